@@ -1,0 +1,589 @@
+"""Data of the consultant's case file: reference data, and the case from melding to beschikking.
+
+Models hold data, constraints and small derived properties; every rule and state change lives in
+services.py.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_bsn
+
+# --------------------------------------------------------------------------------------------
+# Reference data (editable by the functioneel beheerder in the admin)
+# --------------------------------------------------------------------------------------------
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("CBS-gemeentecode"), max_length=4, unique=True)
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+    def __str__(self):
+        return self.name
+
+
+class ZrmDomain(models.Model):
+    """A life domain of the Zelfredzaamheid-Matrix."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    allows_acute_score = models.BooleanField(
+        _("IB ook bij score 1 (acuut)"),
+        default=False,
+        help_text=_("Score 1 is alleen IB-terrein bij dagbesteding en geestelijke gezondheid."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("ZRM-domein")
+        verbose_name_plural = _("ZRM-domeinen")
+
+    def __str__(self):
+        return self.name
+
+
+class ResultDomain(models.Model):
+    """An IB result area (resultaatgebied), covering one or more ZRM domains."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    zrm_domains = models.ManyToManyField(ZrmDomain, related_name="result_domains", verbose_name=_("ZRM-domeinen"))
+    requires_any_of = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alleen samen met een resultaat in"),
+    )
+    related_provisions = models.CharField(_("samenhang met"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("IB-resultaatgebied")
+        verbose_name_plural = _("IB-resultaatgebieden")
+
+    def __str__(self):
+        return self.name
+
+
+class IbResult(models.Model):
+    domain = models.ForeignKey(ResultDomain, on_delete=models.PROTECT, related_name="results")
+    name = models.CharField(_("resultaat"), max_length=255)
+
+    class Meta:
+        ordering = ["domain__order", "name"]
+        verbose_name = _("IB-resultaat")
+        verbose_name_plural = _("IB-resultaten")
+
+    def __str__(self):
+        return f"{self.domain.name}: {self.name}"
+
+
+class IbSubResult(models.Model):
+    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="sub_results")
+    name = models.CharField(_("subresultaat"), max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["result_id", "order"]
+        verbose_name = _("IB-subresultaat")
+        verbose_name_plural = _("IB-subresultaten")
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """An IB product (IB0 .. IB3) with its iWmo product code."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    iwmo_category = models.CharField(_("iWmo-productcategorie"), max_length=2, default="02")
+    iwmo_code = models.CharField(_("iWmo-productcode"), max_length=5, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("zwaarte"), unique=True, help_text=_("0 = lichtst; bepaalt op- en afschaling.")
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+    requires_end_date = models.BooleanField(_("altijd eindig"), default=False)
+    max_duration_weeks = models.PositiveSmallIntegerField(_("maximale duur (weken)"), null=True, blank=True)
+    allows_opslag = models.BooleanField(_("opslag mogelijk"), default=True)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("product")
+        verbose_name_plural = _("producten")
+
+    def __str__(self):
+        return f"{self.name} ({self.iwmo_code})" if self.iwmo_code else self.name
+
+
+class Tariff(models.Model):
+    """The price per client per period of 4 weeks, versioned by validity period."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="tariffs")
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    amount_per_period = models.DecimalField(_("tarief per 4 weken"), max_digits=9, decimal_places=2)
+    opslag_per_period = models.DecimalField(
+        _("opslag per 4 weken"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["product__level", "valid_from"]
+        verbose_name = _("tarief")
+        verbose_name_plural = _("tarieven")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "valid_from"], name="tariff_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="tariff_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
+
+
+# --------------------------------------------------------------------------------------------
+# The case
+# --------------------------------------------------------------------------------------------
+
+
+class Client(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "V", _("vrouw")
+        MALE = "M", _("man")
+        OTHER = "X", _("anders / onbekend")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    bsn = models.CharField(_("BSN"), max_length=9, unique=True, validators=[validate_bsn])
+    initials = models.CharField(_("voorletters"), max_length=20, blank=True)
+    first_name = models.CharField(_("roepnaam"), max_length=100, blank=True)
+    name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=100, db_index=True)
+    date_of_birth = models.DateField(_("geboortedatum"), db_index=True)
+    gender = models.CharField(_("geslacht"), max_length=1, choices=Gender.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="clients", verbose_name=_("gemeente")
+    )
+    street = models.CharField(_("straat"), max_length=100, blank=True)
+    house_number = models.CharField(_("huisnummer"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("woonplaats"), max_length=100, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("cliënt")
+        verbose_name_plural = _("cliënten")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        given = self.first_name or self.initials
+        return " ".join(part for part in (given, self.name_prefix, self.last_name) if part)
+
+    @property
+    def masked_bsn(self) -> str:
+        return f"*****{self.bsn[-4:]}"
+
+    @property
+    def address(self) -> str:
+        line = " ".join(part for part in (self.street, self.house_number) if part)
+        place = " ".join(part for part in (self.postcode, self.city) if part)
+        return ", ".join(part for part in (line, place) if part)
+
+
+class Melding(models.Model):
+    class Channel(models.TextChoices):
+        TELEFOON = "telefoon", _("telefoon")
+        BALIE = "balie", _("balie")
+        WIJKTEAM = "wijkteam", _("wijkteam")
+        AANBIEDER = "aanbieder", _("aanbieder")
+        HUISARTS = "huisarts", _("huisarts")
+        ANDERS = "anders", _("anders")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="meldingen")
+    received_on = models.DateField(_("datum melding"))
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
+    question = models.CharField(_("hulpvraag (kort)"), max_length=500)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="meldingen",
+        verbose_name=_("consulent"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+
+    def __str__(self):
+        return f"Melding {self.received_on:%d-%m-%Y} ({self.client})"
+
+    @property
+    def onderzoek_deadline(self):
+        """Art. 2.3.2 Wmo 2015: the onderzoek is completed within 6 weeks of the melding."""
+        return self.received_on + timedelta(days=settings.SDD["ONDERZOEK_DEADLINE_DAYS"])
+
+
+class Intake(models.Model):
+    """The onderzoek (keukentafelgesprek) following a melding, ending in a conclusion."""
+
+    class Conclusion(models.TextChoices):
+        OWN_STRENGTH = "eigen_kracht", _("eigen kracht / netwerk volstaat")
+        ALGEMENE_VOORZIENING = "algemene_voorziening", _("verwijzing naar algemene voorziening")
+        OTHER_LAW = "andere_wet", _("ondersteuning vanuit andere wet")
+        MAATWERK = "maatwerkvoorziening", _("maatwerkvoorziening (aanvraag)")
+
+    class OtherLaw(models.TextChoices):
+        ZVW = "zvw", _("Zorgverzekeringswet (Zvw)")
+        WLZ = "wlz", _("Wet langdurige zorg (Wlz)")
+        JEUGDWET = "jeugdwet", _("Jeugdwet")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="intake")
+    no_conversation_reason = models.TextField(_("reden geen gesprek"), blank=True)
+    persoonlijk_plan_received_on = models.DateField(_("persoonlijk plan ontvangen op"), null=True, blank=True)
+    report = models.TextField(_("verslag"), blank=True)
+    report_sent_on = models.DateField(_("verslag verstuurd op"), null=True, blank=True)
+    conclusion = models.CharField(_("conclusie"), max_length=30, choices=Conclusion.choices, blank=True)
+    referral_provision = models.CharField(_("algemene voorziening"), max_length=200, blank=True)
+    other_law = models.CharField(_("andere wet"), max_length=10, choices=OtherLaw.choices, blank=True)
+    concluded_on = models.DateField(_("onderzoek afgerond op"), null=True, blank=True)
+    nazorg_due_on = models.DateField(_("nazorg gepland op"), null=True, blank=True)
+    nazorg_done_on = models.DateField(_("nazorg uitgevoerd op"), null=True, blank=True)
+    nazorg_notes = models.TextField(_("uitkomst nazorg"), blank=True)
+
+    class Meta:
+        verbose_name = _("onderzoek")
+        verbose_name_plural = _("onderzoeken")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | ~Q(conclusion=""),
+                name="intake_concluded_has_conclusion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Onderzoek bij {self.melding}"
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.concluded_on is not None
+
+
+class Conversation(models.Model):
+    """One keukentafelgesprek within an onderzoek."""
+
+    class Place(models.TextChoices):
+        HOME = "thuis", _("bij de cliënt thuis")
+        OFFICE = "kantoor", _("op kantoor")
+        PHONE = "telefonisch", _("telefonisch / beeldbellen")
+        ELSEWHERE = "elders", _("elders")
+
+    class Participant(models.TextChoices):
+        CLIENT = "client", _("cliënt")
+        MANTELZORGER = "mantelzorger", _("mantelzorger")
+        CLIENTONDERSTEUNER = "clientondersteuner", _("cliëntondersteuner")
+        FAMILY = "familie", _("familielid / naaste")
+        REPRESENTATIVE = "vertegenwoordiger", _("wettelijk vertegenwoordiger")
+        PROVIDER = "aanbieder", _("aanbieder")
+        WIJKTEAM = "wijkteam", _("wijkteam")
+        INTERPRETER = "tolk", _("tolk")
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="conversations")
+    held_on = models.DateField(_("datum gesprek"))
+    place = models.CharField(_("plaats"), max_length=20, choices=Place.choices)
+    participants = models.JSONField(_("deelnemers"), default=list)
+    clientondersteuning_offered = models.BooleanField(_("gratis cliëntondersteuning aangeboden"), default=False)
+    persoonlijk_plan_informed = models.BooleanField(_("gewezen op recht op persoonlijk plan"), default=False)
+    need_notes = models.TextField(_("hulpvraag en behoefte"), blank=True)
+    own_strength_notes = models.TextField(_("eigen kracht"), blank=True)
+    network_notes = models.TextField(_("sociaal netwerk"), blank=True)
+    general_provisions_notes = models.TextField(_("algemene voorzieningen"), blank=True)
+    other_laws_notes = models.TextField(_("andere wetten (Zvw, Wlz, Jeugdwet)"), blank=True)
+    current_provisions_notes = models.TextField(_("huidige voorzieningen"), blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+
+    def __str__(self):
+        return f"Gesprek {self.held_on:%d-%m-%Y}"
+
+    def get_participants_display(self) -> str:
+        labels = dict(self.Participant.choices)
+        return ", ".join(str(labels.get(value, value)) for value in self.participants)
+
+
+class Aanvraag(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="aanvragen")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="aanvragen")
+    received_on = models.DateField(_("datum aanvraag"))
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="aanvragen", verbose_name=_("consulent")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("aanvraag")
+        verbose_name_plural = _("aanvragen")
+
+    def __str__(self):
+        return f"Aanvraag {self.received_on:%d-%m-%Y} ({self.client})"
+
+    @property
+    def beschikking_deadline(self):
+        """Art. 2.3.5 lid 2 Wmo 2015: the beschikking follows within 2 weeks of the aanvraag."""
+        return self.received_on + timedelta(days=settings.SDD["BESCHIKKING_DEADLINE_DAYS"])
+
+
+class IndicationStatus(models.TextChoices):
+    CONCEPT = "concept", _("concept")
+    VASTGESTELD = "vastgesteld", _("vastgesteld")
+    ACTIEF = "actief", _("actief")
+    BEEINDIGD = "beeindigd", _("beëindigd")
+    INGETROKKEN = "ingetrokken", _("ingetrokken")
+
+
+class Indication(models.Model):
+    """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
+
+    class Kind(models.TextChoices):
+        FIRST = "eerste", _("eerste indicatie")
+        HERINDICATIE = "herindicatie", _("herindicatie")
+        OPSCHALING = "opschaling", _("opschaling")
+        AFSCHALING = "afschaling", _("afschaling")
+
+    Status = IndicationStatus
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="indications")
+    aanvraag = models.ForeignKey(
+        Aanvraag, on_delete=models.PROTECT, null=True, blank=True, related_name="indications"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.FIRST)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("vervangt beschikking"),
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="indications")
+    opslag = models.BooleanField(_("opslag"), default=False)
+    opslag_motivation = models.TextField(_("motivering opslag"), blank=True)
+    start_date = models.DateField(_("ingangsdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indications",
+        verbose_name=_("aanbieder"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    decision_date = models.DateField(_("besluitdatum"), null=True, blank=True)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indications", verbose_name=_("consulent")
+    )
+    ended_on = models.DateField(_("beëindigd per"), null=True, blank=True)
+    status_reason = models.TextField(_("reden laatste statuswijziging"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("indicatie / beschikking")
+        verbose_name_plural = _("indicaties / beschikkingen")
+        indexes = [
+            models.Index(fields=["status", "end_date"]),
+            models.Index(fields=["client", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="indication_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="concept") | Q(decision_date__isnull=False),
+                name="indication_decided_has_decision_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"Concept {self.product.code} ({self.client})"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status != self.Status.CONCEPT
+
+
+class IndicationResult(models.Model):
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="results")
+    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="+", verbose_name=_("resultaat"))
+    sub_results = models.ManyToManyField(IbSubResult, blank=True, related_name="+", verbose_name=_("subresultaten"))
+    goal = models.TextField(_("concreet doel"))
+
+    class Meta:
+        ordering = ["result__domain__order", "id"]
+        verbose_name = _("resultaat in beschikking")
+        verbose_name_plural = _("resultaten in beschikking")
+
+    def __str__(self):
+        return str(self.result)
+
+
+class PlannedEvaluation(models.Model):
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="planned_evaluations")
+    planned_on = models.DateField(_("geplande evaluatiedatum"), db_index=True)
+    evaluation = models.OneToOneField(
+        "Evaluation", on_delete=models.SET_NULL, null=True, blank=True, related_name="planned"
+    )
+
+    class Meta:
+        ordering = ["planned_on"]
+        verbose_name = _("geplande evaluatie")
+        verbose_name_plural = _("geplande evaluaties")
+
+    def __str__(self):
+        return f"Evaluatie {self.planned_on:%d-%m-%Y}"
+
+
+class IndicationStatusChange(models.Model):
+    """Append-only history of the indication's status."""
+
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=IndicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=IndicationStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+
+
+class Evaluation(models.Model):
+    class Outcome(models.TextChoices):
+        CONTINUE = "voortzetten", _("voortzetten")
+        SCALE_DOWN = "afschalen", _("afschalen")
+        SCALE_UP = "opschalen", _("opschalen")
+        STOP = "beeindigen", _("beëindigen")
+        HERINDICATIE = "herindicatie", _("herindicatie")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="evaluations")
+    held_on = models.DateField(_("datum evaluatie"))
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    next_evaluation_on = models.DateField(_("volgende evaluatie"), null=True, blank=True)
+    notes = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+
+    def __str__(self):
+        return f"Evaluatie {self.held_on:%d-%m-%Y}"
+
+
+class ResultProgress(models.Model):
+    class Progress(models.TextChoices):
+        ACHIEVED = "behaald", _("behaald")
+        PARTLY = "deels", _("deels behaald")
+        NOT_ACHIEVED = "niet_behaald", _("niet behaald")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="progress")
+    indication_result = models.ForeignKey(IndicationResult, on_delete=models.PROTECT, related_name="progress")
+    progress = models.CharField(_("voortgang"), max_length=20, choices=Progress.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("voortgang per resultaat")
+        verbose_name_plural = _("voortgang per resultaat")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "indication_result"], name="progress_once_per_result"),
+        ]
+
+
+class ZrmAssessment(models.Model):
+    """A set of ZRM scores at a moment: from an onderzoek or from an evaluation."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="zrm_assessments")
+    assessed_on = models.DateField(_("datum ZRM"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="zrm_assessments")
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.PROTECT, null=True, blank=True, related_name="zrm_assessment"
+    )
+
+    class Meta:
+        ordering = ["assessed_on", "id"]
+        verbose_name = _("ZRM-meting")
+        verbose_name_plural = _("ZRM-metingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(intake__isnull=False) & Q(evaluation__isnull=True))
+                | (Q(intake__isnull=True) & Q(evaluation__isnull=False)),
+                name="zrm_linked_to_intake_or_evaluation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"ZRM {self.assessed_on:%d-%m-%Y}"
+
+
+class ZrmScore(models.Model):
+    class Score(models.IntegerChoices):
+        ACUTE = 1, _("1 acute problematiek")
+        NOT_SELF_RELIANT = 2, _("2 niet zelfredzaam")
+        LIMITED = 3, _("3 beperkt zelfredzaam")
+        SUFFICIENT = 4, _("4 voldoende zelfredzaam")
+        FULL = 5, _("5 volledig zelfredzaam")
+
+    assessment = models.ForeignKey(ZrmAssessment, on_delete=models.CASCADE, related_name="scores")
+    domain = models.ForeignKey(ZrmDomain, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices)
+
+    class Meta:
+        ordering = ["domain__order"]
+        verbose_name = _("ZRM-score")
+        verbose_name_plural = _("ZRM-scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="zrm_score_once_per_domain"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="zrm_score_1_to_5"),
+        ]
