@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -150,12 +151,24 @@ class Tariff(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tariff_period_ordered",
+                violation_error_message=_("'Geldig tot en met' ligt niet vóór 'geldig vanaf'."),
             ),
             models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
         ]
 
     def __str__(self):
         return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
+
+    def clean(self):
+        """Tariff periods of one product never overlap: exactly one tariff is in force on a day."""
+        if not self.product_id or not self.valid_from:
+            return
+        overlapping = Tariff.objects.filter(product_id=self.product_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        if overlapping.exists():
+            raise ValidationError(_("Deze periode overlapt met een ander tarief van hetzelfde product."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,6 +445,7 @@ class Indication(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
                 name="indication_end_after_start",
+                violation_error_message=_("De einddatum moet na de ingangsdatum liggen."),
             ),
             models.CheckConstraint(
                 condition=Q(status="concept") | Q(decision_date__isnull=False),

@@ -1,1 +1,23 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "indications"
+
+urlpatterns = [
+    path("werkvoorraad/", views.worklist, name="worklist"),
+    path("clienten/", views.client_search, name="client_search"),
+    path("clienten/nieuw/", views.client_create, name="client_create"),
+    path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),
+    path("clienten/<uuid:client_uuid>/wijzigen/", views.client_update, name="client_update"),
+    path("clienten/<uuid:client_uuid>/melding/", views.melding_create, name="melding_create"),
+    path("onderzoeken/<uuid:intake_uuid>/", views.intake, name="intake"),
+    path("onderzoeken/<uuid:intake_uuid>/aanvraag/", views.aanvraag_create, name="aanvraag_create"),
+    path("aanvragen/<uuid:aanvraag_uuid>/indicatie/", views.indication_create, name="indication_create"),
+    path("indicaties/<uuid:indication_uuid>/", views.indication_detail, name="indication_detail"),
+    path("indicaties/<uuid:indication_uuid>/wijzigen/", views.indication_update, name="indication_update"),
+    path("indicaties/<uuid:indication_uuid>/vaststellen/", views.indication_issue, name="indication_issue"),
+    path("indicaties/<uuid:indication_uuid>/beeindigen/", views.indication_end, name="indication_end"),
+    path("indicaties/<uuid:indication_uuid>/intrekken/", views.indication_withdraw, name="indication_withdraw"),
+    path("indicaties/<uuid:indication_uuid>/evaluatie/", views.evaluation_create, name="evaluation_create"),
+]

@@ -1,0 +1,361 @@
+"""Forms of the consultant's pages. They check shape only; the services check the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from providers.models import Provider
+
+from .models import (
+    Aanvraag,
+    Client,
+    Conversation,
+    Evaluation,
+    IbResult,
+    IbSubResult,
+    Indication,
+    Intake,
+    Melding,
+    ResultProgress,
+    ZrmDomain,
+    ZrmScore,
+)
+from .services import CLIENT_FIELDS, ResultInput
+from .workflow import LIVE_STATUSES
+
+
+class DateInput(forms.DateInput):
+    """A native date picker: the browser shows dd-mm-jjjj in Dutch, the value travels as ISO."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for item in error.error_list:
+            form.add_error(None, item)
+
+
+class ClientSearchForm(forms.Form):
+    bsn = forms.CharField(label=_("BSN"), max_length=9, required=False)
+    name = forms.CharField(label=_("Naam"), max_length=100, required=False)
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DateInput())
+
+    def clean_bsn(self):
+        bsn = self.cleaned_data["bsn"].strip()
+        if bsn and not (len(bsn) == 9 and bsn.isdigit()):
+            raise ValidationError(_("Een BSN bestaat uit precies 9 cijfers."))
+        return bsn
+
+    def has_criteria(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in ("bsn", "name", "date_of_birth"))
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = CLIENT_FIELDS
+        widgets = {"date_of_birth": DateInput()}
+
+
+def consultant_choices():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class MeldingForm(forms.ModelForm):
+    consultant = UserChoiceField(label=_("Consulent"), queryset=consultant_choices())
+
+    class Meta:
+        model = Melding
+        fields = ["received_on", "channel", "question", "consultant"]
+        widgets = {"received_on": DateInput(), "question": forms.Textarea(attrs={"rows": 3})}
+
+
+class ConversationForm(forms.ModelForm):
+    participants = forms.MultipleChoiceField(
+        label=_("Deelnemers"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "held_on",
+            "place",
+            "participants",
+            "clientondersteuning_offered",
+            "persoonlijk_plan_informed",
+            "need_notes",
+            "own_strength_notes",
+            "network_notes",
+            "general_provisions_notes",
+            "other_laws_notes",
+            "current_provisions_notes",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in (
+                    "need_notes",
+                    "own_strength_notes",
+                    "network_notes",
+                    "general_provisions_notes",
+                    "other_laws_notes",
+                    "current_provisions_notes",
+                )
+            },
+        }
+
+
+class ZrmFieldsMixin:
+    """One score field per active ZRM domain, named zrm_<code>."""
+
+    def add_zrm_fields(self, *, required_label: str = ""):
+        self.zrm_domains = list(ZrmDomain.objects.filter(is_active=True))
+        choices = [("", _("niet gescoord"))] + [(str(value), label) for value, label in ZrmScore.Score.choices]
+        for domain in self.zrm_domains:
+            self.fields[f"zrm_{domain.code}"] = forms.TypedChoiceField(
+                label=domain.name, choices=choices, coerce=int, empty_value=None, required=False
+            )
+
+    def zrm_scores(self) -> dict:
+        return {domain: self.cleaned_data.get(f"zrm_{domain.code}") for domain in self.zrm_domains}
+
+    def zrm_bound_fields(self):
+        return [self[f"zrm_{domain.code}"] for domain in self.zrm_domains]
+
+
+class ZrmAssessmentForm(ZrmFieldsMixin, forms.Form):
+    assessed_on = forms.DateField(label=_("Datum ZRM-meting"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_zrm_fields()
+
+
+class IntakeConclusionForm(forms.ModelForm):
+    concluded_on = forms.DateField(label=_("Onderzoek afgerond op"), widget=DateInput())
+    conclusion = forms.ChoiceField(
+        label=_("Conclusie"), choices=Intake.Conclusion.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Intake
+        fields = [
+            "conclusion",
+            "referral_provision",
+            "other_law",
+            "report",
+            "report_sent_on",
+            "persoonlijk_plan_received_on",
+            "no_conversation_reason",
+            "concluded_on",
+        ]
+        widgets = {
+            "report": forms.Textarea(attrs={"rows": 6}),
+            "no_conversation_reason": forms.Textarea(attrs={"rows": 2}),
+            "report_sent_on": DateInput(),
+            "persoonlijk_plan_received_on": DateInput(),
+        }
+
+
+class NazorgForm(forms.Form):
+    done_on = forms.DateField(label=_("Datum nazorggesprek"), widget=DateInput())
+    notes = forms.CharField(label=_("Uitkomst: werkt de verwijzing?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AanvraagForm(forms.ModelForm):
+    class Meta:
+        model = Aanvraag
+        fields = ["received_on"]
+        widgets = {"received_on": DateInput()}
+
+
+def _grouped_result_choices():
+    results = IbResult.objects.select_related("domain").order_by("domain__order", "name")
+    groups: dict[str, list] = {}
+    for result in results:
+        groups.setdefault(result.domain.name, []).append((str(result.pk), result.name))
+    return [("", "---------")] + list(groups.items())
+
+
+def _grouped_sub_result_choices():
+    subs = IbSubResult.objects.select_related("result__domain").order_by("result__domain__order", "order")
+    groups: dict[str, list] = {}
+    for sub in subs:
+        groups.setdefault(sub.result.domain.name, []).append((str(sub.pk), sub.name))
+    return list(groups.items())
+
+
+class IndicationResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Resultaatgebied en resultaat"), required=False)
+    sub_results = forms.MultipleChoiceField(
+        label=_("Subresultaten"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    goal = forms.CharField(
+        label=_("Concreet, meetbaar doel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, result_choices=None, sub_result_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = result_choices or _grouped_result_choices()
+        self.fields["sub_results"].choices = sub_result_choices or _grouped_sub_result_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") and not (data.get("goal") or "").strip():
+            self.add_error("goal", _("Geef bij dit resultaat een concreet doel."))
+        if not data.get("result") and (data.get("goal") or data.get("sub_results")):
+            self.add_error("result", _("Kies het resultaat waar dit doel bij hoort."))
+        return data
+
+    def to_input(self) -> ResultInput | None:
+        if not self.cleaned_data.get("result"):
+            return None
+        return ResultInput(
+            result=self._results[int(self.cleaned_data["result"])],
+            sub_results=[self._subs[int(pk)] for pk in self.cleaned_data.get("sub_results", [])],
+            goal=self.cleaned_data["goal"],
+        )
+
+
+class BaseIndicationResultFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        results = {r.pk: r for r in IbResult.objects.select_related("domain")}
+        subs = {s.pk: s for s in IbSubResult.objects.all()}
+        for form in self.forms:
+            form._results, form._subs = results, subs
+
+    def get_form_kwargs(self, index):
+        if not hasattr(self, "_choices"):
+            self._choices = {
+                "result_choices": _grouped_result_choices(),
+                "sub_result_choices": _grouped_sub_result_choices(),
+            }
+        return {**super().get_form_kwargs(index), **self._choices}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [form.cleaned_data.get("result") for form in self.forms if form.cleaned_data.get("result")]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_("Kies elk resultaat maar één keer."))
+        if not chosen:
+            raise ValidationError(_("Leg ten minste één resultaat vast."))
+
+    def result_inputs(self) -> list[ResultInput]:
+        return [item for item in (form.to_input() for form in self.forms) if item is not None]
+
+
+IndicationResultFormSet = forms.formset_factory(
+    IndicationResultForm, formset=BaseIndicationResultFormSet, extra=0, min_num=3, max_num=12
+)
+
+
+class IndicationForm(forms.ModelForm):
+    evaluation_date_1 = forms.DateField(label=_("Eerste evaluatie"), widget=DateInput())
+    evaluation_date_2 = forms.DateField(label=_("Tweede evaluatie (optioneel)"), required=False, widget=DateInput())
+    evaluation_date_3 = forms.DateField(label=_("Derde evaluatie (optioneel)"), required=False, widget=DateInput())
+
+    class Meta:
+        model = Indication
+        fields = [
+            "aanvraag",
+            "kind",
+            "replaces",
+            "product",
+            "opslag",
+            "opslag_motivation",
+            "start_date",
+            "end_date",
+            "provider",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "opslag_motivation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aanvraag"].queryset = Aanvraag.objects.filter(client=client)
+        self.fields["replaces"].queryset = Indication.objects.filter(
+            client=client, status__in=LIVE_STATUSES
+        ).select_related("product")
+        self.fields["replaces"].help_text = _("Alleen bij op- of afschaling of herindicatie.")
+        self.fields["provider"].queryset = Provider.objects.filter(is_active=True)
+        self.fields["provider"].required = False
+        if self.instance.pk:
+            dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
+            for index, planned_on in enumerate(dates[:3], start=1):
+                self.initial[f"evaluation_date_{index}"] = planned_on
+
+    def evaluation_dates(self):
+        return [
+            self.cleaned_data[name]
+            for name in ("evaluation_date_1", "evaluation_date_2", "evaluation_date_3")
+            if self.cleaned_data.get(name)
+        ]
+
+    def indication_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class IssueForm(forms.Form):
+    decision_date = forms.DateField(label=_("Besluitdatum"), widget=DateInput())
+
+
+class EndIndicationForm(forms.Form):
+    ended_on = forms.DateField(label=_("Beëindigen per"), widget=DateInput())
+    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawIndicationForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van intrekking"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvaluationForm(ZrmFieldsMixin, forms.Form):
+    held_on = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Evaluation.Outcome.choices, widget=forms.RadioSelect)
+    next_evaluation_on = forms.DateField(label=_("Volgende evaluatie"), required=False, widget=DateInput())
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, indication: Indication, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indication_results = list(indication.results.select_related("result__domain"))
+        for item in self.indication_results:
+            self.fields[f"progress_{item.pk}"] = forms.ChoiceField(
+                label=_("Voortgang: %(result)s") % {"result": item.result},
+                choices=[("", "---------")] + list(ResultProgress.Progress.choices),
+            )
+            self.fields[f"progress_note_{item.pk}"] = forms.CharField(
+                label=_("Toelichting voortgang"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        self.add_zrm_fields()
+
+    def progress_rows(self):
+        return [
+            (item, self[f"progress_{item.pk}"], self[f"progress_note_{item.pk}"]) for item in self.indication_results
+        ]
+
+    def progress(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (self.cleaned_data[f"progress_{item.pk}"], self.cleaned_data.get(f"progress_note_{item.pk}", ""))
+            for item in self.indication_results
+        }
