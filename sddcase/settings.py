@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "audit",
     "indications",
     "providers",
@@ -114,6 +115,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Wmo individuele begeleiding: referentiegegevens en (later) de aanbieders-API.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI is served from our own static files (no CDN: works on a closed network).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: without a broker every task runs eagerly, in-process (the embedded default).

@@ -1,0 +1,56 @@
+# sddcase: `make run` starts the demo, `make test` runs the tests. Everything else is set up on the way.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CLIENTS ?= 3000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench browser-deps migrate demo worker beat clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) ontbreekt: installeer Python 3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo --clients $(DEMO_CLIENTS)
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "sddcase draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The browser tests drive Debian's chromium through Playwright; install it when we can.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null \
+	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null; }; \
+	  else echo "chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A sddcase worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(VENV)/bin/celery -A sddcase beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
