@@ -1,5 +1,5 @@
 # sddcase: `make run` starts the demo, `make test` runs the tests. Everything else is set up on the way.
-PYTHON ?= python3.11
+PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
