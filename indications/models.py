@@ -270,6 +270,9 @@ class Intake(models.Model):
         OTHER_LAW = "andere_wet", _("ondersteuning vanuit andere wet")
         MAATWERK = "maatwerkvoorziening", _("maatwerkvoorziening (aanvraag)")
 
+    # A referral elsewhere gets a nazorg call back (seed 003): did the referral work?
+    REFERRAL_CONCLUSIONS = (Conclusion.ALGEMENE_VOORZIENING, Conclusion.OTHER_LAW)
+
     class OtherLaw(models.TextChoices):
         ZVW = "zvw", _("Zorgverzekeringswet (Zvw)")
         WLZ = "wlz", _("Wet langdurige zorg (Wlz)")

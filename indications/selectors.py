@@ -149,7 +149,6 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
         .order_by("created_at"),
         "nazorg_due": Intake.objects.filter(
             melding__consultant=user,
-            conclusion=Intake.Conclusion.ALGEMENE_VOORZIENING,
             nazorg_due_on__isnull=False,
             nazorg_done_on__isnull=True,
             nazorg_due_on__lte=today + timedelta(days=sdd["WORKLIST_EVALUATION_WITHIN_DAYS"]),

@@ -211,7 +211,7 @@ def conclude_intake(
     persoonlijk_plan_received_on: date | None = None,
     today: date | None = None,
 ) -> Intake:
-    """Close the onderzoek with its conclusion. A referral to an algemene voorziening plans nazorg."""
+    """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg."""
     intake = Intake.objects.select_for_update().select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
     today = _today(today)
@@ -251,7 +251,7 @@ def conclude_intake(
     intake.other_law = other_law if conclusion == Intake.Conclusion.OTHER_LAW else ""
     intake.no_conversation_reason = no_conversation_reason
     intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
-    if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING:
+    if conclusion in Intake.REFERRAL_CONCLUSIONS:
         intake.nazorg_due_on = concluded_on + timedelta(days=settings.SDD["NAZORG_AFTER_DAYS"])
     intake.full_clean()
     intake.save()
