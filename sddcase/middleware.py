@@ -1,0 +1,11 @@
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+
+
+class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page requires a login; the API under /api/ answers with its own 401/403 instead of a
+    redirect to the login page (DRF's authentication and permission classes guard it)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
