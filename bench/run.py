@@ -1,0 +1,76 @@
+"""Benchmarks (not tests): print figures for the demo generator and the consultant's busiest pages.
+
+    make bench                              # SQLite file under bench/results/, 3,000 clients
+    BENCH_CLIENTS=30000 make bench          # larger
+    DATABASE_URL=postgres://... make bench  # on PostgreSQL (uses that database: give it an empty one)
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+RESULTS.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sddcase.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{RESULTS / 'bench.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client as HttpClient  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from indications.models import Client, Indication  # noqa: E402
+
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "3000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def timed_get(http, url: str) -> tuple[float, float, int]:
+    """Median and p95 response time in ms over REPEAT requests, and the query count of one."""
+    with CaptureQueriesContext(connection) as queries:
+        response = http.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        http.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(queries)
+
+
+def main() -> None:
+    vendor = connection.vendor
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    call_command("load_demo", clients=CLIENTS, verbosity=0)
+    generated = time.perf_counter() - start
+    print(f"database: {vendor}")
+    print(f"demo data: {Client.objects.count()} clients, {Indication.objects.count()} indications "
+          f"(generated in {generated:.1f} s; 0 s means it was already there)")
+
+    http = HttpClient()
+    http.login(username="consulent", password="demo-consulent-2026")
+    busiest = Client.objects.order_by("-indications__id").values_list("uuid", flat=True).first()
+    pages = {
+        "werkvoorraad": "/werkvoorraad/",
+        "cliënt zoeken (naam)": "/clienten/?name=de+",
+        "cliëntdossier": f"/clienten/{busiest}/",
+    }
+    print(f"{'page':24} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for name, url in pages.items():
+        reset_queries()
+        median, p95, queries = timed_get(http, url)
+        print(f"{name:24} {median:10.1f} {p95:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
