@@ -451,7 +451,8 @@ class Indication(models.Model):
                 violation_error_message=_("De einddatum moet na de ingangsdatum liggen."),
             ),
             models.CheckConstraint(
-                condition=Q(status="concept") | Q(decision_date__isnull=False),
+                # A concept has no decision yet; a concept can also be withdrawn before any decision.
+                condition=Q(status__in=["concept", "ingetrokken"]) | Q(decision_date__isnull=False),
                 name="indication_decided_has_decision_date",
             ),
         ]
@@ -510,6 +511,9 @@ class IndicationStatusChange(models.Model):
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statuswijzigingen")
 
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 class Evaluation(models.Model):
     class Outcome(models.TextChoices):
@@ -554,6 +558,9 @@ class ResultProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "indication_result"], name="progress_once_per_result"),
         ]
+
+    def __str__(self):
+        return self.get_progress_display()
 
 
 class ZrmAssessment(models.Model):
@@ -604,3 +611,6 @@ class ZrmScore(models.Model):
             models.UniqueConstraint(fields=["assessment", "domain"], name="zrm_score_once_per_domain"),
             models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=5), name="zrm_score_1_to_5"),
         ]
+
+    def __str__(self):
+        return f"{self.domain_id}: {self.score}"

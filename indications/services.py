@@ -455,7 +455,9 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     if indication.opslag:
         if not product.allows_opslag:
             errors.append(
-                ValidationError(_("Bij %(product)s is geen opslag mogelijk.") % {"product": product.name}, code="opslag")
+                ValidationError(
+                    _("Bij %(product)s is geen opslag mogelijk.") % {"product": product.name}, code="opslag"
+                )
             )
         elif tariff is not None and tariff.opslag_per_period is None:
             errors.append(

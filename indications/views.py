@@ -238,7 +238,11 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
     result_initial = []
     if indication is not None:
         result_initial = [
-            {"result": str(item.result_id), "sub_results": [str(s.pk) for s in item.sub_results.all()], "goal": item.goal}
+            {
+                "result": str(item.result_id),
+                "sub_results": [str(sub.pk) for sub in item.sub_results.all()],
+                "goal": item.goal,
+            }
             for item in indication.results.prefetch_related("sub_results")
         ]
     formset = IndicationResultFormSet(request.POST or None, prefix="resultaten", initial=result_initial)

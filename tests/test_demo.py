@@ -82,6 +82,8 @@ def test_referrals_have_nazorg_planned(demo):
     assert not referrals.filter(nazorg_due_on__isnull=True).exists()
 
 
-def test_demo_users_can_log_in(demo, client):
+def test_demo_users_can_log_in(demo, client, settings):
+    # The module fixture hashed the passwords with the project's real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     for username, password, *_ in DEMO_USERS:
         assert client.login(username=username, password=password), username

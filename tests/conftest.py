@@ -1,0 +1,20 @@
+import pytest
+
+from tests.factories import TODAY, UserFactory
+
+
+@pytest.fixture
+def today():
+    """The fixed 'today' of the tests; services get it injected."""
+    return TODAY
+
+
+@pytest.fixture
+def consultant(db):
+    return UserFactory(username="consulent-test", first_name="Fatima", last_name="El Amrani")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 costs ~0.3 s per user; tests create many users and do not test hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
