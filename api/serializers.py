@@ -10,6 +10,9 @@ class TariffSerializer(serializers.ModelSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
+    # Declared explicitly: the model fields' ranges differ per database and the schema must not.
+    level = serializers.IntegerField(read_only=True)
+    max_duration_weeks = serializers.IntegerField(read_only=True, allow_null=True)
     tariffs = TariffSerializer(many=True, read_only=True)
 
     class Meta:

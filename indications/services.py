@@ -127,7 +127,7 @@ def _ensure_open(intake: Intake) -> None:
 
 @transaction.atomic
 def add_conversation(intake: Intake, *, by, today: date | None = None, **data) -> Conversation:
-    intake = Intake.objects.select_for_update().select_related("melding").get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
     conversation = Conversation(intake=intake, **data)
     errors = {}
@@ -212,7 +212,7 @@ def conclude_intake(
     today: date | None = None,
 ) -> Intake:
     """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg."""
-    intake = Intake.objects.select_for_update().select_related("melding").get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
     today = _today(today)
     errors: dict[str, str] = {}
@@ -269,7 +269,7 @@ def conclude_intake(
 @transaction.atomic
 def record_nazorg(intake: Intake, *, by, done_on: date, notes: str, today: date | None = None) -> Intake:
     """Record the nazorg call after a referral: did the algemene voorziening work out?"""
-    intake = Intake.objects.select_for_update().select_related("melding").get(pk=intake.pk)
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     if intake.nazorg_due_on is None:
         raise ValidationError(_("Voor dit onderzoek is geen nazorg gepland."), code="no_nazorg")
     if intake.nazorg_done_on is not None:
@@ -627,8 +627,11 @@ def _move(indication: Indication, target: str, *, by, reason: str = "") -> None:
 
 
 def _lock(indication: Indication) -> Indication:
-    return Indication.objects.select_for_update().select_related("product", "client", "replaces__product").get(
-        pk=indication.pk
+    # Lock only the indication's own row: PostgreSQL cannot lock the nullable side of the outer join.
+    return (
+        Indication.objects.select_for_update(of=("self",))
+        .select_related("product", "client", "replaces__product")
+        .get(pk=indication.pk)
     )
 
 
