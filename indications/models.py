@@ -205,6 +205,11 @@ class Client(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("cliënt")
         verbose_name_plural = _("cliënten")
+        permissions = [
+            ("view_all_clients", _("Ziet cliënten van alle gemeenten")),
+            ("search_client_for_access_log", _("Kan cliënten zoeken voor het inzagelog")),
+            ("export_client_data", _("Kan een AVG-inzage-export van een cliënt maken")),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -381,6 +386,8 @@ class Aanvraag(models.Model):
 
 class IndicationStatus(models.TextChoices):
     CONCEPT = "concept", _("concept")
+    TER_BEOORDELING = "ter_beoordeling", _("ter beoordeling")
+    GOEDGEKEURD = "goedgekeurd", _("goedgekeurd")
     VASTGESTELD = "vastgesteld", _("vastgesteld")
     ACTIEF = "actief", _("actief")
     BEEINDIGD = "beeindigd", _("beëindigd")
@@ -431,6 +438,22 @@ class Indication(models.Model):
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indications", verbose_name=_("consulent")
     )
+    four_eyes_requested = models.BooleanField(
+        _("vier ogen gevraagd"),
+        default=False,
+        help_text=_("Laat een teamleider meekijken, ook als de regels het niet vragen."),
+    )
+    four_eyes_required = models.BooleanField(_("vier ogen vereist"), default=False, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("goedgekeurd door"),
+    )
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True, editable=False)
     ended_on = models.DateField(_("beëindigd per"), null=True, blank=True)
     status_reason = models.TextField(_("reden laatste statuswijziging"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -444,6 +467,12 @@ class Indication(models.Model):
             models.Index(fields=["status", "end_date"]),
             models.Index(fields=["client", "status"]),
         ]
+        permissions = [
+            ("issue_beschikking", _("Kan beschikkingen vaststellen")),
+            ("review_indication", _("Kan indicaties beoordelen (vier ogen)")),
+            ("view_review_figures", _("Kan cijfers over beoordelingen inzien")),
+            ("view_management_information", _("Kan managementinformatie inzien")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
@@ -451,9 +480,24 @@ class Indication(models.Model):
                 violation_error_message=_("De einddatum moet na de ingangsdatum liggen."),
             ),
             models.CheckConstraint(
-                # A concept has no decision yet; a concept can also be withdrawn before any decision.
-                condition=Q(status__in=["concept", "ingetrokken"]) | Q(decision_date__isnull=False),
+                # Before vaststelling there is no decision; a concept can be withdrawn before any decision.
+                condition=Q(status__in=["concept", "ter_beoordeling", "goedgekeurd", "ingetrokken"])
+                | Q(decision_date__isnull=False),
                 name="indication_decided_has_decision_date",
+            ),
+            # Four eyes, also in the database: a complex beschikking is never decided without the
+            # approval of someone other than its author.
+            models.CheckConstraint(
+                condition=~(
+                    Q(four_eyes_required=True)
+                    & Q(status__in=["vastgesteld", "actief", "beeindigd"])
+                    & Q(approved_by__isnull=True)
+                ),
+                name="indication_four_eyes_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
+                name="indication_approver_is_not_author",
             ),
         ]
 
@@ -462,7 +506,9 @@ class Indication(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status != self.Status.CONCEPT
+        return self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF, self.Status.BEEINDIGD) or bool(
+            self.decision_date
+        )
 
 
 class IndicationResult(models.Model):
@@ -614,3 +660,175 @@ class ZrmScore(models.Model):
 
     def __str__(self):
         return f"{self.domain_id}: {self.score}"
+
+
+# --------------------------------------------------------------------------------------------
+# Four-eyes review
+# --------------------------------------------------------------------------------------------
+
+
+class ComplexityRule(models.Model):
+    """A criterion that makes an indication complex: it then needs a team lead's approval.
+    Rules are data: a functioneel beheerder switches them on or off and sets their thresholds."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", _("zwaar product")
+        OPSLAG = "opslag", _("opslag")
+        ZRM_ACUTE = "zrm_acuut", _("ZRM-score 1 (acuut)")
+        RESULT_COUNT = "aantal_resultaten", _("meer resultaten dan de drempel")
+        DURATION = "looptijd", _("looptijd boven de drempel (weken)")
+        STACKING = "stapeling", _("stapeling met andere voorzieningen")
+        SCALING_UP = "opschaling", _("herindicatie of opschaling naar een zwaarder product")
+        MANUAL = "handmatig", _("vier ogen gevraagd door de consulent")
+
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("omschrijving"), max_length=200)
+    is_active = models.BooleanField(_("actief"), default=True)
+    threshold = models.PositiveIntegerField(_("drempel"), null=True, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("product"))
+    provision_kinds = models.JSONField(
+        _("voorzieningen (bij stapeling)"), default=list, blank=True, help_text=_("Bijvoorbeeld beschermd_wonen.")
+    )
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("complexiteitsregel")
+        verbose_name_plural = _("complexiteitsregels")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="product") | Q(product__isnull=False), name="complexity_product_rule_has_product"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["aantal_resultaten", "looptijd"]) | Q(threshold__isnull=False),
+                name="complexity_threshold_rule_has_threshold",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Review(models.Model):
+    """One round of four-eyes review: submitted by the consultant, decided by a team lead."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "goedgekeurd", _("goedgekeurd")
+        REJECTED = "afgekeurd", _("teruggestuurd")
+
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="reviews")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("aangeboden op"))
+    findings = models.JSONField(_("redenen voor vier ogen"), default=list)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews_done"
+    )
+    decided_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
+    motivation = models.TextField(_("motivering"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | (Q(reviewer__isnull=False) & Q(decided_at__isnull=False)),
+                name="review_decided_has_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="afgekeurd") | ~Q(motivation=""), name="review_rejection_is_motivated"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | ~Q(reviewer=models.F("submitted_by")),
+                name="review_reviewer_is_not_submitter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Beoordeling {self.indication} ({self.submitted_at:%d-%m-%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+
+class ReviewQuestion(models.Model):
+    """A team lead's question during a review, and the consultant's answer."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="questions")
+    question = models.TextField(_("vraag"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("gesteld op"))
+    answer = models.TextField(_("antwoord"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("vraag bij beoordeling")
+        verbose_name_plural = _("vragen bij beoordeling")
+
+    def __str__(self):
+        return self.question[:60]
+
+
+class OtherProvision(models.Model):
+    """A provision the client has besides IB (Wmo or another law), recorded by the consultant at
+    intake or evaluation: used for the four-eyes stacking rule and for zorgstapeling."""
+
+    class Kind(models.TextChoices):
+        DAGBESTEDING = "dagbesteding", _("dagbesteding (Wmo)")
+        BESCHERMD_WONEN = "beschermd_wonen", _("beschermd wonen (Wmo)")
+        HUISHOUDELIJKE_ONDERSTEUNING = "huishoudelijke_ondersteuning", _("huishoudelijke ondersteuning (Wmo)")
+        KORTDUREND_VERBLIJF = "kortdurend_verblijf", _("kortdurend verblijf (Wmo)")
+        VERVOER = "vervoer", _("vervoer / Drechthopper (Wmo)")
+        OPVANG = "opvang", _("opvang (Wmo)")
+        JEUGDHULP = "jeugdhulp", _("jeugdhulp (Jeugdwet)")
+        BIJSTAND = "bijstand", _("bijstand (Participatiewet)")
+        REINTEGRATIE = "reintegratie", _("re-integratie (Participatiewet)")
+        ZVW_BEHANDELING = "zvw_behandeling", _("behandeling / FACT (Zvw)")
+        WIJKVERPLEGING = "wijkverpleging", _("wijkverpleging (Zvw)")
+        WLZ = "wlz", _("zorg uit de Wlz")
+
+    LAW_OF_KIND = {
+        Kind.DAGBESTEDING: "wmo",
+        Kind.BESCHERMD_WONEN: "wmo",
+        Kind.HUISHOUDELIJKE_ONDERSTEUNING: "wmo",
+        Kind.KORTDUREND_VERBLIJF: "wmo",
+        Kind.VERVOER: "wmo",
+        Kind.OPVANG: "wmo",
+        Kind.JEUGDHULP: "jeugdwet",
+        Kind.BIJSTAND: "participatiewet",
+        Kind.REINTEGRATIE: "participatiewet",
+        Kind.ZVW_BEHANDELING: "zvw",
+        Kind.WIJKVERPLEGING: "zvw",
+        Kind.WLZ: "wlz",
+    }
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="other_provisions")
+    kind = models.CharField(_("voorziening"), max_length=40, choices=Kind.choices)
+    start_date = models.DateField(_("vanaf"))
+    end_date = models.DateField(_("tot en met"), null=True, blank=True)
+    notes = models.CharField(_("toelichting"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name = _("andere voorziening")
+        verbose_name_plural = _("andere voorzieningen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="other_provision_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def law(self) -> str:
+        return self.LAW_OF_KIND[self.kind]

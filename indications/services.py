@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import changed_fields, record_event
 
+from .four_eyes import complexity_findings
 from .models import (
     Aanvraag,
     Client,
@@ -27,9 +28,9 @@ from .models import (
     IbSubResult,
     Indication,
     IndicationResult,
-    IndicationStatusChange,
     Intake,
     Melding,
+    OtherProvision,
     PlannedEvaluation,
     ResultDomain,
     ResultProgress,
@@ -39,6 +40,8 @@ from .models import (
 )
 from .selectors import latest_zrm_assessment, tariff_for
 from .workflow import LIVE_STATUSES, ensure_transition_allowed
+from .workflow import lock_indication as _lock
+from .workflow import move as _move
 
 S = Indication.Status
 
@@ -605,46 +608,29 @@ def _overlap_errors(indication: Indication) -> list[ValidationError]:
 # --------------------------------------------------------------------------------------------
 
 
-def _move(indication: Indication, target: str, *, by, reason: str = "") -> None:
-    """Move the (locked) indication to target and keep the history row and audit event."""
-    ensure_transition_allowed(indication.status, target)
-    source = indication.status
-    indication.status = target
-    indication.status_reason = reason
-    indication.full_clean()
-    indication.save()
-    IndicationStatusChange.objects.create(
-        indication=indication, from_status=source, to_status=target, by=by, reason=reason
-    )
-    record_event(
-        actor=by,
-        action=AuditEvent.Action.TRANSITION,
-        obj=indication,
-        client_id=indication.client_id,
-        summary=f"{source} → {target}",
-        changes={"status": [source, target]},
-    )
-
-
-def _lock(indication: Indication) -> Indication:
-    # Lock only the indication's own row: PostgreSQL cannot lock the nullable side of the outer join.
-    return (
-        Indication.objects.select_for_update(of=("self",))
-        .select_related("product", "client", "replaces__product")
-        .get(pk=indication.pk)
-    )
-
-
 @transaction.atomic
 def issue_beschikking(
     indication: Indication, *, by, decision_date: date | None = None, today: date | None = None
 ) -> Indication:
-    """Vaststellen: check every IB rule, number the beschikking and end the one it replaces."""
+    """Vaststellen: check every IB rule and the four-eyes approval, number the beschikking and end the
+    one it replaces. A complex concept must be approved first (see four_eyes.py)."""
     today = _today(today)
     decision_date = decision_date or today
     indication = _lock(indication)
     ensure_transition_allowed(indication.status, S.VASTGESTELD)
     errors = check_ib_rules(indication, today=today)
+    if indication.status == S.CONCEPT:
+        findings = complexity_findings(indication, today=today)
+        if findings:
+            errors.append(
+                ValidationError(
+                    _("Vier ogen nodig: bied de indicatie eerst ter beoordeling aan (%(reasons)s).")
+                    % {"reasons": " ".join(finding.reason for finding in findings)},
+                    code="four_eyes_required",
+                )
+            )
+    elif indication.approved_by_id is None:  # goedgekeurd, so approved: the constraint guards it too
+        errors.append(ValidationError(_("De goedkeuring ontbreekt."), code="four_eyes_required"))
     if decision_date > today:
         errors.append(ValidationError(_("De besluitdatum kan niet in de toekomst liggen."), code="decision_future"))
     if indication.aanvraag and decision_date < indication.aanvraag.received_on:
@@ -822,3 +808,24 @@ def record_evaluation(
         summary=f"evaluatie: {outcome}",
     )
     return evaluation
+
+
+# --------------------------------------------------------------------------------------------
+# Other provisions (for stacking)
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_other_provision(
+    *, client: Client, kind: str, start_date: date, end_date: date | None = None, notes: str = "", by
+) -> OtherProvision:
+    """Record a provision the client has besides IB (Wmo or another law)."""
+    provision = OtherProvision(
+        client=client, kind=kind, start_date=start_date, end_date=end_date, notes=notes, recorded_by=by
+    )
+    provision.full_clean()
+    provision.save()
+    record_event(
+        actor=by, action=AuditEvent.Action.CREATE, obj=provision, client_id=client.pk, summary=f"voorziening {kind}"
+    )
+    return provision

@@ -18,3 +18,9 @@ def consultant(db):
 def fast_password_hashing(settings):
     """PBKDF2 costs ~0.3 s per user; tests create many users and do not test hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def without_login_lockout(settings):
+    """django-axes needs a request on every authenticate(); the lockout has its own tests."""
+    settings.AXES_ENABLED = False

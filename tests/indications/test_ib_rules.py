@@ -9,10 +9,16 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from indications import services
-from indications.models import Indication, IndicationStatus, Product, Tariff
+from indications.models import ComplexityRule, Indication, IndicationStatus, Product, Tariff
 from tests.factories import IndicationFactory, ZrmAssessmentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_four_eyes():
+    """These tests are about the IB rules; the four-eyes rules have tests of their own."""
+    ComplexityRule.objects.update(is_active=False)
 
 
 def rule_codes(indication, today) -> set[str]:

@@ -1,0 +1,87 @@
+"""The roles of the system as Django groups with permissions (assignable in the admin).
+
+Every page and action checks a permission, never a group name; this table is the one place that
+says which role holds which permission.
+"""
+
+import logging
+
+from django.contrib.auth.models import Group, Permission
+
+logger = logging.getLogger(__name__)
+
+CONSULENT = "consulent"
+TEAMLEIDER = "teamleider"
+CONTRACTMANAGER = "contractmanager"
+FUNCTIONEEL_BEHEERDER = "functioneel beheerder"
+
+CASE_WORK = [
+    "indications.view_client",
+    "indications.add_client",
+    "indications.change_client",
+    "indications.add_melding",
+    "indications.change_intake",
+    "indications.add_aanvraag",
+    "indications.add_indication",
+    "indications.change_indication",
+    "indications.issue_beschikking",
+    "indications.add_evaluation",
+    "providers.view_provider",
+]
+REFERENCE_DATA_MODELS = [
+    "indications.municipality",
+    "indications.zrmdomain",
+    "indications.resultdomain",
+    "indications.ibresult",
+    "indications.ibsubresult",
+    "indications.product",
+    "indications.tariff",
+    "indications.complexityrule",
+    "providers.provider",
+    "providers.referencegroup",
+    "accounts.team",
+]
+
+
+def _model_permissions(label: str, actions=("view", "add", "change")) -> list[str]:
+    app_label, model = label.split(".")
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CONSULENT: CASE_WORK,
+    TEAMLEIDER: [*CASE_WORK, "indications.review_indication", "indications.view_review_figures"],
+    CONTRACTMANAGER: [
+        "providers.view_provider",
+        "providers.view_referencegroup",
+        "indications.view_management_information",
+    ],
+    FUNCTIONEEL_BEHEERDER: [
+        *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+        "audit.view_auditevent",
+        "indications.search_client_for_access_log",
+        "indications.export_client_data",
+    ],
+}
+
+
+def sync_roles() -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    available = {
+        f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")
+    }
+    missing = sorted(wanted - available.keys())
+    if missing:
+        logger.warning("Permissions not (yet) present, skipped: %s", ", ".join(missing))
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([available[perm] for perm in perms if perm in available])
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    sync_roles()
