@@ -43,3 +43,20 @@ def _jsonable(value):
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return str(value)
+
+
+def client_ip(request) -> str | None:
+    """The caller's address as the server saw it (behind a proxy, configure it to set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_read(request, obj: models.Model, *, client_id: int | None, summary: str) -> AuditEvent:
+    """Record that the requesting user (or API client) read obj: one call in a view or API view."""
+    return record_event(
+        actor=request.user,
+        action=AuditEvent.Action.READ,
+        obj=obj,
+        client_id=client_id,
+        summary=summary,
+        ip_address=client_ip(request),
+    )

@@ -14,8 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.models import Team
+from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
 from providers.models import Provider, ReferenceGroup
 
 from .models import (
@@ -32,10 +36,13 @@ from .models import (
     Intake,
     Melding,
     Municipality,
+    OtherProvision,
     PlannedEvaluation,
     Product,
     ResultDomain,
     ResultProgress,
+    Review,
+    ReviewQuestion,
     ZrmAssessment,
     ZrmDomain,
     ZrmScore,
@@ -46,14 +53,21 @@ FIRST_DAY = date(2016, 1, 1)
 IB0_FROM = date(2018, 8, 1)
 CHUNK = 1000
 
-# (username, password, first name, last name, staff, superuser)
+# (username, password, first name, last name, role, teams, staff)
 DEMO_USERS = [
-    ("consulent", "demo-consulent-2026", "Fatima", "El Amrani", False, False),
-    ("consulent2", "demo-consulent-2026", "Joost", "van der Linden", False, False),
-    ("teamleider", "demo-teamleider-2026", "Marieke", "Verbeek", False, False),
-    ("contractmanager", "demo-contract-2026", "Ruud", "Hoogendoorn", False, False),
-    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", True, True),
+    ("consulent", "demo-consulent-2026", "Fatima", "El Amrani", CONSULENT, ["Dordrecht", "Zwijndrecht en H-I-Ambacht"],
+     False),
+    ("consulent2", "demo-consulent-2026", "Joost", "van der Linden", CONSULENT, ["Dordrecht", "Oost"], False),
+    ("teamleider", "demo-teamleider-2026", "Marieke", "Verbeek", TEAMLEIDER,
+     ["Dordrecht", "Zwijndrecht en H-I-Ambacht", "Oost"], False),
+    ("contractmanager", "demo-contract-2026", "Ruud", "Hoogendoorn", CONTRACTMANAGER, [], False),
+    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", FUNCTIONEEL_BEHEERDER, [], True),
 ]
+DEMO_TEAMS = {
+    "Dordrecht": ["Dordrecht"],
+    "Zwijndrecht en H-I-Ambacht": ["Zwijndrecht", "Hendrik-Ido-Ambacht"],
+    "Oost": ["Papendrecht", "Sliedrecht", "Alblasserdam", "Hardinxveld-Giessendam"],
+}
 CONSULTANTS = ("consulent", "consulent2")
 
 # Inhabitants (CBS, rounded): the weight of each municipality in the case load.
@@ -149,7 +163,7 @@ class Reference:
     products: dict
     providers: list
     provider_weights: list
-    consultants: list
+    consultants_by_municipality: dict
 
 
 @dataclass
@@ -163,16 +177,22 @@ class DemoSummary:
 
 
 def ensure_demo_users() -> list[tuple[str, str]]:
-    """The demo logins (idempotent; passwords are reset to the documented ones)."""
+    """The demo teams and logins, each in its role (idempotent; passwords reset to the documented ones)."""
     user_model = get_user_model()
+    teams = {}
+    for name, municipality_names in DEMO_TEAMS.items():
+        teams[name], _created = Team.objects.get_or_create(name=f"Team {name}")
+        teams[name].municipalities.set(Municipality.objects.filter(name__in=municipality_names))
     logins = []
-    for username, password, first_name, last_name, staff, superuser in DEMO_USERS:
+    for username, password, first_name, last_name, role, team_names, staff in DEMO_USERS:
         user, _created = user_model.objects.get_or_create(username=username)
         user.first_name, user.last_name = first_name, last_name
         user.email = f"{username}@sdd.example.nl"
-        user.is_staff, user.is_superuser = staff, superuser
+        user.is_staff = staff
         user.set_password(password)
         user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        user.teams.set([teams[name] for name in team_names])
         logins.append((username, password))
     return logins
 
@@ -233,7 +253,14 @@ def _load_reference(providers: list[Provider]) -> Reference:
         products={p.code: p for p in Product.objects.all()},
         providers=providers,
         provider_weights=[weights[p.reference_group.number] for p in providers],
-        consultants=list(user_model.objects.filter(username__in=CONSULTANTS).order_by("username")),
+        consultants_by_municipality={
+            municipality.pk: list(
+                user_model.objects.filter(username__in=CONSULTANTS, teams__municipalities=municipality)
+                .distinct()
+                .order_by("username")
+            )
+            for municipality in municipalities
+        },
     )
 
 
@@ -253,6 +280,7 @@ class _Chunk:
         self.status_changes: list[tuple[Indication, str, str, str]] = []
         self.evaluations: list[tuple[Indication, Evaluation, dict, str]] = []
         self.planned: list[tuple[Indication, date, Evaluation | None]] = []
+        self.reviews: list[Review] = []
 
     def indications_at(self, level: int) -> list[Indication]:
         while len(self.indication_levels) <= level:
@@ -373,7 +401,7 @@ class DemoGenerator:
     def _trajectory(self, chunk: _Chunk, client: Client, melding_day: date, *, open_work: bool) -> date | None:
         """One melding → onderzoek → (aanvraag → beschikkingen); returns the day the support ended."""
         rng, today = self.rng, self.today
-        consultant = rng.choice(self.ref.consultants)
+        consultant = rng.choice(self.ref.consultants_by_municipality[client.municipality_id])
         melding = Melding(
             client=client,
             received_on=melding_day,
@@ -453,8 +481,18 @@ class DemoGenerator:
         if stage == "concept" or decision > today:
             product = self.ref.products[self._product_code(aanvraag_day)]
             start = today + timedelta(days=rng.randint(3, 21))
-            self._indication(chunk, 0, client, aanvraag, product, start, consultant, domains,
-                             status=S.CONCEPT, decision=None)
+            in_review = rng.random() < 0.35  # a complex IB3 concept waiting for a team lead
+            if in_review:
+                product = self.ref.products["IB3"]
+            indication = self._indication(chunk, 0, client, aanvraag, product, start, consultant, domains,
+                                          status=S.TER_BEOORDELING if in_review else S.CONCEPT, decision=None)
+            if in_review:
+                indication.four_eyes_required = True
+                submitted = timezone.now() - timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 8))
+                chunk.reviews.append(Review(
+                    indication=indication, submitted_by=consultant, submitted_at=submitted,
+                    findings=[{"code": "product", "rule": "Product IB3 zwaar", "reason": f"Product {product.name}."}],
+                ))
             return None
         return self._chain(chunk, client, aanvraag, decision, consultant, domains)
 
@@ -530,6 +568,7 @@ class DemoGenerator:
                                   GOALS.get(domain.code, "Werkt zelfstandig aan het doel.")))
         path = {
             S.CONCEPT: [],
+            S.TER_BEOORDELING: [S.TER_BEOORDELING],
             S.VASTGESTELD: [S.VASTGESTELD],
             S.ACTIEF: [S.VASTGESTELD, S.ACTIEF],
             S.BEEINDIGD: [S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD],
@@ -568,7 +607,7 @@ class DemoGenerator:
                 chunk.evaluations.append((indication, evaluation, self._zrm_scores(domains, improve=1),
                                           rng.choices(["behaald", "deels", "niet_behaald"], weights=[35, 45, 20])[0]))
             chunk.planned.append((indication, planned_on, evaluation))
-            if indication.status in (S.CONCEPT, S.INGETROKKEN):
+            if indication.status in (S.CONCEPT, S.TER_BEOORDELING, S.INGETROKKEN):
                 break
             planned_on += timedelta(weeks=26)
 
@@ -595,7 +634,7 @@ class DemoGenerator:
                 indication.aanvraag_id = indication.aanvraag.pk if indication.aanvraag else None
                 indication.replaces_id = indication.replaces.pk if indication.replaces else None
             Indication.objects.bulk_create(level)
-        numbered = [i for level in chunk.indication_levels for i in level if i.status != S.CONCEPT]
+        numbered = [i for level in chunk.indication_levels for i in level if i.decision_date]
         for indication in numbered:
             indication.number = f"IB-{indication.decision_date.year}-{indication.pk:07d}"
         Indication.objects.bulk_update(numbered, ["number"], batch_size=2000)
@@ -615,6 +654,9 @@ class DemoGenerator:
                                    by=indication.consultant, reason=reason)
             for indication, source, target, reason in chunk.status_changes
         )
+        for review in chunk.reviews:
+            review.indication_id = review.indication.pk
+        Review.objects.bulk_create(chunk.reviews)
 
         for indication, evaluation, _scores, _progress in chunk.evaluations:
             evaluation.indication_id = indication.pk
@@ -655,6 +697,9 @@ def reset_demo_case_data() -> None:
     append-only by design."""
     ZrmScore.objects.all().delete()
     ZrmAssessment.objects.all().delete()
+    ReviewQuestion.objects.all().delete()
+    Review.objects.all().delete()
+    OtherProvision.objects.all().delete()
     ResultProgress.objects.all().delete()
     PlannedEvaluation.objects.all().delete()
     Evaluation.objects.all().delete()

@@ -17,6 +17,7 @@ from .models import (
     Indication,
     Intake,
     Melding,
+    OtherProvision,
     ResultProgress,
     ZrmDomain,
     ZrmScore,
@@ -66,6 +67,11 @@ class ClientForm(forms.ModelForm):
         model = Client
         fields = CLIENT_FIELDS
         widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:  # a consultant registers clients of their own teams' municipalities
+            self.fields["municipality"].queryset = municipalities
 
 
 def consultant_choices():
@@ -285,6 +291,7 @@ class IndicationForm(forms.ModelForm):
             "start_date",
             "end_date",
             "provider",
+            "four_eyes_requested",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -359,3 +366,34 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
             item.pk: (self.cleaned_data[f"progress_{item.pk}"], self.cleaned_data.get(f"progress_note_{item.pk}", ""))
             for item in self.indication_results
         }
+
+
+class OtherProvisionForm(forms.ModelForm):
+    class Meta:
+        model = OtherProvision
+        fields = ["kind", "start_date", "end_date", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class ReviewDecisionForm(forms.Form):
+    APPROVE, REJECT = "goedkeuren", "terugsturen"
+    decision = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[(APPROVE, _("Goedkeuren")), (REJECT, _("Terugsturen naar de consulent"))],
+        widget=forms.RadioSelect,
+    )
+    motivation = forms.CharField(
+        label=_("Motivering (verplicht bij terugsturen)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewQuestionForm(forms.Form):
+    question = forms.CharField(label=_("Vraag aan de consulent"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Antwoord"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenConceptForm(forms.Form):
+    reason = forms.CharField(label=_("Waarom terug naar concept?"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,12 +2,14 @@
 queries whatever the size of the data."""
 
 import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from .models import (
     Aanvraag,
@@ -19,6 +21,8 @@ from .models import (
     Melding,
     PlannedEvaluation,
     Product,
+    Review,
+    ReviewQuestion,
     Tariff,
     ZrmAssessment,
     ZrmDomain,
@@ -73,8 +77,11 @@ def latest_zrm_assessment(client: Client, *, on_or_before: date | None = None) -
     )
 
 
-def search_clients(*, bsn: str = "", name: str = "", date_of_birth: date | None = None) -> QuerySet[Client]:
-    clients = Client.objects.select_related("municipality")
+def search_clients(
+    *, within: QuerySet[Client], bsn: str = "", name: str = "", date_of_birth: date | None = None
+) -> QuerySet[Client]:
+    """Search within the clients the user may see (see accounts.selectors.clients_visible_to)."""
+    clients = within.select_related("municipality")
     if bsn:
         clients = clients.filter(bsn=bsn)
     if name:
@@ -128,7 +135,10 @@ def zrm_history(client: Client) -> tuple[list[ZrmAssessment], list[dict]]:
 
 
 def _indication_decided():
-    return Indication.objects.filter(aanvraag=OuterRef("pk")).exclude(status=Indication.Status.CONCEPT)
+    return Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False)
+
+
+_latest_review = Review.objects.filter(indication=OuterRef("pk")).order_by("-submitted_at", "-id")
 
 
 def worklist(user, *, today: date) -> dict[str, QuerySet]:
@@ -144,9 +154,22 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
         .filter(decided=False)
         .select_related("client")
         .order_by("received_on", "id"),
-        "concept_indications": Indication.objects.filter(consultant=user, status=Indication.Status.CONCEPT)
+        # Concepts (with the latest review's outcome: "afgekeurd" means returned), approved ones
+        # waiting to be vastgesteld, and those with a team lead, with their unanswered questions.
+        "concept_indications": Indication.objects.filter(
+            consultant=user, status__in=[Indication.Status.CONCEPT, Indication.Status.GOEDGEKEURD]
+        )
+        .annotate(last_review_outcome=Subquery(_latest_review.values("outcome")[:1]))
         .select_related("client", "product")
         .order_by("created_at"),
+        "in_review": Indication.objects.filter(consultant=user, status=Indication.Status.TER_BEOORDELING)
+        .annotate(
+            open_questions=Count(
+                "reviews__questions", filter=Q(reviews__outcome="", reviews__questions__answered_at__isnull=True)
+            )
+        )
+        .select_related("client", "product")
+        .order_by("updated_at"),
         "nazorg_due": Intake.objects.filter(
             melding__consultant=user,
             nazorg_due_on__isnull=False,
@@ -173,7 +196,7 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
 def indication_detail(indication_pk: int) -> Indication:
     return (
         Indication.objects.select_related(
-            "client__municipality", "product", "provider", "consultant", "aanvraag", "replaces"
+            "client__municipality", "product", "provider", "consultant", "aanvraag", "replaces", "approved_by"
         )
         .prefetch_related(
             Prefetch(
@@ -183,6 +206,78 @@ def indication_detail(indication_pk: int) -> Indication:
             Prefetch("planned_evaluations", queryset=PlannedEvaluation.objects.select_related("evaluation")),
             "status_changes__by",
             "evaluations__progress",
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("submitted_by", "reviewer").prefetch_related(
+                    Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by"))
+                ),
+            ),
         )
         .get(pk=indication_pk)
     )
+
+
+def review_queue(user, *, team=None, min_age_days: int | None = None, now=None) -> QuerySet[Review]:
+    """Open reviews a team lead may take: not their own, within the clients they may see, oldest
+    first, with everything the queue shows side by side (a fixed number of queries)."""
+    from accounts.selectors import clients_visible_to
+
+    now = now or timezone.now()
+    reviews = (
+        Review.objects.filter(outcome="", indication__client__in=clients_visible_to(user))
+        .exclude(submitted_by=user)
+        .exclude(indication__consultant=user)
+        .select_related("indication__client", "indication__product", "indication__consultant", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "indication__results",
+                queryset=IndicationResult.objects.select_related("result__domain").prefetch_related("sub_results"),
+            ),
+            Prefetch(
+                "indication__client__zrm_assessments",
+                queryset=ZrmAssessment.objects.order_by("-assessed_on", "-id").prefetch_related("scores__domain"),
+            ),
+            "questions",
+        )
+        .order_by("submitted_at")
+    )
+    if team is not None:
+        reviews = reviews.filter(indication__consultant__teams=team)
+    if min_age_days:
+        reviews = reviews.filter(submitted_at__lte=now - timedelta(days=min_age_days))
+    return reviews
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    consultant: object
+    reviewed: int
+    approved: int
+    approval_rate: float | None
+    median_wait_hours: float | None
+
+
+def review_figures(*, since=None, team=None) -> list[ReviewFigures]:
+    """Per consultant: reviews decided, approval rate and median waiting time (submitted → decided)."""
+    decided = Review.objects.exclude(outcome="").select_related("submitted_by")
+    if since is not None:
+        decided = decided.filter(decided_at__gte=since)
+    if team is not None:
+        decided = decided.filter(submitted_by__teams=team)
+    by_consultant: dict = {}
+    for review in decided.only("submitted_by", "submitted_at", "decided_at", "outcome").order_by("submitted_by_id"):
+        by_consultant.setdefault(review.submitted_by, []).append(review)
+    figures = []
+    for consultant, reviews in by_consultant.items():
+        approved = sum(1 for review in reviews if review.outcome == Review.Outcome.APPROVED)
+        waits = [(review.decided_at - review.submitted_at).total_seconds() / 3600 for review in reviews]
+        figures.append(
+            ReviewFigures(
+                consultant=consultant,
+                reviewed=len(reviews),
+                approved=approved,
+                approval_rate=approved / len(reviews) if reviews else None,
+                median_wait_hours=statistics.median(waits) if waits else None,
+            )
+        )
+    return sorted(figures, key=lambda figure: str(figure.consultant))

@@ -344,6 +344,7 @@ INDICATION_FIELDS = (
     "kind",
     "replaces",
     "aanvraag",
+    "four_eyes_requested",
 )
 
 

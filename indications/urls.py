@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, review_views, views
 
 app_name = "indications"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("werkvoorraad/", views.worklist, name="worklist"),
+    path("beoordelingen/", review_views.review_queue, name="review_queue"),
+    path("beoordelingen/cijfers/", review_views.review_figures, name="review_figures"),
+    path("clienten/<uuid:client_uuid>/inzagelog/", privacy_views.client_access_log, name="client_access_log"),
+    path("clienten/<uuid:client_uuid>/avg-export/", privacy_views.client_inzage_export, name="client_inzage_export"),
     path("clienten/", views.client_search, name="client_search"),
     path("clienten/nieuw/", views.client_create, name="client_create"),
     path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),
@@ -20,4 +25,21 @@ urlpatterns = [
     path("indicaties/<uuid:indication_uuid>/beeindigen/", views.indication_end, name="indication_end"),
     path("indicaties/<uuid:indication_uuid>/intrekken/", views.indication_withdraw, name="indication_withdraw"),
     path("indicaties/<uuid:indication_uuid>/evaluatie/", views.evaluation_create, name="evaluation_create"),
+    path(
+        "indicaties/<uuid:indication_uuid>/ter-beoordeling/",
+        views.indication_submit_for_review,
+        name="indication_submit_for_review",
+    ),
+    path("indicaties/<uuid:indication_uuid>/beoordelen/", views.indication_review, name="indication_review"),
+    path(
+        "indicaties/<uuid:indication_uuid>/vraag/",
+        views.indication_review_question,
+        name="indication_review_question",
+    ),
+    path(
+        "indicaties/<uuid:indication_uuid>/vraag/<int:question_pk>/antwoord/",
+        views.indication_review_answer,
+        name="indication_review_answer",
+    ),
+    path("indicaties/<uuid:indication_uuid>/heropenen/", views.indication_reopen, name="indication_reopen"),
 ]

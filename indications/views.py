@@ -1,7 +1,9 @@
 """The consultant's pages. Thin: forms check shape, services apply the rules and write."""
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
-from audit.services import record_event
+from accounts.selectors import clients_visible_to, municipalities_of
+from audit.services import record_read
 
-from . import selectors, services
+from . import four_eyes, selectors, services
 from .forms import (
     AanvraagForm,
     ClientForm,
@@ -26,17 +28,45 @@ from .forms import (
     IssueForm,
     MeldingForm,
     NazorgForm,
+    OtherProvisionForm,
+    ReopenConceptForm,
+    ReviewAnswerForm,
+    ReviewDecisionForm,
+    ReviewQuestionForm,
     WithdrawIndicationForm,
     ZrmAssessmentForm,
     apply_service_errors,
 )
-from .models import Aanvraag, Client, Indication, Intake, ZrmAssessment
+from .models import Aanvraag, Client, Indication, Intake, ReviewQuestion, ZrmAssessment
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+def requires(permission: str):
+    """The view needs this permission; without it the answer is 403 (never a login loop)."""
+    return permission_required(permission, raise_exception=True)
 
 
+# Every object is looked up within the clients the user may see: another team's client is a 404.
+def _client(request, client_uuid, queryset=None) -> Client:
+    return get_object_or_404(queryset or clients_visible_to(request.user), uuid=client_uuid)
+
+
+def _visible(queryset, request, client_path: str):
+    return queryset.filter(**{f"{client_path}__in": clients_visible_to(request.user)})
+
+
+def home(request):
+    """Each role starts on its own page."""
+    user = request.user
+    if user.has_perm("indications.view_client"):
+        return redirect("indications:worklist")
+    if user.has_perm("indications.view_management_information"):
+        return redirect("providers:overview")
+    if user.has_perm("indications.search_client_for_access_log"):
+        return redirect("indications:client_search")
+    raise PermissionDenied
+
+
+@requires("indications.view_client")
 def worklist(request):
     today = timezone.localdate()
     sections = selectors.worklist(request.user, today=today)
@@ -44,16 +74,26 @@ def worklist(request):
 
 
 def client_search(request):
+    """Search: consultants within their teams' clients; the functioneel beheerder (privacy officer)
+    across all clients, to reach the access log, without the case file."""
+    user = request.user
+    for_access_log = not user.has_perm("indications.view_client")
+    if for_access_log and not user.has_perm("indications.search_client_for_access_log"):
+        raise PermissionDenied
     form = ClientSearchForm(request.GET or None)
     page = None
     if form.is_valid() and form.has_criteria():
-        clients = selectors.search_clients(**form.cleaned_data)
+        within = Client.objects.all() if for_access_log else clients_visible_to(user)
+        clients = selectors.search_clients(within=within, **form.cleaned_data)
         page = Paginator(clients, 25).get_page(request.GET.get("pagina"))
-    return render(request, "indications/client_search.html", {"form": form, "page": page})
+    return render(
+        request, "indications/client_search.html", {"form": form, "page": page, "for_access_log": for_access_log}
+    )
 
 
+@requires("indications.add_client")
 def client_create(request):
-    form = ClientForm(request.POST or None)
+    form = ClientForm(request.POST or None, municipalities=municipalities_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             client = services.register_client(by=request.user, **form.cleaned_data)
@@ -65,9 +105,10 @@ def client_create(request):
     return render(request, "indications/client_form.html", {"form": form, "title": _("Nieuwe cliënt")})
 
 
+@requires("indications.change_client")
 def client_update(request, client_uuid):
-    client = get_object_or_404(Client, uuid=client_uuid)
-    form = ClientForm(request.POST or None, instance=client)
+    client = _client(request, client_uuid)
+    form = ClientForm(request.POST or None, instance=client, municipalities=municipalities_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_client(
@@ -85,18 +126,12 @@ def client_update(request, client_uuid):
     )
 
 
+@requires("indications.view_client")
 def client_file(request, client_uuid):
-    pk = get_object_or_404(Client.objects.only("pk"), uuid=client_uuid).pk
+    pk = _client(request, client_uuid, clients_visible_to(request.user).only("pk")).pk
     client = selectors.client_file(pk)
     assessments, zrm_rows = selectors.zrm_history(client)
-    record_event(
-        actor=request.user,
-        action=AuditEvent.Action.READ,
-        obj=client,
-        client_id=client.pk,
-        summary="dossier ingezien",
-        ip_address=_client_ip(request),
-    )
+    record_read(request, client, client_id=client.pk, summary="dossier ingezien")
     return render(
         request,
         "indications/client_file.html",
@@ -104,8 +139,9 @@ def client_file(request, client_uuid):
     )
 
 
+@requires("indications.add_melding")
 def melding_create(request, client_uuid):
-    client = get_object_or_404(Client, uuid=client_uuid)
+    client = _client(request, client_uuid)
     form = MeldingForm(
         request.POST or None, initial={"received_on": timezone.localdate(), "consultant": request.user.pk}
     )
@@ -124,32 +160,38 @@ def melding_create(request, client_uuid):
     return render(request, "indications/melding_form.html", {"form": form, "client": client})
 
 
-def _intake_or_404(intake_uuid) -> Intake:
-    return get_object_or_404(
-        Intake.objects.select_related("melding__client__municipality", "melding__consultant").prefetch_related(
+def _intake_or_404(request, intake_uuid) -> Intake:
+    intakes = (
+        _visible(Intake.objects, request, "melding__client")
+        .select_related("melding__client__municipality", "melding__consultant")
+        .prefetch_related(
             "conversations",
             Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
             "aanvragen",
-        ),
-        uuid=intake_uuid,
+        )
     )
+    return get_object_or_404(intakes, uuid=intake_uuid)
 
 
+@requires("indications.change_intake")
 def intake(request, intake_uuid):
     """The onderzoek page: conversations, ZRM and conclusion, each a form of its own."""
-    intake = _intake_or_404(intake_uuid)
+    intake = _intake_or_404(request, intake_uuid)
     today = timezone.localdate()
     forms = {
         "conversation_form": ConversationForm(prefix="gesprek", initial={"held_on": today, "participants": ["client"]}),
         "zrm_form": ZrmAssessmentForm(prefix="zrm", initial={"assessed_on": today}),
         "conclusion_form": IntakeConclusionForm(prefix="conclusie", initial={"concluded_on": today}),
         "nazorg_form": NazorgForm(prefix="nazorg", initial={"done_on": today}),
+        "provision_form": OtherProvisionForm(prefix="voorziening"),
     }
     if request.method == "POST":
         step = request.POST.get("step")
         handled = _handle_intake_step(request, intake, step, forms)
         if handled is not None:
             return handled
+    else:
+        record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
     return render(
         request,
         "indications/intake.html",
@@ -195,6 +237,16 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
             else:
                 messages.success(request, _("Het onderzoek is afgerond."))
                 return redirect("indications:intake", intake_uuid=intake.uuid)
+    elif step == "voorziening":
+        form = forms["provision_form"] = OtherProvisionForm(request.POST, prefix="voorziening")
+        if form.is_valid():
+            try:
+                services.record_other_provision(client=intake.melding.client, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("De andere voorziening is vastgelegd."))
+                return redirect("indications:intake", intake_uuid=intake.uuid)
     elif step == "nazorg":
         form = forms["nazorg_form"] = NazorgForm(request.POST, prefix="nazorg")
         if form.is_valid():
@@ -208,8 +260,9 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
     return None
 
 
+@requires("indications.add_aanvraag")
 def aanvraag_create(request, intake_uuid):
-    intake = _intake_or_404(intake_uuid)
+    intake = _intake_or_404(request, intake_uuid)
     client = intake.melding.client
     form = AanvraagForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -269,8 +322,11 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
     )
 
 
+@requires("indications.add_indication")
 def indication_create(request, aanvraag_uuid):
-    aanvraag = get_object_or_404(Aanvraag.objects.select_related("client"), uuid=aanvraag_uuid)
+    aanvraag = get_object_or_404(
+        _visible(Aanvraag.objects, request, "client").select_related("client"), uuid=aanvraag_uuid
+    )
     return _indication_form_page(
         request,
         client=aanvraag.client,
@@ -279,30 +335,35 @@ def indication_create(request, aanvraag_uuid):
     )
 
 
+def _indication_or_404(request, indication_uuid) -> Indication:
+    return get_object_or_404(
+        _visible(Indication.objects, request, "client").select_related("client", "product"), uuid=indication_uuid
+    )
+
+
+@requires("indications.change_indication")
 def indication_update(request, indication_uuid):
-    indication = get_object_or_404(Indication.objects.select_related("client"), uuid=indication_uuid)
+    indication = _indication_or_404(request, indication_uuid)
     if indication.status != Indication.Status.CONCEPT:
         messages.error(request, _("Alleen een concept kan worden gewijzigd."))
         return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return _indication_form_page(request, client=indication.client, indication=indication, initial={})
 
 
+@requires("indications.view_client")
 def indication_detail(request, indication_uuid):
     """The indication; once vastgesteld this is the printable beschikking."""
-    pk = get_object_or_404(Indication.objects.only("pk"), uuid=indication_uuid).pk
+    pk = _indication_or_404(request, indication_uuid).pk
     indication = selectors.indication_detail(pk)
     today = timezone.localdate()
-    rule_errors = []
+    rule_errors, findings = [], []
     if indication.status == Indication.Status.CONCEPT:
         rule_errors = [message for error in services.check_ib_rules(indication, today=today) for message in error]
-    record_event(
-        actor=request.user,
-        action=AuditEvent.Action.READ,
-        obj=indication,
-        client_id=indication.client_id,
-        summary="beschikking ingezien",
-        ip_address=_client_ip(request),
-    )
+        findings = four_eyes.complexity_findings(indication, today=today)
+    reviews = list(indication.reviews.all())  # newest first
+    review = reviews[0] if reviews else None
+    record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
+    user = request.user
     return render(
         request,
         "indications/indication_detail.html",
@@ -311,16 +372,25 @@ def indication_detail(request, indication_uuid):
             "client": indication.client,
             "cost": selectors.beschikking_cost(indication),
             "rule_errors": rule_errors,
+            "findings": findings,
+            "review": review,
+            "can_review": user.has_perm(four_eyes.REVIEW_PERMISSION)
+            and user.pk not in (indication.consultant_id, review.submitted_by_id if review else None),
+            "is_author": user.pk == indication.consultant_id,
             "issue_form": IssueForm(initial={"decision_date": today}),
             "end_form": EndIndicationForm(initial={"ended_on": today}),
             "withdraw_form": WithdrawIndicationForm(),
+            "review_decision_form": ReviewDecisionForm(),
+            "question_form": ReviewQuestionForm(),
+            "answer_form": ReviewAnswerForm(),
+            "reopen_form": ReopenConceptForm(),
             "zrm": selectors.latest_zrm_assessment(indication.client, on_or_before=indication.decision_date or today),
         },
     )
 
 
 def _indication_action(request, indication_uuid, form_class, action):
-    indication = get_object_or_404(Indication, uuid=indication_uuid)
+    indication = _indication_or_404(request, indication_uuid)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -338,6 +408,7 @@ def _indication_action(request, indication_uuid, form_class, action):
 
 
 @require_POST
+@requires("indications.issue_beschikking")
 def indication_issue(request, indication_uuid):
     def issue(indication, data):
         issued = services.issue_beschikking(indication, by=request.user, decision_date=data["decision_date"])
@@ -347,6 +418,7 @@ def indication_issue(request, indication_uuid):
 
 
 @require_POST
+@requires("indications.change_indication")
 def indication_end(request, indication_uuid):
     def end(indication, data):
         services.end_indication(indication, by=request.user, **data)
@@ -356,6 +428,7 @@ def indication_end(request, indication_uuid):
 
 
 @require_POST
+@requires("indications.change_indication")
 def indication_withdraw(request, indication_uuid):
     def withdraw(indication, data):
         services.withdraw_indication(indication, by=request.user, **data)
@@ -364,10 +437,9 @@ def indication_withdraw(request, indication_uuid):
     return _indication_action(request, indication_uuid, WithdrawIndicationForm, withdraw)
 
 
+@requires("indications.add_evaluation")
 def evaluation_create(request, indication_uuid):
-    indication = get_object_or_404(
-        Indication.objects.select_related("client", "product"), uuid=indication_uuid
-    )
+    indication = _indication_or_404(request, indication_uuid)
     form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,3 +463,67 @@ def evaluation_create(request, indication_uuid):
         "indications/evaluation_form.html",
         {"form": form, "indication": indication, "client": indication.client},
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Four eyes: submit, approve, reject, ask, answer, reopen
+# --------------------------------------------------------------------------------------------
+
+
+class _NoInput(forms.Form):
+    pass
+
+
+@require_POST
+@requires("indications.change_indication")
+def indication_submit_for_review(request, indication_uuid):
+    def submit(indication, data):
+        four_eyes.submit_for_review(indication, by=request.user)
+        messages.success(request, _("De indicatie is ter beoordeling aangeboden aan een teamleider."))
+
+    return _indication_action(request, indication_uuid, _NoInput, submit)
+
+
+@require_POST
+@requires(four_eyes.REVIEW_PERMISSION)
+def indication_review(request, indication_uuid):
+    def decide(indication, data):
+        if data["decision"] == ReviewDecisionForm.APPROVE:
+            four_eyes.approve_indication(indication, by=request.user, motivation=data["motivation"])
+            messages.success(request, _("Goedgekeurd. De consulent kan de beschikking vaststellen."))
+        else:
+            four_eyes.reject_indication(indication, by=request.user, motivation=data["motivation"])
+            messages.success(request, _("Teruggestuurd naar de consulent."))
+
+    return _indication_action(request, indication_uuid, ReviewDecisionForm, decide)
+
+
+@require_POST
+@requires(four_eyes.REVIEW_PERMISSION)
+def indication_review_question(request, indication_uuid):
+    def ask(indication, data):
+        four_eyes.ask_review_question(indication, by=request.user, question=data["question"])
+        messages.success(request, _("De vraag is aan de consulent gesteld."))
+
+    return _indication_action(request, indication_uuid, ReviewQuestionForm, ask)
+
+
+@require_POST
+@requires("indications.change_indication")
+def indication_review_answer(request, indication_uuid, question_pk):
+    def answer(indication, data):
+        question = get_object_or_404(ReviewQuestion, pk=question_pk, review__indication=indication)
+        four_eyes.answer_review_question(question, by=request.user, answer=data["answer"])
+        messages.success(request, _("Het antwoord is vastgelegd."))
+
+    return _indication_action(request, indication_uuid, ReviewAnswerForm, answer)
+
+
+@require_POST
+@requires("indications.change_indication")
+def indication_reopen(request, indication_uuid):
+    def reopen(indication, data):
+        four_eyes.reopen_concept(indication, by=request.user, reason=data["reason"])
+        messages.success(request, _("De indicatie is weer een concept; na wijziging volgt een nieuwe beoordeling."))
+
+    return _indication_action(request, indication_uuid, ReopenConceptForm, reopen)

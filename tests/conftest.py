@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import TODAY, UserFactory
+from accounts.roles import CONSULENT, TEAMLEIDER
+from tests.factories import TODAY, staff_member
 
 
 @pytest.fixture
@@ -11,7 +12,13 @@ def today():
 
 @pytest.fixture
 def consultant(db):
-    return UserFactory(username="consulent-test", first_name="Fatima", last_name="El Amrani")
+    """A consulent in the Dordrecht team (the factories' clients live in Dordrecht)."""
+    return staff_member(CONSULENT, username="consulent-test", first_name="Fatima", last_name="El Amrani")
+
+
+@pytest.fixture
+def team_lead(db):
+    return staff_member(TEAMLEIDER, username="teamleider-test", first_name="Marieke", last_name="Verbeek")
 
 
 @pytest.fixture(autouse=True)

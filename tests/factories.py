@@ -5,7 +5,10 @@ from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
+from accounts.models import Team
+from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import (
     Aanvraag,
     Client,
@@ -185,3 +188,27 @@ class IndicationFactory(factory.django.DjangoModelFactory):
     def evaluations(self, create, extracted, **kwargs):
         dates = [self.start_date + timedelta(days=91)] if extracted is None else extracted
         PlannedEvaluation.objects.bulk_create(PlannedEvaluation(indication=self, planned_on=day) for day in dates)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team working for Dordrecht unless other municipality names are given."""
+
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        self.municipalities.set(Municipality.objects.filter(name__in=extracted or ["Dordrecht"]))
+
+
+def staff_member(role: str, *, team: Team | None = None, **fields):
+    """A user in one of the roles of accounts.roles, member of `team` (default: a Dordrecht team)."""
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    if role in (CONSULENT, TEAMLEIDER):
+        (team or TeamFactory(name="Team Dordrecht")).members.add(user)
+    return user

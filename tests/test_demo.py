@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
+from accounts.models import Team
+from accounts.selectors import clients_visible_to
 from indications.demo import DEMO_USERS, generate_demo, reset_demo_case_data
 from indications.models import Client, Indication, IndicationStatus, Intake, ZrmAssessment
 from indications.services import check_ib_rules
@@ -28,6 +30,7 @@ def demo(django_db_setup, django_db_blocker):
         yield summary
         reset_demo_case_data()
         Provider.objects.all().delete()
+        Team.objects.all().delete()
         get_user_model().objects.filter(username__in=[user[0] for user in DEMO_USERS]).delete()
 
 
@@ -50,7 +53,7 @@ def test_every_bsn_passes_the_elfproef(demo):
 
 
 def test_every_decided_indication_keeps_the_ib_rules(demo):
-    decided = Indication.objects.exclude(status=IndicationStatus.CONCEPT).select_related("product", "replaces")
+    decided = Indication.objects.filter(decision_date__isnull=False).select_related("product", "replaces")
     for indication in decided:
         broken = {error.code for error in check_ib_rules(indication, today=indication.decision_date)}
         assert not broken - RULES_ONLY_AT_ISSUE, (indication.pk, broken)
@@ -87,3 +90,17 @@ def test_demo_users_can_log_in(demo, client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     for username, password, *_ in DEMO_USERS:
         assert client.login(username=username, password=password), username
+
+
+def test_consultants_work_only_for_clients_of_their_teams(demo):
+    for user in get_user_model().objects.filter(username__in=["consulent", "consulent2"]):
+        visible = clients_visible_to(user)
+        assert Indication.objects.filter(consultant=user).exists()
+        assert not Indication.objects.filter(consultant=user).exclude(client__in=visible).exists()
+
+
+def test_complex_concepts_wait_for_a_team_lead(demo):
+    waiting = Indication.objects.filter(status=IndicationStatus.TER_BEOORDELING)
+    for indication in waiting:
+        assert indication.four_eyes_required
+        assert indication.reviews.filter(outcome="").count() == 1

@@ -4,10 +4,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from accounts.roles import CONSULENT
 from indications.models import Indication, IndicationStatus
+from tests.factories import staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,9 +20,7 @@ def iso(day: date) -> str:
 
 
 def test_consultant_journey_from_melding_to_beschikking(page, assert_accessible):
-    get_user_model().objects.create_user(
-        "journey", password=PASSWORD, first_name="Jet", last_name="de Vries"
-    )
+    staff_member(CONSULENT, username="journey", password=PASSWORD, first_name="Jet", last_name="de Vries")
     today = date.today()
     start = today + timedelta(days=14)
 
