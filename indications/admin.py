@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    ComplexityRule,
     IbResult,
     IbSubResult,
     Municipality,
@@ -62,3 +63,12 @@ class ProductAdmin(admin.ModelAdmin):
 class TariffAdmin(admin.ModelAdmin):
     list_display = ["product", "valid_from", "valid_to", "amount_per_period", "opslag_per_period"]
     list_filter = ["product"]
+
+
+@admin.register(ComplexityRule)
+class ComplexityRuleAdmin(admin.ModelAdmin):
+    """The four-eyes criteria: the functioneel beheerder switches them on/off and sets thresholds."""
+
+    list_display = ["name", "kind", "is_active", "threshold", "product"]
+    list_editable = ["is_active", "threshold"]
+    list_filter = ["kind", "is_active"]
