@@ -60,3 +60,19 @@ def assert_accessible(axe):
         assert not blocking, f"{page.title()}: " + "; ".join(blocking)
 
     return check
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through the login page (and out first, when someone is logged in)."""
+
+    def as_user(username: str, password: str):
+        logout = page.get_by_role("button", name="Uitloggen")
+        if logout.count():
+            logout.click()
+        page.goto("/inloggen/")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+
+    return as_user
