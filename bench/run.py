@@ -11,6 +11,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -25,11 +26,14 @@ warnings.filterwarnings("ignore", message="No directory at")  # static files are
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.selectors import clients_visible_to  # noqa: E402
 from indications.models import Client, Indication  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "3000"))
@@ -61,9 +65,16 @@ def main() -> None:
     print(f"demo data: {Client.objects.count()} clients, {Indication.objects.count()} indications "
           f"(load_demo: {generated:.1f} s, near 0 when the data was already there)")
 
+    consultant = get_user_model().objects.get(username="consulent")
     http = HttpClient(HTTP_HOST="127.0.0.1")
-    http.login(username="consulent", password="demo-consulent-2026")
-    busiest = Client.objects.order_by("-indications__id").values_list("uuid", flat=True).first()
+    http.force_login(consultant)
+    busiest = (
+        clients_visible_to(consultant)
+        .annotate(n=Count("indications"))
+        .order_by("-n", "pk")
+        .values_list("uuid", flat=True)
+        .first()
+    )
     pages = {
         "werkvoorraad": "/werkvoorraad/",
         "cliënt zoeken (naam)": "/clienten/?name=de+",
@@ -73,6 +84,17 @@ def main() -> None:
     for name, url in pages.items():
         median, p95, queries = timed_get(http, url)
         print(f"{name:24} {median:10.1f} {p95:8.1f} {queries:8d}")
+
+    # The audit trail records every read of a client file: what does that cost the page?
+    url = pages["cliëntdossier"]
+    with_audit = timed_get(http, url)
+    with mock.patch("indications.views.record_read"):
+        without_audit = timed_get(http, url)
+    print(
+        f"client file with audit {with_audit[0]:.1f} ms ({with_audit[2]} queries), "
+        f"without {without_audit[0]:.1f} ms ({without_audit[2]} queries): "
+        f"ratio {with_audit[0] / without_audit[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

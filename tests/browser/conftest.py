@@ -1,5 +1,6 @@
 """Browser tests: Debian's chromium driven by Playwright against pytest-django's live server."""
 
+import importlib
 import os
 
 import pytest
@@ -33,7 +34,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db):
+    """The reference data of the data migrations, for browser tests on a flushed database.
+
+    Browser tests are transactional: each ends with a flush. Django's serialized rollback did not
+    restore the data once a non-browser test had opened the connection first (the serialized
+    contents live on a connection object that the browser tests did not see again), so the seeds
+    are re-run instead; they are idempotent."""
+    from django.apps import apps
+
+    from accounts.roles import sync_roles
+    from indications.models import Municipality
+
+    if not Municipality.objects.exists():
+        for module, function in (("0002_reference_data", "load"), ("0005_complexity_rules", "seed")):
+            getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
+    sync_roles()
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", timezone_id="Europe/Amsterdam")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -10,7 +10,7 @@ from accounts.roles import CONSULENT
 from indications.models import Indication, IndicationStatus
 from tests.factories import staff_member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Journey-test-2026!"
 

@@ -11,7 +11,7 @@ from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import Indication, IndicationStatus, Product
 from tests.factories import IndicationFactory, ZrmAssessmentFactory, staff_member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Vier-ogen-test-2026!"
 
