@@ -287,6 +287,8 @@ def aanvraag_create(request, intake_uuid):
 
 
 def _indication_form_page(request, *, client: Client, indication: Indication | None, initial: dict):
+    if request.method == "GET":
+        record_read(request, indication or client, client_id=client.pk, summary="indicatieformulier geopend")
     form = IndicationForm(request.POST or None, instance=indication, client=client, initial=initial)
     result_initial = []
     if indication is not None:
@@ -440,6 +442,8 @@ def indication_withdraw(request, indication_uuid):
 @requires("indications.add_evaluation")
 def evaluation_create(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
+    if request.method == "GET":
+        record_read(request, indication, client_id=indication.client_id, summary="evaluatieformulier geopend")
     form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

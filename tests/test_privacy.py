@@ -103,3 +103,9 @@ def test_weak_passwords_are_refused():
 
     with pytest.raises(ValidationError):
         validate_password("welkom123")
+
+
+def test_opening_the_evaluation_and_indication_forms_is_recorded(client, consultant, indication):
+    client.force_login(consultant)
+    client.get(f"/indicaties/{indication.uuid}/evaluatie/")
+    assert AuditEvent.objects.filter(summary="evaluatieformulier geopend", client_id=indication.client_id).exists()
