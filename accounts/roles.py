@@ -27,6 +27,8 @@ CASE_WORK = [
     "indications.issue_beschikking",
     "indications.add_evaluation",
     "providers.view_provider",
+    "providers.view_assignment",
+    "providers.change_changerequest",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -39,6 +41,8 @@ REFERENCE_DATA_MODELS = [
     "indications.complexityrule",
     "providers.provider",
     "providers.referencegroup",
+    "providers.contract",
+    "providers.apitoken",
     "accounts.team",
 ]
 

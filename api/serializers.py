@@ -1,6 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from indications.models import Product, Tariff
+from providers.models import Assignment, ChangeRequest
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -28,3 +31,138 @@ class ProductSerializer(serializers.ModelSerializer):
             "allows_opslag",
             "tariffs",
         ]
+
+
+# --------------------------------------------------------------------------------------------
+# Provider API: output
+# --------------------------------------------------------------------------------------------
+
+
+class ClientSummarySerializer(serializers.Serializer):
+    bsn = serializers.CharField()
+    naam = serializers.CharField(source="full_name")
+    geboortedatum = serializers.DateField(source="date_of_birth")
+    gemeente = serializers.CharField(source="municipality.name")
+
+
+class ResultSerializer(serializers.Serializer):
+    domein = serializers.CharField(source="result.domain.name")
+    resultaat = serializers.CharField(source="result.name")
+    doel = serializers.CharField(source="goal")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """A toewijzing with what the provider needs to deliver results (product, period, results and
+    goals per domain, the consultant to contact)."""
+
+    toewijzingnummer = serializers.CharField(source="number")
+    beschikkingnummer = serializers.CharField(source="indication.number")
+    productcategorie = serializers.CharField(source="product.iwmo_category")
+    productcode = serializers.CharField(source="product.iwmo_code")
+    product = serializers.CharField(source="product.code")
+    opslag = serializers.BooleanField(source="indication.opslag")
+    toewijzingsdatum = serializers.DateField(source="assigned_on")
+    ingangsdatum = serializers.DateField(source="start_date")
+    einddatum = serializers.DateField(source="end_date", allow_null=True)
+    omvang = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    redenWijziging = serializers.CharField(source="change_reason")
+    zorgGestartOp = serializers.DateField(source="care_started_on", allow_null=True)
+    zorgGestoptOp = serializers.DateField(source="care_stopped_on", allow_null=True)
+    redenBeeindiging = serializers.CharField(source="stop_reason")
+    client = ClientSummarySerializer(source="indication.client")
+    resultaten = ResultSerializer(source="indication.results", many=True)
+    contactpersoon = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "toewijzingnummer", "beschikkingnummer", "productcategorie", "productcode", "product", "opslag",
+            "toewijzingsdatum", "ingangsdatum", "einddatum", "omvang", "status", "redenWijziging",
+            "zorgGestartOp", "zorgGestoptOp", "redenBeeindiging", "client", "resultaten", "contactpersoon",
+        ]
+
+    @extend_schema_field(
+        {"type": "object", "properties": {"volume": {"type": "integer"}, "eenheid": {"type": "string"},
+                                          "frequentie": {"type": "string"}}}
+    )
+    def get_omvang(self, assignment) -> dict:
+        # One unit of output (WJ756 82) per period of 4 weeks: result-financed IB.
+        return {"volume": assignment.volume, "eenheid": assignment.unit, "frequentie": "per 4 weken"}
+
+    @extend_schema_field({"type": "object", "properties": {"naam": {"type": "string"}, "email": {"type": "string"}}})
+    def get_contactpersoon(self, assignment) -> dict:
+        consultant = assignment.indication.consultant
+        return {"naam": consultant.get_full_name() or consultant.username, "email": consultant.email}
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    toewijzingnummer = serializers.CharField(source="assignment.number")
+    product = serializers.CharField(source="requested_product.code", allow_null=True, default=None)
+    einddatum = serializers.DateField(source="requested_end_date", allow_null=True)
+    motivering = serializers.CharField(source="motivation")
+    status = serializers.CharField()
+    toelichting = serializers.CharField(source="answer_reason")
+    beantwoordOp = serializers.DateTimeField(source="answered_at", allow_null=True)
+    vervolgbeschikking = serializers.CharField(source="follow_up.number", allow_null=True, default=None)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["id", "toewijzingnummer", "product", "einddatum", "motivering", "status", "toelichting",
+                  "beantwoordOp", "vervolgbeschikking"]
+
+
+# --------------------------------------------------------------------------------------------
+# Provider API: input (shape only; the services check the rules)
+# --------------------------------------------------------------------------------------------
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know: a typo must not silently drop data."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [serializers.ErrorDetail(_("Onbekend veld."), code="unknown_field")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class MessageSerializer(StrictSerializer):
+    berichtId = serializers.CharField(max_length=64, help_text=_("Uw eigen, unieke id van dit bericht (idempotentie)."))
+
+
+class StartInputSerializer(MessageSerializer):
+    startdatum = serializers.DateField()
+
+
+class StopInputSerializer(MessageSerializer):
+    einddatum = serializers.DateField()
+    redenBeeindiging = serializers.CharField(max_length=2, help_text=_("Code uit iWmo-codelijst WMO588."))
+
+
+class ChangeRequestInputSerializer(MessageSerializer):
+    product = serializers.CharField(max_length=10, required=False, help_text=_("Gevraagd product, bv. IB3."))
+    einddatum = serializers.DateField(required=False)
+    motivering = serializers.CharField(max_length=2000)
+
+
+class BatchItemSerializer(serializers.Serializer):
+    """One message of a batch: `soort` and `toewijzingnummer`, plus the fields of that message."""
+
+    soort = serializers.ChoiceField(choices=["start", "stop", "wijzigingsverzoek"])
+    toewijzingnummer = serializers.CharField(max_length=20)
+
+
+class BatchInputSerializer(StrictSerializer):
+    berichten = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    berichtId = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["geaccepteerd", "afgewezen"])
+    httpStatus = serializers.IntegerField()
+    antwoord = serializers.DictField()

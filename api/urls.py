@@ -2,12 +2,15 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .views import ProductViewSet
+from .views import AssignmentViewSet, BatchViewSet, ChangeRequestViewSet, ProductViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("producten", ProductViewSet, basename="product")
+router.register("toewijzingen", AssignmentViewSet, basename="toewijzing")
+router.register("wijzigingsverzoeken", ChangeRequestViewSet, basename="wijzigingsverzoek")
+router.register("berichten", BatchViewSet, basename="berichten")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

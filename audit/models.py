@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Who acted when it was not a staff user: a provider's API client ("aanbieder <AGB>, sleutel <prefix>").
+    actor_label = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)

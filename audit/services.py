@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from .models import AuditEvent
@@ -13,9 +14,13 @@ def record_event(
     changes: dict | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the transaction of the change it records."""
+    """Append one audit event; call it inside the transaction of the change it records. The actor is
+    a staff user, or another principal (a provider's API client) recorded by its label."""
+    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+    is_other_principal = not is_user and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if is_user else None,
+        actor_label=str(actor)[:120] if is_other_principal else "",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -58,5 +63,22 @@ def record_read(request, obj: models.Model, *, client_id: int | None, summary: s
         obj=obj,
         client_id=client_id,
         summary=summary,
+        ip_address=client_ip(request),
+    )
+
+
+def record_request(request, *, action: str, object_type: str, object_id: str = "", client_id: int | None = None,
+                   summary: str = "") -> AuditEvent:
+    """Record one API call (who, what, from where) when there is no single object to name."""
+    actor = request.user
+    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_label="" if is_user or not getattr(actor, "is_authenticated", False) else str(actor)[:120],
+        action=action,
+        object_type=object_type,
+        object_id=object_id[:64],
+        client_id=client_id,
+        summary=summary[:255],
         ip_address=client_ip(request),
     )

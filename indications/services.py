@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import changed_fields, record_event
+from providers import services as provider_services
+from providers.codes import RedenWijziging
 
 from .four_eyes import complexity_findings
 from .models import (
@@ -611,7 +613,12 @@ def _overlap_errors(indication: Indication) -> list[ValidationError]:
 
 @transaction.atomic
 def issue_beschikking(
-    indication: Indication, *, by, decision_date: date | None = None, today: date | None = None
+    indication: Indication,
+    *,
+    by,
+    decision_date: date | None = None,
+    today: date | None = None,
+    change_reason: str = "",
 ) -> Indication:
     """Vaststellen: check every IB rule and the four-eyes approval, number the beschikking and end the
     one it replaces. A complex concept must be approved first (see four_eyes.py)."""
@@ -638,6 +645,11 @@ def issue_beschikking(
         errors.append(
             ValidationError(_("De besluitdatum kan niet vóór de aanvraag liggen."), code="decision_before_aanvraag")
         )
+    if indication.provider_id is not None:
+        try:
+            provider_services.ensure_contract_covers(indication.provider, indication.product, indication.start_date)
+        except ValidationError as error:
+            errors.append(error)
     if errors:
         raise ValidationError(errors)
 
@@ -645,6 +657,8 @@ def issue_beschikking(
     _move(indication, S.VASTGESTELD, by=by)
     indication.number = f"IB-{decision_date.year}-{indication.pk:07d}"
     indication.save(update_fields=["number", "updated_at"])
+    # The toewijzing to the provider (and the end of the replaced beschikking's assignment).
+    provider_services.assign(indication, by=by, today=today, reason=change_reason)
 
     replaced = indication.replaces
     if replaced is not None:
@@ -673,6 +687,9 @@ def _end(indication: Indication, *, by, ended_on: date, reason: str) -> None:
     indication.ended_on = ended_on
     if ended_on > indication.start_date and (indication.end_date is None or indication.end_date > ended_on):
         indication.end_date = ended_on
+    provider_services.end_assignments_of(
+        indication, end_date=ended_on, reason=RedenWijziging.VERKORTING, by=by, today=timezone.localdate()
+    )
     _move(indication, S.BEEINDIGD, by=by, reason=reason)
 
 
@@ -699,6 +716,11 @@ def withdraw_indication(indication: Indication, *, by, reason: str) -> Indicatio
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van intrekking.")})
     _move(indication, S.INGETROKKEN, by=by, reason=reason)
+    # A withdrawn beschikking takes its assignments with it: from the start, it never applied.
+    provider_services.end_assignments_of(
+        indication, end_date=indication.start_date - timedelta(days=1), reason=RedenWijziging.VERWIJDERD, by=by,
+        today=timezone.localdate(),
+    )
     return indication
 
 

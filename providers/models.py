@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,3 +41,181 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Contract(models.Model):
+    """Which IB products a provider may deliver, and when."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    products = models.ManyToManyField("indications.Product", related_name="contracts", verbose_name=_("producten"))
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "valid_from"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracten")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="contract_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider} vanaf {self.valid_from:%d-%m-%Y}"
+
+
+class Assignment(models.Model):
+    """A toewijzing (iWmo WMO301): the beschikking's product assigned to the provider."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "actief", _("actief")
+        ENDED = "beeindigd", _("beëindigd")
+        WITHDRAWN = "ingetrokken", _("ingetrokken")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("toewijzingnummer"), max_length=20, unique=True)
+    indication = models.ForeignKey("indications.Indication", on_delete=models.PROTECT, related_name="assignments")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="assignments")
+    product = models.ForeignKey("indications.Product", on_delete=models.PROTECT, related_name="+")
+    volume = models.PositiveSmallIntegerField(_("omvang"), default=1)
+    unit = models.CharField(_("eenheid (WJ756)"), max_length=2, default="82")
+    assigned_on = models.DateField(_("toewijzingsdatum"))
+    start_date = models.DateField(_("ingangsdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    change_reason = models.CharField(_("reden wijziging (WMO002)"), max_length=2, blank=True)
+    care_started_on = models.DateField(_("zorg gestart op"), null=True, blank=True)
+    care_stopped_on = models.DateField(_("zorg gestopt op"), null=True, blank=True)
+    stop_reason = models.CharField(_("reden beëindiging (WMO588)"), max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        indexes = [
+            models.Index(fields=["provider", "status", "start_date"]),
+            models.Index(fields=["provider", "start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="assignment_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(care_stopped_on__isnull=True)
+                | (
+                    models.Q(care_started_on__isnull=False)
+                    & models.Q(care_stopped_on__gte=models.F("care_started_on"))
+                ),
+                name="assignment_stop_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class CareEvent(models.Model):
+    """A message from a provider's system (start, stop, verzoek om wijziging), kept with the answer
+    it got so that a retry with the same message id returns that answer and changes nothing."""
+
+    class Kind(models.TextChoices):
+        START = "start", _("start zorg")
+        STOP = "stop", _("stop zorg")
+        CHANGE_REQUEST = "wijzigingsverzoek", _("verzoek om wijziging")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="care_events")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="care_events"
+    )
+    message_id = models.CharField(_("bericht-id"), max_length=64)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    event_date = models.DateField(_("datum"), null=True, blank=True)
+    reason = models.CharField(_("reden"), max_length=2, blank=True)
+    accepted = models.BooleanField(_("geaccepteerd"))
+    response_status = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("zorgbericht")
+        verbose_name_plural = _("zorgberichten")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "message_id"], name="care_event_message_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.message_id}"
+
+
+class ChangeRequest(models.Model):
+    """A verzoek om wijziging (iWmo WMO317): the provider asks for another product or end date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("in behandeling")
+        GRANTED = "toegekend", _("toegekend")
+        REFUSED = "afgewezen", _("afgewezen")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="change_requests")
+    requested_product = models.ForeignKey(
+        "indications.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_end_date = models.DateField(_("gevraagde einddatum"), null=True, blank=True)
+    motivation = models.TextField(_("motivering"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    answer_reason = models.TextField(_("toelichting op het antwoord"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    follow_up = models.ForeignKey(
+        "indications.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("verzoek om wijziging")
+        verbose_name_plural = _("verzoeken om wijziging")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requested_product__isnull=False) | models.Q(requested_end_date__isnull=False),
+                name="change_request_asks_something",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Verzoek om wijziging {self.assignment}"
+
+
+class ApiToken(models.Model):
+    """A provider organisation's API key. Only a hash is stored; the key is shown once."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("omschrijving"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["provider", "-created_at"]
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        permissions = [("manage_api_tokens", _("Kan API-sleutels van aanbieders uitgeven en intrekken"))]
+
+    def __str__(self):
+        return f"{self.provider}: {self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

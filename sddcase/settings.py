@@ -132,10 +132,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"provider": env("API_RATE_PER_KEY", default="600/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "sddcase API",
-    "DESCRIPTION": "Wmo individuele begeleiding: referentiegegevens en (later) de aanbieders-API.",
+    "DESCRIPTION": (
+        "Wmo individuele begeleiding: de API voor aanbieders (toewijzingen, start en stop zorg, verzoeken om "
+        "wijziging) en referentiegegevens. Authenticatie: `Authorization: Bearer <API-sleutel>`. Elk bericht "
+        "heeft een eigen `berichtId`; een herhaald bericht krijgt het eerste antwoord terug en wijzigt niets."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI is served from our own static files (no CDN: works on a closed network).

@@ -25,7 +25,7 @@ from indications.models import (
     ZrmDomain,
     ZrmScore,
 )
-from providers.models import Provider, ReferenceGroup
+from providers.models import Contract, Provider, ReferenceGroup
 
 TODAY = date(2026, 11, 23)
 
@@ -212,3 +212,11 @@ def staff_member(role: str, *, team: Team | None = None, **fields):
     if role in (CONSULENT, TEAMLEIDER):
         (team or TeamFactory(name="Team Dordrecht")).members.add(user)
     return user
+
+
+def contracted_provider(**fields) -> Provider:
+    """A provider with a contract for every IB product since 2016."""
+    provider = ProviderFactory(**fields)
+    contract = Contract.objects.create(provider=provider, valid_from=date(2016, 1, 1))
+    contract.products.set(Product.objects.all())
+    return provider

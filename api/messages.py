@@ -1,0 +1,87 @@
+"""The provider's messages (start, stop, verzoek om wijziging), one way for the single endpoints
+and the batch: validate the shape, find the caller's own assignment, apply the service once per
+message id, and answer with a status and a body that a retry gets back unchanged."""
+
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+
+from indications.models import Product
+from providers import services
+from providers.models import Assignment
+
+from .errors import as_api_error, error_body, not_found
+from .serializers import (
+    AssignmentSerializer,
+    ChangeRequestInputSerializer,
+    ChangeRequestSerializer,
+    StartInputSerializer,
+    StopInputSerializer,
+)
+
+INPUT = {"start": StartInputSerializer, "stop": StopInputSerializer, "wijzigingsverzoek": ChangeRequestInputSerializer}
+
+
+def _jsonable(body) -> dict:
+    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+
+
+def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, dict]:
+    if kind == "start":
+        assignment = services.record_care_start(assignment, on=data["startdatum"], by=client)
+        return status.HTTP_200_OK, AssignmentSerializer(assignment).data
+    if kind == "stop":
+        assignment = services.record_care_stop(
+            assignment, on=data["einddatum"], reason=data["redenBeeindiging"], by=client
+        )
+        return status.HTTP_200_OK, AssignmentSerializer(assignment).data
+    product = None
+    if data.get("product"):
+        product = Product.objects.filter(code=data["product"]).first()
+        if product is None:
+            raise DjangoValidationError(
+                {"product": DjangoValidationError(_("Onbekend product '%(code)s'.") % {"code": data["product"]},
+                                                  code="unknown_product")}
+            )
+    request = services.submit_change_request(
+        assignment, product=product, end_date=data.get("einddatum"), motivation=data["motivering"], by=client
+    )
+    return status.HTTP_201_CREATED, ChangeRequestSerializer(request).data
+
+
+def handle_message(client, *, kind: str, number: str, data) -> services.MessageOutcome:
+    serializer = INPUT[kind](data=data)
+    if not serializer.is_valid():  # nothing was processed: not stored, the caller may correct and resend
+        return services.MessageOutcome(
+            status.HTTP_400_BAD_REQUEST, _jsonable(error_body(exceptions.ValidationError(serializer.errors))), False
+        )
+    values = serializer.validated_data
+    assignment = (
+        Assignment.objects.select_related("indication__client", "product", "provider")
+        .filter(provider=client.provider, number=number)
+        .first()
+    )
+
+    def handle() -> tuple[int, dict]:
+        if assignment is None:
+            return not_found()
+        try:
+            with transaction.atomic():
+                code, body = _apply(kind, assignment, values, client)
+        except DjangoValidationError as error:
+            return status.HTTP_400_BAD_REQUEST, _jsonable(error_body(as_api_error(error)))
+        return code, _jsonable(body)
+
+    return services.process_message(
+        provider=client.provider,
+        message_id=values["berichtId"],
+        kind=kind,
+        assignment=assignment,
+        handle=handle,
+        event_date=values.get("startdatum") or values.get("einddatum"),
+        reason=values.get("redenBeeindiging", ""),
+    )

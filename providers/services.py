@@ -1,0 +1,355 @@
+"""Every write of the provider domain: contracts, assignments (toewijzingen), the providers' start
+and stop reports, verzoeken om wijziging, and API tokens.
+
+Rule violations raise django.core.exceptions.ValidationError with a Dutch message and a stable code,
+which the API returns as a 400 with that code.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import record_event
+
+from .codes import RedenBeeindiging, RedenWijziging
+from .models import ApiToken, Assignment, CareEvent, ChangeRequest, Contract, Provider
+
+# --------------------------------------------------------------------------------------------
+# Contracts and assignments
+# --------------------------------------------------------------------------------------------
+
+
+def ensure_contract_covers(provider: Provider, product, on: date) -> None:
+    covered = (
+        Contract.objects.filter(provider=provider, products=product, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .exists()
+    )
+    if not covered:
+        raise ValidationError(
+            _("%(provider)s heeft op %(date)s geen contract voor %(product)s.")
+            % {"provider": provider.name, "date": on.strftime("%d-%m-%Y"), "product": product.name},
+            code="no_contract",
+        )
+
+
+def _next_number(assignment: Assignment) -> str:
+    return f"{assignment.pk:010d}"
+
+
+def assign(indication, *, by, today: date, reason: str = "") -> Assignment | None:
+    """Create the toewijzing for a vastgestelde beschikking that names a provider, and end the
+    assignment of the beschikking it replaces. Call inside the vaststelling's transaction."""
+    if indication.replaces_id:
+        end_assignments_of(indication.replaces, end_date=indication.start_date - timedelta(days=1),
+                           reason=reason or RedenWijziging.VERLENGING, by=by, today=today)
+    if indication.provider_id is None:
+        return None
+    ensure_contract_covers(indication.provider, indication.product, indication.start_date)
+    assignment = Assignment(
+        indication=indication,
+        provider=indication.provider,
+        product=indication.product,
+        assigned_on=today,
+        start_date=indication.start_date,
+        end_date=indication.end_date,
+        number="pending",
+    )
+    assignment.save()
+    assignment.number = _next_number(assignment)
+    assignment.save(update_fields=["number"])
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
+                 summary=f"toewijzing {assignment.number} aan {indication.provider.agb_code}")
+    return assignment
+
+
+def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, today: date) -> None:
+    """Give the assignment its (earlier) end; it is beëindigd once that day has passed, and
+    ingetrokken when it ends before it started."""
+    if end_date < assignment.start_date:
+        assignment.status = Assignment.Status.WITHDRAWN
+        assignment.end_date = assignment.start_date
+    else:
+        assignment.end_date = end_date if assignment.end_date is None else min(end_date, assignment.end_date)
+        if assignment.end_date < today:
+            assignment.status = Assignment.Status.ENDED
+    assignment.change_reason = reason
+    assignment.save(update_fields=["status", "end_date", "change_reason"])
+    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
+                 client_id=assignment.indication.client_id, summary=f"toewijzing beëindigd ({reason})")
+
+
+def end_assignments_of(indication, *, end_date: date, reason: str, by, today: date) -> None:
+    """The beschikking ends (or was withdrawn, or is replaced): its assignments end with it."""
+    for assignment in Assignment.objects.select_for_update().filter(
+        indication=indication, status=Assignment.Status.ACTIVE
+    ):
+        _end_assignment(assignment, end_date=end_date, reason=reason, by=by, today=today)
+
+
+@transaction.atomic
+def change_provider(indication, *, provider: Provider, by, on: date, today: date | None = None) -> Assignment:
+    """The client moves to another provider from `on`: the old assignment ends (09 overstap naar
+    andere aanbieder) and a new one starts."""
+    from indications.workflow import LIVE_STATUSES, lock_indication
+
+    today = today or timezone.localdate()
+    indication = lock_indication(indication)
+    if indication.status not in LIVE_STATUSES:
+        raise ValidationError(_("Alleen bij een lopende beschikking kan de aanbieder wijzigen."), code="not_live")
+    if indication.provider_id == provider.pk:
+        raise ValidationError({"provider": _("Dit is al de aanbieder van deze beschikking.")})
+    if on < indication.start_date or (indication.end_date and on > indication.end_date):
+        raise ValidationError({"on": _("De overstapdatum valt buiten de looptijd van de beschikking.")})
+    ensure_contract_covers(provider, indication.product, on)
+    end_assignments_of(indication, end_date=on - timedelta(days=1), reason=RedenWijziging.ANDERE_AANBIEDER, by=by,
+                       today=today)
+    indication.provider = provider
+    indication.save(update_fields=["provider", "updated_at"])
+    assignment = Assignment(
+        indication=indication, provider=provider, product=indication.product, assigned_on=today,
+        start_date=on, end_date=indication.end_date, number="pending",
+    )
+    assignment.save()
+    assignment.number = _next_number(assignment)
+    assignment.save(update_fields=["number"])
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
+                 summary=f"overstap naar {provider.agb_code}")
+    return assignment
+
+
+# --------------------------------------------------------------------------------------------
+# The provider's reports
+# --------------------------------------------------------------------------------------------
+
+
+def _lock_assignment(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("indication", "provider", "product")
+        .get(pk=assignment.pk)
+    )
+
+
+def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
+    from indications.models import IndicationStatus
+
+    if assignment.indication.status == IndicationStatus.INGETROKKEN or assignment.status == Assignment.Status.WITHDRAWN:
+        raise ValidationError(_("De beschikking van deze toewijzing is ingetrokken."), code="beschikking_withdrawn")
+    if on > today:
+        raise ValidationError({field: ValidationError(_("De datum ligt in de toekomst."), code="date_in_future")})
+
+
+def record_care_start(assignment: Assignment, *, on: date, by, today: date | None = None) -> Assignment:
+    """Start zorg (WMO305): care began on `on`."""
+    today = today or timezone.localdate()
+    assignment = _lock_assignment(assignment)
+    _common_date_checks(assignment, on, today=today, field="startdatum")
+    if on < assignment.start_date:
+        raise ValidationError({"startdatum": ValidationError(
+            _("De zorg kan niet starten vóór de ingangsdatum van de toewijzing (%(date)s).")
+            % {"date": assignment.start_date.strftime("%d-%m-%Y")},
+            code="start_before_beschikking",
+        )})
+    if assignment.end_date and on > assignment.end_date:
+        raise ValidationError({"startdatum": ValidationError(
+            _("De startdatum ligt na de einddatum van de toewijzing."), code="start_after_end")})
+    if assignment.care_started_on is not None:
+        raise ValidationError(_("De start van de zorg is al gemeld (%(date)s).")
+                              % {"date": assignment.care_started_on.strftime("%d-%m-%Y")}, code="already_started")
+    assignment.care_started_on = on
+    assignment.save(update_fields=["care_started_on"])
+    record_event(actor=by, action=AuditEvent.Action.UPDATE, obj=assignment,
+                 client_id=assignment.indication.client_id, summary="start zorg", changes={"startdatum": str(on)})
+    return assignment
+
+
+def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today: date | None = None) -> Assignment:
+    """Stop zorg (WMO307): care ended on `on` for a reden beëindiging of WMO588."""
+    today = today or timezone.localdate()
+    assignment = _lock_assignment(assignment)
+    _common_date_checks(assignment, on, today=today, field="einddatum")
+    if reason not in RedenBeeindiging.values:
+        raise ValidationError({"redenBeeindiging": ValidationError(
+            _("Onbekende reden beëindiging '%(reason)s' (codelijst WMO588).") % {"reason": reason},
+            code="unknown_reason")})
+    if assignment.care_started_on is None:
+        raise ValidationError(_("Meld eerst de start van de zorg."), code="not_started")
+    if on < assignment.care_started_on:
+        raise ValidationError({"einddatum": ValidationError(
+            _("De zorg kan niet stoppen vóór de start (%(date)s).")
+            % {"date": assignment.care_started_on.strftime("%d-%m-%Y")}, code="stop_before_start")})
+    if assignment.care_stopped_on is not None:
+        raise ValidationError(_("Het einde van de zorg is al gemeld."), code="already_stopped")
+    assignment.care_stopped_on = on
+    assignment.stop_reason = reason
+    assignment.status = Assignment.Status.ENDED
+    assignment.save(update_fields=["care_stopped_on", "stop_reason", "status"])
+    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
+                 client_id=assignment.indication.client_id, summary=f"stop zorg ({reason})",
+                 changes={"einddatum": str(on), "redenBeeindiging": reason})
+    return assignment
+
+
+def submit_change_request(
+    assignment: Assignment, *, motivation: str, by, product=None, end_date: date | None = None
+) -> ChangeRequest:
+    """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation."""
+    assignment = _lock_assignment(assignment)
+    if assignment.status != Assignment.Status.ACTIVE:
+        raise ValidationError(_("Alleen voor een actieve toewijzing kan een wijziging worden gevraagd."),
+                              code="assignment_not_active")
+    if product is None and end_date is None:
+        raise ValidationError(_("Vraag om een ander product, een andere einddatum of beide."), code="nothing_asked")
+    if not motivation.strip():
+        raise ValidationError({"motivering": ValidationError(_("Motiveer het verzoek."), code="required")})
+    if product is not None and product.pk == assignment.product_id and end_date is None:
+        raise ValidationError({"product": ValidationError(_("Dit is het huidige product."), code="same_product")})
+    if end_date is not None and end_date <= assignment.start_date:
+        raise ValidationError({"einddatum": ValidationError(
+            _("De gevraagde einddatum ligt niet na de ingangsdatum."), code="end_before_start")})
+    if product is not None:
+        ensure_contract_covers(assignment.provider, product, assignment.start_date)
+    if ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists():
+        raise ValidationError(_("Er loopt al een verzoek om wijziging voor deze toewijzing."), code="already_open")
+    request = ChangeRequest.objects.create(
+        assignment=assignment, requested_product=product, requested_end_date=end_date, motivation=motivation
+    )
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=request,
+                 client_id=assignment.indication.client_id, summary="verzoek om wijziging")
+    return request
+
+
+@transaction.atomic
+def answer_change_request(
+    change_request: ChangeRequest, *, by, accept: bool, reason: str, start_date: date | None = None,
+    today: date | None = None,
+) -> ChangeRequest:
+    """The consultant grants or refuses a verzoek om wijziging. Granting creates the follow-up
+    beschikking through the foundation's services (an opschaling, afschaling or herindicatie that
+    replaces the current one); its vaststelling assigns it and ends the old assignment (WMO002 12)."""
+    from indications import four_eyes
+    from indications import services as indication_services
+    from indications.models import Indication
+
+    today = today or timezone.localdate()
+    change_request = ChangeRequest.objects.select_for_update().select_related(
+        "assignment__indication__product", "requested_product"
+    ).get(pk=change_request.pk)
+    if change_request.status != ChangeRequest.Status.OPEN:
+        raise ValidationError(_("Dit verzoek is al beantwoord."), code="already_answered")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef een toelichting bij het antwoord.")})
+    current = change_request.assignment.indication
+    if accept:
+        product = change_request.requested_product or current.product
+        kind = (
+            Indication.Kind.OPSCHALING if product.level > current.product.level
+            else Indication.Kind.AFSCHALING if product.level < current.product.level
+            else Indication.Kind.HERINDICATIE
+        )
+        start = start_date or max(today, current.start_date + timedelta(days=2))
+        end = change_request.requested_end_date or current.end_date
+        results = [
+            indication_services.ResultInput(
+                result=item.result, goal=item.goal, sub_results=list(item.sub_results.all())
+            )
+            for item in current.results.select_related("result").prefetch_related("sub_results")
+        ]
+        evaluations = [planned.planned_on for planned in current.planned_evaluations.filter(
+            evaluation__isnull=True, planned_on__gte=start)] or [start + timedelta(weeks=13)]
+        if end:
+            evaluations = [day for day in evaluations if day <= end] or [start + (end - start) // 2]
+        follow_up = indication_services.save_indication_concept(
+            None, client=current.client, by=by, results=results, evaluation_dates=evaluations,
+            product=product, kind=kind, replaces=current, start_date=start, end_date=end,
+            provider=current.provider, aanvraag=current.aanvraag, opslag=current.opslag,
+            opslag_motivation=current.opslag_motivation,
+        )
+        if four_eyes.needs_four_eyes(follow_up, today=today):
+            four_eyes.submit_for_review(follow_up, by=by, today=today)
+        else:
+            indication_services.issue_beschikking(follow_up, by=by, today=today,
+                                                  change_reason=RedenWijziging.DOOR_AANBIEDER)
+        follow_up.refresh_from_db()
+        change_request.follow_up = follow_up
+    change_request.status = ChangeRequest.Status.GRANTED if accept else ChangeRequest.Status.REFUSED
+    change_request.answer_reason = reason
+    change_request.answered_by = by
+    change_request.answered_at = timezone.now()
+    change_request.save()
+    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=change_request, client_id=current.client_id,
+                 summary=f"verzoek om wijziging {change_request.status}")
+    return change_request
+
+
+# --------------------------------------------------------------------------------------------
+# Idempotent processing of provider messages
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageOutcome:
+    status: int
+    body: dict
+    replayed: bool
+
+
+def process_message(*, provider: Provider, message_id: str, kind: str, assignment: Assignment | None,
+                    handle, event_date: date | None = None, reason: str = "") -> MessageOutcome:
+    """Run one provider message exactly once. `handle()` applies it and returns (status, body) or
+    raises ValidationError/APIException-like errors that the caller turned into (status, body)
+    beforehand. The outcome is stored with the message id; a retry returns it unchanged."""
+    earlier = CareEvent.objects.filter(provider=provider, message_id=message_id).first()
+    if earlier is not None:
+        return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
+    try:
+        with transaction.atomic():
+            status, body = handle()
+            CareEvent.objects.create(
+                provider=provider, assignment=assignment, message_id=message_id, kind=kind,
+                event_date=event_date, reason=reason, accepted=200 <= status < 300,
+                response_status=status, response=body,
+            )
+    except IntegrityError:  # the same message id raced in concurrently: answer as the winner did
+        earlier = CareEvent.objects.get(provider=provider, message_id=message_id)
+        return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
+    return MessageOutcome(status, body, replayed=False)
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+# --------------------------------------------------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(provider: Provider, *, name: str, by) -> tuple[ApiToken, str]:
+    """A new API key for the provider: returns the token and the key, which is shown only once."""
+    key = f"sdd_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(provider=provider, name=name, prefix=key[4:12], key_hash=hash_key(key),
+                                    created_by=by)
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=token, summary=f"API-sleutel {token.prefix}")
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=token,
+                     summary=f"API-sleutel {token.prefix} ingetrokken")
+    return token
