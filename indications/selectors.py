@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from providers.models import Assignment, ChangeRequest
+
 from .models import (
     Aanvraag,
     Client,
@@ -162,6 +164,11 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
         .annotate(last_review_outcome=Subquery(_latest_review.values("outcome")[:1]))
         .select_related("client", "product")
         .order_by("created_at"),
+        "change_requests": ChangeRequest.objects.filter(
+            assignment__indication__consultant=user, status=ChangeRequest.Status.OPEN
+        )
+        .select_related("assignment__indication__client", "assignment__provider", "requested_product")
+        .order_by("created_at"),
         "in_review": Indication.objects.filter(consultant=user, status=Indication.Status.TER_BEOORDELING)
         .annotate(
             open_questions=Count(
@@ -211,6 +218,13 @@ def indication_detail(indication_pk: int) -> Indication:
                 queryset=Review.objects.select_related("submitted_by", "reviewer").prefetch_related(
                     Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by"))
                 ),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("provider", "product").prefetch_related(
+                    "care_events", Prefetch("change_requests", queryset=ChangeRequest.objects.select_related(
+                        "requested_product", "answered_by", "follow_up"))
+                ).order_by("start_date", "id"),
             ),
         )
         .get(pk=indication_pk)

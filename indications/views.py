@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import clients_visible_to, municipalities_of
+from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
 from audit.services import record_read
 
 from . import four_eyes, selectors, services
@@ -386,6 +387,8 @@ def indication_detail(request, indication_uuid):
             "question_form": ReviewQuestionForm(),
             "answer_form": ReviewAnswerForm(),
             "reopen_form": ReopenConceptForm(),
+            "change_provider_form": ChangeProviderForm(initial={"on": today}),
+            "change_request_answer_form": AnswerChangeRequestForm(),
             "zrm": selectors.latest_zrm_assessment(indication.client, on_or_before=indication.decision_date or today),
         },
     )

@@ -1,9 +1,71 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from accounts.selectors import clients_visible_to
+from indications.models import Indication
+
+from . import services
+from .forms import AnswerChangeRequestForm, ChangeProviderForm
+from .models import ChangeRequest
 from .selectors import provider_overview
 
 
 @permission_required("providers.view_provider", raise_exception=True)
 def overview(request):
     return render(request, "providers/overview.html", {"providers": provider_overview()})
+
+
+@require_POST
+@permission_required("indications.change_indication", raise_exception=True)
+def change_provider(request, indication_uuid):
+    indication = get_object_or_404(
+        Indication.objects.filter(client__in=clients_visible_to(request.user)), uuid=indication_uuid
+    )
+    form = ChangeProviderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_provider(indication, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("De aanbieder is gewijzigd; de nieuwe toewijzing is verstuurd."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+
+
+@require_POST
+@permission_required("providers.change_changerequest", raise_exception=True)
+def answer_change_request(request, request_uuid):
+    change_request = get_object_or_404(
+        ChangeRequest.objects.filter(assignment__indication__client__in=clients_visible_to(request.user))
+        .select_related("assignment__indication"),
+        uuid=request_uuid,
+    )
+    indication = change_request.assignment.indication
+    form = AnswerChangeRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_change_request(
+                change_request,
+                by=request.user,
+                accept=form.cleaned_data["decision"] == AnswerChangeRequestForm.GRANT,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("indications:indication_detail", indication_uuid=indication.uuid)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Team
 from accounts.roles import CONSULENT, TEAMLEIDER
@@ -25,7 +26,8 @@ from indications.models import (
     ZrmDomain,
     ZrmScore,
 )
-from providers.models import Contract, Provider, ReferenceGroup
+from indications.services import issue_beschikking
+from providers.models import Assignment, Contract, Provider, ReferenceGroup
 
 TODAY = date(2026, 11, 23)
 
@@ -220,3 +222,17 @@ def contracted_provider(**fields) -> Provider:
     contract = Contract.objects.create(provider=provider, valid_from=date(2016, 1, 1))
     contract.products.set(Product.objects.all())
     return provider
+
+
+def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> Assignment:
+    """A beschikking vastgesteld through the services: its toewijzing goes to `provider`."""
+    today = timezone.localdate()
+    client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=days_ago + 10)).client
+    indication = IndicationFactory(
+        client=client, consultant=consultant, provider=provider, product=Product.objects.get(code=product),
+        start_date=today - timedelta(days=days_ago), end_date=today + timedelta(days=200),
+        aanvraag__received_on=today - timedelta(days=days_ago + 5),
+    )
+    issue_beschikking(indication, by=consultant, today=today,
+                                          decision_date=today - timedelta(days=days_ago + 2))
+    return Assignment.objects.get(indication=indication)

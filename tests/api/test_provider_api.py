@@ -6,15 +6,14 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from indications import services as indication_services
-from indications.models import IndicationStatus, Product
+from indications.models import IndicationStatus
 from providers import services
 from providers.models import Assignment, CareEvent, ChangeRequest
-from tests.factories import IndicationFactory, ProviderFactory, ZrmAssessmentFactory, contracted_provider
+from tests.factories import ProviderFactory, contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -49,20 +48,6 @@ def api_a(provider_a):
 @pytest.fixture
 def api_b(provider_b):
     return api_for(provider_b)
-
-
-def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> Assignment:
-    """A beschikking vastgesteld through the services: its toewijzing goes to `provider`."""
-    today = timezone.localdate()
-    client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=days_ago + 10)).client
-    indication = IndicationFactory(
-        client=client, consultant=consultant, provider=provider, product=Product.objects.get(code=product),
-        start_date=today - timedelta(days=days_ago), end_date=today + timedelta(days=200),
-        aanvraag__received_on=today - timedelta(days=days_ago + 5),
-    )
-    indication_services.issue_beschikking(indication, by=consultant, today=today,
-                                          decision_date=today - timedelta(days=days_ago + 2))
-    return Assignment.objects.get(indication=indication)
 
 
 @pytest.fixture

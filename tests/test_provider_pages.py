@@ -1,0 +1,68 @@
+"""The consultant's provider pages: choose or change the provider, see the events, answer a
+verzoek om wijziging; and the contract manager's overview."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import CONTRACTMANAGER
+from providers import services
+from providers.models import Assignment, ChangeRequest
+from tests.factories import ProviderFactory, contracted_provider, issued_assignment, staff_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assignment(consultant):
+    return issued_assignment(contracted_provider(name="Eerste Zorg"), consultant)
+
+
+def test_the_beschikking_page_shows_assignments_and_events(client, consultant, assignment):
+    services.process_message(provider=assignment.provider, message_id="m1", kind="start", assignment=assignment,
+                             handle=lambda: (200, {}))
+    client.force_login(consultant)
+    page = client.get(f"/indicaties/{assignment.indication.uuid}/").content.decode()
+    assert assignment.number in page and "Eerste Zorg" in page and "m1" in page
+
+
+def test_change_provider_from_the_page(client, consultant, assignment):
+    other = contracted_provider(name="Tweede Zorg")
+    client.force_login(consultant)
+    on = timezone.localdate()
+    response = client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
+                           {"provider": other.pk, "on": on.isoformat()})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    new = Assignment.objects.get(provider=other)
+    assert assignment.end_date == on - timedelta(days=1) and assignment.change_reason == "09"
+    assert new.start_date == on and new.indication == assignment.indication
+
+
+def test_change_provider_without_contract_shows_an_error_and_changes_nothing(client, consultant, assignment):
+    client.force_login(consultant)
+    response = client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
+                           {"provider": ProviderFactory().pk, "on": timezone.localdate().isoformat()}, follow=True)
+    assert "geen contract" in response.content.decode()
+    assert Assignment.objects.count() == 1
+
+
+def test_answer_a_change_request_from_the_page(client, consultant, assignment):
+    request = services.submit_change_request(assignment, end_date=assignment.end_date + timedelta(days=30),
+                                             motivation="Meer tijd", by=None)
+    client.force_login(consultant)
+    assert "Eerste Zorg" in client.get("/werkvoorraad/").content.decode()
+    response = client.post(f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/",
+                           {"decision": "afwijzen", "reason": "Eerst evalueren"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.REFUSED and request.answered_by == consultant
+
+
+def test_a_contract_manager_cannot_change_providers_or_answer(client, assignment):
+    request = services.submit_change_request(assignment, end_date=assignment.end_date + timedelta(days=30),
+                                             motivation="Meer tijd", by=None)
+    client.force_login(staff_member(CONTRACTMANAGER))
+    assert client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/", {}).status_code == 403
+    assert client.post(f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/", {}).status_code == 403
