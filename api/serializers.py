@@ -166,3 +166,23 @@ class BatchResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["geaccepteerd", "afgewezen"])
     httpStatus = serializers.IntegerField()
     antwoord = serializers.DictField()
+
+
+class SlaQuerySerializer(StrictSerializer):
+    jaar = serializers.IntegerField(min_value=2016, max_value=2100)
+    periode = serializers.ChoiceField(choices=["jaar", "kwartaal", "maand"], default="jaar")
+
+
+class SlaFiguresSerializer(serializers.Serializer):
+    periode = serializers.CharField()
+    van = serializers.DateField()
+    tot = serializers.DateField()
+    instroom = serializers.IntegerField()
+    uitstroom = serializers.IntegerField()
+    afschaling = serializers.IntegerField()
+    opschaling = serializers.IntegerField()
+    clienten = serializers.IntegerField()
+    uitstroomPercentage = serializers.FloatField(allow_null=True)
+    gemiddeldeDuurDagen = serializers.FloatField(allow_null=True)
+    medianeDuurDagen = serializers.FloatField(allow_null=True)
+    teLateStartmeldingen = serializers.IntegerField()

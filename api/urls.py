@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from .views import AssignmentViewSet, BatchViewSet, ChangeRequestViewSet, ProductViewSet
+from .views import AssignmentViewSet, BatchViewSet, ChangeRequestViewSet, ProductViewSet, SlaView
 
 app_name = "api"
 
@@ -15,5 +15,6 @@ router.register("berichten", BatchViewSet, basename="berichten")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("sla/", SlaView.as_view(), name="sla"),
     *router.urls,
 ]

@@ -5,12 +5,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from audit.models import AuditEvent
 from audit.services import record_request
 from indications.models import Product
-from providers.models import Assignment, ChangeRequest
-from providers.selectors import assignments_for
+from providers.models import Assignment, ChangeRequest, Provider
+from providers.selectors import assignments_for, periods, sla_figures
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
@@ -23,6 +24,8 @@ from .serializers import (
     ChangeRequestInputSerializer,
     ChangeRequestSerializer,
     ProductSerializer,
+    SlaFiguresSerializer,
+    SlaQuerySerializer,
     StartInputSerializer,
     StopInputSerializer,
 )
@@ -182,3 +185,32 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
             })
         return Response({"resultaten": results}, status=status.HTTP_200_OK)
 
+
+
+def _days(duration):
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+class SlaView(ProviderAPIMixin, APIView):
+    """Your own SLA figures per period (the same figures contract management sees)."""
+
+    audit_object_type = "providers.provider"
+
+    @extend_schema(parameters=[SlaQuerySerializer], responses={200: SlaFiguresSerializer(many=True), **ERRORS})
+    def get(self, request):
+        query = SlaQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        own = Provider.objects.filter(pk=request.user.provider.pk)
+        rows = []
+        for period in periods(query.validated_data["jaar"], query.validated_data["periode"]):
+            figures = sla_figures(period, providers=own).get()
+            rows.append({
+                "periode": period.label, "van": period.start, "tot": period.end,
+                "instroom": figures.instroom, "uitstroom": figures.uitstroom, "afschaling": figures.afschaling,
+                "opschaling": figures.opschaling, "clienten": figures.clients,
+                "uitstroomPercentage": figures.uitstroom_percentage,
+                "gemiddeldeDuurDagen": _days(figures.average_duration),
+                "medianeDuurDagen": _days(figures.median_duration),
+                "teLateStartmeldingen": figures.late_start_reports,
+            })
+        return Response(SlaFiguresSerializer(rows, many=True).data)

@@ -241,7 +241,7 @@ def answer_change_request(
     from indications.models import Indication
 
     today = today or timezone.localdate()
-    change_request = ChangeRequest.objects.select_for_update().select_related(
+    change_request = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "assignment__indication__product", "requested_product"
     ).get(pk=change_request.pk)
     if change_request.status != ChangeRequest.Status.OPEN:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,14 +10,30 @@ from accounts.selectors import clients_visible_to
 from indications.models import Indication
 
 from . import services
-from .forms import AnswerChangeRequestForm, ChangeProviderForm
-from .models import ChangeRequest
-from .selectors import provider_overview
+from .forms import AnswerChangeRequestForm, ChangeProviderForm, SlaFilterForm
+from .models import ChangeRequest, Provider
+from .selectors import periods, provider_overview, sla_figures
 
 
 @permission_required("providers.view_provider", raise_exception=True)
 def overview(request):
     return render(request, "providers/overview.html", {"providers": provider_overview()})
+
+
+@permission_required("indications.view_management_information", raise_exception=True)
+def sla(request):
+    """SLA figures per provider for contract management, computed in the database."""
+    today = timezone.localdate()
+    form = SlaFilterForm(request.GET or {"year": today.year, "granularity": "jaar"})
+    rows, period = [], None
+    if form.is_valid():
+        options = periods(form.cleaned_data["year"], form.cleaned_data["granularity"])
+        period = options[min((form.cleaned_data.get("part") or 1), len(options)) - 1]
+        providers = Provider.objects.all()
+        if form.cleaned_data.get("reference_group"):
+            providers = providers.filter(reference_group=form.cleaned_data["reference_group"])
+        rows = sla_figures(period, providers=providers, today=today)
+    return render(request, "providers/sla.html", {"form": form, "rows": rows, "period": period})
 
 
 @require_POST
