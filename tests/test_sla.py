@@ -25,9 +25,10 @@ def make(provider, client, *, kind, product, start, end, status):
 
 
 def start_report(assignment, received_on: date):
-    event = CareEvent.objects.create(provider=assignment.provider, assignment=assignment, message_id=f"m{assignment.pk}",
-                                     kind="start", event_date=assignment.start_date, accepted=True,
-                                     response_status=200)
+    event = CareEvent.objects.create(
+        provider=assignment.provider, assignment=assignment, message_id=f"m{assignment.pk}", kind="start",
+        event_date=assignment.start_date, accepted=True, response_status=200,
+    )
     CareEvent.objects.filter(pk=event.pk).update(received_at=datetime.combine(received_on, datetime.min.time(), AMS))
 
 
