@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import clients_visible_to, municipalities_of
-from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
 from audit.services import record_read
+from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
 
 from . import four_eyes, selectors, services
 from .forms import (
