@@ -3,6 +3,7 @@
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,6 +43,7 @@ ERRORS = {
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """The IB products with their tariffs per validity period (reference data)."""
 
+    authentication_classes = [ProviderTokenAuthentication, SessionAuthentication]
     queryset = Product.objects.prefetch_related("tariffs").order_by("level")
     serializer_class = ProductSerializer
     lookup_field = "code"

@@ -33,8 +33,8 @@ def test_products_endpoint_lists_products_with_tariffs(django_user_model, client
 
 @pytest.mark.django_db
 def test_api_refuses_anonymous_callers_without_redirecting_to_the_login_page(client):
-    assert client.get("/api/v1/producten/").status_code == 403
-    assert client.get("/api/v1/producten/IB1/").status_code == 403
+    assert client.get("/api/v1/producten/").status_code == 401
+    assert client.get("/api/v1/producten/IB1/").status_code == 401
 
 
 @pytest.mark.django_db
