@@ -411,3 +411,15 @@ def test_every_api_call_is_in_the_audit_trail(api_a, assignment, provider_a):
     assert any(s.startswith("API GET") and s.endswith("200") for s in summaries)
     assert any(s.startswith("API POST") for s in summaries)
     assert calls.filter(summary="start zorg").exists()  # the change itself, by the provider
+
+
+def test_issue_a_key_from_the_command_line(provider_a, assignment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("issue_api_token", provider_a.agb_code, stdout=out)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}")
+    assert client.get("/api/v1/toewijzingen/").json()["count"] == 1
