@@ -89,6 +89,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "sddcase.wsgi.application"
 
+# The cache holds the API throttle counters: share it between processes in production
+# (CACHE_URL=redis://127.0.0.1:6379/2); the default is per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

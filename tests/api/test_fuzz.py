@@ -3,6 +3,8 @@ sends, the answer is never a server error."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from providers import services
@@ -10,6 +12,17 @@ from sddcase.wsgi import application
 from tests.factories import contracted_provider, issued_assignment
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app closes the database connection after each request; inside a test transaction
+    that would end the test's connection (Django's test client disconnects the same handler)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
