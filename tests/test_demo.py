@@ -1,106 +1,198 @@
-"""The demo generator builds histories the services would accept, and is idempotent."""
-
-from datetime import date, timedelta
+"""The demo generator builds histories the services would accept, fills the worklist, and is idempotent."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.urls import reverse
 
-from accounts.models import Team
-from accounts.selectors import clients_visible_to
 from indications.demo import DEMO_USERS, generate_demo, reset_demo_case_data
-from indications.models import Client, Indication, IndicationStatus, Intake, ZrmAssessment
-from indications.services import check_ib_rules
+from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
+from indications.models import (
+    Aanvraag,
+    Client,
+    Evaluation,
+    Indication,
+    IndicationStatus,
+    IndicationStatusChange,
+    Intake,
+    Melding,
+    Review,
+    ZrmAssessment,
+    ZrmScore,
+)
+from indications.selectors import latest_zrm_assessment, worklist
+from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES
-from providers.models import Provider
+from providers.models import Assignment, CareEvent, ChangeRequest, Provider
+from providers.services import answer_change_request, ensure_contract_covers
+from tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 23)
+S = IndicationStatus
+CLIENTS = 60
 # Rules that only hold at the moment of vaststellen: afterwards the planned evaluations have been
 # held and the replaced beschikking has ended, as they should.
 RULES_ONLY_AT_ISSUE = {"no_evaluation", "replaces_not_live"}
+COUNTED = (Client, Melding, Intake, Aanvraag, Indication, IndicationStatusChange, Evaluation, ZrmAssessment, ZrmScore,
+           Review, Provider, Assignment, CareEvent, ChangeRequest)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        summary = generate_demo(clients=120, today=TODAY, seed=7)
-        yield summary
-        reset_demo_case_data()
-        Provider.objects.all().delete()
-        Team.objects.all().delete()
-        get_user_model().objects.filter(username__in=[user[0] for user in DEMO_USERS]).delete()
+@pytest.fixture
+def demo():
+    return generate_demo(clients=CLIENTS, today=TODAY, seed=7)
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _decided():
+    return Indication.objects.exclude(decision_date=None).select_related("product", "replaces__product", "client")
 
 
 def test_generates_the_requested_case_load(demo):
-    assert demo.clients == 120
-    assert Client.objects.count() == 120
-    assert Indication.objects.exclude(status=IndicationStatus.CONCEPT).count() >= 100
+    assert demo.clients == CLIENTS == Client.objects.count()
+    assert Provider.objects.count() >= 45
     assert set(Indication.objects.values_list("product__code", flat=True)) >= {"IB1", "IB2", "IB3"}
+    assert set(Indication.objects.values_list("status", flat=True)) >= {S.CONCEPT, S.ACTIEF, S.BEEINDIGD, S.VASTGESTELD}
 
 
 def test_second_run_adds_nothing(demo):
-    counts = (Client.objects.count(), Indication.objects.count(), ZrmAssessment.objects.count())
-    again = generate_demo(clients=120, today=TODAY, seed=7)
+    counts = [model.objects.count() for model in COUNTED]
+    again = generate_demo(clients=CLIENTS, today=TODAY, seed=7)
     assert again.skipped
-    assert (Client.objects.count(), Indication.objects.count(), ZrmAssessment.objects.count()) == counts
+    assert [model.objects.count() for model in COUNTED] == counts
+
+
+def test_a_larger_run_tops_up_and_reset_keeps_numbers_unique(demo):
+    generate_demo(clients=CLIENTS + 10, today=TODAY, seed=7)
+    assert Client.objects.count() == CLIENTS + 10
+    highest = Indication.objects.order_by("-pk").values_list("pk", flat=True).first()
+    reset_demo_case_data()
+    assert not Client.objects.exists() and not Indication.objects.exists()
+    generate_demo(clients=5, today=TODAY, seed=7)
+    assert Indication.objects.order_by("pk").values_list("pk", flat=True).first() > highest
 
 
 def test_every_bsn_passes_the_elfproef(demo):
-    assert all(is_valid_bsn(bsn) for bsn in Client.objects.values_list("bsn", flat=True))
+    bsns = list(Client.objects.values_list("bsn", flat=True))
+    assert all(is_valid_bsn(bsn) for bsn in bsns)
+    assert len(set(bsns)) == len(bsns)
 
 
 def test_every_decided_indication_keeps_the_ib_rules(demo):
-    decided = Indication.objects.filter(decision_date__isnull=False).select_related("product", "replaces")
-    for indication in decided:
+    for indication in _decided():
         broken = {error.code for error in check_ib_rules(indication, today=indication.decision_date)}
         assert not broken - RULES_ONLY_AT_ISSUE, (indication.pk, broken)
-        assert indication.planned_evaluations.exists()
         assert indication.number == f"IB-{indication.decision_date.year}-{indication.pk:07d}"
 
 
-def test_ib2_is_always_bounded(demo):
-    for indication in Indication.objects.filter(product__code="IB2"):
-        assert indication.end_date is not None
-        assert indication.end_date - indication.start_date < timedelta(weeks=indication.product.max_duration_weeks)
+def test_results_only_in_domains_scored_2_or_3_or_acute_where_allowed(demo):
+    for indication in _decided().prefetch_related("results__result__domain__zrm_domains"):
+        assessment = latest_zrm_assessment(indication.client, on_or_before=indication.decision_date)
+        scores = {score.domain_id: score.score for score in assessment.scores.all()}
+        for item in indication.results.all():
+            assert any(
+                scores.get(zrm.pk) in (2, 3) or (scores.get(zrm.pk) == 1 and zrm.allows_acute_score)
+                for zrm in item.result.domain.zrm_domains.all()
+            ), (indication.pk, item.result.domain.code)
 
 
-def test_no_client_has_two_overlapping_live_beschikkingen(demo):
-    for client in Client.objects.annotate(live=Count("indications", filter=Q(indications__status__in=LIVE_STATUSES))):
-        assert client.live <= 1, client.pk
+def test_dates_and_durations(demo):
+    for indication in Indication.objects.select_related("product"):
+        if indication.end_date is not None:
+            assert indication.end_date >= indication.start_date
+        if indication.product.max_duration_weeks:
+            assert indication.end_date is not None
+            assert (indication.end_date - indication.start_date).days <= indication.product.max_duration_weeks * 7
+    for evaluation in Evaluation.objects.select_related("indication"):
+        assert evaluation.indication.start_date <= evaluation.held_on <= TODAY
+        if evaluation.outcome == Evaluation.Outcome.CONTINUE:
+            assert evaluation.next_evaluation_on > evaluation.held_on
+
+
+def test_live_beschikkingen_of_a_client_never_overlap(demo):
+    live = list(Indication.objects.filter(status__in=LIVE_STATUSES).order_by("client_id", "start_date"))
+    for first, second in zip(live, live[1:], strict=False):
+        if first.client_id == second.client_id:
+            assert first.end_date is not None and first.end_date < second.start_date, (first.pk, second.pk)
 
 
 def test_statuses_agree_with_the_dates(demo):
-    assert not Indication.objects.filter(status=IndicationStatus.ACTIEF, start_date__gt=TODAY).exists()
-    assert not Indication.objects.filter(status=IndicationStatus.ACTIEF, end_date__lt=TODAY).exists()
-    assert not Indication.objects.filter(status=IndicationStatus.BEEINDIGD, end_date__gte=TODAY).exists()
-    assert not Indication.objects.filter(status=IndicationStatus.VASTGESTELD, start_date__lte=TODAY).exists()
+    assert not Indication.objects.filter(status=S.ACTIEF, start_date__gt=TODAY).exists()
+    assert not Indication.objects.filter(status=S.ACTIEF, end_date__lt=TODAY).exists()
+    assert not Indication.objects.filter(status=S.BEEINDIGD, end_date__gte=TODAY).exists()
+    assert not Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=TODAY).exists()
+    for indication in Indication.objects.exclude(status=S.CONCEPT).prefetch_related("status_changes"):
+        assert indication.status_changes.last().to_status == indication.status
 
 
-def test_referrals_have_nazorg_planned(demo):
-    referrals = Intake.objects.filter(conclusion__in=Intake.REFERRAL_CONCLUSIONS)
-    assert referrals.exists()
-    assert not referrals.filter(nazorg_due_on__isnull=True).exists()
+def test_complex_beschikkingen_were_approved_by_a_team_lead(demo):
+    lead = _user("teamleider")
+    for indication in _decided():
+        if complexity_findings(indication, today=indication.decision_date):
+            assert indication.four_eyes_required
+            assert indication.approved_by == lead != indication.consultant
 
 
-def test_demo_users_can_log_in(demo, client, settings):
-    # The module fixture hashed the passwords with the project's real hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    for username, password, *_ in DEMO_USERS:
+def test_the_consultant_has_open_work_in_every_section(demo):
+    consultant = _user("consulent")
+    sections = worklist(consultant, today=TODAY)
+    for name in ("open_onderzoeken", "open_aanvragen", "concept_indications", "nazorg_due", "evaluations_due",
+                 "ending_soon", "change_requests"):
+        assert sections[name].exists(), name
+    assert Indication.objects.filter(consultant=consultant, status=S.TER_BEOORDELING).exists()
+    assert Indication.objects.filter(consultant=consultant, status=S.GOEDGEKEURD).exists()
+
+
+def test_every_beschikking_is_assigned_to_a_contracted_provider(demo):
+    for indication in _decided().prefetch_related("assignments__provider", "assignments__product"):
+        assignments = list(indication.assignments.all())
+        assert assignments, indication.pk
+        for assignment in assignments:
+            assert assignment.number == f"{assignment.pk:010d}"
+            ensure_contract_covers(assignment.provider, assignment.product, assignment.start_date)
+            if indication.status == S.INGETROKKEN:
+                assert assignment.status == Assignment.Status.WITHDRAWN
+        if indication.status == S.ACTIEF:
+            assert sum(a.status == Assignment.Status.ACTIVE for a in assignments) == 1, indication.pk
+
+
+def test_start_and_stop_reports_agree_with_the_assignments(demo):
+    for event in CareEvent.objects.select_related("assignment"):
+        assignment = event.assignment
+        assert event.received_at.date() <= TODAY
+        if event.kind == CareEvent.Kind.START:
+            assert event.event_date == assignment.care_started_on >= assignment.start_date
+        if event.kind == CareEvent.Kind.STOP:
+            assert event.event_date == assignment.care_stopped_on >= assignment.care_started_on
+            assert event.reason == assignment.stop_reason
+            assert assignment.status == Assignment.Status.ENDED
+
+
+def test_the_services_carry_on_with_the_demo_data(demo):
+    consultant, lead = _user("consulent"), _user("teamleider")
+    concept = Indication.objects.filter(consultant=consultant, status=S.CONCEPT, reviews__isnull=True).first()
+    assert check_ib_rules(concept, today=TODAY) == []
+    if complexity_findings(concept, today=TODAY):
+        submit_for_review(concept, by=consultant, today=TODAY)
+        approve_indication(concept, by=lead)
+    issued = issue_beschikking(concept, by=consultant, today=TODAY)
+    assert issued.number == f"IB-{TODAY.year}-{issued.pk:07d}"
+    assert Indication.objects.filter(number=issued.number).count() == 1
+    assert issued.assignments.get().number == f"{issued.assignments.get().pk:010d}"
+    request = ChangeRequest.objects.filter(assignment__indication__consultant=consultant, status="open").first()
+    answered = answer_change_request(request, by=consultant, accept=False, reason="Eerst evalueren.", today=TODAY)
+    assert answered.status == ChangeRequest.Status.REFUSED
+
+
+def test_demo_users_log_in_with_their_roles(demo, client):
+    for username, password, *_rest in DEMO_USERS:
         assert client.login(username=username, password=password), username
-
-
-def test_consultants_work_only_for_clients_of_their_teams(demo):
-    for user in get_user_model().objects.filter(username__in=["consulent", "consulent2"]):
-        visible = clients_visible_to(user)
-        assert Indication.objects.filter(consultant=user).exists()
-        assert not Indication.objects.filter(consultant=user).exclude(client__in=visible).exists()
-
-
-def test_complex_concepts_wait_for_a_team_lead(demo):
-    waiting = Indication.objects.filter(status=IndicationStatus.TER_BEOORDELING)
-    for indication in waiting:
-        assert indication.four_eyes_required
-        assert indication.reviews.filter(outcome="").count() == 1
+        client.logout()
+    client.login(username="consulent", password="demo-consulent-2026")
+    assert client.get(reverse("indications:worklist")).status_code == 200
+    assert _user("consulent").has_perm("indications.issue_beschikking")
+    assert _user("teamleider").has_perm("indications.review_indication")
+    assert _user("beheerder").is_superuser
