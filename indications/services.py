@@ -666,7 +666,8 @@ def issue_beschikking(
         replaced.end_date = indication.start_date - timedelta(days=1)
         replaced.save(update_fields=["end_date", "updated_at"])
         if replaced.end_date < today:
-            _end(replaced, by=by, ended_on=replaced.end_date, reason=_("Vervangen door %s") % indication.number)
+            _end(replaced, by=by, ended_on=replaced.end_date, reason=_("Vervangen door %s") % indication.number,
+                 today=today)
     if indication.start_date <= today:
         _move(indication, S.ACTIEF, by=by, reason=_("Ingangsdatum bereikt"))
     return indication
@@ -681,14 +682,15 @@ def activate_indication(indication: Indication, *, by=None, today: date | None =
     return indication
 
 
-def _end(indication: Indication, *, by, ended_on: date, reason: str) -> None:
+def _end(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
     if ended_on < indication.start_date:
         raise ValidationError({"ended_on": _("De einddatum kan niet vóór de ingangsdatum liggen.")})
     indication.ended_on = ended_on
     if ended_on > indication.start_date and (indication.end_date is None or indication.end_date > ended_on):
         indication.end_date = ended_on
+    # The injected day, not the wall clock: a toewijzing whose end has passed on that day is beëindigd.
     provider_services.end_assignments_of(
-        indication, end_date=ended_on, reason=RedenWijziging.VERKORTING, by=by, today=timezone.localdate()
+        indication, end_date=ended_on, reason=RedenWijziging.VERKORTING, by=by, today=today
     )
     _move(indication, S.BEEINDIGD, by=by, reason=reason)
 
@@ -704,7 +706,7 @@ def end_indication(
         raise ValidationError({"reason": _("Geef de reden van beëindiging.")})
     if ended_on > _today(today) + timedelta(days=365):
         raise ValidationError({"ended_on": _("Kies een einddatum binnen een jaar.")})
-    _end(indication, by=by, ended_on=ended_on, reason=reason)
+    _end(indication, by=by, ended_on=ended_on, reason=reason, today=_today(today))
     return indication
 
 
@@ -741,7 +743,7 @@ def end_expired_beschikkingen(*, today: date | None = None) -> int:
     for indication in Indication.objects.filter(status__in=LIVE_STATUSES, end_date__lt=today).only("pk").iterator():
         with transaction.atomic():
             locked = _lock(indication)
-            _end(locked, by=None, ended_on=locked.end_date, reason=_("Einddatum verstreken"))
+            _end(locked, by=None, ended_on=locked.end_date, reason=_("Einddatum verstreken"), today=today)
         count += 1
     return count
 

@@ -1,24 +1,23 @@
+"""Shared fixtures. Reference data (products, tariffs, ZRM domains, result areas, municipalities,
+roles) comes from the data migrations, so it is in the test database; fixtures look it up.
+
+Note: pytest-django's `client` is Django's test client; a domain client is `ib_client` here."""
+
 import pytest
 
 from accounts.roles import CONSULENT, TEAMLEIDER
-from tests.factories import TODAY, staff_member
+from indications.models import Product, ZrmDomain
+from tests.factories import (
+    TODAY,
+    UserFactory,
+    ZrmAssessmentFactory,
+    build_case_file,
+    contracted_provider,
+    get_municipality,
+    staff_member,
+)
 
-
-@pytest.fixture
-def today():
-    """The fixed 'today' of the tests; services get it injected."""
-    return TODAY
-
-
-@pytest.fixture
-def consultant(db):
-    """A consulent in the Dordrecht team (the factories' clients live in Dordrecht)."""
-    return staff_member(CONSULENT, username="consulent-test", first_name="Fatima", last_name="El Amrani")
-
-
-@pytest.fixture
-def team_lead(db):
-    return staff_member(TEAMLEIDER, username="teamleider-test", first_name="Marieke", last_name="Verbeek")
+# -- settings for speed and isolation ------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +30,75 @@ def fast_password_hashing(settings):
 def without_login_lockout(settings):
     """django-axes needs a request on every authenticate(); the lockout has its own tests."""
     settings.AXES_ENABLED = False
+
+
+# -- time ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def today():
+    """The fixed 'today' of the tests; services get it injected (today=...)."""
+    return TODAY
+
+
+# -- people --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def user(db):
+    """A staff user without any role: logs in, but may do nothing (for permission tests)."""
+    return UserFactory(username="medewerker-zonder-rol", first_name="Sam", last_name="de Vries")
+
+
+@pytest.fixture
+def consultant(db):
+    """A consulent in the Dordrecht team (the factories' clients live in Dordrecht)."""
+    return staff_member(CONSULENT, username="consulent-test", first_name="Fatima", last_name="El Amrani")
+
+
+@pytest.fixture
+def team_lead(db):
+    """A teamleider in the Dordrecht team: may review (four eyes) indications of others."""
+    return staff_member(TEAMLEIDER, username="teamleider-test", first_name="Marieke", last_name="Verbeek")
+
+
+# -- reference data ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def products(db) -> dict[str, Product]:
+    """The seeded IB products by code: IB0 .. IB3."""
+    return {product.code: product for product in Product.objects.all()}
+
+
+@pytest.fixture
+def zrm_domains(db) -> dict[str, ZrmDomain]:
+    """The seeded ZRM domains by code (financien, dagbesteding, ...)."""
+    return {domain.code: domain for domain in ZrmDomain.objects.all()}
+
+
+@pytest.fixture
+def dordrecht(db):
+    return get_municipality("Dordrecht")
+
+
+@pytest.fixture
+def provider(db):
+    """A provider with a contract for every IB product since 2016."""
+    return contracted_provider(name="Stichting Thuisbegeleiding Drechtsteden")
+
+
+# -- the case ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ib_client(db):
+    """A client whose latest ZRM scores financiën 2 and sociaal netwerk 3 (every other domain 4):
+    IB results on financiën and sociaal netwerk pass the ZRM rules."""
+    return ZrmAssessmentFactory(scores={"financien": 2, "sociaal-netwerk": 3}).client
+
+
+@pytest.fixture
+def case_file(consultant):
+    """A client's file up to a valid concept indication of the consultant (see build_case_file)."""
+    return build_case_file(consultant=consultant)

@@ -1,6 +1,10 @@
-"""factory-boy factories with realistic defaults. Reference data (municipalities, ZRM domains,
-result areas, products, tariffs) comes from the data migration and is looked up, never created."""
+"""factory-boy factories with realistic defaults: valid BSNs, clients in Dordrecht, dates relative to
+the fixed TODAY, and traits for states (IndicationFactory(actief=True), IntakeFactory(maatwerk=True)).
 
+Reference data (municipalities, ZRM domains, result areas, products, tariffs, reference groups)
+comes from the data migrations and is looked up here, never created."""
+
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import factory
@@ -13,6 +17,8 @@ from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import (
     Aanvraag,
     Client,
+    Conversation,
+    Evaluation,
     IbResult,
     Indication,
     IndicationResult,
@@ -22,6 +28,7 @@ from indications.models import (
     Municipality,
     PlannedEvaluation,
     Product,
+    ResultDomain,
     ZrmAssessment,
     ZrmDomain,
     ZrmScore,
@@ -29,17 +36,60 @@ from indications.models import (
 from indications.services import issue_beschikking
 from providers.models import Assignment, Contract, Provider, ReferenceGroup
 
+# The tests' "today": services get it injected, factories place their dates around it.
 TODAY = date(2026, 11, 23)
+
+ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+# --------------------------------------------------------------------------------------------
+# BSN
+# --------------------------------------------------------------------------------------------
 
 
 def bsn_for(number: int) -> str:
-    """A valid BSN for a counter: "3", seven digits, then the elfproef check digit."""
-    while True:
-        digits = f"3{number:07d}"
-        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
-        if check <= 9:
-            return digits + str(check)
-        number += 1_000_000
+    """The valid BSN for a sequence number 0..999999: "3", the number in six digits, a free digit
+    and the elfproef check digit. Different numbers never give the same BSN.
+
+    The free digit (weight 2) is 0, or 1 where 0 would need the impossible check digit 10."""
+    if not 0 <= number <= 999_999:
+        raise ValueError("bsn_for covers sequence numbers 0..999999")
+    head = f"3{number:06d}"
+    partial = sum(int(digit) * weight for digit, weight in zip(head, ELFPROEF_WEIGHTS, strict=False))
+    free = 1 if partial % 11 == 10 else 0
+    check = (partial + 2 * free) % 11
+    return f"{head}{free}{check}"
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data from the data migrations
+# --------------------------------------------------------------------------------------------
+
+
+def get_product(code: str) -> Product:
+    return Product.objects.get(code=code)
+
+
+def get_zrm_domain(code: str) -> ZrmDomain:
+    return ZrmDomain.objects.get(code=code)
+
+
+def get_result_domain(code: str) -> ResultDomain:
+    return ResultDomain.objects.get(code=code)
+
+
+def result_in(domain_code: str) -> IbResult:
+    """The IB result of a result area (each area of seed 002 has one result with its sub-results)."""
+    return IbResult.objects.filter(domain__code=domain_code).order_by("pk").first()
+
+
+def get_municipality(name: str = "Dordrecht") -> Municipality:
+    return Municipality.objects.get(name=name)
+
+
+# --------------------------------------------------------------------------------------------
+# People and organisations
+# --------------------------------------------------------------------------------------------
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,146 +100,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"medewerker{n}")
     first_name = factory.Iterator(["Fatima", "Joost", "Marieke", "Ruud"])
     last_name = factory.Iterator(["El Amrani", "van der Linden", "Verbeek", "Hoogendoorn"])
+    email = factory.LazyAttribute(lambda o: f"{o.username}@sdd.example.nl")
     password = factory.django.Password("Test-wachtwoord-2026")
-
-
-class ProviderFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Provider
-
-    name = factory.Sequence(lambda n: f"Stichting Begeleiding {n}")
-    agb_code = factory.Sequence(lambda n: f"{98000000 + n:08d}")
-    reference_group = factory.LazyFunction(lambda: ReferenceGroup.objects.get(number=1))
-
-
-class ClientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Client
-
-    bsn = factory.Sequence(bsn_for)
-    initials = "J."
-    first_name = "Jan"
-    last_name = factory.Sequence(lambda n: f"Jansen{n}")
-    date_of_birth = date(1975, 5, 17)
-    gender = Client.Gender.MALE
-    municipality = factory.LazyFunction(lambda: Municipality.objects.get(name="Dordrecht"))
-    street = "Voorstraat"
-    house_number = "1"
-    postcode = "3311 AA"
-    city = "Dordrecht"
-
-
-class MeldingFactory(factory.django.DjangoModelFactory):
-    """A melding with its (open) onderzoek, as register_melding makes them."""
-
-    class Meta:
-        model = Melding
-        skip_postgeneration_save = True
-
-    client = factory.SubFactory(ClientFactory)
-    received_on = TODAY - timedelta(days=20)
-    channel = Melding.Channel.TELEFOON
-    question = "Hulp bij de administratie"
-    consultant = factory.SubFactory(UserFactory)
-    intake = factory.RelatedFactory("tests.factories.IntakeFactory", factory_related_name="melding")
-
-
-class IntakeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Intake
-
-    melding = factory.SubFactory(MeldingFactory, intake=None)
-
-    class Params:
-        maatwerk = factory.Trait(
-            conclusion=Intake.Conclusion.MAATWERK,
-            concluded_on=factory.LazyAttribute(lambda o: o.melding.received_on + timedelta(days=10)),
-            report="Verslag van het onderzoek.",
-        )
-
-
-class ZrmAssessmentFactory(factory.django.DjangoModelFactory):
-    """A ZRM with scores given per domain code: ZrmAssessmentFactory(scores={"financien": 2}).
-    Domains not named score 4 (voldoende zelfredzaam)."""
-
-    class Meta:
-        model = ZrmAssessment
-        skip_postgeneration_save = True
-
-    client = factory.SubFactory(ClientFactory)
-    assessed_on = TODAY - timedelta(days=15)
-    assessed_by = factory.SubFactory(UserFactory)
-    intake = factory.LazyAttribute(lambda o: IntakeFactory(melding__client=o.client))
-
-    @factory.post_generation
-    def scores(self, create, extracted, **kwargs):
-        given = extracted or {}
-        ZrmScore.objects.bulk_create(
-            ZrmScore(assessment=self, domain=domain, score=given.get(domain.code, 4))
-            for domain in ZrmDomain.objects.all()
-            if given.get(domain.code, 4) is not None
-        )
-
-
-class AanvraagFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Aanvraag
-
-    client = factory.SubFactory(ClientFactory)
-    received_on = TODAY - timedelta(days=7)
-    consultant = factory.SubFactory(UserFactory)
-
-
-def result_in(domain_code: str) -> IbResult:
-    return IbResult.objects.filter(domain__code=domain_code).order_by("pk").first()
-
-
-class IndicationFactory(factory.django.DjangoModelFactory):
-    """A concept IB1 indication: start in a week, one year, one planned evaluation and results in the
-    domains named in `results` (default financiën). Traits: vastgesteld, actief, beeindigd."""
-
-    class Meta:
-        model = Indication
-        skip_postgeneration_save = True
-
-    client = factory.SubFactory(ClientFactory)
-    aanvraag = factory.SubFactory(AanvraagFactory, client=factory.SelfAttribute("..client"))
-    product = factory.LazyFunction(lambda: Product.objects.get(code="IB1"))
-    start_date = TODAY + timedelta(days=7)
-    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=364) if o.start_date else None)
-    consultant = factory.SubFactory(UserFactory)
-    status = IndicationStatus.CONCEPT
-
-    class Params:
-        vastgesteld = factory.Trait(
-            status=IndicationStatus.VASTGESTELD,
-            decision_date=TODAY - timedelta(days=1),
-            number=factory.Sequence(lambda n: f"IB-TEST-{n:07d}"),
-        )
-        actief = factory.Trait(
-            status=IndicationStatus.ACTIEF,
-            start_date=TODAY - timedelta(days=30),
-            decision_date=TODAY - timedelta(days=35),
-            number=factory.Sequence(lambda n: f"IB-TEST-A{n:06d}"),
-        )
-        beeindigd = factory.Trait(
-            status=IndicationStatus.BEEINDIGD,
-            start_date=TODAY - timedelta(days=400),
-            end_date=TODAY - timedelta(days=36),
-            ended_on=TODAY - timedelta(days=36),
-            decision_date=TODAY - timedelta(days=405),
-            number=factory.Sequence(lambda n: f"IB-TEST-B{n:06d}"),
-        )
-
-    @factory.post_generation
-    def results(self, create, extracted, **kwargs):
-        for code in ["financien"] if extracted is None else extracted:
-            IndicationResult.objects.create(indication=self, result=result_in(code), goal=f"Doel op {code}")
-
-    @factory.post_generation
-    def evaluations(self, create, extracted, **kwargs):
-        dates = [self.start_date + timedelta(days=91)] if extracted is None else extracted
-        PlannedEvaluation.objects.bulk_create(PlannedEvaluation(indication=self, planned_on=day) for day in dates)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -216,6 +128,16 @@ def staff_member(role: str, *, team: Team | None = None, **fields):
     return user
 
 
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Stichting Begeleiding {n}")
+    agb_code = factory.Sequence(lambda n: f"{98000000 + n:08d}")
+    reference_group = factory.LazyFunction(lambda: ReferenceGroup.objects.get(number=1))
+    contact_email = "toewijzingen@aanbieder.example.nl"
+
+
 def contracted_provider(**fields) -> Provider:
     """A provider with a contract for every IB product since 2016."""
     provider = ProviderFactory(**fields)
@@ -224,8 +146,262 @@ def contracted_provider(**fields) -> Provider:
     return provider
 
 
+# --------------------------------------------------------------------------------------------
+# The case: client, melding, onderzoek, ZRM, aanvraag
+# --------------------------------------------------------------------------------------------
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A client in Dordrecht (the municipality of the test teams) with a valid BSN."""
+
+    class Meta:
+        model = Client
+
+    bsn = factory.Sequence(bsn_for)
+    initials = "J."
+    first_name = "Jan"
+    last_name = factory.Sequence(lambda n: f"Jansen{n}")
+    date_of_birth = date(1975, 5, 17)
+    gender = Client.Gender.MALE
+    municipality = factory.LazyFunction(get_municipality)
+    street = "Voorstraat"
+    house_number = "1"
+    postcode = "3311 AA"
+    city = "Dordrecht"
+
+
+class MeldingFactory(factory.django.DjangoModelFactory):
+    """A melding with its (open) onderzoek, as register_melding makes them."""
+
+    class Meta:
+        model = Melding
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    received_on = TODAY - timedelta(days=20)
+    channel = Melding.Channel.TELEFOON
+    question = "Hulp bij de administratie"
+    consultant = factory.SubFactory(UserFactory)
+    intake = factory.RelatedFactory("tests.factories.IntakeFactory", factory_related_name="melding")
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """An open onderzoek. Traits: maatwerk (concluded: maatwerkvoorziening, so an aanvraag may
+    follow) and referred (concluded: algemene voorziening, nazorg planned 6 weeks later)."""
+
+    class Meta:
+        model = Intake
+
+    melding = factory.SubFactory(MeldingFactory, intake=None)
+
+    class Params:
+        maatwerk = factory.Trait(
+            conclusion=Intake.Conclusion.MAATWERK,
+            concluded_on=factory.LazyAttribute(lambda o: o.melding.received_on + timedelta(days=10)),
+            report="Verslag van het onderzoek.",
+        )
+        referred = factory.Trait(
+            conclusion=Intake.Conclusion.ALGEMENE_VOORZIENING,
+            referral_provision="Sociaal wijkteam",
+            concluded_on=factory.LazyAttribute(lambda o: o.melding.received_on + timedelta(days=10)),
+            nazorg_due_on=factory.LazyAttribute(lambda o: o.concluded_on + timedelta(days=42)),
+            report="Verslag van het onderzoek.",
+        )
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    """A keukentafelgesprek at home with the client, a few days after the melding."""
+
+    class Meta:
+        model = Conversation
+
+    intake = factory.SubFactory(IntakeFactory)
+    held_on = factory.LazyAttribute(lambda o: o.intake.melding.received_on + timedelta(days=5))
+    place = Conversation.Place.HOME
+    participants = factory.LazyFunction(lambda: [Conversation.Participant.CLIENT])
+    clientondersteuning_offered = True
+    persoonlijk_plan_informed = True
+    need_notes = "Loopt vast in de administratie; post blijft ongeopend liggen."
+
+
+def set_zrm_scores(assessment: ZrmAssessment, scores: dict[str, int | None]) -> ZrmAssessment:
+    """Set the assessment's scores per ZRM domain code; None removes the domain's score."""
+    for code, score in scores.items():
+        domain = get_zrm_domain(code)
+        if score is None:
+            ZrmScore.objects.filter(assessment=assessment, domain=domain).delete()
+        else:
+            ZrmScore.objects.update_or_create(assessment=assessment, domain=domain, defaults={"score": score})
+    return assessment
+
+
+class ZrmAssessmentFactory(factory.django.DjangoModelFactory):
+    """A ZRM from an onderzoek with scores per domain code: ZrmAssessmentFactory(scores={"financien": 2}).
+    Domains not named score 4 (voldoende zelfredzaam); a domain named with None is not scored."""
+
+    class Meta:
+        model = ZrmAssessment
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    assessed_on = TODAY - timedelta(days=15)
+    assessed_by = factory.SubFactory(UserFactory)
+    intake = factory.LazyAttribute(lambda o: IntakeFactory(melding__client=o.client))
+
+    @factory.post_generation
+    def scores(self, create, extracted, **kwargs):
+        given = extracted or {}
+        ZrmScore.objects.bulk_create(
+            ZrmScore(assessment=self, domain=domain, score=given.get(domain.code, 4))
+            for domain in ZrmDomain.objects.all()
+            if given.get(domain.code, 4) is not None
+        )
+
+
+class AanvraagFactory(factory.django.DjangoModelFactory):
+    """An aanvraag a week before TODAY (the beschikking is due in another week)."""
+
+    class Meta:
+        model = Aanvraag
+
+    client = factory.SubFactory(ClientFactory)
+    received_on = TODAY - timedelta(days=7)
+    consultant = factory.SubFactory(UserFactory)
+
+
+# --------------------------------------------------------------------------------------------
+# Indication / beschikking and evaluation
+# --------------------------------------------------------------------------------------------
+
+
+class IndicationFactory(factory.django.DjangoModelFactory):
+    """A concept IB1 indication: start in a week, 52 weeks, one planned evaluation after 13 weeks and
+    a result in each area named in `results` (default financiën). Traits: vastgesteld, actief,
+    beeindigd, ingetrokken (rows as the services leave them, without their history)."""
+
+    class Meta:
+        model = Indication
+        skip_postgeneration_save = True
+
+    client = factory.SubFactory(ClientFactory)
+    aanvraag = factory.SubFactory(AanvraagFactory, client=factory.SelfAttribute("..client"))
+    product = factory.LazyFunction(lambda: get_product("IB1"))
+    start_date = TODAY + timedelta(days=7)
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=364) if o.start_date else None)
+    consultant = factory.SubFactory(UserFactory)
+    status = IndicationStatus.CONCEPT
+
+    class Params:
+        vastgesteld = factory.Trait(
+            status=IndicationStatus.VASTGESTELD,
+            decision_date=TODAY - timedelta(days=1),
+            number=factory.Sequence(lambda n: f"IB-TEST-{n:07d}"),
+        )
+        actief = factory.Trait(
+            status=IndicationStatus.ACTIEF,
+            start_date=TODAY - timedelta(days=30),
+            decision_date=TODAY - timedelta(days=35),
+            number=factory.Sequence(lambda n: f"IB-TEST-A{n:06d}"),
+        )
+        beeindigd = factory.Trait(
+            status=IndicationStatus.BEEINDIGD,
+            start_date=TODAY - timedelta(days=400),
+            end_date=TODAY - timedelta(days=36),
+            ended_on=TODAY - timedelta(days=36),
+            decision_date=TODAY - timedelta(days=405),
+            number=factory.Sequence(lambda n: f"IB-TEST-B{n:06d}"),
+        )
+        ingetrokken = factory.Trait(status=IndicationStatus.INGETROKKEN, status_reason="Aanvraag ingetrokken")
+
+    @factory.post_generation
+    def results(self, create, extracted, **kwargs):
+        for code in ["financien"] if extracted is None else extracted:
+            IndicationResult.objects.create(indication=self, result=result_in(code), goal=f"Doel op {code}")
+
+    @factory.post_generation
+    def evaluations(self, create, extracted, **kwargs):
+        dates = [self.start_date + timedelta(days=91)] if extracted is None else extracted
+        PlannedEvaluation.objects.bulk_create(PlannedEvaluation(indication=self, planned_on=day) for day in dates)
+
+
+class IndicationResultFactory(factory.django.DjangoModelFactory):
+    """A result (by default financiën) with its first sub-result and a concrete goal."""
+
+    class Meta:
+        model = IndicationResult
+        skip_postgeneration_save = True
+
+    indication = factory.SubFactory(IndicationFactory, results=[])
+    result = factory.LazyFunction(lambda: result_in("financien"))
+    goal = "Betaalt vaste lasten binnen drie maanden zelf op tijd."
+
+    @factory.post_generation
+    def sub_results(self, create, extracted, **kwargs):
+        self.sub_results.set(extracted if extracted is not None else self.result.sub_results.order_by("order")[:1])
+
+
+class PlannedEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedEvaluation
+
+    indication = factory.SubFactory(IndicationFactory, evaluations=[])
+    planned_on = factory.LazyAttribute(lambda o: o.indication.start_date + timedelta(days=91))
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation of an active beschikking yesterday: voortzetten, next one in 13 weeks."""
+
+    class Meta:
+        model = Evaluation
+
+    indication = factory.SubFactory(IndicationFactory, actief=True)
+    held_on = TODAY - timedelta(days=1)
+    consultant = factory.SelfAttribute("indication.consultant")
+    outcome = Evaluation.Outcome.CONTINUE
+    next_evaluation_on = factory.LazyAttribute(lambda o: o.held_on + timedelta(days=91))
+    notes = "Goede voortgang op de administratie."
+
+
+# --------------------------------------------------------------------------------------------
+# A whole case file, and a vastgestelde beschikking with its toewijzing
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFile:
+    client: Client
+    melding: Melding
+    intake: Intake
+    zrm: ZrmAssessment
+    aanvraag: Aanvraag
+    indication: Indication
+
+
+def build_case_file(*, consultant=None, scores: dict[str, int | None] | None = None,
+                    results: list[str] | None = None, melding_on: date = TODAY - timedelta(days=30),
+                    **indication_fields) -> CaseFile:
+    """A client's file up to a concept indication that passes every IB rule (as the services would
+    have built it): melding, onderzoek with a conversation concluded as maatwerk, ZRM (financiën 2,
+    sociaal netwerk 3 unless `scores` says otherwise), aanvraag, and a concept on those domains."""
+    consultant = consultant or UserFactory()
+    client = ClientFactory()
+    melding = MeldingFactory(client=client, consultant=consultant, received_on=melding_on, intake=None)
+    intake = IntakeFactory(melding=melding, maatwerk=True)
+    ConversationFactory(intake=intake)
+    zrm = ZrmAssessmentFactory(client=client, intake=intake, assessed_by=consultant,
+                               assessed_on=melding_on + timedelta(days=5),
+                               scores=scores if scores is not None else {"financien": 2, "sociaal-netwerk": 3})
+    aanvraag = AanvraagFactory(client=client, intake=intake, consultant=consultant,
+                               received_on=intake.concluded_on + timedelta(days=1))
+    indication = IndicationFactory(client=client, aanvraag=aanvraag, consultant=consultant,
+                                   results=results if results is not None else ["financien", "sociaal-netwerk"],
+                                   **indication_fields)
+    return CaseFile(client, melding, intake, zrm, aanvraag, indication)
+
+
 def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> Assignment:
-    """A beschikking vastgesteld through the services: its toewijzing goes to `provider`."""
+    """A beschikking vastgesteld through the services (on the real clock, for API tests): its
+    toewijzing goes to `provider`."""
     today = timezone.localdate()
     client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=days_ago + 10)).client
     indication = IndicationFactory(
@@ -233,6 +409,5 @@ def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> As
         start_date=today - timedelta(days=days_ago), end_date=today + timedelta(days=200),
         aanvraag__received_on=today - timedelta(days=days_ago + 5),
     )
-    issue_beschikking(indication, by=consultant, today=today,
-                                          decision_date=today - timedelta(days=days_ago + 2))
+    issue_beschikking(indication, by=consultant, today=today, decision_date=today - timedelta(days=days_ago + 2))
     return Assignment.objects.get(indication=indication)
