@@ -81,7 +81,8 @@ def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, 
         assignment.end_date = end_date if assignment.end_date is None else min(end_date, assignment.end_date)
         if assignment.end_date < today:
             assignment.status = Assignment.Status.ENDED
-    assignment.change_reason = reason
+    # The first reason stands: a later end (e.g. the nightly job) must not overwrite 04, 09 or 12.
+    assignment.change_reason = assignment.change_reason or reason
     assignment.save(update_fields=["status", "end_date", "change_reason"])
     record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
                  client_id=assignment.indication.client_id, summary=f"toewijzing beëindigd ({reason})")
@@ -192,7 +193,9 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     assignment.care_stopped_on = on
     assignment.stop_reason = reason
     assignment.status = Assignment.Status.ENDED
-    assignment.save(update_fields=["care_stopped_on", "stop_reason", "status"])
+    if assignment.end_date is None or on < assignment.end_date:  # care ended earlier than assigned
+        assignment.end_date = on
+    assignment.save(update_fields=["care_stopped_on", "stop_reason", "status", "end_date"])
     record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
                  client_id=assignment.indication.client_id, summary=f"stop zorg ({reason})",
                  changes={"einddatum": str(on), "redenBeeindiging": reason})

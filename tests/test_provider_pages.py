@@ -66,3 +66,32 @@ def test_a_contract_manager_cannot_change_providers_or_answer(client, assignment
     client.force_login(staff_member(CONTRACTMANAGER))
     assert client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/", {}).status_code == 403
     assert client.post(f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/", {}).status_code == 403
+
+
+def test_pages_show_changes_made_by_the_system(client, consultant, assignment):
+    """The nightly jobs move beschikkingen with no user; the history and access log say 'systeem'."""
+    from indications.services import end_expired_beschikkingen
+
+    indication = assignment.indication
+    end_expired_beschikkingen(today=indication.end_date + timedelta(days=1))
+    client.force_login(consultant)
+    page = client.get(f"/indicaties/{indication.uuid}/")
+    assert page.status_code == 200 and "systeem" in page.content.decode()
+
+
+def test_a_later_end_keeps_the_first_reason(assignment):
+    today = timezone.localdate()
+    services.end_assignments_of(assignment.indication, end_date=today + timedelta(days=30), reason="09", by=None,
+                                today=today)
+    services.end_assignments_of(assignment.indication, end_date=today + timedelta(days=10), reason="05", by=None,
+                                today=today)
+    assignment.refresh_from_db()
+    assert (assignment.change_reason, assignment.end_date) == ("09", today + timedelta(days=10))
+
+
+def test_a_stop_report_shortens_the_assignment(assignment):
+    services.record_care_start(assignment, on=assignment.start_date, by=None)
+    stopped_on = assignment.start_date + timedelta(days=3)
+    services.record_care_stop(assignment, on=stopped_on, reason="19", by=None)
+    assignment.refresh_from_db()
+    assert (assignment.end_date, assignment.status) == (stopped_on, "beeindigd")
