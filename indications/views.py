@@ -202,62 +202,39 @@ def intake(request, intake_uuid):
 
 def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
     """Process one of the intake page's forms; return a redirect on success, None to re-render."""
-    if step == "gesprek":
-        form = forms["conversation_form"] = ConversationForm(request.POST, prefix="gesprek")
-        if form.is_valid():
-            try:
-                services.add_conversation(intake, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Het gesprek is vastgelegd."))
-                return redirect("indications:intake", intake_uuid=intake.uuid)
-    elif step == "zrm":
-        form = forms["zrm_form"] = ZrmAssessmentForm(request.POST, prefix="zrm")
-        if form.is_valid():
-            try:
-                services.record_zrm_assessment(
-                    client=intake.melding.client,
-                    assessed_on=form.cleaned_data["assessed_on"],
-                    scores=form.zrm_scores(),
-                    by=request.user,
-                    intake=intake,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("De ZRM-meting is vastgelegd."))
-                return redirect("indications:intake", intake_uuid=intake.uuid)
-    elif step == "conclusie":
-        form = forms["conclusion_form"] = IntakeConclusionForm(request.POST, prefix="conclusie")
-        if form.is_valid():
-            try:
-                services.conclude_intake(intake, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Het onderzoek is afgerond."))
-                return redirect("indications:intake", intake_uuid=intake.uuid)
-    elif step == "voorziening":
-        form = forms["provision_form"] = OtherProvisionForm(request.POST, prefix="voorziening")
-        if form.is_valid():
-            try:
-                services.record_other_provision(client=intake.melding.client, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("De andere voorziening is vastgelegd."))
-                return redirect("indications:intake", intake_uuid=intake.uuid)
-    elif step == "nazorg":
-        form = forms["nazorg_form"] = NazorgForm(request.POST, prefix="nazorg")
-        if form.is_valid():
-            try:
-                services.record_nazorg(intake, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("De nazorg is vastgelegd."))
-                return redirect("indications:intake", intake_uuid=intake.uuid)
+    client, user = intake.melding.client, request.user
+    # step: (context name, form class, prefix, service call, success message)
+    steps = {
+        "gesprek": ("conversation_form", ConversationForm, "gesprek",
+                    lambda form: services.add_conversation(intake, by=user, **form.cleaned_data),
+                    _("Het gesprek is vastgelegd.")),
+        "zrm": ("zrm_form", ZrmAssessmentForm, "zrm",
+                lambda form: services.record_zrm_assessment(
+                    client=client, assessed_on=form.cleaned_data["assessed_on"], scores=form.zrm_scores(),
+                    by=user, intake=intake),
+                _("De ZRM-meting is vastgelegd.")),
+        "conclusie": ("conclusion_form", IntakeConclusionForm, "conclusie",
+                      lambda form: services.conclude_intake(intake, by=user, **form.cleaned_data),
+                      _("Het onderzoek is afgerond.")),
+        "voorziening": ("provision_form", OtherProvisionForm, "voorziening",
+                        lambda form: services.record_other_provision(client=client, by=user, **form.cleaned_data),
+                        _("De andere voorziening is vastgelegd.")),
+        "nazorg": ("nazorg_form", NazorgForm, "nazorg",
+                   lambda form: services.record_nazorg(intake, by=user, **form.cleaned_data),
+                   _("De nazorg is vastgelegd.")),
+    }
+    if step not in steps:
+        return None
+    name, form_class, prefix, call_service, success = steps[step]
+    form = forms[name] = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            call_service(form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("indications:intake", intake_uuid=intake.uuid)
     return None
 
 

@@ -36,6 +36,11 @@ def sla(request):
     return render(request, "providers/sla.html", {"form": form, "rows": rows, "period": period})
 
 
+def _show_errors(request, error_messages) -> None:
+    for message in error_messages:
+        messages.error(request, message)
+
+
 @require_POST
 @permission_required("indications.change_indication", raise_exception=True)
 def change_provider(request, indication_uuid):
@@ -47,14 +52,11 @@ def change_provider(request, indication_uuid):
         try:
             services.change_provider(indication, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            _show_errors(request, error.messages)
         else:
             messages.success(request, _("De aanbieder is gewijzigd; de nieuwe toewijzing is verstuurd."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _show_errors(request, [m for errors in form.errors.values() for m in errors])
     return redirect("indications:indication_detail", indication_uuid=indication.uuid)
 
 
@@ -77,12 +79,9 @@ def answer_change_request(request, request_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            _show_errors(request, error.messages)
         else:
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _show_errors(request, [m for errors in form.errors.values() for m in errors])
     return redirect("indications:indication_detail", indication_uuid=indication.uuid)
