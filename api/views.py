@@ -17,6 +17,7 @@ from providers.selectors import assignments_for, periods, sla_figures
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
 from .messages import handle_message
+from .pagination import IdsFirstPageNumberPagination
 from .serializers import (
     AssignmentSerializer,
     BatchInputSerializer,
@@ -100,6 +101,7 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilter
+    pagination_class = IdsFirstPageNumberPagination
     lookup_field = "number"
     lookup_url_kwarg = "toewijzingnummer"
     lookup_value_regex = r"[0-9A-Za-z-]+"

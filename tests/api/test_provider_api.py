@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from api.pagination import IdsFirstPageNumberPagination
 from audit.models import AuditEvent
 from indications import services as indication_services
 from indications.models import IndicationStatus
@@ -118,6 +119,17 @@ def test_list_runs_a_constant_number_of_queries(api_a, provider_a, consultant, d
         issued_assignment(provider_a, consultant, days_ago=days)
     with django_assert_max_num_queries(9):
         assert api_a.get("/api/v1/toewijzingen/").json()["count"] == 3
+
+
+def test_pages_keep_the_newest_first_order_and_never_repeat_an_assignment(api_a, provider_a, consultant,
+                                                                          monkeypatch):
+    monkeypatch.setattr(IdsFirstPageNumberPagination, "page_size", 2)
+    made = [issued_assignment(provider_a, consultant, days_ago=days) for days in (50, 10, 30, 10, 40)]
+    expected = [a.number for a in sorted(made, key=lambda a: (a.start_date, a.pk), reverse=True)]
+    first = api_a.get("/api/v1/toewijzingen/").json()
+    pages = [first] + [api_a.get("/api/v1/toewijzingen/", {"page": n}).json() for n in (2, 3)]
+    assert [item["toewijzingnummer"] for page in pages for item in page["results"]] == expected
+    assert first["count"] == 5 and first["next"] and pages[-1]["next"] is None
 
 
 def test_another_providers_assignment_is_not_found_on_every_endpoint(api_b, assignment):
