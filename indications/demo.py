@@ -608,8 +608,9 @@ class _Clock:
 
 
 class _Generator:
-    def __init__(self, *, rng: random.Random, today: date, reference: _Reference):
+    def __init__(self, *, rng: random.Random, today: date, reference: _Reference, trajectories: int | None = None):
         self.rng, self.today, self.ref = rng, today, reference
+        self.trajectories = trajectories
         self.tz = timezone.get_current_timezone() if settings.USE_TZ else None
         self.nazorg_days = settings.SDD["NAZORG_AFTER_DAYS"]
         self.assignment_serial = 0
@@ -1571,7 +1572,12 @@ class _Generator:
         first_day = today - timedelta(days=scenario.melding_ago) if scenario else self._first_melding_day()
         state = self.new_client(rows, bsn, first_day, scenario=scenario is not None)
         day = first_day
-        trajectories = 1 if scenario else rng.choices([1, 2, 3], weights=[74, 21, 5])[0]
+        if scenario:
+            trajectories = 1
+        elif self.trajectories:  # a benchmark's longer histories: 1..N returns, evenly
+            trajectories = rng.randint(1, self.trajectories)
+        else:
+            trajectories = rng.choices([1, 2, 3], weights=[74, 21, 5])[0]
         for number in range(trajectories):
             plan = scenario or self._plan(day)
             ended = self.trajectory(rows, state, day, plan, repeat=number > 0)
@@ -1748,9 +1754,11 @@ def generate_demo(
     today: date,
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
+    trajectories: int | None = None,
 ) -> DemoSummary:
     """Top the case load up to `clients` clients. Idempotent: when they exist nothing is added (the demo
-    users are still ensured). progress(added, total) is called after every chunk."""
+    users are still ensured). progress(added, total) is called after every chunk. `trajectories`
+    (for benchmarks) lets each client come back up to that many times instead of the usual 1-3."""
     summary = DemoSummary(users=ensure_demo_users())
     existing = Client.objects.count()
     consultants_by_team = ensure_demo_teams(clients=max(clients, existing))
@@ -1759,7 +1767,8 @@ def generate_demo(
         summary.skipped, summary.clients = True, existing
         return summary
     reference = _load_reference(ensure_demo_providers(), consultants_by_team)
-    generator = _Generator(rng=random.Random(f"{seed}-{existing}"), today=today, reference=reference)
+    generator = _Generator(rng=random.Random(f"{seed}-{existing}"), today=today, reference=reference,
+                           trajectories=trajectories)
     taken = set(Client.objects.values_list("bsn", flat=True))
     bsns = (bsn for bsn in valid_bsns() if bsn not in taken)
     scenarios = list(SCENARIOS) if existing == 0 else []

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "indications",
     "providers",
     "api",
+    "signals",
     "axes",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",
@@ -173,6 +174,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indications.end_expired_beschikkingen",
         "schedule": crontab(hour=1, minute=15),
     },
+    # One task per signal check, after the nightly status changes (see signals/checks.py).
+    **{
+        f"signals-{name}": {"task": f"signals.check.{name}", "schedule": crontab(hour=2, minute=5 * index)}
+        for index, name in enumerate(
+            [
+                "evaluatie_te_laat", "beschikking_loopt_af", "termijn_onderzoek", "termijn_beschikking",
+                "product_te_lang", "zorgstapeling", "geen_start_zorg", "zorg_na_einde", "stop_zonder_reden",
+                "nazorg", "heraanmelding",
+            ]
+        )
+    },
+}
+
+# The signal checks' thresholds (signals/checks.py); days unless said otherwise.
+SIGNALS = {
+    "EVALUATION_ESCALATE_AFTER_DAYS": env.int("SIGNAL_EVALUATION_ESCALATE_AFTER_DAYS", default=14),
+    "EXPIRING_WITHIN_DAYS": env.int("SIGNAL_EXPIRING_WITHIN_DAYS", default=56),
+    "DEADLINE_WARN_DAYS": env.int("SIGNAL_DEADLINE_WARN_DAYS", default=7),
+    # Maximum run of a product in weeks: IB2 by its product rule, IB0 ("waakvlam") as the SDD sets it.
+    "MAX_WEEKS": {
+        "IB2": env.int("SIGNAL_IB2_MAX_WEEKS", default=26),
+        "IB0": env.int("SIGNAL_IB0_MAX_WEEKS", default=26),
+    },
+    "START_REPORT_WORKING_DAYS": env.int("SIGNAL_START_REPORT_WORKING_DAYS", default=5),
+    "STOP_REPORT_WORKING_DAYS": env.int("SIGNAL_STOP_REPORT_WORKING_DAYS", default=5),
+    "HERAANMELDING_MONTHS": env.int("SIGNAL_HERAANMELDING_MONTHS", default=12),
 }
 
 # Domain settings that the business may change (deadlines in days, see DOMAIN.md).

@@ -20,13 +20,19 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=3000, help="Aantal cliënten (standaard 3000).")
         parser.add_argument("--seed", type=int, default=2026, help="Startwaarde van de toevalsgenerator.")
         parser.add_argument(
+            "--trajectories",
+            type=int,
+            default=None,
+            help="Voor benchmarks: elke cliënt komt 1 tot N keer terug (langere geschiedenis, meer beschikkingen).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Verwijder eerst ALLE dossiergegevens (cliënten en alles wat daaraan hangt; niet de "
             "referentiegegevens, gebruikers, teams, aanbieders of het auditlog).",
         )
 
-    def handle(self, *args, clients, seed, reset, verbosity, **options):
+    def handle(self, *args, clients, seed, reset, trajectories, verbosity, **options):
         if reset:
             reset_demo_case_data()
             self.stdout.write("Dossiergegevens verwijderd.")
@@ -37,7 +43,8 @@ class Command(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
-            summary = generate_demo(clients=clients, seed=seed, today=timezone.localdate(), progress=progress)
+            summary = generate_demo(clients=clients, seed=seed, today=timezone.localdate(), progress=progress,
+                                    trajectories=trajectories)
         if summary.skipped:
             self.stdout.write(f"Demodata al aanwezig ({summary.clients} cliënten); niets toegevoegd.")
         else:

@@ -1,0 +1,452 @@
+"""The checks: for each signal type, the set of objects whose condition holds today, as one query.
+
+Every check returns a values() queryset with the same columns (the `sig_*` names below): the
+engine in services.py compares that set with the signals already there. Nothing here loops over
+rows in Python; deadlines, windows and working days are turned into constant dates first, so the
+database compares columns with constants (and with each other) and can use its indexes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy as _
+
+from indications.models import (
+    Aanvraag,
+    Client,
+    Evaluation,
+    Indication,
+    IndicationStatus,
+    Intake,
+    Melding,
+    OtherProvision,
+    PlannedEvaluation,
+)
+from providers.models import Assignment
+
+from .models import SignalType, Urgency
+
+COLUMNS = (
+    "sig_subject", "sig_variant", "sig_due", "sig_urgency", "sig_escalate", "sig_assigned_to", "sig_client",
+    "sig_municipality", "sig_indication", "sig_melding", "sig_aanvraag", "sig_assignment", "sig_provider",
+)
+
+
+def config(name: str):
+    return settings.SIGNALS[name]
+
+
+def working_days_before(day: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) before `day`."""
+    while days > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _date(value: date) -> Value:
+    return Value(value, output_field=DateField())
+
+
+def _columns(queryset: QuerySet, **columns) -> QuerySet:
+    """Name the check's columns; absent ones are NULL (or 0 / false)."""
+    defaults = {
+        "sig_variant": Value(0, output_field=IntegerField()),
+        "sig_escalate": Value(False, output_field=BooleanField()),
+        "sig_assigned_to": Value(None, output_field=IntegerField()),
+        "sig_indication": Value(None, output_field=IntegerField()),
+        "sig_melding": Value(None, output_field=IntegerField()),
+        "sig_aanvraag": Value(None, output_field=IntegerField()),
+        "sig_assignment": Value(None, output_field=IntegerField()),
+        "sig_provider": Value(None, output_field=IntegerField()),
+    }
+    return queryset.annotate(**{**defaults, **columns}).values(*COLUMNS)
+
+
+def _deadline_urgency(due_field: str, *, today: date) -> Case:
+    return Case(
+        When(**{f"{due_field}__lt": today}, then=Value(Urgency.VERLOPEN)),
+        default=Value(Urgency.WAARSCHUWING),
+    )
+
+
+# -- 1. evaluation overdue -----------------------------------------------------------------------
+
+
+def evaluation_escalation_date(today: date) -> date:
+    """Evaluations planned before this date have been overdue long enough to escalate."""
+    return today - timedelta(days=config("EVALUATION_ESCALATE_AFTER_DAYS"))
+
+
+def evaluation_overdue(today: date) -> QuerySet:
+    """A planned evaluation of an active beschikking has passed with no evaluation recorded; after
+    EVALUATION_ESCALATE_AFTER_DAYS more it goes to the team lead too."""
+    escalate_before = evaluation_escalation_date(today)
+    overdue = PlannedEvaluation.objects.filter(
+        evaluation__isnull=True, planned_on__lt=today, indication__status=IndicationStatus.ACTIEF
+    )
+    return _columns(
+        overdue,
+        sig_subject=F("pk"),
+        sig_due=F("planned_on"),
+        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_escalate=Case(When(planned_on__lt=escalate_before, then=Value(True)), default=Value(False),
+                          output_field=BooleanField()),
+        sig_assigned_to=F("indication__consultant_id"),
+        sig_client=F("indication__client_id"),
+        sig_municipality=F("indication__client__municipality_id"),
+        sig_indication=F("indication_id"),
+    )
+
+
+# -- 2. beschikking expiring ---------------------------------------------------------------------
+
+
+def beschikking_expiring(today: date) -> QuerySet:
+    """An active beschikking ends within EXPIRING_WITHIN_DAYS and nothing follows yet: no follow-up
+    beschikking (in any state but withdrawn) and no evaluation held within that window."""
+    window = config("EXPIRING_WITHIN_DAYS")
+    follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
+    recent_evaluation = Evaluation.objects.filter(indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window))
+    expiring = Indication.objects.filter(
+        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window)
+    ).filter(~Exists(follow_up), ~Exists(recent_evaluation))
+    return _columns(
+        expiring,
+        sig_subject=F("pk"),
+        sig_due=F("end_date"),
+        sig_urgency=Value(Urgency.WAARSCHUWING),
+        sig_assigned_to=F("consultant_id"),
+        sig_client=F("client_id"),
+        sig_municipality=F("client__municipality_id"),
+        sig_indication=F("pk"),
+    )
+
+
+# -- 3. legal deadlines ----------------------------------------------------------------------------
+
+
+def onderzoek_deadline(today: date) -> QuerySet:
+    """The onderzoek is not finished within 6 weeks of the melding (art. 2.3.2 Wmo 2015): a warning
+    DEADLINE_WARN_DAYS before, flagged when passed."""
+    days = settings.SDD["ONDERZOEK_DEADLINE_DAYS"]
+    warn_from = today + timedelta(days=config("DEADLINE_WARN_DAYS")) - timedelta(days=days)
+    concluded = Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False)
+    open_meldingen = Melding.objects.filter(received_on__lte=warn_from).filter(~Exists(concluded))
+    due = ExpressionWrapper(F("received_on") + timedelta(days=days), output_field=DateField())
+    return _columns(
+        open_meldingen.annotate(deadline=due),
+        sig_subject=F("pk"),
+        sig_due=F("deadline"),
+        sig_urgency=_deadline_urgency("deadline", today=today),
+        sig_assigned_to=F("consultant_id"),
+        sig_client=F("client_id"),
+        sig_municipality=F("client__municipality_id"),
+        sig_melding=F("pk"),
+    )
+
+
+def beschikking_deadline(today: date) -> QuerySet:
+    """No beschikking within 2 weeks of the aanvraag (art. 2.3.5 lid 2): warned and flagged."""
+    days = settings.SDD["BESCHIKKING_DEADLINE_DAYS"]
+    warn_from = today + timedelta(days=config("DEADLINE_WARN_DAYS")) - timedelta(days=days)
+    decided = Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False)
+    undecided = Aanvraag.objects.filter(received_on__lte=warn_from).filter(~Exists(decided))
+    due = ExpressionWrapper(F("received_on") + timedelta(days=days), output_field=DateField())
+    return _columns(
+        undecided.annotate(deadline=due),
+        sig_subject=F("pk"),
+        sig_due=F("deadline"),
+        sig_urgency=_deadline_urgency("deadline", today=today),
+        sig_assigned_to=F("consultant_id"),
+        sig_client=F("client_id"),
+        sig_municipality=F("client__municipality_id"),
+        sig_aanvraag=F("pk"),
+    )
+
+
+# -- 4. IB2 / IB0 too long ---------------------------------------------------------------------------
+
+
+def product_too_long(today: date) -> QuerySet:
+    """An active IB2 (at most 26 weeks, never simply extended) or IB0 beschikking runs beyond its
+    maximum: counted from the start of the beschikking, or of the one it continues when that was
+    the same product (an extension), up to today or its planned end, whichever is later."""
+    maxima = {code: weeks for code, weeks in config("MAX_WEEKS").items() if weeks}
+    if not maxima:
+        return _columns(Indication.objects.none(), sig_subject=F("pk"), sig_due=F("start_date"),
+                        sig_urgency=Value(Urgency.VERLOPEN), sig_client=F("client_id"),
+                        sig_municipality=F("client__municipality_id"))
+    run_start = Case(
+        When(replaces__product=F("product"), then=F("replaces__start_date")), default=F("start_date"),
+        output_field=DateField(),
+    )
+    candidates = Indication.objects.filter(status=IndicationStatus.ACTIEF, product__code__in=list(maxima))
+    conditions = Q(pk__in=[])
+    for code, weeks in maxima.items():
+        # Beyond the maximum: today lies past it, or the planned end does.
+        too_long = Q(run_start__lt=today - timedelta(weeks=weeks)) | Q(
+            end_date__gt=ExpressionWrapper(F("run_start") + timedelta(weeks=weeks), output_field=DateField())
+        )
+        conditions |= Q(product__code=code) & too_long
+    over = candidates.annotate(run_start=run_start).filter(conditions)
+    due = Case(
+        *[When(product__code=code, then=ExpressionWrapper(F("run_start") + timedelta(weeks=weeks),
+                                                          output_field=DateField()))
+          for code, weeks in maxima.items()],
+        output_field=DateField(),
+    )
+    return _columns(
+        over,
+        sig_subject=F("pk"),
+        sig_due=due,
+        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_assigned_to=F("consultant_id"),
+        sig_client=F("client_id"),
+        sig_municipality=F("client__municipality_id"),
+        sig_indication=F("pk"),
+    )
+
+
+# -- 5. zorgstapeling ------------------------------------------------------------------------------
+
+# The variant of a stacking signal is a bit mask of what is stacked, so that a new combination is a
+# new condition (a closed signal stays closed for the combination it was about).
+MORE_THAN_ONE_IB = 1
+HOUSEHOLD = 2
+KIND_BITS = {kind: 4 << index for index, kind in enumerate(OtherProvision.Kind.values)}
+
+
+def _active_assignments(today: date) -> QuerySet:
+    return Assignment.objects.filter(status=Assignment.Status.ACTIVE, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def _active_provisions(today: date) -> QuerySet:
+    return OtherProvision.objects.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def _per_client(queryset: QuerySet, client_path: str, aggregate) -> Subquery:
+    """One aggregate over the client's rows of queryset, as a correlated subquery."""
+    return Subquery(
+        queryset.filter(**{client_path: OuterRef("pk")}).order_by().values(client_path).annotate(value=aggregate)
+        .values("value"),
+        output_field=IntegerField(),
+    )
+
+
+def clients_with_stacking(today: date) -> QuerySet:
+    """Clients with an active IB toewijzing today and, on the same day, another one, another
+    provision they are known to have, or a housemate (same address) with IB or another provision.
+    Annotated with ib_count, kinds_mask and household (the parts of the variant)."""
+    assignments = _active_assignments(today)
+    provisions = _active_provisions(today)
+    bits = Case(*[When(kind=kind, then=Value(bit)) for kind, bit in KIND_BITS.items()], output_field=IntegerField())
+    housemate = Client.objects.filter(
+        postcode=OuterRef("postcode"), house_number=OuterRef("house_number"), municipality=OuterRef("municipality")
+    ).exclude(pk=OuterRef("pk")).filter(
+        # Uncorrelated IN subqueries: a correlated one nested this deep is relabelled wrongly by Django
+        # once the whole condition sits inside the engine's Exists.
+        Q(pk__in=assignments.values("indication__client")) | Q(pk__in=provisions.values("client"))
+    )
+    return (
+        Client.objects.filter(Exists(assignments.filter(indication__client=OuterRef("pk"))))
+        .annotate(
+            ib_count=_per_client(assignments, "indication__client", Count("pk")),
+            kinds_mask=Coalesce(_per_client(provisions, "client", Sum(bits, distinct=True)), Value(0)),
+            household=Case(When(~Q(postcode="") & Q(Exists(housemate)), then=Value(HOUSEHOLD)), default=Value(0),
+                           output_field=IntegerField()),
+        )
+        .annotate(
+            stacking_mask=F("kinds_mask")
+            + F("household")
+            + Case(When(ib_count__gt=1, then=Value(MORE_THAN_ONE_IB)), default=Value(0), output_field=IntegerField())
+        )
+        .filter(stacking_mask__gt=0)
+    )
+
+
+def stacking(today: date) -> QuerySet:
+    consultant = Indication.objects.filter(client=OuterRef("pk"), status=IndicationStatus.ACTIEF).order_by(
+        "-start_date", "-pk"
+    )
+    return _columns(
+        clients_with_stacking(today),
+        sig_subject=F("pk"),
+        sig_variant=F("stacking_mask"),
+        sig_due=_date(today),
+        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_assigned_to=Subquery(consultant.values("consultant_id")[:1]),
+        sig_client=F("pk"),
+        sig_municipality=F("municipality_id"),
+        sig_indication=Subquery(consultant.values("pk")[:1]),
+    )
+
+
+def describe_stacking(mask: int) -> tuple[list[str], list[str]]:
+    """What a stacking variant holds: the provisions besides IB, and the laws involved."""
+    parts = [str(_("meer dan één IB-toewijzing"))] if mask & MORE_THAN_ONE_IB else []
+    laws = {"wmo"}
+    for kind, bit in KIND_BITS.items():
+        if mask & bit:
+            parts.append(str(OtherProvision.Kind(kind).label))
+            laws.add(OtherProvision.LAW_OF_KIND[kind])
+    if mask & HOUSEHOLD:
+        parts.append(str(_("huisgenoot met IB of een andere voorziening")))
+    return parts, sorted(laws)
+
+
+# -- 6. provider SLA ------------------------------------------------------------------------------
+
+
+def no_start_reported(today: date) -> QuerySet:
+    """No start zorg within START_REPORT_WORKING_DAYS working days after the toewijzing (counted from
+    its date, or from the start date when that is later)."""
+    cutoff = working_days_before(today, config("START_REPORT_WORKING_DAYS"))
+    waiting = (
+        Assignment.objects.filter(status=Assignment.Status.ACTIVE, care_started_on__isnull=True)
+        .annotate(counted_from=Greatest("assigned_on", "start_date"))
+        .filter(counted_from__lt=cutoff)
+    )
+    return _provider_columns(waiting, due=F("counted_from"))
+
+
+def care_after_end(today: date) -> QuerySet:
+    """Care started and no stop reported, STOP_REPORT_WORKING_DAYS working days after the toewijzing
+    or its beschikking ended."""
+    cutoff = working_days_before(today, config("STOP_REPORT_WORKING_DAYS"))
+    running = (
+        Assignment.objects.filter(care_started_on__isnull=False, care_stopped_on__isnull=True)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .filter(Q(end_date__lt=cutoff) | Q(indication__ended_on__lt=cutoff))
+    )
+    return _provider_columns(running, due=Coalesce("indication__ended_on", "end_date"))
+
+
+def stop_without_reason(today: date) -> QuerySet:
+    """A stop zorg without its reden beëindiging (WMO588)."""
+    return _provider_columns(
+        Assignment.objects.filter(care_stopped_on__isnull=False, stop_reason=""), due=F("care_stopped_on")
+    )
+
+
+def _provider_columns(queryset: QuerySet, *, due) -> QuerySet:
+    return _columns(
+        queryset,
+        sig_subject=F("pk"),
+        sig_due=due,
+        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_assigned_to=F("indication__consultant_id"),
+        sig_client=F("indication__client_id"),
+        sig_municipality=F("indication__client__municipality_id"),
+        sig_indication=F("indication_id"),
+        sig_assignment=F("pk"),
+        sig_provider=F("provider_id"),
+    )
+
+
+# -- 7. nazorg ------------------------------------------------------------------------------------
+
+
+def nazorg_due(today: date) -> QuerySet:
+    """About NAZORG_AFTER_DAYS after an onderzoek ended in a referral, the call back is due (the
+    planned date when the consultant set one)."""
+    after = settings.SDD["NAZORG_AFTER_DAYS"]
+    due = Coalesce(
+        "nazorg_due_on",
+        ExpressionWrapper(F("concluded_on") + timedelta(days=after), output_field=DateField()),
+        output_field=DateField(),
+    )
+    referred = (
+        Intake.objects.filter(conclusion__in=Intake.REFERRAL_CONCLUSIONS, concluded_on__isnull=False,
+                              nazorg_done_on__isnull=True)
+        .annotate(nazorg_on=due)
+        .filter(nazorg_on__lte=today)
+    )
+    return _columns(
+        referred,
+        sig_subject=F("pk"),
+        sig_due=F("nazorg_on"),
+        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_assigned_to=F("melding__consultant_id"),
+        sig_client=F("melding__client_id"),
+        sig_municipality=F("melding__client__municipality_id"),
+        sig_melding=F("melding_id"),
+    )
+
+
+# -- 8. heraanmelding -------------------------------------------------------------------------------
+
+
+def heraanmelding(today: date) -> QuerySet:
+    """A melding within HERAANMELDING_MONTHS of the client's last outflow (a beschikking that ended
+    with nothing after it), while its onderzoek runs: a sign of too-fast down-scaling."""
+    months = config("HERAANMELDING_MONTHS")
+    window = timedelta(days=round(months * 365.25 / 12))
+    concluded = Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False)
+    ended = Indication.objects.filter(
+        client=OuterRef("client"),
+        status=IndicationStatus.BEEINDIGD,
+        ended_on__lte=OuterRef("received_on"),
+        ended_on__gte=ExpressionWrapper(OuterRef("received_on") - window, output_field=DateField()),
+    )
+    follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
+    outflow = ended.filter(~Exists(follow_up))
+    returning = Melding.objects.filter(~Exists(concluded), Exists(outflow))
+    return _columns(
+        returning,
+        sig_subject=F("pk"),
+        sig_due=F("received_on"),
+        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_assigned_to=F("consultant_id"),
+        sig_client=F("client_id"),
+        sig_municipality=F("client__municipality_id"),
+        sig_melding=F("pk"),
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    type: str
+    conditions: Callable[[date], QuerySet]
+
+
+CHECKS: list[Check] = [
+    Check("evaluatie_te_laat", SignalType.EVALUATION_OVERDUE, evaluation_overdue),
+    Check("beschikking_loopt_af", SignalType.BESCHIKKING_EXPIRING, beschikking_expiring),
+    Check("termijn_onderzoek", SignalType.ONDERZOEK_DEADLINE, onderzoek_deadline),
+    Check("termijn_beschikking", SignalType.BESCHIKKING_DEADLINE, beschikking_deadline),
+    Check("product_te_lang", SignalType.PRODUCT_TOO_LONG, product_too_long),
+    Check("zorgstapeling", SignalType.STACKING, stacking),
+    Check("geen_start_zorg", SignalType.NO_START_REPORTED, no_start_reported),
+    Check("zorg_na_einde", SignalType.CARE_AFTER_END, care_after_end),
+    Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),
+    Check("nazorg", SignalType.NAZORG_DUE, nazorg_due),
+    Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
+]
+CHECKS_BY_NAME = {check.name: check for check in CHECKS}

@@ -1,0 +1,126 @@
+"""Signals: what the system itself noticed needs someone's attention, with their history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalType(models.TextChoices):
+    EVALUATION_OVERDUE = "evaluatie_te_laat", _("Evaluatie te laat")
+    BESCHIKKING_EXPIRING = "beschikking_loopt_af", _("Beschikking loopt af")
+    ONDERZOEK_DEADLINE = "termijn_onderzoek", _("Wettelijke termijn onderzoek (6 weken)")
+    BESCHIKKING_DEADLINE = "termijn_beschikking", _("Wettelijke termijn beschikking (2 weken)")
+    PRODUCT_TOO_LONG = "product_te_lang", _("IB2 of IB0 loopt te lang")
+    STACKING = "zorgstapeling", _("Zorgstapeling")
+    NO_START_REPORTED = "geen_start_zorg", _("Geen start zorg gemeld")
+    CARE_AFTER_END = "zorg_na_einde", _("Zorg loopt door na einde beschikking")
+    STOP_WITHOUT_REASON = "stop_zonder_reden", _("Stop zorg zonder reden")
+    NAZORG_DUE = "nazorg", _("Nazorg na verwijzing")
+    HERAANMELDING = "heraanmelding", _("Heraanmelding kort na uitstroom")
+
+
+class SignalStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    IN_BEHANDELING = "in_behandeling", _("in behandeling")
+    OPGELOST = "opgelost", _("opgelost")
+    VERVALLEN = "vervallen", _("vervallen")
+
+
+OPEN_STATUSES = (SignalStatus.OPEN, SignalStatus.IN_BEHANDELING)
+
+
+class Urgency(models.TextChoices):
+    # Ordered by weight: the worklists sort on the database value.
+    VERLOPEN = "1_verlopen", _("termijn verstreken")
+    WAARSCHUWING = "2_waarschuwing", _("termijn nadert")
+    ATTENTIE = "3_attentie", _("ter attentie")
+
+
+class Signal(models.Model):
+    """One condition on one object. Its identity is (type, subject_id, variant): the check that
+    raised it finds it again on every run, so running twice never duplicates, a cleared condition
+    lapses (vervallen) and a signal a user closed is not raised again for the same condition."""
+
+    type = models.CharField(_("soort"), max_length=30, choices=SignalType.choices)
+    subject_id = models.BigIntegerField(_("object-id"))
+    variant = models.BigIntegerField(_("variant"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=SignalStatus.choices, default=SignalStatus.OPEN)
+    urgency = models.CharField(_("urgentie"), max_length=20, choices=Urgency.choices, default=Urgency.ATTENTIE)
+    due_date = models.DateField(_("uiterlijk"))
+    # Who it is for: a consultant, and always the team of the client's municipality (whose team lead
+    # sees escalated signals and those without a person).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="signals",
+        verbose_name=_("voor"),
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="signals")
+    escalated_on = models.DateField(_("geëscaleerd op"), null=True, blank=True)
+    # What it concerns (the client always; the rest as far as it applies).
+    client = models.ForeignKey("indications.Client", on_delete=models.PROTECT, related_name="signals")
+    indication = models.ForeignKey(
+        "indications.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    melding = models.ForeignKey("indications.Melding", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    aanvraag = models.ForeignKey(
+        "indications.Aanvraag", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        "providers.Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
+    created_on = models.DateField(_("gesignaleerd op"))
+    closed_on = models.DateField(_("gesloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["urgency", "due_date", "id"]
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        constraints = [
+            models.UniqueConstraint(fields=["type", "subject_id", "variant"], name="signal_one_per_condition"),
+        ]
+        indexes = [
+            models.Index(fields=["type", "status"], name="signal_type_status"),
+            models.Index(fields=["assigned_to", "status"], name="signal_assignee_status"),
+            models.Index(fields=["team", "status"], name="signal_team_status"),
+            models.Index(fields=["provider", "status"], name="signal_provider_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.client_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class SignalEvent(models.Model):
+    """Append-only history of a signal: raised, escalated, taken up, solved, lapsed."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    from_status = models.CharField(max_length=20, choices=SignalStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=SignalStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("signaalgeschiedenis")
+        verbose_name_plural = _("signaalgeschiedenis")
+
+
+class CheckRun(models.Model):
+    """The last run of each check: the row a run locks so that two beat instances (or a worker
+    retrying) never run the same check at once, and never twice on one day unless asked to."""
+
+    check_name = models.CharField(max_length=40, primary_key=True)
+    last_run_on = models.DateField(null=True, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("controle-uitvoering")
+        verbose_name_plural = _("controle-uitvoeringen")

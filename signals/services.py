@@ -1,0 +1,196 @@
+"""The signal engine (run a check: raise, escalate, lapse) and the users' moves on a signal."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Team
+from audit.models import AuditEvent
+from audit.services import record_event
+
+from .checks import CHECKS, Check, evaluation_escalation_date
+from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
+from .workflow import ensure_transition_allowed
+
+BATCH = 5000
+# Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
+# day after the due date, without asking the check again.
+DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE)
+
+
+@dataclass
+class CheckOutcome:
+    check: str
+    created: int = 0
+    escalated: int = 0
+    updated: int = 0
+    lapsed: int = 0
+    skipped: str = ""
+    seconds: float = 0.0
+
+
+def run_check(check: Check, *, today: date | None = None, force: bool = False) -> CheckOutcome:
+    """Run one check in one transaction, holding its CheckRun row: a second run at the same time
+    (another beat, a retried task) skips instead of waiting, and a check that already ran today
+    skips unless forced (the management command forces)."""
+    today = today or timezone.localdate()
+    started = time.perf_counter()
+    CheckRun.objects.get_or_create(check_name=check.name)
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update(skip_locked=True).filter(check_name=check.name).first()
+        if run is None:
+            return CheckOutcome(check.name, skipped="loopt al")
+        if run.last_run_on == today and not force:
+            return CheckOutcome(check.name, skipped="vandaag al uitgevoerd")
+        run.last_started_at = timezone.now()
+        outcome = _synchronise(check, today)
+        outcome.seconds = round(time.perf_counter() - started, 3)
+        run.last_run_on, run.last_finished_at, run.last_summary = today, timezone.now(), asdict(outcome)
+        run.save()
+    return outcome
+
+
+def run_all_checks(*, today: date | None = None, force: bool = True, progress=None) -> list[CheckOutcome]:
+    outcomes = []
+    for check in CHECKS:
+        outcomes.append(run_check(check, today=today, force=force))
+        if progress:
+            progress(check, outcomes[-1])
+    return outcomes
+
+
+def _synchronise(check: Check, today: date) -> CheckOutcome:
+    outcome = CheckOutcome(check.name)
+    # A fresh condition queryset for each use: Django resolves nested OuterRefs in place, so a
+    # queryset that has been used inside one Exists must not be reused inside another.
+    known = Signal.objects.filter(type=check.type, subject_id=OuterRef("sig_subject"), variant=OuterRef("sig_variant"))
+    outcome.created = _raise_new(check, check.conditions(today).filter(~Exists(known)), today)
+    still_holds = check.conditions(today).filter(sig_subject=OuterRef("subject_id"), sig_variant=OuterRef("variant"))
+    open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES)
+    outcome.lapsed = _lapse(open_signals.filter(~Exists(still_holds)), today)
+    if check.type in DEADLINE_TYPES:
+        passed = open_signals.filter(urgency=Urgency.WAARSCHUWING, due_date__lt=today)
+        outcome.updated = _note_and_update(
+            passed, _("Termijn verstreken."), urgency=Urgency.VERLOPEN
+        )
+    if check.type == SignalType.EVALUATION_OVERDUE:
+        escalate = open_signals.filter(escalated_on__isnull=True, due_date__lt=evaluation_escalation_date(today))
+        outcome.escalated = _note_and_update(
+            escalate, _("Geëscaleerd naar de teamleider: de evaluatie is al %(days)d dagen te laat.")
+            % {"days": settings.SIGNALS["EVALUATION_ESCALATE_AFTER_DAYS"]},
+            escalated_on=today,
+        )
+    return outcome
+
+
+def _team_of_municipality() -> dict[int, int]:
+    through = Team.municipalities.through.objects.order_by("-team__name")
+    return dict(through.values_list("municipality_id", "team_id"))
+
+
+def _raise_new(check: Check, new_conditions, today: date) -> int:
+    teams = _team_of_municipality()
+    created = 0
+    batch: list[Signal] = []
+
+    def flush():
+        Signal.objects.bulk_create(batch)
+        SignalEvent.objects.bulk_create(
+            SignalEvent(signal=signal, to_status=SignalStatus.OPEN, note=_("Gesignaleerd.")) for signal in batch
+        )
+        batch.clear()
+
+    # Read all first: SQLite does not isolate a running SELECT from inserts on the same connection.
+    for row in list(new_conditions):
+        batch.append(
+            Signal(
+                type=check.type,
+                subject_id=row["sig_subject"],
+                variant=row["sig_variant"],
+                due_date=row["sig_due"],
+                urgency=row["sig_urgency"],
+                escalated_on=today if row["sig_escalate"] else None,
+                assigned_to_id=row["sig_assigned_to"],
+                team_id=teams.get(row["sig_municipality"]),
+                client_id=row["sig_client"],
+                indication_id=row["sig_indication"],
+                melding_id=row["sig_melding"],
+                aanvraag_id=row["sig_aanvraag"],
+                assignment_id=row["sig_assignment"],
+                provider_id=row["sig_provider"],
+                created_on=today,
+            )
+        )
+        created += 1
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    return created
+
+
+def _lapse(signals, today: date) -> int:
+    return _note_and_update(
+        signals,
+        _("Automatisch vervallen: de aanleiding is er niet meer."),
+        status=SignalStatus.VERVALLEN,
+        closed_on=today,
+    )
+
+
+def _note_and_update(signals, note: str, **changes) -> int:
+    """Apply one change to a set of signals, with a history row for each."""
+    rows = list(signals.values_list("pk", "status"))
+    if not rows:
+        return 0
+    to_status = changes.get("status")
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start:start + BATCH]
+        SignalEvent.objects.bulk_create(
+            SignalEvent(signal_id=pk, from_status=status, to_status=to_status or status, note=note)
+            for pk, status in chunk
+        )
+        Signal.objects.filter(pk__in=[pk for pk, _status in chunk]).update(**changes)
+    return len(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# A user's moves
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def move_signal(signal: Signal, *, to_status: str, by, note: str = "", today: date | None = None) -> Signal:
+    """In behandeling nemen or oplossen, with an optional note (required when solving)."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    ensure_transition_allowed(signal.status, to_status)
+    note = note.strip()
+    if to_status == SignalStatus.OPGELOST and not note:
+        raise ValidationError({"note": _("Geef aan wat u gedaan heeft.")}, code="required")
+    before = signal.status
+    signal.status = to_status
+    if to_status == SignalStatus.IN_BEHANDELING and signal.assigned_to_id is None:
+        signal.assigned_to = by
+    if to_status in (SignalStatus.OPGELOST, SignalStatus.VERVALLEN):
+        signal.closed_on = today or timezone.localdate()
+    signal.full_clean()
+    signal.save()
+    SignalEvent.objects.create(signal=signal, by=by, from_status=before, to_status=to_status, note=note)
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=signal,
+        client_id=signal.client_id,
+        summary=f"Signaal {signal.get_type_display()}: {SignalStatus(before).label} → {signal.get_status_display()}",
+        changes={"status": [before, to_status], **({"note": [None, note]} if note else {})},
+    )
+    return signal
