@@ -130,7 +130,9 @@ def beschikking_expiring(today: date) -> QuerySet:
     beschikking (in any state but withdrawn) and no evaluation held within that window."""
     window = config("EXPIRING_WITHIN_DAYS")
     follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
-    recent_evaluation = Evaluation.objects.filter(indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window))
+    recent_evaluation = Evaluation.objects.filter(
+        indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window)
+    )
     expiring = Indication.objects.filter(
         status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window)
     ).filter(~Exists(follow_up), ~Exists(recent_evaluation))
@@ -247,7 +249,9 @@ def _active_assignments(today: date) -> QuerySet:
 
 
 def _active_provisions(today: date) -> QuerySet:
-    return OtherProvision.objects.filter(start_date__lte=today).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return OtherProvision.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
 
 
 def _per_client(queryset: QuerySet, client_path: str, aggregate) -> Subquery:

@@ -60,7 +60,9 @@ class Signal(models.Model):
     indication = models.ForeignKey(
         "indications.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
     )
-    melding = models.ForeignKey("indications.Melding", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    melding = models.ForeignKey(
+        "indications.Melding", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     aanvraag = models.ForeignKey(
         "indications.Aanvraag", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -110,6 +112,9 @@ class SignalEvent(models.Model):
         verbose_name = _("signaalgeschiedenis")
         verbose_name_plural = _("signaalgeschiedenis")
 
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
 
 class CheckRun(models.Model):
     """The last run of each check: the row a run locks so that two beat instances (or a worker
@@ -124,3 +129,6 @@ class CheckRun(models.Model):
     class Meta:
         verbose_name = _("controle-uitvoering")
         verbose_name_plural = _("controle-uitvoeringen")
+
+    def __str__(self):
+        return self.check_name

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         outcomes = []
         for check in tqdm(selected, desc="Controles", unit="controle", file=sys.stderr, disable=verbosity < 1):
             outcomes.append(run_check(check, today=today, force=True))
-        self.stdout.write(f"{'controle':24} {'nieuw':>7} {'geëscaleerd':>12} {'bijgewerkt':>11} {'vervallen':>10} {'tijd':>8}")
+        self.stdout.write(
+            f"{'controle':24} {'nieuw':>7} {'geëscaleerd':>12} {'bijgewerkt':>11} {'vervallen':>10} {'tijd':>8}"
+        )
         for outcome in outcomes:
             self.stdout.write(
                 f"{outcome.check:24} {outcome.created:7d} {outcome.escalated:12d} {outcome.updated:11d} "
