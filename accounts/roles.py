@@ -29,6 +29,8 @@ CASE_WORK = [
     "providers.view_provider",
     "providers.view_assignment",
     "providers.change_changerequest",
+    "signals.view_signal",
+    "signals.change_signal",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "providers.view_provider",
         "providers.view_referencegroup",
         "indications.view_management_information",
+        "signals.view_signal",
     ],
     FUNCTIONEEL_BEHEERDER: [
         *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),
