@@ -205,6 +205,8 @@ class Client(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("cliënt")
         verbose_name_plural = _("cliënten")
+        # A household is the clients at one address (zorgstapeling per household, signals/checks.py).
+        indexes = [models.Index(fields=["postcode", "house_number"], name="client_address")]
         permissions = [
             ("view_all_clients", _("Ziet cliënten van alle gemeenten")),
             ("search_client_for_access_log", _("Kan cliënten zoeken voor het inzagelog")),

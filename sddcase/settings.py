@@ -176,7 +176,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # One task per signal check, after the nightly status changes (see signals/checks.py).
     **{
-        f"signals-{name}": {"task": f"signals.check.{name}", "schedule": crontab(hour=2, minute=5 * index)}
+        f"signals-{name}": {
+            "task": f"signals.check.{name}",
+            # SIGNAL_BEAT_EVERY_SECONDS (demo, CI): every few seconds instead of nightly; a check still
+            # runs once per day (see signals.services.run_check), the rest of the ticks skip.
+            "schedule": env.int("SIGNAL_BEAT_EVERY_SECONDS", default=0) or crontab(hour=2, minute=5 * index),
+        }
         for index, name in enumerate(
             [
                 "evaluatie_te_laat", "beschikking_loopt_af", "termijn_onderzoek", "termijn_beschikking",
@@ -199,6 +204,7 @@ SIGNALS = {
     },
     "START_REPORT_WORKING_DAYS": env.int("SIGNAL_START_REPORT_WORKING_DAYS", default=5),
     "STOP_REPORT_WORKING_DAYS": env.int("SIGNAL_STOP_REPORT_WORKING_DAYS", default=5),
+    "SLA_LOOKBACK_DAYS": env.int("SIGNAL_SLA_LOOKBACK_DAYS", default=365),
     "HERAANMELDING_MONTHS": env.int("SIGNAL_HERAANMELDING_MONTHS", default=12),
 }
 

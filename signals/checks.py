@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     DateField,
     Exists,
@@ -30,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Concat, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from indications.models import (
@@ -254,35 +255,38 @@ def _active_provisions(today: date) -> QuerySet:
     )
 
 
-def _per_client(queryset: QuerySet, client_path: str, aggregate) -> Subquery:
-    """One aggregate over the client's rows of queryset, as a correlated subquery."""
-    return Subquery(
-        queryset.filter(**{client_path: OuterRef("pk")}).order_by().values(client_path).annotate(value=aggregate)
-        .values("value"),
-        output_field=IntegerField(),
-    )
-
-
 def clients_with_stacking(today: date) -> QuerySet:
     """Clients with an active IB toewijzing today and, on the same day, another one, another
     provision they are known to have, or a housemate (same address) with IB or another provision.
-    Annotated with ib_count, kinds_mask and household (the parts of the variant)."""
+    Annotated with ib_count, kinds_mask and household (the parts of the variant, stacking_mask).
+
+    One grouped query over joins, no per-client subqueries: the clients' toewijzingen and provisions
+    are joined and aggregated, the households come from one grouped set of addresses."""
     assignments = _active_assignments(today)
     provisions = _active_provisions(today)
-    bits = Case(*[When(kind=kind, then=Value(bit)) for kind, bit in KIND_BITS.items()], output_field=IntegerField())
-    housemate = Client.objects.filter(
-        postcode=OuterRef("postcode"), house_number=OuterRef("house_number"), municipality=OuterRef("municipality")
-    ).exclude(pk=OuterRef("pk")).filter(
-        # Uncorrelated IN subqueries: a correlated one nested this deep is relabelled wrongly by Django
-        # once the whole condition sits inside the engine's Exists.
-        Q(pk__in=assignments.values("indication__client")) | Q(pk__in=provisions.values("client"))
+    with_ib = assignments.values("indication__client")
+    with_any = Client.objects.filter(Q(pk__in=with_ib) | Q(pk__in=provisions.values("client")))
+    address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
+    shared_addresses = (
+        with_any.exclude(postcode="").annotate(address=address).order_by().values("address")
+        .annotate(clients=Count("pk")).filter(clients__gt=1).values("address")
     )
+    active_ib = Q(indications__assignments__status=Assignment.Status.ACTIVE,
+                  indications__assignments__start_date__lte=today) & (
+        Q(indications__assignments__end_date__isnull=True) | Q(indications__assignments__end_date__gte=today)
+    )
+    active_provision = Q(other_provisions__start_date__lte=today) & (
+        Q(other_provisions__end_date__isnull=True) | Q(other_provisions__end_date__gte=today)
+    )
+    bits = Case(*[When(active_provision & Q(other_provisions__kind=kind), then=Value(bit))
+                  for kind, bit in KIND_BITS.items()], output_field=IntegerField())
     return (
-        Client.objects.filter(Exists(assignments.filter(indication__client=OuterRef("pk"))))
+        Client.objects.filter(pk__in=with_ib)
         .annotate(
-            ib_count=_per_client(assignments, "indication__client", Count("pk")),
-            kinds_mask=Coalesce(_per_client(provisions, "client", Sum(bits, distinct=True)), Value(0)),
-            household=Case(When(~Q(postcode="") & Q(Exists(housemate)), then=Value(HOUSEHOLD)), default=Value(0),
+            address=address,
+            ib_count=Count("indications__assignments", filter=active_ib, distinct=True),
+            kinds_mask=Coalesce(Sum(bits, distinct=True), Value(0)),
+            household=Case(When(address__in=shared_addresses, then=Value(HOUSEHOLD)), default=Value(0),
                            output_field=IntegerField()),
         )
         .annotate(
@@ -343,18 +347,22 @@ def care_after_end(today: date) -> QuerySet:
     """Care started and no stop reported, STOP_REPORT_WORKING_DAYS working days after the toewijzing
     or its beschikking ended."""
     cutoff = working_days_before(today, config("STOP_REPORT_WORKING_DAYS"))
+    # Within the SLA year: older gaps were the subject of earlier annual reviews.
+    since = today - timedelta(days=config("SLA_LOOKBACK_DAYS"))
     running = (
         Assignment.objects.filter(care_started_on__isnull=False, care_stopped_on__isnull=True)
         .exclude(status=Assignment.Status.WITHDRAWN)
-        .filter(Q(end_date__lt=cutoff) | Q(indication__ended_on__lt=cutoff))
+        .filter(Q(end_date__lt=cutoff, end_date__gte=since) | Q(indication__ended_on__lt=cutoff,
+                                                               indication__ended_on__gte=since))
     )
     return _provider_columns(running, due=Coalesce("indication__ended_on", "end_date"))
 
 
 def stop_without_reason(today: date) -> QuerySet:
-    """A stop zorg without its reden beëindiging (WMO588)."""
+    """A stop zorg without its reden beëindiging (WMO588), within the SLA year."""
+    since = today - timedelta(days=config("SLA_LOOKBACK_DAYS"))
     return _provider_columns(
-        Assignment.objects.filter(care_stopped_on__isnull=False, stop_reason=""), due=F("care_stopped_on")
+        Assignment.objects.filter(care_stopped_on__gte=since, stop_reason=""), due=F("care_stopped_on")
     )
 
 

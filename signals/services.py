@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,11 +17,13 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record_event
 
-from .checks import CHECKS, Check, evaluation_escalation_date
+from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from .workflow import ensure_transition_allowed
 
 BATCH = 5000
+SIGNAL_TABLE = Signal._meta.db_table
+CONDITIONS = "signal_conditions"
 # Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
 # day after the due date, without asking the check again.
 DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE)
@@ -69,27 +71,58 @@ def run_all_checks(*, today: date | None = None, force: bool = True, progress=No
 
 
 def _synchronise(check: Check, today: date) -> CheckOutcome:
+    """Compare the check's condition set with its signals. The condition query runs once, into a
+    temporary table; raising and lapsing are then two anti-joins between that table and the signals."""
     outcome = CheckOutcome(check.name)
-    # A fresh condition queryset for each use: Django resolves nested OuterRefs in place, so a
-    # queryset that has been used inside one Exists must not be reused inside another.
-    known = Signal.objects.filter(type=check.type, subject_id=OuterRef("sig_subject"), variant=OuterRef("sig_variant"))
-    outcome.created = _raise_new(check, check.conditions(today).filter(~Exists(known)), today)
-    still_holds = check.conditions(today).filter(sig_subject=OuterRef("subject_id"), sig_variant=OuterRef("variant"))
+    with _conditions_table(check.conditions(today)) as conditions:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM {conditions} c WHERE NOT EXISTS (SELECT 1 FROM {SIGNAL_TABLE} s "
+                "WHERE s.type = %s AND s.subject_id = c.sig_subject AND s.variant = c.sig_variant)",
+                [check.type],
+            )
+            new_rows = [dict(zip(COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT s.id, s.status FROM {SIGNAL_TABLE} s WHERE s.type = %s AND s.status IN (%s, %s) "
+                f"AND NOT EXISTS (SELECT 1 FROM {conditions} c "
+                "WHERE c.sig_subject = s.subject_id AND c.sig_variant = s.variant)",
+                [check.type, *OPEN_STATUSES],
+            )
+            cleared = cursor.fetchall()
+    outcome.created = _raise_new(check, new_rows, today)
+    outcome.lapsed = _note_and_update(
+        cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
+        status=SignalStatus.VERVALLEN, closed_on=today,
+    )
     open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES)
-    outcome.lapsed = _lapse(open_signals.filter(~Exists(still_holds)), today)
     if check.type in DEADLINE_TYPES:
         passed = open_signals.filter(urgency=Urgency.WAARSCHUWING, due_date__lt=today)
         outcome.updated = _note_and_update(
-            passed, _("Termijn verstreken."), urgency=Urgency.VERLOPEN
+            list(passed.values_list("pk", "status")), _("Termijn verstreken."), urgency=Urgency.VERLOPEN
         )
     if check.type == SignalType.EVALUATION_OVERDUE:
         escalate = open_signals.filter(escalated_on__isnull=True, due_date__lt=evaluation_escalation_date(today))
         outcome.escalated = _note_and_update(
-            escalate, _("Geëscaleerd naar de teamleider: de evaluatie is al %(days)d dagen te laat.")
+            list(escalate.values_list("pk", "status")),
+            _("Geëscaleerd naar de teamleider: de evaluatie is al %(days)d dagen te laat.")
             % {"days": settings.SIGNALS["EVALUATION_ESCALATE_AFTER_DAYS"]},
             escalated_on=today,
         )
     return outcome
+
+
+@contextmanager
+def _conditions_table(conditions):
+    """The condition set as a temporary table for the length of one check."""
+    sql, params = conditions.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CONDITIONS} AS {sql}", params)
+    try:
+        yield CONDITIONS
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
 
 
 def _team_of_municipality() -> dict[int, int]:
@@ -97,7 +130,7 @@ def _team_of_municipality() -> dict[int, int]:
     return dict(through.values_list("municipality_id", "team_id"))
 
 
-def _raise_new(check: Check, new_conditions, today: date) -> int:
+def _raise_new(check: Check, new_rows: list[dict], today: date) -> int:
     teams = _team_of_municipality()
     created = 0
     batch: list[Signal] = []
@@ -109,8 +142,7 @@ def _raise_new(check: Check, new_conditions, today: date) -> int:
         )
         batch.clear()
 
-    # Read all first: SQLite does not isolate a running SELECT from inserts on the same connection.
-    for row in list(new_conditions):
+    for row in new_rows:
         batch.append(
             Signal(
                 type=check.type,
@@ -138,18 +170,8 @@ def _raise_new(check: Check, new_conditions, today: date) -> int:
     return created
 
 
-def _lapse(signals, today: date) -> int:
-    return _note_and_update(
-        signals,
-        _("Automatisch vervallen: de aanleiding is er niet meer."),
-        status=SignalStatus.VERVALLEN,
-        closed_on=today,
-    )
-
-
-def _note_and_update(signals, note: str, **changes) -> int:
-    """Apply one change to a set of signals, with a history row for each."""
-    rows = list(signals.values_list("pk", "status"))
+def _note_and_update(rows: list[tuple[int, str]], note: str, **changes) -> int:
+    """Apply one change to the signals given as (pk, status) rows, with a history row for each."""
     if not rows:
         return 0
     to_status = changes.get("status")

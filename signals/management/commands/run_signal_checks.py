@@ -7,7 +7,8 @@ from django.utils.dateparse import parse_date
 from tqdm import tqdm
 
 from signals.checks import CHECKS, CHECKS_BY_NAME
-from signals.services import run_check
+from signals.services import CheckOutcome, run_check
+from signals.tasks import CHECK_TASKS
 
 
 class Command(BaseCommand):
@@ -16,8 +17,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("checks", nargs="*", help=f"Alleen deze controles: {', '.join(CHECKS_BY_NAME)}.")
         parser.add_argument("--datum", help="Peildatum (JJJJ-MM-DD); standaard vandaag.")
+        parser.add_argument(
+            "--via-broker",
+            action="store_true",
+            help="Stuur de controles via de broker naar een draaiende Celery-worker en wacht op het resultaat.",
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=600, help="Seconden wachten per controle (met --via-broker)."
+        )
 
-    def handle(self, *args, checks, datum, verbosity, **options):
+    def handle(self, *args, checks, datum, via_broker, timeout, verbosity, **options):
         unknown = [name for name in checks if name not in CHECKS_BY_NAME]
         if unknown:
             raise CommandError(f"Onbekende controle: {', '.join(unknown)}.")
@@ -27,7 +36,13 @@ class Command(BaseCommand):
         selected = [CHECKS_BY_NAME[name] for name in checks] or CHECKS
         outcomes = []
         for check in tqdm(selected, desc="Controles", unit="controle", file=sys.stderr, disable=verbosity < 1):
-            outcomes.append(run_check(check, today=today, force=True))
+            if via_broker:
+                if today is not None:
+                    raise CommandError("--datum kan niet samen met --via-broker.")
+                result = CHECK_TASKS[check.name].delay(force=True).get(timeout=timeout)
+                outcomes.append(CheckOutcome(**result))
+            else:
+                outcomes.append(run_check(check, today=today, force=True))
         self.stdout.write(
             f"{'controle':24} {'nieuw':>7} {'geëscaleerd':>12} {'bijgewerkt':>11} {'vervallen':>10} {'tijd':>8}"
         )
