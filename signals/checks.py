@@ -200,7 +200,8 @@ def product_too_long(today: date) -> QuerySet:
     the same product (an extension), up to today or its planned end, whichever is later."""
     maxima = {code: weeks for code, weeks in config("MAX_WEEKS").items() if weeks}
     if not maxima:
-        return _columns(Indication.objects.none(), sig_subject=F("pk"), sig_due=F("start_date"),
+        # An always-false filter, not .none(): an empty queryset has no SQL for the conditions table.
+        return _columns(Indication.objects.filter(Value(False)), sig_subject=F("pk"), sig_due=F("start_date"),
                         sig_urgency=Value(Urgency.VERLOPEN), sig_client=F("client_id"),
                         sig_municipality=F("client__municipality_id"))
     run_start = Case(
@@ -268,8 +269,8 @@ def clients_with_stacking(today: date) -> QuerySet:
     with_any = Client.objects.filter(Q(pk__in=with_ib) | Q(pk__in=provisions.values("client")))
     address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
     shared_addresses = (
-        with_any.exclude(postcode="").annotate(address=address).order_by().values("address")
-        .annotate(clients=Count("pk")).filter(clients__gt=1).values("address")
+        with_any.exclude(postcode="").annotate(address_key=address).order_by().values("address_key")
+        .annotate(clients=Count("pk")).filter(clients__gt=1).values("address_key")
     )
     active_ib = Q(indications__assignments__status=Assignment.Status.ACTIVE,
                   indications__assignments__start_date__lte=today) & (
@@ -283,10 +284,11 @@ def clients_with_stacking(today: date) -> QuerySet:
     return (
         Client.objects.filter(pk__in=with_ib)
         .annotate(
-            address=address,
+            # Not "address": that is a property of Client, and instances of this queryset need it.
+            address_key=address,
             ib_count=Count("indications__assignments", filter=active_ib, distinct=True),
             kinds_mask=Coalesce(Sum(bits, distinct=True), Value(0)),
-            household=Case(When(address__in=shared_addresses, then=Value(HOUSEHOLD)), default=Value(0),
+            household=Case(When(address_key__in=shared_addresses, then=Value(HOUSEHOLD)), default=Value(0),
                            output_field=IntegerField()),
         )
         .annotate(

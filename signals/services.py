@@ -23,6 +23,7 @@ from .workflow import ensure_transition_allowed
 
 BATCH = 5000
 SIGNAL_TABLE = Signal._meta.db_table
+EVENT_TABLE = SignalEvent._meta.db_table
 CONDITIONS = "signal_conditions"
 # Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
 # day after the due date, without asking the check again.
@@ -89,7 +90,20 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
                 [check.type, *OPEN_STATUSES],
             )
             cleared = cursor.fetchall()
+            # A signal that lapsed by itself (no user closed it) opens again when its condition returns.
+            cursor.execute(
+                f"SELECT s.id, s.status FROM {SIGNAL_TABLE} s WHERE s.type = %s AND s.status = %s "
+                f"AND EXISTS (SELECT 1 FROM {conditions} c "
+                "WHERE c.sig_subject = s.subject_id AND c.sig_variant = s.variant) "
+                f"AND NOT EXISTS (SELECT 1 FROM {EVENT_TABLE} e "
+                "WHERE e.signal_id = s.id AND e.to_status = %s AND e.by_id IS NOT NULL)",
+                [check.type, SignalStatus.VERVALLEN, SignalStatus.VERVALLEN],
+            )
+            returned = cursor.fetchall()
     outcome.created = _raise_new(check, new_rows, today)
+    outcome.created += _note_and_update(
+        returned, _("Opnieuw gesignaleerd: de aanleiding is er weer."), status=SignalStatus.OPEN, closed_on=None
+    )
     outcome.lapsed = _note_and_update(
         cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
         status=SignalStatus.VERVALLEN, closed_on=today,

@@ -411,3 +411,38 @@ def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> As
     )
     issue_beschikking(indication, by=consultant, today=today, decision_date=today - timedelta(days=days_ago + 2))
     return Assignment.objects.get(indication=indication)
+
+
+# --------------------------------------------------------------------------------------------
+# Toewijzingen and other provisions (for the signal checks)
+# --------------------------------------------------------------------------------------------
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An active toewijzing of an active beschikking (IndicationFactory(actief=True)), assigned and
+    starting on the beschikking's start date, with no start or stop of care reported yet."""
+
+    class Meta:
+        model = Assignment
+
+    indication = factory.SubFactory(IndicationFactory, actief=True)
+    provider = factory.SubFactory(ProviderFactory)
+    product = factory.SelfAttribute("indication.product")
+    number = factory.Sequence(lambda n: f"TW-TEST-{n:07d}")
+    assigned_on = factory.SelfAttribute("indication.start_date")
+    start_date = factory.SelfAttribute("indication.start_date")
+    end_date = factory.SelfAttribute("indication.end_date")
+    status = Assignment.Status.ACTIVE
+
+
+class OtherProvisionFactory(factory.django.DjangoModelFactory):
+    """Dagbesteding (Wmo) since two months before TODAY, open-ended."""
+
+    class Meta:
+        model = "indications.OtherProvision"
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "dagbesteding"
+    start_date = TODAY - timedelta(days=60)
+    end_date = None
+    recorded_by = factory.SubFactory(UserFactory)
