@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import clients_visible_to, municipalities_of
 from audit.services import record_read
 from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
+from signals import selectors as signal_selectors
 
 from . import four_eyes, selectors, services
 from .forms import (
@@ -71,7 +72,11 @@ def home(request):
 def worklist(request):
     today = timezone.localdate()
     sections = selectors.worklist(request.user, today=today)
-    return render(request, "indications/worklist.html", {"today": today, **sections})
+    own_signals = list(signal_selectors.signals_for(request.user))
+    return render(request, "indications/worklist.html", {
+        "today": today, **sections,
+        "signal_groups": signal_selectors.grouped_by_type(own_signals), "signal_count": len(own_signals),
+    })
 
 
 def client_search(request):

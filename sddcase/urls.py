@@ -8,5 +8,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("aanbieders/", include("providers.urls")),
+    path("signalen/", include("signals.urls")),
     path("", include("indications.urls")),
 ]

@@ -339,11 +339,11 @@ def count_queries(django_assert_max_num_queries, browser, url: str, limit: int) 
 
 def test_worklist_runs_a_constant_number_of_queries(browser, consultant, django_assert_max_num_queries):
     fill_worklist(consultant, 1, offset=0)
-    small = count_queries(django_assert_max_num_queries, browser, "/werkvoorraad/", 15)
+    small = count_queries(django_assert_max_num_queries, browser, "/werkvoorraad/", 16)
     fill_worklist(consultant, 4, offset=1)
     response = browser.get("/werkvoorraad/")
     assert len(response.context["open_onderzoeken"]) == 5
-    large = count_queries(django_assert_max_num_queries, browser, "/werkvoorraad/", 15)
+    large = count_queries(django_assert_max_num_queries, browser, "/werkvoorraad/", 16)
     assert large == small
 
 

@@ -1,0 +1,125 @@
+"""Read queries for the signal pages: worklists and zorgstapeling (per client and in aggregate)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from accounts.selectors import clients_visible_to
+from indications.models import Client, Indication, OtherProvision
+
+from .checks import clients_with_stacking, describe_stacking
+from .models import OPEN_STATUSES, Signal, SignalType, Urgency
+
+
+def _with_links(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
+    return queryset.select_related(
+        "client", "indication", "melding__intake", "aanvraag", "assignment", "provider", "assigned_to", "team"
+    ).order_by("type", "urgency", "due_date", "id")
+
+
+def signals_for(user, *, team_view: bool = False, everything: bool = False) -> QuerySet[Signal]:
+    """A consultant's open signals; for a team lead (team_view) the open signals of their teams that
+    were escalated or have no one assigned, or all of the teams' open signals (everything)."""
+    open_signals = Signal.objects.filter(status__in=OPEN_STATUSES)
+    if not team_view:
+        return _with_links(open_signals.filter(assigned_to=user))
+    team_signals = open_signals.filter(team__members=user)
+    if not everything:
+        team_signals = team_signals.filter(Q(escalated_on__isnull=False) | Q(assigned_to__isnull=True))
+    return _with_links(team_signals.distinct())
+
+
+def visible_signal(user, pk: int) -> QuerySet[Signal]:
+    """The signal, if it concerns a client the user may see."""
+    return Signal.objects.filter(pk=pk, client__in=clients_visible_to(user))
+
+
+@dataclass
+class SignalGroup:
+    type: str
+    label: str
+    signals: list[Signal] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for signal in self.signals if signal.urgency == Urgency.VERLOPEN)
+
+
+def grouped_by_type(signals) -> list[SignalGroup]:
+    """Signals per type (in the order of SignalType), each group sorted by urgency and due date."""
+    groups: dict[str, SignalGroup] = {}
+    for signal in signals:
+        groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label)).signals.append(signal)
+    order = list(SignalType.values)
+    return sorted(groups.values(), key=lambda group: order.index(group.type))
+
+
+@dataclass
+class TimelineBar:
+    label: str
+    kind: str
+    start: date
+    end: date | None
+    offset: float = 0.0
+    width: float = 0.0
+
+
+def stacking_timeline(client: Client, *, today: date) -> tuple[list[TimelineBar], date, date]:
+    """Every IB beschikking (with its provider) and other provision of the client, positioned on one
+    time axis (percentages) from the first start to a year after today."""
+    bars = [
+        TimelineBar(f"{ind.product.name}" + (f" ({ind.provider.name})" if ind.provider_id else ""), "ib",
+                    ind.start_date, ind.ended_on or ind.end_date)
+        for ind in Indication.objects.filter(client=client, status__in=["vastgesteld", "actief", "beeindigd"])
+        .select_related("product", "provider").order_by("start_date")
+    ] + [
+        TimelineBar(provision.get_kind_display(), "other", provision.start_date, provision.end_date)
+        for provision in OtherProvision.objects.filter(client=client).order_by("start_date")
+    ]
+    first = min([bar.start for bar in bars], default=today)
+    last = max([today, *[bar.end for bar in bars if bar.end]])
+    span = max((last - first).days, 1)
+    for bar in bars:
+        end = bar.end or last
+        bar.offset = round(100 * (bar.start - first).days / span, 2)
+        bar.width = max(round(100 * (end - bar.start).days / span, 2), 0.5)
+    return bars, first, last
+
+
+@dataclass
+class MunicipalityStacking:
+    name: str
+    clients: int = 0
+    households: int = 0
+    across_laws: int = 0
+    combinations: list[tuple[str, int]] = field(default_factory=list)
+
+
+def stacking_overview(*, today: date, municipalities) -> list[MunicipalityStacking]:
+    """Per municipality: clients with stacking per combination, households (addresses) with stacking
+    and clients with provisions under at least two laws. The stacking itself is one grouped query
+    (checks.clients_with_stacking); its rows (one per stacked client: municipality, combination,
+    address) are tallied here, since Django cannot group an already grouped query again."""
+    stacked = clients_with_stacking(today).filter(municipality__in=municipalities).order_by()
+    combinations: dict[str, Counter] = defaultdict(Counter)
+    addresses: dict[str, set] = defaultdict(set)
+    for name, mask, postcode, house_number in stacked.values_list(
+        "municipality__name", "stacking_mask", "postcode", "house_number"
+    ):
+        combinations[name][mask] += 1
+        addresses[name].add((postcode, house_number))
+    overview = []
+    for name in sorted(combinations):
+        entry = MunicipalityStacking(name, households=len(addresses[name]))
+        for mask, clients in combinations[name].most_common():
+            parts, laws = describe_stacking(mask)
+            entry.clients += clients
+            entry.combinations.append(("IB + " + ", ".join(parts), clients))
+            if len(laws) >= 2:
+                entry.across_laws += clients
+        overview.append(entry)
+    return overview
