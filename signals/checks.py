@@ -152,43 +152,36 @@ def beschikking_expiring(today: date) -> QuerySet:
 # -- 3. legal deadlines ----------------------------------------------------------------------------
 
 
-def onderzoek_deadline(today: date) -> QuerySet:
-    """The onderzoek is not finished within 6 weeks of the melding (art. 2.3.2 Wmo 2015): a warning
-    DEADLINE_WARN_DAYS before, flagged when passed."""
-    days = settings.SDD["ONDERZOEK_DEADLINE_DAYS"]
+def _legal_deadline(model, *, done: Exists, days: int, today: date, link: str) -> QuerySet:
+    """Rows received `days` ago or more (less DEADLINE_WARN_DAYS: the warning) whose step is not done;
+    due on received_on + days, flagged once that has passed."""
     warn_from = today + timedelta(days=config("DEADLINE_WARN_DAYS")) - timedelta(days=days)
-    concluded = Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False)
-    open_meldingen = Melding.objects.filter(received_on__lte=warn_from).filter(~Exists(concluded))
+    pending = model.objects.filter(received_on__lte=warn_from).filter(~done)
     due = ExpressionWrapper(F("received_on") + timedelta(days=days), output_field=DateField())
     return _columns(
-        open_meldingen.annotate(deadline=due),
+        pending.annotate(deadline=due),
         sig_subject=F("pk"),
         sig_due=F("deadline"),
         sig_urgency=_deadline_urgency("deadline", today=today),
         sig_assigned_to=F("consultant_id"),
         sig_client=F("client_id"),
         sig_municipality=F("client__municipality_id"),
-        sig_melding=F("pk"),
+        **{link: F("pk")},
     )
+
+
+def onderzoek_deadline(today: date) -> QuerySet:
+    """The onderzoek is not finished within 6 weeks of the melding (art. 2.3.2 Wmo 2015)."""
+    concluded = Exists(Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False))
+    return _legal_deadline(Melding, done=concluded, days=settings.SDD["ONDERZOEK_DEADLINE_DAYS"], today=today,
+                           link="sig_melding")
 
 
 def beschikking_deadline(today: date) -> QuerySet:
-    """No beschikking within 2 weeks of the aanvraag (art. 2.3.5 lid 2): warned and flagged."""
-    days = settings.SDD["BESCHIKKING_DEADLINE_DAYS"]
-    warn_from = today + timedelta(days=config("DEADLINE_WARN_DAYS")) - timedelta(days=days)
-    decided = Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False)
-    undecided = Aanvraag.objects.filter(received_on__lte=warn_from).filter(~Exists(decided))
-    due = ExpressionWrapper(F("received_on") + timedelta(days=days), output_field=DateField())
-    return _columns(
-        undecided.annotate(deadline=due),
-        sig_subject=F("pk"),
-        sig_due=F("deadline"),
-        sig_urgency=_deadline_urgency("deadline", today=today),
-        sig_assigned_to=F("consultant_id"),
-        sig_client=F("client_id"),
-        sig_municipality=F("client__municipality_id"),
-        sig_aanvraag=F("pk"),
-    )
+    """No beschikking within 2 weeks of the aanvraag (art. 2.3.5 lid 2 Wmo 2015)."""
+    decided = Exists(Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False))
+    return _legal_deadline(Aanvraag, done=decided, days=settings.SDD["BESCHIKKING_DEADLINE_DAYS"], today=today,
+                           link="sig_aanvraag")
 
 
 # -- 4. IB2 / IB0 too long ---------------------------------------------------------------------------

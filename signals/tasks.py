@@ -8,21 +8,13 @@ import logging
 from dataclasses import asdict
 
 from celery import shared_task
-from django.db import DatabaseError
+
+from indications.tasks import TASK_OPTIONS
 
 from .checks import CHECKS
 from .services import run_check
 
 logger = logging.getLogger(__name__)
-
-TASK_OPTIONS = {
-    "acks_late": True,
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "soft_time_limit": 15 * 60,
-    "time_limit": 20 * 60,
-}
 
 
 def _task_for(check):
