@@ -3,13 +3,10 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "summary"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that only the application writes (audit events, signals): to look at, never to edit."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -17,3 +14,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "summary"]

@@ -72,12 +72,17 @@ def _date(value: date) -> Value:
     return Value(value, output_field=DateField())
 
 
-def _columns(queryset: QuerySet, **columns) -> QuerySet:
-    """Name the check's columns; absent ones are NULL (or 0 / false)."""
+def _columns(queryset: QuerySet, *, client: str, consultant: str | None = None, **columns) -> QuerySet:
+    """Name the check's columns; absent ones are NULL (or 0 / false). `client` is the path from the
+    checked row to its Client ("" when the row is the client), `consultant` the path to the user the
+    signal is for; the client, its municipality (for the team) and that user follow from them."""
+    to_client = f"{client}__" if client else ""
     defaults = {
+        "sig_client": F(f"{client}_id" if client else "pk"),
+        "sig_municipality": F(f"{to_client}municipality_id"),
         "sig_variant": Value(0, output_field=IntegerField()),
         "sig_escalate": Value(False, output_field=BooleanField()),
-        "sig_assigned_to": Value(None, output_field=IntegerField()),
+        "sig_assigned_to": F(f"{consultant}_id") if consultant else Value(None, output_field=IntegerField()),
         "sig_indication": Value(None, output_field=IntegerField()),
         "sig_melding": Value(None, output_field=IntegerField()),
         "sig_aanvraag": Value(None, output_field=IntegerField()),
@@ -116,9 +121,8 @@ def evaluation_overdue(today: date) -> QuerySet:
         sig_urgency=Value(Urgency.VERLOPEN),
         sig_escalate=Case(When(planned_on__lt=escalate_before, then=Value(True)), default=Value(False),
                           output_field=BooleanField()),
-        sig_assigned_to=F("indication__consultant_id"),
-        sig_client=F("indication__client_id"),
-        sig_municipality=F("indication__client__municipality_id"),
+        client="indication__client",
+        consultant="indication__consultant",
         sig_indication=F("indication_id"),
     )
 
@@ -142,9 +146,8 @@ def beschikking_expiring(today: date) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=F("end_date"),
         sig_urgency=Value(Urgency.WAARSCHUWING),
-        sig_assigned_to=F("consultant_id"),
-        sig_client=F("client_id"),
-        sig_municipality=F("client__municipality_id"),
+        client="client",
+        consultant="consultant",
         sig_indication=F("pk"),
     )
 
@@ -163,9 +166,8 @@ def _legal_deadline(model, *, done: Exists, days: int, today: date, link: str) -
         sig_subject=F("pk"),
         sig_due=F("deadline"),
         sig_urgency=_deadline_urgency("deadline", today=today),
-        sig_assigned_to=F("consultant_id"),
-        sig_client=F("client_id"),
-        sig_municipality=F("client__municipality_id"),
+        client="client",
+        consultant="consultant",
         **{link: F("pk")},
     )
 
@@ -195,8 +197,7 @@ def product_too_long(today: date) -> QuerySet:
     if not maxima:
         # An always-false filter, not .none(): an empty queryset has no SQL for the conditions table.
         return _columns(Indication.objects.filter(Value(False)), sig_subject=F("pk"), sig_due=F("start_date"),
-                        sig_urgency=Value(Urgency.VERLOPEN), sig_client=F("client_id"),
-                        sig_municipality=F("client__municipality_id"))
+                        sig_urgency=Value(Urgency.VERLOPEN), client="client")
     run_start = Case(
         When(replaces__product=F("product"), then=F("replaces__start_date")), default=F("start_date"),
         output_field=DateField(),
@@ -221,9 +222,8 @@ def product_too_long(today: date) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=due,
         sig_urgency=Value(Urgency.VERLOPEN),
-        sig_assigned_to=F("consultant_id"),
-        sig_client=F("client_id"),
-        sig_municipality=F("client__municipality_id"),
+        client="client",
+        consultant="consultant",
         sig_indication=F("pk"),
     )
 
@@ -304,8 +304,7 @@ def stacking(today: date) -> QuerySet:
         sig_due=_date(today),
         sig_urgency=Value(Urgency.ATTENTIE),
         sig_assigned_to=Subquery(consultant.values("consultant_id")[:1]),
-        sig_client=F("pk"),
-        sig_municipality=F("municipality_id"),
+        client="",
         sig_indication=Subquery(consultant.values("pk")[:1]),
     )
 
@@ -367,9 +366,8 @@ def _provider_columns(queryset: QuerySet, *, due) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=due,
         sig_urgency=Value(Urgency.VERLOPEN),
-        sig_assigned_to=F("indication__consultant_id"),
-        sig_client=F("indication__client_id"),
-        sig_municipality=F("indication__client__municipality_id"),
+        client="indication__client",
+        consultant="indication__consultant",
         sig_indication=F("indication_id"),
         sig_assignment=F("pk"),
         sig_provider=F("provider_id"),
@@ -399,9 +397,8 @@ def nazorg_due(today: date) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=F("nazorg_on"),
         sig_urgency=Value(Urgency.ATTENTIE),
-        sig_assigned_to=F("melding__consultant_id"),
-        sig_client=F("melding__client_id"),
-        sig_municipality=F("melding__client__municipality_id"),
+        client="melding__client",
+        consultant="melding__consultant",
         sig_melding=F("melding_id"),
     )
 
@@ -429,9 +426,8 @@ def heraanmelding(today: date) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=F("received_on"),
         sig_urgency=Value(Urgency.ATTENTIE),
-        sig_assigned_to=F("consultant_id"),
-        sig_client=F("client_id"),
-        sig_municipality=F("client__municipality_id"),
+        client="client",
+        consultant="consultant",
         sig_melding=F("pk"),
     )
 
