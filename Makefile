@@ -22,6 +22,7 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(PY) manage.py load_demo --clients $(DEMO_CLIENTS)
 	$(PY) manage.py run_signal_checks --verbosity 0
+	$(PY) manage.py refresh_monitor --verbosity 0
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -46,6 +46,8 @@ REFERENCE_DATA_MODELS = [
     "providers.contract",
     "providers.apitoken",
     "accounts.team",
+    "monitor.population",
+    "monitor.durationambition",
 ]
 
 
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "providers.view_referencegroup",
         "indications.view_management_information",
         "signals.view_signal",
+        "monitor.export_ceo_population",
     ],
     FUNCTIONEEL_BEHEERDER: [
         *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "providers",
     "api",
     "signals",
+    "monitor",
     "axes",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",
@@ -190,7 +191,10 @@ CELERY_BEAT_SCHEDULE = {
             ]
         )
     },
+    # After the signal checks: the monitor's figures for the last MONITOR_REFRESH_YEARS years.
+    "refresh-monitor": {"task": "monitor.refresh", "schedule": crontab(hour=3, minute=30)},
 }
+MONITOR_REFRESH_YEARS = env.int("MONITOR_REFRESH_YEARS", default=2)
 
 # The signal checks' thresholds (signals/checks.py); days unless said otherwise.
 SIGNALS = {

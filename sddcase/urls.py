@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("aanbieders/", include("providers.urls")),
     path("signalen/", include("signals.urls")),
+    path("monitor/", include("monitor.urls")),
     path("", include("indications.urls")),
 ]

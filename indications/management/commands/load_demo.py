@@ -8,6 +8,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from indications.demo import generate_demo, reset_demo_case_data
+from monitor.demo import ensure_demo_reference_data
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
 
             summary = generate_demo(clients=clients, seed=seed, today=timezone.localdate(), progress=progress,
                                     trajectories=trajectories)
+        ensure_demo_reference_data(last_year=timezone.localdate().year)
         if summary.skipped:
             self.stdout.write(f"Demodata al aanwezig ({summary.clients} cliënten); niets toegevoegd.")
         else:

@@ -1,0 +1,145 @@
+"""Reference data for the monitor (population, duration ambition) and its figures: the cube of
+measures per period and cell that the nightly refresh computes from the case data, so the pages
+sum a few thousand rows instead of scanning every beschikking of five years."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgeGroup(models.TextChoices):
+    UNDER_18 = "0-17", _("jonger dan 18")
+    FROM_18 = "18-25", _("18 – 25")
+    FROM_26 = "26-45", _("26 – 45")
+    FROM_46 = "46-65", _("46 – 65")
+    FROM_66 = "66-75", _("66 – 75")
+    OVER_75 = "76+", _("ouder dan 75")
+
+
+# The lowest age of each group, in the order above.
+AGE_GROUP_FROM = {AgeGroup.UNDER_18: 0, AgeGroup.FROM_18: 18, AgeGroup.FROM_26: 26, AgeGroup.FROM_46: 46,
+                  AgeGroup.FROM_66: 66, AgeGroup.OVER_75: 76}
+
+
+class Population(models.Model):
+    """Inhabitants per municipality on 1 January of a year (CBS), for rates per 1,000 inhabitants."""
+
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.PROTECT,
+                                     related_name="population", verbose_name=_("gemeente"))
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    inhabitants = models.PositiveIntegerField(_("inwoners"))
+
+    class Meta:
+        ordering = ["municipality__name", "year"]
+        verbose_name = _("inwonertal")
+        verbose_name_plural = _("inwonertallen")
+        permissions = [
+            ("export_ceo_population", _("Kan de populatie voor het cliëntervaringsonderzoek exporteren")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="population_once_per_year"),
+            models.CheckConstraint(condition=models.Q(inhabitants__gt=0), name="population_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.year}: {self.inhabitants}"
+
+
+class DurationAmbition(models.Model):
+    """The policy ambition for the duration of a beschikking of a product, in weeks."""
+
+    product = models.OneToOneField("indications.Product", on_delete=models.PROTECT, related_name="duration_ambition",
+                                   verbose_name=_("product"))
+    weeks = models.PositiveSmallIntegerField(_("ambitie trajectduur (weken)"))
+
+    class Meta:
+        ordering = ["product__level"]
+        verbose_name = _("ambitie trajectduur")
+        verbose_name_plural = _("ambities trajectduur")
+        constraints = [models.CheckConstraint(condition=models.Q(weeks__gt=0), name="duration_ambition_positive")]
+
+    def __str__(self):
+        return f"{self.product}: {self.weeks} weken"
+
+
+class Cell(models.Model):
+    """The measures of one period (a calendar year, or one of its 13 periods of 4 weeks) for one
+    combination of the filters. Every client is counted in exactly one cell per period (the cell of
+    the beschikking that started last), so client counts add up over any selection of cells."""
+
+    YEAR = 0
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField(help_text="0: the whole year; 1-13: the periods of 4 weeks")
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey("providers.ReferenceGroup", on_delete=models.CASCADE, null=True,
+                                        related_name="+")
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    gender = models.CharField(max_length=1)
+    opslag = models.BooleanField()
+    clients = models.PositiveIntegerField(default=0)
+    clients_on_reference_date = models.PositiveIntegerField(default=0)
+    instroom = models.PositiveIntegerField(default=0)
+    heraanmeldingen = models.PositiveIntegerField(default=0)
+    uitstroom = models.PositiveIntegerField(default=0)
+    afschaling = models.PositiveIntegerField(default=0)
+    opschaling = models.PositiveIntegerField(default=0)
+    care_days = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    ended = models.PositiveIntegerField(default=0)
+    ended_days = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "year"], name="monitor_cell_period")]
+
+    def __str__(self):
+        return f"{self.year}/{self.period}"
+
+
+class StackingCell(models.Model):
+    """Clients with IB and stacking on a year's reference date, per municipality and combination
+    (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose
+    households count each address once whatever the combinations in it."""
+
+    year = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    combination = models.PositiveIntegerField(null=True)
+    clients = models.PositiveIntegerField()
+    households = models.PositiveIntegerField()
+    across_laws = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "municipality"], name="monitor_stacking_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.municipality_id}: {self.clients}"
+
+
+class RefreshedYear(models.Model):
+    """A year of the cube and when it was last computed; its row is locked while the year is
+    replaced, so two refreshes of one year run one after the other."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return str(self.year)
+
+
+class Refresh(models.Model):
+    """One run of the refresh: when, up to which day, how long, how many cells."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    reference_date = models.DateField()
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    cells = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"{self.reference_date}: {self.first_year}-{self.last_year}"

@@ -1,0 +1,244 @@
+"""The refresh of the monitor: the measures per period and cell, computed by the database from the
+beschikkingen (one grouped INSERT ... SELECT per period) and the stacking per municipality.
+
+Definitions (the README's monitor section says the same in Dutch terms):
+- A beschikking counts from its ingangsdatum up to and including its end (beëindigd per, else the
+  einddatum); only decided ones count (vastgesteld, actief, beëindigd). Periods end at the
+  reference date (today), so the current year holds what happened so far.
+- clients: clients with a beschikking in the period, each in the cell of the beschikking that
+  started last; clients_on_reference_date: the same on the period's last day.
+- instroom: first beschikkingen (soort eerste indicatie) starting in the period; heraanmeldingen:
+  those of them whose client's earlier beschikking ended within HERAANMELDING_MONTHS before.
+- uitstroom: beschikkingen ending in the period that no beschikking of the client continues the
+  next day; afschaling and opschaling: beschikkingen of that kind starting in the period.
+- cost: per beschikking, its days in the period / 28 x (the tariff in force on its first day in
+  the period + the opslag when granted); care_days: those days, so cost / (care_days / 28) is the
+  average cost per client per period of 4 weeks.
+- ended and ended_days: beschikkingen ending in the period and their total duration in days.
+"""
+
+import time
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from indications.models import Indication, IndicationStatus, Tariff
+from signals.checks import clients_with_stacking, config, describe_stacking
+
+from .models import AGE_GROUP_FROM, Cell, Refresh, RefreshedYear, StackingCell
+from .periods import Span, spans_of, years_before
+
+DECIDED = [IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF, IndicationStatus.BEEINDIGD]
+DIMENSIONS = {
+    "municipality_id": F("client__municipality_id"),
+    "product_id": F("product_id"),
+    "provider_id": F("provider_id"),
+    "reference_group_id": F("provider__reference_group_id"),
+    "gender": F("client__gender"),
+    "opslag": F("opslag"),
+}
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, on PostgreSQL and SQLite."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra_context)
+
+
+def _date(value: date) -> Value:
+    return Value(value, output_field=DateField())
+
+
+def decided_beschikkingen() -> QuerySet[Indication]:
+    return Indication.objects.filter(status__in=DECIDED).annotate(care_end=Coalesce("ended_on", "end_date"))
+
+
+def overlapping(queryset: QuerySet, start: date, end: date) -> QuerySet:
+    return queryset.filter(Q(care_end__isnull=True) | Q(care_end__gte=start), start_date__lte=end)
+
+
+def age_group_on(reference_date: date, field: str = "client__date_of_birth") -> Case:
+    """The age group on the reference date, from the date of birth (compared with dates, so the
+    database computes no ages)."""
+    groups = sorted(AGE_GROUP_FROM.items(), key=lambda item: -item[1])
+    return Case(
+        *[When(**{f"{field}__lte": years_before(reference_date, lowest)}, then=Value(group.value))
+          for group, lowest in groups[:-1]],
+        default=Value(groups[-1][0].value),
+        output_field=CharField(),
+    )
+
+
+def _started_later(queryset: QuerySet) -> QuerySet:
+    return queryset.filter(client=OuterRef("client_id")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
+
+
+def span_measures(span: Span, *, today: date) -> QuerySet:
+    """One row per cell with the period's measures, as one grouped query."""
+    start, end = span.start, min(span.end, today)
+    beschikkingen = overlapping(decided_beschikkingen(), start, end)
+    live_on_end = decided_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
+                                                 start_date__lte=end)
+    window = timedelta(days=round(config("HERAANMELDING_MONTHS") * 365.25 / 12))
+    next_day = ExpressionWrapper(OuterRef("care_end") + timedelta(days=1), output_field=DateField())
+    continued = decided_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
+        Q(care_end__isnull=True) | Q(care_end__gte=next_day)
+    ).exclude(pk=OuterRef("pk"))
+    returned = decided_beschikkingen().filter(
+        client=OuterRef("client_id"), care_end__lt=OuterRef("start_date"),
+        care_end__gte=ExpressionWrapper(OuterRef("start_date") - window, output_field=DateField()),
+    )
+    cost_from = Greatest("start_date", _date(start))
+    tariff = Tariff.objects.filter(product=OuterRef("product_id"), valid_from__lte=OuterRef("cost_from")).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("cost_from"))
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    price = Subquery(tariff.values("amount_per_period")[:1], output_field=money) + Case(
+        When(opslag=True, then=Coalesce(Subquery(tariff.values("opslag_per_period")[:1], output_field=money),
+                                        Value(0, output_field=money))),
+        default=Value(0, output_field=money),
+    )
+    days = DaysBetween(Least(Coalesce("care_end", _date(end)), _date(end)), "cost_from") + 1
+    starts_in_span = Q(start_date__gte=start, start_date__lte=end)
+    ends_in_span = Q(care_end__gte=start, care_end__lte=end)
+    instroom = starts_in_span & Q(kind=Indication.Kind.FIRST)
+    return (
+        beschikkingen.annotate(cost_from=cost_from, age_group=age_group_on(end), **{
+            f"d_{name}": expression for name, expression in DIMENSIONS.items()})
+        .annotate(
+            first_in_cell=~Exists(_started_later(beschikkingen)),
+            live_in_cell=Q(start_date__lte=end) & (Q(care_end__isnull=True) | Q(care_end__gte=end))
+            & ~Exists(_started_later(live_on_end)),
+        )
+        .order_by()
+        .values("age_group", *(f"d_{name}" for name in DIMENSIONS))
+        .annotate(
+            m_clients=Count("pk", filter=Q(first_in_cell=True)),
+            m_clients_on_reference_date=Count("pk", filter=Q(live_in_cell=True)),
+            m_instroom=Count("pk", filter=instroom),
+            m_heraanmeldingen=Count("pk", filter=instroom & Exists(returned)),
+            m_uitstroom=Count("pk", filter=ends_in_span & ~Exists(continued)),
+            m_afschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.AFSCHALING)),
+            m_opschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.OPSCHALING)),
+            m_care_days=Sum(days),
+            m_cost=Sum(ExpressionWrapper(price * days / Value(28), output_field=money)),
+            m_ended=Count("pk", filter=ends_in_span),
+            m_ended_days=Coalesce(Sum(DaysBetween("care_end", "start_date") + 1, filter=ends_in_span), 0),
+        )
+    )
+
+
+MEASURES = ["clients", "clients_on_reference_date", "instroom", "heraanmeldingen", "uitstroom", "afschaling",
+            "opschaling", "care_days", "cost", "ended", "ended_days"]
+
+
+def _insert_cells(span: Span, *, today: date) -> int:
+    """INSERT ... SELECT of the period's grouped measures: the rows never pass through Python."""
+    select, params = span_measures(span, today=today).query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ["year", "period", "age_group", *(f"{name}" for name in DIMENSIONS), *MEASURES]
+    sources = ["age_group", *(f"d_{name}" for name in DIMENSIONS), *(f"m_{name}" for name in MEASURES)]
+    cost = sources.index("m_cost")
+    sources = [quote(source) for source in sources]
+    sources[cost] = f"ROUND({sources[cost]}, 2)"
+    sql = (
+        f"INSERT INTO {quote(Cell._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT %s, %s, {', '.join(sources)} FROM ({select}) grouped"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (span.year, span.period, *params))
+        return cursor.rowcount
+
+
+def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
+    """Stacking on the year's reference date: one grouped query (signals.checks), tallied per
+    municipality and combination; households count each address once."""
+    reference_date = min(date(year, 12, 31), today)
+    clients: dict[int, Counter] = defaultdict(Counter)
+    addresses: dict[tuple, set] = defaultdict(set)
+    across: Counter = Counter()
+    for municipality, mask, postcode, house_number in (
+        clients_with_stacking(reference_date).order_by()
+        .values_list("municipality_id", "stacking_mask", "postcode", "house_number")
+    ):
+        clients[municipality][mask] += 1
+        # A client without a known address is a household of their own.
+        address = (postcode, house_number) if postcode else (object(),)
+        addresses[municipality, mask].add(address)
+        addresses[municipality, None].add(address)
+        if len(describe_stacking(mask)[1]) >= 2:
+            across[municipality] += 1
+    cells = []
+    for municipality, per_mask in clients.items():
+        for mask, count in per_mask.items():
+            cells.append(StackingCell(year=year, municipality_id=municipality, combination=mask, clients=count,
+                                      households=len(addresses[municipality, mask]),
+                                      across_laws=count if len(describe_stacking(mask)[1]) >= 2 else 0))
+        cells.append(StackingCell(year=year, municipality_id=municipality, combination=None,
+                                  clients=sum(per_mask.values()), households=len(addresses[municipality, None]),
+                                  across_laws=across[municipality]))
+    return cells
+
+
+def first_year_with_data() -> int | None:
+    first = decided_beschikkingen().order_by("start_date").values_list("start_date", flat=True).first()
+    return first.year if first else None
+
+
+def refresh_monitor(*, today: date, first_year: int | None = None, last_year: int | None = None,
+                    progress=None) -> Refresh:
+    """Recompute the monitor for the years first_year..last_year (default: from the first
+    beschikking to today's year). Each year is replaced in one transaction, so a page never sees
+    half a year; running it twice gives the same cells."""
+    started = time.monotonic()
+    last_year = min(last_year or today.year, today.year)
+    first_year = first_year or first_year_with_data() or last_year
+    cells = 0
+    for year in range(first_year, last_year + 1):
+        RefreshedYear.objects.get_or_create(year=year)
+        with transaction.atomic():
+            lock = RefreshedYear.objects.select_for_update().get(year=year)
+            Cell.objects.filter(year=year).delete()
+            StackingCell.objects.filter(year=year).delete()
+            for span in spans_of(year):
+                if span.start <= today:
+                    cells += _insert_cells(span, today=today)
+            StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
+            lock.refreshed_at = timezone.now()
+            lock.save(update_fields=["refreshed_at"])
+        if progress:
+            progress(year)
+    return Refresh.objects.create(reference_date=today, first_year=first_year, last_year=last_year, cells=cells,
+                                  seconds=round(time.monotonic() - started, 2))

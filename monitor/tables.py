@@ -1,0 +1,54 @@
+"""A table as the pages show it and the exports write it: one definition, three renderings
+(HTML, CSV, XLSX), so the downloaded figures are the figures on the screen."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    # text, int, money (euros), pct (a percentage 0-100), decimal (one decimal), days
+    kind: str = "int"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind != "text"
+
+
+@dataclass
+class Table:
+    """A titled table; `slug` names it in the export link (`?export=<slug>&formaat=xlsx`)."""
+
+    slug: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence] = field(default_factory=list)
+    note: str = ""
+
+    def materialise(self) -> "Table":
+        """Rows as a list, so a page can render them and a chart can read them."""
+        if not isinstance(self.rows, list):
+            self.rows = list(self.rows)
+        return self
+
+
+def as_number(value):
+    """A cell as a plain number for a file: Decimal to float, None stays empty."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def format_cell(value, kind: str, *, grouping: bool = True) -> str:
+    """A cell as Dutch text: decimal comma, and a thousands point on screen (not in CSV files)."""
+    if value is None or value == "":
+        return ""
+    separator = "," if grouping else ""
+    if kind in ("money", "decimal", "pct"):
+        text = f"{float(value):{separator}.2f}" if kind == "money" else f"{float(value):{separator}.1f}"
+        return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    if kind in ("int", "days") and isinstance(value, (int, float, Decimal)):
+        return f"{round(value):{separator}}".replace(",", ".")
+    return str(value)

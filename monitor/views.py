@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import client_ip, record_event
+from indications.models import Municipality
+
+from . import charts, selectors
+from .exports import export_response, requested_export
+from .forms import CeoExportForm, MonitorFilterForm
+from .tables import format_cell
+
+
+def _query_without_export(request) -> str:
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("formaat", None)
+    return query.urlencode()
+
+
+def _series(table, keys: list[int]):
+    """Chart series from a table: the columns at `keys`, named after their headers."""
+    return [charts.Series(str(table.columns[key].label), [row[key] for row in table.rows]) for key in keys]
+
+
+@permission_required("indications.view_management_information", raise_exception=True)
+def dashboard(request):
+    """The IB monitor: trends over the years, the periods of a year, spending, duration against the
+    ambition, product shares, reference groups and stacking, for the chosen selection."""
+    today = timezone.localdate()
+    form = MonitorFilterForm.for_request(request.GET, today=today)
+    context = {"form": form, "refresh": selectors.last_refresh(), "query": _query_without_export(request),
+               "can_export_ceo": request.user.has_perm("monitor.export_ceo_population")}
+    if not form.is_valid():
+        return render(request, "monitor/dashboard.html", context, status=200)
+    selection, year, years = form.selection(), form.cleaned_data["year"], form.trend_years()
+    per_year = selectors.key_figures_per_year(selection, years)
+    per_period = selectors.key_figures_per_period(selection, year)
+    products = selectors.product_shares(selection, years)
+    groups = selectors.clients_per_reference_group(selection, years)
+    stacking_rates, stacking_combinations = selectors.stacking(year, municipality=selection.municipality)
+    tables = [per_year, per_period, selectors.spending(selection, year, per="product"),
+              selectors.spending(selection, year, per="provider"), selectors.durations(selection, year, per="product"),
+              selectors.durations(selection, year, per="provider"), products, groups,
+              selectors.growth_per_year(groups), stacking_rates, stacking_combinations]
+    download = requested_export(request, tables)
+    if download:
+        return download
+    year_labels = [str(row[0]) for row in per_year.rows]
+    context.update(
+        year=year,
+        tables={table.slug: table for table in tables},
+        trend_chart=charts.line_chart(str(per_year.title), year_labels, _series(per_year, [2, 3, 4])),
+        cost_chart=charts.line_chart(str(per_year.title), year_labels, _series(per_year, [9]), kind="money"),
+        period_chart=charts.line_chart(str(per_period.title), [str(row[0])[-3:] for row in per_period.rows],
+                                       _series(per_period, [4, 5, 6])),
+        product_chart=charts.share_chart(str(products.title), [str(y) for y in years],
+                                         [charts.Series(str(row[0]), row[1:-1]) for row in products.rows]),
+        group_chart=charts.line_chart(str(groups.title), [str(y) for y in years],
+                                      [charts.Series(str(row[0]), row[1:-1]) for row in groups.rows]),
+        cards=[(column.label, format_cell(value, column.kind))
+               for column, value in zip(per_year.columns[1:], per_year.rows[-1][1:], strict=True)]
+        if per_year.rows and per_year.rows[-1][0] == year else [],
+    )
+    return render(request, "monitor/dashboard.html", context)
+
+
+@permission_required("monitor.export_ceo_population", raise_exception=True)
+def ceo_population(request):
+    """Download of the cliëntervaringsonderzoek population (personal data: every download is
+    recorded in the audit log, once per municipality it covers)."""
+    form = CeoExportForm(request.GET or None)
+    if not form.is_valid() or request.GET.get("formaat") not in ("csv", "xlsx"):
+        return render(request, "monitor/ceo_population.html", {"form": form})
+    year, municipality = form.cleaned_data["year"], form.cleaned_data["municipality"]
+    for covered in [municipality] if municipality else Municipality.objects.all():
+        record_event(actor=request.user, action=AuditEvent.Action.READ, obj=covered,
+                     summary=f"Export populatie cliëntervaringsonderzoek {year}", ip_address=client_ip(request))
+    table = selectors.ceo_population(year, municipality=municipality)
+    return export_response(table, request.GET["formaat"])
