@@ -22,6 +22,14 @@ class Series:
     name: str
     values: Sequence[float | None]
 
+    def __post_init__(self):
+        # Figures arrive as int, float or Decimal (money); the geometry is computed in floats.
+        object.__setattr__(self, "values", [_number(value) for value in self.values])
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
 
 def _nice_max(value: float) -> float:
     if value <= 0:
@@ -34,10 +42,17 @@ def _nice_max(value: float) -> float:
 
 
 def _open(title: str, description: str, height: int = HEIGHT) -> list[str]:
+    """A figure with the title visible as its caption; the SVG carries it as its accessible name."""
     return [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(description)}</desc>'
+        f'<figure class="chart-figure"><figcaption class="chart-figure__title">{escape(title)}</figcaption>'
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(description)}</desc>'
     ]
+
+
+def _close(parts: list[str]) -> SafeString:
+    parts.append("</svg></figure>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped where it is added
 
 
 def _y_axis(parts: list[str], top_value: float, kind: str) -> None:
@@ -99,8 +114,7 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts.extend(_marker(number, x, y, colour) for x, y in points)
     _legend(parts, [s.name for s in series], HEIGHT - 12, markers=True)
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+    return _close(parts)
 
 
 def share_chart(title: str, categories: Sequence[str], series: Sequence[Series]) -> SafeString:
@@ -128,8 +142,7 @@ def share_chart(title: str, categories: Sequence[str], series: Sequence[Series])
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
                      f'class="chart__label">{escape(category)}</text>')
     _legend(parts, [s.name for s in series], HEIGHT - 12, markers=False)
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+    return _close(parts)
 
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None], *, kind: str = "int",
@@ -137,6 +150,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None],
     """A comparison: one horizontal bar per label (e.g. providers); `highlight` marks one of them."""
     row, label_width = 22, 220
     height = TOP + BOTTOM // 2 + row * max(len(labels), 1)
+    values = [_number(value) for value in values]
     top_value = _nice_max(max((v for v in values if v is not None), default=0))
     description = ", ".join(f"{label}: {format_cell(value, kind) or '-'}" for label, value in zip(labels, values,
                                                                                                    strict=True))
@@ -151,5 +165,4 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None],
         parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{width:.1f}" height="{row - 6}" fill="{colour}"/>')
         parts.append(f'<text x="{label_width + width + 4:.1f}" y="{y + 14}" class="chart__label">'
                      f"{escape(format_cell(value, kind) or '–')}</text>")
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+    return _close(parts)

@@ -73,6 +73,14 @@ def export_response(table: Table, file_format: str, *, filename: str | None = No
     return FileResponse(spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE)
 
 
+def query_without_export(request) -> str:
+    """The page's query string without the export parameters: the base of its export links."""
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("formaat", None)
+    return query.urlencode()
+
+
 def requested_export(request, tables, *, suffix: str = ""):
     """The download a page's `?export=<slug>&formaat=csv|xlsx` asks for, or None. A page builds
     its tables lazily (rows as querysets or generators) and passes them here before rendering."""

@@ -119,10 +119,11 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
     )
 
 
-def durations(selection: Selection, year: int, *, per: str) -> Table:
+def durations(selection: Selection, year: int, *, per: str, as_of: date | None = None) -> Table:
     """Duration of the beschikkingen that ended in the year, in days: average (from the cells),
     median (from the beschikkingen) and the ambition (per product; per provider weighted by its
-    product mix), with the difference."""
+    product mix), with the difference. The median counts the beschikkingen ended by `as_of`,
+    by default the reference date of the last refresh: the same ones the cells count."""
     field = {"product": "product__name", "provider": "provider__name"}[per]
     with_ambition = Q(product__duration_ambition__isnull=False)
     rows = list(
@@ -135,7 +136,9 @@ def durations(selection: Selection, year: int, *, per: str) -> Table:
         )
         .order_by(field)
     )
-    reference_date = min(date(year, 12, 31), date.today())
+    refresh = last_refresh()
+    as_of = as_of or (refresh.reference_date if refresh else date.today())
+    reference_date = min(date(year, 12, 31), as_of)
     medians = dict(
         selection.beschikkingen(reference_date)
         .filter(care_end__year=year, care_end__lte=reference_date)

@@ -41,6 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -49,6 +50,11 @@ from signals.checks import clients_with_stacking, config, describe_stacking
 
 from .models import AGE_GROUP_FROM, Cell, Refresh, RefreshedYear, StackingCell
 from .periods import Span, spans_of, years_before
+
+# A tariff is per 4 weeks. The literal 28.0 is numeric on PostgreSQL and a real on SQLite, which
+# stores a whole-euro tariff as an integer: with 28 it would divide as integers and drop the cents
+# (a Value would be cast to NUMERIC on SQLite, which turns 28.0 back into the integer 28).
+FOUR_WEEKS = RawSQL("28.0", (), output_field=DecimalField(max_digits=3, decimal_places=1))
 
 DECIDED = [IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF, IndicationStatus.BEEINDIGD]
 DIMENSIONS = {
@@ -153,7 +159,7 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
             m_afschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.AFSCHALING)),
             m_opschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.OPSCHALING)),
             m_care_days=Sum(days),
-            m_cost=Sum(ExpressionWrapper(price * days / Value(28), output_field=money)),
+            m_cost=Sum(ExpressionWrapper(price * days / FOUR_WEEKS, output_field=money)),
             m_ended=Count("pk", filter=ends_in_span),
             m_ended_days=Coalesce(Sum(DaysBetween("care_end", "start_date") + 1, filter=ends_in_span), 0),
         )
@@ -225,6 +231,8 @@ def refresh_monitor(*, today: date, first_year: int | None = None, last_year: in
     started = time.monotonic()
     last_year = min(last_year or today.year, today.year)
     first_year = first_year or first_year_with_data() or last_year
+    if first_year > last_year:
+        raise ValueError(f"Nothing to refresh: {first_year} is after {last_year}, the last year up to {today}.")
     cells = 0
     for year in range(first_year, last_year + 1):
         RefreshedYear.objects.get_or_create(year=year)

@@ -1,22 +1,16 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import client_ip, record_event
 from indications.models import Municipality
 
 from . import charts, selectors
-from .exports import export_response, requested_export
+from .exports import export_response, query_without_export, requested_export
 from .forms import CeoExportForm, MonitorFilterForm
 from .tables import format_cell
-
-
-def _query_without_export(request) -> str:
-    query = request.GET.copy()
-    query.pop("export", None)
-    query.pop("formaat", None)
-    return query.urlencode()
 
 
 def _series(table, keys: list[int]):
@@ -30,7 +24,7 @@ def dashboard(request):
     ambition, product shares, reference groups and stacking, for the chosen selection."""
     today = timezone.localdate()
     form = MonitorFilterForm.for_request(request.GET, today=today)
-    context = {"form": form, "refresh": selectors.last_refresh(), "query": _query_without_export(request),
+    context = {"form": form, "refresh": selectors.last_refresh(), "query": query_without_export(request),
                "can_export_ceo": request.user.has_perm("monitor.export_ceo_population")}
     if not form.is_valid():
         return render(request, "monitor/dashboard.html", context, status=200)
@@ -51,9 +45,11 @@ def dashboard(request):
     context.update(
         year=year,
         tables={table.slug: table for table in tables},
-        trend_chart=charts.line_chart(str(per_year.title), year_labels, _series(per_year, [2, 3, 4])),
-        cost_chart=charts.line_chart(str(per_year.title), year_labels, _series(per_year, [9]), kind="money"),
-        period_chart=charts.line_chart(str(per_period.title), [str(row[0])[-3:] for row in per_period.rows],
+        trend_chart=charts.line_chart(_("Cliënten, instroom en uitstroom per jaar"), year_labels,
+                                      _series(per_year, [2, 3, 4])),
+        cost_chart=charts.line_chart(_("Kosten per jaar"), year_labels, _series(per_year, [9]), kind="money"),
+        period_chart=charts.line_chart(_("Cliënten, instroom en uitstroom per periode van 4 weken in %(year)s")
+                                       % {"year": year}, [str(row[0])[-3:] for row in per_period.rows],
                                        _series(per_period, [4, 5, 6])),
         product_chart=charts.share_chart(str(products.title), [str(y) for y in years],
                                          [charts.Series(str(row[0]), row[1:-1]) for row in products.rows]),

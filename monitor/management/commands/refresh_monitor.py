@@ -16,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, vanaf=None, tot=None, datum=None, verbosity=1, **options):
         today = datum or timezone.localdate()
-        if vanaf and tot and vanaf > tot:
-            raise CommandError("--vanaf ligt na --tot")
+        if vanaf and vanaf > min(tot or today.year, today.year):
+            raise CommandError("--vanaf ligt na --tot of na het jaar van de peildatum: er is niets bij te werken")
 
         def progress(year):
             if verbosity:

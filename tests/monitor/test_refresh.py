@@ -1,0 +1,191 @@
+"""The nightly refresh of the monitor: idempotent, year by year, from the service, the management
+command and the Celery task, and logged (Refresh, RefreshedYear, last_refresh)."""
+
+from collections import Counter
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from indications.models import IndicationStatus
+from monitor import tasks
+from monitor.models import Cell, Refresh, RefreshedYear, StackingCell
+from monitor.selectors import last_refresh
+from monitor.services import refresh_monitor
+from sddcase.celery import app
+from tests.factories import TODAY, ClientFactory, IndicationFactory, get_product
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(model, **filters) -> Counter:
+    """The rows as a multiset of their values, without the primary key."""
+    fields = [field.attname for field in model._meta.concrete_fields if field.name != "id"]
+    return Counter(model.objects.filter(**filters).values_list(*fields))
+
+
+def new_client_from_2024(world):
+    """One more client, in care from 2024-03-01 on: a client more in 2024, 2025 and 2026."""
+    return IndicationFactory(
+        client=ClientFactory(postcode="3312 ZZ"),
+        aanvraag=None,
+        product=get_product("IB1"),
+        provider=world.a,
+        start_date=date(2024, 3, 1),
+        end_date=None,
+        status=IndicationStatus.ACTIEF,
+        decision_date=date(2024, 2, 20),
+        results=[],
+        evaluations=[],
+    )
+
+
+def clients_in(year: int) -> int:
+    return sum(Cell.objects.filter(year=year, period=Cell.YEAR).values_list("clients", flat=True))
+
+
+def test_refreshing_twice_gives_the_same_cells(world):
+    assert not Cell.objects.exists()
+    first = refresh_monitor(today=TODAY, first_year=2024)
+    cells, stacking = snapshot(Cell), snapshot(StackingCell)
+    assert first.cells == sum(cells.values()) > 0
+    second = refresh_monitor(today=TODAY, first_year=2024)
+    assert snapshot(Cell) == cells
+    assert snapshot(StackingCell) == stacking
+    assert second.cells == first.cells
+    assert Refresh.objects.count() == 2
+    assert sorted(RefreshedYear.objects.values_list("year", flat=True)) == [2024, 2025, 2026]
+
+
+def test_refreshing_one_year_leaves_the_other_years_alone(world):
+    refresh_monitor(today=TODAY, first_year=2024)
+    before = {year: snapshot(Cell, year=year) for year in (2024, 2025, 2026)}
+    refreshed_at = dict(RefreshedYear.objects.values_list("year", "refreshed_at"))
+    new_client_from_2024(world)
+
+    run = refresh_monitor(today=TODAY, first_year=2025, last_year=2025)
+
+    assert (run.first_year, run.last_year) == (2025, 2025)
+    assert snapshot(Cell, year=2024) == before[2024]
+    assert snapshot(Cell, year=2026) == before[2026]
+    assert snapshot(Cell, year=2025) != before[2025]
+    assert (clients_in(2024), clients_in(2025), clients_in(2026)) == (4, 6 + 1, 4)  # only 2025 sees the new client
+    after = dict(RefreshedYear.objects.values_list("year", "refreshed_at"))
+    assert after[2024] == refreshed_at[2024]
+    assert after[2025] > refreshed_at[2025]
+
+
+def test_by_default_every_year_from_the_first_beschikking_up_to_today(world):
+    run = refresh_monitor(today=TODAY)
+    # b9, the oldest decided beschikking, starts 2023-01-01.
+    assert (run.reference_date, run.first_year, run.last_year) == (TODAY, 2023, 2026)
+    assert run.cells == Cell.objects.count()
+    assert sorted(set(Cell.objects.values_list("year", flat=True))) == [2023, 2024, 2025, 2026]
+    # A last year after today's year stops at today's year.
+    run = refresh_monitor(today=TODAY, first_year=2026, last_year=2030)
+    assert run.last_year == 2026
+    assert not Cell.objects.filter(year__gt=2026).exists()
+
+
+def test_without_any_beschikking_the_refresh_makes_no_cells(db):
+    run = refresh_monitor(today=TODAY)
+    assert (run.first_year, run.last_year, run.cells) == (2026, 2026, 0)
+    assert not Cell.objects.exists()
+
+
+def test_last_refresh_is_the_latest_run(world):
+    assert last_refresh() is None
+    refresh_monitor(today=TODAY - timedelta(days=1), first_year=2026)
+    latest = refresh_monitor(today=TODAY, first_year=2026)
+    assert last_refresh() == latest
+    assert last_refresh().reference_date == TODAY
+
+
+# -- the management command ----------------------------------------------------------------------
+
+
+def test_command_refreshes_the_chosen_years_on_the_chosen_day(world):
+    out = StringIO()
+    call_command("refresh_monitor", "--vanaf", "2025", "--tot", "2025", "--datum", "2026-11-23", stdout=out)
+    assert sorted(set(Cell.objects.values_list("year", flat=True))) == [2025]
+    run = last_refresh()
+    assert (run.reference_date, run.first_year, run.last_year) == (TODAY, 2025, 2025)
+    assert "  2025 klaar" in out.getvalue()
+    assert f"Monitor bijgewerkt: 2025-2025, {run.cells} cellen in" in out.getvalue()
+
+
+def test_command_defaults_to_all_years_up_to_today(world, pinned_today):
+    call_command("refresh_monitor", stdout=StringIO())
+    run = last_refresh()
+    assert (run.reference_date, run.first_year, run.last_year) == (TODAY, 2023, 2026)
+
+
+def test_command_is_silent_at_verbosity_0(world):
+    out = StringIO()
+    call_command("refresh_monitor", "--vanaf", "2026", "--datum", "2026-11-23", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert Refresh.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--vanaf", "2026", "--tot", "2025"],
+        ["--vanaf", "2030"],  # after the current year: nothing to refresh, and no "up to date" log
+        ["--vanaf", "2026", "--datum", "2025-06-30"],
+        ["--datum", "23-11-2026"],
+        ["--vanaf", "twee"],
+    ],
+)
+def test_command_refuses_bad_options(db, arguments):
+    with pytest.raises(CommandError):
+        call_command("refresh_monitor", *arguments, stdout=StringIO())
+    assert not Refresh.objects.exists()
+
+
+# -- the Celery task -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in-process, as in the embedded default (no broker); also when a test run has one."""
+    keys = ("task_always_eager", "task_eager_propagates")
+    before = {key: app.conf.get(key) for key in keys}
+    app.conf.update(dict.fromkeys(keys, True))
+    yield
+    app.conf.update(before)
+
+
+def test_the_task_has_a_stable_name_in_the_beat_schedule():
+    assert tasks.refresh.name == "monitor.refresh"
+    assert "monitor.refresh" in app.tasks  # registered under that name once the module is imported
+    assert settings.CELERY_BEAT_SCHEDULE["refresh-monitor"]["task"] == "monitor.refresh"
+
+
+def test_the_nightly_task_refreshes_the_last_years(world, eager, pinned_today, settings):
+    settings.MONITOR_REFRESH_YEARS = 2
+    refresh_monitor(today=TODAY, first_year=2024, last_year=2024)
+    kept = snapshot(Cell, year=2024)
+    new_client_from_2024(world)
+
+    result = tasks.refresh.delay()
+
+    run = last_refresh()
+    assert (run.reference_date, run.first_year, run.last_year) == (TODAY, 2025, 2026)
+    assert result.get() == run.cells == Cell.objects.filter(year__in=[2025, 2026]).count()
+    assert snapshot(Cell, year=2024) == kept  # older years stay as they were computed
+    assert (clients_in(2025), clients_in(2026)) == (7, 5)
+
+
+def test_the_task_takes_the_number_of_years(world, eager, pinned_today):
+    assert tasks.refresh.delay(years=1).get() == Cell.objects.count()
+    assert (last_refresh().first_year, last_refresh().last_year) == (2026, 2026)
+    assert set(Cell.objects.values_list("year", flat=True)) == {2026}
+
+
+def test_a_refresh_of_no_years_is_refused_and_not_logged(db):
+    with pytest.raises(ValueError):
+        refresh_monitor(today=TODAY, first_year=TODAY.year + 1)
+    assert not Refresh.objects.exists()

@@ -1,0 +1,85 @@
+"""The monitor's Table: Dutch notation of its cells (on the screen with a thousands point, in CSV
+without) and rows that may be a generator until a page needs them twice."""
+
+from decimal import Decimal
+
+import pytest
+
+from monitor.tables import Column, Table, as_number, format_cell
+from monitor.templatetags.monitor import cells
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "screen", "csv"),
+    [
+        (Decimal("1234567.891"), "money", "1.234.567,89", "1234567,89"),
+        (Decimal("-1234.5"), "money", "-1.234,50", "-1234,50"),
+        (Decimal("0.00"), "money", "0,00", "0,00"),
+        (645.0728, "money", "645,07", "645,07"),
+        (33.3333, "pct", "33,3", "33,3"),
+        (-100.0, "pct", "-100,0", "-100,0"),
+        (12345.67, "pct", "12.345,7", "12345,7"),
+        (0.4, "decimal", "0,4", "0,4"),
+        (1666.66, "decimal", "1.666,7", "1666,7"),
+        (12345, "int", "12.345", "12345"),
+        (1234567, "int", "1.234.567", "1234567"),
+        (0, "int", "0", "0"),
+        (Decimal("7"), "int", "7", "7"),
+        (183.67, "days", "184", "184"),
+        (-180.33, "days", "-180", "-180"),
+        (2025, "text", "2025", "2025"),
+        ("IB1 licht", "text", "IB1 licht", "IB1 licht"),
+        ("n.v.t.", "int", "n.v.t.", "n.v.t."),  # not a number: as it is
+        (None, "money", "", ""),
+        ("", "int", "", ""),
+    ],
+)
+def test_format_cell_in_dutch(value, kind, screen, csv):
+    assert format_cell(value, kind) == screen
+    assert format_cell(value, kind, grouping=False) == csv
+
+
+def test_as_number_gives_a_file_plain_numbers():
+    assert as_number(Decimal("33635.94")) == 33635.94 and isinstance(as_number(Decimal("1.5")), float)
+    assert as_number(None) is None
+    assert as_number(7) == 7 and as_number("IB1") == "IB1"
+
+
+def test_numeric_columns():
+    assert Column("Kosten", "money").is_numeric
+    assert Column("Cliënten").is_numeric  # int by default
+    assert not Column("Product", "text").is_numeric
+
+
+def test_materialise_turns_a_generator_into_a_list_once():
+    produced = []
+
+    def rows():
+        for number in range(3):
+            produced.append(number)
+            yield [number]
+
+    table = Table("t", "Tabel", [Column("Nummer")], rows())
+    assert produced == []  # lazy until asked
+    assert table.materialise() is table
+    assert table.rows == [[0], [1], [2]]
+    assert table.materialise().rows == [[0], [1], [2]]  # a second time reads the same rows
+    assert produced == [0, 1, 2]
+
+
+def test_materialise_keeps_a_list():
+    rows = [["IB1", 3]]
+    table = Table("t", "Tabel", [Column("Product", "text"), Column("Cliënten")], rows)
+    assert table.materialise().rows is rows
+    assert Table("leeg", "Leeg", [Column("A")]).materialise().rows == []
+
+
+def test_the_template_filter_formats_each_cell_for_its_column():
+    columns = [Column("Gemeente", "text"), Column("Kosten", "money"), Column("Per 1.000", "decimal")]
+    assert cells(["Dordrecht", Decimal("14508.63"), None], columns) == [
+        {"text": "Dordrecht", "numeric": False},
+        {"text": "14.508,63", "numeric": True},
+        {"text": "", "numeric": True},
+    ]
+    with pytest.raises(ValueError):  # a row that does not fit its columns is a programming error
+        cells(["Dordrecht"], columns)
