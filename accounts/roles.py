@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indications.view_management_information",
         "signals.view_signal",
         "monitor.export_ceo_population",
+        "providers.view_annualreview",
+        "providers.add_annualreview",
     ],
     FUNCTIONEEL_BEHEERDER: [
         *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),

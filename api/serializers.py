@@ -186,3 +186,4 @@ class SlaFiguresSerializer(serializers.Serializer):
     gemiddeldeDuurDagen = serializers.FloatField(allow_null=True)
     medianeDuurDagen = serializers.FloatField(allow_null=True)
     teLateStartmeldingen = serializers.IntegerField()
+    teLateStopmeldingen = serializers.IntegerField()

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from audit.services import record_request
 from indications.models import Product
 from providers.models import Assignment, ChangeRequest, Provider
-from providers.selectors import assignments_for, periods, sla_figures
+from providers.selectors import assignments_for, benchmark, periods
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
@@ -207,7 +207,7 @@ class SlaView(ProviderAPIMixin, APIView):
         own = Provider.objects.filter(pk=request.user.provider.pk)
         rows = []
         for period in periods(query.validated_data["jaar"], query.validated_data["periode"]):
-            figures = sla_figures(period, providers=own).get()
+            figures = benchmark(period, providers=own)[0]
             rows.append({
                 "periode": period.label, "van": period.start, "tot": period.end,
                 "instroom": figures.instroom, "uitstroom": figures.uitstroom, "afschaling": figures.afschaling,
@@ -216,5 +216,6 @@ class SlaView(ProviderAPIMixin, APIView):
                 "gemiddeldeDuurDagen": _days(figures.average_duration),
                 "medianeDuurDagen": _days(figures.median_duration),
                 "teLateStartmeldingen": figures.late_start_reports,
+                "teLateStopmeldingen": figures.late_stop_reports,
             })
         return Response(SlaFiguresSerializer(rows, many=True).data)

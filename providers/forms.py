@@ -35,3 +35,20 @@ class SlaFilterForm(forms.Form):
         if data.get("granularity") == "kwartaal" and data.get("part") and data["part"] > 4:
             self.add_error("part", _("Een jaar heeft vier kwartalen."))
         return data
+
+
+class DashboardFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Jaar"), min_value=2016, max_value=2100)
+
+
+class AnnualReviewForm(forms.Form):
+    """The jaargesprek as contract management records it on the provider's dashboard."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2015, max_value=2100)
+    held_on = forms.DateField(label=_("Gehouden op"), widget=DateInput())
+    participants = forms.CharField(label=_("Deelnemers"), max_length=500,
+                                   help_text=_("Namen en rollen, van de gemeente en van de aanbieder."))
+    conclusions = forms.CharField(label=_("Conclusies over de prestaties"), widget=forms.Textarea(attrs={"rows": 4}))
+    agreements = forms.CharField(label=_("Afspraken en verbeterpunten"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    next_review_on = forms.DateField(label=_("Volgend gesprek"), required=False, widget=DateInput())

@@ -220,3 +220,33 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AnnualReview(models.Model):
+    """The jaargesprek: contract management reviews a provider's performance over a year with the
+    provider (PDCA, at least once a year). The figures discussed are kept as they were on the day,
+    so the record still shows them after later reports change the live figures."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="annual_reviews")
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    held_on = models.DateField(_("gehouden op"))
+    participants = models.CharField(_("deelnemers"), max_length=500)
+    conclusions = models.TextField(_("conclusies over de prestaties"))
+    agreements = models.TextField(_("afspraken en verbeterpunten"), blank=True)
+    next_review_on = models.DateField(_("volgend gesprek"), null=True, blank=True)
+    figures = models.JSONField(_("besproken cijfers"), default=list, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider", "-year"]
+        verbose_name = _("jaargesprek")
+        verbose_name_plural = _("jaargesprekken")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year"], name="annual_review_once_per_year"),
+            models.CheckConstraint(condition=models.Q(year__gte=2015), name="annual_review_year_wmo_2015"),
+        ]
+
+    def __str__(self):
+        return f"Jaargesprek {self.provider} {self.year}"

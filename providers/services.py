@@ -1,5 +1,5 @@
 """Every write of the provider domain: contracts, assignments (toewijzingen), the providers' start
-and stop reports, verzoeken om wijziging, and API tokens.
+and stop reports, verzoeken om wijziging, API tokens and the jaargesprekken of contract management.
 
 Rule violations raise django.core.exceptions.ValidationError with a Dutch message and a stable code,
 which the API returns as a 400 with that code.
@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 
 from .codes import RedenBeeindiging, RedenWijziging
-from .models import ApiToken, Assignment, CareEvent, ChangeRequest, Contract, Provider
+from .models import AnnualReview, ApiToken, Assignment, CareEvent, ChangeRequest, Contract, Provider
 
 # --------------------------------------------------------------------------------------------
 # Contracts and assignments
@@ -356,3 +356,44 @@ def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
         record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=token,
                      summary=f"API-sleutel {token.prefix} ingetrokken")
     return token
+
+
+# --------------------------------------------------------------------------------------------
+# Jaargesprekken (annual reviews)
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_annual_review(
+    provider: Provider, *, year: int, held_on: date, participants: str, conclusions: str, agreements: str = "",
+    next_review_on: date | None = None, figures: list | None = None, by, today: date,
+) -> AnnualReview:
+    """Record the jaargesprek over `year` with the provider, with the figures discussed (rows of
+    label, provider, reference-group average, difference). One per provider and year."""
+    errors = {}
+    if not 2015 <= year <= today.year:
+        errors["year"] = _("Een jaargesprek gaat over een jaar vanaf 2015 tot en met dit jaar.")
+    if held_on > today:
+        errors["held_on"] = _("Een jaargesprek wordt vastgelegd nadat het is gehouden, niet vooraf.")
+    elif held_on < date(max(year, 1), 1, 1):
+        errors["held_on"] = _("Een gesprek over %(year)s kan niet vóór dat jaar zijn gehouden.") % {"year": year}
+    if next_review_on is not None and next_review_on <= held_on:
+        errors["next_review_on"] = _("Het volgende gesprek ligt na dit gesprek.")
+    if not participants.strip():
+        errors["participants"] = _("Vul in wie aan het gesprek deelnamen.")
+    if not conclusions.strip():
+        errors["conclusions"] = _("Vul de conclusies over de prestaties in.")
+    if errors:
+        raise ValidationError(errors)
+    Provider.objects.select_for_update().get(pk=provider.pk)  # one review per year, also when two save at once
+    if AnnualReview.objects.filter(provider=provider, year=year).exists():
+        raise ValidationError({"year": _("Het jaargesprek over %(year)s met %(provider)s is al vastgelegd.")
+                                       % {"year": year, "provider": provider.name}}, code="duplicate")
+    review = AnnualReview.objects.create(
+        provider=provider, year=year, held_on=held_on, participants=participants.strip(),
+        conclusions=conclusions.strip(), agreements=agreements.strip(), next_review_on=next_review_on,
+        figures=figures or [], recorded_by=by,
+    )
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=review,
+                 summary=f"Jaargesprek {year} met {provider.name} vastgelegd")
+    return review

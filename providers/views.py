@@ -2,17 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import clients_visible_to
 from indications.models import Indication
+from monitor import charts
+from monitor.exports import query_without_export, requested_export
 
-from . import services
-from .forms import AnswerChangeRequestForm, ChangeProviderForm, SlaFilterForm
+from . import figures, services
+from .forms import AnnualReviewForm, AnswerChangeRequestForm, ChangeProviderForm, DashboardFilterForm, SlaFilterForm
 from .models import ChangeRequest, Provider
-from .selectors import periods, provider_overview, sla_figures
+from .selectors import annual_reviews_of, periods, provider_overview
 
 
 @permission_required("providers.view_provider", raise_exception=True)
@@ -22,18 +25,117 @@ def overview(request):
 
 @permission_required("indications.view_management_information", raise_exception=True)
 def sla(request):
-    """SLA figures per provider for contract management, computed in the database."""
+    """The SLA benchmark: the providers (of a reference group) side by side on the SLA figures,
+    results achieved, late reports and open SLA signals, with bar charts and exports."""
     today = timezone.localdate()
     form = SlaFilterForm(request.GET or {"year": today.year, "granularity": "jaar"})
-    rows, period = [], None
-    if form.is_valid():
-        options = periods(form.cleaned_data["year"], form.cleaned_data["granularity"])
-        period = options[min((form.cleaned_data.get("part") or 1), len(options)) - 1]
-        providers = Provider.objects.all()
-        if form.cleaned_data.get("reference_group"):
-            providers = providers.filter(reference_group=form.cleaned_data["reference_group"])
-        rows = sla_figures(period, providers=providers, today=today)
-    return render(request, "providers/sla.html", {"form": form, "rows": rows, "period": period})
+    context = {"form": form, "period": None, "query": query_without_export(request)}
+    if not form.is_valid():
+        return render(request, "providers/sla.html", context)
+    options = periods(form.cleaned_data["year"], form.cleaned_data["granularity"])
+    period = options[min((form.cleaned_data.get("part") or 1), len(options)) - 1]
+    providers = Provider.objects.all()
+    group = form.cleaned_data.get("reference_group")
+    if group:
+        providers = providers.filter(reference_group=group)
+    title = _("SLA-benchmark %(period)s: %(group)s") % {
+        "period": period.label, "group": group.name if group else _("alle referentiegroepen")}
+    table, rows = figures.benchmark_table(period, providers, today=today, title=title)
+    download = requested_export(request, [table])
+    if download:
+        return download
+    highlight = next((row.name for row in rows if str(row.uuid) == request.GET.get("aanbieder")), None)
+    names = [row.name for row in rows]
+
+    def bars(title, values, kind="int"):
+        return charts.bar_chart(title, names, values, kind=kind, highlight=highlight)
+
+    context.update(
+        period=period, table=table, rows=rows, highlight=highlight,
+        charts=[
+            bars(_("Uitstroom %% per aanbieder in %(period)s") % {"period": period.label},
+                 [row.uitstroom_percentage for row in rows], "pct"),
+            bars(_("Resultaten behaald %% per aanbieder in %(period)s") % {"period": period.label},
+                 [row.behaald_percentage for row in rows], "pct"),
+            bars(_("Te late start- en stopmeldingen"), [row.late_reports for row in rows]),
+            bars(_("Gemiddelde duur van beëindigde toewijzingen (dagen)"),
+                 [figures.days(row.average_duration) for row in rows], "days"),
+        ] if rows else [],
+    )
+    return render(request, "providers/sla.html", context)
+
+
+def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
+    form = DashboardFilterForm(request.GET or {"year": today.year})
+    return form, form.cleaned_data["year"] if form.is_valid() else None
+
+
+def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, year: int | None, *,
+                      review_form: AnnualReviewForm | None = None, status: int = 200):
+    today = timezone.localdate()
+    context = {"provider": provider, "form": form, "query": query_without_export(request), "year": year}
+    if year is None:
+        return render(request, "providers/dashboard.html", context, status=status)
+    dashboard = figures.ProviderDashboard(provider, year, today=today)
+    tables = dashboard.tables()
+    download = requested_export(request, tables)
+    if download:
+        return download
+    trend, results = tables[1], tables[2]
+    years = [row[0] for row in trend.rows]
+    uitstroom = dashboard.keys.index("uitstroom_percentage") + 1
+    context.update(
+        tables={table.slug: table for table in tables},
+        trend_chart=charts.line_chart(
+            _("Instroom, uitstroom en cliënten per jaar"), years,
+            [charts.Series(str(trend.columns[index].label), [row[index] for row in trend.rows])
+             for index in (1, 2, 5)]),
+        uitstroom_chart=charts.line_chart(
+            _("Uitstroom % tegen de referentiegroep"), years,
+            [charts.Series(provider.name, [row[uitstroom] for row in trend.rows]),
+             charts.Series(str(_("Gemiddelde referentiegroep")), [row[-2] for row in trend.rows])], kind="pct"),
+        results_chart=charts.bar_chart(_("Resultaten behaald %% per product in %(year)s") % {"year": year},
+                                       [row[0] for row in results.rows], [row[-1] for row in results.rows],
+                                       kind="pct"),
+        reviews=annual_reviews_of(provider),
+        can_record_review=request.user.has_perm("providers.add_annualreview"),
+        review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}),
+        review_done=provider.annual_reviews.filter(year=year).exists(),
+    )
+    return render(request, "providers/dashboard.html", context, status=status)
+
+
+@permission_required("indications.view_management_information", raise_exception=True)
+def dashboard(request, provider_uuid):
+    """One provider's SLA dashboard: its figures per quarter and over five years against its
+    reference group, results per product, late reports, open SLA signals and the jaargesprek."""
+    provider = get_object_or_404(Provider.objects.select_related("reference_group"), uuid=provider_uuid)
+    form, year = _dashboard_year(request, timezone.localdate())
+    return _render_dashboard(request, provider, form, year)
+
+
+@require_POST
+@permission_required("providers.add_annualreview", raise_exception=True)
+def record_annual_review(request, provider_uuid):
+    """Record the jaargesprek held with the provider, with the figures of the dashboard as discussed."""
+    provider = get_object_or_404(Provider.objects.select_related("reference_group"), uuid=provider_uuid)
+    today = timezone.localdate()
+    review_form = AnnualReviewForm(request.POST)
+    year = review_form.data.get("year")
+    year = int(year) if str(year).isdigit() and 2016 <= int(year) <= 2100 else today.year
+    if review_form.is_valid():
+        data = review_form.cleaned_data
+        snapshot = figures.ProviderDashboard(provider, data["year"], today=today).review_figures().rows
+        try:
+            services.record_annual_review(provider, **data, figures=snapshot, by=request.user, today=today)
+        except ValidationError as error:
+            review_form.add_error(None, error)  # a dict of field errors lands on those fields
+        else:
+            messages.success(request, _("Het jaargesprek over %(year)s is vastgelegd.") % {"year": data["year"]})
+            return redirect(f"{reverse('providers:dashboard', args=[provider.uuid])}?year={data['year']}")
+    form = DashboardFilterForm({"year": year})
+    form.is_valid()
+    return _render_dashboard(request, provider, form, year, review_form=review_form, status=400)
 
 
 def _show_errors(request, error_messages) -> None:

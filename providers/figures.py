@@ -1,0 +1,168 @@
+"""The SLA figures of providers as tables (monitor.tables.Table) for the provider dashboard, the
+benchmark page and their CSV/XLSX exports: one definition of what is shown and downloaded.
+
+The figures come from providers.selectors, computed in the database; this module only puts them
+in rows and columns."""
+
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from monitor.tables import Column, Table
+
+from . import selectors
+from .models import Provider
+from .selectors import Period
+
+TREND_YEARS = 5
+
+
+def days(value):
+    """A duration as a number of days (one decimal), or None."""
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 86400, 1)
+    return value
+
+
+def _figure_columns() -> list[tuple[str, Column]]:
+    """The SLA figures of a period, in the order the pages show them."""
+    return [
+        ("instroom", Column(_("Instroom"))),
+        ("uitstroom", Column(_("Uitstroom"))),
+        ("afschaling", Column(_("Afschaling"))),
+        ("opschaling", Column(_("Opschaling"))),
+        ("clients", Column(_("Cliënten"))),
+        ("uitstroom_percentage", Column(_("Uitstroom %"), "pct")),
+        ("average_duration", Column(_("Gem. duur (dagen)"), "days")),
+        ("median_duration", Column(_("Mediane duur (dagen)"), "days")),
+        ("late_start_reports", Column(_("Te late startmeldingen"))),
+        ("late_stop_reports", Column(_("Te late stopmeldingen"))),
+        ("results_assessed", Column(_("Beoordeelde resultaten"))),
+        ("behaald_percentage", Column(_("Resultaten behaald %"), "pct")),
+    ]
+
+
+def _values(source, keys: list[str]) -> list:
+    """The figures of a benchmark row (a Provider) or of group averages (a dict)."""
+    get = source.get if isinstance(source, dict) else lambda key: getattr(source, key, None)
+    return [days(get(key)) for key in keys]
+
+
+def year_period(year: int) -> Period:
+    return selectors.periods(year, "jaar")[0]
+
+
+def group_rows(period: Period, provider: Provider, *, today: date) -> list[Provider]:
+    """The benchmark rows of the provider's reference group over the period (one query)."""
+    providers = Provider.objects.filter(reference_group_id=provider.reference_group_id)
+    return list(selectors.benchmark(period, providers=providers, today=today))
+
+
+def _own_row(rows: list[Provider], provider: Provider) -> Provider | None:
+    return next((row for row in rows if row.pk == provider.pk), None)
+
+
+class ProviderDashboard:
+    """Everything the dashboard of one provider shows for a year, as tables.
+
+    Queries: one benchmark query per trend year (the provider's reference group, which gives the
+    provider's own figures and the group's average at once), one per quarter for the provider
+    alone, one for the results per product and two for the open SLA signals."""
+
+    def __init__(self, provider: Provider, year: int, *, today: date):
+        self.provider, self.year, self.today = provider, year, today
+        self.columns = _figure_columns()
+        self.keys = [key for key, _column in self.columns]
+        self.trend_years = list(range(year - TREND_YEARS + 1, year + 1))
+        self.per_year = {}
+        for trend_year in self.trend_years:
+            rows = group_rows(year_period(trend_year), provider, today=today)
+            self.per_year[trend_year] = (_own_row(rows, provider), selectors.group_averages(rows))
+        self.own, self.group = self.per_year[year]
+
+    def quarters(self) -> Table:
+        """The SLA figures per quarter and for the whole year, with the reference group's average."""
+        only_this = Provider.objects.filter(pk=self.provider.pk)
+        rows = []
+        for quarter in selectors.periods(self.year, "kwartaal"):
+            own = next(iter(selectors.benchmark(quarter, providers=only_this, today=self.today)), None)
+            rows.append([quarter.label, *_values(own, self.keys)])
+        rows.append([_("Heel %(year)s") % {"year": self.year}, *_values(self.own, self.keys)])
+        rows.append([_("Gemiddelde referentiegroep %(year)s") % {"year": self.year}, *_values(self.group, self.keys)])
+        return Table("sla-per-kwartaal", _("SLA-cijfers van %(provider)s per kwartaal in %(year)s")
+                     % {"provider": self.provider.name, "year": self.year},
+                     [Column(_("Periode"), "text"), *(column for _key, column in self.columns)], rows,
+                     note=_("te laat: meer dan 7 dagen na de start- of stopdatum gemeld"))
+
+    def trend(self) -> Table:
+        """The year figures over five years, with the group's average uitstroom and results."""
+        rows = [[str(trend_year), *_values(own, self.keys), group["uitstroom_percentage"], group["behaald_percentage"]]
+                for trend_year, (own, group) in self.per_year.items()]
+        return Table("sla-per-jaar", _("SLA-cijfers van %(provider)s per jaar") % {"provider": self.provider.name},
+                     [Column(_("Jaar"), "text"), *(column for _key, column in self.columns),
+                      Column(_("Uitstroom % referentiegroep"), "pct"),
+                      Column(_("Resultaten behaald % referentiegroep"), "pct")], rows)
+
+    def results(self) -> Table:
+        """Evaluation outcomes and results achieved per product in the year."""
+        products = selectors.results_per_product(year_period(self.year), provider=self.provider)
+        outcome_labels = [_("Voortzetten"), _("Afschalen"), _("Opschalen"), _("Beëindigen"), _("Herindicatie")]
+        return Table(
+            "resultaten-per-product",
+            _("Evaluaties en behaalde resultaten van %(provider)s per product in %(year)s")
+            % {"provider": self.provider.name, "year": self.year},
+            [Column(_("Product"), "text"), Column(_("Evaluaties")), *(Column(label) for label in outcome_labels),
+             Column(_("Beoordeelde resultaten")), Column(_("Behaald")), Column(_("Deels behaald")),
+             Column(_("Niet behaald")), Column(_("Behaald %"), "pct")],
+            [[product.name, product.evaluations,
+              *(getattr(product, field) for field in selectors.OUTCOME_FIELDS.values()),
+              product.results_assessed, *(getattr(product, field) for field in selectors.PROGRESS_FIELDS.values()),
+              product.behaald_percentage] for product in products],
+            note=_("per resultaat de laatste beoordeling in het jaar"),
+        )
+
+    def open_signals(self) -> Table:
+        """The provider's open SLA signals, without client data."""
+        signals = selectors.open_sla_signals_for(self.provider)
+        return Table(
+            "open-sla-signalen", _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
+            [Column(_("Signaal"), "text"), Column(_("Toewijzing"), "text"), Column(_("Urgentie"), "text"),
+             Column(_("Uiterlijk"), "text"), Column(_("Status"), "text")],
+            ([signal.get_type_display(), signal.assignment.number if signal.assignment else "",
+              signal.get_urgency_display(), signal.due_date.strftime("%d-%m-%Y") if signal.due_date else "",
+              signal.get_status_display()] for signal in signals),
+        )
+
+    def review_figures(self) -> Table:
+        """The summary for the annual review: each year figure against the reference group's average."""
+        rows = []
+        for (_key, column), own, average in zip(self.columns, _values(self.own, self.keys),
+                                               _values(self.group, self.keys), strict=True):
+            difference = own - average if own is not None and average is not None else None
+            rows.append([str(column.label), own, average, difference])
+        return Table("jaargesprek", _("Jaargesprek %(year)s: %(provider)s tegen het gemiddelde van de referentiegroep")
+                     % {"year": self.year, "provider": self.provider.name},
+                     [Column(_("Cijfer"), "text"), Column(_("Aanbieder"), "decimal"),
+                      Column(_("Gemiddelde referentiegroep"), "decimal"), Column(_("Verschil"), "decimal")], rows,
+                     note=_("gemiddelde over %(count)s aanbieders, elke aanbieder telt even zwaar")
+                     % {"count": self.group["providers"]})
+
+    def tables(self) -> list[Table]:
+        return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
+
+
+def benchmark_table(period: Period, providers: QuerySet[Provider], *, today: date, title: str) -> tuple[Table, list]:
+    """The providers side by side on the SLA figures, open SLA signals included, with the group's
+    average as the last row. Returns the table and the fetched benchmark rows (for the charts)."""
+    columns = [*_figure_columns(), ("open_sla_signals", Column(_("Open SLA-signalen")))]
+    keys = [key for key, _column in columns]
+    rows = list(selectors.benchmark(period, providers=providers, today=today))
+    table_rows = [[row.name, row.reference_group.name, *_values(row, keys)] for row in rows]
+    if rows:
+        table_rows.append([_("Gemiddelde"), "", *_values(selectors.group_averages(rows), keys)])
+    table = Table("benchmark", title, [Column(_("Aanbieder"), "text"), Column(_("Referentiegroep"), "text"),
+                                      *(column for _key, column in columns)], table_rows,
+                  note=_("gemiddelde: elke aanbieder telt even zwaar"))
+    return table, rows
+
