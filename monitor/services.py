@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from indications.models import Indication, IndicationStatus, Tariff
+from providers.services import refresh_sla_figures
 from signals.checks import clients_with_stacking, config, describe_stacking
 
 from .models import AGE_GROUP_FROM, Cell, Refresh, RefreshedYear, StackingCell
@@ -226,8 +227,9 @@ def first_year_with_data() -> int | None:
 def refresh_monitor(*, today: date, first_year: int | None = None, last_year: int | None = None,
                     progress=None) -> Refresh:
     """Recompute the monitor for the years first_year..last_year (default: from the first
-    beschikking to today's year). Each year is replaced in one transaction, so a page never sees
-    half a year; running it twice gives the same cells."""
+    beschikking to today's year), and the providers' stored SLA figures of those years. Each year
+    is replaced in one transaction, so a page never sees half a year; running it twice gives the
+    same cells."""
     started = time.monotonic()
     last_year = min(last_year or today.year, today.year)
     first_year = first_year or first_year_with_data() or last_year
@@ -246,6 +248,7 @@ def refresh_monitor(*, today: date, first_year: int | None = None, last_year: in
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])
+        refresh_sla_figures(today=today, years=[year])
         if progress:
             progress(year)
     return Refresh.objects.create(reference_date=today, first_year=first_year, last_year=last_year, cells=cells,

@@ -1,10 +1,11 @@
 """The SLA figures of providers as tables (monitor.tables.Table) for the provider dashboard, the
 benchmark page and their CSV/XLSX exports: one definition of what is shown and downloaded.
 
-The figures come from providers.selectors, computed in the database; this module only puts them
-in rows and columns."""
+The figures are the stored ones (SlaFigures, SlaProductResults: computed in the database by
+selectors.benchmark during the nightly refresh), so the pages load at once on any data set; the
+open SLA signals are read live. This module only puts them in rows and columns."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -13,7 +14,6 @@ from monitor.tables import Column, Table
 
 from . import selectors
 from .models import Provider
-from .selectors import Period
 
 TREND_YEARS = 5
 
@@ -49,45 +49,26 @@ def _values(source, keys: list[str]) -> list:
     return [days(get(key)) for key in keys]
 
 
-def year_period(year: int) -> Period:
-    return selectors.periods(year, "jaar")[0]
-
-
-def group_rows(period: Period, provider: Provider, *, today: date) -> list[Provider]:
-    """The benchmark rows of the provider's reference group over the period (one query)."""
-    providers = Provider.objects.filter(reference_group_id=provider.reference_group_id)
-    return list(selectors.benchmark(period, providers=providers, today=today))
-
-
-def _own_row(rows: list[Provider], provider: Provider) -> Provider | None:
-    return next((row for row in rows if row.pk == provider.pk), None)
-
-
 class ProviderDashboard:
-    """Everything the dashboard of one provider shows for a year, as tables.
+    """Everything the dashboard of one provider shows for a year, as tables, from the stored
+    figures: one query for the provider's years and quarters, one for its reference group's
+    years, one for the results per product and one for the open SLA signals."""
 
-    Queries: one benchmark query per trend year (the provider's reference group, which gives the
-    provider's own figures and the group's average at once), one per quarter for the provider
-    alone, one for the results per product and two for the open SLA signals."""
-
-    def __init__(self, provider: Provider, year: int, *, today: date):
-        self.provider, self.year, self.today = provider, year, today
+    def __init__(self, provider: Provider, year: int):
+        self.provider, self.year = provider, year
         self.columns = _figure_columns()
         self.keys = [key for key, _column in self.columns]
         self.trend_years = list(range(year - TREND_YEARS + 1, year + 1))
-        self.per_year = {}
-        for trend_year in self.trend_years:
-            rows = group_rows(year_period(trend_year), provider, today=today)
-            self.per_year[trend_year] = (_own_row(rows, provider), selectors.group_averages(rows))
+        self.stored = selectors.stored_figures_of(provider, self.trend_years)
+        group = selectors.stored_group_figures(provider, self.trend_years)
+        self.per_year = {trend_year: (self.stored.get((trend_year, 0)), selectors.group_averages(group[trend_year]))
+                         for trend_year in self.trend_years}
         self.own, self.group = self.per_year[year]
 
     def quarters(self) -> Table:
         """The SLA figures per quarter and for the whole year, with the reference group's average."""
-        only_this = Provider.objects.filter(pk=self.provider.pk)
-        rows = []
-        for quarter in selectors.periods(self.year, "kwartaal"):
-            own = next(iter(selectors.benchmark(quarter, providers=only_this, today=self.today)), None)
-            rows.append([quarter.label, *_values(own, self.keys)])
+        rows = [[period.label, *_values(self.stored.get((self.year, quarter)), self.keys)]
+                for quarter, period in enumerate(selectors.periods(self.year, "kwartaal"), start=1)]
         rows.append([_("Heel %(year)s") % {"year": self.year}, *_values(self.own, self.keys)])
         rows.append([_("Gemiddelde referentiegroep %(year)s") % {"year": self.year}, *_values(self.group, self.keys)])
         return Table("sla-per-kwartaal", _("SLA-cijfers van %(provider)s per kwartaal in %(year)s")
@@ -106,7 +87,7 @@ class ProviderDashboard:
 
     def results(self) -> Table:
         """Evaluation outcomes and results achieved per product in the year."""
-        products = selectors.results_per_product(year_period(self.year), provider=self.provider)
+        products = selectors.stored_results_per_product(self.provider, self.year)
         outcome_labels = [_("Voortzetten"), _("Afschalen"), _("Opschalen"), _("Beëindigen"), _("Herindicatie")]
         return Table(
             "resultaten-per-product",
@@ -152,12 +133,13 @@ class ProviderDashboard:
         return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
 
 
-def benchmark_table(period: Period, providers: QuerySet[Provider], *, today: date, title: str) -> tuple[Table, list]:
-    """The providers side by side on the SLA figures, open SLA signals included, with the group's
-    average as the last row. Returns the table and the fetched benchmark rows (for the charts)."""
+def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, title: str) -> tuple[Table, list]:
+    """The providers side by side on the stored SLA figures of the year (quarter 0) or a quarter,
+    open SLA signals included, with the group's average as the last row. Returns the table and
+    the rows (for the charts)."""
     columns = [*_figure_columns(), ("open_sla_signals", Column(_("Open SLA-signalen")))]
     keys = [key for key, _column in columns]
-    rows = list(selectors.benchmark(period, providers=providers, today=today))
+    rows = selectors.stored_benchmark(year, quarter, providers=providers)
     table_rows = [[row.name, row.reference_group.name, *_values(row, keys)] for row in rows]
     if rows:
         table_rows.append([_("Gemiddelde"), "", *_values(selectors.group_averages(rows), keys)])
@@ -165,4 +147,3 @@ def benchmark_table(period: Period, providers: QuerySet[Provider], *, today: dat
                                       *(column for _key, column in columns)], table_rows,
                   note=_("gemiddelde: elke aanbieder telt even zwaar"))
     return table, rows
-

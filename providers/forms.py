@@ -22,19 +22,13 @@ class AnswerChangeRequestForm(forms.Form):
 class SlaFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=2016, max_value=2100)
     granularity = forms.ChoiceField(
-        label=_("Periode"), choices=[("jaar", _("jaar")), ("kwartaal", _("kwartaal")), ("maand", _("maand"))]
+        label=_("Periode"), choices=[("jaar", _("jaar")), ("kwartaal", _("kwartaal"))]
     )
-    part = forms.IntegerField(label=_("Welk kwartaal of welke maand"), min_value=1, max_value=12, required=False)
+    part = forms.IntegerField(label=_("Welk kwartaal"), min_value=1, max_value=4, required=False)
     reference_group = forms.ModelChoiceField(
         label=_("Referentiegroep"), queryset=ReferenceGroup.objects.all(), required=False,
         empty_label=_("alle referentiegroepen"),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("granularity") == "kwartaal" and data.get("part") and data["part"] > 4:
-            self.add_error("part", _("Een jaar heeft vier kwartalen."))
-        return data
 
 
 class DashboardFilterForm(forms.Form):

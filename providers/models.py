@@ -250,3 +250,69 @@ class AnnualReview(models.Model):
 
     def __str__(self):
         return f"Jaargesprek {self.provider} {self.year}"
+
+
+class SlaFigures(models.Model):
+    """A provider's SLA figures over a year (quarter 0) or one of its quarters, as the nightly
+    refresh computed them with providers.selectors.benchmark: the dashboard and the benchmark
+    page read these rows, so they load at once also on the national data set."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sla_figures")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(help_text="0 = the whole year, 1-4 = a quarter")
+    instroom = models.PositiveIntegerField(default=0)
+    uitstroom = models.PositiveIntegerField(default=0)
+    afschaling = models.PositiveIntegerField(default=0)
+    opschaling = models.PositiveIntegerField(default=0)
+    clients = models.PositiveIntegerField(default=0)
+    uitstroom_percentage = models.FloatField(null=True)
+    average_duration = models.FloatField(null=True, help_text="days")
+    median_duration = models.FloatField(null=True, help_text="days")
+    late_start_reports = models.PositiveIntegerField(default=0)
+    late_stop_reports = models.PositiveIntegerField(default=0)
+    results_assessed = models.PositiveIntegerField(default=0)
+    results_behaald = models.PositiveIntegerField(default=0)
+    behaald_percentage = models.FloatField(null=True)
+    computed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year", "quarter"], name="sla_figures_once_per_period"),
+            models.CheckConstraint(condition=models.Q(quarter__lte=4), name="sla_figures_quarter_0_to_4"),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="sla_figures_period")]
+
+    def __str__(self):
+        return f"SLA {self.provider_id} {self.year}/{self.quarter}"
+
+    @property
+    def late_reports(self) -> int:
+        return self.late_start_reports + self.late_stop_reports
+
+
+class SlaProductResults(models.Model):
+    """Per provider, year and IB product: the evaluations of its care (per outcome) and the results
+    assessed (providers.selectors.results_per_product), as the nightly refresh computed them."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sla_product_results")
+    year = models.PositiveSmallIntegerField()
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
+    evaluations = models.PositiveIntegerField(default=0)
+    outcome_voortzetten = models.PositiveIntegerField(default=0)
+    outcome_afschalen = models.PositiveIntegerField(default=0)
+    outcome_opschalen = models.PositiveIntegerField(default=0)
+    outcome_beeindigen = models.PositiveIntegerField(default=0)
+    outcome_herindicatie = models.PositiveIntegerField(default=0)
+    results_assessed = models.PositiveIntegerField(default=0)
+    behaald = models.PositiveIntegerField(default=0)
+    deels = models.PositiveIntegerField(default=0)
+    niet_behaald = models.PositiveIntegerField(default=0)
+    behaald_percentage = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year", "product"], name="sla_product_results_once"),
+        ]
+
+    def __str__(self):
+        return f"Resultaten {self.provider_id} {self.year} {self.product_id}"

@@ -23,7 +23,7 @@ from indications.models import Evaluation, IndicationResult, Product, ResultProg
 from signals.models import OPEN_STATUSES, Signal, SignalType
 
 from .aggregates import MedianDuration
-from .models import AnnualReview, Assignment, CareEvent, Provider
+from .models import AnnualReview, Assignment, CareEvent, Provider, SlaFigures, SlaProductResults
 
 
 def provider_overview() -> QuerySet[Provider]:
@@ -75,57 +75,54 @@ def periods(year: int, granularity: str) -> list[Period]:
     return [Period(str(year), date(year, 1, 1), date(year, 12, 31))]
 
 
-def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None) -> QuerySet[Provider]:
-    """Per provider, in one query: instroom, uitstroom, afschaling, opschaling, active clients,
-    average and median trajectory duration and the uitstroom percentage."""
+def _provider_rows(providers: QuerySet[Provider] | None) -> list[Provider]:
+    return list((providers if providers is not None else Provider.objects.all()).select_related("reference_group")
+                .order_by("reference_group__number", "name"))
+
+
+def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:
+    """Per provider: instroom, uitstroom, afschaling, opschaling, clients, average and median
+    trajectory duration and the uitstroom percentage. One query grouped per provider over the
+    toewijzingen that overlap the period (every figure is about one of those), so its cost
+    follows the period, not the whole history; providers without any get zeros."""
+    rows = _provider_rows(providers)
     start, end = period.start, period.end
-    in_period = Q(assignments__start_date__gte=start, assignments__start_date__lte=end)
-    overlapping = Q(assignments__start_date__lte=end) & (
-        Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=start)
-    )
-    ended = Q(assignments__status=Assignment.Status.ENDED, assignments__end_date__gte=start,
-              assignments__end_date__lte=end)
-    # Outflow: an ended assignment that no assignment at the same provider continues the next day.
+    in_period = Q(start_date__gte=start, start_date__lte=end)
+    ended = Q(status=Assignment.Status.ENDED, end_date__gte=start, end_date__lte=end)
+    # Outflow: an ended toewijzing that no toewijzing at the same provider continues the next day.
     continued = Assignment.objects.filter(
         provider=OuterRef("provider"),
         indication__client=OuterRef("indication__client"),
         start_date=ExpressionWrapper(OuterRef("end_date") + timedelta(days=1), output_field=DateField()),
     )
-    outflow_ids = Assignment.objects.filter(status=Assignment.Status.ENDED, end_date__gte=start,
-                                            end_date__lte=end).exclude(Exists(continued)).values("pk")
-    duration = ExpressionWrapper(F("assignments__end_date") - F("assignments__start_date"),
-                                 output_field=DurationField())
-    return (
-        (providers if providers is not None else Provider.objects.all())
-        .select_related("reference_group")
+    duration = ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+    per_provider = (
+        Assignment.objects.filter(provider__in=[row.pk for row in rows], start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .order_by().values("provider")
         .annotate(
-            instroom=Count("assignments", filter=in_period & Q(assignments__indication__kind="eerste"), distinct=True),
-            afschaling=Count("assignments", filter=in_period & Q(assignments__indication__kind="afschaling"),
-                             distinct=True),
-            opschaling=Count("assignments", filter=in_period & Q(assignments__indication__kind="opschaling"),
-                             distinct=True),
-            uitstroom=Count("assignments__indication__client", filter=Q(assignments__in=outflow_ids), distinct=True),
-            clients=Count("assignments__indication__client", filter=overlapping, distinct=True),
+            instroom=Count("pk", filter=in_period & Q(indication__kind="eerste")),
+            afschaling=Count("pk", filter=in_period & Q(indication__kind="afschaling")),
+            opschaling=Count("pk", filter=in_period & Q(indication__kind="opschaling")),
+            uitstroom=Count("indication__client", filter=ended & ~Exists(continued), distinct=True),
+            clients=Count("indication__client", distinct=True),
             average_duration=Avg(duration, filter=ended),
             median_duration=MedianDuration(duration, filter=ended),
         )
-        .annotate(uitstroom_percentage=ExpressionWrapper(F("uitstroom") * 100.0 / NullIf(F("clients"), 0),
-                                                         output_field=FloatField()))
-        .order_by("reference_group__number", "name")
+        .annotate(uitstroom_percentage=_percentage("uitstroom", "clients"))
     )
+    figures = {values.pop("provider"): values for values in per_provider}
+    nothing = {"instroom": 0, "afschaling": 0, "opschaling": 0, "uitstroom": 0, "clients": 0,
+               "average_duration": None, "median_duration": None, "uitstroom_percentage": None}
+    for row in rows:
+        for name, value in figures.get(row.pk, nothing).items():
+            setattr(row, name, value)
+    return rows
 
 
 # --------------------------------------------------------------------------------------------
 # Late reports
 # --------------------------------------------------------------------------------------------
-
-
-def _count_per_provider(assignments: QuerySet[Assignment]) -> Coalesce:
-    """The number of `assignments` of the provider of the outer row (a correlated subquery)."""
-    per_provider = (
-        assignments.filter(provider=OuterRef("pk")).order_by().values("provider").annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(per_provider), 0)
 
 
 def _days_after(field: str, days: int) -> ExpressionWrapper:
@@ -171,20 +168,20 @@ def late_stop_reports(period: Period, *, late_after_days: int = 7, today: date |
     )
 
 
-def late_reports(period: Period, *, providers: QuerySet[Provider] | None = None, late_after_days: int = 7,
-                 today: date | None = None) -> QuerySet[Provider]:
-    """Per provider, in one query: late start reports, late stop reports and both together."""
-    return (
-        (providers if providers is not None else Provider.objects.all())
-        .annotate(
-            late_start_reports=_count_per_provider(late_start_reports(period, late_after_days=late_after_days,
-                                                                      today=today)),
-            late_stop_reports=_count_per_provider(late_stop_reports(period, late_after_days=late_after_days,
-                                                                    today=today)),
-        )
-        .annotate(late_reports=F("late_start_reports") + F("late_stop_reports"))
-        .order_by("reference_group__number", "name")
-    )
+def _count_per_provider(assignments: QuerySet[Assignment], provider_ids: list[int]) -> dict[int, int]:
+    return dict(assignments.filter(provider__in=provider_ids).order_by().values("provider")
+                .annotate(n=Count("pk")).values_list("provider", "n"))
+
+
+def late_reports(period: Period, *, provider_ids: list[int], late_after_days: int = 7,
+                 today: date | None = None) -> dict[int, dict]:
+    """Per provider, in two grouped queries: late start reports, late stop reports and both."""
+    starts = _count_per_provider(late_start_reports(period, late_after_days=late_after_days, today=today),
+                                 provider_ids)
+    stops = _count_per_provider(late_stop_reports(period, late_after_days=late_after_days, today=today),
+                                provider_ids)
+    return {pk: {"late_start_reports": starts.get(pk, 0), "late_stop_reports": stops.get(pk, 0),
+                 "late_reports": starts.get(pk, 0) + stops.get(pk, 0)} for pk in provider_ids}
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,15 +200,25 @@ def _delivering_provider(indication: str, day: str) -> Subquery:
     )
 
 
-def evaluations_held(period: Period) -> QuerySet[Evaluation]:
-    """Evaluations held in the period, each with the provider whose care it evaluated (delivered_by)."""
-    return Evaluation.objects.filter(held_on__gte=period.start, held_on__lte=period.end).annotate(
-        delivered_by=_delivering_provider("indication", "held_on")
-    )
+def _indications_at(provider_ids: list[int] | None) -> QuerySet[Assignment] | None:
+    """The beschikkingen with a toewijzing at one of the providers: only their evaluations can be
+    of those providers' care, so a query about a few providers need not look at the others."""
+    return None if provider_ids is None else Assignment.objects.filter(provider__in=provider_ids).values("indication")
 
 
-def assessed_results(period: Period) -> QuerySet[ResultProgress]:
-    """Each result's latest assessment at a provider in the period (delivered_by as for evaluations).
+def evaluations_held(period: Period, *, provider_ids: list[int] | None = None) -> QuerySet[Evaluation]:
+    """Evaluations held in the period, each with the provider whose care it evaluated (delivered_by);
+    with `provider_ids`, only those of these providers' care."""
+    held = Evaluation.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+    if provider_ids is not None:
+        held = held.filter(indication__in=_indications_at(provider_ids))
+    held = held.annotate(delivered_by=_delivering_provider("indication", "held_on"))
+    return held if provider_ids is None else held.filter(delivered_by__in=provider_ids)
+
+
+def assessed_results(period: Period, *, provider_ids: list[int] | None = None) -> QuerySet[ResultProgress]:
+    """Each result's latest assessment at a provider in the period (delivered_by as for evaluations);
+    with `provider_ids`, only those at these providers.
 
     A result of the beschikking (IndicationResult) counts once per provider: with the progress
     recorded at the last evaluation of the period that assessed it (the higher evaluation id on the
@@ -225,7 +232,10 @@ def assessed_results(period: Period) -> QuerySet[ResultProgress]:
         indication_result=OuterRef("indication_result"),
         delivered_by=OuterRef("delivered_by"),
     )
-    return assessed.exclude(Exists(later))
+    latest = assessed.exclude(Exists(later))
+    if provider_ids is None:
+        return latest
+    return latest.filter(evaluation__indication__in=_indications_at(provider_ids), delivered_by__in=provider_ids)
 
 
 OUTCOME_FIELDS = {
@@ -242,36 +252,48 @@ PROGRESS_FIELDS = {
 }
 
 
+NO_RESULTS = {**dict.fromkeys(["evaluations", *OUTCOME_FIELDS.values(), "results_assessed",
+                                *PROGRESS_FIELDS.values()], 0), "behaald_percentage": None}
+
+
 def _percentage(part: str, whole: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(part) * 100.0 / NullIf(F(whole), 0), output_field=FloatField())
 
 
-def results_per_product(period: Period, *, provider: Provider) -> QuerySet[Product]:
-    """Per IB product, in one query, for the provider's care evaluated in the period: evaluations
-    held (in total and per outcome) and the results assessed (assessed_results: in total, behaald,
-    deels and niet behaald, and the percentage behaald). Every product is a row, also without data."""
-    evaluation_ids = evaluations_held(period).filter(delivered_by=provider.pk).values("pk")
-    assessed_ids = assessed_results(period).filter(delivered_by=provider.pk).values("pk")
-    evaluated = Q(indications__evaluations__in=evaluation_ids)
-    assessed = Q(indications__evaluations__progress__in=assessed_ids)
-    return (
-        Product.objects.annotate(
-            evaluations=Count("indications__evaluations", filter=evaluated, distinct=True),
-            **{
-                field: Count("indications__evaluations", filter=evaluated & Q(indications__evaluations__outcome=value),
-                             distinct=True)
-                for value, field in OUTCOME_FIELDS.items()
-            },
-            results_assessed=Count("indications__evaluations__progress", filter=assessed, distinct=True),
-            **{
-                field: Count("indications__evaluations__progress",
-                             filter=assessed & Q(indications__evaluations__progress__progress=value), distinct=True)
-                for value, field in PROGRESS_FIELDS.items()
-            },
-        )
-        .annotate(behaald_percentage=_percentage("behaald", "results_assessed"))
-        .order_by("level")
+def results_per_provider_and_product(period: Period, *, provider_ids: list[int] | None = None) -> dict[tuple, dict]:
+    """Per (provider, IB product) of care evaluated in the period: evaluations held (in total and per
+    outcome) and the results assessed (assessed_results: in total, behaald, deels, niet behaald and
+    the percentage behaald). Two grouped queries; only pairs with an evaluation are keys."""
+    figures: dict[tuple, dict] = {}
+    evaluations = (
+        evaluations_held(period, provider_ids=provider_ids).order_by().values("delivered_by", "indication__product")
+        .annotate(evaluations=Count("pk"),
+                  **{field: Count("pk", filter=Q(outcome=value)) for value, field in OUTCOME_FIELDS.items()})
     )
+    for values in evaluations:
+        key = (values.pop("delivered_by"), values.pop("indication__product"))
+        figures[key] = {**NO_RESULTS, **values}
+    assessed = (
+        assessed_results(period, provider_ids=provider_ids).order_by()
+        .values("delivered_by", "evaluation__indication__product")
+        .annotate(results_assessed=Count("pk"),
+                  **{field: Count("pk", filter=Q(progress=value)) for value, field in PROGRESS_FIELDS.items()})
+        .annotate(behaald_percentage=_percentage("behaald", "results_assessed"))
+    )
+    for values in assessed:
+        key = (values.pop("delivered_by"), values.pop("evaluation__indication__product"))
+        figures.setdefault(key, dict(NO_RESULTS)).update(values)
+    return figures
+
+
+def results_per_product(period: Period, *, provider: Provider) -> list[Product]:
+    """results_per_provider_and_product for one provider: every IB product a row, also without data."""
+    figures = results_per_provider_and_product(period, provider_ids=[provider.pk])
+    products = list(Product.objects.order_by("level"))
+    for product in products:
+        for name, value in figures.get((provider.pk, product.pk), NO_RESULTS).items():
+            setattr(product, name, value)
+    return products
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,11 +343,11 @@ def open_sla_signals_for(provider: Provider) -> QuerySet[Signal]:
 # --------------------------------------------------------------------------------------------
 
 
-def results_per_provider(period: Period) -> dict[int, dict]:
+def results_per_provider(period: Period, *, provider_ids: list[int] | None = None) -> dict[int, dict]:
     """Per provider whose care was evaluated in the period (delivered_by): the results assessed
     (assessed_results) and how many of them were behaald, in one grouped query."""
     per_provider = (
-        assessed_results(period).order_by().values("delivered_by")
+        assessed_results(period, provider_ids=provider_ids).order_by().values("delivered_by")
         .annotate(assessed=Count("pk"), behaald=Count("pk", filter=Q(progress=ResultProgress.Progress.ACHIEVED)))
     )
     return {row["delivered_by"]: row for row in per_provider}
@@ -336,22 +358,20 @@ def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days:
     """Per provider (e.g. of one reference group): flow_figures, the late start and stop reports,
     the open SLA signals and the results assessed and behaald with the percentage behaald.
 
-    Four queries, merged per provider: the counts that are correlated subqueries (late reports,
-    open signals) and the results (grouped by the delivering provider, itself a subquery) each
-    run on their own, because inside the grouped flow query the database evaluates them once per
-    joined toewijzing instead of once per provider (measured: 20 times slower on SQLite)."""
-    rows = list(flow_figures(period, providers=providers))
+    Five grouped queries, merged per provider. Correlated per-provider subqueries in one query
+    were evaluated once per joined toewijzing, not once per provider (20 times slower on SQLite,
+    minutes on the national data set)."""
+    rows = flow_figures(period, providers=providers)
     if not rows:
         return rows
-    selected = Provider.objects.filter(pk__in=[row.pk for row in rows])
-    late = {row.pk: row for row in late_reports(period, providers=selected, late_after_days=late_after_days,
-                                                today=today)}
-    signals = dict(open_sla_signals(providers=selected).values_list("pk", "open_sla_signals"))
-    results = results_per_provider(period)
+    ids = [row.pk for row in rows]
+    late = late_reports(period, provider_ids=ids, late_after_days=late_after_days, today=today)
+    signals = dict(open_sla_signals(providers=Provider.objects.filter(pk__in=ids))
+                   .values_list("pk", "open_sla_signals"))
+    results = results_per_provider(period, provider_ids=ids)
     for row in rows:
-        row.late_start_reports = late[row.pk].late_start_reports
-        row.late_stop_reports = late[row.pk].late_stop_reports
-        row.late_reports = late[row.pk].late_reports
+        for name, value in late[row.pk].items():
+            setattr(row, name, value)
         row.open_sla_signals = signals[row.pk]
         counts = results.get(row.pk, {})
         row.results_assessed, row.results_behaald = counts.get("assessed", 0), counts.get("behaald", 0)
@@ -366,6 +386,66 @@ BENCHMARK_AVERAGES = (
 )
 
 
+# --------------------------------------------------------------------------------------------
+# The stored figures (providers.services.refresh_sla_figures, nightly) that the pages read
+# --------------------------------------------------------------------------------------------
+
+STORED_FIGURES = (
+    "instroom", "uitstroom", "afschaling", "opschaling", "clients", "uitstroom_percentage", "average_duration",
+    "median_duration", "late_start_reports", "late_stop_reports", "results_assessed", "results_behaald",
+    "behaald_percentage",
+)
+
+
+def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:
+    """Like benchmark(), from the stored figures of the year (quarter 0) or a quarter, with the open
+    SLA signals as they are now: two queries. A provider without stored figures gets none (None)."""
+    rows = _provider_rows(providers)
+    ids = [row.pk for row in rows]
+    stored = {figures.provider_id: figures for figures in
+              SlaFigures.objects.filter(provider__in=ids, year=year, quarter=quarter)}
+    signals = dict(open_sla_signals(providers=Provider.objects.filter(pk__in=ids))
+                   .values_list("pk", "open_sla_signals"))
+    for row in rows:
+        figures = stored.get(row.pk)
+        for name in STORED_FIGURES:
+            setattr(row, name, getattr(figures, name) if figures else None)
+        row.late_reports = figures.late_reports if figures else None
+        row.open_sla_signals = signals.get(row.pk, 0)
+    return rows
+
+
+def stored_figures_of(provider: Provider, years: list[int]) -> dict[tuple[int, int], SlaFigures]:
+    """The provider's stored figures per (year, quarter) for the years: one query."""
+    return {(figures.year, figures.quarter): figures
+            for figures in SlaFigures.objects.filter(provider=provider, year__in=years)}
+
+
+def stored_group_figures(provider: Provider, years: list[int]) -> dict[int, list[SlaFigures]]:
+    """The year figures of every provider in the provider's reference group, per year: one query."""
+    per_year: dict[int, list[SlaFigures]] = {year: [] for year in years}
+    for figures in SlaFigures.objects.filter(provider__reference_group_id=provider.reference_group_id,
+                                             year__in=years, quarter=0):
+        per_year[figures.year].append(figures)
+    return per_year
+
+
+def stored_results_per_product(provider: Provider, year: int) -> list[Product]:
+    """The stored results_per_product of the provider's year: every IB product a row."""
+    stored = {results.product_id: results for results in SlaProductResults.objects.filter(provider=provider, year=year)}
+    products = list(Product.objects.order_by("level"))
+    for product in products:
+        results = stored.get(product.pk)
+        for name, empty in NO_RESULTS.items():
+            setattr(product, name, getattr(results, name) if results else empty)
+    return products
+
+
+def sla_figures_computed_on() -> date | None:
+    """The reference date of the last refresh of the stored SLA figures."""
+    return SlaFigures.objects.order_by("-computed_on").values_list("computed_on", flat=True).first()
+
+
 def group_averages(rows: list[Provider]) -> dict:
     """The unweighted mean of each benchmark figure over the providers of fetched benchmark rows
     (each provider weighs the same; a provider without a value, e.g. a percentage without
@@ -373,7 +453,7 @@ def group_averages(rows: list[Provider]) -> dict:
     averages at most a reference group's providers without running the benchmark query again."""
     averages = {}
     for name in BENCHMARK_AVERAGES:
-        values = [getattr(row, name) for row in rows if getattr(row, name) is not None]
+        values = [getattr(row, name, None) for row in rows if getattr(row, name, None) is not None]
         averages[name] = sum(values, start=values[0] * 0) / len(values) if values else None
     averages["providers"] = len(rows)
     return averages

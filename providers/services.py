@@ -20,7 +20,18 @@ from audit.models import AuditEvent
 from audit.services import record_event
 
 from .codes import RedenBeeindiging, RedenWijziging
-from .models import AnnualReview, ApiToken, Assignment, CareEvent, ChangeRequest, Contract, Provider
+from .models import (
+    AnnualReview,
+    ApiToken,
+    Assignment,
+    CareEvent,
+    ChangeRequest,
+    Contract,
+    Provider,
+    SlaFigures,
+    SlaProductResults,
+)
+from .selectors import benchmark, periods, results_per_provider_and_product
 
 # --------------------------------------------------------------------------------------------
 # Contracts and assignments
@@ -397,3 +408,46 @@ def record_annual_review(
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=review,
                  summary=f"Jaargesprek {year} met {provider.name} vastgelegd")
     return review
+
+
+# --------------------------------------------------------------------------------------------
+# Stored SLA figures (nightly, with the monitor)
+# --------------------------------------------------------------------------------------------
+
+
+def _days(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 86400
+
+
+def refresh_sla_figures(*, today: date, years) -> int:
+    """Recompute the stored SLA figures of every provider for the years: the year and its four
+    quarters (selectors.benchmark) and the results per product of the year. The figures are
+    computed first, then each year is replaced in one transaction (a page never sees half a
+    year). Returns the number of rows written."""
+    written = 0
+    for year in years:
+        (whole_year,) = periods(year, "jaar")
+        computed = [(quarter, benchmark(period, providers=Provider.objects.all(), today=today))
+                    for quarter, period in [(0, whole_year), *enumerate(periods(year, "kwartaal"), start=1)]]
+        results = results_per_provider_and_product(whole_year)
+        figures = [
+            SlaFigures(
+                provider_id=row.pk, year=year, quarter=quarter, computed_on=today,
+                instroom=row.instroom, uitstroom=row.uitstroom, afschaling=row.afschaling, opschaling=row.opschaling,
+                clients=row.clients, uitstroom_percentage=row.uitstroom_percentage,
+                average_duration=_days(row.average_duration), median_duration=_days(row.median_duration),
+                late_start_reports=row.late_start_reports, late_stop_reports=row.late_stop_reports,
+                results_assessed=row.results_assessed, results_behaald=row.results_behaald,
+                behaald_percentage=row.behaald_percentage,
+            )
+            for quarter, rows in computed for row in rows
+        ]
+        product_results = [SlaProductResults(provider_id=provider_id, year=year, product_id=product_id, **values)
+                           for (provider_id, product_id), values in results.items() if provider_id is not None]
+        with transaction.atomic():
+            SlaFigures.objects.filter(year=year).delete()
+            SlaProductResults.objects.filter(year=year).delete()
+            SlaFigures.objects.bulk_create(figures, batch_size=1000)
+            SlaProductResults.objects.bulk_create(product_results, batch_size=1000)
+        written += len(figures) + len(product_results)
+    return written

@@ -15,7 +15,7 @@ from monitor.exports import query_without_export, requested_export
 from . import figures, services
 from .forms import AnnualReviewForm, AnswerChangeRequestForm, ChangeProviderForm, DashboardFilterForm, SlaFilterForm
 from .models import ChangeRequest, Provider
-from .selectors import annual_reviews_of, periods, provider_overview
+from .selectors import annual_reviews_of, periods, provider_overview, sla_figures_computed_on
 
 
 @permission_required("providers.view_provider", raise_exception=True)
@@ -29,18 +29,20 @@ def sla(request):
     results achieved, late reports and open SLA signals, with bar charts and exports."""
     today = timezone.localdate()
     form = SlaFilterForm(request.GET or {"year": today.year, "granularity": "jaar"})
-    context = {"form": form, "period": None, "query": query_without_export(request)}
+    context = {"form": form, "period": None, "query": query_without_export(request),
+               "computed_on": sla_figures_computed_on()}
     if not form.is_valid():
         return render(request, "providers/sla.html", context)
-    options = periods(form.cleaned_data["year"], form.cleaned_data["granularity"])
-    period = options[min((form.cleaned_data.get("part") or 1), len(options)) - 1]
+    year, granularity = form.cleaned_data["year"], form.cleaned_data["granularity"]
+    quarter = min(form.cleaned_data.get("part") or 1, 4) if granularity == "kwartaal" else 0
+    period = periods(year, granularity)[max(quarter - 1, 0)]
     providers = Provider.objects.all()
     group = form.cleaned_data.get("reference_group")
     if group:
         providers = providers.filter(reference_group=group)
     title = _("SLA-benchmark %(period)s: %(group)s") % {
         "period": period.label, "group": group.name if group else _("alle referentiegroepen")}
-    table, rows = figures.benchmark_table(period, providers, today=today, title=title)
+    table, rows = figures.benchmark_table(year, quarter, providers, title=title)
     download = requested_export(request, [table])
     if download:
         return download
@@ -73,10 +75,11 @@ def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
 def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, year: int | None, *,
                       review_form: AnnualReviewForm | None = None, status: int = 200):
     today = timezone.localdate()
-    context = {"provider": provider, "form": form, "query": query_without_export(request), "year": year}
+    context = {"provider": provider, "form": form, "query": query_without_export(request), "year": year,
+               "computed_on": sla_figures_computed_on()}
     if year is None:
         return render(request, "providers/dashboard.html", context, status=status)
-    dashboard = figures.ProviderDashboard(provider, year, today=today)
+    dashboard = figures.ProviderDashboard(provider, year)
     tables = dashboard.tables()
     download = requested_export(request, tables)
     if download:
@@ -125,7 +128,7 @@ def record_annual_review(request, provider_uuid):
     year = int(year) if str(year).isdigit() and 2016 <= int(year) <= 2100 else today.year
     if review_form.is_valid():
         data = review_form.cleaned_data
-        snapshot = figures.ProviderDashboard(provider, data["year"], today=today).review_figures().rows
+        snapshot = figures.ProviderDashboard(provider, data["year"]).review_figures().rows
         try:
             services.record_annual_review(provider, **data, figures=snapshot, by=request.user, today=today)
         except ValidationError as error:
