@@ -7,6 +7,8 @@ that first). Refreshes the cube for the last --years years when asked or when it
 per year), then times the monitor page as a contract manager sees it (median of 5 loads): the
 whole region over five years, and filtered on a municipality and a reference group; and the
 exports: a table as XLSX, and the whole year's cliëntervaringsonderzoek population as CSV and XLSX.
+Then the SLA pages: the benchmark of one reference group and of all providers (with its export),
+and the dashboard of the largest provider.
 """
 
 import argparse
@@ -29,6 +31,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group, Permission  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client as WebClient  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -38,7 +41,7 @@ from indications.models import Indication, Municipality  # noqa: E402
 from monitor.demo import ensure_demo_reference_data  # noqa: E402
 from monitor.models import Cell  # noqa: E402
 from monitor.services import refresh_monitor  # noqa: E402
-from providers.models import ReferenceGroup  # noqa: E402
+from providers.models import Provider, ReferenceGroup  # noqa: E402
 
 
 def timed(web, url: str, runs: int = 5) -> tuple[float, int, int]:
@@ -88,6 +91,17 @@ def main():
         ("monitor page, previous year, 18-25, women", f"/monitor/?year={today.year - 1}&age_group=18-25&gender=V"),
         ("export: cost per provider, XLSX", f"{base}&export=kosten-per-provider&formaat=xlsx"),
         ("export: key figures per period, CSV", f"{base}&export=kerncijfers-per-periode&formaat=csv"),
+    ]
+    largest = Provider.objects.annotate(n=Count("assignments")).order_by("-n").first()
+    sla = f"/aanbieders/sla/?year={today.year - 1}&granularity=jaar"
+    cases += [
+        (f"SLA benchmark {today.year - 1}, reference group {largest.reference_group.number}",
+         f"{sla}&reference_group={largest.reference_group_id}"),
+        (f"SLA benchmark {today.year - 1}, all {Provider.objects.count()} providers", sla),
+        ("export: SLA benchmark all providers, CSV", f"{sla}&export=benchmark&formaat=csv"),
+        ("export: SLA benchmark all providers, XLSX", f"{sla}&export=benchmark&formaat=xlsx"),
+        (f"SLA dashboard of the largest provider ({largest.n:,} toewijzingen)",
+         f"/aanbieders/{largest.uuid}/dashboard/?year={today.year - 1}"),
     ]
     print(f"\n{'what':48} {'median s':>9} {'status':>6} {'bytes':>10}")
     for label, url in cases:
