@@ -48,10 +48,12 @@ def write_xlsx(table: Table, target) -> None:
     for row in table.rows:
         cells = []
         for value, number_format in zip(row, formats, strict=True):
-            cell = WriteOnlyCell(sheet, value=as_number(value))
             if number_format and value is not None:
+                cell = WriteOnlyCell(sheet, value=as_number(value))
                 cell.number_format = number_format
-            cells.append(cell)
+                cells.append(cell)
+            else:  # a plain value is written without a style object: much faster for long texts tables
+                cells.append(as_number(value))
         sheet.append(cells)
     workbook.save(target)
 

@@ -3,7 +3,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,20 @@ def as_number(value):
     return value
 
 
+def _half_up(value, places: int) -> Decimal:
+    """Rounded the way people round (2.5 to 3), not to even as Python's round() does."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def format_cell(value, kind: str, *, grouping: bool = True) -> str:
     """A cell as Dutch text: decimal comma, and a thousands point on screen (not in CSV files)."""
     if value is None or value == "":
         return ""
     separator = "," if grouping else ""
     if kind in ("money", "decimal", "pct"):
-        text = f"{float(value):{separator}.2f}" if kind == "money" else f"{float(value):{separator}.1f}"
+        places = 2 if kind == "money" else 1
+        text = f"{_half_up(value, places):{separator}.{places}f}"
         return text.replace(",", " ").replace(".", ",").replace(" ", ".")
     if kind in ("int", "days") and isinstance(value, (int, float, Decimal)):
-        return f"{round(value):{separator}}".replace(",", ".")
+        return f"{_half_up(value, 0):{separator}.0f}".replace(",", ".")
     return str(value)

@@ -126,7 +126,7 @@ class ProviderDashboard:
                      % {"year": self.year, "provider": self.provider.name},
                      [Column(_("Cijfer"), "text"), Column(_("Aanbieder"), "decimal"),
                       Column(_("Gemiddelde referentiegroep"), "decimal"), Column(_("Verschil"), "decimal")], rows,
-                     note=_("gemiddelde over %(count)s aanbieders, elke aanbieder telt even zwaar")
+                     note=_("gemiddelde over de %(count)s aanbieders met cliënten, elke aanbieder telt even zwaar")
                      % {"count": self.group["providers"]})
 
     def tables(self) -> list[Table]:
@@ -145,5 +145,5 @@ def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, t
         table_rows.append([_("Gemiddelde"), "", *_values(selectors.group_averages(rows), keys)])
     table = Table("benchmark", title, [Column(_("Aanbieder"), "text"), Column(_("Referentiegroep"), "text"),
                                       *(column for _key, column in columns)], table_rows,
-                  note=_("gemiddelde: elke aanbieder telt even zwaar"))
+                  note=_("gemiddelde over de aanbieders met cliënten in de periode; elke telt even zwaar"))
     return table, rows

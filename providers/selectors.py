@@ -99,6 +99,7 @@ def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None)
     per_provider = (
         Assignment.objects.filter(provider__in=[row.pk for row in rows], start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .exclude(status=Assignment.Status.WITHDRAWN)  # ingetrokken: no care was given
         .order_by().values("provider")
         .annotate(
             instroom=Count("pk", filter=in_period & Q(indication__kind="eerste")),
@@ -446,16 +447,17 @@ def sla_figures_computed_on() -> date | None:
     return SlaFigures.objects.order_by("-computed_on").values_list("computed_on", flat=True).first()
 
 
-def group_averages(rows: list[Provider]) -> dict:
-    """The unweighted mean of each benchmark figure over the providers of fetched benchmark rows
-    (each provider weighs the same; a provider without a value, e.g. a percentage without
-    clients, is left out of that mean). The figures themselves come from the database; this
-    averages at most a reference group's providers without running the benchmark query again."""
+def group_averages(rows: list) -> dict:
+    """The unweighted mean of each benchmark figure over the providers that had clients in the period
+    (each weighs the same; a provider without care then, e.g. an inactive one, would pull the mean
+    to zero; a provider without a value, e.g. without ended toewijzingen for a duration, is left out
+    of that mean). The figures come from the database; this averages at most a few dozen rows."""
+    with_care = [row for row in rows if getattr(row, "clients", None)]
     averages = {}
     for name in BENCHMARK_AVERAGES:
-        values = [getattr(row, name, None) for row in rows if getattr(row, name, None) is not None]
+        values = [getattr(row, name, None) for row in with_care if getattr(row, name, None) is not None]
         averages[name] = sum(values, start=values[0] * 0) / len(values) if values else None
-    averages["providers"] = len(rows)
+    averages["providers"] = len(with_care)
     return averages
 
 

@@ -382,11 +382,12 @@ def record_annual_review(
     """Record the jaargesprek over `year` with the provider, with the figures discussed (rows of
     label, provider, reference-group average, difference). One per provider and year."""
     errors = {}
-    if not 2015 <= year <= today.year:
+    year_known = 2015 <= year <= today.year
+    if not year_known:
         errors["year"] = _("Een jaargesprek gaat over een jaar vanaf 2015 tot en met dit jaar.")
     if held_on > today:
         errors["held_on"] = _("Een jaargesprek wordt vastgelegd nadat het is gehouden, niet vooraf.")
-    elif held_on < date(max(year, 1), 1, 1):
+    elif year_known and held_on < date(year, 1, 1):
         errors["held_on"] = _("Een gesprek over %(year)s kan niet vóór dat jaar zijn gehouden.") % {"year": year}
     if next_review_on is not None and next_review_on <= held_on:
         errors["next_review_on"] = _("Het volgende gesprek ligt na dit gesprek.")
@@ -398,8 +399,9 @@ def record_annual_review(
         raise ValidationError(errors)
     Provider.objects.select_for_update().get(pk=provider.pk)  # one review per year, also when two save at once
     if AnnualReview.objects.filter(provider=provider, year=year).exists():
-        raise ValidationError({"year": _("Het jaargesprek over %(year)s met %(provider)s is al vastgelegd.")
-                                       % {"year": year, "provider": provider.name}}, code="duplicate")
+        raise ValidationError({"year": ValidationError(
+            _("Het jaargesprek over %(year)s met %(provider)s is al vastgelegd.")
+            % {"year": year, "provider": provider.name}, code="duplicate")})
     review = AnnualReview.objects.create(
         provider=provider, year=year, held_on=held_on, participants=participants.strip(),
         conclusions=conclusions.strip(), agreements=agreements.strip(), next_review_on=next_review_on,

@@ -23,12 +23,21 @@ def overview(request):
     return render(request, "providers/overview.html", {"providers": provider_overview()})
 
 
+def _with_defaults(request, **defaults):
+    """The page's query with defaults for what it leaves out (e.g. an export link of a page that was
+    opened without a query)."""
+    data = request.GET.copy()
+    for name, value in defaults.items():
+        data.setdefault(name, value)
+    return data
+
+
 @permission_required("indications.view_management_information", raise_exception=True)
 def sla(request):
     """The SLA benchmark: the providers (of a reference group) side by side on the SLA figures,
     results achieved, late reports and open SLA signals, with bar charts and exports."""
     today = timezone.localdate()
-    form = SlaFilterForm(request.GET or {"year": today.year, "granularity": "jaar"})
+    form = SlaFilterForm(_with_defaults(request, year=today.year, granularity="jaar"))
     context = {"form": form, "period": None, "query": query_without_export(request),
                "computed_on": sla_figures_computed_on()}
     if not form.is_valid():
@@ -68,7 +77,7 @@ def sla(request):
 
 
 def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
-    form = DashboardFilterForm(request.GET or {"year": today.year})
+    form = DashboardFilterForm(_with_defaults(request, year=today.year))
     return form, form.cleaned_data["year"] if form.is_valid() else None
 
 

@@ -88,10 +88,8 @@ def test_contract_management_page_and_the_providers_own_figures(client, provider
     from rest_framework.test import APIClient
 
     from accounts.roles import CONSULENT, CONTRACTMANAGER
-    from providers.services import issue_api_token
+    from providers.services import issue_api_token, refresh_sla_figures
     from tests.factories import staff_member
-
-    from providers.services import refresh_sla_figures
 
     client.force_login(staff_member(CONTRACTMANAGER))
     page = client.get("/aanbieders/sla/", {"year": 2026, "granularity": "jaar"})

@@ -83,3 +83,12 @@ def test_the_template_filter_formats_each_cell_for_its_column():
     ]
     with pytest.raises(ValueError):  # a row that does not fit its columns is a programming error
         cells(["Dordrecht"], columns)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [(2.5, "int", "3"), (182.5, "days", "183"), (183.5, "days", "184"), (0.25, "pct", "0,3"),
+     (Decimal("0.125"), "money", "0,13"), (-2.5, "int", "-3")],
+)
+def test_format_cell_rounds_half_up_as_people_do(value, kind, text):
+    assert format_cell(value, kind) == text
