@@ -97,6 +97,30 @@ class Cell(models.Model):
         return f"{self.year}/{self.period}"
 
 
+class DurationCell(models.Model):
+    """The beschikkingen that ended in a year, per combination of the year's dimensions (as in Cell)
+    and per duration in days: the median duration is read from these counts, because a median
+    cannot be summed from the cells and the beschikkingen table is too large to scan per page."""
+
+    year = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey("providers.ReferenceGroup", on_delete=models.CASCADE, null=True,
+                                        related_name="+")
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    gender = models.CharField(max_length=1)
+    opslag = models.BooleanField()
+    days = models.PositiveIntegerField()
+    ended = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year"], name="monitor_durationcell_year")]
+
+    def __str__(self):
+        return f"{self.year}: {self.ended} x {self.days} days"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

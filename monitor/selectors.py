@@ -2,6 +2,7 @@
 period, product, provider or reference group; only the median duration reads the beschikkingen
 themselves. Each function returns a monitor.tables.Table, which the page shows, charts and exports."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indications.models import Municipality, Product
-from providers.aggregates import Median
 from signals.checks import describe_stacking
 
-from .models import Cell, DurationAmbition, Population, Refresh, StackingCell
+from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
-from .services import DaysBetween, age_group_on, decided_beschikkingen
+from .services import age_group_on, decided_beschikkingen
 from .tables import Column, Table
 
 
@@ -31,18 +31,11 @@ class Selection:
     age_group: str | None = None
     gender: str | None = None
 
-    def cells(self) -> QuerySet[Cell]:
+    def cells(self, model=Cell) -> QuerySet:
+        """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
         filters = {"municipality": self.municipality, "product": self.product, "provider": self.provider,
                    "reference_group": self.reference_group, "age_group": self.age_group, "gender": self.gender}
-        return Cell.objects.filter(**{key: value for key, value in filters.items() if value})
-
-    def beschikkingen(self, reference_date: date) -> QuerySet:
-        filters = {"client__municipality": self.municipality, "product": self.product, "provider": self.provider,
-                   "provider__reference_group": self.reference_group, "client__gender": self.gender}
-        queryset = decided_beschikkingen().filter(**{key: value for key, value in filters.items() if value})
-        if self.age_group:
-            queryset = queryset.annotate(age_group=age_group_on(reference_date)).filter(age_group=self.age_group)
-        return queryset
+        return model.objects.filter(**{key: value for key, value in filters.items() if value})
 
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -119,11 +112,25 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
     )
 
 
-def durations(selection: Selection, year: int, *, per: str, as_of: date | None = None) -> Table:
+def _median(histogram: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, count) pairs in ascending order: the middle value, or
+    the mean of the two middle ones (as percentile_cont(0.5) computes it)."""
+    total = sum(count for _value, count in histogram)
+    if not total:
+        return None
+    wanted = sorted({(total - 1) // 2, total // 2})  # the 0-based positions of the middle value(s)
+    found, seen = [], 0
+    for value, count in histogram:
+        found.extend(value for position in wanted if seen <= position < seen + count)
+        seen += count
+    return sum(found) / len(found)
+
+
+def durations(selection: Selection, year: int, *, per: str) -> Table:
     """Duration of the beschikkingen that ended in the year, in days: average (from the cells),
-    median (from the beschikkingen) and the ambition (per product; per provider weighted by its
-    product mix), with the difference. The median counts the beschikkingen ended by `as_of`,
-    by default the reference date of the last refresh: the same ones the cells count."""
+    median (from the duration cells: the database counts the beschikkingen per duration, the middle
+    of at most a few thousand counts is picked here) and the ambition (per product; per provider
+    weighted by its product mix), with the difference."""
     field = {"product": "product__name", "provider": "provider__name"}[per]
     with_ambition = Q(product__duration_ambition__isnull=False)
     rows = list(
@@ -136,16 +143,12 @@ def durations(selection: Selection, year: int, *, per: str, as_of: date | None =
         )
         .order_by(field)
     )
-    refresh = last_refresh()
-    as_of = as_of or (refresh.reference_date if refresh else date.today())
-    reference_date = min(date(year, 12, 31), as_of)
-    medians = dict(
-        selection.beschikkingen(reference_date)
-        .filter(care_end__year=year, care_end__lte=reference_date)
-        .order_by().values(field)
-        .annotate(median=Median(DaysBetween("care_end", "start_date") + 1))
-        .values_list(field, "median")
-    )
+    histograms: dict = defaultdict(list)
+    for name, days, count in (selection.cells(DurationCell).filter(year=year).values(field, "days")
+                              .annotate(count=Sum("ended")).order_by(field, "days")
+                              .values_list(field, "days", "count")):
+        histograms[name].append((days, count))
+    medians = {name: _median(histogram) for name, histogram in histograms.items()}
     label = _("Product") if per == "product" else _("Aanbieder")
     return Table(
         f"duur-per-{per}",

@@ -49,7 +49,7 @@ from indications.models import Indication, IndicationStatus, Tariff
 from providers.services import refresh_sla_figures
 from signals.checks import clients_with_stacking, config, describe_stacking
 
-from .models import AGE_GROUP_FROM, Cell, Refresh, RefreshedYear, StackingCell
+from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell
 from .periods import Span, spans_of, years_before
 
 # A tariff is per 4 weeks. The literal 28.0 is numeric on PostgreSQL and a real on SQLite, which
@@ -171,22 +171,48 @@ MEASURES = ["clients", "clients_on_reference_date", "instroom", "heraanmeldingen
             "opschaling", "care_days", "cost", "ended", "ended_days"]
 
 
-def _insert_cells(span: Span, *, today: date) -> int:
-    """INSERT ... SELECT of the period's grouped measures: the rows never pass through Python."""
-    select, params = span_measures(span, today=today).query.sql_with_params()
+def _insert_grouped(model, grouped: QuerySet, fixed: tuple, columns: list[str], sources: list[str]) -> int:
+    """INSERT ... SELECT of a grouped query into the model's table: the rows never pass through
+    Python. `fixed` fills the first columns (e.g. year and period), `sources` the others."""
+    select, params = grouped.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ["year", "period", "age_group", *(f"{name}" for name in DIMENSIONS), *MEASURES]
-    sources = ["age_group", *(f"d_{name}" for name in DIMENSIONS), *(f"m_{name}" for name in MEASURES)]
-    cost = sources.index("m_cost")
-    sources = [quote(source) for source in sources]
-    sources[cost] = f"ROUND({sources[cost]}, 2)"
+    selected = [quote(source) for source in sources]
+    if "m_cost" in sources:
+        cost = sources.index("m_cost")
+        selected[cost] = f"ROUND({selected[cost]}, 2)"
     sql = (
-        f"INSERT INTO {quote(Cell._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"SELECT %s, %s, {', '.join(sources)} FROM ({select}) grouped"
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(['%s'] * len(fixed))}, {', '.join(selected)} FROM ({select}) grouped"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (span.year, span.period, *params))
+        cursor.execute(sql, (*fixed, *params))
         return cursor.rowcount
+
+
+def _insert_cells(span: Span, *, today: date) -> int:
+    """The period's grouped measures into Cell."""
+    return _insert_grouped(
+        Cell, span_measures(span, today=today), (span.year, span.period),
+        ["year", "period", "age_group", *DIMENSIONS, *MEASURES],
+        ["age_group", *(f"d_{name}" for name in DIMENSIONS), *(f"m_{name}" for name in MEASURES)],
+    )
+
+
+def _insert_duration_cells(year: int, *, today: date) -> int:
+    """The beschikkingen ending in the year (up to today), counted per cell and duration in days,
+    into DurationCell; the dimensions as in the year's cells (the age group on its last day)."""
+    start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    grouped = (
+        decided_beschikkingen().filter(care_end__gte=start, care_end__lte=end)
+        .annotate(age_group=age_group_on(end), d_days=DaysBetween("care_end", "start_date") + 1,
+                  **{f"d_{name}": expression for name, expression in DIMENSIONS.items()})
+        .order_by().values("age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days")
+        .annotate(m_ended=Count("pk"))
+    )
+    return _insert_grouped(
+        DurationCell, grouped, (year,), ["year", "age_group", *DIMENSIONS, "days", "ended"],
+        ["age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days", "m_ended"],
+    )
 
 
 def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
@@ -241,10 +267,12 @@ def refresh_monitor(*, today: date, first_year: int | None = None, last_year: in
         with transaction.atomic():
             lock = RefreshedYear.objects.select_for_update().get(year=year)
             Cell.objects.filter(year=year).delete()
+            DurationCell.objects.filter(year=year).delete()
             StackingCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
+            _insert_duration_cells(year, today=today)
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])

@@ -92,3 +92,21 @@ def test_the_template_filter_formats_each_cell_for_its_column():
 )
 def test_format_cell_rounds_half_up_as_people_do(value, kind, text):
     assert format_cell(value, kind) == text
+
+
+@pytest.mark.parametrize(
+    ("histogram", "median"),
+    [
+        ([], None),
+        ([(90, 1)], 90),
+        ([(90, 1), (243, 1)], (90 + 243) / 2),  # two values: their mean
+        ([(10, 2), (20, 1)], 10),  # 10, 10, 20
+        ([(10, 2), (20, 2)], 15),  # 10, 10, 20, 20
+        ([(10, 1), (20, 3), (30, 1)], 20),  # 10, 20, 20, 20, 30
+        ([(5, 3), (7, 1), (9, 4)], 8),  # 5, 5, 5, 7 | 9, 9, 9, 9: the 4th and 5th are 7 and 9
+    ],
+)
+def test_the_median_of_counted_durations(histogram, median):
+    from monitor.selectors import _median
+
+    assert _median(histogram) == median
