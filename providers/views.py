@@ -133,8 +133,6 @@ def record_annual_review(request, provider_uuid):
     provider = get_object_or_404(Provider.objects.select_related("reference_group"), uuid=provider_uuid)
     today = timezone.localdate()
     review_form = AnnualReviewForm(request.POST)
-    year = review_form.data.get("year")
-    year = int(year) if str(year).isdigit() and 2016 <= int(year) <= 2100 else today.year
     if review_form.is_valid():
         data = review_form.cleaned_data
         snapshot = figures.ProviderDashboard(provider, data["year"]).review_figures().rows
@@ -145,9 +143,13 @@ def record_annual_review(request, provider_uuid):
         else:
             messages.success(request, _("Het jaargesprek over %(year)s is vastgelegd.") % {"year": data["year"]})
             return redirect(f"{reverse('providers:dashboard', args=[provider.uuid])}?year={data['year']}")
-    form = DashboardFilterForm({"year": year})
-    form.is_valid()
-    return _render_dashboard(request, provider, form, year, review_form=review_form, status=400)
+    # Back to the dashboard of the year the review was about (this year when that is no year).
+    form = DashboardFilterForm({"year": request.POST.get("year", "")})
+    if not form.is_valid():
+        form = DashboardFilterForm({"year": today.year})
+        form.is_valid()
+    return _render_dashboard(request, provider, form, form.cleaned_data["year"], review_form=review_form,
+                             status=400)
 
 
 def _show_errors(request, error_messages) -> None:
