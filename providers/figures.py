@@ -16,6 +16,7 @@ from . import selectors
 from .models import Provider
 
 TREND_YEARS = 5
+SIGNALS_ON_SCREEN = 50
 
 
 def days(value):
@@ -103,9 +104,17 @@ class ProviderDashboard:
             note=_("per resultaat de laatste beoordeling in het jaar"),
         )
 
-    def open_signals(self) -> Table:
-        """The provider's open SLA signals, without client data."""
+    def open_signals(self, *, limit: int | None = None) -> Table:
+        """The provider's open SLA signals, most urgent first, without client data; on the page the
+        first `limit` of them (the download holds them all)."""
         signals = selectors.open_sla_signals_for(self.provider)
+        note = ""
+        if limit is not None:
+            total = signals.count()
+            signals = signals[:limit]
+            if total > limit:
+                note = _("de eerste %(limit)s van %(total)s; de download bevat ze allemaal") % {
+                    "limit": limit, "total": total}
         return Table(
             "open-sla-signalen", _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
             [Column(_("Signaal"), "text"), Column(_("Toewijzing"), "text"), Column(_("Urgentie"), "text"),
@@ -113,6 +122,7 @@ class ProviderDashboard:
             ([signal.get_type_display(), signal.assignment.number if signal.assignment else "",
               signal.get_urgency_display(), signal.due_date.strftime("%d-%m-%Y") if signal.due_date else "",
               signal.get_status_display()] for signal in signals),
+            note=note,
         )
 
     def review_figures(self) -> Table:

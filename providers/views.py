@@ -93,6 +93,9 @@ def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, ye
     download = requested_export(request, tables)
     if download:
         return download
+    # On screen the most urgent open signals; the download above holds them all.
+    tables = [dashboard.open_signals(limit=figures.SIGNALS_ON_SCREEN) if table.slug == "open-sla-signalen" else table
+              for table in tables]
     trend, results = tables[1], tables[2]
     years = [row[0] for row in trend.rows]
     uitstroom = dashboard.keys.index("uitstroom_percentage") + 1

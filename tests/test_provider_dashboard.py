@@ -1222,3 +1222,16 @@ def test_the_refusal_of_a_second_review_is_on_the_page(client, refreshed, pinned
     client.post(review_url(refreshed.n), REVIEW_POST)
     again = client.post(review_url(refreshed.n), {**REVIEW_POST, "conclusions": "Nog eens."})
     assert "Het jaargesprek over 2025 met Aanbieder Noord is al vastgelegd." in again.content.decode()
+
+
+def test_the_page_lists_the_most_urgent_signals_and_the_download_all(client, refreshed, pinned_today,
+                                                                      contract_manager, monkeypatch):
+    monkeypatch.setattr("providers.figures.SIGNALS_ON_SCREEN", 1)
+    client.force_login(contract_manager)
+    url, query = dashboard_url(refreshed.n), {"year": YEAR}
+    page = client.get(url, query).content.decode()
+    # N has two open SLA signals: a3's (due 17-11-2025) comes first, a4's (12-01-2026) only in the download
+    assert [row[1] for row in on_screen(page, "open-sla-signalen")] == ["TW-DB-a3"]
+    assert "de eerste 1 van 2; de download bevat ze allemaal" in page
+    rows = read_csv(client.get(url, {**query, "export": "open-sla-signalen", "formaat": "csv"}))
+    assert [row[1] for row in rows[1:]] == ["TW-DB-a3", "TW-DB-a4"]
