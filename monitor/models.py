@@ -61,15 +61,9 @@ class DurationAmbition(models.Model):
         return f"{self.product}: {self.weeks} weken"
 
 
-class Cell(models.Model):
-    """The measures of one period (a calendar year, or one of its 13 periods of 4 weeks) for one
-    combination of the filters. Every client is counted in exactly one cell per period (the cell of
-    the beschikking that started last), so client counts add up over any selection of cells."""
+class CubeDimensions(models.Model):
+    """The dimensions the monitor filters on, shared by the cube's tables (Selection.cells)."""
 
-    YEAR = 0
-
-    year = models.PositiveSmallIntegerField()
-    period = models.PositiveSmallIntegerField(help_text="0: the whole year; 1-13: the periods of 4 weeks")
     municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
     provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
@@ -78,6 +72,20 @@ class Cell(models.Model):
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
     gender = models.CharField(max_length=1)
     opslag = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class Cell(CubeDimensions):
+    """The measures of one period (a calendar year, or one of its 13 periods of 4 weeks) for one
+    combination of the filters. Every client is counted in exactly one cell per period (the cell of
+    the beschikking that started last), so client counts add up over any selection of cells."""
+
+    YEAR = 0
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField(help_text="0: the whole year; 1-13: the periods of 4 weeks")
     clients = models.PositiveIntegerField(default=0)
     clients_on_reference_date = models.PositiveIntegerField(default=0)
     instroom = models.PositiveIntegerField(default=0)
@@ -97,20 +105,12 @@ class Cell(models.Model):
         return f"{self.year}/{self.period}"
 
 
-class DurationCell(models.Model):
+class DurationCell(CubeDimensions):
     """The beschikkingen that ended in a year, per combination of the year's dimensions (as in Cell)
     and per duration in days: the median duration is read from these counts, because a median
     cannot be summed from the cells and the beschikkingen table is too large to scan per page."""
 
     year = models.PositiveSmallIntegerField()
-    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
-    reference_group = models.ForeignKey("providers.ReferenceGroup", on_delete=models.CASCADE, null=True,
-                                        related_name="+")
-    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
-    gender = models.CharField(max_length=1)
-    opslag = models.BooleanField()
     days = models.PositiveIntegerField()
     ended = models.PositiveIntegerField()
 
