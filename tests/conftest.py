@@ -3,10 +3,14 @@ roles) comes from the data migrations, so it is in the test database; fixtures l
 
 Note: pytest-django's `client` is Django's test client; a domain client is `ib_client` here."""
 
+from pathlib import Path
+
 import pytest
+from django.db import connection, transaction
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import Product, ZrmDomain
+from sddcase.celery import app as celery_app
 from tests.factories import (
     TODAY,
     UserFactory,
@@ -102,3 +106,40 @@ def ib_client(db):
 def case_file(consultant):
     """A client's file up to a valid concept indication of the consultant (see build_case_file)."""
     return build_case_file(consultant=consultant)
+
+
+# -- data built once per module ------------------------------------------------------------------
+
+
+def built_once_per_module(django_db_blocker, build):
+    """For a module-scoped fixture (`yield from`): what `build()` makes, inside a transaction that is
+    rolled back after the module's last test; each test runs in a savepoint within it, so a test may
+    change the database but not the built objects in memory. Refuses any database but the test one
+    (pytest-django only sets that up for a session with django_db tests)."""
+    with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        if not ("memory" in name or Path(name).name.startswith("test_")):
+            pytest.fail(f"Built on the test database only, not on {name}: mark the module django_db.")
+        block = transaction.atomic()
+        block.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            built = build()
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+# -- Celery --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in-process, as in the embedded default (no broker); also when a test run has one."""
+    keys = ("task_always_eager", "task_eager_propagates")
+    before = {key: celery_app.conf.get(key) for key in keys}
+    celery_app.conf.update(dict.fromkeys(keys, True))
+    yield
+    celery_app.conf.update(before)

@@ -44,13 +44,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -73,6 +71,7 @@ from providers.models import (
 from providers.selectors import periods
 from providers.services import record_annual_review, refresh_sla_figures
 from signals.models import Signal, SignalStatus, SignalType, Urgency
+from tests.conftest import built_once_per_module
 from tests.factories import (
     TODAY,
     ClientFactory,
@@ -242,21 +241,13 @@ def stored_world(django_db_setup, django_db_blocker) -> World:
     """The world with its SLA figures stored for 2023-2025 (as the nightly refresh on TODAY leaves them),
     built once for the module inside a transaction that is rolled back after its last test; each test
     runs in a savepoint within it, so a test may change the database but not the World in memory."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        if not ("memory" in name or Path(name).name.startswith("test_")):
-            pytest.fail(f"The world is built on the test database only, not on {name}.")
-        block = transaction.atomic()
-        block.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            world = build_world()
-            refresh_sla_figures(today=TODAY, years=[2023, 2024, 2025])
-        yield world
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+
+    def build():
+        world = build_world()
+        refresh_sla_figures(today=TODAY, years=[2023, 2024, 2025])
+        return world
+
+    yield from built_once_per_module(django_db_blocker, build)
 
 
 @pytest.fixture

@@ -24,16 +24,15 @@ b3, b5, b8 and b9 have an active toewijzing. Every other client has an address o
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from indications.models import Client, Indication, IndicationStatus
 from monitor.models import DurationAmbition, Population
 from monitor.services import refresh_monitor
 from providers.models import ReferenceGroup
+from tests.conftest import built_once_per_module
 from tests.factories import (
     TODAY,
     AssignmentFactory,
@@ -173,22 +172,13 @@ def cube(django_db_setup, django_db_blocker) -> World:
     compiles some forty queries) inside a transaction that is rolled back after the module's last
     test; each test runs in a savepoint within it. Tests must not change it in memory, and a module
     using it keeps tests that need an empty database elsewhere."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        if not ("memory" in name or Path(name).name.startswith("test_")):
-            # pytest-django only sets up the test database for a session with django_db tests.
-            pytest.fail(f"The cube is built on the test database only, not on {name}: mark the module django_db.")
-        block = transaction.atomic()
-        block.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            world = build_world()
-            refresh_monitor(today=TODAY, first_year=2024)
-        yield world
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+
+    def build():
+        world = build_world()
+        refresh_monitor(today=TODAY, first_year=2024)
+        return world
+
+    yield from built_once_per_module(django_db_blocker, build)
 
 
 class _PinnedDate(date):

@@ -148,14 +148,6 @@ def test_command_refuses_bad_options(db, arguments):
 # -- the Celery task -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def eager():
-    """Tasks run in-process, as in the embedded default (no broker); also when a test run has one."""
-    keys = ("task_always_eager", "task_eager_propagates")
-    before = {key: app.conf.get(key) for key in keys}
-    app.conf.update(dict.fromkeys(keys, True))
-    yield
-    app.conf.update(before)
 
 
 def test_the_task_has_a_stable_name_in_the_beat_schedule():

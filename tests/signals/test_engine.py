@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.models import AuditEvent
 from providers.models import Assignment
-from sddcase.celery import app as celery_app
 from signals.checks import CHECKS, CHECKS_BY_NAME
 from signals.models import CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from signals.services import CheckOutcome, move_signal, run_all_checks, run_check
@@ -471,14 +470,6 @@ class TestCommand:
 # -- the Celery tasks -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def eager():
-    """Tasks run in-process, as in the embedded default (no broker); also when a test run has one."""
-    keys = ("task_always_eager", "task_eager_propagates")
-    before = {key: celery_app.conf.get(key) for key in keys}
-    celery_app.conf.update(dict.fromkeys(keys, True))
-    yield
-    celery_app.conf.update(before)
 
 
 def test_one_task_per_check_with_a_stable_name_in_the_beat_schedule():
