@@ -19,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import record_request
+from audit.services import printable, record_request
 
 from .authentication import ProviderClient, caller_label
 from .errors import status_error_body
@@ -62,12 +62,16 @@ def _refusal(request) -> JsonResponse | None:
     return None
 
 
-def _as_json(response):
+def _as_json(request, response):
     """An error or redirect that is not JSON yet (Django's HTML pages) as the API's error shape."""
     if response.status_code < 300 or response.status_code == 304:
         return response
     if response.get("Content-Type", "").startswith("application/json"):
         return response
+    if response.status_code in (301, 302, 307, 308) and request.method not in _SAFE_METHODS:
+        # CommonMiddleware's APPEND_SLASH: a client that follows it would resend the message as a GET.
+        return _error(404, "not_found", _("Niet gevonden. Bedoelt u %(address)s (met een / aan het eind)?")
+                      % {"address": response.get("Location", "")})
     answer = _json(status_error_body(response.status_code), response.status_code)
     for header in _KEPT_HEADERS:
         if header in response:
@@ -80,6 +84,17 @@ def _error_code(response) -> str:
     return str(data.get("code", "")) if isinstance(data, dict) else ""
 
 
+def _summary(call: str, outcome: str, limit: int = 255) -> str:
+    """call + outcome within the summary's length once escaped: a long path or query is shortened,
+    the outcome (status and code) always kept."""
+    budget = limit - len(outcome)
+    if len(printable(call)) > budget:
+        while (overflow := len(printable(call)) + 1 - budget) > 0:
+            call = call[:-overflow]
+        call += "…"
+    return call + outcome
+
+
 class ApiBoundaryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,7 +103,7 @@ class ApiBoundaryMiddleware:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
         refusal = _refusal(request)
-        response = _as_json(refusal if refusal is not None else self.get_response(request))
+        response = _as_json(request, refusal if refusal is not None else self.get_response(request))
         self._record(request, response)
         return response
 
@@ -113,8 +128,8 @@ class ApiBoundaryMiddleware:
             action=action,
             object_type=getattr(view, "audit_object_type", "api"),
             object_id=object_id,
-            summary=f"API {request.method} {request.path}{'?' + query if query else ''} → {status}"
-            + (f" {code}" if code else ""),
+            summary=_summary(f"API {request.method} {request.path}{'?' + query if query else ''}",
+                             f" → {status}" + (f" {code}" if code else "")),
         )
 
     @staticmethod

@@ -42,10 +42,10 @@ ERRORS = {
     415: OpenApiResponse(description="De inhoud is geen JSON (Content-Type: application/json)."),
     429: OpenApiResponse(description="Te veel verzoeken; zie Retry-After."),
 }
-MESSAGE_ERRORS = {
+MESSAGE_ERRORS = dict(sorted({
     **ERRORS,
     409: OpenApiResponse(description="`bericht_id_conflict`: dit berichtId is al gebruikt voor een ander bericht."),
-}
+}.items()))
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
