@@ -4,9 +4,12 @@
      "fouten": [{"veld": "startdatum", "code": "date_in_future", "melding": "De datum ligt in de toekomst."}]}
 """
 
+import math
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -48,11 +51,28 @@ def as_api_error(error: DjangoValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError(detail)
 
 
+def _throttled(exc: exceptions.Throttled) -> exceptions.Throttled:
+    # DRF builds this text with ngettext over already formatted strings, which no catalogue can translate.
+    wait = exc.wait
+    detail = (
+        _("Te veel verzoeken met deze API-sleutel; probeer het over %(seconds)s seconden opnieuw.")
+        % {"seconds": math.ceil(wait)}
+        if wait is not None
+        else _("Te veel verzoeken met deze API-sleutel; probeer het later opnieuw.")
+    )
+    throttled = exceptions.Throttled(wait=wait, detail=detail)
+    throttled.detail = exceptions.ErrorDetail(detail, code="throttled")
+    return throttled
+
+
 def api_exception_handler(exc, context):
+    """DRF's handler with the API's error shape; DRF's own texts are Dutch through locale/nl."""
     if isinstance(exc, DjangoValidationError):
         exc = as_api_error(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Niet gevonden."))
+    if isinstance(exc, exceptions.Throttled):
+        exc = _throttled(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -60,8 +80,40 @@ def api_exception_handler(exc, context):
     return response
 
 
+# Answers that Django gives before or around DRF (an unknown URL, a server error): the same shape.
+STATUS_ERRORS = {
+    400: ("bad_request", _lazy("Het verzoek is niet goed samengesteld.")),
+    401: ("not_authenticated", _lazy("Geef uw API-sleutel mee: Authorization: Bearer <sleutel>.")),
+    403: ("permission_denied", _lazy("U heeft hier geen toegang.")),
+    404: ("not_found", _lazy("Niet gevonden. Controleer het adres: de API staat onder /api/v1/.")),
+    405: ("method_not_allowed", _lazy("Deze methode is hier niet toegestaan.")),
+    413: ("request_too_large", _lazy("Het verzoek is te groot.")),
+    500: ("server_error", _lazy("Er ging aan onze kant iets mis. Probeer het later opnieuw.")),
+}
+
+
+def status_error_body(status_code: int) -> dict:
+    if status_code in STATUS_ERRORS:
+        code, message = STATUS_ERRORS[status_code]
+    elif status_code >= 500:
+        code, message = STATUS_ERRORS[500]
+    elif 300 <= status_code < 400:
+        code, message = "redirect", _lazy("Dit adres bestaat niet zo; zie Location (let op de / aan het eind).")
+    else:
+        code, message = "error", _lazy("Het verzoek kon niet worden verwerkt.")
+    return {"code": code, "melding": str(message)}
+
+
 def not_found() -> tuple[int, dict]:
     return status.HTTP_404_NOT_FOUND, {"code": "not_found", "melding": _("Toewijzing niet gevonden.")}
+
+
+def message_id_conflict(message_id: str) -> tuple[int, dict]:
+    return status.HTTP_409_CONFLICT, {
+        "code": "bericht_id_conflict",
+        "melding": _("berichtId '%(id)s' is al gebruikt voor een ander bericht; geef elk nieuw bericht een "
+                     "eigen berichtId. Hetzelfde bericht opnieuw sturen mag wel.") % {"id": message_id},
+    }
 
 
 def response_from(status_code: int, body: dict, *, replayed: bool = False) -> Response:

@@ -14,7 +14,7 @@ from indications.models import Product
 from providers import services
 from providers.models import Assignment
 
-from .errors import as_api_error, error_body, not_found
+from .errors import as_api_error, error_body, message_id_conflict, not_found
 from .serializers import (
     AssignmentSerializer,
     ChangeRequestInputSerializer,
@@ -65,10 +65,10 @@ def handle_message(client, *, kind: str, number: str, data) -> services.MessageO
         .filter(provider=client.provider, number=number)
         .first()
     )
+    if assignment is None:  # not processed, so not stored: the same id sent to the right number works
+        return services.MessageOutcome(*not_found(), replayed=False)
 
     def handle() -> tuple[int, dict]:
-        if assignment is None:
-            return not_found()
         try:
             with transaction.atomic():
                 code, body = _apply(kind, assignment, values, client)
@@ -76,12 +76,16 @@ def handle_message(client, *, kind: str, number: str, data) -> services.MessageO
             return status.HTTP_400_BAD_REQUEST, _jsonable(error_body(as_api_error(error)))
         return code, _jsonable(body)
 
-    return services.process_message(
-        provider=client.provider,
-        message_id=values["berichtId"],
-        kind=kind,
-        assignment=assignment,
-        handle=handle,
-        event_date=values.get("startdatum") or values.get("einddatum"),
-        reason=values.get("redenBeeindiging", ""),
-    )
+    try:
+        return services.process_message(
+            provider=client.provider,
+            message_id=values["berichtId"],
+            kind=kind,
+            assignment=assignment,
+            handle=handle,
+            event_date=values.get("startdatum") or values.get("einddatum"),
+            reason=values.get("redenBeeindiging", ""),
+            fingerprint=services.message_fingerprint(kind=kind, number=number, fields=data),
+        )
+    except services.MessageIdReused as reused:
+        return services.MessageOutcome(*message_id_conflict(reused.message_id), replayed=False)

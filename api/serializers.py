@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Product, Tariff
 from providers.models import Assignment, ChangeRequest
@@ -118,7 +120,21 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 # --------------------------------------------------------------------------------------------
 
 
-class StrictSerializer(serializers.Serializer):
+class InputSerializer(serializers.Serializer):
+    """An input serializer. DRF's messages are Dutch through locale/nl, except one it does not offer
+    for translation: its "No data provided" for a body of `null`."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        details = errors.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(errors, dict) else None
+        if details and len(details) == 1 and details[0] == "No data provided":
+            detail = serializers.ErrorDetail(_("Geef een JSON-object, geen null."), code="null")
+            errors = ReturnDict({api_settings.NON_FIELD_ERRORS_KEY: [detail]}, serializer=self)
+        return errors
+
+
+class StrictSerializer(InputSerializer):
     """Refuses fields it does not know: a typo must not silently drop data."""
 
     def to_internal_value(self, data):
@@ -150,7 +166,7 @@ class ChangeRequestInputSerializer(MessageSerializer):
     motivering = serializers.CharField(max_length=2000)
 
 
-class BatchItemSerializer(serializers.Serializer):
+class BatchItemSerializer(InputSerializer):
     """One message of a batch: `soort` and `toewijzingnummer`, plus the fields of that message."""
 
     soort = serializers.ChoiceField(choices=["start", "stop", "wijzigingsverzoek"])

@@ -1,6 +1,7 @@
 """The REST API. Thin: serializers check shape, services (via api.messages) apply the rules."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -8,8 +9,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import AuditEvent
-from audit.services import record_request
 from indications.models import Product
 from providers.models import Assignment, ChangeRequest, Provider
 from providers.selectors import assignments_for, benchmark, periods
@@ -34,16 +33,25 @@ from .serializers import (
 from .throttling import PerTokenThrottle
 
 ERRORS = {
-    400: OpenApiResponse(description="Ongeldige invoer: per veld een code en een Nederlandse melding."),
-    401: OpenApiResponse(description="Geen of een onbekende API-sleutel."),
+    400: OpenApiResponse(description="Ongeldige invoer: per veld een code en een Nederlandse melding; ook "
+                         "ongeldige JSON, te diep geneste JSON en onbekende parameters."),
+    401: OpenApiResponse(description="Geen, een onbekende of een ingetrokken API-sleutel; `key_expired` voor een "
+                         "verlopen sleutel."),
     404: OpenApiResponse(description="Niet gevonden (ook: een toewijzing van een andere aanbieder)."),
+    413: OpenApiResponse(description="Het verzoek is groter dan de API aanneemt."),
+    415: OpenApiResponse(description="De inhoud is geen JSON (Content-Type: application/json)."),
     429: OpenApiResponse(description="Te veel verzoeken; zie Retry-After."),
 }
+MESSAGE_ERRORS = dict(sorted({
+    **ERRORS,
+    409: OpenApiResponse(description="`bericht_id_conflict`: dit berichtId is al gebruikt voor een ander bericht."),
+}.items()))
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """The IB products with their tariffs per validity period (reference data)."""
 
+    audit_object_type = "indications.product"
     authentication_classes = [ProviderTokenAuthentication, SessionAuthentication]
     queryset = Product.objects.prefetch_related("tariffs").order_by("level")
     serializer_class = ProductSerializer
@@ -52,32 +60,41 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IsProviderClient(permissions.BasePermission):
-    message = "Deze API is voor aanbieders met een API-sleutel."
+    message = _("Deze API is voor aanbieders met een API-sleutel.")
 
     def has_permission(self, request, view):
         return isinstance(request.user, ProviderClient)
 
 
 class ProviderAPIMixin:
-    """Provider API: key authentication, per-key throttling, and every call in the audit trail."""
+    """Provider API: key authentication, per-key throttling, and no unknown query parameter (a typo
+    in a filter must not silently return everything). Every call, also one refused before it gets
+    here, is in the audit trail (api.middleware); `audit_object_type` names what it is about."""
 
     authentication_classes = [ProviderTokenAuthentication]
     permission_classes = [IsProviderClient]
     throttle_classes = [PerTokenThrottle]
     audit_object_type = "providers.assignment"
+    query_parameters: tuple[str, ...] = ()
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(getattr(request, "user", None), ProviderClient):
-            reading = request.method in permissions.SAFE_METHODS
-            record_request(
-                request,
-                action=AuditEvent.Action.READ if reading else AuditEvent.Action.CREATE,
-                object_type=self.audit_object_type,
-                object_id=str(kwargs.get(getattr(self, "lookup_url_kwarg", None) or "pk", "") or ""),
-                summary=f"API {request.method} {request.path} → {response.status_code}",
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions and throttling first
+        unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [serializers.ErrorDetail(_("Onbekende parameter."), code="unknown_parameter")]
+                 for name in unknown}
             )
-        return response
+
+    def allowed_query_parameters(self) -> set[str]:
+        allowed = set(self.query_parameters)
+        if getattr(self, "action", None) == "list":
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                allowed |= set(filterset_class.base_filters)
+            if self.paginator is not None:
+                allowed.add(self.paginator.page_query_param)
+        return allowed
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -92,7 +109,7 @@ class AssignmentFilter(django_filters.FilterSet):
 
 
 def _message_schema(input_serializer, output, description):
-    return extend_schema(request=input_serializer, responses={200: output, 201: output, **ERRORS},
+    return extend_schema(request=input_serializer, responses={200: output, 201: output, **MESSAGE_ERRORS},
                          description=description)
 
 
@@ -116,7 +133,8 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
         return response_from(outcome.status, outcome.body, replayed=outcome.replayed)
 
     @_message_schema(StartInputSerializer, AssignmentSerializer,
-                     "Start zorg (WMO305). Herhaalt u een berichtId, dan krijgt u het eerste antwoord terug.")
+                     "Start zorg (WMO305). Stuurt u hetzelfde bericht opnieuw met hetzelfde berichtId, dan krijgt "
+                     "u het eerste antwoord terug; een ander bericht met een gebruikt berichtId krijgt 409.")
     @action(detail=True, methods=["post"])
     def start(self, request, toewijzingnummer=None):
         return self._message(request, "start", toewijzingnummer)
@@ -162,7 +180,7 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=inline_serializer("Batch", fields={"berichten": serializers.ListField(child=serializers.DictField())}),
         responses={200: inline_serializer("BatchAntwoord", fields={"resultaten": BatchResultSerializer(many=True)}),
-                   **ERRORS},
+                   **MESSAGE_ERRORS},
         description="Elk bericht heeft `soort` (start, stop, wijzigingsverzoek), `toewijzingnummer`, `berichtId` "
         "en de velden van dat bericht. Het antwoord geeft per bericht geaccepteerd of afgewezen met de reden.",
     )
@@ -199,6 +217,7 @@ class SlaView(ProviderAPIMixin, APIView):
     """Your own SLA figures per period (the same figures contract management sees)."""
 
     audit_object_type = "providers.provider"
+    query_parameters = ("jaar", "periode")
 
     @extend_schema(parameters=[SlaQuerySerializer], responses={200: SlaFiguresSerializer(many=True), **ERRORS})
     def get(self, request):

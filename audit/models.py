@@ -14,13 +14,19 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """An append-only record of a read, a change or a state transition."""
+    """An append-only record of a read, a change, a state transition or a refused API call.
+
+    Append-only twice over: the model and its queryset refuse updates and deletes, and below the ORM
+    database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) on the table
+    (migration 0004_append_only_triggers), so neither `_base_manager` nor raw SQL can change it."""
 
     class Action(models.TextChoices):
         READ = "read", _("ingezien")
         CREATE = "create", _("aangemaakt")
         UPDATE = "update", _("gewijzigd")
         TRANSITION = "transition", _("statusovergang")
+        # An API call that was refused (any 4xx/5xx answer), also when it never reached a view.
+        REJECTED = "rejected", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,7 +1,52 @@
+import ipaddress
+import re
+
 from django.contrib.auth import get_user_model
 from django.db import models
 
 from .models import AuditEvent
+
+# Characters that a database may refuse (PostgreSQL: NUL in text and in jsonb) or that make a log
+# line ambiguous: C0 and C1 controls, DEL and lone surrogates. The backslash is escaped as well, so
+# that "\x00" typed by a caller and a NUL byte stay distinguishable.
+_UNPRINTABLE = re.compile(r"[\\\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """text with every control character, lone surrogate and backslash written as an escape
+    (`\\x00`, `\\ud800`, `\\\\`): safe to store on every database, and unambiguous to read."""
+
+    def escape(match: re.Match) -> str:
+        char = match.group()
+        if char == "\\":
+            return "\\\\"
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def _text(value, limit: int) -> str:
+    return printable(str(value))[:limit]
+
+
+def _safe(value):
+    """changes as stored: every string (keys too) printable."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(key)): _safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(item) for item in value]
+    return value
+
+
+def _actor_fields(actor, actor_label: str | None) -> dict:
+    """A staff user is stored as the actor; another principal (a provider's API client) by its
+    label; an explicit label names a caller that did not authenticate (an unknown key)."""
+    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+    if actor_label is None:
+        actor_label = str(actor) if not is_user and getattr(actor, "is_authenticated", False) else ""
+    return {"actor": actor if is_user else None, "actor_label": _text(actor_label, 120)}
 
 
 def record_event(
@@ -16,17 +61,14 @@ def record_event(
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it records. The actor is
     a staff user, or another principal (a provider's API client) recorded by its label."""
-    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
-    is_other_principal = not is_user and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
-        actor=actor if is_user else None,
-        actor_label=str(actor)[:120] if is_other_principal else "",
+        **_actor_fields(actor, None),
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_id=_text(obj.pk, 64),
         client_id=client_id,
-        summary=summary[:255],
-        changes=changes or {},
+        summary=_text(summary, 255),
+        changes=_safe(changes or {}),
         ip_address=ip_address,
     )
 
@@ -51,8 +93,13 @@ def _jsonable(value):
 
 
 def client_ip(request) -> str | None:
-    """The caller's address as the server saw it (behind a proxy, configure it to set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address as the server saw it (behind a proxy, configure it to set REMOTE_ADDR);
+    None when it is not an IP address (the column is `inet` on PostgreSQL)."""
+    address = request.META.get("REMOTE_ADDR") or None
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def record_read(request, obj: models.Model, *, client_id: int | None, summary: str) -> AuditEvent:
@@ -68,17 +115,15 @@ def record_read(request, obj: models.Model, *, client_id: int | None, summary: s
 
 
 def record_request(request, *, action: str, object_type: str, object_id: str = "", client_id: int | None = None,
-                   summary: str = "") -> AuditEvent:
-    """Record one API call (who, what, from where) when there is no single object to name."""
-    actor = request.user
-    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+                   summary: str = "", actor=None, actor_label: str | None = None) -> AuditEvent:
+    """Record one API call (who, what, from where) when there is no single object to name. The actor
+    is request.user unless given; every text is stored printable (a path may hold a NUL byte)."""
     return AuditEvent.objects.create(
-        actor=actor if is_user else None,
-        actor_label="" if is_user or not getattr(actor, "is_authenticated", False) else str(actor)[:120],
+        **_actor_fields(getattr(request, "user", None) if actor is None else actor, actor_label),
         action=action,
-        object_type=object_type,
-        object_id=object_id[:64],
+        object_type=_text(object_type, 100),
+        object_id=_text(object_id, 64),
         client_id=client_id,
-        summary=summary[:255],
+        summary=_text(summary, 255),
         ip_address=client_ip(request),
     )

@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 agb_code_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
@@ -139,6 +141,9 @@ class CareEvent(models.Model):
     accepted = models.BooleanField(_("geaccepteerd"))
     response_status = models.PositiveSmallIntegerField()
     response = models.JSONField(default=dict)
+    # SHA-256 of the message's canonical content (services.message_fingerprint): the same id with
+    # another content is a conflict, not a retry. Empty for messages stored before it was kept.
+    fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -194,8 +199,14 @@ class ChangeRequest(models.Model):
         return f"Verzoek om wijziging {self.assignment}"
 
 
+def api_key_expiry():
+    """A new key's end of validity: API_KEY_LIFETIME_DAYS (default 365) from now."""
+    return timezone.now() + timedelta(days=settings.API_KEYS["LIFETIME_DAYS"])
+
+
 class ApiToken(models.Model):
-    """A provider organisation's API key. Only a hash is stored; the key is shown once."""
+    """A provider organisation's API key. Only a hash is stored; the key is shown once. A key works
+    until it expires (401 key_expired afterwards) or is revoked, whichever comes first."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(_("omschrijving"), max_length=100)
@@ -207,6 +218,7 @@ class ApiToken(models.Model):
     )
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("verloopt op"), default=api_key_expiry)
 
     class Meta:
         ordering = ["provider", "-created_at"]
@@ -219,7 +231,11 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class AnnualReview(models.Model):

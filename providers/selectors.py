@@ -23,7 +23,7 @@ from indications.models import Evaluation, IndicationResult, Product, ResultProg
 from signals.models import OPEN_STATUSES, Signal, SignalType
 
 from .aggregates import MedianDuration
-from .models import AnnualReview, Assignment, CareEvent, Provider, SlaFigures, SlaProductResults
+from .models import AnnualReview, ApiToken, Assignment, CareEvent, Provider, SlaFigures, SlaProductResults
 
 
 def provider_overview() -> QuerySet[Provider]:
@@ -464,3 +464,13 @@ def group_averages(rows: list) -> dict:
 def annual_reviews_of(provider: Provider) -> QuerySet[AnnualReview]:
     """The provider's jaargesprekken, the latest year first."""
     return provider.annual_reviews.select_related("recorded_by").order_by("-year")
+
+
+def api_tokens_expiring(*, now, within_days: int) -> QuerySet[ApiToken]:
+    """Keys still in use (not revoked, not yet expired) that expire within `within_days` days, soonest first."""
+    return (
+        ApiToken.objects.filter(revoked_at__isnull=True, provider__is_active=True, expires_at__gt=now,
+                                expires_at__lte=now + timedelta(days=within_days))
+        .select_related("provider")
+        .order_by("expires_at")
+    )

@@ -6,6 +6,7 @@ which the API returns as a 400 with that code.
 """
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +31,7 @@ from .models import (
     Provider,
     SlaFigures,
     SlaProductResults,
+    api_key_expiry,
 )
 from .selectors import benchmark, periods, results_per_provider_and_product
 
@@ -317,25 +319,58 @@ class MessageOutcome:
     replayed: bool
 
 
+class MessageIdReused(Exception):
+    """A message id that was already used for a message with another content (kind, toewijzing or
+    fields): the new message is not processed, and the earlier answer is not given for it."""
+
+    def __init__(self, message_id: str):
+        super().__init__(message_id)
+        self.message_id = message_id
+
+
+def message_fingerprint(*, kind: str, number: str, fields: dict) -> str:
+    """A hash of the message's canonical content: the same message sent again (keys in another order,
+    other whitespace) has the same fingerprint; another kind, toewijzing or field value has not."""
+    canonical = json.dumps({"soort": kind, "toewijzingnummer": number, "velden": fields},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _is_processed(status: int) -> bool:
+    """An answer that processed the message: applied (2xx) or refused by a rule (400). Anything else
+    (not found, not allowed, a failure) did not, so a retry with the same id must be processed."""
+    return 200 <= status < 300 or status == 400
+
+
+def _replay(earlier: CareEvent, fingerprint: str) -> MessageOutcome:
+    if earlier.fingerprint and fingerprint and earlier.fingerprint != fingerprint:
+        raise MessageIdReused(earlier.message_id)
+    return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
+
+
 def process_message(*, provider: Provider, message_id: str, kind: str, assignment: Assignment | None,
-                    handle, event_date: date | None = None, reason: str = "") -> MessageOutcome:
-    """Run one provider message exactly once. `handle()` applies it and returns (status, body) or
-    raises ValidationError/APIException-like errors that the caller turned into (status, body)
-    beforehand. The outcome is stored with the message id; a retry returns it unchanged."""
+                    handle, event_date: date | None = None, reason: str = "", fingerprint: str = "") -> MessageOutcome:
+    """Run one provider message exactly once. `handle()` applies it and returns (status, body), having
+    turned rule violations into a 400 itself. A processed outcome (2xx, or 400) is stored with the
+    message id and its fingerprint: a retry with the same content gets it back unchanged; the same id
+    with other content raises MessageIdReused. Other outcomes are answered but not stored.
+    (Messages stored before fingerprints existed have none and are replayed as before.)"""
     earlier = CareEvent.objects.filter(provider=provider, message_id=message_id).first()
-    if earlier is not None:
-        return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
+    if earlier is not None and _is_processed(earlier.response_status):
+        return _replay(earlier, fingerprint)
     try:
         with transaction.atomic():
             status, body = handle()
-            CareEvent.objects.create(
-                provider=provider, assignment=assignment, message_id=message_id, kind=kind,
-                event_date=event_date, reason=reason, accepted=200 <= status < 300,
-                response_status=status, response=body,
-            )
+            if _is_processed(status):
+                values = {"assignment": assignment, "kind": kind, "event_date": event_date, "reason": reason,
+                          "accepted": 200 <= status < 300, "response_status": status, "response": body,
+                          "fingerprint": fingerprint}
+                if earlier is None:
+                    CareEvent.objects.create(provider=provider, message_id=message_id, **values)
+                else:  # stored before only processed answers were (e.g. a 404): now it is processed
+                    CareEvent.objects.filter(pk=earlier.pk).update(**values)
     except IntegrityError:  # the same message id raced in concurrently: answer as the winner did
-        earlier = CareEvent.objects.get(provider=provider, message_id=message_id)
-        return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
+        return _replay(CareEvent.objects.get(provider=provider, message_id=message_id), fingerprint)
     return MessageOutcome(status, body, replayed=False)
 
 
@@ -349,12 +384,19 @@ def hash_key(key: str) -> str:
 
 
 @transaction.atomic
-def issue_api_token(provider: Provider, *, name: str, by) -> tuple[ApiToken, str]:
-    """A new API key for the provider: returns the token and the key, which is shown only once."""
+def issue_api_token(provider: Provider, *, name: str, by, expires_at=None) -> tuple[ApiToken, str]:
+    """A new API key for the provider: returns the token and the key, which is shown only once. The
+    key expires at expires_at, by default API_KEY_LIFETIME_DAYS from now."""
+    now = timezone.now()
+    expires_at = expires_at or api_key_expiry()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": ValidationError(_("Een nieuwe sleutel moet na vandaag verlopen."),
+                                                             code="expiry_in_past")})
     key = f"sdd_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(provider=provider, name=name, prefix=key[4:12], key_hash=hash_key(key),
-                                    created_by=by)
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=token, summary=f"API-sleutel {token.prefix}")
+                                    created_by=by, expires_at=expires_at)
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=token,
+                 summary=f"API-sleutel {token.prefix}, geldig tot {timezone.localdate(expires_at):%d-%m-%Y}")
     return token, key
 
 

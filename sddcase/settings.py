@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/: early refusals, JSON answers only, every call in the audit trail (also those refused below).
+    "api.middleware.ApiBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,14 +141,30 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # JSON in and out only (api/parsers.py, api/renderers.py); no metadata answers to OPTIONS.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_THROTTLE_RATES": {"provider": env("API_RATE_PER_KEY", default="600/min")},
+}
+# The provider API: the largest request body and JSON nesting it parses (larger: 413, deeper: 400),
+# and its keys' lifetime and the warning before expiry on the admin page (days).
+API_LIMITS = {
+    "MAX_BODY_BYTES": env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024),
+    "MAX_JSON_DEPTH": env.int("API_MAX_JSON_DEPTH", default=32),
+}
+API_KEYS = {
+    "LIFETIME_DAYS": env.int("API_KEY_LIFETIME_DAYS", default=365),
+    "WARN_DAYS": env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "sddcase API",
     "DESCRIPTION": (
         "Wmo individuele begeleiding: de API voor aanbieders (toewijzingen, start en stop zorg, verzoeken om "
         "wijziging) en referentiegegevens. Authenticatie: `Authorization: Bearer <API-sleutel>`. Elk bericht "
-        "heeft een eigen `berichtId`; een herhaald bericht krijgt het eerste antwoord terug en wijzigt niets."
+        "heeft een eigen `berichtId`; hetzelfde bericht opnieuw gestuurd krijgt het eerste antwoord terug en "
+        "wijzigt niets, een ander bericht met een gebruikt `berichtId` krijgt 409 (`bericht_id_conflict`). "
+        "Elke fout heeft een `code` en een Nederlandse `melding`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
+from django.test import TransactionTestCase
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import Product, ZrmDomain
 from sddcase.celery import app as celery_app
+from tests.audit_trail import triggers_suspended
 from tests.factories import (
     TODAY,
     UserFactory,
@@ -34,6 +36,21 @@ def fast_password_hashing(settings):
 def without_login_lockout(settings):
     """django-axes needs a request on every authenticate(); the lockout has its own tests."""
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def flush_may_empty_the_audit_trail():
+    """A transactional test ends with Django's flush, which the audit trail's append-only triggers
+    refuse (as they should anywhere else): lift them for that flush of the test database only."""
+    original = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        with triggers_suspended():
+            original(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield
 
 
 # -- time ----------------------------------------------------------------------------------------
