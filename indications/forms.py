@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
@@ -22,7 +23,9 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
+from .selectors import consultants_for
 from .services import CLIENT_FIELDS, ResultInput
+from .validators import normalise_house_number, normalise_postcode
 from .workflow import LIVE_STATUSES
 
 
@@ -72,10 +75,15 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if municipalities is not None:  # a consultant registers clients of their own teams' municipalities
             self.fields["municipality"].queryset = municipalities
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "placeholder": "1234 AB"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data["postcode"])
 
-def consultant_choices():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    def clean_house_number(self):
+        return normalise_house_number(self.cleaned_data["house_number"])
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -84,12 +92,17 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class MeldingForm(forms.ModelForm):
-    consultant = UserChoiceField(label=_("Consulent"), queryset=consultant_choices())
+    consultant = UserChoiceField(label=_("Consulent"), queryset=get_user_model().objects.none())
 
     class Meta:
         model = Melding
         fields = ["received_on", "channel", "question", "consultant"]
         widgets = {"received_on": DateInput(), "question": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the consulenten of a team serving the client's municipality (the service checks it too).
+        self.fields["consultant"].queryset = consultants_for(client.municipality_id)
 
 
 class ConversationForm(forms.ModelForm):
@@ -289,6 +302,7 @@ class IndicationForm(forms.ModelForm):
             "opslag",
             "opslag_motivation",
             "start_date",
+            "retroactive_motivation",
             "end_date",
             "provider",
             "four_eyes_requested",
@@ -297,6 +311,7 @@ class IndicationForm(forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "opslag_motivation": forms.Textarea(attrs={"rows": 2}),
+            "retroactive_motivation": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, client: Client, **kwargs):

@@ -16,7 +16,7 @@ from audit.services import record_read
 from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
 from signals import selectors as signal_selectors
 
-from . import four_eyes, selectors, services
+from . import four_eyes, selectors, services, workflow
 from .forms import (
     AanvraagForm,
     ClientForm,
@@ -149,7 +149,7 @@ def client_file(request, client_uuid):
 def melding_create(request, client_uuid):
     client = _client(request, client_uuid)
     form = MeldingForm(
-        request.POST or None, initial={"received_on": timezone.localdate(), "consultant": request.user.pk}
+        request.POST or None, client=client, initial={"received_on": timezone.localdate(), "consultant": request.user.pk}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,7 +173,7 @@ def _intake_or_404(request, intake_uuid) -> Intake:
         .prefetch_related(
             "conversations",
             Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
-            "aanvragen",
+            Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
         )
     )
     return get_object_or_404(intakes, uuid=intake_uuid)
@@ -312,6 +312,10 @@ def indication_create(request, aanvraag_uuid):
     aanvraag = get_object_or_404(
         _visible(Aanvraag.objects, request, "client").select_related("client"), uuid=aanvraag_uuid
     )
+    existing = selectors.indication_of_aanvraag(aanvraag)
+    if existing is not None:  # one aanvraag, one indication: go to it (the service refuses a second)
+        messages.info(request, _("Bij deze aanvraag hoort al een indicatie."))
+        return redirect("indications:indication_detail", indication_uuid=existing.uuid)
     return _indication_form_page(
         request,
         client=aanvraag.client,
@@ -329,7 +333,7 @@ def _indication_or_404(request, indication_uuid) -> Indication:
 @requires("indications.change_indication")
 def indication_update(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
-    if indication.status != Indication.Status.CONCEPT:
+    if indication.status not in workflow.EDITABLE_STATUSES:
         messages.error(request, _("Alleen een concept kan worden gewijzigd."))
         return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return _indication_form_page(request, client=indication.client, indication=indication, initial={})
@@ -349,6 +353,7 @@ def indication_detail(request, indication_uuid):
     review = reviews[0] if reviews else None
     record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
     user = request.user
+    actions = workflow.offered_actions(indication, today=today, needs_review=bool(findings))
     return render(
         request,
         "indications/indication_detail.html",
@@ -362,8 +367,10 @@ def indication_detail(request, indication_uuid):
             "can_review": user.has_perm(four_eyes.REVIEW_PERMISSION)
             and user.pk not in (indication.consultant_id, review.submitted_by_id if review else None),
             "is_author": user.pk == indication.consultant_id,
+            "actions": actions,
             "issue_form": IssueForm(initial={"decision_date": today}),
-            "end_form": EndIndicationForm(initial={"ended_on": today}),
+            # Care cannot end before it starts: the default is a day the service accepts.
+            "end_form": EndIndicationForm(initial={"ended_on": max(today, indication.start_date)}),
             "withdraw_form": WithdrawIndicationForm(),
             "review_decision_form": ReviewDecisionForm(),
             "question_form": ReviewQuestionForm(),
@@ -427,9 +434,14 @@ def indication_withdraw(request, indication_uuid):
 @requires("indications.add_evaluation")
 def evaluation_create(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
+    today = timezone.localdate()
+    if "evaluate" not in workflow.offered_actions(indication, today=today, needs_review=False):
+        messages.error(request, _("Evalueren kan pas als de beschikking loopt: vanaf de ingangsdatum %(date)s.")
+                       % {"date": indication.start_date.strftime("%d-%m-%Y")})
+        return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     if request.method == "GET":
         record_read(request, indication, client_id=indication.client_id, summary="evaluatieformulier geopend")
-    form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": timezone.localdate()})
+    form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             services.record_evaluation(
