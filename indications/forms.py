@@ -213,27 +213,31 @@ def _grouped_result_choices():
     return [("", "---------")] + list(groups.items())
 
 
-def _grouped_sub_result_choices():
-    subs = IbSubResult.objects.select_related("result__domain").order_by("result__domain__order", "order")
-    groups: dict[str, list] = {}
-    for sub in subs:
-        groups.setdefault(sub.result.domain.name, []).append((str(sub.pk), sub.name))
-    return list(groups.items())
+def _sub_results_by_result() -> dict[str, list]:
+    subs: dict[str, list] = {}
+    for sub in IbSubResult.objects.order_by("result_id", "order"):
+        subs.setdefault(str(sub.result_id), []).append((str(sub.pk), sub.name))
+    return subs
 
 
 class IndicationResultForm(forms.Form):
+    """One result: the result, the sub-results of that result as checkboxes, and a concrete goal.
+    The sub-results offered are those of the result chosen (after "Subresultaten tonen" without JavaScript)."""
+
     result = forms.ChoiceField(label=_("Resultaatgebied en resultaat"), required=False)
     sub_results = forms.MultipleChoiceField(
-        label=_("Subresultaten"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Subresultaten"), required=False, widget=forms.CheckboxSelectMultiple
     )
     goal = forms.CharField(
         label=_("Concreet, meetbaar doel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, result_choices=None, sub_result_choices=None, **kwargs):
+    def __init__(self, *args, result_choices=None, sub_results_by_result=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = result_choices or _grouped_result_choices()
-        self.fields["sub_results"].choices = sub_result_choices or _grouped_sub_result_choices()
+        chosen = self.data.get(self.add_prefix("result")) if self.is_bound else self.initial.get("result")
+        by_result = sub_results_by_result if sub_results_by_result is not None else _sub_results_by_result()
+        self.fields["sub_results"].choices = by_result.get(str(chosen or ""), [])
 
     def clean(self):
         data = super().clean()
@@ -265,7 +269,7 @@ class BaseIndicationResultFormSet(forms.BaseFormSet):
         if not hasattr(self, "_choices"):
             self._choices = {
                 "result_choices": _grouped_result_choices(),
-                "sub_result_choices": _grouped_sub_result_choices(),
+                "sub_results_by_result": _sub_results_by_result(),
             }
         return {**super().get_form_kwargs(index), **self._choices}
 
@@ -281,10 +285,22 @@ class BaseIndicationResultFormSet(forms.BaseFormSet):
     def result_inputs(self) -> list[ResultInput]:
         return [item for item in (form.to_input() for form in self.forms) if item is not None]
 
+    def kept_rows(self, *, add: bool = False) -> list[dict]:
+        """The rows as typed (of a bound formset), plus an empty one to add a result: the initial data
+        of a new, unbound formset, so nothing typed is lost and no errors are shown yet."""
+        rows = [kept_input(form) for form in self.forms]
+        rows = [row for row in rows if row.get("result") or (row.get("goal") or "").strip()]
+        return rows + [{}] if add or not rows else rows
+
 
 IndicationResultFormSet = forms.formset_factory(
-    IndicationResultForm, formset=BaseIndicationResultFormSet, extra=0, min_num=3, max_num=12
+    IndicationResultForm, formset=BaseIndicationResultFormSet, extra=0, min_num=1, max_num=20, validate_max=True
 )
+
+
+def kept_input(form: forms.Form) -> dict:
+    """What was typed in a bound form, as initial data for an unbound copy of it (shown without errors)."""
+    return {name: form[name].value() for name in form.fields}
 
 
 class IndicationForm(forms.ModelForm):
@@ -326,7 +342,7 @@ class IndicationForm(forms.ModelForm):
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
             for index, planned_on in enumerate(dates[:3], start=1):
-                self.initial[f"evaluation_date_{index}"] = planned_on
+                self.initial.setdefault(f"evaluation_date_{index}", planned_on)
 
     def evaluation_dates(self):
         return [

@@ -38,6 +38,7 @@ ACTION_OF_TARGET = {
     S.TER_BEOORDELING: "submit_for_review",
     S.GOEDGEKEURD: "review",
     S.VASTGESTELD: "issue",
+    S.ACTIEF: None,  # on the ingangsdatum, by the nightly task: nothing to click
     S.BEEINDIGD: "end",
     S.INGETROKKEN: "withdraw",
 }
@@ -52,7 +53,7 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool) 
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
         if target == S.CONCEPT:
             actions.add("review" if status == S.TER_BEOORDELING else "reopen")
-        else:
+        elif ACTION_OF_TARGET[target]:
             actions.add(ACTION_OF_TARGET[target])
     if status == S.CONCEPT:
         actions.discard("issue" if needs_review else "submit_for_review")
