@@ -202,12 +202,19 @@ def _intake_defaults(today) -> dict[str, dict]:
     }
 
 
-def _posted_sections(request) -> dict[str, dict]:
-    """What was typed in each section shown on the page (a section not shown posts nothing)."""
+def _posted_sections(request, defaults: dict[str, dict]) -> dict[str, dict]:
+    """What was typed in each section shown on the page, for the sections where anything was typed
+    (a section not shown posts nothing; one left as it was needs no keeping)."""
     kept = {}
     for prefix, _name, form_class in INTAKE_SECTIONS:
-        if any(key.startswith(f"{prefix}-") for key in request.POST):
-            kept[prefix] = kept_input(form_class(request.POST, prefix=prefix))
+        if not any(key.startswith(f"{prefix}-") for key in request.POST):
+            continue
+        typed = kept_input(form_class(request.POST, prefix=prefix))
+        if any(
+            value not in (None, "", [], False) and str(value) != str(defaults[prefix].get(name, ""))
+            for name, value in typed.items()
+        ):
+            kept[prefix] = typed
     return kept
 
 
@@ -218,12 +225,12 @@ def intake(request, intake_uuid):
     intake = _intake_or_404(request, intake_uuid)
     today = timezone.localdate()
     draft_key = INTAKE_DRAFTS.format(uuid=intake.uuid)
+    defaults = _intake_defaults(today)
     if request.method == "POST":
-        kept = _posted_sections(request)
+        kept = _posted_sections(request, defaults)
     else:
         kept = request.session.pop(draft_key, {})
         record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
-    defaults = _intake_defaults(today)
     forms = {
         name: form_class(prefix=prefix, initial=kept.get(prefix) or defaults[prefix])
         for prefix, name, form_class in INTAKE_SECTIONS
