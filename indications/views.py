@@ -430,7 +430,9 @@ def indication_detail(request, indication_uuid):
     review = reviews[0] if reviews else None
     record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
     user = request.user
-    actions = workflow.offered_actions(indication, today=today, needs_review=bool(findings))
+    actions = workflow.offered_actions(
+        indication, today=today, needs_review=bool(findings), rules_broken=bool(rule_errors)
+    )
     return render(
         request,
         "indications/indication_detail.html",

@@ -44,10 +44,11 @@ ACTION_OF_TARGET = {
 }
 
 
-def offered_actions(indication: Indication, *, today: date, needs_review: bool) -> set[str]:
+def offered_actions(indication: Indication, *, today: date, needs_review: bool, rules_broken: bool = False) -> set[str]:
     """What the indication's page offers, derived from the status table: each move the table allows
-    from the current status, and only when it can succeed (a complex concept goes to review first, an
-    evaluation needs a live beschikking that has started)."""
+    from the current status, and only when it can succeed (a concept that breaks an IB rule is
+    changed first, a complex one goes to review first, an evaluation needs a live beschikking that
+    has started)."""
     status = indication.status
     actions = set()
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
@@ -57,6 +58,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool) 
             actions.add(ACTION_OF_TARGET[target])
     if status == S.CONCEPT:
         actions.discard("issue" if needs_review else "submit_for_review")
+        if rules_broken:
+            actions -= {"issue", "submit_for_review"}
     if status in EDITABLE_STATUSES:
         actions.add("edit")
     if status in LIVE_STATUSES and indication.start_date <= today:

@@ -152,3 +152,17 @@ def test_a_started_beschikking_offers_the_evaluation_with_an_accepted_date(clien
     response = client.get(f"/indicaties/{indication.uuid}/evaluatie/")
     assert response.status_code == 200
     assert response.context["form"].initial["held_on"] >= indication.start_date
+
+
+def test_a_concept_that_breaks_an_ib_rule_offers_changing_it_not_issuing(client, consultant):
+    today = timezone.localdate()
+    case = build_case_file(consultant=consultant, start_date=today + timedelta(days=7),
+                           melding_on=today - timedelta(days=30), evaluations=[])  # no planned evaluation
+    client.force_login(consultant)
+    response = client.get(f"/indicaties/{case.indication.uuid}/")
+    assert response.context["rule_errors"]
+    html = response.content.decode()
+    assert "Beschikking vaststellen" not in html and "Ter beoordeling aanbieden" not in html
+    assert "Concept wijzigen" in html
+    case.indication.planned_evaluations.create(planned_on=today + timedelta(days=60))
+    assert "Beschikking vaststellen" in buttons(client, case.indication)
