@@ -676,7 +676,10 @@ class _Generator:
             street = rng.choice(STREETS.get(municipality.name, ["Dorpsstraat", "Kerkstraat", "Molenweg"]))
             number = str(rng.randint(1, 250)) + rng.choice(["", "", "", "", "A", "B"])
             low, high = POSTCODES.get(municipality.name, (3300, 3399))
-            postcode = f"{rng.randint(low, high)} " + "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
+            letters = "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
+            # PostNL does not issue SA, SD and SS (validators.validate_postcode); same draws, other letters.
+            letters = {"SA": "SB", "SD": "SE", "SS": "ST"}.get(letters, letters)
+            postcode = f"{rng.randint(low, high)} {letters}"
         first_name = rng.choice(FIRST_NAMES[gender])
         second = rng.choice(FIRST_NAMES[gender]) if rng.random() < 0.4 else ""
         client = Client(

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
@@ -22,7 +23,9 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
+from .selectors import consultants_for
 from .services import CLIENT_FIELDS, ResultInput
+from .validators import normalise_house_number, normalise_postcode
 from .workflow import LIVE_STATUSES
 
 
@@ -72,10 +75,15 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if municipalities is not None:  # a consultant registers clients of their own teams' municipalities
             self.fields["municipality"].queryset = municipalities
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "placeholder": "1234 AB"})
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data["postcode"])
 
-def consultant_choices():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    def clean_house_number(self):
+        return normalise_house_number(self.cleaned_data["house_number"])
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -84,12 +92,17 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class MeldingForm(forms.ModelForm):
-    consultant = UserChoiceField(label=_("Consulent"), queryset=consultant_choices())
+    consultant = UserChoiceField(label=_("Consulent"), queryset=get_user_model().objects.none())
 
     class Meta:
         model = Melding
         fields = ["received_on", "channel", "question", "consultant"]
         widgets = {"received_on": DateInput(), "question": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the consulenten of a team serving the client's municipality (the service checks it too).
+        self.fields["consultant"].queryset = consultants_for(client.municipality_id)
 
 
 class ConversationForm(forms.ModelForm):
@@ -200,27 +213,31 @@ def _grouped_result_choices():
     return [("", "---------")] + list(groups.items())
 
 
-def _grouped_sub_result_choices():
-    subs = IbSubResult.objects.select_related("result__domain").order_by("result__domain__order", "order")
-    groups: dict[str, list] = {}
-    for sub in subs:
-        groups.setdefault(sub.result.domain.name, []).append((str(sub.pk), sub.name))
-    return list(groups.items())
+def _sub_results_by_result() -> dict[str, list]:
+    subs: dict[str, list] = {}
+    for sub in IbSubResult.objects.order_by("result_id", "order"):
+        subs.setdefault(str(sub.result_id), []).append((str(sub.pk), sub.name))
+    return subs
 
 
 class IndicationResultForm(forms.Form):
+    """One result: the result, the sub-results of that result as checkboxes, and a concrete goal.
+    The sub-results offered are those of the result chosen (after "Subresultaten tonen" without JavaScript)."""
+
     result = forms.ChoiceField(label=_("Resultaatgebied en resultaat"), required=False)
     sub_results = forms.MultipleChoiceField(
-        label=_("Subresultaten"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Subresultaten"), required=False, widget=forms.CheckboxSelectMultiple
     )
     goal = forms.CharField(
         label=_("Concreet, meetbaar doel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, result_choices=None, sub_result_choices=None, **kwargs):
+    def __init__(self, *args, result_choices=None, sub_results_by_result=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = result_choices or _grouped_result_choices()
-        self.fields["sub_results"].choices = sub_result_choices or _grouped_sub_result_choices()
+        chosen = self.data.get(self.add_prefix("result")) if self.is_bound else self.initial.get("result")
+        by_result = sub_results_by_result if sub_results_by_result is not None else _sub_results_by_result()
+        self.fields["sub_results"].choices = by_result.get(str(chosen or ""), [])
 
     def clean(self):
         data = super().clean()
@@ -252,7 +269,7 @@ class BaseIndicationResultFormSet(forms.BaseFormSet):
         if not hasattr(self, "_choices"):
             self._choices = {
                 "result_choices": _grouped_result_choices(),
-                "sub_result_choices": _grouped_sub_result_choices(),
+                "sub_results_by_result": _sub_results_by_result(),
             }
         return {**super().get_form_kwargs(index), **self._choices}
 
@@ -268,10 +285,22 @@ class BaseIndicationResultFormSet(forms.BaseFormSet):
     def result_inputs(self) -> list[ResultInput]:
         return [item for item in (form.to_input() for form in self.forms) if item is not None]
 
+    def kept_rows(self, *, add: bool = False) -> list[dict]:
+        """The rows as typed (of a bound formset), plus an empty one to add a result: the initial data
+        of a new, unbound formset, so nothing typed is lost and no errors are shown yet."""
+        rows = [kept_input(form) for form in self.forms]
+        rows = [row for row in rows if row.get("result") or (row.get("goal") or "").strip()]
+        return rows + [{}] if add or not rows else rows
+
 
 IndicationResultFormSet = forms.formset_factory(
-    IndicationResultForm, formset=BaseIndicationResultFormSet, extra=0, min_num=3, max_num=12
+    IndicationResultForm, formset=BaseIndicationResultFormSet, extra=0, min_num=1, max_num=20, validate_max=True
 )
+
+
+def kept_input(form: forms.Form) -> dict:
+    """What was typed in a bound form, as initial data for an unbound copy of it (shown without errors)."""
+    return {name: form[name].value() for name in form.fields}
 
 
 class IndicationForm(forms.ModelForm):
@@ -289,6 +318,7 @@ class IndicationForm(forms.ModelForm):
             "opslag",
             "opslag_motivation",
             "start_date",
+            "retroactive_motivation",
             "end_date",
             "provider",
             "four_eyes_requested",
@@ -297,6 +327,7 @@ class IndicationForm(forms.ModelForm):
             "start_date": DateInput(),
             "end_date": DateInput(),
             "opslag_motivation": forms.Textarea(attrs={"rows": 2}),
+            "retroactive_motivation": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -311,7 +342,7 @@ class IndicationForm(forms.ModelForm):
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
             for index, planned_on in enumerate(dates[:3], start=1):
-                self.initial[f"evaluation_date_{index}"] = planned_on
+                self.initial.setdefault(f"evaluation_date_{index}", planned_on)
 
     def evaluation_dates(self):
         return [

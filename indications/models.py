@@ -13,7 +13,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_bsn
+from .validators import (
+    normalise_house_number,
+    normalise_postcode,
+    validate_bsn,
+    validate_date_of_birth,
+    validate_house_number,
+    validate_phone,
+    validate_postcode,
+)
 
 # --------------------------------------------------------------------------------------------
 # Reference data (editable by the functioneel beheerder in the admin)
@@ -188,16 +196,22 @@ class Client(models.Model):
     first_name = models.CharField(_("roepnaam"), max_length=100, blank=True)
     name_prefix = models.CharField(_("tussenvoegsel"), max_length=20, blank=True)
     last_name = models.CharField(_("achternaam"), max_length=100, db_index=True)
-    date_of_birth = models.DateField(_("geboortedatum"), db_index=True)
+    date_of_birth = models.DateField(_("geboortedatum"), db_index=True, validators=[validate_date_of_birth])
     gender = models.CharField(_("geslacht"), max_length=1, choices=Gender.choices)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="clients", verbose_name=_("gemeente")
     )
     street = models.CharField(_("straat"), max_length=100, blank=True)
-    house_number = models.CharField(_("huisnummer"), max_length=10, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    house_number = models.CharField(
+        _("huisnummer"),
+        max_length=10,
+        blank=True,
+        validators=[validate_house_number],
+        help_text=_("Met huisletter of toevoeging, bijvoorbeeld 12A of 12-2."),
+    )
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True, validators=[validate_postcode])
     city = models.CharField(_("woonplaats"), max_length=100, blank=True)
-    phone = models.CharField(_("telefoon"), max_length=20, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -215,6 +229,12 @@ class Client(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        # The validators accept '1234ab' and '12  a'; what is stored is the written form.
+        self.postcode = normalise_postcode(self.postcode)
+        self.house_number = normalise_house_number(self.house_number)
+        self.phone = " ".join(self.phone.split())
 
     @property
     def full_name(self) -> str:
@@ -426,6 +446,11 @@ class Indication(models.Model):
     opslag = models.BooleanField(_("opslag"), default=False)
     opslag_motivation = models.TextField(_("motivering opslag"), blank=True)
     start_date = models.DateField(_("ingangsdatum"))
+    retroactive_motivation = models.TextField(
+        _("motivering terugwerkende kracht"),
+        blank=True,
+        help_text=_("Alleen als de ingangsdatum vóór de melding ligt en niet aansluit op een eerdere beschikking."),
+    )
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     provider = models.ForeignKey(
         "providers.Provider",
@@ -501,6 +526,20 @@ class Indication(models.Model):
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
                 name="indication_approver_is_not_author",
             ),
+            # One aanvraag leads to one indication (its follow-ups replace it), and a beschikking has
+            # one successor; a withdrawn indication makes room for a new one.
+            models.UniqueConstraint(
+                fields=["aanvraag"],
+                condition=Q(replaces__isnull=True) & ~Q(status="ingetrokken"),
+                name="indication_one_per_aanvraag",
+                violation_error_message=_("Bij deze aanvraag hoort al een indicatie."),
+            ),
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=~Q(status="ingetrokken"),
+                name="indication_one_successor",
+                violation_error_message=_("Deze beschikking wordt al door een andere vervangen."),
+            ),
         ]
 
     def __str__(self):
@@ -523,6 +562,13 @@ class IndicationResult(models.Model):
         ordering = ["result__domain__order", "id"]
         verbose_name = _("resultaat in beschikking")
         verbose_name_plural = _("resultaten in beschikking")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "result"],
+                name="indication_result_once",
+                violation_error_message=_("Kies elk resultaat maar één keer."),
+            ),
+        ]
 
     def __str__(self):
         return str(self.result)

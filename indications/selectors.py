@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -30,9 +31,41 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
-from .workflow import LIVE_STATUSES
+from .workflow import LIVE_STATUSES, VOID_STATUSES
 
 PERIOD_DAYS = 28
+
+# The permission that makes someone a consulent: doing the onderzoek. Team leads hold it as well;
+# contract managers and the functioneel beheerder do not (a superuser is not a consulent by that).
+CASE_WORK_PERMISSION = ("indications", "change_intake")
+
+
+def consultants_for(municipality) -> QuerySet:
+    """The users who may be the consulent of a client of this municipality: active, with the
+    consulent role's permission through a group or directly, in a team that serves the municipality."""
+    app_label, codename = CASE_WORK_PERMISSION
+    holds = Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename) | Q(
+        user_permissions__content_type__app_label=app_label, user_permissions__codename=codename
+    )
+    eligible = get_user_model().objects.filter(holds, is_active=True, teams__municipalities=municipality)
+    return get_user_model().objects.filter(pk__in=eligible.values("pk")).order_by("first_name", "last_name", "username")
+
+
+def indication_of_aanvraag(aanvraag: Aanvraag) -> Indication | None:
+    """The indication the aanvraag led to (not a withdrawn one, not a follow-up that replaces it)."""
+    return (
+        Indication.objects.filter(aanvraag=aanvraag, replaces__isnull=True)
+        .exclude(status__in=VOID_STATUSES)
+        .first()
+    )
+
+
+def aanvragen_with_indication() -> QuerySet[Aanvraag]:
+    """Aanvragen annotated with the uuid of the indication each led to (None: still to be drawn up)."""
+    led_to = Indication.objects.filter(aanvraag=OuterRef("pk"), replaces__isnull=True).exclude(
+        status__in=VOID_STATUSES
+    )
+    return Aanvraag.objects.annotate(indication_uuid=Subquery(led_to.values("uuid")[:1]))
 
 
 def tariff_for(product: Product, on: date) -> Tariff | None:
@@ -110,7 +143,7 @@ def client_file(client_pk: int) -> Client:
         Client.objects.select_related("municipality")
         .prefetch_related(
             Prefetch("meldingen", queryset=meldingen),
-            Prefetch("aanvragen", queryset=Aanvraag.objects.select_related("consultant")),
+            Prefetch("aanvragen", queryset=aanvragen_with_indication().select_related("consultant")),
             Prefetch("indications", queryset=indications),
             Prefetch(
                 "zrm_assessments",

@@ -40,8 +40,8 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
-from .selectors import latest_zrm_assessment, tariff_for
-from .workflow import LIVE_STATUSES, ensure_transition_allowed
+from .selectors import consultants_for, latest_zrm_assessment, tariff_for
+from .workflow import EDITABLE_STATUSES, LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from .workflow import lock_indication as _lock
 from .workflow import move as _move
 
@@ -113,8 +113,14 @@ def register_melding(
     *, client: Client, received_on: date, channel: str, question: str, consultant, by, today: date | None = None
 ) -> Melding:
     """Register a melding; this starts the legal clock and opens its onderzoek."""
+    errors = {}
     if received_on > _today(today):
-        raise ValidationError({"received_on": _("De datum van de melding kan niet in de toekomst liggen.")})
+        errors["received_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
+    consultant_error = _consultant_error(consultant, client)
+    if consultant_error:
+        errors["consultant"] = consultant_error
+    if errors:
+        raise ValidationError(errors)
     melding = Melding(client=client, received_on=received_on, channel=channel, question=question, consultant=consultant)
     melding.full_clean()
     melding.save()
@@ -123,6 +129,16 @@ def register_melding(
         actor=by, action=AuditEvent.Action.CREATE, obj=melding, client_id=client.pk, summary=f"melding {channel}"
     )
     return melding
+
+
+def _consultant_error(consultant, client: Client) -> str:
+    """Why this user cannot be the client's consulent, or "" when they can."""
+    if consultant is None or not consultants_for(client.municipality_id).filter(pk=consultant.pk).exists():
+        return _(
+            "Kies als consulent een actieve medewerker met de rol consulent in een team dat %(municipality)s "
+            "bedient."
+        ) % {"municipality": client.municipality}
+    return ""
 
 
 def _ensure_open(intake: Intake) -> None:
@@ -305,6 +321,9 @@ def register_aanvraag(
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de aanvraag kan niet in de toekomst liggen.")
+    consultant_error = _consultant_error(consultant, client)
+    if consultant_error:
+        errors["consultant"] = consultant_error
     if intake is not None:
         if intake.melding.client_id != client.pk:
             raise ValidationError(_("Dit onderzoek hoort bij een andere cliënt."), code="wrong_client")
@@ -341,6 +360,7 @@ INDICATION_FIELDS = (
     "opslag",
     "opslag_motivation",
     "start_date",
+    "retroactive_motivation",
     "end_date",
     "provider",
     "kind",
@@ -369,7 +389,7 @@ def save_indication_concept(
         before = {}
     else:
         indication = Indication.objects.select_for_update().get(pk=indication.pk)
-        if indication.status != S.CONCEPT:
+        if indication.status not in EDITABLE_STATUSES:
             raise ValidationError(_("Alleen een concept kan worden gewijzigd."), code="not_concept")
         before = _snapshot(indication, INDICATION_FIELDS)
     for name in INDICATION_FIELDS:
@@ -382,8 +402,12 @@ def save_indication_concept(
         errors["replaces"] = _("De te vervangen beschikking hoort bij een andere cliënt.")
     if indication.end_date and indication.start_date and indication.end_date <= indication.start_date:
         errors["end_date"] = _("De einddatum moet na de ingangsdatum liggen.")
+    errors.update(_one_indication_errors(indication))
     if errors:
         raise ValidationError(errors)
+    chosen = [item.result.pk for item in results]
+    if len(chosen) != len(set(chosen)):
+        raise ValidationError(_("Kies elk resultaat maar één keer."), code="result_twice")
     for item in results:
         wrong = [sub.name for sub in item.sub_results if sub.result_id != item.result.pk]
         if wrong:
@@ -418,6 +442,28 @@ def save_indication_concept(
     return indication
 
 
+def _one_indication_errors(indication: Indication) -> dict[str, str]:
+    """One aanvraag leads to one indication, and a beschikking has one successor; a withdrawn one
+    makes room for a new one. (Constraints in the database back this up.)"""
+    errors = {}
+    others = Indication.objects.exclude(status__in=VOID_STATUSES).exclude(pk=indication.pk)
+    if indication.aanvraag_id is not None and indication.replaces_id is None:
+        other = others.filter(aanvraag_id=indication.aanvraag_id, replaces__isnull=True).first()
+        if other is not None:
+            errors["aanvraag"] = _(
+                "Bij deze aanvraag hoort al %(indication)s. Wijzig die, of trek haar in voordat u een nieuwe "
+                "indicatie opstelt."
+            ) % {"indication": other.number or _("een concept-indicatie")}
+    if indication.replaces_id is not None:
+        other = others.filter(replaces_id=indication.replaces_id).first()
+        if other is not None:
+            errors["replaces"] = _("Beschikking %(number)s wordt al vervangen door %(other)s.") % {
+                "number": indication.replaces.number,
+                "other": other.number or _("een concept-indicatie"),
+            }
+    return errors
+
+
 def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationError]:
     """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message."""
     errors: list[ValidationError] = []
@@ -447,6 +493,8 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
                     code="duration_too_long",
                 )
             )
+
+    errors.extend(_retroactive_start_errors(indication, today=today))
 
     # Opslag and tariff.
     tariff = tariff_for(product, indication.start_date)
@@ -519,6 +567,71 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
 
     errors.extend(_overlap_errors(indication))
     return errors
+
+
+def melding_date_of(indication: Indication) -> date | None:
+    """The day the client asked for this support: the melding of the aanvraag's onderzoek, else the aanvraag."""
+    aanvraag = indication.aanvraag
+    if aanvraag is None:
+        return None
+    if aanvraag.intake_id is not None:
+        return aanvraag.intake.melding.received_on
+    return aanvraag.received_on
+
+
+def _continues_earlier_beschikking(indication: Indication) -> bool:
+    """A replacement, or a beschikking of the same client that starts the day after an earlier one ends."""
+    if indication.replaces_id is not None:
+        return True
+    return (
+        Indication.objects.filter(
+            client_id=indication.client_id,
+            status__in=(S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD),
+            end_date=indication.start_date - timedelta(days=1),
+        )
+        .exclude(pk=indication.pk)
+        .exists()
+    )
+
+
+def _retroactive_start_errors(indication: Indication, *, today: date) -> list[ValidationError]:
+    """Terugwerkende kracht: the ingangsdatum lies before the melding (without an aanvraag: before the
+    decision) only when the beschikking continues an earlier one or the consultant motivates it, and
+    never more than RETROACTIVE_START_MAX_DAYS before."""
+    reference = melding_date_of(indication) or indication.decision_date or today
+    if indication.start_date >= reference:
+        return []
+    limit = settings.SDD["RETROACTIVE_START_MAX_DAYS"]
+    values = {
+        "start": indication.start_date.strftime("%d-%m-%Y"),
+        "melding": reference.strftime("%d-%m-%Y"),
+        "days": (reference - indication.start_date).days,
+        "limit": limit,
+    }
+    if (reference - indication.start_date).days > limit:
+        return [
+            ValidationError(
+                _(
+                    "De ingangsdatum %(start)s ligt %(days)s dagen vóór de melding van %(melding)s. Met "
+                    "terugwerkende kracht kan dat ten hoogste %(limit)s dagen: kies een latere ingangsdatum."
+                )
+                % values,
+                code="retroactive_limit",
+            )
+        ]
+    if not indication.retroactive_motivation.strip() and not _continues_earlier_beschikking(indication):
+        return [
+            ValidationError(
+                _(
+                    "De ingangsdatum %(start)s ligt vóór de melding van %(melding)s. Dat kan alleen als de "
+                    "beschikking direct aansluit op een eerdere beschikking (herindicatie), of met een motivering "
+                    "van de terugwerkende kracht."
+                )
+                % values,
+                code="retroactive_start",
+            )
+        ]
+    return []
 
 
 def _zrm_errors_for(domain: ResultDomain, scores: dict) -> list[ValidationError]:

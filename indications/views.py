@@ -16,7 +16,7 @@ from audit.services import record_read
 from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
 from signals import selectors as signal_selectors
 
-from . import four_eyes, selectors, services
+from . import four_eyes, selectors, services, workflow
 from .forms import (
     AanvraagForm,
     ClientForm,
@@ -38,6 +38,7 @@ from .forms import (
     WithdrawIndicationForm,
     ZrmAssessmentForm,
     apply_service_errors,
+    kept_input,
 )
 from .models import Aanvraag, Client, Indication, Intake, ReviewQuestion, ZrmAssessment
 
@@ -148,9 +149,8 @@ def client_file(request, client_uuid):
 @requires("indications.add_melding")
 def melding_create(request, client_uuid):
     client = _client(request, client_uuid)
-    form = MeldingForm(
-        request.POST or None, initial={"received_on": timezone.localdate(), "consultant": request.user.pk}
-    )
+    initial = {"received_on": timezone.localdate(), "consultant": request.user.pk}
+    form = MeldingForm(request.POST or None, client=client, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             melding = services.register_melding(client=client, by=request.user, **form.cleaned_data)
@@ -173,40 +173,94 @@ def _intake_or_404(request, intake_uuid) -> Intake:
         .prefetch_related(
             "conversations",
             Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
-            "aanvragen",
+            Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
         )
     )
     return get_object_or_404(intakes, uuid=intake_uuid)
 
 
+# The onderzoek page's sections: (prefix, context name, form class). One <form> holds them all, so
+# saving one section posts what was typed in the others too; that input is kept (INTAKE_DRAFTS).
+INTAKE_SECTIONS = (
+    ("gesprek", "conversation_form", ConversationForm),
+    ("zrm", "zrm_form", ZrmAssessmentForm),
+    ("voorziening", "provision_form", OtherProvisionForm),
+    ("conclusie", "conclusion_form", IntakeConclusionForm),
+    ("nazorg", "nazorg_form", NazorgForm),
+)
+# The session key under which a saved section's redirect carries the other sections' input.
+INTAKE_DRAFTS = "onderzoek-invoer-{uuid}"
+
+
+def _intake_defaults(today) -> dict[str, dict]:
+    return {
+        "gesprek": {"held_on": today, "participants": ["client"]},
+        "zrm": {"assessed_on": today},
+        "voorziening": {},
+        "conclusie": {"concluded_on": today},
+        "nazorg": {"done_on": today},
+    }
+
+
+def _posted_sections(request, defaults: dict[str, dict]) -> dict[str, dict]:
+    """What was typed in each section shown on the page, for the sections where anything was typed
+    (a section not shown posts nothing; one left as it was needs no keeping)."""
+    kept = {}
+    for prefix, _name, form_class in INTAKE_SECTIONS:
+        if not any(key.startswith(f"{prefix}-") for key in request.POST):
+            continue
+        typed = kept_input(form_class(request.POST, prefix=prefix))
+        if any(
+            value not in (None, "", [], False) and str(value) != str(defaults[prefix].get(name, ""))
+            for name, value in typed.items()
+        ):
+            kept[prefix] = typed
+    return kept
+
+
 @requires("indications.change_intake")
 def intake(request, intake_uuid):
-    """The onderzoek page: conversations, ZRM and conclusion, each a form of its own."""
+    """The onderzoek page: conversations, ZRM, other provisions and conclusion in one form with a
+    save button per section. Saving a section keeps what was typed in the others."""
     intake = _intake_or_404(request, intake_uuid)
     today = timezone.localdate()
-    forms = {
-        "conversation_form": ConversationForm(prefix="gesprek", initial={"held_on": today, "participants": ["client"]}),
-        "zrm_form": ZrmAssessmentForm(prefix="zrm", initial={"assessed_on": today}),
-        "conclusion_form": IntakeConclusionForm(prefix="conclusie", initial={"concluded_on": today}),
-        "nazorg_form": NazorgForm(prefix="nazorg", initial={"done_on": today}),
-        "provision_form": OtherProvisionForm(prefix="voorziening"),
-    }
+    draft_key = INTAKE_DRAFTS.format(uuid=intake.uuid)
+    defaults = _intake_defaults(today)
     if request.method == "POST":
-        step = request.POST.get("step")
+        kept = _posted_sections(request, defaults)
+    else:
+        kept = request.session.pop(draft_key, {})
+        record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
+    forms = {
+        name: form_class(prefix=prefix, initial=kept.get(prefix) or defaults[prefix])
+        for prefix, name, form_class in INTAKE_SECTIONS
+    }
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step:
         handled = _handle_intake_step(request, intake, step, forms)
         if handled is not None:
+            kept.pop(step, None)
+            if kept:
+                request.session[draft_key] = kept
             return handled
-    else:
-        record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
+        if step not in {prefix for prefix, _name, _cls in INTAKE_SECTIONS}:
+            messages.info(request, _("Er is niets opgeslagen: kies de knop onder het onderdeel dat u wilt opslaan."))
     return render(
         request,
         "indications/intake.html",
-        {"intake": intake, "melding": intake.melding, "client": intake.melding.client, "today": today, **forms},
+        {
+            "intake": intake,
+            "melding": intake.melding,
+            "client": intake.melding.client,
+            "today": today,
+            "kept": set(kept),
+            **forms,
+        },
     )
 
 
 def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
-    """Process one of the intake page's forms; return a redirect on success, None to re-render."""
+    """Process one section of the onderzoek page; return a redirect on success, None to re-render."""
     client, user = intake.melding.client, request.user
     # step: (context name, form class, prefix, service call, success message)
     steps = {
@@ -269,10 +323,13 @@ def aanvraag_create(request, intake_uuid):
     return render(request, "indications/aanvraag_form.html", {"form": form, "intake": intake, "client": client})
 
 
+# The indication form's submit buttons that only redraw the page, keeping what was typed.
+RESULT_ROW_ADD, RESULT_ROWS_REFRESH = "resultaat_toevoegen", "subresultaten_tonen"
+
+
 def _indication_form_page(request, *, client: Client, indication: Indication | None, initial: dict):
     if request.method == "GET":
         record_read(request, indication or client, client_id=client.pk, summary="indicatieformulier geopend")
-    form = IndicationForm(request.POST or None, instance=indication, client=client, initial=initial)
     result_initial = []
     if indication is not None:
         result_initial = [
@@ -283,9 +340,21 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
             }
             for item in indication.results.prefetch_related("sub_results")
         ]
-    formset = IndicationResultFormSet(request.POST or None, prefix="resultaten", initial=result_initial)
+    redraw = request.POST.get("rijen") if request.method == "POST" else None
+    if redraw in (RESULT_ROW_ADD, RESULT_ROWS_REFRESH):
+        # Add a result row or show the sub-results of the chosen results: nothing is saved, nothing
+        # typed is lost, and no errors are shown for a form that is not finished yet.
+        bound_form = IndicationForm(request.POST, instance=indication, client=client)
+        bound_formset = IndicationResultFormSet(request.POST, prefix="resultaten")
+        form = IndicationForm(instance=indication, client=client, initial=kept_input(bound_form))
+        formset = IndicationResultFormSet(
+            prefix="resultaten", initial=bound_formset.kept_rows(add=redraw == RESULT_ROW_ADD)
+        )
+    else:
+        form = IndicationForm(request.POST or None, instance=indication, client=client, initial=initial)
+        formset = IndicationResultFormSet(request.POST or None, prefix="resultaten", initial=result_initial)
     latest_zrm = selectors.latest_zrm_assessment(client)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and not redraw and form.is_valid() and formset.is_valid():
         try:
             indication = services.save_indication_concept(
                 indication,
@@ -303,7 +372,15 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
     return render(
         request,
         "indications/indication_form.html",
-        {"form": form, "formset": formset, "client": client, "indication": indication, "latest_zrm": latest_zrm},
+        {
+            "form": form,
+            "formset": formset,
+            "client": client,
+            "indication": indication,
+            "latest_zrm": latest_zrm,
+            "row_add": RESULT_ROW_ADD,
+            "rows_refresh": RESULT_ROWS_REFRESH,
+        },
     )
 
 
@@ -312,6 +389,10 @@ def indication_create(request, aanvraag_uuid):
     aanvraag = get_object_or_404(
         _visible(Aanvraag.objects, request, "client").select_related("client"), uuid=aanvraag_uuid
     )
+    existing = selectors.indication_of_aanvraag(aanvraag)
+    if existing is not None:  # one aanvraag, one indication: go to it (the service refuses a second)
+        messages.info(request, _("Bij deze aanvraag hoort al een indicatie."))
+        return redirect("indications:indication_detail", indication_uuid=existing.uuid)
     return _indication_form_page(
         request,
         client=aanvraag.client,
@@ -329,7 +410,7 @@ def _indication_or_404(request, indication_uuid) -> Indication:
 @requires("indications.change_indication")
 def indication_update(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
-    if indication.status != Indication.Status.CONCEPT:
+    if indication.status not in workflow.EDITABLE_STATUSES:
         messages.error(request, _("Alleen een concept kan worden gewijzigd."))
         return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return _indication_form_page(request, client=indication.client, indication=indication, initial={})
@@ -349,6 +430,9 @@ def indication_detail(request, indication_uuid):
     review = reviews[0] if reviews else None
     record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
     user = request.user
+    actions = workflow.offered_actions(
+        indication, today=today, needs_review=bool(findings), rules_broken=bool(rule_errors)
+    )
     return render(
         request,
         "indications/indication_detail.html",
@@ -362,8 +446,10 @@ def indication_detail(request, indication_uuid):
             "can_review": user.has_perm(four_eyes.REVIEW_PERMISSION)
             and user.pk not in (indication.consultant_id, review.submitted_by_id if review else None),
             "is_author": user.pk == indication.consultant_id,
+            "actions": actions,
             "issue_form": IssueForm(initial={"decision_date": today}),
-            "end_form": EndIndicationForm(initial={"ended_on": today}),
+            # Care cannot end before it starts: the default is a day the service accepts.
+            "end_form": EndIndicationForm(initial={"ended_on": max(today, indication.start_date)}),
             "withdraw_form": WithdrawIndicationForm(),
             "review_decision_form": ReviewDecisionForm(),
             "question_form": ReviewQuestionForm(),
@@ -427,9 +513,14 @@ def indication_withdraw(request, indication_uuid):
 @requires("indications.add_evaluation")
 def evaluation_create(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
+    today = timezone.localdate()
+    if "evaluate" not in workflow.offered_actions(indication, today=today, needs_review=False):
+        messages.error(request, _("Evalueren kan pas als de beschikking loopt: vanaf de ingangsdatum %(date)s.")
+                       % {"date": indication.start_date.strftime("%d-%m-%Y")})
+        return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     if request.method == "GET":
         record_read(request, indication, client_id=indication.client_id, summary="evaluatieformulier geopend")
-    form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": timezone.localdate()})
+    form = EvaluationForm(request.POST or None, indication=indication, initial={"held_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             services.record_evaluation(

@@ -3,6 +3,8 @@
 The services in services.py are the only code that moves an indication; they consult this table.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,44 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
 
 # Statuses in which a beschikking grants care (used for overlap, worklists and evaluations).
 LIVE_STATUSES = (S.VASTGESTELD, S.ACTIEF)
+# The only status in which a concept's content may change.
+EDITABLE_STATUSES = (S.CONCEPT,)
+# An indication in these statuses never applied: its aanvraag may lead to a new one.
+VOID_STATUSES = (S.INGETROKKEN,)
+
+# The page's actions that move the status, by the status they move to. Moving back to concept is
+# the reviewer's "terugsturen" from ter_beoordeling and the author's "terug naar concept" otherwise.
+ACTION_OF_TARGET = {
+    S.TER_BEOORDELING: "submit_for_review",
+    S.GOEDGEKEURD: "review",
+    S.VASTGESTELD: "issue",
+    S.ACTIEF: None,  # on the ingangsdatum, by the nightly task: nothing to click
+    S.BEEINDIGD: "end",
+    S.INGETROKKEN: "withdraw",
+}
+
+
+def offered_actions(indication: Indication, *, today: date, needs_review: bool, rules_broken: bool = False) -> set[str]:
+    """What the indication's page offers, derived from the status table: each move the table allows
+    from the current status, and only when it can succeed (a concept that breaks an IB rule is
+    changed first, a complex one goes to review first, an evaluation needs a live beschikking that
+    has started)."""
+    status = indication.status
+    actions = set()
+    for target in ALLOWED_STATUS_CHANGES.get(status, set()):
+        if target == S.CONCEPT:
+            actions.add("review" if status == S.TER_BEOORDELING else "reopen")
+        elif ACTION_OF_TARGET[target]:
+            actions.add(ACTION_OF_TARGET[target])
+    if status == S.CONCEPT:
+        actions.discard("issue" if needs_review else "submit_for_review")
+        if rules_broken:
+            actions -= {"issue", "submit_for_review"}
+    if status in EDITABLE_STATUSES:
+        actions.add("edit")
+    if status in LIVE_STATUSES and indication.start_date <= today:
+        actions.add("evaluate")
+    return actions
 
 
 class InvalidTransition(ValidationError):

@@ -235,6 +235,9 @@ SDD = {
     "ONDERZOEK_DEADLINE_DAYS": env.int("SDD_ONDERZOEK_DEADLINE_DAYS", default=42),
     "BESCHIKKING_DEADLINE_DAYS": env.int("SDD_BESCHIKKING_DEADLINE_DAYS", default=14),
     "NAZORG_AFTER_DAYS": env.int("SDD_NAZORG_AFTER_DAYS", default=42),
+    # How far a beschikking's ingangsdatum may lie before the melding (terugwerkende kracht), and only
+    # when it directly continues an earlier beschikking or the consultant motivates it.
+    "RETROACTIVE_START_MAX_DAYS": env.int("SDD_RETROACTIVE_START_MAX_DAYS", default=91),
     "WORKLIST_ENDING_WITHIN_DAYS": env.int("SDD_WORKLIST_ENDING_WITHIN_DAYS", default=56),
     "WORKLIST_EVALUATION_WITHIN_DAYS": env.int("SDD_WORKLIST_EVALUATION_WITHIN_DAYS", default=14),
     # IB0 has no tariff in the 2016 proposal; this seeds its first tariff row (editable in the admin).

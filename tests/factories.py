@@ -284,7 +284,14 @@ class IndicationFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
-    aanvraag = factory.SubFactory(AanvraagFactory, client=factory.SelfAttribute("..client"))
+    # The aanvraag comes before the start (a week before TODAY, or before an earlier start).
+    aanvraag = factory.SubFactory(
+        AanvraagFactory,
+        client=factory.SelfAttribute("..client"),
+        received_on=factory.LazyAttribute(
+            lambda o: min(TODAY - timedelta(days=7), o.factory_parent.start_date - timedelta(days=7))
+        ),
+    )
     product = factory.LazyFunction(lambda: get_product("IB1"))
     start_date = TODAY + timedelta(days=7)
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=364) if o.start_date else None)

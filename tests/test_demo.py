@@ -19,7 +19,7 @@ from indications.models import (
     ZrmAssessment,
     ZrmScore,
 )
-from indications.selectors import latest_zrm_assessment, worklist
+from indications.selectors import consultants_for, latest_zrm_assessment, worklist
 from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES
@@ -86,6 +86,17 @@ def test_every_decided_indication_keeps_the_ib_rules(demo):
         broken = {error.code for error in check_ib_rules(indication, today=indication.decision_date)}
         assert not broken - RULES_ONLY_AT_ISSUE, (indication.pk, broken)
         assert indication.number == f"IB-{indication.decision_date.year}-{indication.pk:07d}"
+
+
+def test_every_client_passes_the_address_phone_and_birth_date_validators(demo):
+    for client in Client.objects.all():
+        client.full_clean(exclude=["bsn"], validate_unique=False)
+
+
+def test_every_melding_and_aanvraag_has_a_consulent_of_a_team_serving_the_client(demo):
+    for model in (Melding, Aanvraag):
+        for item in model.objects.select_related("client", "consultant"):
+            assert consultants_for(item.client.municipality_id).filter(pk=item.consultant_id).exists(), item.pk
 
 
 def test_results_only_in_domains_scored_2_or_3_or_acute_where_allowed(demo):

@@ -364,6 +364,9 @@ def test_client_file_runs_a_constant_number_of_queries(browser, consultant, djan
         services.record_zrm_assessment(
             client=client, assessed_on=today, scores=scores, by=consultant, intake=melding.intake, today=today
         )
+        aanvraag = services.register_aanvraag(  # one aanvraag leads to one indication
+            client=client, received_on=today, consultant=consultant, by=consultant, today=today
+        )
         concept_for(consultant, aanvraag, domain_code="financien")
     response = browser.get(f"/clienten/{client.uuid}/")
     assert len(response.context["zrm_assessments"]) == 4

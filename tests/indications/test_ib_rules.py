@@ -371,6 +371,8 @@ def test_opschaling_must_be_heavier(ib_client, today):
                                             product=get_product(code), start_date=today,
                                             end_date=today + timedelta(weeks=20))
         assert codes(same_or_lighter, today) == {"not_heavier"}
+        same_or_lighter.status = Indication.Status.INGETROKKEN  # a beschikking has one successor at a time
+        same_or_lighter.save(update_fields=["status"])
 
 
 def test_afschaling_must_be_lighter(ib_client, today):
@@ -379,6 +381,8 @@ def test_afschaling_must_be_lighter(ib_client, today):
         same_or_heavier = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.AFSCHALING,
                                             product=get_product(code), start_date=today)
         assert codes(same_or_heavier, today) == {"not_lighter"}
+        same_or_heavier.status = Indication.Status.INGETROKKEN
+        same_or_heavier.save(update_fields=["status"])
     lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.AFSCHALING,
                                 product=get_product("IB0"), start_date=today)
     assert codes(lighter, today) == set()
