@@ -1235,3 +1235,25 @@ def test_the_page_lists_the_most_urgent_signals_and_the_download_all(client, ref
     assert "de eerste 1 van 2; de download bevat ze allemaal" in page
     rows = read_csv(client.get(url, {**query, "export": "open-sla-signalen", "formaat": "csv"}))
     assert [row[1] for row in rows[1:]] == ["TW-DB-a3", "TW-DB-a4"]
+
+
+def test_the_sla_downloads_record_the_selection_and_write_real_dates(client, refreshed, pinned_today,
+                                                                    contract_manager):
+    client.force_login(contract_manager)
+    group1 = ReferenceGroup.objects.get(number=1)
+    response = client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "kwartaal", "part": 2,
+                                               "reference_group": group1.pk, "export": "benchmark", "formaat": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames[0] == "Selectie" and workbook.active.title.startswith("SLA-benchmark")
+    facts = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    assert (facts["Jaar"], facts["Periode"], facts["Welk kwartaal"]) == (str(YEAR), "kwartaal", "2")
+    assert facts["Referentiegroep"] == str(group1)
+    assert facts["Cijfers van"] == datetime.combine(selectors.sla_figures_computed_on(), datetime.min.time())
+    assert contract_manager.username in facts["Geëxporteerd door"]
+
+    response = client.get(dashboard_url(refreshed.n), {"year": YEAR, "export": "open-sla-signalen", "formaat": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)
+            if len(row) > 1 and row[0]}["Aanbieder"] == "Aanbieder Noord"
+    due = workbook.active["D2"]
+    assert due.is_date and due.value == datetime(2025, 11, 17) and due.number_format == "dd-mm-yyyy"

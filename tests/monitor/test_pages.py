@@ -481,3 +481,14 @@ def test_the_chart_functions_escape_every_text():
         assert escaped in svg
     # The bar chart describes its figures in Dutch notation, with a dash for a missing one.
     assert "<desc>&lt;script&gt;alert(1)&lt;/script&gt;: € 12,50; Aanbieder B: –</desc>" in drawn[0]
+
+
+def test_every_chart_on_the_page_has_a_legend_entry_per_series(manager):
+    page = manager.get(DASHBOARD, YEAR_2025).content.decode()
+    svgs = re.findall(r"<svg .*?</svg>", page, re.S)
+    assert len(svgs) == 5
+    for svg in svgs:
+        series = re.findall(r'<g class="chart__series" data-colour="([^"]+)" data-marker="([^"]+)"', svg)
+        entries = re.findall(r'<g class="chart__legend-item" data-colour="([^"]+)" data-marker="([^"]+)"', svg)
+        assert series and entries == series
+        assert len(set(series)) == len(series)
