@@ -845,6 +845,9 @@ def test_benchmark_highlights_the_chosen_provider(client, refreshed, pinned_toda
     # the chosen provider's label in each chart is marked (bold, with an arrow), the others are not
     assert all(str(chart).count("▶") == 1 and "▶ Aanbieder Oost" in str(chart) for chart in charts)
     assert 'aria-current="true">Aanbieder Oost</a>' in page.content.decode()
+    # as the page says, the name opens the provider's dashboard (of the year shown)
+    assert f'<th scope="row"><a href="{dashboard_url(refreshed.n)}?year={YEAR}">Aanbieder Noord</a></th>' in (
+        page.content.decode())
     for unknown in ("00000000-0000-4000-8000-000000000000", "geen-uuid"):
         page = client.get("/aanbieders/sla/", {**query, "aanbieder": unknown})
         assert page.status_code == 200 and page.context["highlight"] is None
