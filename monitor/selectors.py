@@ -86,10 +86,10 @@ def key_figures_per_period(selection: Selection, year: int) -> Table:
             .annotate(**SUMS).annotate(**DERIVED))
     return Table(
         "kerncijfers-per-periode", _("Kerncijfers per periode van 4 weken in %(year)s") % {"year": year},
-        [Column(_("Periode"), "text"), Column(_("Van"), "text"), Column(_("Tot en met"), "text"),
+        [Column(_("Periode"), "text"), Column(_("Van"), "date"), Column(_("Tot en met"), "date"),
          *(column for _key, column in KEY_COLUMNS)],
-        [[spans[row["period"]].label, f"{spans[row['period']].start:%d-%m-%Y}",
-          f"{spans[row['period']].end:%d-%m-%Y}", *(row[key] for key, _column in KEY_COLUMNS)] for row in rows],
+        [[spans[row["period"]].label, spans[row["period"]].start, spans[row["period"]].end,
+          *(row[key] for key, _column in KEY_COLUMNS)] for row in rows],
     )
 
 

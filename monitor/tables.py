@@ -3,18 +3,44 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
-    # text, int, money (euros), pct (a percentage 0-100), decimal (one decimal), days
+    # text, int, money (euros), pct (a percentage 0-100), decimal (one decimal), days, date
     kind: str = "int"
 
     @property
     def is_numeric(self) -> bool:
-        return self.kind != "text"
+        return self.kind not in ("text", "date")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A text cell that the page shows as a link (e.g. a provider's name opening its dashboard);
+    the files hold the text."""
+
+    text: str
+    url: str
+    current: bool = False  # the one the page is about (marked aria-current)
+
+    def __str__(self):
+        return self.text
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A text cell that the page shows as a coloured tag (e.g. a signal's urgency); `tone` names the
+    colour (the CSS modifier), the text says the same, so colour is never the only cue."""
+
+    text: str
+    tone: str
+
+    def __str__(self):
+        return self.text
 
 
 @dataclass
@@ -35,9 +61,11 @@ class Table:
 
 
 def as_number(value):
-    """A cell as a plain number for a file: Decimal to float, None stays empty."""
+    """A cell as a plain value for a file: Decimal to float, a link or tag to its text, None stays empty."""
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, Link | Tag):
+        return str(value)
     return value
 
 
@@ -50,6 +78,9 @@ def format_cell(value, kind: str, *, grouping: bool = True) -> str:
     """A cell as Dutch text: decimal comma, and a thousands point on screen (not in CSV files)."""
     if value is None or value == "":
         return ""
+    if kind == "date" and isinstance(value, date):
+        # A date read back from a file is a datetime at midnight: the same day.
+        return f"{value:%d-%m-%Y}"
     separator = "," if grouping else ""
     if kind in ("money", "decimal", "pct"):
         places = 2 if kind == "money" else 1

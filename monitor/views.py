@@ -8,7 +8,7 @@ from audit.services import client_ip, record_event
 from indications.models import Municipality
 
 from . import charts, selectors
-from .exports import export_response, query_without_export, requested_export
+from .exports import export_context, export_response, query_without_export, requested_export
 from .forms import CeoExportForm, MonitorFilterForm
 from .tables import format_cell
 
@@ -38,7 +38,9 @@ def dashboard(request):
               selectors.spending(selection, year, per="provider"), selectors.durations(selection, year, per="product"),
               selectors.durations(selection, year, per="provider"), products, groups,
               selectors.growth_per_year(groups), stacking_rates, stacking_combinations]
-    download = requested_export(request, tables)
+    refresh = context["refresh"]
+    download = requested_export(request, tables, context=export_context(
+        request, form, figures_on=refresh.reference_date if refresh else None))
     if download:
         return download
     year_labels = [str(row[0]) for row in per_year.rows]
@@ -74,4 +76,5 @@ def ceo_population(request):
         record_event(actor=request.user, action=AuditEvent.Action.READ, obj=covered,
                      summary=f"Export populatie cliëntervaringsonderzoek {year}", ip_address=client_ip(request))
     table = selectors.ceo_population(year, municipality=municipality)
-    return export_response(table, request.GET["formaat"])
+    return export_response(table, request.GET["formaat"],
+                           context=export_context(request, form, figures_on=timezone.localdate()))

@@ -5,12 +5,14 @@ The figures are the stored ones (SlaFigures, SlaProductResults: computed in the 
 selectors.benchmark during the nightly refresh), so the pages load at once on any data set; the
 open SLA signals are read live. This module only puts them in rows and columns."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from monitor.tables import Column, Table
+from monitor.tables import Column, Link, Table, Tag
+from signals.models import URGENCY_TONES, Urgency
 
 from . import selectors
 from .models import Provider
@@ -55,8 +57,8 @@ class ProviderDashboard:
     figures: one query for the provider's years and quarters, one for its reference group's
     years, one for the results per product and one for the open SLA signals."""
 
-    def __init__(self, provider: Provider, year: int):
-        self.provider, self.year = provider, year
+    def __init__(self, provider: Provider, year: int, *, today: date):
+        self.provider, self.year, self.today = provider, year, today
         self.columns = _figure_columns()
         self.keys = [key for key, _column in self.columns]
         self.trend_years = list(range(year - TREND_YEARS + 1, year + 1))
@@ -118,10 +120,10 @@ class ProviderDashboard:
         return Table(
             "open-sla-signalen", _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
             [Column(_("Signaal"), "text"), Column(_("Toewijzing"), "text"), Column(_("Urgentie"), "text"),
-             Column(_("Uiterlijk"), "text"), Column(_("Status"), "text")],
+             Column(_("Uiterlijk"), "date"), Column(_("Status"), "text")],
             ([signal.get_type_display(), signal.assignment.number if signal.assignment else "",
-              signal.get_urgency_display(), signal.due_date.strftime("%d-%m-%Y") if signal.due_date else "",
-              signal.get_status_display()] for signal in signals),
+              _urgency_tag(signal.urgency_on(self.today)), signal.due_date, signal.get_status_display()]
+             for signal in signals),
             note=note,
         )
 
@@ -143,14 +145,25 @@ class ProviderDashboard:
         return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
 
 
-def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, title: str) -> tuple[Table, list]:
+def _urgency_tag(urgency: str) -> Tag:
+    return Tag(str(Urgency(urgency).label), URGENCY_TONES[urgency])
+
+
+def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, title: str,
+                    highlight: str = "") -> tuple[Table, list]:
     """The providers side by side on the stored SLA figures of the year (quarter 0) or a quarter,
-    open SLA signals included, with the group's average as the last row. Returns the table and
-    the rows (for the charts)."""
+    open SLA signals included, with the group's average as the last row; each name links to the
+    provider's dashboard of that year (`highlight`, a provider's uuid, marks one as current).
+    Returns the table and the rows (for the charts)."""
     columns = [*_figure_columns(), ("open_sla_signals", Column(_("Open SLA-signalen")))]
     keys = [key for key, _column in columns]
     rows = selectors.stored_benchmark(year, quarter, providers=providers)
-    table_rows = [[row.name, row.reference_group.name, *_values(row, keys)] for row in rows]
+
+    def name(row) -> Link:
+        url = f"{reverse('providers:dashboard', args=[row.uuid])}?year={year}"
+        return Link(row.name, url, current=str(row.uuid) == highlight)
+
+    table_rows = [[name(row), row.reference_group.name, *_values(row, keys)] for row in rows]
     if rows:
         table_rows.append([_("Gemiddelde"), "", *_values(selectors.group_averages(rows), keys)])
     table = Table("benchmark", title, [Column(_("Aanbieder"), "text"), Column(_("Referentiegroep"), "text"),

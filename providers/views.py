@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import clients_visible_to
 from indications.models import Indication
 from monitor import charts
-from monitor.exports import query_without_export, requested_export
+from monitor.exports import export_context, query_without_export, requested_export
 
 from . import figures, services
 from .forms import AnnualReviewForm, AnswerChangeRequestForm, ChangeProviderForm, DashboardFilterForm, SlaFilterForm
@@ -51,26 +51,32 @@ def sla(request):
         providers = providers.filter(reference_group=group)
     title = _("SLA-benchmark %(period)s: %(group)s") % {
         "period": period.label, "group": group.name if group else _("alle referentiegroepen")}
-    table, rows = figures.benchmark_table(year, quarter, providers, title=title)
-    download = requested_export(request, [table])
+    table, rows = figures.benchmark_table(year, quarter, providers, title=title,
+                                          highlight=request.GET.get("aanbieder", ""))
+    download = requested_export(request, [table], context=export_context(
+        request, form, figures_on=context["computed_on"]))
     if download:
         return download
     highlight = next((row.name for row in rows if str(row.uuid) == request.GET.get("aanbieder")), None)
     names = [row.name for row in rows]
 
-    def bars(title, values, kind="int"):
-        return charts.bar_chart(title, names, values, kind=kind, highlight=highlight)
+    def bars(title, series, kind="int"):
+        return charts.grouped_bar_chart(title, names, [charts.Series(str(name), values) for name, values in series],
+                                        kind=kind, highlight=highlight)
 
     context.update(
         period=period, table=table, rows=rows, highlight=highlight,
         charts=[
             bars(_("Uitstroom %% per aanbieder in %(period)s") % {"period": period.label},
-                 [row.uitstroom_percentage for row in rows], "pct"),
+                 [(_("Uitstroom %"), [row.uitstroom_percentage for row in rows])], "pct"),
             bars(_("Resultaten behaald %% per aanbieder in %(period)s") % {"period": period.label},
-                 [row.behaald_percentage for row in rows], "pct"),
-            bars(_("Te late start- en stopmeldingen"), [row.late_reports for row in rows]),
-            bars(_("Gemiddelde duur van beëindigde toewijzingen (dagen)"),
-                 [figures.days(row.average_duration) for row in rows], "days"),
+                 [(_("Resultaten behaald %"), [row.behaald_percentage for row in rows])], "pct"),
+            bars(_("Te late start- en stopmeldingen in %(period)s") % {"period": period.label},
+                 [(_("Te late startmeldingen"), [row.late_start_reports for row in rows]),
+                  (_("Te late stopmeldingen"), [row.late_stop_reports for row in rows])]),
+            bars(_("Gemiddelde en mediane duur van beëindigde toewijzingen (dagen)"),
+                 [(_("Gemiddelde duur"), [figures.days(row.average_duration) for row in rows]),
+                  (_("Mediane duur"), [figures.days(row.median_duration) for row in rows])], "days"),
         ] if rows else [],
     )
     return render(request, "providers/sla.html", context)
@@ -88,9 +94,10 @@ def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, ye
                "computed_on": sla_figures_computed_on()}
     if year is None:
         return render(request, "providers/dashboard.html", context, status=status)
-    dashboard = figures.ProviderDashboard(provider, year)
+    dashboard = figures.ProviderDashboard(provider, year, today=today)
     tables = dashboard.tables()
-    download = requested_export(request, tables)
+    download = requested_export(request, tables, context=export_context(
+        request, form, figures_on=context["computed_on"], filters=[(_("Aanbieder"), provider.name)]))
     if download:
         return download
     # On screen the most urgent open signals; the download above holds them all.
@@ -111,7 +118,7 @@ def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, ye
              charts.Series(str(_("Gemiddelde referentiegroep")), [row[-2] for row in trend.rows])], kind="pct"),
         results_chart=charts.bar_chart(_("Resultaten behaald %% per product in %(year)s") % {"year": year},
                                        [row[0] for row in results.rows], [row[-1] for row in results.rows],
-                                       kind="pct"),
+                                       kind="pct", series_name=str(results.columns[-1].label)),
         reviews=annual_reviews_of(provider),
         can_record_review=request.user.has_perm("providers.add_annualreview"),
         review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}),
@@ -138,7 +145,7 @@ def record_annual_review(request, provider_uuid):
     review_form = AnnualReviewForm(request.POST)
     if review_form.is_valid():
         data = review_form.cleaned_data
-        snapshot = figures.ProviderDashboard(provider, data["year"]).review_figures().rows
+        snapshot = figures.ProviderDashboard(provider, data["year"], today=today).review_figures().rows
         try:
             services.record_annual_review(provider, **data, figures=snapshot, by=request.user, today=today)
         except ValidationError as error:

@@ -1,5 +1,7 @@
 """Signals: what the system itself noticed needs someone's attention, with their history."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,10 @@ class Urgency(models.TextChoices):
     VERLOPEN = "1_verlopen", _("termijn verstreken")
     WAARSCHUWING = "2_waarschuwing", _("termijn nadert")
     ATTENTIE = "3_attentie", _("ter attentie")
+
+
+# The colour of each urgency's tag (a CSS modifier: tag--verlopen, ...); the tag always says its label.
+URGENCY_TONES = {Urgency.VERLOPEN: "verlopen", Urgency.WAARSCHUWING: "nadert", Urgency.ATTENTIE: "attentie"}
 
 
 class Signal(models.Model):
@@ -95,6 +101,20 @@ class Signal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def urgency_on(self, today: date) -> str:
+        """The urgency as it stands on `today`, by the real date: a signal with a deadline (stored
+        as a warning or as passed) is "termijn verstreken" only once its due date lies before
+        today, "termijn nadert" from DEADLINE_WARN_DAYS before it, and "ter attentie" before that
+        (an IB2 planned to run past its maximum months from now has not passed anything yet).
+        Signals without a deadline (zorgstapeling, nazorg, heraanmelding) stay "ter attentie"."""
+        if self.urgency == Urgency.ATTENTIE or self.due_date is None:
+            return Urgency.ATTENTIE
+        if self.due_date < today:
+            return Urgency.VERLOPEN
+        if self.due_date <= today + timedelta(days=settings.SIGNALS["DEADLINE_WARN_DAYS"]):
+            return Urgency.WAARSCHUWING
+        return Urgency.ATTENTIE
 
 
 class SignalEvent(models.Model):

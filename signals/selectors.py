@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.selectors import clients_visible_to
 from indications.models import Client, Indication, OtherProvision
@@ -42,18 +43,22 @@ def visible_signal(user, pk: int) -> QuerySet[Signal]:
 class SignalGroup:
     type: str
     label: str
+    today: date
     signals: list[Signal] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
-        return sum(1 for signal in self.signals if signal.urgency == Urgency.VERLOPEN)
+        """How many have passed their due date (by the date, as their tags say)."""
+        return sum(1 for signal in self.signals if signal.urgency_on(self.today) == Urgency.VERLOPEN)
 
 
-def grouped_by_type(signals) -> list[SignalGroup]:
+def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
     """Signals per type (in the order of SignalType), each group sorted by urgency and due date."""
+    today = today or timezone.localdate()
     groups: dict[str, SignalGroup] = {}
     for signal in signals:
-        groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label)).signals.append(signal)
+        groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label, today)
+                          ).signals.append(signal)
     order = list(SignalType.values)
     return sorted(groups.values(), key=lambda group: order.index(group.type))
 

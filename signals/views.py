@@ -26,9 +26,10 @@ def signal_list(request):
     team_view = _is_team_lead(request.user) and request.GET.get("weergave") != "eigen"
     everything = request.GET.get("alle") == "1"
     signals = selectors.signals_for(request.user, team_view=team_view, everything=everything)
+    today = timezone.localdate()
     return render(request, "signals/signal_list.html", {
-        "groups": selectors.grouped_by_type(signals), "team_view": team_view, "everything": everything,
-        "is_team_lead": _is_team_lead(request.user),
+        "groups": selectors.grouped_by_type(signals, today=today), "team_view": team_view, "everything": everything,
+        "is_team_lead": _is_team_lead(request.user), "today": today,
     })
 
 

@@ -56,7 +56,7 @@ from openpyxl import load_workbook
 from accounts.roles import CONSULENT, CONTRACTMANAGER
 from audit.models import AuditEvent
 from indications.models import Evaluation, Indication, IndicationResult, IndicationStatus, ResultProgress
-from monitor.charts import PALETTE
+from monitor.tables import Link, Tag
 from providers import selectors
 from providers.figures import ProviderDashboard, benchmark_table
 from providers.models import (
@@ -618,7 +618,7 @@ NOT_COMPUTED = [None] * 12
 
 @pytest.fixture
 def dashboard(refreshed):
-    return ProviderDashboard(refreshed.n, YEAR)
+    return ProviderDashboard(refreshed.n, YEAR, today=TODAY)
 
 
 def test_dashboard_quarters(dashboard):
@@ -661,8 +661,9 @@ def test_dashboard_results_per_product(dashboard):
 
 def test_dashboard_open_signals(dashboard):
     assert list(dashboard.open_signals().rows) == [
-        ["Geen start zorg gemeld", "TW-DB-a3", "termijn verstreken", "17-11-2025", "open"],
-        ["Zorg loopt door na einde beschikking", "TW-DB-a4", "termijn verstreken", "12-01-2026", "in behandeling"],
+        ["Geen start zorg gemeld", "TW-DB-a3", Tag("termijn verstreken", "verlopen"), date(2025, 11, 17), "open"],
+        ["Zorg loopt door na einde beschikking", "TW-DB-a4", Tag("termijn verstreken", "verlopen"), date(2026, 1, 12),
+         "in behandeling"],
     ]
 
 
@@ -697,11 +698,13 @@ def test_benchmark_table_with_the_average_row(refreshed):
     table, rows = benchmark_table(YEAR, 0, Provider.objects.filter(reference_group__number=1), title="t")
     assert [row.name for row in rows] == ["Aanbieder Noord", "Aanbieder Oost", "Aanbieder Zuid"]
     assert [column.label for column in table.columns][-1] == "Open SLA-signalen"
-    assert table.rows[0] == ["Aanbieder Noord", "Gehandicaptenzorg", *YEAR_ROW_N, 2]
+    # each name links to the provider's dashboard of the year
+    assert table.rows[0] == [Link("Aanbieder Noord", f"{dashboard_url(refreshed.n)}?year={YEAR}"), "Gehandicaptenzorg",
+                             *YEAR_ROW_N, 2]
     # O: a7, a8; clients c6, c7; a8 left (183 days); r6 behaald; s5
-    assert table.rows[1] == ["Aanbieder Oost", "Gehandicaptenzorg", 2, 1, 0, 0, 2, 50.0, 183.0, 183.0, 0, 0, 1,
-                             100.0, 1]
-    assert table.rows[2] == ["Aanbieder Zuid", "Gehandicaptenzorg", *NOTHING, 0]
+    assert table.rows[1][1:] == ["Gehandicaptenzorg", 2, 1, 0, 0, 2, 50.0, 183.0, 183.0, 0, 0, 1, 100.0, 1]
+    assert table.rows[2][1:] == ["Gehandicaptenzorg", *NOTHING, 0]
+    assert [str(row[0]) for row in table.rows] == ["Aanbieder Noord", "Aanbieder Oost", "Aanbieder Zuid", "Gemiddelde"]
     assert table.rows[3] == ["Gemiddelde", "", *GROUP_ROW_1, pytest.approx(1.5)]  # signals (2 + 1) / 2
     empty, none = benchmark_table(YEAR, 0, Provider.objects.none(), title="t")
     assert (empty.rows, none) == ([], [])
@@ -833,13 +836,18 @@ def test_benchmark_highlights_the_chosen_provider(client, refreshed, pinned_toda
     group1 = ReferenceGroup.objects.get(number=1).pk
     query = {"year": YEAR, "granularity": "jaar", "reference_group": group1}
     plain = client.get("/aanbieders/sla/", query)
-    assert plain.context["highlight"] is None and PALETTE[1] not in plain.content.decode()
+    assert plain.context["highlight"] is None and "▶" not in plain.content.decode()
+    assert 'aria-current="true"' not in plain.content.decode().split("<main", 1)[1]
     page = client.get("/aanbieders/sla/", {**query, "aanbieder": str(refreshed.o.uuid)})
     assert page.context["highlight"] == "Aanbieder Oost"
     charts = page.context["charts"]
     assert len(charts) == 4
-    assert all(str(chart).count(f'fill="{PALETTE[1]}"') == 1 for chart in charts)  # one bar in each chart
-    assert 'aria-current="true">Dashboard Aanbieder Oost' in page.content.decode()
+    # the chosen provider's label in each chart is marked (bold, with an arrow), the others are not
+    assert all(str(chart).count("▶") == 1 and "▶ Aanbieder Oost" in str(chart) for chart in charts)
+    assert 'aria-current="true">Aanbieder Oost</a>' in page.content.decode()
+    # as the page says, the name opens the provider's dashboard (of the year shown)
+    assert f'<th scope="row"><a href="{dashboard_url(refreshed.n)}?year={YEAR}">Aanbieder Noord</a></th>' in (
+        page.content.decode())
     for unknown in ("00000000-0000-4000-8000-000000000000", "geen-uuid"):
         page = client.get("/aanbieders/sla/", {**query, "aanbieder": unknown})
         assert page.status_code == 200 and page.context["highlight"] is None
@@ -858,7 +866,8 @@ def read_xlsx(response) -> list[list]:
 
 def as_in_a_file(rows) -> list[list]:
     """Table rows as openpyxl reads them back: an empty cell is None, a float compared approximately."""
-    return [[None if value == "" else pytest.approx(value) if isinstance(value, float) else value for value in row]
+    return [[None if value == "" else pytest.approx(value) if isinstance(value, float)
+             else str(value) if isinstance(value, Link | Tag) else value for value in row]
             for row in rows]
 
 
@@ -997,6 +1006,9 @@ def as_read(value, kind: str) -> str:
     whole numbers for counts and days, a dash for nothing (no value here reaches a thousand)."""
     if value is None or value == "":
         return "–"
+    if kind == "date":  # a date cell, read back as a datetime at midnight
+        assert isinstance(value, datetime) and value.time() == datetime.min.time()
+        return f"{value:%d-%m-%Y}"
     if kind in ("pct", "decimal"):
         return f"{Decimal(str(value)).quantize(Decimal('0.1'), ROUND_HALF_UP)}".replace(".", ",")
     if kind in ("int", "days"):
@@ -1226,3 +1238,25 @@ def test_the_page_lists_the_most_urgent_signals_and_the_download_all(client, ref
     assert "de eerste 1 van 2; de download bevat ze allemaal" in page
     rows = read_csv(client.get(url, {**query, "export": "open-sla-signalen", "formaat": "csv"}))
     assert [row[1] for row in rows[1:]] == ["TW-DB-a3", "TW-DB-a4"]
+
+
+def test_the_sla_downloads_record_the_selection_and_write_real_dates(client, refreshed, pinned_today,
+                                                                    contract_manager):
+    client.force_login(contract_manager)
+    group1 = ReferenceGroup.objects.get(number=1)
+    response = client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "kwartaal", "part": 2,
+                                               "reference_group": group1.pk, "export": "benchmark", "formaat": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames[0] == "Selectie" and workbook.active.title.startswith("SLA-benchmark")
+    facts = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    assert (facts["Jaar"], facts["Periode"], facts["Welk kwartaal"]) == (str(YEAR), "kwartaal", "2")
+    assert facts["Referentiegroep"] == str(group1)
+    assert facts["Cijfers van"] == datetime.combine(selectors.sla_figures_computed_on(), datetime.min.time())
+    assert contract_manager.username in facts["Geëxporteerd door"]
+
+    response = client.get(dashboard_url(refreshed.n), {"year": YEAR, "export": "open-sla-signalen", "formaat": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)
+            if len(row) > 1 and row[0]}["Aanbieder"] == "Aanbieder Noord"
+    due = workbook.active["D2"]
+    assert due.is_date and due.value == datetime(2025, 11, 17) and due.number_format == "dd-mm-yyyy"

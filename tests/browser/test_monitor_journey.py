@@ -101,7 +101,7 @@ def test_contract_manager_compares_providers_and_records_the_jaargesprek(page, l
     instroom = {row[0].value: row[header.index("Instroom")].value for row in sheet.iter_rows(min_row=2)}
     assert instroom == {"GGZ Klein": 1, "GGZ Sterk": 3, "Gemiddelde": 2}
 
-    page.get_by_role("link", name="Dashboard GGZ Sterk").click()
+    table.get_by_role("link", name="GGZ Sterk", exact=True).click()  # the name in the table opens the dashboard
     expect(page.get_by_role("heading", level=1)).to_have_text("SLA-dashboard GGZ Sterk")
     year_row = page.locator("#tabel-sla-per-kwartaal tbody tr", has_text=f"Heel {today.year}")
     expect(year_row.locator("td").first).to_have_text("3")

@@ -342,7 +342,7 @@ def test_key_figures_per_period(cube):
     periods = period_figures(ALL, 2025)
     assert list(periods) == [f"2025-P{n:02d}" for n in range(1, 14)]
     p1, p2 = periods["2025-P01"], periods["2025-P02"]
-    assert (p1["van"], p1["tot"]) == ("30-12-2024", "26-01-2025")
+    assert (p1["van"], p1["tot"]) == (date(2024, 12, 30), date(2025, 1, 26))  # dates, written as dates
     # P1 (2024-12-30..2025-01-26): b2 (C2), b4 (C3), b9 (C7), 28 days each, from 2024-12-30:
     # 971.66 + 337.66 + 337.66. The year's cost has only 27 of those days: periods and year differ.
     assert (p1["clients"], p1["instroom"], p1["uitstroom"]) == (3, 0, 0)

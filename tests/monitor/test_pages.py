@@ -447,7 +447,7 @@ def test_the_charts_are_accessible_svg(manager):
         "Cliënten per referentiegroep per jaar",
     ]
     # Each chart describes its figures in words for a screen reader, as the table under it shows them.
-    assert titles[1][1] == "Kosten: 2024 12.212,95, 2025 33.635,94"
+    assert titles[1][1] == "Kosten: 2024 € 12.212,95, 2025 € 33.635,94"
     # Each title is also the visible caption of the chart's figure.
     captions = re.findall(r'<figcaption class="chart-figure__title">(.*?)</figcaption>', page)
     assert captions == [title for title, _description in titles]
@@ -480,4 +480,15 @@ def test_the_chart_functions_escape_every_text():
         assert "<script>" not in svg
         assert escaped in svg
     # The bar chart describes its figures in Dutch notation, with a dash for a missing one.
-    assert "<desc>&lt;script&gt;alert(1)&lt;/script&gt;: 12,50, Aanbieder B: -</desc>" in drawn[0]
+    assert "<desc>&lt;script&gt;alert(1)&lt;/script&gt;: € 12,50; Aanbieder B: –</desc>" in drawn[0]
+
+
+def test_every_chart_on_the_page_has_a_legend_entry_per_series(manager):
+    page = manager.get(DASHBOARD, YEAR_2025).content.decode()
+    svgs = re.findall(r"<svg .*?</svg>", page, re.S)
+    assert len(svgs) == 5
+    for svg in svgs:
+        series = re.findall(r'<g class="chart__series" data-colour="([^"]+)" data-marker="([^"]+)"', svg)
+        entries = re.findall(r'<g class="chart__legend-item" data-colour="([^"]+)" data-marker="([^"]+)"', svg)
+        assert series and entries == series
+        assert len(set(series)) == len(series)

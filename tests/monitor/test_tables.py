@@ -1,11 +1,12 @@
 """The monitor's Table: Dutch notation of its cells (on the screen with a thousands point, in CSV
 without) and rows that may be a generator until a page needs them twice."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from monitor.tables import Column, Table, as_number, format_cell
+from monitor.tables import Column, Link, Table, Tag, as_number, format_cell
 from monitor.templatetags.monitor import cells
 
 
@@ -75,11 +76,17 @@ def test_materialise_keeps_a_list():
 
 
 def test_the_template_filter_formats_each_cell_for_its_column():
-    columns = [Column("Gemeente", "text"), Column("Kosten", "money"), Column("Per 1.000", "decimal")]
-    assert cells(["Dordrecht", Decimal("14508.63"), None], columns) == [
-        {"text": "Dordrecht", "numeric": False},
-        {"text": "14.508,63", "numeric": True},
-        {"text": "", "numeric": True},
+    columns = [Column("Gemeente", "text"), Column("Kosten", "money"), Column("Per 1.000", "decimal"),
+               Column("Vanaf", "date"), Column("Aanbieder", "text"), Column("Urgentie", "text")]
+    plain = {"url": "", "current": False, "tone": ""}
+    assert cells(["Dordrecht", Decimal("14508.63"), None, date(2025, 12, 29), Link("Zorg BV", "/a/", current=True),
+                  Tag("termijn nadert", "nadert")], columns) == [
+        {**plain, "text": "Dordrecht", "numeric": False, "kind": "text"},
+        {**plain, "text": "14.508,63", "numeric": True, "kind": "money"},
+        {**plain, "text": "", "numeric": True, "kind": "decimal"},
+        {**plain, "text": "29-12-2025", "numeric": False, "kind": "date"},
+        {**plain, "text": "Zorg BV", "numeric": False, "kind": "text", "url": "/a/", "current": True},
+        {**plain, "text": "termijn nadert", "numeric": False, "kind": "text", "tone": "nadert"},
     ]
     with pytest.raises(ValueError):  # a row that does not fit its columns is a programming error
         cells(["Dordrecht"], columns)
