@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from indications.models import Product, Tariff
-from providers.models import Assignment, ChangeRequest
+from providers.models import Assignment, AssignmentState, ChangeRequest
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     ingangsdatum = serializers.DateField(source="start_date")
     einddatum = serializers.DateField(source="end_date", allow_null=True)
     omvang = serializers.SerializerMethodField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(source="state", choices=AssignmentState.choices, read_only=True)
     redenWijziging = serializers.CharField(source="change_reason")
     zorgGestartOp = serializers.DateField(source="care_started_on", allow_null=True)
     zorgGestoptOp = serializers.DateField(source="care_stopped_on", allow_null=True)
