@@ -132,14 +132,16 @@ def evaluation_overdue(today: date) -> QuerySet:
 
 def beschikking_expiring(today: date) -> QuerySet:
     """An active beschikking ends within EXPIRING_WITHIN_DAYS and nothing follows yet: no follow-up
-    beschikking (in any state but withdrawn) and no evaluation held within that window."""
+    beschikking (in any state but withdrawn) and no evaluation held within that window. Not when
+    the consultant ended it per a later day: that end was decided, nothing is left to decide."""
     window = config("EXPIRING_WITHIN_DAYS")
     follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
     recent_evaluation = Evaluation.objects.filter(
         indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window)
     )
     expiring = Indication.objects.filter(
-        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window)
+        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window),
+        ended_on__isnull=True,
     ).filter(~Exists(follow_up), ~Exists(recent_evaluation))
     return _columns(
         expiring,

@@ -167,9 +167,10 @@ class TestEvaluationOverdue:
             progress={result.pk: ("deels", "") for result in indication.results.all()},
             next_evaluation_on=TODAY + days(91), today=TODAY,
         )
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(signal, on=TODAY)
         outcome = run("evaluatie_te_laat", TODAY + days(1))
-        assert (outcome.created, outcome.lapsed) == (0, 1)
-        assert_lapsed(signal, on=TODAY + days(1))
+        assert (outcome.created, outcome.lapsed) == (0, 0)
 
     def test_lapses_when_the_beschikking_ends(self, consultant):
         indication = active_indication(consultant)
@@ -281,8 +282,9 @@ class TestOnderzoekDeadline:
             melding.intake, by=consultant, conclusion=Intake.Conclusion.OWN_STRENGTH, concluded_on=TODAY,
             report="Netwerk helpt met de post.", no_conversation_reason="Telefonisch afgehandeld.", today=TODAY,
         )
-        assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.ONDERZOEK_DEADLINE), on=TODAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.ONDERZOEK_DEADLINE), on=TODAY)
+        assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 0
 
 
 class TestBeschikkingDeadline:
@@ -630,8 +632,9 @@ class TestNoStartReported:
         assignment = toewijzing(consultant, start=MONDAY - days(14))
         run("geen_start_zorg", MONDAY)
         provider_services.record_care_start(assignment, on=MONDAY - days(14), by=None, today=MONDAY + days(1))
-        assert run("geen_start_zorg", MONDAY + days(1)).lapsed == 1
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(the_signal(SignalType.NO_START_REPORTED), on=MONDAY + days(1))
+        assert run("geen_start_zorg", MONDAY + days(1)).lapsed == 0
 
 
 class TestCareAfterEnd:
@@ -684,8 +687,9 @@ class TestCareAfterEnd:
         run("zorg_na_einde", MONDAY)
         provider_services.record_care_stop(assignment, on=MONDAY - days(30), reason=RedenBeeindiging.VOLGENS_PLAN,
                                            by=None, today=MONDAY)
-        assert run("zorg_na_einde", MONDAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.CARE_AFTER_END), on=MONDAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.CARE_AFTER_END), on=MONDAY)
+        assert run("zorg_na_einde", MONDAY + days(1)).lapsed == 0
 
 
 class TestStopWithoutReason:
@@ -763,8 +767,9 @@ class TestNazorg:
         run("nazorg", TODAY)
         indication_services.record_nazorg(intake, by=consultant, done_on=TODAY, notes="Gaat naar de inloop.",
                                           today=TODAY)
-        assert run("nazorg", TODAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.NAZORG_DUE), on=TODAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.NAZORG_DUE), on=TODAY)
+        assert run("nazorg", TODAY + days(1)).lapsed == 0
 
 
 # -- 8. heraanmelding -------------------------------------------------------------------------------
