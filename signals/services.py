@@ -18,7 +18,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record_event
 
-from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date
+from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from .workflow import ensure_transition_allowed
 
@@ -30,7 +30,7 @@ EVENT_TABLE = SignalEvent._meta.db_table
 CONDITIONS = "signal_conditions"
 # Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
 # day after the due date, without asking the check again.
-DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE)
+DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE, SignalType.REVIEW_WAITING)
 
 
 @dataclass
@@ -157,6 +157,15 @@ def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple]
         cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
         status=SignalStatus.VERVALLEN, closed_on=today,
     )
+    if check.type == SignalType.REVIEW_WAITING:
+        # Waiting long, and now the beschikking's deadline nears too: escalated, "termijn nadert".
+        nearing = open_signals.filter(urgency=Urgency.ATTENTIE, aanvraag__isnull=False,
+                                      due_date__lte=review_deadline_horizon(today))
+        outcome.escalated = _note_and_update(
+            list(nearing.values_list("pk", "status")),
+            _("Geëscaleerd: de termijn van de beschikking nadert en de beoordeling is nog niet gedaan."),
+            urgency=Urgency.WAARSCHUWING, escalated_on=today,
+        )
     if check.type in DEADLINE_TYPES:
         passed = open_signals.filter(urgency=Urgency.WAARSCHUWING, due_date__lt=today)
         outcome.updated = _note_and_update(
