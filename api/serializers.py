@@ -5,7 +5,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Product, Tariff
-from providers.models import Assignment, ChangeRequest
+from providers.models import Assignment, AssignmentState, ChangeRequest
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -67,7 +67,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     ingangsdatum = serializers.DateField(source="start_date")
     einddatum = serializers.DateField(source="end_date", allow_null=True)
     omvang = serializers.SerializerMethodField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(source="state", choices=AssignmentState.choices, read_only=True)
     redenWijziging = serializers.CharField(source="change_reason")
     zorgGestartOp = serializers.DateField(source="care_started_on", allow_null=True)
     zorgGestoptOp = serializers.DateField(source="care_stopped_on", allow_null=True)

@@ -1,6 +1,7 @@
 """The REST API. Thin: serializers check shape, services (via api.messages) apply the rules."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -10,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indications.models import Product
-from providers.models import Assignment, ChangeRequest, Provider
-from providers.selectors import assignments_for, benchmark, periods
+from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
+from providers.selectors import STATE_CONDITIONS, assignments_for, benchmark, in_care_on, periods, startable_on
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
@@ -97,8 +98,22 @@ class ProviderAPIMixin:
         return allowed
 
 
+# The status filter: a toewijzing's real state, and two views on today.
+IN_CARE, STARTABLE = "actief", "startbaar"
+STATUS_FILTER_CHOICES = [
+    *AssignmentState.choices,
+    (IN_CARE, _("actief: vandaag van kracht en de zorg is gestart")),
+    (STARTABLE, _("startbaar: toegewezen en vandaag te starten")),
+]
+
+
 class AssignmentFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Assignment.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_FILTER_CHOICES, method="filter_status",
+        help_text="De echte stand van de toewijzing (toegewezen, gestart, gestopt, beeindigd, ingetrokken); "
+                  "`actief`: vandaag van kracht en de zorg is gestart; `startbaar`: toegewezen en vandaag "
+                  "van kracht, dus de start zorg kan met de datum van vandaag worden gemeld.",
+    )
     product = django_filters.CharFilter(field_name="product__code")
     ingangsdatum_vanaf = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
     ingangsdatum_tot = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
@@ -106,6 +121,14 @@ class AssignmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assignment
         fields = ["status", "product", "ingangsdatum_vanaf", "ingangsdatum_tot"]
+
+    def filter_status(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == IN_CARE:
+            return queryset.filter(in_care_on(today))
+        if value == STARTABLE:
+            return queryset.filter(startable_on(today))
+        return queryset.filter(STATE_CONDITIONS[value])
 
 
 def _message_schema(input_serializer, output, description):

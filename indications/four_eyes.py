@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import record_event
 
+from .hooks import case_changed
 from .models import ComplexityRule, Indication, OtherProvision, Review, ReviewQuestion
 from .selectors import latest_zrm_assessment
 from .workflow import lock_indication as _lock
@@ -127,6 +128,7 @@ def submit_for_review(indication: Indication, *, by, today: date | None = None) 
     indication.approved_at = None
     indication.save(update_fields=["four_eyes_required", "approved_by", "approved_at", "updated_at"])
     _move(indication, S.TER_BEOORDELING, by=by, reason="; ".join(f.reason for f in findings))
+    case_changed(indication.client_id, today=today)
     return review
 
 
@@ -148,7 +150,7 @@ def _open_review_locked(indication: Indication) -> Review:
 
 
 @transaction.atomic
-def approve_indication(indication: Indication, *, by, motivation: str = "") -> Indication:
+def approve_indication(indication: Indication, *, by, motivation: str = "", today: date | None = None) -> Indication:
     indication = _lock(indication)
     review = _open_review_locked(indication)
     _ensure_reviewer(by, indication, review)
@@ -161,11 +163,12 @@ def approve_indication(indication: Indication, *, by, motivation: str = "") -> I
     indication.approved_by, indication.approved_at = by, now
     indication.save(update_fields=["approved_by", "approved_at", "updated_at"])
     _move(indication, S.GOEDGEKEURD, by=by, reason=motivation or _("Goedgekeurd (vier ogen)"))
+    case_changed(indication.client_id, today=today or timezone.localdate())
     return indication
 
 
 @transaction.atomic
-def reject_indication(indication: Indication, *, by, motivation: str) -> Indication:
+def reject_indication(indication: Indication, *, by, motivation: str, today: date | None = None) -> Indication:
     indication = _lock(indication)
     review = _open_review_locked(indication)
     _ensure_reviewer(by, indication, review)
@@ -176,6 +179,7 @@ def reject_indication(indication: Indication, *, by, motivation: str) -> Indicat
     review.full_clean()
     review.save()
     _move(indication, S.CONCEPT, by=by, reason=motivation)
+    case_changed(indication.client_id, today=today or timezone.localdate())
     return indication
 
 

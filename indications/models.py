@@ -482,6 +482,9 @@ class Indication(models.Model):
     )
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True, editable=False)
     ended_on = models.DateField(_("beëindigd per"), null=True, blank=True)
+    # The consultant's reason for ending it: kept with a planned end ("beëindigd per" a later day),
+    # which the nightly job carries out on the day after.
+    end_reason = models.TextField(_("reden beëindiging"), blank=True)
     status_reason = models.TextField(_("reden laatste statuswijziging"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -544,6 +547,11 @@ class Indication(models.Model):
 
     def __str__(self):
         return self.number or f"Concept {self.product.code} ({self.client})"
+
+    @property
+    def end_is_planned(self) -> bool:
+        """Ended per a day that has not passed yet: still live (vastgesteld or actief) until then."""
+        return self.ended_on is not None and self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF)
 
     @property
     def is_decided(self) -> bool:

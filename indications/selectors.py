@@ -135,6 +135,7 @@ def client_file(client_pk: int) -> Client:
         Prefetch("results", queryset=IndicationResult.objects.select_related("result__domain")),
         "planned_evaluations",
         "evaluations",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("provider")),
     )
     meldingen = Melding.objects.select_related("consultant", "intake").prefetch_related(
         Prefetch("intake__conversations", queryset=Conversation.objects.order_by("held_on"))

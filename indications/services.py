@@ -5,6 +5,7 @@ object. Views, forms, admin, management commands and tasks all call these functi
 violations raise django.core.exceptions.ValidationError with Dutch messages and stable codes.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,6 +22,7 @@ from providers import services as provider_services
 from providers.codes import RedenWijziging
 
 from .four_eyes import complexity_findings
+from .hooks import case_changed
 from .models import (
     Aanvraag,
     Client,
@@ -46,6 +48,7 @@ from .workflow import lock_indication as _lock
 from .workflow import move as _move
 
 S = Indication.Status
+logger = logging.getLogger(__name__)
 
 
 def _today(today: date | None) -> date:
@@ -100,6 +103,7 @@ def update_client(client: Client, *, by, **data) -> Client:
         record_event(
             actor=by, action=AuditEvent.Action.UPDATE, obj=client, client_id=client.pk, changes=changes
         )
+        case_changed(client.pk, today=timezone.localdate())
     return client
 
 
@@ -128,6 +132,7 @@ def register_melding(
     record_event(
         actor=by, action=AuditEvent.Action.CREATE, obj=melding, client_id=client.pk, summary=f"melding {channel}"
     )
+    case_changed(client.pk, today=_today(today))
     return melding
 
 
@@ -284,6 +289,7 @@ def conclude_intake(
         summary=f"onderzoek afgerond: {conclusion}",
         changes=changed_fields(before, _snapshot(intake, ("conclusion", "concluded_on"))),
     )
+    case_changed(intake.melding.client_id, today=today)
     return intake
 
 
@@ -310,6 +316,7 @@ def record_nazorg(intake: Intake, *, by, done_on: date, notes: str, today: date 
     record_event(
         actor=by, action=AuditEvent.Action.UPDATE, obj=intake, client_id=intake.melding.client_id, summary="nazorg"
     )
+    case_changed(intake.melding.client_id, today=_today(today))
     return intake
 
 
@@ -340,6 +347,7 @@ def register_aanvraag(
     aanvraag.full_clean()
     aanvraag.save()
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=aanvraag, client_id=client.pk, summary="aanvraag")
+    case_changed(client.pk, today=_today(today))
     return aanvraag
 
 
@@ -783,6 +791,7 @@ def issue_beschikking(
                  today=today)
     if indication.start_date <= today:
         _move(indication, S.ACTIEF, by=by, reason=_("Ingangsdatum bereikt"))
+    case_changed(indication.client_id, today=today)
     return indication
 
 
@@ -795,36 +804,64 @@ def activate_indication(indication: Indication, *, by=None, today: date | None =
     return indication
 
 
-def _end(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
+def _shorten_to(indication: Indication, *, ended_on: date, by, today: date) -> None:
     if ended_on < indication.start_date:
         raise ValidationError({"ended_on": _("De einddatum kan niet vóór de ingangsdatum liggen.")})
     indication.ended_on = ended_on
     if ended_on > indication.start_date and (indication.end_date is None or indication.end_date > ended_on):
         indication.end_date = ended_on
-    # The injected day, not the wall clock: a toewijzing whose end has passed on that day is beëindigd.
+    # The injected day, not the wall clock: a toewijzing whose end has passed on that day is beëindigd,
+    # one that ends today or later keeps running with that end.
     provider_services.end_assignments_of(
         indication, end_date=ended_on, reason=RedenWijziging.VERKORTING, by=by, today=today
     )
+
+
+def _end(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
+    _shorten_to(indication, ended_on=ended_on, by=by, today=today)
     _move(indication, S.BEEINDIGD, by=by, reason=reason)
+
+
+def _plan_end(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
+    """Beëindigen per today or a later day: care goes on up to and including that day, so the
+    beschikking stays live (and its toewijzing runs) with that end; the nightly job ends it after."""
+    before = _snapshot(indication, ("ended_on", "end_date", "end_reason"))
+    _shorten_to(indication, ended_on=ended_on, by=by, today=today)
+    indication.end_reason = reason
+    indication.full_clean()
+    indication.save(update_fields=["ended_on", "end_date", "end_reason", "updated_at"])
+    record_event(
+        actor=by, action=AuditEvent.Action.UPDATE, obj=indication, client_id=indication.client_id,
+        summary=f"beëindiging gepland per {ended_on:%d-%m-%Y}",
+        changes=changed_fields(before, _snapshot(indication, ("ended_on", "end_date", "end_reason"))),
+    )
 
 
 @transaction.atomic
 def end_indication(
     indication: Indication, *, by, ended_on: date, reason: str, today: date | None = None
 ) -> Indication:
-    """Beëindigen: care stops on ended_on (the provider's stop report arrives in the provider API)."""
+    """Beëindigen per ended_on, the last day of care (the provider's stop report arrives in the
+    provider API). A day that has passed ends the beschikking now; today or a later day plans the
+    end: it stays vastgesteld or actief until then and the nightly job ends it the day after."""
+    today = _today(today)
     indication = _lock(indication)
     ensure_transition_allowed(indication.status, S.BEEINDIGD)
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van beëindiging.")})
-    if ended_on > _today(today) + timedelta(days=365):
+    if ended_on > today + timedelta(days=365):
         raise ValidationError({"ended_on": _("Kies een einddatum binnen een jaar.")})
-    _end(indication, by=by, ended_on=ended_on, reason=reason, today=_today(today))
+    if ended_on < today:
+        indication.end_reason = reason
+        _end(indication, by=by, ended_on=ended_on, reason=reason, today=today)
+    else:
+        _plan_end(indication, by=by, ended_on=ended_on, reason=reason, today=today)
+    case_changed(indication.client_id, today=today)
     return indication
 
 
 @transaction.atomic
-def withdraw_indication(indication: Indication, *, by, reason: str) -> Indication:
+def withdraw_indication(indication: Indication, *, by, reason: str, today: date | None = None) -> Indication:
     """Intrekken: the beschikking (or concept) no longer applies, e.g. after bezwaar or withdrawal."""
     indication = _lock(indication)
     ensure_transition_allowed(indication.status, S.INGETROKKEN)
@@ -832,33 +869,66 @@ def withdraw_indication(indication: Indication, *, by, reason: str) -> Indicatio
         raise ValidationError({"reason": _("Geef de reden van intrekking.")})
     _move(indication, S.INGETROKKEN, by=by, reason=reason)
     # A withdrawn beschikking takes its assignments with it: from the start, it never applied.
+    today = _today(today)
     provider_services.end_assignments_of(
         indication, end_date=indication.start_date - timedelta(days=1), reason=RedenWijziging.VERWIJDERD, by=by,
-        today=timezone.localdate(),
+        today=today,
     )
+    case_changed(indication.client_id, today=today)
     return indication
 
 
-def activate_started_beschikkingen(*, today: date | None = None) -> int:
+@dataclass
+class NightlyOutcome:
+    """What a nightly job did: the rows it moved and, per row that failed, why (the others went on)."""
+
+    done: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"done": self.done, "failed": self.failed}
+
+
+def _each_row_on_its_own(queryset, apply, *, job: str) -> NightlyOutcome:
+    """Apply `apply(pk)` to every row in its own transaction: one row that fails (a rule, a
+    constraint, a lock) is logged and reported and does not stop the rest."""
+    outcome = NightlyOutcome()
+    for pk in list(queryset.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                apply(pk)
+        except Exception as error:  # noqa: BLE001 - isolate the row, whatever went wrong with it
+            logger.exception("%s: beschikking %s failed", job, pk)
+            outcome.failed.append(f"{pk}: {error}")
+        else:
+            outcome.done += 1
+    return outcome
+
+
+def activate_started_beschikkingen(*, today: date | None = None) -> NightlyOutcome:
     """Nightly: every vastgestelde beschikking whose start date has come becomes actief."""
     today = _today(today)
-    count = 0
-    for indication in Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=today).only("pk").iterator():
-        activate_indication(indication, today=today)
-        count += 1
-    return count
+
+    def activate(pk):
+        activate_indication(Indication(pk=pk), today=today)
+
+    return _each_row_on_its_own(Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=today), activate,
+                                job="activate_started_beschikkingen")
 
 
-def end_expired_beschikkingen(*, today: date | None = None) -> int:
-    """Nightly: every live beschikking whose end date has passed is beëindigd on that date."""
+def end_expired_beschikkingen(*, today: date | None = None) -> NightlyOutcome:
+    """Nightly: every live beschikking whose end has passed (its einddatum, or the day it was
+    beëindigd per) is beëindigd on that day, with the consultant's reason when one was given."""
     today = _today(today)
-    count = 0
-    for indication in Indication.objects.filter(status__in=LIVE_STATUSES, end_date__lt=today).only("pk").iterator():
-        with transaction.atomic():
-            locked = _lock(indication)
-            _end(locked, by=None, ended_on=locked.end_date, reason=_("Einddatum verstreken"), today=today)
-        count += 1
-    return count
+
+    def end(pk):
+        locked = _lock(Indication(pk=pk))
+        last_day = min(day for day in (locked.ended_on, locked.end_date) if day is not None)
+        reason = locked.end_reason or _("Einddatum verstreken")
+        _end(locked, by=None, ended_on=last_day, reason=reason, today=today)
+
+    expired = Indication.objects.filter(status__in=LIVE_STATUSES).filter(Q(end_date__lt=today) | Q(ended_on__lt=today))
+    return _each_row_on_its_own(expired, end, job="end_expired_beschikkingen")
 
 
 # --------------------------------------------------------------------------------------------
@@ -945,6 +1015,7 @@ def record_evaluation(
         client_id=indication.client_id,
         summary=f"evaluatie: {outcome}",
     )
+    case_changed(indication.client_id, today=today)
     return evaluation
 
 
@@ -966,4 +1037,5 @@ def record_other_provision(
     record_event(
         actor=by, action=AuditEvent.Action.CREATE, obj=provision, client_id=client.pk, summary=f"voorziening {kind}"
     )
+    case_changed(client.pk, today=timezone.localdate())
     return provision

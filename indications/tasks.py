@@ -19,15 +19,19 @@ TASK_OPTIONS = {
 }
 
 
+def _report(what: str, outcome: services.NightlyOutcome) -> dict:
+    logger.info("%s: %d done, %d failed", what, outcome.done, len(outcome.failed))
+    for failure in outcome.failed:
+        logger.error("%s failed for beschikking %s", what, failure)
+    return outcome.as_dict()
+
+
+# Each returns {"done": n, "failed": ["<pk>: <reason>", ...]}: a row that fails is reported, the rest go on.
 @shared_task(name="indications.activate_started_beschikkingen", **TASK_OPTIONS)
-def activate_started_beschikkingen() -> int:
-    activated = services.activate_started_beschikkingen()
-    logger.info("Activated %d beschikkingen whose start date has come", activated)
-    return activated
+def activate_started_beschikkingen() -> dict:
+    return _report("Activating beschikkingen whose start date has come", services.activate_started_beschikkingen())
 
 
 @shared_task(name="indications.end_expired_beschikkingen", **TASK_OPTIONS)
-def end_expired_beschikkingen() -> int:
-    ended = services.end_expired_beschikkingen()
-    logger.info("Ended %d beschikkingen whose end date has passed", ended)
-    return ended
+def end_expired_beschikkingen() -> dict:
+    return _report("Ending beschikkingen whose end has passed", services.end_expired_beschikkingen())

@@ -494,8 +494,12 @@ def indication_issue(request, indication_uuid):
 @requires("indications.change_indication")
 def indication_end(request, indication_uuid):
     def end(indication, data):
-        services.end_indication(indication, by=request.user, **data)
-        messages.success(request, _("De beschikking is beëindigd."))
+        ended = services.end_indication(indication, by=request.user, **data)
+        if ended.end_is_planned:
+            messages.success(request, _("De beëindiging is gepland: de beschikking loopt tot en met %(date)s.")
+                             % {"date": ended.ended_on.strftime("%d-%m-%Y")})
+        else:
+            messages.success(request, _("De beschikking is beëindigd."))
 
     return _indication_action(request, indication_uuid, EndIndicationForm, end)
 

@@ -68,6 +68,17 @@ class Contract(models.Model):
         return f"{self.provider} vanaf {self.valid_from:%d-%m-%Y}"
 
 
+class AssignmentState(models.TextChoices):
+    """Where a toewijzing really stands, from its stored status and the provider's reports: what the
+    pages and the API show. The stored status only says whether it is still in force."""
+
+    TOEGEWEZEN = "toegewezen", _("toegewezen")  # in force, the provider has not reported the start
+    GESTART = "gestart", _("gestart")  # in force, care started
+    GESTOPT = "gestopt", _("gestopt")  # the provider reported the stop
+    BEEINDIGD = "beeindigd", _("beëindigd")  # ended by the municipality without a stop report
+    INGETROKKEN = "ingetrokken", _("ingetrokken")  # withdrawn: it never applied
+
+
 class Assignment(models.Model):
     """A toewijzing (iWmo WMO301): the beschikking's product assigned to the provider."""
 
@@ -75,6 +86,8 @@ class Assignment(models.Model):
         ACTIVE = "actief", _("actief")
         ENDED = "beeindigd", _("beëindigd")
         WITHDRAWN = "ingetrokken", _("ingetrokken")
+
+    State = AssignmentState
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("toewijzingnummer"), max_length=20, unique=True)
@@ -119,6 +132,22 @@ class Assignment(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def state(self) -> str:
+        """The real state (AssignmentState); providers.selectors.STATE_CONDITIONS says the same in SQL."""
+        if self.status == self.Status.WITHDRAWN:
+            return AssignmentState.INGETROKKEN
+        if self.care_stopped_on is not None:
+            return AssignmentState.GESTOPT
+        if self.status == self.Status.ENDED:
+            return AssignmentState.BEEINDIGD
+        if self.care_started_on is not None:
+            return AssignmentState.GESTART
+        return AssignmentState.TOEGEWEZEN
+
+    def get_state_display(self) -> str:
+        return AssignmentState(self.state).label
 
 
 class CareEvent(models.Model):

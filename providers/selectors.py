@@ -18,26 +18,70 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
 from indications.models import Evaluation, IndicationResult, Product, ResultProgress
 from signals.models import OPEN_STATUSES, Signal, SignalType
 
 from .aggregates import MedianDuration
-from .models import AnnualReview, ApiToken, Assignment, CareEvent, Provider, SlaFigures, SlaProductResults
+from .models import (
+    AnnualReview,
+    ApiToken,
+    Assignment,
+    AssignmentState,
+    CareEvent,
+    Provider,
+    SlaFigures,
+    SlaProductResults,
+)
 
 
-def provider_overview() -> QuerySet[Provider]:
-    """Providers with aggregate counts only (no client data): what contract management may see."""
+def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
+    """Providers with aggregate counts only (no client data): what contract management may see.
+    Clients in care are those whose toewijzing is in force today with care started (a vastgestelde
+    beschikking whose care has not begun is not care yet)."""
+    today = today or timezone.localdate()
     live = Q(indications__status__in=["vastgesteld", "actief"])
+    in_care = (
+        Assignment.objects.filter(in_care_on(today), provider=OuterRef("pk")).order_by().values("provider")
+        .annotate(clients=Count("indication__client", distinct=True)).values("clients")
+    )
     return (
         Provider.objects.select_related("reference_group")
         .annotate(
             live_beschikkingen=Count("indications", filter=live),
-            clients_in_care=Count("indications__client", filter=live, distinct=True),
+            clients_in_care=Coalesce(Subquery(in_care), 0),
             beschikkingen_total=Count("indications", filter=Q(indications__decision_date__isnull=False)),
         )
         .order_by("reference_group__number", "name")
     )
+
+
+# The real state of a toewijzing as conditions on its columns (Assignment.state says the same in
+# Python), so that a filter on it stays a WHERE clause on the provider's rows.
+_ACTIVE = Assignment.Status.ACTIVE
+STATE_CONDITIONS: dict[str, Q] = {
+    AssignmentState.TOEGEWEZEN: Q(status=_ACTIVE, care_started_on__isnull=True),
+    AssignmentState.GESTART: Q(status=_ACTIVE, care_started_on__isnull=False, care_stopped_on__isnull=True),
+    AssignmentState.GESTOPT: Q(care_stopped_on__isnull=False) & ~Q(status=Assignment.Status.WITHDRAWN),
+    AssignmentState.BEEINDIGD: Q(status=Assignment.Status.ENDED, care_stopped_on__isnull=True),
+    AssignmentState.INGETROKKEN: Q(status=Assignment.Status.WITHDRAWN),
+}
+
+
+def in_force_on(day: date) -> Q:
+    """The toewijzing applies on `day`: not ended or withdrawn, and the day lies in its period."""
+    return Q(status=_ACTIVE, start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def in_care_on(day: date) -> Q:
+    """In force on `day` and care has started (and not stopped): the provider delivers care."""
+    return in_force_on(day) & STATE_CONDITIONS[AssignmentState.GESTART] & Q(care_started_on__lte=day)
+
+
+def startable_on(day: date) -> Q:
+    """Toegewezen and in force on `day`: the provider can report the start of care with that date."""
+    return in_force_on(day) & STATE_CONDITIONS[AssignmentState.TOEGEWEZEN]
 
 
 def assignments_for(provider: Provider) -> QuerySet[Assignment]:

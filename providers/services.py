@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from indications.hooks import case_changed
 
 from .codes import RedenBeeindiging, RedenWijziging
 from .models import (
@@ -137,6 +138,7 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
     assignment.save(update_fields=["number"])
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
                  summary=f"overstap naar {provider.agb_code}")
+    case_changed(indication.client_id, today=today)
     return assignment
 
 
@@ -183,6 +185,7 @@ def record_care_start(assignment: Assignment, *, on: date, by, today: date | Non
     assignment.save(update_fields=["care_started_on"])
     record_event(actor=by, action=AuditEvent.Action.UPDATE, obj=assignment,
                  client_id=assignment.indication.client_id, summary="start zorg", changes={"startdatum": str(on)})
+    case_changed(assignment.indication.client_id, today=today)
     return assignment
 
 
@@ -212,6 +215,7 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
                  client_id=assignment.indication.client_id, summary=f"stop zorg ({reason})",
                  changes={"einddatum": str(on), "redenBeeindiging": reason})
+    case_changed(assignment.indication.client_id, today=today)
     return assignment
 
 

@@ -206,7 +206,7 @@ CELERY_BEAT_SCHEDULE = {
             [
                 "evaluatie_te_laat", "beschikking_loopt_af", "termijn_onderzoek", "termijn_beschikking",
                 "product_te_lang", "zorgstapeling", "geen_start_zorg", "zorg_na_einde", "stop_zonder_reden",
-                "nazorg", "heraanmelding",
+                "nazorg", "heraanmelding", "beoordeling_wacht",
             ]
         )
     },
@@ -229,6 +229,10 @@ SIGNALS = {
     "STOP_REPORT_WORKING_DAYS": env.int("SIGNAL_STOP_REPORT_WORKING_DAYS", default=5),
     "SLA_LOOKBACK_DAYS": env.int("SIGNAL_SLA_LOOKBACK_DAYS", default=365),
     "HERAANMELDING_MONTHS": env.int("SIGNAL_HERAANMELDING_MONTHS", default=12),
+    # A four-eyes review waiting longer than this many working days is a signal for the team leads;
+    # sooner when the beschikking's deadline is within the margin the consultant needs to issue it.
+    "REVIEW_WAITING_WORKING_DAYS": env.int("SIGNAL_REVIEW_WAITING_WORKING_DAYS", default=3),
+    "REVIEW_DEADLINE_MARGIN_WORKING_DAYS": env.int("SIGNAL_REVIEW_DEADLINE_MARGIN_WORKING_DAYS", default=2),
 }
 
 # Domain settings that the business may change (deadlines in days, see DOMAIN.md).

@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Greatest
+from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from indications.models import (
@@ -44,6 +44,7 @@ from indications.models import (
     Melding,
     OtherProvision,
     PlannedEvaluation,
+    Review,
 )
 from providers.models import Assignment
 
@@ -63,6 +64,15 @@ def working_days_before(day: date, days: int) -> date:
     """The date `days` working days (Monday to Friday) before `day`."""
     while days > 0:
         day -= timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def working_days_after(day: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `day`."""
+    while days > 0:
+        day += timedelta(days=1)
         if day.weekday() < 5:
             days -= 1
     return day
@@ -132,14 +142,16 @@ def evaluation_overdue(today: date) -> QuerySet:
 
 def beschikking_expiring(today: date) -> QuerySet:
     """An active beschikking ends within EXPIRING_WITHIN_DAYS and nothing follows yet: no follow-up
-    beschikking (in any state but withdrawn) and no evaluation held within that window."""
+    beschikking (in any state but withdrawn) and no evaluation held within that window. Not when
+    the consultant ended it per a later day: that end was decided, nothing is left to decide."""
     window = config("EXPIRING_WITHIN_DAYS")
     follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
     recent_evaluation = Evaluation.objects.filter(
         indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window)
     )
     expiring = Indication.objects.filter(
-        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window)
+        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window),
+        ended_on__isnull=True,
     ).filter(~Exists(follow_up), ~Exists(recent_evaluation))
     return _columns(
         expiring,
@@ -432,6 +444,48 @@ def heraanmelding(today: date) -> QuerySet:
     )
 
 
+# -- 9. four-eyes review waiting ------------------------------------------------------------------
+
+
+def review_deadline_horizon(today: date) -> date:
+    """A beschikking due on or before this day is close enough to its legal deadline that the review
+    must be decided now: the consultant needs REVIEW_DEADLINE_MARGIN_WORKING_DAYS to issue it."""
+    return working_days_after(today, config("REVIEW_DEADLINE_MARGIN_WORKING_DAYS"))
+
+
+def review_waiting(today: date) -> QuerySet:
+    """A complex indication waits in ter_beoordeling for a team lead: raised when it has waited more
+    than REVIEW_WAITING_WORKING_DAYS working days, or sooner when its beschikking (due 2 weeks after
+    the aanvraag) would otherwise be late. For the team leads of the client's team (no one person);
+    due on the beschikking's legal deadline, escalated as that nears, cleared by the decision."""
+    waited_since = working_days_before(today, config("REVIEW_WAITING_WORKING_DAYS"))
+    deadline_days = settings.SDD["BESCHIKKING_DEADLINE_DAYS"]
+    horizon = review_deadline_horizon(today)
+    waiting = Review.objects.filter(outcome="", indication__status=IndicationStatus.TER_BEOORDELING).annotate(
+        submitted_on=TruncDate("submitted_at"),
+        deadline=ExpressionWrapper(F("indication__aanvraag__received_on") + timedelta(days=deadline_days),
+                                   output_field=DateField()),
+    )
+    # The deadline comparison as one on the aanvraag's date: deadline <= horizon.
+    near_deadline = Q(indication__aanvraag__received_on__lte=horizon - timedelta(days=deadline_days))
+    overdue = waiting.filter(Q(submitted_on__lt=waited_since) | near_deadline)
+    return _columns(
+        overdue,
+        sig_subject=F("pk"),
+        # Without an aanvraag (no legal deadline): due since the day it was offered.
+        sig_due=Coalesce("deadline", "submitted_on", output_field=DateField()),
+        sig_urgency=Case(
+            When(deadline__lt=today, then=Value(Urgency.VERLOPEN)),
+            When(near_deadline, then=Value(Urgency.WAARSCHUWING)),
+            default=Value(Urgency.ATTENTIE),
+        ),
+        sig_escalate=Case(When(near_deadline, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        client="indication__client",
+        sig_indication=F("indication_id"),
+        sig_aanvraag=F("indication__aanvraag_id"),
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -451,5 +505,6 @@ CHECKS: list[Check] = [
     Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),
     Check("nazorg", SignalType.NAZORG_DUE, nazorg_due),
     Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
+    Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting),
 ]
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}

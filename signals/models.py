@@ -19,6 +19,7 @@ class SignalType(models.TextChoices):
     STOP_WITHOUT_REASON = "stop_zonder_reden", _("Stop zorg zonder reden")
     NAZORG_DUE = "nazorg", _("Nazorg na verwijzing")
     HERAANMELDING = "heraanmelding", _("Heraanmelding kort na uitstroom")
+    REVIEW_WAITING = "beoordeling_wacht", _("Vier-ogenbeoordeling wacht te lang")
 
 
 class SignalStatus(models.TextChoices):

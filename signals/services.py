@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -9,7 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +18,11 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record_event
 
-from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date
+from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from .workflow import ensure_transition_allowed
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5000
 SIGNAL_TABLE = Signal._meta.db_table
@@ -27,7 +30,7 @@ EVENT_TABLE = SignalEvent._meta.db_table
 CONDITIONS = "signal_conditions"
 # Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
 # day after the due date, without asking the check again.
-DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE)
+DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE, SignalType.REVIEW_WAITING)
 
 
 @dataclass
@@ -71,10 +74,47 @@ def run_all_checks(*, today: date | None = None, force: bool = True, progress=No
     return outcomes
 
 
+def recheck_client(client_id: int, today: date) -> list[CheckOutcome]:
+    """Re-evaluate every check for one client, now: what a user's change cleared lapses, what it
+    caused is raised. The services of the case file call this through indications.hooks (registered
+    in SignalsConfig.ready) inside their transaction; the nightly run stays the safety net.
+
+    Each check's condition query runs restricted to the client; the comparison with the client's
+    few signals is done here (one query for all of them) instead of through a temporary table.
+    It runs in a savepoint and never fails the user's change: a database problem (e.g. the nightly
+    run raising the same signal at this moment) is logged and left to the next run."""
+    try:
+        with transaction.atomic():
+            signals = list(
+                Signal.objects.filter(client_id=client_id).values_list("pk", "type", "subject_id", "variant", "status")
+            )
+            closed_by_a_user = set(
+                SignalEvent.objects.filter(signal__client_id=client_id, to_status=SignalStatus.VERVALLEN,
+                                           by__isnull=False).values_list("signal_id", flat=True)
+            )
+            return [_synchronise_client(check, today, client_id, signals, closed_by_a_user) for check in CHECKS]
+    except DatabaseError:
+        logger.exception("Signal recheck of client %s failed; the nightly run will catch up", client_id)
+        return []
+
+
+def _synchronise_client(check: Check, today: date, client_id: int, signals: list[tuple], closed_by_a_user: set):
+    """_synchronise for one client: the same three comparisons over the client's rows."""
+    rows = list(check.conditions(today).filter(sig_client=client_id))
+    holds = {(row["sig_subject"], row["sig_variant"]) for row in rows}
+    own = [(pk, status, (subject, variant)) for pk, kind, subject, variant, status in signals if kind == check.type]
+    known = {key for _pk, _status, key in own}
+    new_rows = [row for row in rows if (row["sig_subject"], row["sig_variant"]) not in known]
+    cleared = [(pk, status) for pk, status, key in own if status in OPEN_STATUSES and key not in holds]
+    returned = [(pk, status) for pk, status, key in own
+                if status == SignalStatus.VERVALLEN and key in holds and pk not in closed_by_a_user]
+    open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id)
+    return _apply(check, today, new_rows, cleared, returned, open_signals)
+
+
 def _synchronise(check: Check, today: date) -> CheckOutcome:
     """Compare the check's condition set with its signals. The condition query runs once, into a
     temporary table; raising and lapsing are then two anti-joins between that table and the signals."""
-    outcome = CheckOutcome(check.name)
     with _conditions_table(check.conditions(today)) as conditions:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -100,6 +140,15 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
                 [check.type, SignalStatus.VERVALLEN, SignalStatus.VERVALLEN],
             )
             returned = cursor.fetchall()
+    open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES)
+    return _apply(check, today, new_rows, cleared, returned, open_signals)
+
+
+def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple], returned: list[tuple],
+           open_signals) -> CheckOutcome:
+    """Raise the new conditions, reopen the returned ones, lapse the cleared ones, and move the open
+    signals on with the calendar (deadlines passed, evaluations to escalate)."""
+    outcome = CheckOutcome(check.name)
     outcome.created = _raise_new(check, new_rows, today)
     outcome.created += _note_and_update(
         returned, _("Opnieuw gesignaleerd: de aanleiding is er weer."), status=SignalStatus.OPEN, closed_on=None
@@ -108,7 +157,15 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
         cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
         status=SignalStatus.VERVALLEN, closed_on=today,
     )
-    open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES)
+    if check.type == SignalType.REVIEW_WAITING:
+        # Waiting long, and now the beschikking's deadline nears too: escalated, "termijn nadert".
+        nearing = open_signals.filter(urgency=Urgency.ATTENTIE, aanvraag__isnull=False,
+                                      due_date__lte=review_deadline_horizon(today))
+        outcome.escalated = _note_and_update(
+            list(nearing.values_list("pk", "status")),
+            _("Geëscaleerd: de termijn van de beschikking nadert en de beoordeling is nog niet gedaan."),
+            urgency=Urgency.WAARSCHUWING, escalated_on=today,
+        )
     if check.type in DEADLINE_TYPES:
         passed = open_signals.filter(urgency=Urgency.WAARSCHUWING, due_date__lt=today)
         outcome.updated = _note_and_update(

@@ -7,9 +7,18 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import CONTRACTMANAGER
+from indications.services import issue_beschikking
 from providers import services
 from providers.models import Assignment, ChangeRequest
-from tests.factories import ProviderFactory, contracted_provider, issued_assignment, staff_member
+from providers.selectors import provider_overview
+from tests.factories import (
+    IndicationFactory,
+    ProviderFactory,
+    ZrmAssessmentFactory,
+    contracted_provider,
+    issued_assignment,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +104,55 @@ def test_a_stop_report_shortens_the_assignment(assignment):
     services.record_care_stop(assignment, on=stopped_on, reason="19", by=None)
     assignment.refresh_from_db()
     assert (assignment.end_date, assignment.status) == (stopped_on, "beeindigd")
+
+
+# -- the toewijzing's real state on the pages ------------------------------------------------------
+
+
+def state_cell(page: str, number: str) -> str:
+    """The text of the status cell in the toewijzingen table's row of `number`."""
+    row = page.split(f"<td>{number}</td>", 1)[1].split("</tr>", 1)[0]
+    return row.split('class="status status--', 1)[1].split("</span>", 1)[0].split(">", 1)[1]
+
+
+def future_assignment(provider, consultant):
+    today = timezone.localdate()
+    client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=10)).client
+    indication = IndicationFactory(client=client, consultant=consultant, provider=provider,
+                                   start_date=today + timedelta(days=14), end_date=today + timedelta(days=200),
+                                   aanvraag__received_on=today - timedelta(days=3))
+    issue_beschikking(indication, by=consultant, today=today)
+    return Assignment.objects.get(indication=indication)
+
+
+def test_a_vastgestelde_beschikking_shows_its_toewijzing_as_toegewezen_not_actief(client, consultant):
+    assignment = future_assignment(contracted_provider(name="Eerste Zorg"), consultant)
+    assert assignment.indication.status == "vastgesteld"
+    client.force_login(consultant)
+    page = client.get(f"/indicaties/{assignment.indication.uuid}/").content.decode()
+    assert state_cell(page, assignment.number) == "toegewezen"
+    file = client.get(f"/clienten/{assignment.indication.client.uuid}/").content.decode()
+    assert "Eerste Zorg: toewijzing toegewezen" in file
+
+
+def test_the_pages_follow_the_start_and_stop_of_care(client, consultant, assignment):
+    client.force_login(consultant)
+    detail = f"/indicaties/{assignment.indication.uuid}/"
+    assert state_cell(client.get(detail).content.decode(), assignment.number) == "toegewezen"
+    services.record_care_start(assignment, on=assignment.start_date, by=None)
+    assert state_cell(client.get(detail).content.decode(), assignment.number) == "gestart"
+    file = client.get(f"/clienten/{assignment.indication.client.uuid}/").content.decode()
+    assert "Eerste Zorg: toewijzing gestart" in file
+    services.record_care_stop(assignment, on=assignment.start_date + timedelta(days=3), reason="19", by=None)
+    assert state_cell(client.get(detail).content.decode(), assignment.number) == "gestopt"
+
+
+def test_clients_in_care_on_the_overview_count_only_care_that_started(client, consultant, assignment):
+    future_assignment(assignment.provider, consultant)
+    client.force_login(staff_member(CONTRACTMANAGER))
+    row = provider_overview().get(pk=assignment.provider.pk)
+    assert (row.live_beschikkingen, row.clients_in_care) == (2, 0)
+    services.record_care_start(assignment, on=assignment.start_date, by=None)
+    row = provider_overview().get(pk=assignment.provider.pk)
+    assert (row.live_beschikkingen, row.clients_in_care) == (2, 1)
+    assert client.get("/aanbieders/").status_code == 200

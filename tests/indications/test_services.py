@@ -435,7 +435,7 @@ def test_a_future_scaling_shortens_the_old_beschikking_which_stays_live_until_th
     old.refresh_from_db()
     assert (old.status, old.end_date) == (S.ACTIEF, start - timedelta(days=1))
     # the nightly job ends it once that day has passed
-    assert services.end_expired_beschikkingen(today=start) == 1
+    assert services.end_expired_beschikkingen(today=start).done == 1
     old.refresh_from_db()
     assert (old.status, old.ended_on) == (S.BEEINDIGD, start - timedelta(days=1))
 
@@ -458,8 +458,8 @@ def test_nightly_jobs_activate_started_and_end_expired_beschikkingen(today):
     running = IndicationFactory(actief=True, end_date=today)
     open_ended = IndicationFactory(actief=True, end_date=None)
     concept = IndicationFactory(start_date=today - timedelta(days=3), end_date=today - timedelta(days=1))
-    assert services.activate_started_beschikkingen(today=today) == 1
-    assert services.end_expired_beschikkingen(today=today) == 1
+    assert services.activate_started_beschikkingen(today=today).done == 1
+    assert services.end_expired_beschikkingen(today=today).done == 1
     items = (starting, later, expired, running, open_ended, concept)
     for item in items:
         item.refresh_from_db()
@@ -468,15 +468,15 @@ def test_nightly_jobs_activate_started_and_end_expired_beschikkingen(today):
     assert expired.status_changes.get().reason == "Einddatum verstreken"
     assert starting.status_changes.get().by is None
     # idempotent: a second run changes nothing
-    assert services.activate_started_beschikkingen(today=today) == 0
-    assert services.end_expired_beschikkingen(today=today) == 0
+    assert services.activate_started_beschikkingen(today=today).done == 0
+    assert services.end_expired_beschikkingen(today=today).done == 0
 
 
 def test_a_vastgestelde_beschikking_whose_whole_period_passed_is_ended(today):
     """Never activated (e.g. the job did not run): it still ends, straight from vastgesteld."""
     stale = IndicationFactory(vastgesteld=True, start_date=today - timedelta(days=20),
                               end_date=today - timedelta(days=2))
-    assert services.end_expired_beschikkingen(today=today) == 1
+    assert services.end_expired_beschikkingen(today=today).done == 1
     stale.refresh_from_db()
     assert (stale.status, stale.ended_on) == (S.BEEINDIGD, today - timedelta(days=2))
 
@@ -489,7 +489,7 @@ def test_ended_beschikkingen_end_their_toewijzing_on_the_injected_day(simple, ib
                                    end_date=start + timedelta(days=60), evaluations=[start + timedelta(days=30)],
                                    aanvraag__received_on=issue_day)
     services.issue_beschikking(indication, by=consultant, today=issue_day)
-    assert services.end_expired_beschikkingen(today=start + timedelta(days=61)) == 1
+    assert services.end_expired_beschikkingen(today=start + timedelta(days=61)).done == 1
     assignment = Assignment.objects.get(indication=indication)
     assert (assignment.status, assignment.end_date) == (Assignment.Status.ENDED, start + timedelta(days=60))
 
@@ -498,8 +498,8 @@ def test_celery_tasks_run_the_nightly_services(today):
     from indications import tasks
 
     IndicationFactory(vastgesteld=True, start_date=today - timedelta(days=1))
-    assert tasks.activate_started_beschikkingen.apply().get() == 1
-    assert tasks.end_expired_beschikkingen.apply().get() == 0
+    assert tasks.activate_started_beschikkingen.apply().get() == {"done": 1, "failed": []}
+    assert tasks.end_expired_beschikkingen.apply().get() == {"done": 0, "failed": []}
 
 
 # -- evaluation ----------------------------------------------------------------------------------

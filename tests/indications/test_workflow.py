@@ -70,8 +70,9 @@ def reach(ib_client, consultant, team_lead, today):
             if status == S.ACTIEF:
                 services.activate_indication(indication, today=indication.start_date)
             if status == S.BEEINDIGD:
+                # Per a day that has passed: ended at once (a later day only plans the end).
                 services.end_indication(indication, by=consultant, ended_on=indication.start_date,
-                                        reason="Cliënt verhuisd", today=today)
+                                        reason="Cliënt verhuisd", today=indication.start_date + timedelta(days=1))
         elif status == S.INGETROKKEN:
             services.withdraw_indication(indication, by=consultant, reason="Aanvraag ingetrokken")
         else:
@@ -104,7 +105,7 @@ def move_to(consultant, team_lead, today):
             services.activate_indication(indication, today=indication.start_date)
         elif target == S.BEEINDIGD:
             services.end_indication(indication, by=consultant, ended_on=indication.start_date + timedelta(days=30),
-                                    reason="Doelen behaald", today=today)
+                                    reason="Doelen behaald", today=indication.start_date + timedelta(days=31))
         elif target == S.INGETROKKEN:
             services.withdraw_indication(indication, by=consultant, reason="Bezwaar gegrond")
         indication.refresh_from_db()
@@ -190,7 +191,7 @@ def test_concept_to_vastgesteld_to_actief_to_beeindigd(case_file, consultant, to
     assert activated.status == S.ACTIEF
     ended_on = concept.start_date + timedelta(days=60)
     ended = services.end_indication(activated, by=consultant, ended_on=ended_on, reason="Doelen behaald",
-                                    today=ended_on)
+                                    today=ended_on + timedelta(days=1))
     assert ended.status == S.BEEINDIGD
     assert ended.ended_on == ended.end_date == ended_on
     assert ended.status_reason == "Doelen behaald"
@@ -250,7 +251,7 @@ def test_ending_needs_a_reason_and_a_date_within_a_year(consultant, today):
     assert indication.status == S.ACTIEF and not indication.status_changes.exists()
     ended = services.end_indication(indication, by=consultant, ended_on=today + timedelta(days=365), reason="x",
                                     today=today)
-    assert ended.status == S.BEEINDIGD
+    assert (ended.status, ended.ended_on) == (S.ACTIEF, today + timedelta(days=365))  # planned: live until then
 
 
 def test_ending_later_than_planned_keeps_the_planned_end_date(consultant, today):

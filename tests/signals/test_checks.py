@@ -1,4 +1,4 @@
-"""The eleven signal checks, one by one: each fires exactly from its boundary date (not the day
+"""The signal checks, one by one: each fires exactly from its boundary date (not the day
 before), carries the right consultant, team, links, due date and urgency, and lapses (vervallen,
 with a history row) on the next run once its condition has cleared.
 
@@ -7,13 +7,15 @@ The engine's generic guarantees (no duplicates, a closed signal stays closed) ar
 type in test_engine.py."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Team
+from indications import four_eyes
 from indications import services as indication_services
-from indications.models import Evaluation, IndicationStatus, Intake, OtherProvision, ZrmDomain
+from indications.models import Evaluation, IndicationStatus, Intake, OtherProvision, Review, ZrmDomain
 from providers import services as provider_services
 from providers.codes import RedenBeeindiging
 from providers.models import Assignment
@@ -24,9 +26,11 @@ from signals.checks import (
     MORE_THAN_ONE_IB,
     clients_with_stacking,
     describe_stacking,
+    working_days_after,
     working_days_before,
 )
 from signals.models import Signal, SignalStatus, SignalType, Urgency
+from signals.selectors import signals_for
 from signals.services import move_signal, run_check
 from tests.factories import (
     TODAY,
@@ -167,9 +171,10 @@ class TestEvaluationOverdue:
             progress={result.pk: ("deels", "") for result in indication.results.all()},
             next_evaluation_on=TODAY + days(91), today=TODAY,
         )
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(signal, on=TODAY)
         outcome = run("evaluatie_te_laat", TODAY + days(1))
-        assert (outcome.created, outcome.lapsed) == (0, 1)
-        assert_lapsed(signal, on=TODAY + days(1))
+        assert (outcome.created, outcome.lapsed) == (0, 0)
 
     def test_lapses_when_the_beschikking_ends(self, consultant):
         indication = active_indication(consultant)
@@ -281,8 +286,9 @@ class TestOnderzoekDeadline:
             melding.intake, by=consultant, conclusion=Intake.Conclusion.OWN_STRENGTH, concluded_on=TODAY,
             report="Netwerk helpt met de post.", no_conversation_reason="Telefonisch afgehandeld.", today=TODAY,
         )
-        assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.ONDERZOEK_DEADLINE), on=TODAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.ONDERZOEK_DEADLINE), on=TODAY)
+        assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 0
 
 
 class TestBeschikkingDeadline:
@@ -630,8 +636,9 @@ class TestNoStartReported:
         assignment = toewijzing(consultant, start=MONDAY - days(14))
         run("geen_start_zorg", MONDAY)
         provider_services.record_care_start(assignment, on=MONDAY - days(14), by=None, today=MONDAY + days(1))
-        assert run("geen_start_zorg", MONDAY + days(1)).lapsed == 1
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(the_signal(SignalType.NO_START_REPORTED), on=MONDAY + days(1))
+        assert run("geen_start_zorg", MONDAY + days(1)).lapsed == 0
 
 
 class TestCareAfterEnd:
@@ -684,8 +691,9 @@ class TestCareAfterEnd:
         run("zorg_na_einde", MONDAY)
         provider_services.record_care_stop(assignment, on=MONDAY - days(30), reason=RedenBeeindiging.VOLGENS_PLAN,
                                            by=None, today=MONDAY)
-        assert run("zorg_na_einde", MONDAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.CARE_AFTER_END), on=MONDAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.CARE_AFTER_END), on=MONDAY)
+        assert run("zorg_na_einde", MONDAY + days(1)).lapsed == 0
 
 
 class TestStopWithoutReason:
@@ -763,8 +771,9 @@ class TestNazorg:
         run("nazorg", TODAY)
         indication_services.record_nazorg(intake, by=consultant, done_on=TODAY, notes="Gaat naar de inloop.",
                                           today=TODAY)
-        assert run("nazorg", TODAY + days(1)).lapsed == 1
-        assert_lapsed(the_signal(SignalType.NAZORG_DUE), on=TODAY + days(1))
+        # The service rechecked the client at once; the nightly run finds nothing left to do.
+        assert_lapsed(the_signal(SignalType.NAZORG_DUE), on=TODAY)
+        assert run("nazorg", TODAY + days(1)).lapsed == 0
 
 
 # -- 8. heraanmelding -------------------------------------------------------------------------------
@@ -824,3 +833,110 @@ class TestHeraanmelding:
         )
         assert run("heraanmelding", TODAY + days(1)).lapsed == 1
         assert_lapsed(the_signal(SignalType.HERAANMELDING), on=TODAY + days(1))
+
+
+# -- 9. four-eyes review waiting ------------------------------------------------------------------
+
+
+class TestReviewWaiting:
+    """A review waiting more than 3 working days, or sooner when the beschikking (due 2 weeks after
+    the aanvraag) would be late; for the team leads; escalating as the deadline nears."""
+
+    def waiting(self, consultant, *, submitted_on: date, aanvraag_on: date | None = None) -> Review:
+        indication = IndicationFactory(
+            consultant=consultant, status=IndicationStatus.TER_BEOORDELING, four_eyes_requested=True,
+            four_eyes_required=True, **({"aanvraag__received_on": aanvraag_on} if aanvraag_on else {"aanvraag": None}),
+        )
+        submitted_at = timezone.make_aware(datetime.combine(submitted_on, time(16, 30)))
+        return Review.objects.create(indication=indication, submitted_by=consultant, submitted_at=submitted_at,
+                                     findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}])
+
+    def test_working_days_after(self):
+        assert working_days_after(MONDAY, 2) == MONDAY + days(2)
+        assert working_days_after(MONDAY + days(4), 1) == MONDAY + days(7)  # Friday → Monday
+        assert working_days_after(MONDAY + days(5), 1) == MONDAY + days(7)  # Saturday → Monday
+
+    def test_fires_after_3_working_days_for_the_team_leads(self, consultant, team_lead, team):
+        monday = MONDAY - days(7)
+        review = self.waiting(consultant, submitted_on=monday, aanvraag_on=monday)  # deadline far: MONDAY + 7
+        assert run("beoordeling_wacht", monday + days(3)).created == 0  # Thursday: 3 working days waited
+        assert run("beoordeling_wacht", monday + days(4)).created == 1  # Friday: longer
+        signal = the_signal(SignalType.REVIEW_WAITING)
+        assert_raised(signal, on=monday + days(4))
+        assert (signal.subject_id, signal.due_date) == (review.pk, monday + days(14))
+        assert (signal.urgency, signal.escalated_on) == (Urgency.ATTENTIE, None)
+        assert (signal.assigned_to, signal.team) == (None, team)  # the team, not one person
+        assert (signal.client, signal.indication, signal.aanvraag) == (
+            review.indication.client, review.indication, review.indication.aanvraag)
+        assert list(signals_for(team_lead, team_view=True)) == [signal]
+        assert list(signals_for(consultant)) == []
+
+    def test_weekends_do_not_count(self, consultant):
+        thursday = MONDAY - days(4)
+        self.waiting(consultant, submitted_on=thursday, aanvraag_on=thursday)
+        assert run("beoordeling_wacht", MONDAY + days(1)).created == 0  # Tuesday: Fri, Mon, Tue
+        assert run("beoordeling_wacht", MONDAY + days(2)).created == 1  # Wednesday
+
+    def test_the_working_days_follow_the_settings(self, consultant, settings):
+        settings.SIGNALS = {**settings.SIGNALS, "REVIEW_WAITING_WORKING_DAYS": 5}
+        monday = MONDAY - days(7)
+        self.waiting(consultant, submitted_on=monday, aanvraag_on=monday)
+        assert run("beoordeling_wacht", monday + days(7)).created == 0  # next Monday: 5 working days
+        assert run("beoordeling_wacht", monday + days(8)).created == 1
+
+    @pytest.mark.parametrize(("deadline_in", "fires"), [(2, True), (3, False)])
+    def test_sooner_when_the_beschikking_would_be_late(self, consultant, deadline_in, fires):
+        """Offered today, but the beschikking is due within 2 working days: a signal at once."""
+        self.waiting(consultant, submitted_on=MONDAY, aanvraag_on=MONDAY + days(deadline_in) - days(14))
+        assert run("beoordeling_wacht", MONDAY).created == int(fires)
+        if fires:
+            signal = the_signal(SignalType.REVIEW_WAITING)
+            assert (signal.urgency, signal.escalated_on) == (Urgency.WAARSCHUWING, MONDAY)
+
+    def test_escalates_as_the_deadline_nears_and_turns_overdue_after_it(self, consultant):
+        monday = MONDAY - days(7)
+        self.waiting(consultant, submitted_on=monday, aanvraag_on=monday - days(3))  # due Friday MONDAY - 3 + 7
+        due = monday + days(11)
+        assert run("beoordeling_wacht", monday + days(4)).created == 1
+        signal = the_signal(SignalType.REVIEW_WAITING)
+        assert (signal.due_date, signal.urgency) == (due, Urgency.ATTENTIE)
+        assert run("beoordeling_wacht", due - days(3)).escalated == 0  # Tuesday: due beyond 2 working days
+        assert run("beoordeling_wacht", due - days(2)).escalated == 1  # Wednesday: due within 2
+        signal.refresh_from_db()
+        assert (signal.urgency, signal.escalated_on) == (Urgency.WAARSCHUWING, due - days(2))
+        assert run("beoordeling_wacht", due).updated == 0
+        assert run("beoordeling_wacht", due + days(1)).updated == 1
+        signal.refresh_from_db()
+        assert signal.urgency == Urgency.VERLOPEN and signal.status == SignalStatus.OPEN
+
+    def test_raised_as_passed_after_the_deadline(self, consultant):
+        self.waiting(consultant, submitted_on=MONDAY - days(1), aanvraag_on=MONDAY - days(15))
+        run("beoordeling_wacht", MONDAY)
+        assert the_signal(SignalType.REVIEW_WAITING).urgency == Urgency.VERLOPEN
+
+    def test_without_an_aanvraag_only_the_waiting_counts(self, consultant):
+        monday = MONDAY - days(7)
+        self.waiting(consultant, submitted_on=monday)
+        assert run("beoordeling_wacht", monday + days(3)).created == 0
+        assert run("beoordeling_wacht", monday + days(4)).created == 1
+        assert run("beoordeling_wacht", MONDAY + days(30)).escalated == 0
+        signal = the_signal(SignalType.REVIEW_WAITING)
+        assert (signal.due_date, signal.urgency) == (monday, Urgency.ATTENTIE)
+
+    def test_not_for_a_decided_review(self, consultant, team_lead):
+        review = self.waiting(consultant, submitted_on=MONDAY - days(10), aanvraag_on=MONDAY - days(10))
+        Review.objects.filter(pk=review.pk).update(outcome=Review.Outcome.APPROVED, reviewer=team_lead,
+                                                   decided_at=timezone.now())
+        assert run("beoordeling_wacht", MONDAY).created == 0
+
+    @pytest.mark.parametrize("decision", ["approve", "reject"])
+    def test_clears_at_once_when_the_review_is_decided(self, consultant, team_lead, decision):
+        review = self.waiting(consultant, submitted_on=MONDAY - days(7), aanvraag_on=MONDAY - days(7))
+        run("beoordeling_wacht", MONDAY)
+        signal = the_signal(SignalType.REVIEW_WAITING)
+        if decision == "approve":
+            four_eyes.approve_indication(review.indication, by=team_lead, today=MONDAY)
+        else:
+            four_eyes.reject_indication(review.indication, by=team_lead, motivation="Doelen concreter", today=MONDAY)
+        assert_lapsed(signal, on=MONDAY)
+        assert run("beoordeling_wacht", MONDAY + days(1)).lapsed == 0

@@ -5,7 +5,7 @@ management command and the Celery tasks run the checks."""
 
 import itertools
 from dataclasses import asdict, fields
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from audit.models import AuditEvent
+from indications.models import IndicationStatus, Review
 from providers.models import Assignment
 from signals.checks import CHECKS, CHECKS_BY_NAME
 from signals.models import CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
@@ -78,6 +79,15 @@ def _heraanmelding(consultant):
     MeldingFactory(client=ended.client, consultant=consultant, received_on=TODAY - days(3))
 
 
+def _review_waiting(consultant):
+    indication = IndicationFactory(consultant=consultant, status=IndicationStatus.TER_BEOORDELING,
+                                   four_eyes_requested=True, four_eyes_required=True,
+                                   aanvraag__received_on=TODAY - days(10))
+    submitted_at = timezone.make_aware(datetime.combine(TODAY - days(7), time(10)))
+    Review.objects.create(indication=indication, submitted_by=consultant, submitted_at=submitted_at,
+                          findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}])
+
+
 SCENARIOS = {
     "evaluatie_te_laat": lambda c: PlannedEvaluationFactory(indication=active_indication(c),
                                                             planned_on=TODAY - days(1)),
@@ -95,6 +105,7 @@ SCENARIOS = {
                                                status=Assignment.Status.ENDED),
     "nazorg": lambda c: IntakeFactory(referred=True, melding__consultant=c, melding__received_on=TODAY - days(60)),
     "heraanmelding": _heraanmelding,
+    "beoordeling_wacht": _review_waiting,
 }
 
 
@@ -114,7 +125,8 @@ def raised(request, consultant) -> Signal:
 
 class TestEveryType:
     def test_raised_for_the_consultant_and_the_team_of_the_municipality(self, raised, consultant):
-        assert raised.assigned_to == consultant
+        # A waiting review is for the team leads of the team, not for the consultant who offered it.
+        assert raised.assigned_to == (None if raised.type == SignalType.REVIEW_WAITING else consultant)
         assert raised.team == Team.objects.get(name="Team Dordrecht")
         assert raised.client.municipality.name == "Dordrecht"
         assert (raised.status, raised.created_on, raised.closed_on) == (SignalStatus.OPEN, TODAY, None)

@@ -1,0 +1,98 @@
+"""A user's change resolves (or raises) that client's signals at once: the case-file services call
+the hook in indications.hooks, which the signal engine registered at start-up."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError
+
+from indications import hooks
+from indications import services as indication_services
+from indications.models import Aanvraag, ComplexityRule, OtherProvision
+from providers import services as provider_services
+from signals import services as signal_services
+from signals.checks import CHECKS_BY_NAME
+from signals.models import Signal, SignalStatus, SignalType
+from signals.services import recheck_client, run_check
+from tests.factories import (
+    TODAY,
+    AssignmentFactory,
+    IndicationFactory,
+    MeldingFactory,
+    ProviderFactory,
+    build_case_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def run(name, today=TODAY):
+    return run_check(CHECKS_BY_NAME[name], today=today, force=True)
+
+
+def status_of(signal: Signal) -> str:
+    signal.refresh_from_db()
+    return signal.status
+
+
+def test_the_signal_engine_registers_its_hook_at_start_up():
+    assert recheck_client in hooks._case_changed_hooks
+
+
+def test_issuing_the_beschikking_resolves_the_deadline_signal_at_once(consultant):
+    ComplexityRule.objects.update(is_active=False)  # about the vaststelling, not four eyes
+    case = build_case_file(consultant=consultant)
+    Aanvraag.objects.filter(pk=case.aanvraag.pk).update(received_on=TODAY - days(10))
+    run("termijn_beschikking")
+    signal = Signal.objects.get(type=SignalType.BESCHIKKING_DEADLINE)
+    indication_services.issue_beschikking(case.indication, by=consultant, today=TODAY)
+    assert status_of(signal) == SignalStatus.VERVALLEN and signal.closed_on == TODAY
+    assert run("termijn_beschikking", TODAY + days(1)).lapsed == 0
+
+
+def test_a_care_stop_resolves_and_the_recheck_is_limited_to_that_client(consultant):
+    start = TODAY - days(100)
+    mine, other = (AssignmentFactory(indication=IndicationFactory(actief=True, consultant=consultant, start_date=start,
+                                                                  end_date=start + days(364), evaluations=[]),
+                                     provider=ProviderFactory(), assigned_on=start, start_date=start,
+                                     care_started_on=start, end_date=TODAY - days(30)) for _ in range(2))
+    run("zorg_na_einde")
+    signals = {s.assignment_id: s for s in Signal.objects.filter(type=SignalType.CARE_AFTER_END)}
+    assert set(signals) == {mine.pk, other.pk}
+    provider_services.record_care_stop(mine, on=TODAY - days(30), reason="19", by=None, today=TODAY)
+    assert status_of(signals[mine.pk]) == SignalStatus.VERVALLEN
+    assert status_of(signals[other.pk]) == SignalStatus.OPEN
+
+
+def test_a_change_that_causes_a_condition_raises_its_signal_at_once(consultant):
+    assignment = AssignmentFactory(indication__consultant=consultant, indication__start_date=TODAY - days(30),
+                                   start_date=TODAY - days(30), assigned_on=TODAY - days(30))
+    client = assignment.indication.client
+    indication_services.record_other_provision(client=client, kind=OtherProvision.Kind.values[0],
+                                               start_date=TODAY - days(5), by=consultant)
+    # record_other_provision rechecks on the real clock, which is after TODAY: the stacking holds then too.
+    assert Signal.objects.filter(type=SignalType.STACKING, client=client, status=SignalStatus.OPEN).exists()
+
+
+def test_a_failing_recheck_never_fails_the_users_change(consultant, monkeypatch):
+    melding = MeldingFactory(consultant=consultant, received_on=TODAY - days(40))
+    run("termijn_onderzoek")
+    signal = Signal.objects.get(type=SignalType.ONDERZOEK_DEADLINE)
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("lock timeout")
+
+    monkeypatch.setattr(signal_services, "_synchronise_client", broken)
+    indication_services.conclude_intake(
+        melding.intake, by=consultant, conclusion="eigen_kracht", concluded_on=TODAY,
+        report="Netwerk helpt.", no_conversation_reason="Telefonisch afgehandeld.", today=TODAY,
+    )
+    melding.intake.refresh_from_db()
+    assert melding.intake.concluded_on == TODAY
+    assert status_of(signal) == SignalStatus.OPEN  # left to the nightly run, which catches up
+    monkeypatch.undo()
+    assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 1
