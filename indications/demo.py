@@ -91,7 +91,7 @@ DEMO_USERS = [
     ("consulent2", "demo-consulent-2026", "Joost", "van der Linden", roles.CONSULENT, False, False),
     ("teamleider", "demo-teamleider-2026", "Marieke", "Verbeek", roles.TEAMLEIDER, False, False),
     ("contractmanager", "demo-contract-2026", "Ruud", "Hoogendoorn", roles.CONTRACTMANAGER, False, False),
-    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", roles.FUNCTIONEEL_BEHEERDER, True, True),
+    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", roles.FUNCTIONEEL_BEHEERDER, True, False),
 ]
 TEAM_LEAD = "teamleider"
 # (team, code for colleagues' usernames, municipalities, named demo consultant)

@@ -15,9 +15,11 @@ from indications.demo import (
     reset_demo_case_data,
 )
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
+from accounts.roles import FUNCTIONEEL_BEHEERDER
 from indications.models import (
     Aanvraag,
     Client,
+    ComplexityRule,
     Evaluation,
     Indication,
     IndicationStatus,
@@ -205,7 +207,33 @@ def test_demo_users_log_in_with_their_roles(demo, client):
     assert client.get(reverse("indications:worklist")).status_code == 200
     assert _user("consulent").has_perm("indications.issue_beschikking")
     assert _user("teamleider").has_perm("indications.review_indication")
-    assert _user("beheerder").is_superuser
+
+
+
+def test_the_demo_beheerder_is_a_functioneel_beheerder_and_does_what_the_readme_says(demo, client):
+    """Not a superuser: exactly the role, which reaches reference data, users, roles, complexity
+    rules and API keys in /beheer/, a client's access log and the AVG export, and no case file."""
+    beheerder = _user("beheerder")
+    assert not beheerder.is_superuser and beheerder.is_staff
+    assert list(beheerder.groups.values_list("name", flat=True)) == [FUNCTIONEEL_BEHEERDER]
+    assert client.login(username="beheerder", password="demo-beheer-2026")
+    assert client.get("/beheer/").status_code == 200
+    for model in ("indications/product", "indications/tariff", "indications/complexityrule",
+                  "indications/municipality", "providers/provider", "providers/apitoken", "accounts/team",
+                  "auth/user", "auth/group", "audit/auditevent"):
+        assert client.get(f"/beheer/{model}/").status_code == 200, model
+    consultant = _user("consulent2")
+    form = client.get(f"/beheer/auth/user/{consultant.pk}/change/").context["adminform"].form
+    assert "groups" in form.fields and "is_superuser" not in form.fields  # assigns roles, no superuser rights
+    rule = ComplexityRule.objects.first()
+    assert client.get(f"/beheer/indications/complexityrule/{rule.pk}/change/").status_code == 200
+
+    someone = Client.objects.first()
+    found = client.get("/clienten/", {"bsn": someone.bsn})
+    assert reverse("indications:client_access_log", args=[someone.uuid]) in found.content.decode()
+    assert client.get(reverse("indications:client_access_log", args=[someone.uuid])).status_code == 200
+    assert client.get(reverse("indications:client_inzage_export", args=[someone.uuid])).status_code == 200
+    assert client.get(reverse("indications:client_file", args=[someone.uuid])).status_code == 403
 
 
 def test_the_readmes_api_example_can_be_started_on_any_day(demo):
