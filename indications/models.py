@@ -81,7 +81,8 @@ class ResultDomain(models.Model):
 
 
 class IbResult(models.Model):
-    domain = models.ForeignKey(ResultDomain, on_delete=models.PROTECT, related_name="results")
+    domain = models.ForeignKey(ResultDomain, on_delete=models.PROTECT, related_name="results",
+                               verbose_name=_("resultaatgebied"))
     name = models.CharField(_("resultaat"), max_length=255)
 
     class Meta:
@@ -94,9 +95,10 @@ class IbResult(models.Model):
 
 
 class IbSubResult(models.Model):
-    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="sub_results")
+    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="sub_results",
+                               verbose_name=_("resultaat"))
     name = models.CharField(_("subresultaat"), max_length=255)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
         ordering = ["result_id", "order"]
