@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.roles import FUNCTIONEEL_BEHEERDER
 from indications.demo import (
     API_EXAMPLE_PROVIDER,
     DEMO_USERS,
@@ -15,7 +16,6 @@ from indications.demo import (
     reset_demo_case_data,
 )
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
-from accounts.roles import FUNCTIONEEL_BEHEERDER
 from indications.models import (
     Aanvraag,
     Client,
