@@ -873,7 +873,8 @@ class _Generator:
             if rule.kind == Rule.PRODUCT and ind.product.pk == rule.product_id:
                 reason = f"Product {ind.product.name}."
             elif rule.kind == Rule.OPSLAG and ind.opslag:
-                reason = f"Opslag: {ind.opslag_motivation}"
+                motivation = ind.opslag_motivation.strip().rstrip(".")
+                reason = f"Opslag: {motivation}." if motivation else "Opslag, nog zonder motivering."
             elif rule.kind == Rule.ZRM_ACUTE:
                 acute = [zrm_names[pk] for pk, score in state.scores.items() if score == 1]
                 reason = f"ZRM-score 1 op {', '.join(acute)}." if acute else ""
@@ -892,7 +893,7 @@ class _Generator:
                 )
                 reason = f"Stapeling met {', '.join(names)}." if names else ""
             elif rule.kind == Rule.SCALING_UP and replaced is not None and ind.product.level > replaced.product.level:
-                reason = f"Van {replaced.product.name} naar {ind.product.name}."
+                reason = f"Zwaarder product: van {replaced.product.name} naar {ind.product.name}."
             elif rule.kind == Rule.MANUAL and ind.four_eyes_requested:
                 reason = "De consulent vraagt om vier ogen."
             if reason:
@@ -904,7 +905,7 @@ class _Generator:
         """Four eyes between first and last: submitted, sometimes a question or a round back to the
         consultant, then approved by the team lead (or still open, or sent back)."""
         rng, lead, author = self.rng, self.ref.team_lead, ind.consultant
-        reasons = "; ".join(f["reason"] for f in findings)
+        reasons = " ".join(f["reason"] for f in findings)  # sentences, as four_eyes.submit_for_review
         rounds = 2 if outcome == "approved" and rng.random() < 0.1 else 1
         span = max(0, (last - first).days)
         days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(2 * rounds))

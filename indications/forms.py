@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
+from sddcase.forms import DutchEmptyLabelsMixin
 
 from .models import (
     Aanvraag,
@@ -62,7 +63,7 @@ class ClientSearchForm(forms.Form):
         return any(self.cleaned_data.get(name) for name in ("bsn", "name", "date_of_birth"))
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = CLIENT_FIELDS
@@ -83,7 +84,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class MeldingForm(forms.ModelForm):
+class MeldingForm(DutchEmptyLabelsMixin, forms.ModelForm):
     consultant = UserChoiceField(label=_("Consulent"), queryset=consultant_choices())
 
     class Meta:
@@ -92,7 +93,7 @@ class MeldingForm(forms.ModelForm):
         widgets = {"received_on": DateInput(), "question": forms.Textarea(attrs={"rows": 3})}
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(DutchEmptyLabelsMixin, forms.ModelForm):
     participants = forms.MultipleChoiceField(
         label=_("Deelnemers"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -154,7 +155,7 @@ class ZrmAssessmentForm(ZrmFieldsMixin, forms.Form):
         self.add_zrm_fields()
 
 
-class IntakeConclusionForm(forms.ModelForm):
+class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     concluded_on = forms.DateField(label=_("Onderzoek afgerond op"), widget=DateInput())
     conclusion = forms.ChoiceField(
         label=_("Conclusie"), choices=Intake.Conclusion.choices, widget=forms.RadioSelect
@@ -197,7 +198,7 @@ def _grouped_result_choices():
     groups: dict[str, list] = {}
     for result in results:
         groups.setdefault(result.domain.name, []).append((str(result.pk), result.name))
-    return [("", "---------")] + list(groups.items())
+    return [("", _("Kies een resultaat"))] + list(groups.items())
 
 
 def _grouped_sub_result_choices():
@@ -274,7 +275,7 @@ IndicationResultFormSet = forms.formset_factory(
 )
 
 
-class IndicationForm(forms.ModelForm):
+class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
     evaluation_date_1 = forms.DateField(label=_("Eerste evaluatie"), widget=DateInput())
     evaluation_date_2 = forms.DateField(label=_("Tweede evaluatie (optioneel)"), required=False, widget=DateInput())
     evaluation_date_3 = forms.DateField(label=_("Derde evaluatie (optioneel)"), required=False, widget=DateInput())
@@ -306,6 +307,7 @@ class IndicationForm(forms.ModelForm):
             client=client, status__in=LIVE_STATUSES
         ).select_related("product")
         self.fields["replaces"].help_text = _("Alleen bij op- of afschaling of herindicatie.")
+        self.fields["replaces"].empty_label = _("Vervangt geen beschikking")
         self.fields["provider"].queryset = Provider.objects.filter(is_active=True)
         self.fields["provider"].required = False
         if self.instance.pk:
@@ -349,7 +351,7 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
         for item in self.indication_results:
             self.fields[f"progress_{item.pk}"] = forms.ChoiceField(
                 label=_("Voortgang: %(result)s") % {"result": item.result},
-                choices=[("", "---------")] + list(ResultProgress.Progress.choices),
+                choices=[("", _("Kies de voortgang"))] + list(ResultProgress.Progress.choices),
             )
             self.fields[f"progress_note_{item.pk}"] = forms.CharField(
                 label=_("Toelichting voortgang"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -368,7 +370,7 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
         }
 
 
-class OtherProvisionForm(forms.ModelForm):
+class OtherProvisionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = OtherProvision
         fields = ["kind", "start_date", "end_date", "notes"]

@@ -130,7 +130,8 @@ class Product(models.Model):
         verbose_name_plural = _("producten")
 
     def __str__(self):
-        return f"{self.name} ({self.iwmo_code})" if self.iwmo_code else self.name
+        # Every product shows its iWmo code, or that it has none (IB0: none given), never a bare name.
+        return f"{self.name} ({self.iwmo_code or _('zonder productcode')})"
 
 
 class Tariff(models.Model):
@@ -153,7 +154,7 @@ class Tariff(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tariff_period_ordered",
-                violation_error_message=_("'Geldig tot en met' ligt niet vóór 'geldig vanaf'."),
+                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
             ),
             models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
         ]
@@ -810,6 +811,8 @@ class OtherProvision(models.Model):
         Kind.WIJKVERPLEGING: "zvw",
         Kind.WLZ: "wlz",
     }
+    # The laws' names as they are written (capitalised), for display.
+    LAW_NAMES = {"wmo": "Wmo", "wlz": "Wlz", "zvw": "Zvw", "jeugdwet": "Jeugdwet", "participatiewet": "Participatiewet"}
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="other_provisions")
     kind = models.CharField(_("voorziening"), max_length=40, choices=Kind.choices)

@@ -1,7 +1,6 @@
 """The admin (/beheer/) as part of the application: its own Dutch name, the application's login page
 and, for a logged-in user without admin rights, the application's 403 instead of the admin's login."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -10,20 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-DJANGO_EMPTY_LABEL = "---------"
-
-
-def dutch_empty_label(formfield, name: str):
-    """Replace Django's "---------" in a select by "Kies een <name>"."""
-    label = _("Kies een %(name)s") % {"name": name}
-    if isinstance(formfield, forms.ModelChoiceField):
-        if formfield.empty_label == DJANGO_EMPTY_LABEL:
-            formfield.empty_label = label
-    elif isinstance(formfield, forms.ChoiceField):
-        formfield.choices = [
-            (value, label if value == "" and text == DJANGO_EMPTY_LABEL else text) for value, text in formfield.choices
-        ]
-    return formfield
+from .forms import dutch_empty_label
 
 
 class DutchEmptyLabelMixin:
