@@ -24,8 +24,10 @@ demo: migrate
 	$(PY) manage.py run_signal_checks --verbosity 0
 	$(PY) manage.py refresh_monitor --verbosity 0
 
+# The logins come last, right before the server starts, so they do not scroll away.
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py demo_logins
 	@echo "sddcase draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

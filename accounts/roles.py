@@ -7,6 +7,8 @@ says which role holds which permission.
 import logging
 
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +79,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
         "indications.search_client_for_access_log",
         "indications.export_client_data",
+        # Login protection (django-axes): see the attempts, and unlock an account by deleting them.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
     ],
 }
+# Django names its default permissions in English when they are created ("Can add cliënt"); the
+# roles' screens show them in Dutch.
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Kan %(model)s toevoegen"),
+    "change": _("Kan %(model)s wijzigen"),
+    "delete": _("Kan %(model)s verwijderen"),
+    "view": _("Kan %(model)s bekijken"),
+}
+
+
+def name_default_permissions_in_dutch() -> None:
+    """Rename Django's default permissions ("Can add X") to Dutch ("Kan X toevoegen"), idempotent."""
+    renamed = []
+    with translation.override("nl"):
+        for permission in Permission.objects.select_related("content_type"):
+            action, _sep, model_name = permission.codename.partition("_")
+            model = permission.content_type.model_class()
+            if action not in DEFAULT_PERMISSION_NAMES or model is None or model._meta.model_name != model_name:
+                continue
+            name = str(DEFAULT_PERMISSION_NAMES[action] % {"model": model._meta.verbose_name})[:255]
+            if permission.name != name:
+                permission.name = name
+                renamed.append(permission)
+    Permission.objects.bulk_update(renamed, ["name"], batch_size=500)
 
 
 def sync_roles() -> None:
     """Create the role groups and give each exactly its permissions (idempotent)."""
+    name_default_permissions_in_dutch()
     wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
     available = {
         f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")

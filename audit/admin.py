@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
@@ -18,6 +19,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_display = ["at", "actor", "action", "object_kind", "object_id", "summary"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "summary"]
+
+    @admin.display(description=_("soort gegeven"), ordering="object_type")
+    def object_kind(self, event):
+        return event.object_type_display

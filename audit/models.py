@@ -1,5 +1,6 @@
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,19 +30,20 @@ class AuditEvent(models.Model):
         REJECTED = "rejected", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("medewerker"),
     )
     # Who acted when it was not a staff user: a provider's API client ("aanbieder <AGB>, sleutel <prefix>").
-    actor_label = models.CharField(max_length=120, blank=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64)
-    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    summary = models.CharField(max_length=255, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    actor_label = models.CharField(_("namens"), max_length=120, blank=True)
+    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("soort gegeven"), max_length=100)
+    object_id = models.CharField(_("id van het gegeven"), max_length=64)
+    client_id = models.BigIntegerField(_("cliënt (id)"), null=True, blank=True, db_index=True)
+    summary = models.CharField(_("omschrijving"), max_length=255, blank=True)
+    changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -61,3 +63,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")
+
+    @property
+    def object_type_display(self) -> str:
+        """The kind of record in words ("cliënt" for indications.client): its model's verbose name."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Value, When
+from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear, LPad
 from django.utils import timezone
 
@@ -91,7 +91,7 @@ DEMO_USERS = [
     ("consulent2", "demo-consulent-2026", "Joost", "van der Linden", roles.CONSULENT, False, False),
     ("teamleider", "demo-teamleider-2026", "Marieke", "Verbeek", roles.TEAMLEIDER, False, False),
     ("contractmanager", "demo-contract-2026", "Ruud", "Hoogendoorn", roles.CONTRACTMANAGER, False, False),
-    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", roles.FUNCTIONEEL_BEHEERDER, True, True),
+    ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", roles.FUNCTIONEEL_BEHEERDER, True, False),
 ]
 TEAM_LEAD = "teamleider"
 # (team, code for colleagues' usernames, municipalities, named demo consultant)
@@ -349,6 +349,8 @@ class Plan:
     start_in: int | None = None
     fate: str | None = None  # for a running beschikking: live, decided_follow, concept_follow
     overdue_evaluation: bool = False
+    provider: str | None = None  # AGB-code: this provider gets the toewijzing
+    care_started: bool = True  # False: the provider has not reported the start yet
     forced: bool = False
 
 
@@ -373,6 +375,11 @@ SCENARIOS = [
     _scenario(melding_ago=345, product="IB3", weeks=52, start_in=7, fate="decided_follow"),
     _scenario(melding_ago=119, product="IB1", weeks=52, start_in=7, fate="live", overdue_evaluation=True),
 ]
+# The README's API example: a toewijzing of this provider whose start can be reported today.
+API_EXAMPLE_PROVIDER = "98030001"
+# Vastgesteld 12 days after the melding (the scenarios' fixed steps), so it starts today.
+API_EXAMPLE = _scenario(melding_ago=16, product="IB1", weeks=26, start_in=4, provider=API_EXAMPLE_PROVIDER,
+                        care_started=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,6 +745,11 @@ class _Generator:
             return None
         return self.rng.choices(contracted, weights=[p.demo_weight for p in contracted])[0]
 
+    def _plan_provider(self, plan: Plan) -> Provider | None:
+        if plan.provider is None:
+            return None
+        return next((p for ps in self.ref.providers.values() for p in ps if p.agb_code == plan.provider), None)
+
     def _heavier(self, product: Product, day: date) -> Product | None:
         heavier = sorted((p for p in self.ref.products.values() if p.level > product.level and self._tariff(p, day)),
                          key=lambda p: p.level)
@@ -864,7 +876,8 @@ class _Generator:
             if rule.kind == Rule.PRODUCT and ind.product.pk == rule.product_id:
                 reason = f"Product {ind.product.name}."
             elif rule.kind == Rule.OPSLAG and ind.opslag:
-                reason = f"Opslag: {ind.opslag_motivation}"
+                motivation = ind.opslag_motivation.strip().rstrip(".")
+                reason = f"Opslag: {motivation}." if motivation else "Opslag, nog zonder motivering."
             elif rule.kind == Rule.ZRM_ACUTE:
                 acute = [zrm_names[pk] for pk, score in state.scores.items() if score == 1]
                 reason = f"ZRM-score 1 op {', '.join(acute)}." if acute else ""
@@ -883,7 +896,7 @@ class _Generator:
                 )
                 reason = f"Stapeling met {', '.join(names)}." if names else ""
             elif rule.kind == Rule.SCALING_UP and replaced is not None and ind.product.level > replaced.product.level:
-                reason = f"Van {replaced.product.name} naar {ind.product.name}."
+                reason = f"Zwaarder product: van {replaced.product.name} naar {ind.product.name}."
             elif rule.kind == Rule.MANUAL and ind.four_eyes_requested:
                 reason = "De consulent vraagt om vier ogen."
             if reason:
@@ -895,7 +908,7 @@ class _Generator:
         """Four eyes between first and last: submitted, sometimes a question or a round back to the
         consultant, then approved by the team lead (or still open, or sent back)."""
         rng, lead, author = self.rng, self.ref.team_lead, ind.consultant
-        reasons = "; ".join(f["reason"] for f in findings)
+        reasons = " ".join(f["reason"] for f in findings)  # sentences, as four_eyes.submit_for_review
         rounds = 2 if outcome == "approved" and rng.random() < 0.1 else 1
         span = max(0, (last - first).days)
         days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(2 * rounds))
@@ -1248,7 +1261,7 @@ class _Generator:
         if not self._tariff(product, start):
             product = self.ref.products.get("IB1", product)
         weeks = plan.weeks if plan.forced and plan.weeks else self._weeks(product)
-        provider = state.provider = self._choose_provider(state.group, start, product)
+        provider = state.provider = self._plan_provider(plan) or self._choose_provider(state.group, start, product)
         kind, replaced, level, change_reason, request = Kind.FIRST, None, 0, "", None
         while True:
             ind = self._indication(rows, state, level, product=product, kind=kind, replaced=replaced,
@@ -1274,7 +1287,8 @@ class _Generator:
                     return withdrawn
             self._activate(rows, ind)
             for assignment in ind.demo_assignments:
-                self._care_start(rows, assignment)
+                if plan.care_started or level > 0:
+                    self._care_start(rows, assignment)
 
             # Which planned evaluations have been held (some recent ones are overdue on the worklist).
             schedule = self._schedule(ind)
@@ -1739,6 +1753,35 @@ def reset_demo_case_data() -> None:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def api_example_assignment(*, today: date) -> Assignment | None:
+    """The toewijzing the README's curl flow picks: the demo provider's first in the API's order
+    (ingangsdatum up to today, newest first) that is not withdrawn, has no start reported and has
+    not ended before today."""
+    return (
+        Assignment.objects.filter(provider__agb_code=API_EXAMPLE_PROVIDER, start_date__lte=today,
+                                  care_started_on=None)
+        .exclude(status=Assignment.Status.WITHDRAWN)
+        .filter(Q(end_date=None) | Q(end_date__gte=today))
+        .select_related("indication")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+
+
+def api_example_works(assignment: Assignment | None, *, today: date) -> bool:
+    """Whether the README's flow succeeds on it: start today, ask for IB2 (the contract covers it, no
+    request is open yet), stop today."""
+    if assignment is None or assignment.status != Assignment.Status.ACTIVE:
+        return False
+    return (
+        assignment.indication.status in (S.VASTGESTELD, S.ACTIEF)
+        and not ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists()
+        and Contract.objects.filter(Q(valid_to=None) | Q(valid_to__gte=assignment.start_date),
+                                    provider=assignment.provider_id, valid_from__lte=assignment.start_date,
+                                    products__code="IB2").exists()
+    )
+
+
 @dataclass
 class DemoSummary:
     clients: int = 0
@@ -1748,6 +1791,7 @@ class DemoSummary:
     reviews: int = 0
     consultants: int = 0
     skipped: bool = False
+    api_example_added: bool = False  # a client added so that the README's API example can run today
     users: list = field(default_factory=list)
 
 
@@ -1768,13 +1812,15 @@ def generate_demo(
     summary.consultants = sum(len(users) for users in consultants_by_team.values())
     if existing >= clients:
         summary.skipped, summary.clients = True, existing
+        if clients:  # clients=0 asks for the users only
+            _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
         return summary
     reference = _load_reference(ensure_demo_providers(), consultants_by_team)
     generator = _Generator(rng=random.Random(f"{seed}-{existing}"), today=today, reference=reference,
                            trajectories=trajectories)
     taken = set(Client.objects.values_list("bsn", flat=True))
     bsns = (bsn for bsn in valid_bsns() if bsn not in taken)
-    scenarios = list(SCENARIOS) if existing == 0 else []
+    scenarios = [API_EXAMPLE, *SCENARIOS] if existing == 0 else []
     to_make = total = clients - existing
     while to_make > 0:
         size = min(CHUNK, to_make)
@@ -1791,4 +1837,21 @@ def generate_demo(
         to_make -= size
         if progress:
             progress(total - to_make, total)
+    _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     return summary
+
+
+def _ensure_api_example(summary: DemoSummary, *, today: date, seed: int, consultants_by_team: dict) -> None:
+    """On any day, the README's curl flow finds a toewijzing it can start: when the one it would pick
+    is used up (started by an earlier run of the flow) or cannot take the flow, one client is added
+    whose toewijzing starts today (the newest, so the first the flow picks)."""
+    if api_example_works(api_example_assignment(today=today), today=today):
+        return
+    generator = _Generator(rng=random.Random(f"{seed}-api-{today.isoformat()}"), today=today,
+                           reference=_load_reference(ensure_demo_providers(), consultants_by_team))
+    taken = set(Client.objects.values_list("bsn", flat=True))
+    rows = _Rows()
+    generator.client_history(rows, next(bsn for bsn in valid_bsns() if bsn not in taken), API_EXAMPLE)
+    with transaction.atomic(), _historic_timestamps():
+        generator.write(rows)
+    summary.api_example_added = True

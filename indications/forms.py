@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
+from sddcase.forms import DutchEmptyLabelsMixin
 
 from .models import (
     Aanvraag,
@@ -65,7 +66,7 @@ class ClientSearchForm(forms.Form):
         return any(self.cleaned_data.get(name) for name in ("bsn", "name", "date_of_birth"))
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = Client
         fields = CLIENT_FIELDS
@@ -91,7 +92,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class MeldingForm(forms.ModelForm):
+class MeldingForm(DutchEmptyLabelsMixin, forms.ModelForm):
     consultant = UserChoiceField(label=_("Consulent"), queryset=get_user_model().objects.none())
 
     class Meta:
@@ -105,7 +106,7 @@ class MeldingForm(forms.ModelForm):
         self.fields["consultant"].queryset = consultants_for(client.municipality_id)
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(DutchEmptyLabelsMixin, forms.ModelForm):
     participants = forms.MultipleChoiceField(
         label=_("Deelnemers"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -167,7 +168,7 @@ class ZrmAssessmentForm(ZrmFieldsMixin, forms.Form):
         self.add_zrm_fields()
 
 
-class IntakeConclusionForm(forms.ModelForm):
+class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     concluded_on = forms.DateField(label=_("Onderzoek afgerond op"), widget=DateInput())
     conclusion = forms.ChoiceField(
         label=_("Conclusie"), choices=Intake.Conclusion.choices, widget=forms.RadioSelect
@@ -210,7 +211,7 @@ def _grouped_result_choices():
     groups: dict[str, list] = {}
     for result in results:
         groups.setdefault(result.domain.name, []).append((str(result.pk), result.name))
-    return [("", "---------")] + list(groups.items())
+    return [("", _("Kies een resultaat"))] + list(groups.items())
 
 
 def _sub_results_by_result() -> dict[str, list]:
@@ -303,7 +304,7 @@ def kept_input(form: forms.Form) -> dict:
     return {name: form[name].value() for name in form.fields}
 
 
-class IndicationForm(forms.ModelForm):
+class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
     evaluation_date_1 = forms.DateField(label=_("Eerste evaluatie"), widget=DateInput())
     evaluation_date_2 = forms.DateField(label=_("Tweede evaluatie (optioneel)"), required=False, widget=DateInput())
     evaluation_date_3 = forms.DateField(label=_("Derde evaluatie (optioneel)"), required=False, widget=DateInput())
@@ -337,6 +338,7 @@ class IndicationForm(forms.ModelForm):
             client=client, status__in=LIVE_STATUSES
         ).select_related("product")
         self.fields["replaces"].help_text = _("Alleen bij op- of afschaling of herindicatie.")
+        self.fields["replaces"].empty_label = _("Vervangt geen beschikking")
         self.fields["provider"].queryset = Provider.objects.filter(is_active=True)
         self.fields["provider"].required = False
         if self.instance.pk:
@@ -380,7 +382,7 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
         for item in self.indication_results:
             self.fields[f"progress_{item.pk}"] = forms.ChoiceField(
                 label=_("Voortgang: %(result)s") % {"result": item.result},
-                choices=[("", "---------")] + list(ResultProgress.Progress.choices),
+                choices=[("", _("Kies de voortgang"))] + list(ResultProgress.Progress.choices),
             )
             self.fields[f"progress_note_{item.pk}"] = forms.CharField(
                 label=_("Toelichting voortgang"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -399,7 +401,7 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
         }
 
 
-class OtherProvisionForm(forms.ModelForm):
+class OtherProvisionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = OtherProvision
         fields = ["kind", "start_date", "end_date", "notes"]

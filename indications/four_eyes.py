@@ -54,7 +54,10 @@ def _rule_reason(rule: ComplexityRule, indication: Indication, results: list, *,
     if rule.kind == kind.PRODUCT and indication.product_id == rule.product_id:
         return _("Product %(product)s.") % {"product": indication.product.name}
     if rule.kind == kind.OPSLAG and indication.opslag:
-        return _("Opslag: %(motivation)s") % {"motivation": indication.opslag_motivation or "-"}
+        motivation = indication.opslag_motivation.strip().rstrip(".")
+        if not motivation:
+            return _("Opslag, nog zonder motivering.")
+        return _("Opslag: %(motivation)s.") % {"motivation": motivation}
     if rule.kind == kind.ZRM_ACUTE:
         assessment = latest_zrm_assessment(indication.client, on_or_before=today)
         scores = assessment.scores.select_related("domain") if assessment else []
@@ -84,7 +87,8 @@ def _rule_reason(rule: ComplexityRule, indication: Indication, results: list, *,
     if rule.kind == kind.SCALING_UP and indication.replaces_id:
         old = indication.replaces
         if indication.product.level > old.product.level:
-            return _("Van %(old)s naar %(new)s.") % {"old": old.product.name, "new": indication.product.name}
+            return _("Zwaarder product: van %(old)s naar %(new)s.") % {
+                "old": old.product.name, "new": indication.product.name}
     if rule.kind == kind.MANUAL and indication.four_eyes_requested:
         return _("De consulent vraagt om vier ogen.")
     return ""
@@ -127,7 +131,7 @@ def submit_for_review(indication: Indication, *, by, today: date | None = None) 
     indication.approved_by = None
     indication.approved_at = None
     indication.save(update_fields=["four_eyes_required", "approved_by", "approved_at", "updated_at"])
-    _move(indication, S.TER_BEOORDELING, by=by, reason="; ".join(f.reason for f in findings))
+    _move(indication, S.TER_BEOORDELING, by=by, reason=" ".join(f.reason for f in findings))
     case_changed(indication.client_id, today=today)
     return review
 

@@ -89,7 +89,8 @@ class ResultDomain(models.Model):
 
 
 class IbResult(models.Model):
-    domain = models.ForeignKey(ResultDomain, on_delete=models.PROTECT, related_name="results")
+    domain = models.ForeignKey(ResultDomain, on_delete=models.PROTECT, related_name="results",
+                               verbose_name=_("resultaatgebied"))
     name = models.CharField(_("resultaat"), max_length=255)
 
     class Meta:
@@ -102,9 +103,10 @@ class IbResult(models.Model):
 
 
 class IbSubResult(models.Model):
-    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="sub_results")
+    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="sub_results",
+                               verbose_name=_("resultaat"))
     name = models.CharField(_("subresultaat"), max_length=255)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
         ordering = ["result_id", "order"]
@@ -136,7 +138,8 @@ class Product(models.Model):
         verbose_name_plural = _("producten")
 
     def __str__(self):
-        return f"{self.name} ({self.iwmo_code})" if self.iwmo_code else self.name
+        # Every product shows its iWmo code, or that it has none (IB0: none given), never a bare name.
+        return f"{self.name} ({self.iwmo_code or _('zonder productcode')})"
 
 
 class Tariff(models.Model):
@@ -159,7 +162,7 @@ class Tariff(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="tariff_period_ordered",
-                violation_error_message=_("'Geldig tot en met' ligt niet vóór 'geldig vanaf'."),
+                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
             ),
             models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
         ]
@@ -862,6 +865,8 @@ class OtherProvision(models.Model):
         Kind.WIJKVERPLEGING: "zvw",
         Kind.WLZ: "wlz",
     }
+    # The laws' names as they are written (capitalised), for display.
+    LAW_NAMES = {"wmo": "Wmo", "wlz": "Wlz", "zvw": "Zvw", "jeugdwet": "Jeugdwet", "participatiewet": "Participatiewet"}
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="other_provisions")
     kind = models.CharField(_("voorziening"), max_length=40, choices=Kind.choices)

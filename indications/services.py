@@ -965,7 +965,7 @@ def record_evaluation(
         errors["next_evaluation_on"] = _("Bij voortzetten hoort een volgende evaluatiedatum.")
     if next_evaluation_on is not None:
         if next_evaluation_on <= held_on:
-            errors["next_evaluation_on"] = _("De volgende evaluatie ligt na deze evaluatie.")
+            errors["next_evaluation_on"] = _("De volgende evaluatie moet na deze evaluatie liggen.")
         elif indication.end_date and next_evaluation_on > indication.end_date:
             errors["next_evaluation_on"] = _("De volgende evaluatie valt na de einddatum van de beschikking.")
     results = {item.pk: item for item in indication.results.all()}

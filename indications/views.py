@@ -462,9 +462,14 @@ def indication_detail(request, indication_uuid):
     )
 
 
-def _indication_action(request, indication_uuid, form_class, action):
+def _indication_action(request, indication_uuid, form_class, action, confirm: dict | None = None):
+    """Run `action` with the posted form. With `confirm` (title, question, button) an irreversible
+    action first asks for confirmation on a page of its own, which works without JavaScript."""
     indication = _indication_or_404(request, indication_uuid)
     form = form_class(request.POST)
+    if form.is_valid() and confirm and request.POST.get("bevestigd") != "ja":
+        return render(request, "indications/confirm_action.html",
+                      {"indication": indication, "client": indication.client, "form": form, **confirm})
     if form.is_valid():
         try:
             action(indication, form.cleaned_data)
@@ -501,7 +506,12 @@ def indication_end(request, indication_uuid):
         else:
             messages.success(request, _("De beschikking is beëindigd."))
 
-    return _indication_action(request, indication_uuid, EndIndicationForm, end)
+    return _indication_action(request, indication_uuid, EndIndicationForm, end, confirm={
+        "title": _("Beschikking beëindigen?"),
+        "question": _("De beschikking en de toewijzing aan de aanbieder eindigen per de gekozen datum. Dit kan "
+                      "niet ongedaan worden gemaakt."),
+        "button": _("Ja, beëindigen"),
+    })
 
 
 @require_POST
@@ -511,7 +521,12 @@ def indication_withdraw(request, indication_uuid):
         services.withdraw_indication(indication, by=request.user, **data)
         messages.success(request, _("De indicatie is ingetrokken."))
 
-    return _indication_action(request, indication_uuid, WithdrawIndicationForm, withdraw)
+    return _indication_action(request, indication_uuid, WithdrawIndicationForm, withdraw, confirm={
+        "title": _("Indicatie intrekken?"),
+        "question": _("De indicatie wordt ingetrokken en een toewijzing vervalt. Dit kan niet ongedaan worden "
+                      "gemaakt."),
+        "button": _("Ja, intrekken"),
+    })
 
 
 @requires("indications.add_evaluation")

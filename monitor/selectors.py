@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import Municipality, Product
+from indications.models import Municipality, OtherProvision, Product
 from signals.checks import describe_stacking
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
@@ -233,7 +233,8 @@ def stacking(year: int, *, municipality: Municipality | None = None) -> tuple[Ta
         [Column(_("Combinatie"), "text"), Column(_("Wetten"), "text"), Column(_("Cliënten")),
          Column(_("Huishoudens"))],
         [["IB + " + ", ".join(describe_stacking(row["combination"])[0]),
-          ", ".join(describe_stacking(row["combination"])[1]), row["clients"], row["households"]]
+          ", ".join(OtherProvision.LAW_NAMES[law] for law in describe_stacking(row["combination"])[1]),
+          row["clients"], row["households"]]
          for row in combinations],
     )
     return rates, table

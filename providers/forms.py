@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indications.forms import DateInput
+from sddcase.forms import DutchEmptyLabelsMixin
 
 from .models import Provider, ReferenceGroup
 
 
-class ChangeProviderForm(forms.Form):
+class ChangeProviderForm(DutchEmptyLabelsMixin, forms.Form):
     provider = forms.ModelChoiceField(label=_("Nieuwe aanbieder"), queryset=Provider.objects.filter(is_active=True))
     on = forms.DateField(label=_("Overstap per"), widget=DateInput())
 

@@ -13,8 +13,8 @@ agb_code_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit prec
 class ReferenceGroup(models.Model):
     """One of the six provider reference groups (DOMAIN.md)."""
 
-    number = models.PositiveSmallIntegerField(unique=True)
-    name = models.CharField(max_length=100)
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name = models.CharField(_("naam"), max_length=100)
 
     class Meta:
         ordering = ["number"]
@@ -48,7 +48,8 @@ class Provider(models.Model):
 class Contract(models.Model):
     """Which IB products a provider may deliver, and when."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts",
+                                 verbose_name=_("aanbieder"))
     products = models.ManyToManyField("indications.Product", related_name="contracts", verbose_name=_("producten"))
     valid_from = models.DateField(_("geldig vanaf"))
     valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
@@ -237,13 +238,15 @@ class ApiToken(models.Model):
     """A provider organisation's API key. Only a hash is stored; the key is shown once. A key works
     until it expires (401 key_expired afterwards) or is revoked, whichever comes first."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="api_tokens")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="api_tokens",
+                                 verbose_name=_("aanbieder"))
     name = models.CharField(_("omschrijving"), max_length=100)
     prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("aangemaakt door"),
     )
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)

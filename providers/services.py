@@ -436,7 +436,7 @@ def record_annual_review(
     elif year_known and held_on < date(year, 1, 1):
         errors["held_on"] = _("Een gesprek over %(year)s kan niet vóór dat jaar zijn gehouden.") % {"year": year}
     if next_review_on is not None and next_review_on <= held_on:
-        errors["next_review_on"] = _("Het volgende gesprek ligt na dit gesprek.")
+        errors["next_review_on"] = _("Het volgende gesprek moet na dit gesprek liggen.")
     if not participants.strip():
         errors["participants"] = _("Vul in wie aan het gesprek deelnamen.")
     if not conclusions.strip():

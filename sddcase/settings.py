@@ -4,6 +4,8 @@ Embedded default: SQLite and eager Celery. Set DATABASE_URL and CELERY_BROKER_UR
 PostgreSQL and Redis with a real worker and beat.
 """
 
+import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,11 +14,30 @@ from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+class _SetVariables(Mapping):
+    """The environment without its empty variables: `DATABASE_URL=` (as a .env file may hold) means
+    "not set", so the default applies, for every variable alike."""
+
+    def __getitem__(self, name):
+        value = os.environ[name]
+        if not value.strip():
+            raise KeyError(name)
+        return value
+
+    def __iter__(self):
+        return (name for name, value in os.environ.items() if value.strip())
+
+    def __len__(self):
+        return sum(1 for _name in self)
+
+
 env = environ.Env(
     DEBUG=(bool, False),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
     CELERY_BROKER_URL=(str, ""),
 )
+env.ENVIRON = _SetVariables()
 environ.Env.read_env(BASE_DIR / ".env")
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-for-production-use-only")
@@ -24,7 +45,7 @@ DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sddcase.apps.SddAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +62,7 @@ INSTALLED_APPS = [
     "api",
     "signals",
     "monitor",
-    "axes",
+    "sddcase.apps.SddAxesConfig",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",
 ]

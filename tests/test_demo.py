@@ -1,14 +1,25 @@
 """The demo generator builds histories the services would accept, fills the worklist, and is idempotent."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indications.demo import DEMO_USERS, generate_demo, reset_demo_case_data
+from accounts.roles import FUNCTIONEEL_BEHEERDER
+from indications.demo import (
+    API_EXAMPLE_PROVIDER,
+    DEMO_USERS,
+    api_example_assignment,
+    api_example_works,
+    generate_demo,
+    reset_demo_case_data,
+)
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.models import (
     Aanvraag,
     Client,
+    ComplexityRule,
     Evaluation,
     Indication,
     IndicationStatus,
@@ -23,8 +34,9 @@ from indications.selectors import consultants_for, latest_zrm_assessment, workli
 from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES
+from providers.codes import RedenBeeindiging
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
-from providers.services import answer_change_request, ensure_contract_covers
+from providers.services import answer_change_request, ensure_contract_covers, record_care_start, record_care_stop
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -206,4 +218,51 @@ def test_demo_users_log_in_with_their_roles(demo, client):
     assert client.get(reverse("indications:worklist")).status_code == 200
     assert _user("consulent").has_perm("indications.issue_beschikking")
     assert _user("teamleider").has_perm("indications.review_indication")
-    assert _user("beheerder").is_superuser
+
+
+
+def test_the_demo_beheerder_is_a_functioneel_beheerder_and_does_what_the_readme_says(demo, client):
+    """Not a superuser: exactly the role, which reaches reference data, users, roles, complexity
+    rules and API keys in /beheer/, a client's access log and the AVG export, and no case file."""
+    beheerder = _user("beheerder")
+    assert not beheerder.is_superuser and beheerder.is_staff
+    assert list(beheerder.groups.values_list("name", flat=True)) == [FUNCTIONEEL_BEHEERDER]
+    assert client.login(username="beheerder", password="demo-beheer-2026")
+    assert client.get("/beheer/").status_code == 200
+    for model in ("indications/product", "indications/tariff", "indications/complexityrule",
+                  "indications/municipality", "providers/provider", "providers/apitoken", "accounts/team",
+                  "auth/user", "auth/group", "audit/auditevent"):
+        assert client.get(f"/beheer/{model}/").status_code == 200, model
+    consultant = _user("consulent2")
+    form = client.get(f"/beheer/auth/user/{consultant.pk}/change/").context["adminform"].form
+    assert "groups" in form.fields and "is_superuser" not in form.fields  # assigns roles, no superuser rights
+    rule = ComplexityRule.objects.first()
+    assert client.get(f"/beheer/indications/complexityrule/{rule.pk}/change/").status_code == 200
+
+    someone = Client.objects.first()
+    found = client.get("/clienten/", {"bsn": someone.bsn})
+    assert reverse("indications:client_access_log", args=[someone.uuid]) in found.content.decode()
+    assert client.get(reverse("indications:client_access_log", args=[someone.uuid])).status_code == 200
+    assert client.get(reverse("indications:client_inzage_export", args=[someone.uuid])).status_code == 200
+    assert client.get(reverse("indications:client_file", args=[someone.uuid])).status_code == 403
+
+
+def test_the_readmes_api_example_can_be_started_on_any_day(demo):
+    """The README's curl flow picks the first toewijzing of the demo provider that can start today;
+    once the flow has used it (started and stopped), the next run of the demo adds a fresh one."""
+    example = api_example_assignment(today=TODAY)
+    assert example.provider.agb_code == API_EXAMPLE_PROVIDER and api_example_works(example, today=TODAY)
+    record_care_start(example, on=TODAY, by=None, today=TODAY)
+    record_care_stop(example, on=TODAY, reason=RedenBeeindiging.VOLGENS_PLAN, by=None, today=TODAY)
+    assert not api_example_works(api_example_assignment(today=TODAY), today=TODAY)
+
+    clients = Client.objects.count()
+    again = generate_demo(clients=CLIENTS, today=TODAY, seed=7)
+    assert again.api_example_added and Client.objects.count() == clients + 1
+    fresh = api_example_assignment(today=TODAY)
+    assert fresh != example and api_example_works(fresh, today=TODAY)
+    assert not generate_demo(clients=CLIENTS, today=TODAY, seed=7).api_example_added  # unused: kept
+
+    later = TODAY + timedelta(days=400)  # long after the load: every toewijzing of the demo has moved on
+    assert generate_demo(clients=CLIENTS, today=later, seed=7).skipped
+    assert api_example_works(api_example_assignment(today=later), today=later)

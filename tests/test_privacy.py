@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER
 from audit.models import AuditEvent
-from tests.factories import IndicationFactory, ZrmAssessmentFactory, staff_member
+from tests.factories import IndicationFactory, UserFactory, ZrmAssessmentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +60,24 @@ def test_avg_export_holds_the_personal_data_and_the_access_log(client, consultan
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(BytesIO(response.content))
-    assert workbook.sheetnames == ["Persoonsgegevens", "Meldingen", "ZRM", "Beschikkingen", "Inzage en wijzigingen"]
+    assert workbook.sheetnames[0] == "Persoonsgegevens" and workbook.sheetnames[-1] == "Inzage en wijzigingen"
     personal = {row[0]: row[1] for row in workbook["Persoonsgegevens"].iter_rows(min_row=2, values_only=True)}
     assert personal["BSN"] == indication.client.bsn
     log = list(workbook["Inzage en wijzigingen"].iter_rows(min_row=2, values_only=True))
-    assert any(row[4] == "dossier ingezien" for row in log)
-    assert ("Financiën", 2) in [row[1:] for row in workbook["ZRM"].iter_rows(min_row=2, values_only=True)]
+    assert any(row[4] == "dossier ingezien" and row[3] == "cliënt" for row in log)
+    scores = [row[1:] for row in workbook["ZRM-scores"].iter_rows(min_row=2, values_only=True)]
+    assert ("Financiën", "2 niet zelfredzaam") in scores
+
+
+def test_the_client_file_links_to_the_access_log_for_whom_may_see_it(client, consultant, indication):
+    client.force_login(consultant)
+    page = client.get(f"/clienten/{indication.client.uuid}/").content.decode()
+    assert f"/clienten/{indication.client.uuid}/inzagelog/" not in page
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    page = client.get(f"/clienten/{indication.client.uuid}/").content.decode()
+    assert f"/clienten/{indication.client.uuid}/inzagelog/" in page
+    assert f"/clienten/{indication.client.uuid}/avg-export/" in page
 
 
 @pytest.mark.parametrize("role", [CONSULENT, CONTRACTMANAGER])

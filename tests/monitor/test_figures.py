@@ -296,10 +296,10 @@ def test_stacking_rates_per_1000_inhabitants(cube):
 def test_stacking_combinations_per_client_and_household(cube):
     _rates, combinations = stacking(2025)
     first, *others = combinations.rows
-    assert first == [f"IB + {HOUSEMATE}", "wmo", 2, 1]  # C2 and C7: two clients, one household
+    assert first == [f"IB + {HOUSEMATE}", "Wmo", 2, 1]  # C2 and C7: two clients, one household
     assert sorted(others) == [
-        ["IB + dagbesteding (Wmo)", "wmo", 1, 1],  # C3
-        [f"IB + wijkverpleging (Zvw), {HOUSEMATE}", "wmo, zvw", 1, 1],  # C5
+        ["IB + dagbesteding (Wmo)", "Wmo", 1, 1],  # C3
+        [f"IB + wijkverpleging (Zvw), {HOUSEMATE}", "Wmo, Zvw", 1, 1],  # C5
     ]
     cells = StackingCell.objects.filter(year=2025)
     assert cells.count() == 3 + 3  # a combination and a total per municipality

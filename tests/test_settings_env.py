@@ -1,0 +1,52 @@
+"""An empty environment variable (`DATABASE_URL=` in a .env file) means "not set": the settings load
+with their defaults, for every variable that settings.py reads."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ROOT / "sddcase" / "settings.py"
+# Every variable settings.py reads: env("X", ...), env.int("X", ...), env.db("X", ...) and the scheme.
+READ = re.compile(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+SCHEME = re.compile(r"^\s+([A-Z][A-Z0-9_]*)=\(", re.MULTILINE)
+DUMP = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({name: getattr(settings, name) for name in dir(settings) if name.isupper()}, "
+    "default=str, sort_keys=True))"
+)
+
+
+def settings_variables() -> set[str]:
+    source = SETTINGS.read_text(encoding="utf-8")
+    return set(READ.findall(source)) | set(SCHEME.findall(source))
+
+
+def loaded_settings(overrides: dict) -> dict:
+    names = settings_variables()
+    env = {name: value for name, value in os.environ.items() if name not in names}
+    env.update(overrides, DJANGO_SETTINGS_MODULE="sddcase.settings")
+    done = subprocess.run([sys.executable, "-c", DUMP], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_variable_list_is_found():
+    assert {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "CELERY_BROKER_URL", "CACHE_URL",
+            "SESSION_COOKIE_AGE", "SDD_IB0_TARIFF", "LOG_LEVEL"} <= settings_variables()
+
+
+def test_empty_variables_mean_the_defaults(tmp_path):
+    defaults = loaded_settings({})
+    empty = loaded_settings({name: "" for name in settings_variables()})
+    assert empty == defaults
+    blank = loaded_settings({name: "  " for name in settings_variables()})
+    assert blank == defaults
+
+
+def test_a_set_variable_still_counts():
+    loaded = loaded_settings({"ALLOWED_HOSTS": "wmo.example.nl", "SESSION_COOKIE_AGE": "600", "DATABASE_URL": ""})
+    assert loaded["ALLOWED_HOSTS"] == ["wmo.example.nl"] and loaded["SESSION_COOKIE_AGE"] == 600
