@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import clients_visible_to
+from indications.forms import apply_service_errors
 from indications.models import Indication
+from indications.views import detail_form, render_indication_detail
 from monitor import charts
 from monitor.exports import query_without_export, requested_export
 
 from . import figures, services
-from .forms import AnnualReviewForm, AnswerChangeRequestForm, ChangeProviderForm, DashboardFilterForm, SlaFilterForm
+from .forms import AnnualReviewForm, AnswerChangeRequestForm, DashboardFilterForm, SlaFilterForm
 from .models import ChangeRequest, Provider
 from .selectors import annual_reviews_of, periods, provider_overview, sla_figures_computed_on
 
@@ -155,28 +157,23 @@ def record_annual_review(request, provider_uuid):
                              status=400)
 
 
-def _show_errors(request, error_messages) -> None:
-    for message in error_messages:
-        messages.error(request, message)
-
-
 @require_POST
 @permission_required("indications.change_indication", raise_exception=True)
 def change_provider(request, indication_uuid):
     indication = get_object_or_404(
         Indication.objects.filter(client__in=clients_visible_to(request.user)), uuid=indication_uuid
     )
-    form = ChangeProviderForm(request.POST)
+    form = detail_form("change_provider_form", request.POST)
     if form.is_valid():
         try:
             services.change_provider(indication, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(request, error.messages)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("De aanbieder is gewijzigd; de nieuwe toewijzing is verstuurd."))
-    else:
-        _show_errors(request, [m for errors in form.errors.values() for m in errors])
-    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    # Back on the beschikking page with the errors at the form's fields.
+    return render_indication_detail(request, indication.pk, failed={"change_provider_form": form})
 
 
 @require_POST
@@ -188,7 +185,7 @@ def answer_change_request(request, request_uuid):
         uuid=request_uuid,
     )
     indication = change_request.assignment.indication
-    form = AnswerChangeRequestForm(request.POST)
+    form = detail_form("change_request_answer_form", request.POST, row=change_request.pk)
     if form.is_valid():
         try:
             services.answer_change_request(
@@ -198,9 +195,10 @@ def answer_change_request(request, request_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _show_errors(request, error.messages)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
-    else:
-        _show_errors(request, [m for errors in form.errors.values() for m in errors])
-    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return render_indication_detail(
+        request, indication.pk, failed={("change_request_answer_form", change_request.pk): form}
+    )
