@@ -68,14 +68,37 @@ def home(request):
     raise PermissionDenied
 
 
+# Each list of the worklist pages on its own query parameter (context name: parameter).
+WORKLIST_LISTS = {
+    "open_onderzoeken": "onderzoeken",
+    "open_aanvragen": "aanvragen",
+    "concept_indications": "concepten",
+    "in_review": "beoordeling",
+    "change_requests": "wijzigingsverzoeken",
+    "evaluations_due": "evaluaties",
+    "ending_soon": "aflopend",
+    "nazorg_due": "nazorg",
+}
+WORKLIST_PAGE_SIZE = 10
+WORKLIST_URGENT_SIGNALS = 5
+
+
 @requires("indications.view_client")
 def worklist(request):
+    """The day's work first, list by list, each paginated; the signals after it as counts per type
+    and the most urgent few (they are handled on the signals page). A fixed number of queries."""
     today = timezone.localdate()
     sections = selectors.worklist(request.user, today=today)
-    own_signals = list(signal_selectors.signals_for(request.user))
+    pages = {
+        name: Paginator(sections[name], WORKLIST_PAGE_SIZE).get_page(request.GET.get(param))
+        for name, param in WORKLIST_LISTS.items()
+    }
+    own_signals = signal_selectors.signals_for(request.user)
+    signal_counts = signal_selectors.counts_by_type(own_signals)
     return render(request, "indications/worklist.html", {
-        "today": today, **sections,
-        "signal_groups": signal_selectors.grouped_by_type(own_signals), "signal_count": len(own_signals),
+        "today": today, **pages, "params": WORKLIST_LISTS,
+        "signal_counts": signal_counts, "signal_count": sum(row.total for row in signal_counts),
+        "urgent_signals": signal_selectors.most_urgent(own_signals, limit=WORKLIST_URGENT_SIGNALS),
     })
 
 
