@@ -71,6 +71,7 @@ def _signal_page(request, *, failed: tuple[int, MoveSignalForm] | None = None):
         "groups": selectors.grouped_by_type(page), "page": page, "counts": counts, "kind": kind,
         "total": sum(row.total for row in counts), "team_view": team_view, "everything": everything,
         "is_team_lead": _is_team_lead(request.user),
+        "failed_form": failed[1] if failed else None,
     })
 
 
