@@ -78,6 +78,10 @@ def sla(request):
     return render(request, "providers/sla.html", context)
 
 
+# The dashboard holds the year filter and the jaargesprek form, both with a "year" field: own ids.
+REVIEW_FORM_IDS = "jaargesprek_%s"
+
+
 def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
     form = DashboardFilterForm(_with_defaults(request, year=today.year))
     return form, form.cleaned_data["year"] if form.is_valid() else None
@@ -116,7 +120,7 @@ def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, ye
                                        kind="pct"),
         reviews=annual_reviews_of(provider),
         can_record_review=request.user.has_perm("providers.add_annualreview"),
-        review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}),
+        review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}, auto_id=REVIEW_FORM_IDS),
         review_done=provider.annual_reviews.filter(year=year).exists(),
     )
     return render(request, "providers/dashboard.html", context, status=status)
@@ -137,7 +141,7 @@ def record_annual_review(request, provider_uuid):
     """Record the jaargesprek held with the provider, with the figures of the dashboard as discussed."""
     provider = get_object_or_404(Provider.objects.select_related("reference_group"), uuid=provider_uuid)
     today = timezone.localdate()
-    review_form = AnnualReviewForm(request.POST)
+    review_form = AnnualReviewForm(request.POST, auto_id=REVIEW_FORM_IDS)
     if review_form.is_valid():
         data = review_form.cleaned_data
         snapshot = figures.ProviderDashboard(provider, data["year"]).review_figures().rows
