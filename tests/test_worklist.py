@@ -125,6 +125,16 @@ def test_a_refused_move_shows_its_error_next_to_its_row(signed_in, consultant):
     assert len(signals) == 30
 
 
+def test_a_refused_move_at_the_signals_own_address_comes_back_on_the_signals_page(signed_in, consultant):
+    signal = many_signals(consultant, 3)[0]
+    response = signed_in.post(f"/signalen/{signal.pk}/", {"to_status": "opgelost", "note": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="signaal-{signal.pk}_note_error"' in html
+    # Every row's form posts to the signals page itself, not to the address of this one signal.
+    assert html.count('action="/signalen/#signaal-') == 3
+
+
 def test_a_move_from_the_page_returns_to_the_same_page(signed_in, consultant):
     many_signals(consultant, 30)
     signal = Signal.objects.order_by("type", "urgency", "due_date", "id")[SIGNAL_PAGE_SIZE + 1]
