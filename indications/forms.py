@@ -51,6 +51,20 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, item)
 
 
+def end_after_start(form: forms.Form, *, same_day: bool) -> None:
+    """A period's end before its start is an error of the end date field (the model's check
+    constraint would otherwise report it above the form, at no field)."""
+    start, end = form.cleaned_data.get("start_date"), form.cleaned_data.get("end_date")
+    if not (start and end):
+        return
+    if same_day and end < start:
+        form.add_error("end_date", ValidationError(_("De einddatum kan niet vóór de ingangsdatum liggen."),
+                                                   code="end_before_start"))
+    elif not same_day and end <= start:
+        form.add_error("end_date", ValidationError(_("De einddatum moet na de ingangsdatum liggen."),
+                                                   code="end_before_start"))
+
+
 class ClientSearchForm(forms.Form):
     bsn = forms.CharField(label=_("BSN"), max_length=9, required=False)
     name = forms.CharField(label=_("Naam"), max_length=100, required=False)
@@ -346,6 +360,11 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             for index, planned_on in enumerate(dates[:3], start=1):
                 self.initial.setdefault(f"evaluation_date_{index}", planned_on)
 
+    def clean(self):
+        cleaned_data = super().clean()
+        end_after_start(self, same_day=False)
+        return cleaned_data
+
     def evaluation_dates(self):
         return [
             self.cleaned_data[name]
@@ -406,6 +425,11 @@ class OtherProvisionForm(DutchEmptyLabelsMixin, forms.ModelForm):
         model = OtherProvision
         fields = ["kind", "start_date", "end_date", "notes"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        end_after_start(self, same_day=True)
+        return cleaned_data
 
 
 class ReviewDecisionForm(forms.Form):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ from accounts.models import Team
 
 from . import selectors
 from .four_eyes import REVIEW_PERMISSION
+
+REVIEW_QUEUE_PAGE_SIZE = 20
 
 
 class ReviewQueueFilter(forms.Form):
@@ -41,7 +44,9 @@ def review_queue(request):
     reviews = selectors.review_queue(
         request.user, team=filters.get("team"), min_age_days=filters.get("min_age_days"), now=now
     )
-    return render(request, "indications/review_queue.html", {"form": form, "reviews": reviews, "now": now})
+    # A long queue is paged (?pagina=), the filters kept: a fixed number of queries per page.
+    page = Paginator(reviews, REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "indications/review_queue.html", {"form": form, "reviews": page, "now": now})
 
 
 @permission_required("indications.view_review_figures", raise_exception=True)

@@ -69,14 +69,37 @@ def home(request):
     raise PermissionDenied
 
 
+# Each list of the worklist pages on its own query parameter (context name: parameter).
+WORKLIST_LISTS = {
+    "open_onderzoeken": "onderzoeken",
+    "open_aanvragen": "aanvragen",
+    "concept_indications": "concepten",
+    "in_review": "beoordeling",
+    "change_requests": "wijzigingsverzoeken",
+    "evaluations_due": "evaluaties",
+    "ending_soon": "aflopend",
+    "nazorg_due": "nazorg",
+}
+WORKLIST_PAGE_SIZE = 10
+WORKLIST_URGENT_SIGNALS = 5
+
+
 @requires("indications.view_client")
 def worklist(request):
+    """The day's work first, list by list, each paginated; the signals after it as counts per type
+    and the most urgent few (they are handled on the signals page). A fixed number of queries."""
     today = timezone.localdate()
     sections = selectors.worklist(request.user, today=today)
-    own_signals = list(signal_selectors.signals_for(request.user))
+    pages = {
+        name: Paginator(sections[name], WORKLIST_PAGE_SIZE).get_page(request.GET.get(param))
+        for name, param in WORKLIST_LISTS.items()
+    }
+    own_signals = signal_selectors.signals_for(request.user)
+    signal_counts = signal_selectors.counts_by_type(own_signals)
     return render(request, "indications/worklist.html", {
-        "today": today, **sections,
-        "signal_groups": signal_selectors.grouped_by_type(own_signals), "signal_count": len(own_signals),
+        "today": today, **pages, "params": WORKLIST_LISTS,
+        "signal_counts": signal_counts, "signal_count": sum(row.total for row in signal_counts),
+        "urgent_signals": signal_selectors.most_urgent(own_signals, limit=WORKLIST_URGENT_SIGNALS),
     })
 
 
@@ -416,11 +439,44 @@ def indication_update(request, indication_uuid):
     return _indication_form_page(request, client=indication.client, indication=indication, initial={})
 
 
-@requires("indications.view_client")
-def indication_detail(request, indication_uuid):
-    """The indication; once vastgesteld this is the printable beschikking."""
-    pk = _indication_or_404(request, indication_uuid).pk
-    indication = selectors.indication_detail(pk)
+class _NoInput(forms.Form):
+    """A button without fields; a service's refusal shows as this form's error."""
+
+
+# The beschikking page holds several forms. Each gets its own ids (auto_id), so no two fields on the
+# page share one; a form that fails comes back on this page, bound, with its errors at its fields.
+DETAIL_FORMS = {
+    "submit_form": (_NoInput, "aanbieden"),
+    "issue_form": (IssueForm, "vaststellen"),
+    "end_form": (EndIndicationForm, "beeindigen"),
+    "withdraw_form": (WithdrawIndicationForm, "intrekken"),
+    "review_decision_form": (ReviewDecisionForm, "besluit"),
+    "question_form": (ReviewQuestionForm, "vraag"),
+    "reopen_form": (ReopenConceptForm, "heropenen"),
+    "change_provider_form": (ChangeProviderForm, "aanbieder"),
+}
+# Forms repeated per row (a question of the team lead, a provider's change request): ids per row.
+ROW_FORMS = {
+    "answer_form": (ReviewAnswerForm, "antwoord"),
+    "change_request_answer_form": (AnswerChangeRequestForm, "verzoek"),
+}
+
+
+def detail_form(name: str, data=None, *, row: int | None = None, initial=None) -> forms.Form:
+    """One of the beschikking page's forms, blank (data None) or bound, with its page-unique ids."""
+    if row is None:
+        form_class, id_prefix = DETAIL_FORMS[name]
+    else:
+        form_class, id_prefix = ROW_FORMS[name]
+        id_prefix = f"{id_prefix}-{row}"
+    return form_class(data, auto_id=f"{id_prefix}_%s", initial=initial)
+
+
+def render_indication_detail(request, indication_pk: int, *, failed: dict | None = None):
+    """The beschikking page; `failed` holds a bound form with errors, by name or (name, row), which
+    replaces its blank twin, as the other form pages re-render theirs."""
+    failed = failed or {}
+    indication = selectors.indication_detail(indication_pk)
     today = timezone.localdate()
     rule_errors, findings = [], []
     if indication.status == Indication.Status.CONCEPT:
@@ -428,6 +484,22 @@ def indication_detail(request, indication_uuid):
         findings = four_eyes.complexity_findings(indication, today=today)
     reviews = list(indication.reviews.all())  # newest first
     review = reviews[0] if reviews else None
+    if review is not None:
+        for question in review.questions.all():
+            question.answer_form = failed.get(("answer_form", question.pk)) or detail_form(
+                "answer_form", row=question.pk
+            )
+    for assignment in indication.assignments.all():
+        for change in assignment.change_requests.all():
+            change.answer_form = failed.get(("change_request_answer_form", change.pk)) or detail_form(
+                "change_request_answer_form", row=change.pk
+            )
+    # Defaults the services accept: care cannot end before it starts.
+    initial = {"issue_form": {"decision_date": today}, "end_form": {"ended_on": max(today, indication.start_date)},
+               "change_provider_form": {"on": today}}
+    page_forms = {
+        name: failed.get(name) or detail_form(name, initial=initial.get(name)) for name in DETAIL_FORMS
+    }
     record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
     user = request.user
     actions = workflow.offered_actions(
@@ -442,31 +514,33 @@ def indication_detail(request, indication_uuid):
             "cost": selectors.beschikking_cost(indication),
             "rule_errors": rule_errors,
             "findings": findings,
+            # A page that shows an error never also says that all is well.
+            "has_errors": bool(failed),
             "review": review,
             "can_review": user.has_perm(four_eyes.REVIEW_PERMISSION)
             and user.pk not in (indication.consultant_id, review.submitted_by_id if review else None),
             "is_author": user.pk == indication.consultant_id,
             "actions": actions,
-            "issue_form": IssueForm(initial={"decision_date": today}),
-            # Care cannot end before it starts: the default is a day the service accepts.
-            "end_form": EndIndicationForm(initial={"ended_on": max(today, indication.start_date)}),
-            "withdraw_form": WithdrawIndicationForm(),
-            "review_decision_form": ReviewDecisionForm(),
-            "question_form": ReviewQuestionForm(),
-            "answer_form": ReviewAnswerForm(),
-            "reopen_form": ReopenConceptForm(),
-            "change_provider_form": ChangeProviderForm(initial={"on": today}),
-            "change_request_answer_form": AnswerChangeRequestForm(),
+            **page_forms,
             "zrm": selectors.latest_zrm_assessment(indication.client, on_or_before=indication.decision_date or today),
         },
     )
 
 
-def _indication_action(request, indication_uuid, form_class, action, confirm: dict | None = None):
-    """Run `action` with the posted form. With `confirm` (title, question, button) an irreversible
-    action first asks for confirmation on a page of its own, which works without JavaScript."""
+@requires("indications.view_client")
+def indication_detail(request, indication_uuid):
+    """The indication; once vastgesteld this is the printable beschikking."""
+    return render_indication_detail(request, _indication_or_404(request, indication_uuid).pk)
+
+
+def _indication_action(request, indication_uuid, form_name, action, *, row: int | None = None,
+                       confirm: dict | None = None):
+    """Validate one of the beschikking page's forms and run its service; on an error the page comes
+    back with the form's errors at its fields (a service's too, see apply_service_errors). With
+    `confirm` (title, question, button) an irreversible action first asks for confirmation on a page
+    of its own, which works without JavaScript."""
     indication = _indication_or_404(request, indication_uuid)
-    form = form_class(request.POST)
+    form = detail_form(form_name, request.POST, row=row)
     if form.is_valid() and confirm and request.POST.get("bevestigd") != "ja":
         return render(request, "indications/confirm_action.html",
                       {"indication": indication, "client": indication.client, "form": form, **confirm})
@@ -474,15 +548,12 @@ def _indication_action(request, indication_uuid, form_class, action, confirm: di
         try:
             action(indication, form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            apply_service_errors(form, error)
         else:
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
-    else:
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
-    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return render_indication_detail(
+        request, indication.pk, failed={form_name if row is None else (form_name, row): form}
+    )
 
 
 @require_POST
@@ -492,7 +563,7 @@ def indication_issue(request, indication_uuid):
         issued = services.issue_beschikking(indication, by=request.user, decision_date=data["decision_date"])
         messages.success(request, _("Beschikking %(number)s is vastgesteld.") % {"number": issued.number})
 
-    return _indication_action(request, indication_uuid, IssueForm, issue)
+    return _indication_action(request, indication_uuid, "issue_form", issue)
 
 
 @require_POST
@@ -506,7 +577,7 @@ def indication_end(request, indication_uuid):
         else:
             messages.success(request, _("De beschikking is beëindigd."))
 
-    return _indication_action(request, indication_uuid, EndIndicationForm, end, confirm={
+    return _indication_action(request, indication_uuid, "end_form", end, confirm={
         "title": _("Beschikking beëindigen?"),
         "question": _("De beschikking en de toewijzing aan de aanbieder eindigen per de gekozen datum. Dit kan "
                       "niet ongedaan worden gemaakt."),
@@ -521,7 +592,7 @@ def indication_withdraw(request, indication_uuid):
         services.withdraw_indication(indication, by=request.user, **data)
         messages.success(request, _("De indicatie is ingetrokken."))
 
-    return _indication_action(request, indication_uuid, WithdrawIndicationForm, withdraw, confirm={
+    return _indication_action(request, indication_uuid, "withdraw_form", withdraw, confirm={
         "title": _("Indicatie intrekken?"),
         "question": _("De indicatie wordt ingetrokken en een toewijzing vervalt. Dit kan niet ongedaan worden "
                       "gemaakt."),
@@ -569,10 +640,6 @@ def evaluation_create(request, indication_uuid):
 # --------------------------------------------------------------------------------------------
 
 
-class _NoInput(forms.Form):
-    pass
-
-
 @require_POST
 @requires("indications.change_indication")
 def indication_submit_for_review(request, indication_uuid):
@@ -580,7 +647,7 @@ def indication_submit_for_review(request, indication_uuid):
         four_eyes.submit_for_review(indication, by=request.user)
         messages.success(request, _("De indicatie is ter beoordeling aangeboden aan een teamleider."))
 
-    return _indication_action(request, indication_uuid, _NoInput, submit)
+    return _indication_action(request, indication_uuid, "submit_form", submit)
 
 
 @require_POST
@@ -594,7 +661,7 @@ def indication_review(request, indication_uuid):
             four_eyes.reject_indication(indication, by=request.user, motivation=data["motivation"])
             messages.success(request, _("Teruggestuurd naar de consulent."))
 
-    return _indication_action(request, indication_uuid, ReviewDecisionForm, decide)
+    return _indication_action(request, indication_uuid, "review_decision_form", decide)
 
 
 @require_POST
@@ -604,7 +671,7 @@ def indication_review_question(request, indication_uuid):
         four_eyes.ask_review_question(indication, by=request.user, question=data["question"])
         messages.success(request, _("De vraag is aan de consulent gesteld."))
 
-    return _indication_action(request, indication_uuid, ReviewQuestionForm, ask)
+    return _indication_action(request, indication_uuid, "question_form", ask)
 
 
 @require_POST
@@ -615,7 +682,7 @@ def indication_review_answer(request, indication_uuid, question_pk):
         four_eyes.answer_review_question(question, by=request.user, answer=data["answer"])
         messages.success(request, _("Het antwoord is vastgelegd."))
 
-    return _indication_action(request, indication_uuid, ReviewAnswerForm, answer)
+    return _indication_action(request, indication_uuid, "answer_form", answer, row=question_pk)
 
 
 @require_POST
@@ -625,4 +692,4 @@ def indication_reopen(request, indication_uuid):
         four_eyes.reopen_concept(indication, by=request.user, reason=data["reason"])
         messages.success(request, _("De indicatie is weer een concept; na wijziging volgt een nieuwe beoordeling."))
 
-    return _indication_action(request, indication_uuid, ReopenConceptForm, reopen)
+    return _indication_action(request, indication_uuid, "reopen_form", reopen)

@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import clients_visible_to
+from indications.forms import apply_service_errors
 from indications.models import Indication
+from indications.views import detail_form, render_indication_detail
 from monitor import charts
 from monitor.exports import export_context, query_without_export, requested_export
 
 from . import figures, services
-from .forms import AnnualReviewForm, AnswerChangeRequestForm, ChangeProviderForm, DashboardFilterForm, SlaFilterForm
+from .forms import AnnualReviewForm, AnswerChangeRequestForm, DashboardFilterForm, SlaFilterForm
 from .models import ChangeRequest, Provider
 from .selectors import annual_reviews_of, periods, provider_overview, sla_figures_computed_on
 
@@ -82,6 +84,10 @@ def sla(request):
     return render(request, "providers/sla.html", context)
 
 
+# The dashboard holds the year filter and the jaargesprek form, both with a "year" field: own ids.
+REVIEW_FORM_IDS = "jaargesprek_%s"
+
+
 def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
     form = DashboardFilterForm(_with_defaults(request, year=today.year))
     return form, form.cleaned_data["year"] if form.is_valid() else None
@@ -121,7 +127,7 @@ def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, ye
                                        kind="pct", series_name=str(results.columns[-1].label)),
         reviews=annual_reviews_of(provider),
         can_record_review=request.user.has_perm("providers.add_annualreview"),
-        review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}),
+        review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}, auto_id=REVIEW_FORM_IDS),
         review_done=provider.annual_reviews.filter(year=year).exists(),
     )
     return render(request, "providers/dashboard.html", context, status=status)
@@ -142,7 +148,7 @@ def record_annual_review(request, provider_uuid):
     """Record the jaargesprek held with the provider, with the figures of the dashboard as discussed."""
     provider = get_object_or_404(Provider.objects.select_related("reference_group"), uuid=provider_uuid)
     today = timezone.localdate()
-    review_form = AnnualReviewForm(request.POST)
+    review_form = AnnualReviewForm(request.POST, auto_id=REVIEW_FORM_IDS)
     if review_form.is_valid():
         data = review_form.cleaned_data
         snapshot = figures.ProviderDashboard(provider, data["year"], today=today).review_figures().rows
@@ -162,28 +168,23 @@ def record_annual_review(request, provider_uuid):
                              status=400)
 
 
-def _show_errors(request, error_messages) -> None:
-    for message in error_messages:
-        messages.error(request, message)
-
-
 @require_POST
 @permission_required("indications.change_indication", raise_exception=True)
 def change_provider(request, indication_uuid):
     indication = get_object_or_404(
         Indication.objects.filter(client__in=clients_visible_to(request.user)), uuid=indication_uuid
     )
-    form = ChangeProviderForm(request.POST)
+    form = detail_form("change_provider_form", request.POST)
     if form.is_valid():
         try:
             services.change_provider(indication, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(request, error.messages)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("De aanbieder is gewijzigd; de nieuwe toewijzing is verstuurd."))
-    else:
-        _show_errors(request, [m for errors in form.errors.values() for m in errors])
-    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    # Back on the beschikking page with the errors at the form's fields.
+    return render_indication_detail(request, indication.pk, failed={"change_provider_form": form})
 
 
 @require_POST
@@ -195,7 +196,7 @@ def answer_change_request(request, request_uuid):
         uuid=request_uuid,
     )
     indication = change_request.assignment.indication
-    form = AnswerChangeRequestForm(request.POST)
+    form = detail_form("change_request_answer_form", request.POST, row=change_request.pk)
     if form.is_valid():
         try:
             services.answer_change_request(
@@ -205,9 +206,10 @@ def answer_change_request(request, request_uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _show_errors(request, error.messages)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
-    else:
-        _show_errors(request, [m for errors in form.errors.values() for m in errors])
-    return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return render_indication_detail(
+        request, indication.pk, failed={("change_request_answer_form", change_request.pk): form}
+    )

@@ -1,6 +1,11 @@
-"""Form helpers shared by every app's forms and the admin: Dutch where Django writes English."""
+"""Form helpers shared by every app's forms and the admin.
+
+One way to render a form: every form and field of the application goes through the same two
+templates, so error summaries, error ids and aria-describedby agree everywhere. And Dutch where
+Django writes English (the empty choice of a select)."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 
 DJANGO_EMPTY_LABEL = "---------"
@@ -30,3 +35,11 @@ class DutchEmptyLabelsMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             dutch_empty_label(field, field.label or "")
+
+
+class FormRenderer(TemplatesSetting):
+    """`{{ form }}` renders includes/form.html (error summary, then each field); a field's
+    `as_field_group` renders includes/field.html, the template the pages include per field."""
+
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for the project's form renderer
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -112,6 +113,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders through templates/includes/form.html and field.html (sddcase/forms.py).
+FORM_RENDERER = "sddcase.forms.FormRenderer"
 
 WSGI_APPLICATION = "sddcase.wsgi.application"
 

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import clients_visible_to
@@ -61,6 +61,36 @@ def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
                           ).signals.append(signal)
     order = list(SignalType.values)
     return sorted(groups.values(), key=lambda group: order.index(group.type))
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    type: str
+    label: str
+    total: int
+    overdue: int
+
+
+def counts_by_type(signals: QuerySet[Signal]) -> list[TypeCount]:
+    """How many of these signals there are per type and how many have passed their term: one
+    grouped query, in the order of SignalType."""
+    rows = (
+        signals.order_by()
+        .values("type")
+        .annotate(total=Count("id", distinct=True),
+                  overdue=Count("id", filter=Q(urgency=Urgency.VERLOPEN), distinct=True))
+    )
+    counts = {row["type"]: row for row in rows}
+    return [
+        TypeCount(value, SignalType(value).label, counts[value]["total"], counts[value]["overdue"])
+        for value in SignalType.values
+        if value in counts
+    ]
+
+
+def most_urgent(signals: QuerySet[Signal], *, limit: int) -> QuerySet[Signal]:
+    """The few signals to look at first, whatever their type: most urgent, then earliest term."""
+    return signals.order_by("urgency", "due_date", "id")[:limit]
 
 
 @dataclass

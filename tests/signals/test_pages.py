@@ -51,7 +51,7 @@ def test_consultant_sees_own_signals_grouped_on_worklist_and_signal_page(client,
     client.force_login(consultant)
     worklist = client.get("/werkvoorraad/")
     assert worklist.context["signal_count"] == 1
-    assert [group.type for group in worklist.context["signal_groups"]] == [SignalType.ONDERZOEK_DEADLINE]
+    assert [row.type for row in worklist.context["signal_counts"]] == [SignalType.ONDERZOEK_DEADLINE]
     page = client.get("/signalen/")
     assert page.status_code == 200
     assert [s.pk for group in page.context["groups"] for s in group.signals] == [signal.pk]

@@ -1,0 +1,162 @@
+"""Every page of the application, and every form on it in its error state, parsed: each id is
+unique, each aria-describedby and label points to an element that exists, and every error in the
+error summary links to its field. New pages must join the list (the last test says which are
+missing), so the forms of the whole application stay checked."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
+from indications import four_eyes
+from providers import services as provider_services
+from tests.factories import (
+    IndicationFactory,
+    IntakeFactory,
+    MeldingFactory,
+    OtherProvisionFactory,
+    ZrmAssessmentFactory,
+    build_case_file,
+    contracted_provider,
+    get_product,
+    issued_assignment,
+    staff_member,
+)
+from tests.html_checks import markup_problems, parse
+from tests.worklist_data import many_signals
+
+pytestmark = pytest.mark.django_db
+
+# Addresses that give no HTML page of their own.
+NOT_PAGES = {"indications:home", "indications:client_inzage_export", "logout"}
+CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor")
+
+
+def page_names() -> set[str]:
+    """Every named address of the application's pages (not the admin, not the API)."""
+    names = {"login"}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in CHECKED_NAMESPACES:
+                    walk(pattern.url_patterns, pattern.namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name and namespace:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names - NOT_PAGES
+
+
+@pytest.fixture
+def world(db):
+    """One of everything a page shows, for each role."""
+    today = timezone.localdate()
+    consultant = staff_member(CONSULENT, username="consulent-markup")
+    team_lead = staff_member(TEAMLEIDER, username="teamleider-markup")
+    case = build_case_file(consultant=consultant)
+    open_intake = MeldingFactory(consultant=consultant, client=case.client,
+                                 received_on=today - timedelta(days=5)).intake
+    referred = IntakeFactory(referred=True, melding__consultant=consultant, melding__client=case.client)
+    scored = ZrmAssessmentFactory(scores={"financien": 2}).client
+    in_review = IndicationFactory(client=scored, consultant=consultant, product=get_product("IB3"))
+    four_eyes.submit_for_review(in_review, by=consultant)
+    question = four_eyes.ask_review_question(in_review, by=team_lead, question="Waarom IB3?")
+    four_eyes.ask_review_question(in_review, by=team_lead, question="Hoe lang?")
+    approved = IndicationFactory(client=scored, consultant=consultant, product=get_product("IB3"))
+    four_eyes.submit_for_review(approved, by=consultant)
+    four_eyes.approve_indication(approved, by=team_lead, motivation="Akkoord")
+    provider = contracted_provider()
+    assignment = issued_assignment(provider, consultant)
+    change = provider_services.submit_change_request(
+        assignment, motivation="Meer tijd", by=None, end_date=assignment.end_date + timedelta(days=30)
+    )
+    OtherProvisionFactory(client=assignment.indication.client, kind="dagbesteding",
+                          start_date=today - timedelta(days=60))
+    signals = many_signals(consultant, 30, client=case.client)
+    return {
+        "consultant": consultant, "team_lead": team_lead, "case": case, "open_intake": open_intake,
+        "referred": referred, "in_review": in_review, "question": question, "approved": approved,
+        "provider": provider, "assignment": assignment, "change": change, "signal": signals[0],
+        "contract_manager": staff_member(CONTRACTMANAGER, username="contract-markup"),
+        "beheerder": staff_member(FUNCTIONEEL_BEHEERDER, username="beheer-markup"),
+    }
+
+
+def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
+    """(user, method, url, data, shows an error) for every page and every form's error state."""
+    case, active = w["case"], w["assignment"].indication
+    client, concept = case.client, case.indication
+    intake = f"/onderzoeken/{w['open_intake'].uuid}/"
+    return [
+        (None, "post", "/inloggen/", {"username": "", "password": ""}, True),
+        ("consultant", "get", "/werkvoorraad/", {}, False),
+        ("consultant", "get", "/clienten/", {"bsn": "12ab"}, True),
+        ("consultant", "post", "/clienten/nieuw/", {"bsn": "111222334"}, True),
+        ("consultant", "get", f"/clienten/{client.uuid}/", {}, False),
+        ("consultant", "post", f"/clienten/{client.uuid}/wijzigen/", {"bsn": ""}, True),
+        ("consultant", "post", f"/clienten/{client.uuid}/melding/", {"question": ""}, True),
+        ("consultant", "get", intake, {}, False),
+        ("consultant", "post", intake, {"step": "gesprek"}, True),
+        ("consultant", "post", intake, {"step": "zrm", "zrm-assessed_on": "gisteren"}, True),
+        ("consultant", "post", intake, {"step": "conclusie"}, True),
+        ("consultant", "post", intake, {"step": "voorziening", "voorziening-start_date": "2026-05-02",
+                                        "voorziening-end_date": "2026-05-01"}, True),
+        ("consultant", "post", f"/onderzoeken/{w['referred'].uuid}/", {"step": "nazorg"}, True),
+        ("consultant", "post", f"/onderzoeken/{case.intake.uuid}/aanvraag/", {"received_on": "2001-01-01"}, True),
+        ("consultant", "post", f"/aanvragen/{case.aanvraag.uuid}/indicatie/",
+         {"start_date": "2026-05-02", "end_date": "2026-05-01", "resultaten-TOTAL_FORMS": "2",
+          "resultaten-INITIAL_FORMS": "0", "resultaten-MIN_NUM_FORMS": "1", "resultaten-MAX_NUM_FORMS": "12",
+          "resultaten-0-goal": "Doel zonder resultaat"}, True),
+        ("consultant", "get", f"/indicaties/{concept.uuid}/", {}, False),
+        ("consultant", "post", f"/indicaties/{concept.uuid}/wijzigen/", {"end_date": "morgen"}, True),
+        ("consultant", "post", f"/indicaties/{concept.uuid}/vaststellen/", {}, True),
+        ("consultant", "post", f"/indicaties/{concept.uuid}/ter-beoordeling/", {}, True),
+        ("consultant", "post", f"/indicaties/{concept.uuid}/intrekken/", {}, True),
+        ("consultant", "post", f"/indicaties/{active.uuid}/beeindigen/", {}, True),
+        ("consultant", "post", f"/indicaties/{active.uuid}/evaluatie/", {"held_on": ""}, True),
+        ("consultant", "post", f"/aanbieders/beschikkingen/{active.uuid}/aanbieder/", {}, True),
+        ("consultant", "post", f"/aanbieders/wijzigingsverzoeken/{w['change'].uuid}/antwoord/", {}, True),
+        ("consultant", "post", f"/indicaties/{w['in_review'].uuid}/vraag/{w['question'].pk}/antwoord/", {}, True),
+        ("consultant", "post", f"/indicaties/{w['approved'].uuid}/heropenen/", {}, True),
+        ("consultant", "get", "/signalen/", {}, False),
+        ("consultant", "post", "/signalen/", {"signaal": w["signal"].pk, "to_status": "opgelost"}, True),
+        ("consultant", "post", f"/signalen/{w['signal'].pk}/", {"to_status": "opgelost"}, True),
+        ("consultant", "get", f"/signalen/zorgstapeling/{active.client.uuid}/", {}, False),
+        ("team_lead", "get", "/beoordelingen/", {"min_age_days": "abc"}, True),
+        ("team_lead", "get", "/beoordelingen/cijfers/", {"period_days": "7"}, True),
+        ("team_lead", "post", f"/indicaties/{w['in_review'].uuid}/beoordelen/", {}, True),
+        ("team_lead", "post", f"/indicaties/{w['in_review'].uuid}/vraag/", {}, True),
+        ("team_lead", "get", "/signalen/", {"alle": "1"}, False),
+        ("team_lead", "get", "/signalen/zorgstapeling/", {}, False),
+        ("contract_manager", "get", "/aanbieders/", {}, False),
+        ("contract_manager", "get", "/aanbieders/sla/", {"year": "abc"}, True),
+        ("contract_manager", "get", f"/aanbieders/{w['provider'].uuid}/dashboard/", {"year": "abc"}, True),
+        ("contract_manager", "post", f"/aanbieders/{w['provider'].uuid}/jaargesprek/", {"year": "2026"}, True),
+        ("contract_manager", "get", "/monitor/", {"year": "abc"}, True),
+        ("contract_manager", "get", "/monitor/clientervaringsonderzoek/", {"year": "abc"}, True),
+        ("beheerder", "get", "/clienten/", {"name": "Test"}, False),
+        ("beheerder", "get", f"/clienten/{client.uuid}/inzagelog/", {}, False),
+    ]
+
+
+def test_every_page_and_form_error_state_has_sound_markup(client, world):
+    seen, failures = set(), []
+    for who, method, url, data, shows_error in requests_for(world):
+        client.logout()
+        if who:
+            client.force_login(world[who])
+        response = getattr(client, method)(url, data)
+        seen.add(response.resolver_match.view_name)
+        label = f"{who} {method.upper()} {url} {data}"
+        if response.status_code not in (200, 400):
+            failures.append(f"{label}: status {response.status_code}")
+            continue
+        html = response.content.decode()
+        failures += [f"{label}: {problem}" for problem in markup_problems(html)]
+        if shows_error and not parse(html).summaries:
+            failures.append(f"{label}: no error summary")
+    assert not failures, "\n".join(failures)
+    assert page_names() - seen == set(), "pages without a markup check"
