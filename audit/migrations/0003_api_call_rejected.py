@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_actor_label'),
+        ('audit', '0003_dutch_field_labels'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indications', '0006_client_address_index'),
+        ('indications', '0007_indication_end_reason'),
         ('providers', '0005_stored_sla_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indications', '0006_client_address_index'),
+        ('indications', '0007_dutch_field_labels'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def expire_existing_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('providers', '0005_stored_sla_figures'),
+        ('providers', '0006_dutch_field_labels'),
     ]
 
     operations = [
