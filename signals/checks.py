@@ -261,17 +261,25 @@ def _active_provisions(today: date) -> QuerySet:
     )
 
 
-def clients_with_stacking(today: date) -> QuerySet:
+def clients_with_stacking(today: date, *, client_id: int | None = None) -> QuerySet:
     """Clients with an active IB toewijzing today and, on the same day, another one, another
     provision they are known to have, or a housemate (same address) with IB or another provision.
     Annotated with ib_count, kinds_mask and household (the parts of the variant, stacking_mask).
 
     One grouped query over joins, no per-client subqueries: the clients' toewijzingen and provisions
-    are joined and aggregated, the households come from one grouped set of addresses."""
+    are joined and aggregated, the households come from one grouped set of addresses. With a
+    client_id (a recheck after a user's change) only that client, and only its own address's
+    households: the grouped set of every address would cost a scan per change."""
     assignments = _active_assignments(today)
     provisions = _active_provisions(today)
     with_ib = assignments.values("indication__client")
     with_any = Client.objects.filter(Q(pk__in=with_ib) | Q(pk__in=provisions.values("client")))
+    candidates = Client.objects.filter(pk__in=with_ib)
+    if client_id is not None:
+        the_client = Client.objects.filter(pk=client_id)
+        with_any = with_any.filter(postcode=Subquery(the_client.values("postcode")),
+                                   house_number=Subquery(the_client.values("house_number")))
+        candidates = candidates.filter(pk=client_id)
     address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
     shared_addresses = (
         with_any.exclude(postcode="").annotate(address_key=address).order_by().values("address_key")
@@ -287,7 +295,7 @@ def clients_with_stacking(today: date) -> QuerySet:
     bits = Case(*[When(active_provision & Q(other_provisions__kind=kind), then=Value(bit))
                   for kind, bit in KIND_BITS.items()], output_field=IntegerField())
     return (
-        Client.objects.filter(pk__in=with_ib)
+        candidates
         .annotate(
             # Not "address": that is a property of Client, and instances of this queryset need it.
             address_key=address,
@@ -305,12 +313,12 @@ def clients_with_stacking(today: date) -> QuerySet:
     )
 
 
-def stacking(today: date) -> QuerySet:
+def stacking(today: date, client_id: int | None = None) -> QuerySet:
     consultant = Indication.objects.filter(client=OuterRef("pk"), status=IndicationStatus.ACTIEF).order_by(
         "-start_date", "-pk"
     )
     return _columns(
-        clients_with_stacking(today),
+        clients_with_stacking(today, client_id=client_id),
         sig_subject=F("pk"),
         sig_variant=F("stacking_mask"),
         sig_due=_date(today),
@@ -491,6 +499,14 @@ class Check:
     name: str
     type: str
     conditions: Callable[[date], QuerySet]
+    # The conditions of one client, for a check whose query has a part that a filter on the client
+    # cannot restrict (zorgstapeling's households); otherwise the whole set filtered on sig_client.
+    client_conditions: Callable[[date, int], QuerySet] | None = None
+
+    def conditions_of_client(self, today: date, client_id: int) -> QuerySet:
+        if self.client_conditions is not None:
+            return self.client_conditions(today, client_id)
+        return self.conditions(today).filter(sig_client=client_id)
 
 
 CHECKS: list[Check] = [
@@ -499,7 +515,7 @@ CHECKS: list[Check] = [
     Check("termijn_onderzoek", SignalType.ONDERZOEK_DEADLINE, onderzoek_deadline),
     Check("termijn_beschikking", SignalType.BESCHIKKING_DEADLINE, beschikking_deadline),
     Check("product_te_lang", SignalType.PRODUCT_TOO_LONG, product_too_long),
-    Check("zorgstapeling", SignalType.STACKING, stacking),
+    Check("zorgstapeling", SignalType.STACKING, stacking, client_conditions=stacking),
     Check("geen_start_zorg", SignalType.NO_START_REPORTED, no_start_reported),
     Check("zorg_na_einde", SignalType.CARE_AFTER_END, care_after_end),
     Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),

@@ -100,7 +100,7 @@ def recheck_client(client_id: int, today: date) -> list[CheckOutcome]:
 
 def _synchronise_client(check: Check, today: date, client_id: int, signals: list[tuple], closed_by_a_user: set):
     """_synchronise for one client: the same three comparisons over the client's rows."""
-    rows = list(check.conditions(today).filter(sig_client=client_id))
+    rows = list(check.conditions_of_client(today, client_id))
     holds = {(row["sig_subject"], row["sig_variant"]) for row in rows}
     own = [(pk, status, (subject, variant)) for pk, kind, subject, variant, status in signals if kind == check.type]
     known = {key for _pk, _status, key in own}
@@ -108,7 +108,10 @@ def _synchronise_client(check: Check, today: date, client_id: int, signals: list
     cleared = [(pk, status) for pk, status, key in own if status in OPEN_STATUSES and key not in holds]
     returned = [(pk, status) for pk, status, key in own
                 if status == SignalStatus.VERVALLEN and key in holds and pk not in closed_by_a_user]
-    open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id)
+    # Signals raised now carry today's urgency already: only older ones may need moving on.
+    already_open = any(status in OPEN_STATUSES for _pk, status, _key in own)
+    open_signals = (Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id)
+                    if already_open else None)
     return _apply(check, today, new_rows, cleared, returned, open_signals)
 
 
@@ -147,7 +150,8 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
 def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple], returned: list[tuple],
            open_signals) -> CheckOutcome:
     """Raise the new conditions, reopen the returned ones, lapse the cleared ones, and move the open
-    signals on with the calendar (deadlines passed, evaluations to escalate)."""
+    signals on with the calendar (deadlines passed, evaluations to escalate); open_signals None: none
+    to move on."""
     outcome = CheckOutcome(check.name)
     outcome.created = _raise_new(check, new_rows, today)
     outcome.created += _note_and_update(
@@ -157,6 +161,8 @@ def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple]
         cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
         status=SignalStatus.VERVALLEN, closed_on=today,
     )
+    if open_signals is None:
+        return outcome
     if check.type == SignalType.REVIEW_WAITING:
         # Waiting long, and now the beschikking's deadline nears too: escalated, "termijn nadert".
         nearing = open_signals.filter(urgency=Urgency.ATTENTIE, aanvraag__isnull=False,
@@ -202,6 +208,8 @@ def _team_of_municipality() -> dict[int, int]:
 
 
 def _raise_new(check: Check, new_rows: list[dict], today: date) -> int:
+    if not new_rows:
+        return 0
     teams = _team_of_municipality()
     created = 0
     batch: list[Signal] = []

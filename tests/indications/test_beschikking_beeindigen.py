@@ -109,11 +109,13 @@ def test_the_api_lists_it_as_in_care_with_its_planned_end(planned):
     assert item["einddatum"] == (timezone.localdate() + timedelta(days=30)).isoformat()
 
 
-def test_the_beschikking_page_shows_the_planned_end(client, consultant, planned):
+def test_the_beschikking_page_and_client_file_show_the_planned_end(client, consultant, planned):
     client.force_login(consultant)
     page = client.get(f"/indicaties/{planned.indication.uuid}/").content.decode()
     end = timezone.localdate() + timedelta(days=30)
     assert f"beëindigd per {end:%d-%m-%Y} (gepland)" in page and "Cliënt verhuist naar Utrecht" in page
+    file = client.get(f"/clienten/{planned.indication.client.uuid}/").content.decode()
+    assert f"beëindigd per {end:%d-%m-%Y} (gepland)" in file
 
 
 def test_the_signals_count_it_as_live_until_then(planned):

@@ -11,14 +11,16 @@ from indications import services as indication_services
 from indications.models import Aanvraag, ComplexityRule, OtherProvision
 from providers import services as provider_services
 from signals import services as signal_services
-from signals.checks import CHECKS_BY_NAME
+from signals.checks import CHECKS, CHECKS_BY_NAME, HOUSEHOLD
 from signals.models import Signal, SignalStatus, SignalType
 from signals.services import recheck_client, run_check
 from tests.factories import (
     TODAY,
     AssignmentFactory,
+    ClientFactory,
     IndicationFactory,
     MeldingFactory,
+    OtherProvisionFactory,
     ProviderFactory,
     build_case_file,
 )
@@ -96,3 +98,41 @@ def test_a_failing_recheck_never_fails_the_users_change(consultant, monkeypatch)
     assert status_of(signal) == SignalStatus.OPEN  # left to the nightly run, which catches up
     monkeypatch.undo()
     assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 1
+
+
+def test_a_clients_conditions_are_the_whole_sets_rows_of_that_client(consultant):
+    """Every check's per-client query (zorgstapeling has its own) gives exactly that client's rows of
+    the whole condition set, households included."""
+    def ib(client):
+        AssignmentFactory(indication=IndicationFactory(actief=True, consultant=consultant, client=client,
+                                                       start_date=TODAY - days(30), evaluations=[]),
+                          start_date=TODAY - days(30), assigned_on=TODAY - days(30))
+
+    alone, with_provision, housemate_ib, housemate_provision, elsewhere = (
+        ClientFactory(postcode="3311 AA", house_number=number) for number in ("1", "2", "3", "3", "4"))
+    for client in (alone, with_provision, housemate_ib, elsewhere):
+        ib(client)
+    OtherProvisionFactory(client=with_provision)
+    OtherProvisionFactory(client=housemate_provision)
+    MeldingFactory(client=elsewhere, consultant=consultant, received_on=TODAY - days(40))
+    for check in CHECKS:
+        whole = [row for row in check.conditions(TODAY)]
+        for client in (alone, with_provision, housemate_ib, housemate_provision, elsewhere):
+            mine = sorted(map(sorted_row, check.conditions_of_client(TODAY, client.pk)))
+            assert mine == sorted(sorted_row(row) for row in whole if row["sig_client"] == client.pk), check.name
+    stacking = CHECKS_BY_NAME["zorgstapeling"]
+    # IB with a housemate who has a provision: the household bit; alone at an address: nothing.
+    assert [row["sig_variant"] for row in stacking.conditions_of_client(TODAY, housemate_ib.pk)] == [HOUSEHOLD]
+    assert list(stacking.conditions_of_client(TODAY, alone.pk)) == []
+
+
+def sorted_row(row: dict) -> tuple:
+    return tuple(sorted((key, str(value)) for key, value in row.items()))
+
+
+def test_a_recheck_runs_a_fixed_number_of_queries(consultant, django_assert_max_num_queries):
+    """Two reads of the client's signals, then one condition query per check: no writes and no calendar
+    updates when nothing changed and the client has no open signals."""
+    client = MeldingFactory(consultant=consultant, received_on=TODAY - days(3)).client
+    with django_assert_max_num_queries(2 + len(CHECKS) + 2):  # and the savepoint
+        recheck_client(client.pk, TODAY)
