@@ -115,7 +115,7 @@ def test_consultant_journey_from_melding_to_beschikking(page, assert_accessible)
     # Concept → vastgesteld
     expect(page.get_by_role("heading", level=1)).to_contain_text("Concept")
     assert_accessible(page)
-    page.locator("#id_decision_date").fill(iso(today))
+    page.locator("#vaststellen_decision_date").fill(iso(today))
     page.get_by_role("button", name="Beschikking vaststellen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beschikking IB-")
     expect(page.locator(".status")).to_have_text("vastgesteld")

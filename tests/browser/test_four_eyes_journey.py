@@ -46,7 +46,10 @@ def test_complex_indication_needs_a_team_leads_approval(page, log_in, assert_acc
     page.get_by_role("link", name=f"{assessment.client.full_name}: IB3 zwaar").click()
     page.get_by_label("Terugsturen naar de consulent").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    expect(page.get_by_role("status")).to_contain_text("Motiveer")  # a motivation is required
+    # A motivation is required: the error stands at the field, and the summary links to it.
+    expect(page.locator("#besluit_motivation_error")).to_contain_text("Motiveer")
+    expect(page.locator(".error-summary a[href='#besluit_motivation']")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Terugsturen naar de consulent").check()
     page.get_by_label("Motivering (verplicht bij terugsturen)").fill("Maak het doel op financiën meetbaar.")
     page.get_by_role("button", name="Besluit vastleggen").click()
@@ -74,7 +77,7 @@ def test_complex_indication_needs_a_team_leads_approval(page, log_in, assert_acc
     # The consultant issues the beschikking.
     log_in("opsteller", PASSWORD)
     page.get_by_role("link", name=f"{assessment.client.full_name}: IB3 zwaar").click()
-    page.locator("#id_decision_date").fill(today.isoformat())
+    page.locator("#vaststellen_decision_date").fill(today.isoformat())
     page.get_by_role("button", name="Beschikking vaststellen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beschikking IB-")
     assert_accessible(page)

@@ -32,7 +32,7 @@ def test_consultant_takes_up_and_solves_a_signal(page, log_in, assert_accessible
     page.get_by_role("button", name="In behandeling").click()
     expect(page.get_by_text("Signaal bijgewerkt.")).to_be_visible()
     page.get_by_role("button", name="Opgelost").click()  # without a note: refused
-    expect(page.get_by_text("Geef aan wat u gedaan heeft.")).to_be_visible()
+    expect(page.get_by_text("Geef aan wat u gedaan heeft.", exact=True)).to_be_visible()  # at its row
     page.get_by_label("Toelichting").fill("Onderzoek afgerond met de cliënt")
     page.get_by_role("button", name="Opgelost").click()
     expect(page.get_by_text("Geen open signalen.")).to_be_visible()
