@@ -53,12 +53,16 @@ class SignalGroup:
 
 
 def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
-    """Signals per type (in the order of SignalType), each group sorted by urgency and due date."""
+    """Signals per type (in the order of SignalType), each group sorted by urgency on `today` and
+    due date."""
     today = today or timezone.localdate()
     groups: dict[str, SignalGroup] = {}
     for signal in signals:
         groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label, today)
                           ).signals.append(signal)
+    for group in groups.values():
+        # Most urgent first by the real date, as the tags show it (a stored urgency can be stale).
+        group.signals.sort(key=lambda signal: (signal.urgency_on(today), signal.due_date, signal.pk))
     order = list(SignalType.values)
     return sorted(groups.values(), key=lambda group: order.index(group.type))
 

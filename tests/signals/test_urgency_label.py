@@ -68,6 +68,17 @@ def test_a_future_maximum_is_not_called_passed_on_the_signals_page_and_the_workl
     assert signals_page.context["groups"][0].overdue == 0
 
 
+def test_signals_are_listed_by_their_urgency_on_the_day(client, consultant):
+    later = ib2_running_too_long(consultant, weeks_running=10)  # stored "passed", due in 16 weeks
+    stale = ib2_running_too_long(consultant, weeks_running=20)
+    # stored as a warning by an earlier run, its date has passed since: it is the most urgent now
+    Signal.objects.filter(pk=stale.pk).update(urgency=Urgency.WAARSCHUWING, due_date=today() - timedelta(days=1))
+    client.force_login(consultant)
+    group = client.get("/signalen/").context["groups"][0]
+    assert [signal.pk for signal in group.signals] == [stale.pk, later.pk]
+    assert group.overdue == 1
+
+
 def test_a_passed_maximum_has_its_own_colour(client, consultant):
     ib2_running_too_long(consultant, weeks_running=30)
     client.force_login(consultant)
