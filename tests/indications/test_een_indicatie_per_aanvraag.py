@@ -134,11 +134,8 @@ def test_the_end_default_is_accepted_by_the_service(consultant, today):
     services.end_indication(indication, by=consultant, ended_on=default, reason="Verhuisd", today=today)
     indication.refresh_from_db()
     assert indication.ended_on == default
-    # Per today the beschikking ends at once; per a later day it stays live until that day (planned).
-    if default == today:
-        assert indication.status == S.BEEINDIGD
-    else:
-        assert indication.end_is_planned
+    # The end date is the last day of care: per today or later the end is planned, the night after ends it.
+    assert indication.end_is_planned
 
 
 def test_the_evaluation_page_of_a_beschikking_that_has_not_started_leads_back(client, consultant):
