@@ -171,6 +171,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
     "DEFAULT_METADATA_CLASS": None,
+    # ?format= is no switch of the API: an unknown parameter like any other.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_RATES": {"provider": env("API_RATE_PER_KEY", default="600/min")},
 }
 # The provider API: the largest request body and JSON nesting it parses (larger: 413, deeper: 400),
