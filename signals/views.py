@@ -63,8 +63,9 @@ def _signal_page(request, *, failed: tuple[int, MoveSignalForm] | None = None):
     today = timezone.localdate()
     for signal in page:
         signal.move_form = failed[1] if failed and failed[0] == signal.pk else _move_form(signal)
-    if failed and not any(signal.pk == failed[0] for signal in page):
-        # The row is no longer on this page (it moved meanwhile): say so at the top instead.
+    failed_form = failed[1] if failed and any(signal.pk == failed[0] for signal in page) else None
+    if failed and failed_form is None:
+        # The row is no longer on this page (the list changed meanwhile): say so at the top instead.
         for errors in failed[1].errors.values():
             for message in errors:
                 messages.error(request, message)
@@ -73,7 +74,7 @@ def _signal_page(request, *, failed: tuple[int, MoveSignalForm] | None = None):
         "counts": counts, "kind": kind,
         "total": sum(row.total for row in counts), "team_view": team_view, "everything": everything,
         "is_team_lead": _is_team_lead(request.user),
-        "failed_form": failed[1] if failed else None,
+        "failed_form": failed_form,
     })
 
 

@@ -135,6 +135,15 @@ def test_a_refused_move_at_the_signals_own_address_comes_back_on_the_signals_pag
     assert html.count('action="/signalen/#signaal-') == 3
 
 
+def test_a_refused_move_of_a_signal_not_on_the_page_is_said_at_the_top(signed_in, consultant):
+    many_signals(consultant, 30)
+    signal = Signal.objects.order_by("type", "urgency", "due_date", "id")[SIGNAL_PAGE_SIZE + 1]
+    response = signed_in.post(f"/signalen/{signal.pk}/", {"to_status": "opgelost", "note": ""})
+    html = response.content.decode()
+    assert [str(message) for message in response.context["messages"]] == ["Geef aan wat u gedaan heeft."]
+    assert markup_problems(html) == []  # no summary link to a row that is not there
+
+
 def test_a_move_from_the_page_returns_to_the_same_page(signed_in, consultant):
     many_signals(consultant, 30)
     signal = Signal.objects.order_by("type", "urgency", "due_date", "id")[SIGNAL_PAGE_SIZE + 1]
