@@ -23,6 +23,7 @@ WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 28  # BOTTOM: room for the category labels under the plot
 LEGEND_LINE, LEGEND_SWATCH, CHAR_WIDTH = 18, 22, 6.2  # 11px labels: about 6.2px per character
 PLOT_HEIGHT = HEIGHT - TOP - 56
+LABEL_CHARS = 30  # a bar's label (a provider's name) in the 220 px left of the bars
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,7 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
         text = f"▶ {label}" if current else label
         parts.append(f'<text x="{label_width - 6}" y="{y + group / 2 + 1:.1f}" text-anchor="end" '
                      f'class="chart__label{" chart__label--current" if current else ""}">'
-                     f"{escape(text if len(text) <= 34 else text[:33] + '…')}</text>")
+                     f"{escape(text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + '…')}</text>")
         for number, one in enumerate(series):
             colour, _marker_shape = style(number)
             value = one.values[i]
