@@ -173,7 +173,9 @@ class CareEvent(models.Model):
     response = models.JSONField(default=dict)
     # SHA-256 of the message's canonical content (services.message_fingerprint): the same id with
     # another content is a conflict, not a retry. Empty for messages stored before it was kept.
-    fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
+    fingerprint = models.CharField(
+        _("vingerafdruk van het bericht"), max_length=64, blank=True, default="", editable=False
+    )
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

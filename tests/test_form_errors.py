@@ -10,7 +10,14 @@ from accounts.roles import CONSULENT, TEAMLEIDER
 from indications import four_eyes
 from indications.forms import IndicationForm, OtherProvisionForm
 from indications.models import Indication
-from tests.factories import IndicationFactory, ZrmAssessmentFactory, build_case_file, get_product, staff_member
+from tests.factories import (
+    AanvraagFactory,
+    IndicationFactory,
+    ZrmAssessmentFactory,
+    build_case_file,
+    get_product,
+    staff_member,
+)
 from tests.html_checks import markup_problems, parse
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +58,10 @@ def test_an_other_provision_ending_before_it_starts_is_an_error_of_its_end_date(
 
 def test_the_einddatum_error_is_shown_at_the_field_and_linked_from_the_summary(signed_in, consultant):
     case = build_case_file(consultant=consultant)
+    aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)  # no indication yet
     start = timezone.localdate()
-    response = signed_in.post(f"/aanvragen/{case.aanvraag.uuid}/indicatie/", {
-        "aanvraag": case.aanvraag.pk, "kind": "eerste", "product": get_product("IB1").pk,
+    response = signed_in.post(f"/aanvragen/{aanvraag.uuid}/indicatie/", {
+        "aanvraag": aanvraag.pk, "kind": "eerste", "product": get_product("IB1").pk,
         "start_date": start.isoformat(), "end_date": (start - timedelta(days=1)).isoformat(),
         "evaluation_date_1": (start + timedelta(days=30)).isoformat(),
         "resultaten-TOTAL_FORMS": "1", "resultaten-INITIAL_FORMS": "0",
@@ -74,7 +82,7 @@ def test_issuing_without_a_decision_date_shows_the_error_at_the_field_not_a_pass
     assert list(response.context["messages"]) == []  # no bare message at the top of the page
     assert response.context["issue_form"].errors["decision_date"]
     assert '<div class="field__errors" id="vaststellen_decision_date_error"><p class="field__error">' \
-           'Dit veld is vereist.</p></div>' in html
+           'Dit veld is verplicht.</p></div>' in html
     assert "voldoet aan de IB-regels" not in html
     assert markup_problems(html) == []
     indication.refresh_from_db()

@@ -13,6 +13,7 @@ from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TE
 from indications import four_eyes
 from providers import services as provider_services
 from tests.factories import (
+    AanvraagFactory,
     IndicationFactory,
     IntakeFactory,
     MeldingFactory,
@@ -76,7 +77,10 @@ def world(db):
     OtherProvisionFactory(client=assignment.indication.client, kind="dagbesteding",
                           start_date=today - timedelta(days=60))
     signals = many_signals(consultant, 30, client=case.client)
+    # An aanvraag without an indication yet: its create page shows the indication form.
+    free_aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)
     return {
+        "free_aanvraag": free_aanvraag,
         "consultant": consultant, "team_lead": team_lead, "case": case, "open_intake": open_intake,
         "referred": referred, "in_review": in_review, "question": question, "approved": approved,
         "provider": provider, "assignment": assignment, "change": change, "signal": signals[0],
@@ -106,7 +110,7 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
                                         "voorziening-end_date": "2026-05-01"}, True),
         ("consultant", "post", f"/onderzoeken/{w['referred'].uuid}/", {"step": "nazorg"}, True),
         ("consultant", "post", f"/onderzoeken/{case.intake.uuid}/aanvraag/", {"received_on": "2001-01-01"}, True),
-        ("consultant", "post", f"/aanvragen/{case.aanvraag.uuid}/indicatie/",
+        ("consultant", "post", f"/aanvragen/{w['free_aanvraag'].uuid}/indicatie/",
          {"start_date": "2026-05-02", "end_date": "2026-05-01", "resultaten-TOTAL_FORMS": "2",
           "resultaten-INITIAL_FORMS": "0", "resultaten-MIN_NUM_FORMS": "1", "resultaten-MAX_NUM_FORMS": "12",
           "resultaten-0-goal": "Doel zonder resultaat"}, True),

@@ -71,8 +71,8 @@ def test_a_busy_worklist_puts_the_days_work_first_and_stays_short(page, log_in, 
     expect(page.get_by_text("De indicatie voldoet aan de IB-regels.")).to_be_visible()
     page.get_by_label("Besluitdatum").fill("")
     page.get_by_role("button", name="Beschikking vaststellen").click()
-    expect(page.locator("#vaststellen_decision_date_error")).to_have_text("Dit veld is vereist.")
-    assert page.evaluate("location.hash") == "#h-vaststellen"  # lands at the form, not the page top
+    expect(page.locator("#vaststellen_decision_date_error")).to_have_text("Dit veld is verplicht.")
+    assert page.evaluate("location.hash") == "#h-acties"  # lands at the form, not the page top
     expect(page.get_by_text("De indicatie voldoet aan de IB-regels.")).to_have_count(0)
     decision_date = page.locator("#vaststellen_decision_date")
     assert decision_date.evaluate("element => getComputedStyle(element).borderTopColor") == ERROR_RED

@@ -215,7 +215,7 @@ def test_a_bad_filter_value_is_a_form_error(manager, query):
     field = next(key for key in query if key not in ("export", "formaat"))
     assert field in response.context["form"].errors
     assert "tables" not in response.context
-    assert "Controleer de gemarkeerde velden." in response.content.decode()
+    assert "Deze selectie kan niet worden getoond:" in response.content.decode()
 
 
 @pytest.mark.parametrize(
