@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "api",
     "signals",
     "monitor",
+    # The demo generator sits on top: it may import every app, no app imports it.
+    "demo",
     "axes",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indications.demo import DEMO_USERS, generate_demo, reset_demo_case_data
+from demo.figures import DEMO_USERS
+from demo.generator import generate_demo, reset_demo_case_data
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.models import (
     Aanvraag,

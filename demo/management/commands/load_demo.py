@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
-from indications.demo import generate_demo, reset_demo_case_data
+from demo.generator import generate_demo, reset_demo_case_data
 from monitor.demo import ensure_demo_reference_data
 
 
