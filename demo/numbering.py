@@ -22,8 +22,8 @@ def number_chunk(rows: Rows) -> None:
     for level in rows.levels:
         for ind in level:
             if ind.decision_date:
-                ind.number = beschikking_number(ind.pk, ind.decision_date.year)
+                ind.number = beschikking_number(ind.id, ind.decision_date.year)
     for assignment in rows.assignments:
-        assignment.number = toewijzing_number(assignment.pk)
+        assignment.number = toewijzing_number(assignment.id)
     for event in rows.care_events:
         event.response = {"toewijzingnummer": event.assignment.number, **event.demo_body}

@@ -45,7 +45,7 @@ class Row:
 
     @classmethod
     def of(cls, model: type[models.Model]) -> type[Row]:
-        static = {"pk": None}
+        static = {"id": None}  # the primary key, reserved by the writer
         for f in model._meta.concrete_fields:
             if f.primary_key:
                 continue

@@ -42,7 +42,6 @@ from .timestamps import historic_timestamps
 
 BATCH = 2000
 SubResult = IndicationResult.sub_results.through
-_MISSING = object()
 _PLAIN, _FK, _JSON = 0, 1, 2
 
 
@@ -51,6 +50,7 @@ class _Table:
 
     def __init__(self, model: type[models.Model], *, with_pk: bool):
         self.model, self.with_pk, self.fields = model, with_pk, []
+        assert model._meta.pk.attname == "id", model  # rows and model instances alike are read by .id
         for f in model._meta.concrete_fields:
             if f.primary_key and not with_pk:
                 continue
@@ -58,21 +58,41 @@ class _Table:
             default = f.get_default if f.has_default() and callable(f.default) else None
             if default is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
                 default = timezone.now
-            self.fields.append((f.column, "pk" if f.primary_key else f.name, f.attname, kind, default))
+            self.fields.append((f.column, f.name, f.attname, kind, default))
         self.columns = [column for column, *_rest in self.fields]
 
-    def values(self, row, *, json_text: bool) -> list:
-        d, out = row.__dict__, []
-        for _column, name, attname, kind, default in self.fields:
-            value = d.get(name, _MISSING)
+        self._compiled = {}
+
+    def values(self, row, *, json_text: bool) -> tuple:
+        """The row's column values; a foreign key to a row that was never given a pk is refused."""
+        if json_text not in self._compiled:
+            self._compiled[json_text] = self._compile(json_text)
+        return self._compiled[json_text](row.__dict__)
+
+    def _compile(self, json_text: bool):
+        """One generated function per table and mode: a tuple of plain dict lookups (this runs for
+        every row, so no loop over the fields and no function call per value)."""
+        env = {"_missing": self._refuse, "_dumps": _dumps if json_text else (lambda value: value)}
+        parts = []
+        for number, (_column, name, attname, kind, default) in enumerate(self.fields):
+            n, a = repr(name), repr(attname)
             if kind == _FK:
-                value = d.get(attname) if value is None else value.pk
-            elif value is _MISSING:
-                value = default() if default else None
-            elif kind == _JSON and json_text:
-                value = json.dumps(value, cls=DjangoJSONEncoder)
-            out.append(value)
-        return out
+                parts.append(f"((d[{n}].id or _missing({n})) if d[{n}] is not None else d[{a}])")
+                continue
+            if default is None:
+                value = f"d[{n}]"
+            else:
+                env[f"_default{number}"] = default
+                value = f"(v if (v := d.get({n})) is not None else _default{number}())"
+            parts.append(f"_dumps({value})" if kind == _JSON else value)
+        return eval(f"lambda d: ({', '.join(parts)},)", env)  # noqa: S307 - built from field names only
+
+    def _refuse(self, name: str):
+        raise ValueError(f"{self.model.__name__}.{name} points to a row that is not written")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder)
 
 
 # Tables whose rows others point to get their pks reserved; the rest take the column default.
@@ -125,9 +145,9 @@ def _plain_tables(rows: Rows) -> list[tuple[type[models.Model], tuple[str, ...],
     """The link tables, as tuples generated while they are written."""
     return [
         (SubResult, ("indicationresult_id", "ibsubresult_id"),
-         ((row.pk, sub.pk) for row, subs in rows.result_subs for sub in subs)),
+         ((row.id, sub.id) for row, subs in rows.result_subs for sub in subs)),
         (ZrmScore, ("assessment_id", "domain_id", "score"),
-         ((assessment.pk, pk, score) for assessment, scores in rows.scores for pk, score in scores.items())),
+         ((assessment.id, pk, score) for assessment, scores in rows.scores for pk, score in scores.items())),
     ]
 
 
@@ -137,7 +157,7 @@ def write_chunk(rows: Rows) -> None:
     for model, objects in tables:
         if model in _WITH_PK:
             for row, pk in zip(objects, reserve_pks(model, len(objects)), strict=True):
-                row.pk = pk
+                row.id = pk
     number_chunk(rows)
     if connection.vendor == "postgresql":
         _copy(tables, rows)
@@ -149,6 +169,13 @@ def _copy(tables, rows: Rows) -> None:
     quote = connection.ops.quote_name
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone()[0]:
+            # Bulk-load mode (as pg_restore --disable-triggers): no per-row foreign-key trigger, which
+            # costs more than the COPY itself. The references are sound by construction: every one
+            # is a row of this chunk or of earlier ones (values() refuses a row that is not written)
+            # or reference data read from this database. Ends with the transaction.
+            cursor.execute("SET LOCAL session_replication_role = replica")
         for model, objects in tables:
             if not objects:
                 continue
@@ -168,8 +195,7 @@ def _bulk_create(tables, rows: Rows) -> None:
     with historic_timestamps():
         for model, objects in tables:
             table = _table(model)
-            attnames = [attname if name != "pk" else model._meta.pk.attname
-                        for _column, name, attname, _kind, _default in table.fields]
+            attnames = [attname for _column, _name, attname, _kind, _default in table.fields]
             model.objects.bulk_create(
                 [model(**dict(zip(attnames, table.values(row, json_text=False), strict=True))) for row in objects],
                 batch_size=BATCH,
