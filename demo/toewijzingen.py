@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from indications.models import Product
 from providers.codes import UNIT_OUTPUT, RedenBeeindiging, RedenWijziging
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
+from providers.services import apply_assignment_end
 
 from .figures import CHANGE_ANSWERS, CHANGE_MOTIVATIONS
 from .rows import AssignmentRow, CareEventRow, ChangeRequestRow, ClientState, IndicationRow, Rows
@@ -34,17 +35,11 @@ class ToewijzingMixin:
         return assignment
 
     def _end_assignments(self, ind: IndicationRow, *, end_date: date, reason: str, day: date) -> None:
-        """end_assignments_of: the active assignments end with the beschikking (or are withdrawn)."""
+        """end_assignments_of: the active assignments end with the beschikking (or are withdrawn), by
+        the service's own rule (the first change reason stands)."""
         for assignment in getattr(ind, "demo_assignments", []):
-            if assignment.status != Assignment.Status.ACTIVE:
-                continue
-            if end_date < assignment.start_date:
-                assignment.status, assignment.end_date = Assignment.Status.WITHDRAWN, assignment.start_date
-            else:
-                assignment.end_date = end_date if assignment.end_date is None else min(end_date, assignment.end_date)
-                if assignment.end_date < day:
-                    assignment.status = Assignment.Status.ENDED
-            assignment.change_reason = reason
+            if assignment.status == Assignment.Status.ACTIVE:
+                apply_assignment_end(assignment, end_date=end_date, reason=reason, today=day)
 
     def _message(self, rows: Rows, assignment: AssignmentRow, kind: str, received: date, *, event_date=None,
                  reason: str = "", status: int = 200) -> CareEvent:
