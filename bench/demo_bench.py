@@ -35,7 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from demo.generator import generate_demo, reset_demo_case_data  # noqa: E402
+from demo.generator import default_workers, generate_demo, reset_demo_case_data  # noqa: E402
 from indications.models import Client, Indication  # noqa: E402
 
 
@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--trajectories", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=None, help="default: one per core on PostgreSQL")
     parser.add_argument("--profile", help="write a cProfile of the generation to this file")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
@@ -69,19 +70,23 @@ def main() -> None:
             print(f"  {done:,}/{total:,} clients, {(done - last[1]) / (now - last[0]):,.0f}/s", flush=True)
             last[:] = [now, done]
 
+    workers = default_workers() if args.workers is None else args.workers
     started = time.perf_counter()
     if profiler:
         profiler.enable()
     summary = generate_demo(clients=args.clients, today=timezone.localdate(), seed=args.seed,
-                            trajectories=args.trajectories, progress=progress)
+                            trajectories=args.trajectories, progress=progress,
+                            workers=workers)
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
     seconds = time.perf_counter() - started
     beschikkingen = Indication.objects.exclude(decision_date=None).count()
     rows = case_rows() - before
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"database: {connection.vendor}; {Client.objects.count():,} clients, {summary.indications:,} indications "
+    # The largest of this process and its workers (each holds one chunk at a time).
+    peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    print(f"database: {connection.vendor}; {workers} worker(s); {Client.objects.count():,} clients, "
+          f"{summary.indications:,} indications "
           f"of which {beschikkingen:,} beschikkingen (vastgesteld), {rows:,} rows in all")
     print(f"time: {seconds:.1f} s; {summary.clients / seconds:,.0f} clients/s, {beschikkingen / seconds:,.0f} "
           f"beschikkingen/s, {rows / seconds:,.0f} rows/s; peak RSS {peak_mb:,.0f} MB")

@@ -60,7 +60,7 @@ class BeschikkingMixin:
         findings, zrm_names = [], self.zrm_names
         for rule in self.ref.rules:
             reason = ""
-            if rule.kind == Rule.PRODUCT and ind.product.pk == rule.product_id:
+            if rule.kind == Rule.PRODUCT and ind.product.id == rule.product_id:
                 reason = f"Product {ind.product.name}."
             elif rule.kind == Rule.OPSLAG and ind.opslag:
                 reason = f"Opslag: {ind.opslag_motivation}"
@@ -182,8 +182,8 @@ class BeschikkingMixin:
         rows.level(level).append(ind)
         ind.demo_results = []
         for domain in state.domains:
-            result = rng.choice(self.ref.results[domain.pk])
-            subs = self.ref.subs.get(result.pk, [])
+            result = rng.choice(self.ref.results[domain.id])
+            subs = self.ref.subs.get(result.id, [])
             row = IndicationResultRow(indication=ind, result=result, goal=rng.choice(GOALS.get(domain.code, [
                 "Werkt zelfstandig aan het doel."])))
             row.demo_domain = domain
@@ -298,9 +298,9 @@ class BeschikkingMixin:
                                 next_evaluation_on=next_on, notes=EVALUATION_NOTES[outcome],
                                 created_at=self._at(held_on))
         rows.evaluations.append(evaluation)
-        remaining = {d.pk for d in state.domains}
+        remaining = {d.id for d in state.domains}
         for row in ind.demo_results:
-            if row.demo_domain.pk not in remaining or outcome == Outcome.STOP and mode == "achieved":
+            if row.demo_domain.id not in remaining or outcome == Outcome.STOP and mode == "achieved":
                 progress = Progress.ACHIEVED
             elif outcome == Outcome.SCALE_UP:
                 progress = rng.choice([Progress.NOT_ACHIEVED, Progress.NOT_ACHIEVED, Progress.PARTLY])

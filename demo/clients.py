@@ -67,7 +67,7 @@ class ClientsMixin:
             created_at=self._at(first_day),
         )
         rows.clients.append(client)
-        consultants = ref.consultants[municipality.pk]
+        consultants = ref.consultants[municipality.id]
         consultant = consultants[0] if scenario else rng.choice(consultants)
         return ClientState(client=client, consultant=consultant, born=born)
 
@@ -91,7 +91,7 @@ class ClientsMixin:
     def _covered(self, provider: Provider | None, product: Product, day: date) -> bool:
         """ensure_contract_covers, in memory."""
         return provider is not None and any(
-            valid_from <= day and (valid_to is None or valid_to >= day) and product.pk in products
+            valid_from <= day and (valid_to is None or valid_to >= day) and product.id in products
             for valid_from, valid_to, products in provider.demo_contracts
         )
 

@@ -14,6 +14,8 @@ changed these files.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from indications.models import (
@@ -141,7 +143,8 @@ CASE_MODELS = [
 
 
 def reset_demo_case_data() -> None:
-    """Delete all case data (not reference data, users, teams or providers) with one DELETE per table.
+    """Delete all case data (not reference data, users, teams or providers): one DELETE per table, one
+    TRUNCATE of them all on PostgreSQL.
     Audit events stay: they are append-only by design. Database sequences continue, so beschikking
     numbers are never reused."""
     order = list(CASE_MODELS)
@@ -154,9 +157,13 @@ def reset_demo_case_data() -> None:
             ):
                 order.insert(0, model)
                 grew = True
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in order]
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in order:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        if connection.vendor == "postgresql":  # one TRUNCATE (without RESTART IDENTITY): millions of rows at once
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            return
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")
 
 
 @dataclass
@@ -171,6 +178,52 @@ class DemoSummary:
     users: list = field(default_factory=list)
 
 
+class DemoRandom(random.Random):
+    """random.Random with cheaper randint and choice (one random() call instead of the rejection
+    sampling of getrandbits): the generator calls them about a hundred times per client."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
+# The generator of the running load, set before worker processes fork so that they inherit it.
+_RUNNING: dict = {}
+
+
+def _generate_chunk(task: tuple[int, list[str], list[Plan]]) -> tuple[int, int, int, int, int]:
+    """Generate and write one chunk of clients in its own transaction. Each chunk has its own random
+    stream (seed, existing clients, chunk number), so the output does not depend on the number of
+    workers nor on the order in which they finish."""
+    number, bsns, scenarios = task
+    generator = _RUNNING["generator"]
+    generator.rng = DemoRandom(f"{_RUNNING['seed']}-{_RUNNING['existing']}-{number}")
+    rows = Rows()
+    for bsn in bsns:
+        generator.client_history(rows, bsn, scenarios.pop(0) if scenarios else None)
+    with transaction.atomic():
+        write_chunk(rows)
+    return len(bsns), len(rows.meldingen), len(rows.indications), len(rows.evaluations), len(rows.reviews)
+
+
+def _tasks(clients: int, existing: int, taken: set[str]):
+    """(chunk number, its BSNs, its worklist scenarios) for every chunk, lazily."""
+    bsns = (bsn for bsn in valid_bsns() if bsn not in taken)
+    to_make, number = clients - existing, 0
+    while to_make > 0:
+        size = min(CHUNK, to_make)
+        yield number, [next(bsns) for _ in range(size)], list(SCENARIOS) if existing == 0 and number == 0 else []
+        to_make -= size
+        number += 1
+
+
+def default_workers() -> int:
+    """Processes that generate chunks side by side: one per core on PostgreSQL; SQLite has one writer."""
+    return (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+
+
 def generate_demo(
     *,
     clients: int,
@@ -178,10 +231,12 @@ def generate_demo(
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
     trajectories: int | None = None,
+    workers: int = 1,
 ) -> DemoSummary:
     """Top the case load up to `clients` clients. Idempotent: when they exist nothing is added (the demo
     users are still ensured). progress(added, total) is called after every chunk. `trajectories`
-    (for benchmarks) lets each client come back up to that many times instead of the usual 1-3."""
+    (for benchmarks) lets each client come back up to that many times instead of the usual 1-3.
+    `workers` > 1 generates chunks in that many forked processes (PostgreSQL only)."""
     summary = DemoSummary(users=ensure_demo_users())
     existing = Client.objects.count()
     consultants_by_team = ensure_demo_teams(clients=max(clients, existing))
@@ -190,25 +245,30 @@ def generate_demo(
         summary.skipped, summary.clients = True, existing
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
-    generator = Generator(rng=random.Random(f"{seed}-{existing}"), today=today, reference=reference,
-                           trajectories=trajectories)
-    taken = set(Client.objects.values_list("bsn", flat=True))
-    bsns = (bsn for bsn in valid_bsns() if bsn not in taken)
-    scenarios = list(SCENARIOS) if existing == 0 else []
-    to_make = total = clients - existing
-    while to_make > 0:
-        size = min(CHUNK, to_make)
-        rows = Rows()
-        for _ in range(size):
-            generator.client_history(rows, next(bsns), scenarios.pop(0) if scenarios else None)
-        with transaction.atomic():
-            write_chunk(rows)
-        summary.clients += size
-        summary.meldingen += len(rows.meldingen)
-        summary.indications += sum(len(level) for level in rows.levels)
-        summary.evaluations += len(rows.evaluations)
-        summary.reviews += len(rows.reviews)
-        to_make -= size
-        if progress:
-            progress(total - to_make, total)
+    _RUNNING.update(
+        generator=Generator(rng=DemoRandom(seed), today=today, reference=reference, trajectories=trajectories),
+        seed=seed,
+        existing=existing,
+    )
+    total = clients - existing
+    tasks = _tasks(clients, existing, taken=set(Client.objects.values_list("bsn", flat=True)))
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        connections.close_all()  # each process opens its own connection
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.imap(_generate_chunk, tasks)
+            _count(summary, done, total, progress)
+    else:
+        _count(summary, map(_generate_chunk, tasks), total, progress)
+    _RUNNING.clear()
     return summary
+
+
+def _count(summary: DemoSummary, done, total: int, progress) -> None:
+    for added, meldingen, indications, evaluations, reviews in done:
+        summary.clients += added
+        summary.meldingen += meldingen
+        summary.indications += indications
+        summary.evaluations += evaluations
+        summary.reviews += reviews
+        if progress:
+            progress(summary.clients, total)

@@ -25,11 +25,11 @@ class OnderzoekMixin:
 
     def _choose_domains(self, group: int) -> list[ResultDomain]:
         ref = self.ref
-        plain = [d for d in ref.result_domains if not ref.requires[d.pk]]
+        plain = [d for d in ref.result_domains if not ref.requires[d.id]]
         weights = {d: GROUP_DOMAINS.get(group, {}).get(d.code, 1) for d in plain}
         chosen = self._weighted_sample(weights, self.rng.choices([1, 2, 3], weights=[30, 45, 25])[0])
         for domain in ref.result_domains:  # justitie: only together with a domain it requires
-            required = [d for d in ref.result_domains if d.pk in ref.requires[domain.pk]]
+            required = [d for d in ref.result_domains if d.id in ref.requires[domain.id]]
             if required and self.rng.random() < GROUP_JUSTICE.get(group, 0.03):
                 if not any(d in chosen for d in required):
                     chosen.append(self.rng.choice(required))
@@ -42,19 +42,19 @@ class OnderzoekMixin:
         rng = self.rng
         needy = set()
         for domain in state.domains:
-            zrms = self.ref.zrm_of_domain[domain.pk]
+            zrms = self.ref.zrm_of_domain[domain.id]
             picked = [z for z in zrms if rng.random() < 0.6] or [rng.choice(zrms)]
-            needy.update(z.pk for z in picked)
+            needy.update(z.id for z in picked)
         scores = {}
         for zrm in self.ref.zrm_domains:
-            if zrm.pk in needy:
+            if zrm.id in needy:
                 score = 1 if zrm.allows_acute_score and rng.random() < 0.05 else rng.choice([2, 2, 3, 3, 3])
             elif zrm.code == "justitie":
                 score = 5 if rng.random() < 0.9 else 4
             else:
                 roll = rng.random()
                 score = 1 if roll < 0.01 else 3 if roll < 0.08 else rng.choice([4, 4, 4, 5])
-            scores[zrm.pk] = score
+            scores[zrm.id] = score
         state.scores = scores
 
     def _evolve(self, state: ClientState, mode: str) -> None:
@@ -63,18 +63,18 @@ class OnderzoekMixin:
         rng = self.rng
         achieved = set()
         if mode == "partly":
-            plain = [d for d in state.domains if not self.ref.requires[d.pk]]
-            achieved = {d.pk for d in plain[1:] if rng.random() < 0.4} if len(plain) > 1 else set()
-            keep = [d for d in plain if d.pk not in achieved]
+            plain = [d for d in state.domains if not self.ref.requires[d.id]]
+            achieved = {d.id for d in plain[1:] if rng.random() < 0.4} if len(plain) > 1 else set()
+            keep = [d for d in plain if d.id not in achieved]
             if not keep and plain:
-                achieved.discard(plain[0].pk)
+                achieved.discard(plain[0].id)
         for domain in state.domains:
-            for zrm in self.ref.zrm_of_domain[domain.pk]:
-                score, low = state.scores[zrm.pk], 1 if zrm.allows_acute_score else 2
+            for zrm in self.ref.zrm_of_domain[domain.id]:
+                score, low = state.scores[zrm.id], 1 if zrm.allows_acute_score else 2
                 if score >= 4:
                     continue  # not (or no longer) a problem area of this trajectory
-                if mode == "achieved" or domain.pk in achieved:
-                    score = 4 if rng.random() < 0.7 or domain.pk in achieved else min(3, score + 1)
+                if mode == "achieved" or domain.id in achieved:
+                    score = 4 if rng.random() < 0.7 or domain.id in achieved else min(3, score + 1)
                 elif mode == "worse":
                     score = max(low, score - 1) if rng.random() < 0.6 else score
                 else:
@@ -84,13 +84,13 @@ class OnderzoekMixin:
                     elif roll > 0.92:
                         score -= 1
                     score = min(3, max(low, score))
-                state.scores[zrm.pk] = score
+                state.scores[zrm.id] = score
         if achieved:
-            state.domains = [d for d in state.domains if d.pk not in achieved]
+            state.domains = [d for d in state.domains if d.id not in achieved]
         # A domain that is IB territory only together with another one leaves with it.
         state.domains = [
             d for d in state.domains
-            if not self.ref.requires[d.pk] or self.ref.requires[d.pk] & {o.pk for o in state.domains}
+            if not self.ref.requires[d.id] or self.ref.requires[d.id] & {o.id for o in state.domains}
         ]
 
     def _assess(self, rows: Rows, state: ClientState, day: date, by, *, intake=None, evaluation=None) -> None:

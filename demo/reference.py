@@ -46,7 +46,7 @@ def load_reference(providers: list[Provider], consultants_by_team: dict) -> Refe
     team_of = {}
     for team in Team.objects.filter(name__in=consultants_by_team).prefetch_related("municipalities"):
         for municipality in team.municipalities.all():
-            team_of.setdefault(municipality.pk, team.name)
+            team_of.setdefault(municipality.id, team.name)
     fallback = consultants_by_team[TEAMS[0][0]]
     result_domains = list(ResultDomain.objects.prefetch_related("zrm_domains", "requires_any_of"))
     results, subs, tariffs, by_group = {}, {}, {}, {}
@@ -58,18 +58,18 @@ def load_reference(providers: list[Provider], consultants_by_team: dict) -> Refe
         tariffs.setdefault(tariff.product_id, []).append(tariff)
     for provider in providers:
         by_group.setdefault(provider.reference_group.number, []).append(provider)
-    active_zrm = {zrm.pk for zrm in ZrmDomain.objects.filter(is_active=True)}
-    usable = [d for d in result_domains if d.pk in results and any(z.pk in active_zrm for z in d.zrm_domains.all())]
+    active_zrm = {zrm.id for zrm in ZrmDomain.objects.filter(is_active=True)}
+    usable = [d for d in result_domains if d.id in results and any(z.id in active_zrm for z in d.zrm_domains.all())]
     return Reference(
         municipalities=municipalities,
         municipality_weights=[POPULATION.get(m.name, 20_000) for m in municipalities],
-        consultants={m.pk: consultants_by_team.get(team_of.get(m.pk), fallback) for m in municipalities},
+        consultants={m.id: consultants_by_team.get(team_of.get(m.id), fallback) for m in municipalities},
         team_lead=get_user_model().objects.get(username=TEAM_LEAD),
         zrm_domains=list(ZrmDomain.objects.filter(is_active=True)),
         result_domains=usable,
-        domain_codes={d.pk: d.code for d in usable},
-        zrm_of_domain={d.pk: [z for z in d.zrm_domains.all() if z.pk in active_zrm] for d in usable},
-        requires={d.pk: {r.pk for r in d.requires_any_of.all()} for d in usable},
+        domain_codes={d.id: d.code for d in usable},
+        zrm_of_domain={d.id: [z for z in d.zrm_domains.all() if z.id in active_zrm] for d in usable},
+        requires={d.id: {r.id for r in d.requires_any_of.all()} for d in usable},
         results=results,
         subs=subs,
         products={p.code: p for p in Product.objects.all()},

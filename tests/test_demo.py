@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from demo import generator as demo_generator
 from demo.figures import DEMO_USERS
 from demo.generator import generate_demo, reset_demo_case_data
 from demo.rows import ClientRow, MeldingRow, Rows
@@ -266,3 +267,23 @@ def test_no_app_imports_the_demo_generator():
         if re.search(r"^\s*(from demo\b|import demo\b)", path.read_text(encoding="utf-8"), re.MULTILINE)
     ]
     assert importers == []
+
+
+def test_the_output_does_not_depend_on_the_order_in_which_chunks_are_generated(monkeypatch):
+    """Each chunk has its own random stream, so worker processes may finish in any order."""
+    monkeypatch.setattr(demo_generator, "CHUNK", 10)
+
+    def case_load():
+        return sorted(
+            (client.bsn, client.first_name, client.last_name, client.date_of_birth, client.postcode,
+             tuple(sorted((i.product.code, i.status, i.start_date, i.end_date) for i in client.indications.all())))
+            for client in Client.objects.prefetch_related("indications__product")
+        )
+
+    generate_demo(clients=30, today=TODAY, seed=7)
+    in_order = case_load()
+    reset_demo_case_data()
+    tasks = demo_generator._tasks
+    monkeypatch.setattr(demo_generator, "_tasks", lambda *args, **kwargs: reversed(list(tasks(*args, **kwargs))))
+    generate_demo(clients=30, today=TODAY, seed=7)
+    assert case_load() == in_order
