@@ -85,9 +85,10 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
     return assignment
 
 
-def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, today: date) -> None:
-    """Give the assignment its (earlier) end; it is beëindigd once that day has passed, and
-    ingetrokken when it ends before it started."""
+def apply_assignment_end(assignment, *, end_date: date, reason: str, today: date) -> None:
+    """The rule for ending an assignment, on the object only (the demo generator applies it to its
+    rows too): it gets its (earlier) end; it is beëindigd once that day has passed, and ingetrokken
+    when it ends before it started."""
     if end_date < assignment.start_date:
         assignment.status = Assignment.Status.WITHDRAWN
         assignment.end_date = assignment.start_date
@@ -97,6 +98,10 @@ def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, 
             assignment.status = Assignment.Status.ENDED
     # The first reason stands: a later end (e.g. the nightly job) must not overwrite 04, 09 or 12.
     assignment.change_reason = assignment.change_reason or reason
+
+
+def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, today: date) -> None:
+    apply_assignment_end(assignment, end_date=end_date, reason=reason, today=today)
     assignment.save(update_fields=["status", "end_date", "change_reason"])
     record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
                  client_id=assignment.indication.client_id, summary=f"toewijzing beëindigd ({reason})")

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "api",
     "signals",
     "monitor",
+    # The demo generator sits on top: it may import every app, no app imports it.
+    "demo",
     "sddcase.apps.SddAxesConfig",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",

@@ -11,8 +11,8 @@ from django.apps import apps
 from django.db.models import Q
 from openpyxl import load_workbook
 
+from demo.generator import generate_demo
 from indications import privacy
-from indications.demo import generate_demo
 from indications.models import Client
 from signals.models import Signal, SignalStatus
 from signals.services import move_signal, run_all_checks

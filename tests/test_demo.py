@@ -1,20 +1,21 @@
 """The demo generator builds histories the services would accept, fills the worklist, and is idempotent."""
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import FUNCTIONEEL_BEHEERDER
-from indications.demo import (
-    API_EXAMPLE_PROVIDER,
-    DEMO_USERS,
-    api_example_assignment,
-    api_example_works,
-    generate_demo,
-    reset_demo_case_data,
-)
+from demo import generator as demo_generator
+from demo.api_example import api_example_assignment, api_example_works
+from demo.figures import API_EXAMPLE_PROVIDER, DEMO_USERS
+from demo.generator import generate_demo, reset_demo_case_data
+from demo.rows import ClientRow, MeldingRow, Rows
+from demo.writer import write_chunk
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.models import (
     Aanvraag,
@@ -34,7 +35,7 @@ from indications.selectors import consultants_for, latest_zrm_assessment, workli
 from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES
-from providers.codes import RedenBeeindiging
+from providers.codes import RedenBeeindiging, RedenWijziging
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
 from providers.services import answer_change_request, ensure_contract_covers, record_care_start, record_care_stop
 from tests.factories import TODAY
@@ -220,7 +221,6 @@ def test_demo_users_log_in_with_their_roles(demo, client):
     assert _user("teamleider").has_perm("indications.review_indication")
 
 
-
 def test_the_demo_beheerder_is_a_functioneel_beheerder_and_does_what_the_readme_says(demo, client):
     """Not a superuser: exactly the role, which reaches reference data, users, roles, complexity
     rules and API keys in /beheer/, a client's access log and the AVG export, and no case file."""
@@ -266,3 +266,84 @@ def test_the_readmes_api_example_can_be_started_on_any_day(demo):
     later = TODAY + timedelta(days=400)  # long after the load: every toewijzing of the demo has moved on
     assert generate_demo(clients=CLIENTS, today=later, seed=7).skipped
     assert api_example_works(api_example_assignment(today=later), today=later)
+
+
+# -- the demo against the services' rules ----------------------------------------------------------
+
+POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
+CONTINUING = {Indication.Kind.HERINDICATIE, Indication.Kind.OPSCHALING, Indication.Kind.AFSCHALING}
+
+
+def test_the_replaced_toewijzing_keeps_the_change_reason_of_the_vaststelling(demo):
+    """issue_beschikking ends the replaced beschikking's toewijzing with 04 (or 12 when the provider
+    asked for it); the nightly end afterwards must not overwrite it (providers.services keeps the first)."""
+    checked = 0
+    for successor in _decided().exclude(replaces=None):
+        last = successor.replaces.assignments.order_by("pk").last()
+        if last is None or not last.change_reason:
+            continue
+        asked = ChangeRequest.objects.filter(follow_up=successor, status=ChangeRequest.Status.GRANTED).exists()
+        assert last.change_reason == (RedenWijziging.DOOR_AANBIEDER if asked else RedenWijziging.VERLENGING), (
+            successor.pk, last.change_reason)
+        checked += 1
+    assert checked
+
+
+def test_personal_data_passes_the_validation_rules(demo):
+    for client in Client.objects.all():
+        assert POSTCODE.match(client.postcode), client.postcode
+        digits = client.phone.replace("-", "").replace(" ", "")
+        assert len(digits) == 10 and digits.startswith("0") and digits.isdigit(), client.phone
+        assert date(1900, 1, 1) <= client.date_of_birth <= TODAY
+    for provider in Provider.objects.all():
+        digits = provider.contact_phone.replace("-", "")
+        assert len(digits) == 10 and digits.startswith("0") and digits.isdigit(), provider.contact_phone
+
+
+def test_a_beschikking_starts_on_or_after_its_melding_unless_it_continues_one(demo):
+    for indication in Indication.objects.select_related("aanvraag__intake__melding"):
+        if indication.kind in CONTINUING:
+            assert indication.replaces_id is not None
+            continue
+        melding = indication.aanvraag.intake.melding
+        assert indication.start_date >= melding.received_on, indication.pk
+
+
+def test_the_writer_refuses_a_reference_to_a_row_it_does_not_write(db):
+    rows = Rows()
+    unwritten = ClientRow(bsn="111222333")
+    rows.meldingen.append(MeldingRow(client=unwritten, received_on=TODAY, question="?"))
+    with pytest.raises(ValueError, match="Melding.client points to a row that is not written"):
+        write_chunk(rows)
+
+
+def test_no_app_imports_the_demo_generator():
+    """The demo sits on top of the layers: it may import every app, no app imports it."""
+    root = Path(__file__).resolve().parent.parent
+    importers = [
+        path.relative_to(root)
+        for app in settings.INSTALLED_APPS if (root / app).is_dir() and app != "demo"
+        for path in (root / app).rglob("*.py")
+        if re.search(r"^\s*(from demo\b|import demo\b)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    ]
+    assert importers == []
+
+
+def test_the_output_does_not_depend_on_the_order_in_which_chunks_are_generated(monkeypatch):
+    """Each chunk has its own random stream, so worker processes may finish in any order."""
+    monkeypatch.setattr(demo_generator, "CHUNK", 10)
+
+    def case_load():
+        return sorted(
+            (client.bsn, client.first_name, client.last_name, client.date_of_birth, client.postcode,
+             tuple(sorted((i.product.code, i.status, i.start_date, i.end_date) for i in client.indications.all())))
+            for client in Client.objects.prefetch_related("indications__product")
+        )
+
+    generate_demo(clients=30, today=TODAY, seed=7)
+    in_order = case_load()
+    reset_demo_case_data()
+    tasks = demo_generator._tasks
+    monkeypatch.setattr(demo_generator, "_tasks", lambda *args, **kwargs: reversed(list(tasks(*args, **kwargs))))
+    generate_demo(clients=30, today=TODAY, seed=7)
+    assert case_load() == in_order

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from indications.demo import DEMO_USERS
+from demo.figures import DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
-from indications.demo import generate_demo, reset_demo_case_data
+from demo.generator import default_workers, generate_demo, reset_demo_case_data
 from monitor.demo import ensure_demo_reference_data
 
 
@@ -27,13 +27,20 @@ class Command(BaseCommand):
             help="Voor benchmarks: elke cliënt komt 1 tot N keer terug (langere geschiedenis, meer beschikkingen).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Aantal processen dat naast elkaar genereert (standaard: één per processorkern op PostgreSQL, "
+            "1 op SQLite).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Verwijder eerst ALLE dossiergegevens (cliënten en alles wat daaraan hangt; niet de "
             "referentiegegevens, gebruikers, teams, aanbieders of het auditlog).",
         )
 
-    def handle(self, *args, clients, seed, reset, trajectories, verbosity, **options):
+    def handle(self, *args, clients, seed, reset, trajectories, workers, verbosity, **options):
         if reset:
             reset_demo_case_data()
             self.stdout.write("Dossiergegevens verwijderd.")
@@ -45,7 +52,8 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             summary = generate_demo(clients=clients, seed=seed, today=timezone.localdate(), progress=progress,
-                                    trajectories=trajectories)
+                                    trajectories=trajectories,
+                                    workers=default_workers() if workers is None else workers)
         ensure_demo_reference_data(last_year=timezone.localdate().year)
         if summary.skipped:
             self.stdout.write(f"Demodata al aanwezig ({summary.clients} cliënten); niets toegevoegd.")
