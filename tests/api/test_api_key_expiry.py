@@ -4,7 +4,6 @@ on the admin page API_KEY_EXPIRY_WARNING_DAYS (30) before, and 401 `key_expired`
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,11 +15,6 @@ from tests.api.hostile import AuditCounter, assert_refused
 from tests.factories import contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    cache.clear()
 
 
 @pytest.fixture

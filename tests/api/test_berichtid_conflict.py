@@ -17,11 +17,6 @@ from tests.factories import contracted_provider, issued_assignment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def provider():
     return contracted_provider(name="Aanbieder Herhaling")

@@ -6,7 +6,6 @@ from io import BytesIO
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,11 +19,6 @@ from tests.api.hostile import AuditCounter, assert_refused, english_in
 from tests.factories import contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ retries, the batch endpoint, throttling and the audit trail."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
@@ -17,11 +16,6 @@ from providers.models import Assignment, CareEvent, ChangeRequest
 from tests.factories import ProviderFactory, contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    cache.clear()
 
 
 @pytest.fixture

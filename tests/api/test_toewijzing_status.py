@@ -4,7 +4,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -14,11 +13,6 @@ from providers.models import Assignment
 from tests.factories import IndicationFactory, ZrmAssessmentFactory, contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    cache.clear()
 
 
 @pytest.fixture
