@@ -161,6 +161,9 @@ def reset_demo_case_data() -> None:
     tables = [connection.ops.quote_name(model._meta.db_table) for model in order]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one TRUNCATE (without RESTART IDENTITY): millions of rows at once
+            # Rows written earlier in this transaction still have deferred foreign-key checks pending,
+            # which TRUNCATE refuses ("pending trigger events"): run those checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
             return
         for table in tables:
