@@ -1,0 +1,46 @@
+"""Data of the consultant's case file, one module per part of it:
+
+- `reference`: reference data the functioneel beheerder edits (municipalities, ZRM and result domains,
+  results, products and tariffs);
+- `case`: the client, melding, onderzoek (intake) with keukentafelgesprekken, aanvraag, other provisions;
+- `beschikking`: the indication that becomes the beschikking, its results and status history;
+- `evaluation`: evaluations and ZRM assessments;
+- `review`: the four-eyes review and the complexity rules that call for it.
+
+Models hold data, constraints and small derived properties; every rule and state change lives in
+the services. Import models from `indications.models`, not from the submodules.
+"""
+
+from .beschikking import Indication, IndicationResult, IndicationStatus, IndicationStatusChange, PlannedEvaluation
+from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
+from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
+from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
+from .review import ComplexityRule, Review, ReviewQuestion
+
+__all__ = [
+    "Aanvraag",
+    "Client",
+    "ComplexityRule",
+    "Conversation",
+    "Evaluation",
+    "IbResult",
+    "IbSubResult",
+    "Indication",
+    "IndicationResult",
+    "IndicationStatus",
+    "IndicationStatusChange",
+    "Intake",
+    "Melding",
+    "Municipality",
+    "OtherProvision",
+    "PlannedEvaluation",
+    "Product",
+    "ResultDomain",
+    "ResultProgress",
+    "Review",
+    "ReviewQuestion",
+    "Tariff",
+    "ZrmAssessment",
+    "ZrmDomain",
+    "ZrmScore",
+]

@@ -1,0 +1,221 @@
+"""The indication that becomes the beschikking: its status, results, planned evaluations and
+status history."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .case import Aanvraag, Client
+from .reference import IbResult, IbSubResult, Product
+
+
+class IndicationStatus(models.TextChoices):
+    CONCEPT = "concept", _("concept")
+    TER_BEOORDELING = "ter_beoordeling", _("ter beoordeling")
+    GOEDGEKEURD = "goedgekeurd", _("goedgekeurd")
+    VASTGESTELD = "vastgesteld", _("vastgesteld")
+    ACTIEF = "actief", _("actief")
+    BEEINDIGD = "beeindigd", _("beëindigd")
+    INGETROKKEN = "ingetrokken", _("ingetrokken")
+
+
+class Indication(models.Model):
+    """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
+
+    class Kind(models.TextChoices):
+        FIRST = "eerste", _("eerste indicatie")
+        HERINDICATIE = "herindicatie", _("herindicatie")
+        OPSCHALING = "opschaling", _("opschaling")
+        AFSCHALING = "afschaling", _("afschaling")
+
+    Status = IndicationStatus
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="indications")
+    aanvraag = models.ForeignKey(Aanvraag, on_delete=models.PROTECT, null=True, blank=True, related_name="indications")
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.FIRST)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("vervangt beschikking"),
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="indications")
+    opslag = models.BooleanField(_("opslag"), default=False)
+    opslag_motivation = models.TextField(_("motivering opslag"), blank=True)
+    start_date = models.DateField(_("ingangsdatum"))
+    retroactive_motivation = models.TextField(
+        _("motivering terugwerkende kracht"),
+        blank=True,
+        help_text=_("Alleen als de ingangsdatum vóór de melding ligt en niet aansluit op een eerdere beschikking."),
+    )
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indications",
+        verbose_name=_("aanbieder"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    decision_date = models.DateField(_("besluitdatum"), null=True, blank=True)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indications", verbose_name=_("consulent")
+    )
+    four_eyes_requested = models.BooleanField(
+        _("vier ogen gevraagd"),
+        default=False,
+        help_text=_("Laat een teamleider meekijken, ook als de regels het niet vragen."),
+    )
+    four_eyes_required = models.BooleanField(_("vier ogen vereist"), default=False, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("goedgekeurd door"),
+    )
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True, editable=False)
+    ended_on = models.DateField(_("beëindigd per"), null=True, blank=True)
+    # The consultant's reason for ending it: kept with a planned end ("beëindigd per" a later day),
+    # which the nightly job carries out on the day after.
+    end_reason = models.TextField(_("reden beëindiging"), blank=True)
+    status_reason = models.TextField(_("reden laatste statuswijziging"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("indicatie / beschikking")
+        verbose_name_plural = _("indicaties / beschikkingen")
+        indexes = [
+            models.Index(fields=["status", "end_date"]),
+            models.Index(fields=["client", "status"]),
+        ]
+        permissions = [
+            ("issue_beschikking", _("Kan beschikkingen vaststellen")),
+            ("review_indication", _("Kan indicaties beoordelen (vier ogen)")),
+            ("view_review_figures", _("Kan cijfers over beoordelingen inzien")),
+            ("view_management_information", _("Kan managementinformatie inzien")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="indication_end_after_start",
+                violation_error_message=_("De einddatum moet na de ingangsdatum liggen."),
+            ),
+            models.CheckConstraint(
+                # Before vaststelling there is no decision; a concept can be withdrawn before any decision.
+                condition=Q(status__in=["concept", "ter_beoordeling", "goedgekeurd", "ingetrokken"])
+                | Q(decision_date__isnull=False),
+                name="indication_decided_has_decision_date",
+            ),
+            # Four eyes, also in the database: a complex beschikking is never decided without the
+            # approval of someone other than its author.
+            models.CheckConstraint(
+                condition=~(
+                    Q(four_eyes_required=True)
+                    & Q(status__in=["vastgesteld", "actief", "beeindigd"])
+                    & Q(approved_by__isnull=True)
+                ),
+                name="indication_four_eyes_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
+                name="indication_approver_is_not_author",
+            ),
+            # One aanvraag leads to one indication (its follow-ups replace it), and a beschikking has
+            # one successor; a withdrawn indication makes room for a new one.
+            models.UniqueConstraint(
+                fields=["aanvraag"],
+                condition=Q(replaces__isnull=True) & ~Q(status="ingetrokken"),
+                name="indication_one_per_aanvraag",
+                violation_error_message=_("Bij deze aanvraag hoort al een indicatie."),
+            ),
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=~Q(status="ingetrokken"),
+                name="indication_one_successor",
+                violation_error_message=_("Deze beschikking wordt al door een andere vervangen."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"Concept {self.product.code} ({self.client})"
+
+    @property
+    def end_is_planned(self) -> bool:
+        """Ended per a day that has not passed yet: still live (vastgesteld or actief) until then."""
+        return self.ended_on is not None and self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF, self.Status.BEEINDIGD) or bool(
+            self.decision_date
+        )
+
+
+class IndicationResult(models.Model):
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="results")
+    result = models.ForeignKey(IbResult, on_delete=models.PROTECT, related_name="+", verbose_name=_("resultaat"))
+    sub_results = models.ManyToManyField(IbSubResult, blank=True, related_name="+", verbose_name=_("subresultaten"))
+    goal = models.TextField(_("concreet doel"))
+
+    class Meta:
+        ordering = ["result__domain__order", "id"]
+        verbose_name = _("resultaat in beschikking")
+        verbose_name_plural = _("resultaten in beschikking")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indication", "result"],
+                name="indication_result_once",
+                violation_error_message=_("Kies elk resultaat maar één keer."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.result)
+
+
+class PlannedEvaluation(models.Model):
+    indication = models.ForeignKey(Indication, on_delete=models.CASCADE, related_name="planned_evaluations")
+    planned_on = models.DateField(_("geplande evaluatiedatum"), db_index=True)
+    evaluation = models.OneToOneField(
+        "Evaluation", on_delete=models.SET_NULL, null=True, blank=True, related_name="planned"
+    )
+
+    class Meta:
+        ordering = ["planned_on"]
+        verbose_name = _("geplande evaluatie")
+        verbose_name_plural = _("geplande evaluaties")
+
+    def __str__(self):
+        return f"Evaluatie {self.planned_on:%d-%m-%Y}"
+
+
+class IndicationStatusChange(models.Model):
+    """Append-only history of the indication's status."""
+
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=IndicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=IndicationStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,163 @@
+"""Reference data of the case file, editable by the functioneel beheerder in the admin: municipalities,
+ZRM domains, result domains and results, products with their tariffs."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("CBS-gemeentecode"), max_length=4, unique=True)
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+
+    def __str__(self):
+        return self.name
+
+
+class ZrmDomain(models.Model):
+    """A life domain of the Zelfredzaamheid-Matrix."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    allows_acute_score = models.BooleanField(
+        _("IB ook bij score 1 (acuut)"),
+        default=False,
+        help_text=_("Score 1 is alleen IB-terrein bij dagbesteding en geestelijke gezondheid."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("ZRM-domein")
+        verbose_name_plural = _("ZRM-domeinen")
+
+    def __str__(self):
+        return self.name
+
+
+class ResultDomain(models.Model):
+    """An IB result area (resultaatgebied), covering one or more ZRM domains."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    zrm_domains = models.ManyToManyField(ZrmDomain, related_name="result_domains", verbose_name=_("ZRM-domeinen"))
+    requires_any_of = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alleen samen met een resultaat in"),
+    )
+    related_provisions = models.CharField(_("samenhang met"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("IB-resultaatgebied")
+        verbose_name_plural = _("IB-resultaatgebieden")
+
+    def __str__(self):
+        return self.name
+
+
+class IbResult(models.Model):
+    domain = models.ForeignKey(
+        ResultDomain, on_delete=models.PROTECT, related_name="results", verbose_name=_("resultaatgebied")
+    )
+    name = models.CharField(_("resultaat"), max_length=255)
+
+    class Meta:
+        ordering = ["domain__order", "name"]
+        verbose_name = _("IB-resultaat")
+        verbose_name_plural = _("IB-resultaten")
+
+    def __str__(self):
+        return f"{self.domain.name}: {self.name}"
+
+
+class IbSubResult(models.Model):
+    result = models.ForeignKey(
+        IbResult, on_delete=models.PROTECT, related_name="sub_results", verbose_name=_("resultaat")
+    )
+    name = models.CharField(_("subresultaat"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["result_id", "order"]
+        verbose_name = _("IB-subresultaat")
+        verbose_name_plural = _("IB-subresultaten")
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    """An IB product (IB0 .. IB3) with its iWmo product code."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    iwmo_category = models.CharField(_("iWmo-productcategorie"), max_length=2, default="02")
+    iwmo_code = models.CharField(_("iWmo-productcode"), max_length=5, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("zwaarte"), unique=True, help_text=_("0 = lichtst; bepaalt op- en afschaling.")
+    )
+    description = models.TextField(_("omschrijving"), blank=True)
+    requires_end_date = models.BooleanField(_("altijd eindig"), default=False)
+    max_duration_weeks = models.PositiveSmallIntegerField(_("maximale duur (weken)"), null=True, blank=True)
+    allows_opslag = models.BooleanField(_("opslag mogelijk"), default=True)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("product")
+        verbose_name_plural = _("producten")
+
+    def __str__(self):
+        # Every product shows its iWmo code, or that it has none (IB0: none given), never a bare name.
+        return f"{self.name} ({self.iwmo_code or _('zonder productcode')})"
+
+
+class Tariff(models.Model):
+    """The price per client per period of 4 weeks, versioned by validity period."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="tariffs")
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    amount_per_period = models.DecimalField(_("tarief per 4 weken"), max_digits=9, decimal_places=2)
+    opslag_per_period = models.DecimalField(
+        _("opslag per 4 weken"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["product__level", "valid_from"]
+        verbose_name = _("tarief")
+        verbose_name_plural = _("tarieven")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "valid_from"], name="tariff_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="tariff_period_ordered",
+                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
+            ),
+            models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
+
+    def clean(self):
+        """Tariff periods of one product never overlap: exactly one tariff is in force on a day."""
+        if not self.product_id or not self.valid_from:
+            return
+        overlapping = Tariff.objects.filter(product_id=self.product_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        if overlapping.exists():
+            raise ValidationError(_("Deze periode overlapt met een ander tarief van hetzelfde product."))
