@@ -1,6 +1,6 @@
 """The monitor's figures: sums over the refreshed cells (monitor.services), grouped per year,
 period, product, provider or reference group; only the median duration reads the beschikkingen
-themselves. Each function returns a monitor.tables.Table, which the page shows, charts and exports."""
+themselves. Each function returns a ui.tables.Table, which the page shows, charts and exports."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from indications.models import Municipality, OtherProvision, Product
 from signals.checks import describe_stacking
+from ui.tables import Column, Table
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
 from .services import age_group_on, decided_beschikkingen
-from .tables import Column, Table
 
 
 @dataclass(frozen=True)

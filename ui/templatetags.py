@@ -1,13 +1,13 @@
 from django import template
 
-from ..tables import Link, Tag, format_cell
+from ui.tables import Link, Tag, format_cell
 
 register = template.Library()
 
 
 @register.filter
 def cells(row, columns):
-    """A table row as cells with Dutch-formatted text, for templates/monitor/includes/table.html:
+    """A table row as cells with Dutch-formatted text, for templates/includes/table.html:
     numbers right-aligned, dates and numbers kept on one line, links and tags as such."""
     return [{"text": format_cell(value, column.kind), "numeric": column.is_numeric, "kind": column.kind,
              "url": value.url if isinstance(value, Link) else "",
