@@ -2,14 +2,22 @@
 
 The contracts in pyproject.toml hold for the code as it is, and they are not a formality: on a copy
 of the project, one module with an import that breaks the layers (upward, between siblings, or
-into the tests) makes `lint-imports` fail and name that import."""
+into the tests) makes `lint-imports` fail and name that import. And the typed hooks through which
+a lower layer reaches a higher one are registered at start-up."""
 
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from indications import hooks as case_hooks
+from providers import hooks as provider_hooks
+from signals import selectors as signal_selectors
+from signals.services import recheck_client
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
@@ -107,3 +115,18 @@ def test_a_forbidden_import_breaks_the_contracts(project_copy, module, source, b
     assert result.returncode == 1, result.stdout + result.stderr
     assert broken in result.stdout
     assert f"{module.removesuffix('.py').replace('/', '.')} -> " in result.stdout
+
+
+def test_the_signals_app_registers_its_hooks_at_start_up():
+    assert recheck_client in case_hooks._case_changed_hooks
+    source = provider_hooks._registered()
+    assert source.counts is signal_selectors.open_sla_signal_counts
+    assert source.listing is signal_selectors.open_sla_signal_listing
+
+
+def test_without_a_source_the_provider_pages_say_what_is_missing(monkeypatch):
+    monkeypatch.setattr(provider_hooks, "_source", [])
+    with pytest.raises(ImproperlyConfigured, match="SignalsConfig.ready"):
+        provider_hooks.open_sla_signal_counts([1])
+    with pytest.raises(ImproperlyConfigured, match="SignalsConfig.ready"):
+        provider_hooks.open_sla_signals_of(1, today=date(2026, 1, 1))
