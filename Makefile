@@ -43,8 +43,10 @@ browser-deps:
 test: $(VENV)/.installed browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# lint-imports: the layers of the apps in pyproject.toml ([tool.importlinter], docs/architecture.md).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed

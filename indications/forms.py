@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from providers.models import Provider
-from sddcase.forms import DutchEmptyLabelsMixin
+from ui.forms import DutchEmptyLabelsMixin
 
 from .models import (
     Aanvraag,

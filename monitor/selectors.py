@@ -1,23 +1,24 @@
 """The monitor's figures: sums over the refreshed cells (monitor.services), grouped per year,
 period, product, provider or reference group; only the median duration reads the beschikkingen
-themselves. Each function returns a monitor.tables.Table, which the page shows, charts and exports."""
+themselves. Each function returns a ui.tables.Table, which the page shows, charts and exports."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DecimalField, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import Municipality, OtherProvision, Product
+from indications.models import Client, Municipality, OtherProvision, Product
+from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
+from ui.tables import Column, Table
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
 from .services import age_group_on, decided_beschikkingen
-from .tables import Column, Table
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,6 @@ def product_shares(selection: Selection, years: list[int]) -> Table:
 
 
 def clients_per_reference_group(selection: Selection, years: list[int]) -> Table:
-    from providers.models import ReferenceGroup
-
     labels = list(ReferenceGroup.objects.order_by("number").values_list("name", flat=True))
     return _per_year_and(selection, years, "reference_group__name", labels, "referentiegroepen-per-jaar",
                          _("Cliënten per referentiegroep per jaar"), _("Referentiegroep"))
@@ -252,10 +251,6 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
     """The population of the yearly cliëntervaringsonderzoek (Wmo 2015 art. 2.5.1): every client with
     a beschikking in force or decided in the year, with what is needed to invite them and to report
     per group; no BSN (not needed for an invitation). Rows stream from the database."""
-    from django.db.models import Exists, OuterRef, Q, Subquery
-
-    from indications.models import Client
-
     start, end = date(year, 1, 1), date(year, 12, 31)
     in_year = decided_beschikkingen().filter(client=OuterRef("pk")).filter(
         Q(start_date__lte=end, care_end__isnull=True) | Q(start_date__lte=end, care_end__gte=start)

@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import client_ip, record_event
 from indications.models import Municipality
+from ui import charts
+from ui.exports import export_context, export_response, query_without_export, requested_export
+from ui.tables import format_cell
 
-from . import charts, selectors
-from .exports import export_context, export_response, query_without_export, requested_export
+from . import selectors
 from .forms import CeoExportForm, MonitorFilterForm
-from .tables import format_cell
 
 
 def _series(table, keys: list[int]):

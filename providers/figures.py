@@ -1,9 +1,10 @@
-"""The SLA figures of providers as tables (monitor.tables.Table) for the provider dashboard, the
+"""The SLA figures of providers as tables (ui.tables.Table) for the provider dashboard, the
 benchmark page and their CSV/XLSX exports: one definition of what is shown and downloaded.
 
 The figures are the stored ones (SlaFigures, SlaProductResults: computed in the database by
 selectors.benchmark during the nightly refresh), so the pages load at once on any data set; the
-open SLA signals are read live. This module only puts them in rows and columns."""
+open SLA signals are read live (from the signals app, through providers.hooks). This module only
+puts them in rows and columns."""
 
 from datetime import date, timedelta
 
@@ -11,10 +12,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from monitor.tables import Column, Link, Table, Tag
-from signals.models import URGENCY_TONES, Urgency
+from ui.tables import Column, Link, Table, Tag
 
-from . import selectors
+from . import hooks, selectors
 from .models import Provider
 
 TREND_YEARS = 5
@@ -109,21 +109,17 @@ class ProviderDashboard:
     def open_signals(self, *, limit: int | None = None) -> Table:
         """The provider's open SLA signals, most urgent first, without client data; on the page the
         first `limit` of them (the download holds them all)."""
-        signals = selectors.open_sla_signals_for(self.provider)
+        open_signals = hooks.open_sla_signals_of(self.provider.pk, today=self.today, limit=limit)
         note = ""
-        if limit is not None:
-            total = signals.count()
-            signals = signals[:limit]
-            if total > limit:
-                note = _("de eerste %(limit)s van %(total)s; de download bevat ze allemaal") % {
-                    "limit": limit, "total": total}
+        if limit is not None and open_signals.total > limit:
+            note = _("de eerste %(limit)s van %(total)s; de download bevat ze allemaal") % {
+                "limit": limit, "total": open_signals.total}
         return Table(
             "open-sla-signalen", _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
             [Column(_("Signaal"), "text"), Column(_("Toewijzing"), "text"), Column(_("Urgentie"), "text"),
              Column(_("Uiterlijk"), "date"), Column(_("Status"), "text")],
-            ([signal.get_type_display(), signal.assignment.number if signal.assignment else "",
-              _urgency_tag(signal.urgency_on(self.today)), signal.due_date, signal.get_status_display()]
-             for signal in signals),
+            [[signal.type_label, signal.assignment_number, Tag(signal.urgency_label, signal.urgency_tone),
+              signal.due_date, signal.status_label] for signal in open_signals.signals],
             note=note,
         )
 
@@ -143,10 +139,6 @@ class ProviderDashboard:
 
     def tables(self) -> list[Table]:
         return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
-
-
-def _urgency_tag(urgency: str) -> Tag:
-    return Tag(str(Urgency(urgency).label), URGENCY_TONES[urgency])
 
 
 def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, title: str,

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indications.forms import DateInput
-from sddcase.forms import DutchEmptyLabelsMixin
+from ui.forms import DutchEmptyLabelsMixin
 
 from .models import Provider, ReferenceGroup
 

@@ -21,9 +21,9 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from indications.models import Evaluation, IndicationResult, Product, ResultProgress
-from signals.models import OPEN_STATUSES, Signal, SignalType
 
 from .aggregates import MedianDuration
+from .hooks import open_sla_signal_counts
 from .models import (
     AnnualReview,
     ApiToken,
@@ -342,48 +342,6 @@ def results_per_product(period: Period, *, provider: Provider) -> list[Product]:
 
 
 # --------------------------------------------------------------------------------------------
-# Open SLA signals
-# --------------------------------------------------------------------------------------------
-
-# The signals of signals/checks.py section "6. provider SLA": what a provider failed to report.
-SLA_SIGNAL_FIELDS = {
-    SignalType.NO_START_REPORTED: "open_no_start_reported",
-    SignalType.CARE_AFTER_END: "open_care_after_end",
-    SignalType.STOP_WITHOUT_REASON: "open_stop_without_reason",
-}
-SLA_SIGNAL_TYPES = tuple(SLA_SIGNAL_FIELDS)
-
-
-def _open_sla_signals() -> QuerySet[Signal]:
-    return Signal.objects.filter(type__in=SLA_SIGNAL_TYPES, status__in=OPEN_STATUSES)
-
-
-def open_sla_signals(*, providers: QuerySet[Provider] | None = None) -> QuerySet[Provider]:
-    """Per provider, in one query: the SLA signals open now (open or in behandeling), per type and
-    in total. Independent of any period: they are what is still to be put right."""
-    open_now = Q(signals__type__in=SLA_SIGNAL_TYPES, signals__status__in=OPEN_STATUSES)
-    per_type = {field: Count("signals", filter=open_now & Q(signals__type=value))
-                for value, field in SLA_SIGNAL_FIELDS.items()}
-    return (
-        (providers if providers is not None else Provider.objects.all())
-        .annotate(**per_type, open_sla_signals=Count("signals", filter=open_now))
-        .order_by("reference_group__number", "name")
-    )
-
-
-def open_sla_signals_for(provider: Provider) -> QuerySet[Signal]:
-    """The provider's open SLA signals, most urgent first, with their toewijzing and without any
-    client data (contract management sees the type, the due date, the toewijzing and the status)."""
-    return (
-        _open_sla_signals()
-        .filter(provider=provider)
-        .select_related("assignment")
-        .only("type", "status", "urgency", "due_date", "created_on", "assignment__number")
-        .order_by("due_date", "urgency", "pk")
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # Benchmark: the providers of a reference group side by side
 # --------------------------------------------------------------------------------------------
 
@@ -401,7 +359,8 @@ def results_per_provider(period: Period, *, provider_ids: list[int] | None = Non
 def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days: int = 7,
               today: date | None = None) -> list[Provider]:
     """Per provider (e.g. of one reference group): flow_figures, the late start and stop reports,
-    the open SLA signals and the results assessed and behaald with the percentage behaald.
+    the open SLA signals (counted by the signals app, through providers.hooks) and the results
+    assessed and behaald with the percentage behaald.
 
     Five grouped queries, merged per provider. Correlated per-provider subqueries in one query
     were evaluated once per joined toewijzing, not once per provider (20 times slower on SQLite,
@@ -411,8 +370,7 @@ def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days:
         return rows
     ids = [row.pk for row in rows]
     late = late_reports(period, provider_ids=ids, late_after_days=late_after_days, today=today)
-    signals = dict(open_sla_signals(providers=Provider.objects.filter(pk__in=ids))
-                   .values_list("pk", "open_sla_signals"))
+    signals = open_sla_signal_counts(ids)
     results = results_per_provider(period, provider_ids=ids)
     for row in rows:
         for name, value in late[row.pk].items():
@@ -449,8 +407,7 @@ def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] |
     ids = [row.pk for row in rows]
     stored = {figures.provider_id: figures for figures in
               SlaFigures.objects.filter(provider__in=ids, year=year, quarter=quarter)}
-    signals = dict(open_sla_signals(providers=Provider.objects.filter(pk__in=ids))
-                   .values_list("pk", "open_sla_signals"))
+    signals = open_sla_signal_counts(ids)
     for row in rows:
         figures = stored.get(row.pk)
         for name in STORED_FIGURES:

@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from indications import four_eyes
+from indications import services as indication_services
 from indications.hooks import case_changed
+from indications.models import Indication, IndicationStatus
+from indications.workflow import LIVE_STATUSES, lock_indication
 
 from .codes import RedenBeeindiging, RedenWijziging
 from .models import (
@@ -119,8 +123,6 @@ def end_assignments_of(indication, *, end_date: date, reason: str, by, today: da
 def change_provider(indication, *, provider: Provider, by, on: date, today: date | None = None) -> Assignment:
     """The client moves to another provider from `on`: the old assignment ends (09 overstap naar
     andere aanbieder) and a new one starts."""
-    from indications.workflow import LIVE_STATUSES, lock_indication
-
     today = today or timezone.localdate()
     indication = lock_indication(indication)
     if indication.status not in LIVE_STATUSES:
@@ -161,8 +163,6 @@ def _lock_assignment(assignment: Assignment) -> Assignment:
 
 
 def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
-    from indications.models import IndicationStatus
-
     if assignment.indication.status == IndicationStatus.INGETROKKEN or assignment.status == Assignment.Status.WITHDRAWN:
         raise ValidationError(_("De beschikking van deze toewijzing is ingetrokken."), code="beschikking_withdrawn")
     if on > today:
@@ -261,10 +261,6 @@ def answer_change_request(
     """The consultant grants or refuses a verzoek om wijziging. Granting creates the follow-up
     beschikking through the foundation's services (an opschaling, afschaling or herindicatie that
     replaces the current one); its vaststelling assigns it and ends the old assignment (WMO002 12)."""
-    from indications import four_eyes
-    from indications import services as indication_services
-    from indications.models import Indication
-
     today = today or timezone.localdate()
     change_request = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "assignment__indication__product", "requested_product"

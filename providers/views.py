@@ -11,8 +11,8 @@ from accounts.selectors import clients_visible_to
 from indications.forms import apply_service_errors
 from indications.models import Indication
 from indications.views import detail_form, render_indication_detail
-from monitor import charts
-from monitor.exports import export_context, query_without_export, requested_export
+from ui import charts
+from ui.exports import export_context, query_without_export, requested_export
 
 from . import figures, services
 from .forms import AnnualReviewForm, AnswerChangeRequestForm, DashboardFilterForm, SlaFilterForm

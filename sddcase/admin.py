@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from .forms import dutch_empty_label
+from ui.forms import dutch_empty_label
 
 
 class DutchEmptyLabelMixin:

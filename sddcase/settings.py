@@ -112,12 +112,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sddcase.navigation.menu",
             ],
+            # The shared presentation helpers (ui/templatetags.py): {% load ui %}.
+            "libraries": {"ui": "ui.templatetags"},
         },
     },
 ]
 
-# Every form renders through templates/includes/form.html and field.html (sddcase/forms.py).
-FORM_RENDERER = "sddcase.forms.FormRenderer"
+# Every form renders through templates/includes/form.html and field.html (ui/forms.py).
+FORM_RENDERER = "ui.forms.FormRenderer"
 
 WSGI_APPLICATION = "sddcase.wsgi.application"
 

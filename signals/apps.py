@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from indications.hooks import on_case_changed
+from providers.hooks import provide_sla_signals
+
 
 class SignalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,10 +11,13 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signalering")
 
     def ready(self):
-        # The case file and the provider domain call this hook after a user's change (they sit
-        # below this app and cannot import it): the signals of that client follow at once.
-        from indications.hooks import on_case_changed
-
+        # The hooks below are how the layers under this app reach it (they cannot import it). The
+        # services and selectors import models, so they load here, once the app registry is ready.
+        from .selectors import open_sla_signal_counts, open_sla_signal_listing
         from .services import recheck_client
 
+        # The case file and the provider domain call this hook after a user's change: the signals
+        # of that client follow at once.
         on_case_changed(recheck_client)
+        # The provider pages (SLA benchmark, provider dashboard) show the open SLA signals.
+        provide_sla_signals(counts=open_sla_signal_counts, listing=open_sla_signal_listing)

@@ -1,8 +1,10 @@
-"""Read queries for the signal pages: worklists and zorgstapeling (per client and in aggregate)."""
+"""Read queries for the signal pages: worklists and zorgstapeling (per client and in aggregate); and
+the open SLA signals per provider that the provider pages show (through providers.hooks)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,9 +13,11 @@ from django.utils import timezone
 
 from accounts.selectors import clients_visible_to
 from indications.models import Client, Indication, OtherProvision
+from providers.hooks import OpenSlaSignal, OpenSlaSignals
+from providers.models import Provider
 
 from .checks import clients_with_stacking, describe_stacking
-from .models import OPEN_STATUSES, Signal, SignalType, Urgency
+from .models import OPEN_STATUSES, URGENCY_TONES, Signal, SignalType, Urgency
 
 
 def _with_links(queryset: QuerySet[Signal]) -> QuerySet[Signal]:
@@ -162,3 +166,66 @@ def stacking_overview(*, today: date, municipalities) -> list[MunicipalityStacki
                 entry.across_laws += clients
         overview.append(entry)
     return overview
+
+
+# --------------------------------------------------------------------------------------------
+# Open SLA signals per provider (shown on the provider pages through providers.hooks)
+# --------------------------------------------------------------------------------------------
+
+# The signals of checks.py section "6. provider SLA": what a provider failed to report.
+SLA_SIGNAL_FIELDS = {
+    SignalType.NO_START_REPORTED: "open_no_start_reported",
+    SignalType.CARE_AFTER_END: "open_care_after_end",
+    SignalType.STOP_WITHOUT_REASON: "open_stop_without_reason",
+}
+SLA_SIGNAL_TYPES = tuple(SLA_SIGNAL_FIELDS)
+
+
+def open_sla_signals(*, providers: QuerySet[Provider] | None = None) -> QuerySet[Provider]:
+    """Per provider, in one query: the SLA signals open now (open or in behandeling), per type and
+    in total. Independent of any period: they are what is still to be put right."""
+    open_now = Q(signals__type__in=SLA_SIGNAL_TYPES, signals__status__in=OPEN_STATUSES)
+    per_type = {field: Count("signals", filter=open_now & Q(signals__type=value))
+                for value, field in SLA_SIGNAL_FIELDS.items()}
+    return (
+        (providers if providers is not None else Provider.objects.all())
+        .annotate(**per_type, open_sla_signals=Count("signals", filter=open_now))
+        .order_by("reference_group__number", "name")
+    )
+
+
+def open_sla_signal_counts(provider_ids: Sequence[int]) -> dict[int, int]:
+    """Per provider id, the number of SLA signals open now, every id a key: one query."""
+    return dict(open_sla_signals(providers=Provider.objects.filter(pk__in=provider_ids))
+                .values_list("pk", "open_sla_signals"))
+
+
+def open_sla_signals_for(provider: Provider | int) -> QuerySet[Signal]:
+    """The provider's open SLA signals, most urgent first, with their toewijzing and without any
+    client data (contract management sees the type, the due date, the toewijzing and the status)."""
+    return (
+        Signal.objects.filter(type__in=SLA_SIGNAL_TYPES, status__in=OPEN_STATUSES, provider=provider)
+        .select_related("assignment")
+        .only("type", "status", "urgency", "due_date", "created_on", "assignment__number")
+        .order_by("due_date", "urgency", "pk")
+    )
+
+
+def open_sla_signal_listing(provider_id: int, today: date, limit: int | None) -> OpenSlaSignals:
+    """The provider's open SLA signals as the provider pages show them (providers.hooks): the first
+    `limit` (all if None) with their urgency as it stands today, and how many there are."""
+    signals = open_sla_signals_for(provider_id)
+    total = None
+    if limit is not None:
+        total = signals.count()
+        signals = signals[:limit]
+    rows = []
+    for signal in signals:
+        urgency = signal.urgency_on(today)
+        rows.append(OpenSlaSignal(
+            type_label=str(signal.get_type_display()),
+            assignment_number=signal.assignment.number if signal.assignment else "",
+            urgency_label=str(Urgency(urgency).label), urgency_tone=URGENCY_TONES[urgency],
+            due_date=signal.due_date, status_label=str(signal.get_status_display()),
+        ))
+    return OpenSlaSignals(total=len(rows) if total is None else total, signals=rows)

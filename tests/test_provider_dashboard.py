@@ -56,7 +56,6 @@ from openpyxl import load_workbook
 from accounts.roles import CONSULENT, CONTRACTMANAGER
 from audit.models import AuditEvent
 from indications.models import Evaluation, Indication, IndicationResult, IndicationStatus, ResultProgress
-from monitor.tables import Link, Tag
 from providers import selectors
 from providers.figures import ProviderDashboard, benchmark_table
 from providers.models import (
@@ -71,6 +70,7 @@ from providers.models import (
 from providers.selectors import periods
 from providers.services import record_annual_review, refresh_sla_figures
 from signals.models import Signal, SignalStatus, SignalType, Urgency
+from signals.selectors import open_sla_signals, open_sla_signals_for
 from tests.conftest import built_once_per_module
 from tests.factories import (
     TODAY,
@@ -82,6 +82,7 @@ from tests.factories import (
     result_in,
     staff_member,
 )
+from ui.tables import Link, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +476,7 @@ def test_results_per_product(world):
 
 
 def test_open_sla_signals_per_provider(world):
-    rows = by_name(selectors.open_sla_signals())
+    rows = by_name(open_sla_signals())
     figures = {name: (row.open_no_start_reported, row.open_care_after_end, row.open_stop_without_reason,
                       row.open_sla_signals) for name, row in rows.items()}
     # N: s1 (open), s2 (in behandeling); s3 is opgelost and s4 no SLA type. O: s5
@@ -485,7 +486,7 @@ def test_open_sla_signals_per_provider(world):
 
 def test_open_sla_signals_of_a_provider_without_client_data(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        signals = list(selectors.open_sla_signals_for(world.n))
+        signals = list(open_sla_signals_for(world.n))
         assert [s.assignment.number for s in signals] == ["TW-DB-a3", "TW-DB-a4"]  # by due date
     assert [s.pk for s in signals] == [world.s["s1"].pk, world.s["s2"].pk]
     assert {"client_id", "indication_id"} <= signals[0].get_deferred_fields()

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from monitor import charts
+from ui import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 NAMES = ["Gehandicaptenzorg", "GGZ", "Psychische kwetsbaarheid / psychosociaal", "Autismezorg",

@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Municipality
-from monitor.exports import MAX_WIDTH, ExportContext, write_xlsx
 from monitor.models import Refresh
-from monitor.tables import Column, Table
 from providers.models import ReferenceGroup
 from tests.factories import staff_member
+from ui.exports import MAX_WIDTH, ExportContext, write_xlsx
+from ui.tables import Column, Table
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,11 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from audit.models import AuditEvent
 from indications.models import Client, Municipality
-from monitor import charts
-from monitor.exports import XLSX_TYPE
 from monitor.models import Refresh
 from providers.models import Provider, ReferenceGroup
 from tests.factories import UserFactory, get_municipality, staff_member
+from ui import charts
+from ui.exports import XLSX_TYPE
 
 pytestmark = pytest.mark.django_db
 
@@ -297,7 +297,7 @@ def test_the_csv_has_a_decimal_comma_and_no_thousands_point(manager):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_the_xlsx_download_holds_the_figures_on_the_screen(manager, screen, slug):
-    from monitor.tables import format_cell
+    from ui.tables import format_cell
 
     _page, texts, tables = screen
     response = manager.get(f"{DASHBOARD}?year=2025&years=2&export={slug}&formaat=xlsx")

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from monitor.tables import Column, Link, Table, Tag, as_number, format_cell
-from monitor.templatetags.monitor import cells
+from ui.tables import Column, Link, Table, Tag, as_number, format_cell
+from ui.templatetags import cells
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .tables import format_cell
+from ui.tables import format_cell
 
 PALETTE = ["#0072B2", "#D55E00", "#007A5A", "#B0448C", "#1A1A1A", "#8A5A00", "#5E3C99", "#6B6B6B"]
 MARKERS = ["circle", "square", "diamond", "triangle", "triangle-down", "plus", "cross", "star"]

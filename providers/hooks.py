@@ -1,0 +1,72 @@
+"""Typed hooks through which the provider pages show what an app above providers knows of a provider.
+
+The SLA benchmark and a provider's dashboard show the SLA signals open now (what a provider failed
+to report). The signals live in the signals app, which sits above providers and reads its
+toewijzingen; providers cannot import it. So the signals app registers its source here at start-up
+(SignalsConfig.ready) and providers.selectors and providers.figures ask this module, with plain
+provider ids and plain rows: no model of the higher app crosses the line.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class OpenSlaSignal:
+    """One open SLA signal as the provider pages show it: no client data."""
+
+    type_label: str
+    assignment_number: str
+    urgency_label: str
+    urgency_tone: str  # the CSS modifier of the urgency's tag
+    due_date: date | None
+    status_label: str
+
+
+@dataclass(frozen=True)
+class OpenSlaSignals:
+    """The open SLA signals of one provider, the most urgent first: `signals` holds the first
+    `limit` of them (all when no limit was asked), `total` says how many there are."""
+
+    total: int
+    signals: list[OpenSlaSignal]
+
+
+SlaSignalCounts = Callable[[Sequence[int]], dict[int, int]]
+"""provider ids -> the number of SLA signals open now per provider; every id is a key (0 when none)."""
+
+SlaSignalListing = Callable[[int, date, int | None], OpenSlaSignals]
+"""(provider id, today, limit or None) -> the provider's open SLA signals, urgency as it stands today."""
+
+
+@dataclass(frozen=True)
+class _SlaSignalSource:
+    counts: SlaSignalCounts
+    listing: SlaSignalListing
+
+
+_source: list[_SlaSignalSource] = []
+
+
+def provide_sla_signals(*, counts: SlaSignalCounts, listing: SlaSignalListing) -> None:
+    """Register the source of the open SLA signals (one: registering again replaces it)."""
+    _source[:] = [_SlaSignalSource(counts, listing)]
+
+
+def _registered() -> _SlaSignalSource:
+    if not _source:
+        raise ImproperlyConfigured("No app provides the open SLA signals (signals.apps.SignalsConfig.ready does).")
+    return _source[0]
+
+
+def open_sla_signal_counts(provider_ids: Sequence[int]) -> dict[int, int]:
+    """Per provider id, the SLA signals open now (open or in behandeling): one query."""
+    return _registered().counts(provider_ids)
+
+
+def open_sla_signals_of(provider_id: int, *, today: date, limit: int | None = None) -> OpenSlaSignals:
+    """The provider's open SLA signals, most urgent first, the first `limit` of them (all if None)."""
+    return _registered().listing(provider_id, today, limit)
