@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
-from indications.hooks import case_changed
+from indications import four_eyes
+from indications import services as indication_services
+from indications.hooks import BeschikkingEnd, Vaststelling, case_changed
+from indications.models import Indication, IndicationStatus
+from indications.workflow import LIVE_STATUSES, lock_indication
 
 from .codes import RedenBeeindiging, RedenWijziging
 from .models import (
@@ -55,8 +59,41 @@ def ensure_contract_covers(provider: Provider, product, on: date) -> None:
         )
 
 
+def contract_errors(indication) -> list[ValidationError]:
+    """Hook `vaststelling_checks`: the provider named on the beschikking has a contract for its
+    product on its start date (no provider named yet: nothing to check)."""
+    if indication.provider_id is None:
+        return []
+    try:
+        ensure_contract_covers(indication.provider, indication.product, indication.start_date)
+    except ValidationError as error:
+        return [error]
+    return []
+
+
 def _next_number(assignment: Assignment) -> str:
     return f"{assignment.pk:010d}"
+
+
+def _create_assignment(indication, *, provider: Provider, start_date: date, by, today: date,
+                       summary: str) -> Assignment:
+    """The one place a toewijzing is written: to `provider` for the beschikking's product from
+    `start_date` to the beschikking's end, numbered, with its audit event."""
+    assignment = Assignment(
+        indication=indication,
+        provider=provider,
+        product=indication.product,
+        assigned_on=today,
+        start_date=start_date,
+        end_date=indication.end_date,
+        number="pending",
+    )
+    assignment.save()
+    assignment.number = _next_number(assignment)
+    assignment.save(update_fields=["number"])
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
+                 summary=summary.format(number=assignment.number, agb_code=provider.agb_code))
+    return assignment
 
 
 def assign(indication, *, by, today: date, reason: str = "") -> Assignment | None:
@@ -68,21 +105,13 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
     if indication.provider_id is None:
         return None
     ensure_contract_covers(indication.provider, indication.product, indication.start_date)
-    assignment = Assignment(
-        indication=indication,
-        provider=indication.provider,
-        product=indication.product,
-        assigned_on=today,
-        start_date=indication.start_date,
-        end_date=indication.end_date,
-        number="pending",
-    )
-    assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
-                 summary=f"toewijzing {assignment.number} aan {indication.provider.agb_code}")
-    return assignment
+    return _create_assignment(indication, provider=indication.provider, start_date=indication.start_date, by=by,
+                              today=today, summary="toewijzing {number} aan {agb_code}")
+
+
+def assign_on_vaststelling(vaststelling: Vaststelling) -> None:
+    """Hook `beschikking_issued` (registered in ProvidersConfig.ready): the vaststelling's toewijzing."""
+    assign(vaststelling.indication, by=vaststelling.by, today=vaststelling.today, reason=vaststelling.change_reason)
 
 
 def apply_assignment_end(assignment, *, end_date: date, reason: str, today: date) -> None:
@@ -115,12 +144,16 @@ def end_assignments_of(indication, *, end_date: date, reason: str, by, today: da
         _end_assignment(assignment, end_date=end_date, reason=reason, by=by, today=today)
 
 
+def end_assignments_on_end(end: BeschikkingEnd) -> None:
+    """Hook `beschikking_ended` (registered in ProvidersConfig.ready): the beschikking ends, is
+    planned to end or is withdrawn, and its toewijzingen end with it."""
+    end_assignments_of(end.indication, end_date=end.end_date, reason=end.reason, by=end.by, today=end.today)
+
+
 @transaction.atomic
 def change_provider(indication, *, provider: Provider, by, on: date, today: date | None = None) -> Assignment:
     """The client moves to another provider from `on`: the old assignment ends (09 overstap naar
     andere aanbieder) and a new one starts."""
-    from indications.workflow import LIVE_STATUSES, lock_indication
-
     today = today or timezone.localdate()
     indication = lock_indication(indication)
     if indication.status not in LIVE_STATUSES:
@@ -134,15 +167,8 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
                        today=today)
     indication.provider = provider
     indication.save(update_fields=["provider", "updated_at"])
-    assignment = Assignment(
-        indication=indication, provider=provider, product=indication.product, assigned_on=today,
-        start_date=on, end_date=indication.end_date, number="pending",
-    )
-    assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
-                 summary=f"overstap naar {provider.agb_code}")
+    assignment = _create_assignment(indication, provider=provider, start_date=on, by=by, today=today,
+                                    summary="overstap naar {agb_code}")
     case_changed(indication.client_id, today=today)
     return assignment
 
@@ -161,8 +187,6 @@ def _lock_assignment(assignment: Assignment) -> Assignment:
 
 
 def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
-    from indications.models import IndicationStatus
-
     if assignment.indication.status == IndicationStatus.INGETROKKEN or assignment.status == Assignment.Status.WITHDRAWN:
         raise ValidationError(_("De beschikking van deze toewijzing is ingetrokken."), code="beschikking_withdrawn")
     if on > today:
@@ -261,10 +285,6 @@ def answer_change_request(
     """The consultant grants or refuses a verzoek om wijziging. Granting creates the follow-up
     beschikking through the foundation's services (an opschaling, afschaling or herindicatie that
     replaces the current one); its vaststelling assigns it and ends the old assignment (WMO002 12)."""
-    from indications import four_eyes
-    from indications import services as indication_services
-    from indications.models import Indication
-
     today = today or timezone.localdate()
     change_request = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "assignment__indication__product", "requested_product"

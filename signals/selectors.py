@@ -9,8 +9,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.selectors import clients_visible_to
 from indications.models import Client, Indication, OtherProvision
+from indications.selectors import clients_visible_to
 
 from .checks import clients_with_stacking, describe_stacking
 from .models import OPEN_STATUSES, Signal, SignalType, Urgency
