@@ -200,8 +200,13 @@ def issue_beschikking(
         replaced.end_date = indication.start_date - timedelta(days=1)
         replaced.save(update_fields=["end_date", "updated_at"])
         if replaced.end_date < today:
-            end_locked(replaced, by=by, ended_on=replaced.end_date, reason=_("Vervangen door %s") % indication.number,
-                 today=today)
+            end_locked(
+                replaced,
+                by=by,
+                ended_on=replaced.end_date,
+                reason=_("Vervangen door %s") % indication.number,
+                today=today,
+            )
     if indication.start_date <= today:
         _move(indication, S.ACTIEF, by=by, reason=_("Ingangsdatum bereikt"))
     case_changed(indication.client_id, today=today)
@@ -251,7 +256,10 @@ def _plan_end(indication: Indication, *, by, ended_on: date, reason: str, today:
     indication.full_clean()
     indication.save(update_fields=["ended_on", "end_date", "end_reason", "updated_at"])
     record_event(
-        actor=by, action=AuditEvent.Action.UPDATE, obj=indication, client_id=indication.client_id,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=indication,
+        client_id=indication.client_id,
         summary=f"beëindiging gepland per {ended_on:%d-%m-%Y}",
         changes=changed_fields(before, _snapshot(indication, ("ended_on", "end_date", "end_reason"))),
     )
@@ -291,7 +299,10 @@ def withdraw_beschikking(indication: Indication, *, by, reason: str, today: date
     # A withdrawn beschikking takes its assignments with it: from the start, it never applied.
     today = _today(today)
     _beschikking_ended(
-        indication, end_date=indication.start_date - timedelta(days=1), reason=RedenWijziging.VERWIJDERD, by=by,
+        indication,
+        end_date=indication.start_date - timedelta(days=1),
+        reason=RedenWijziging.VERWIJDERD,
+        by=by,
         today=today,
     )
     case_changed(indication.client_id, today=today)

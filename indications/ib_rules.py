@@ -233,9 +233,7 @@ def _zrm_errors_for(domain: ResultDomain, scores: dict) -> list[ValidationError]
         )
         code = "zrm_acute"
     else:
-        message = _(
-            "Geen IB op '%(domain)s': IB-resultaten alleen op domeinen met ZRM-score 2 of 3 (nu: %(scores)s)."
-        )
+        message = _("Geen IB op '%(domain)s': IB-resultaten alleen op domeinen met ZRM-score 2 of 3 (nu: %(scores)s).")
         code = "zrm_self_reliant"
     return [ValidationError(message % {"domain": domain.name, "scores": described}, code=code)]
 

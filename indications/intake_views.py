@@ -123,23 +123,47 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
     client, user = intake.melding.client, request.user
     # step: (context name, form class, prefix, service call, success message)
     steps = {
-        "gesprek": ("conversation_form", ConversationForm, "gesprek",
-                    lambda form: services.add_conversation(intake, by=user, **form.cleaned_data),
-                    _("Het gesprek is vastgelegd.")),
-        "zrm": ("zrm_form", ZrmAssessmentForm, "zrm",
-                lambda form: services.record_zrm_assessment(
-                    client=client, assessed_on=form.cleaned_data["assessed_on"], scores=form.zrm_scores(),
-                    by=user, intake=intake),
-                _("De ZRM-meting is vastgelegd.")),
-        "conclusie": ("conclusion_form", IntakeConclusionForm, "conclusie",
-                      lambda form: services.conclude_intake(intake, by=user, **form.cleaned_data),
-                      _("Het onderzoek is afgerond.")),
-        "voorziening": ("provision_form", OtherProvisionForm, "voorziening",
-                        lambda form: services.record_other_provision(client=client, by=user, **form.cleaned_data),
-                        _("De andere voorziening is vastgelegd.")),
-        "nazorg": ("nazorg_form", NazorgForm, "nazorg",
-                   lambda form: services.record_nazorg(intake, by=user, **form.cleaned_data),
-                   _("De nazorg is vastgelegd.")),
+        "gesprek": (
+            "conversation_form",
+            ConversationForm,
+            "gesprek",
+            lambda form: services.add_conversation(intake, by=user, **form.cleaned_data),
+            _("Het gesprek is vastgelegd."),
+        ),
+        "zrm": (
+            "zrm_form",
+            ZrmAssessmentForm,
+            "zrm",
+            lambda form: services.record_zrm_assessment(
+                client=client,
+                assessed_on=form.cleaned_data["assessed_on"],
+                scores=form.zrm_scores(),
+                by=user,
+                intake=intake,
+            ),
+            _("De ZRM-meting is vastgelegd."),
+        ),
+        "conclusie": (
+            "conclusion_form",
+            IntakeConclusionForm,
+            "conclusie",
+            lambda form: services.conclude_intake(intake, by=user, **form.cleaned_data),
+            _("Het onderzoek is afgerond."),
+        ),
+        "voorziening": (
+            "provision_form",
+            OtherProvisionForm,
+            "voorziening",
+            lambda form: services.record_other_provision(client=client, by=user, **form.cleaned_data),
+            _("De andere voorziening is vastgelegd."),
+        ),
+        "nazorg": (
+            "nazorg_form",
+            NazorgForm,
+            "nazorg",
+            lambda form: services.record_nazorg(intake, by=user, **form.cleaned_data),
+            _("De nazorg is vastgelegd."),
+        ),
     }
     if step not in steps:
         return None

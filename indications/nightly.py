@@ -55,8 +55,11 @@ def activate_started_beschikkingen(*, today: date | None = None) -> NightlyOutco
     def activate(pk):
         beschikking_services.activate_beschikking(Indication(pk=pk), today=today)
 
-    return _each_row_on_its_own(Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=today), activate,
-                                job="activate_started_beschikkingen")
+    return _each_row_on_its_own(
+        Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=today),
+        activate,
+        job="activate_started_beschikkingen",
+    )
 
 
 def end_expired_beschikkingen(*, today: date | None = None) -> NightlyOutcome:

@@ -74,9 +74,7 @@ def update_client(client: Client, *, by, **data) -> Client:
     client.save()
     changes = changed_fields(before, _snapshot(client, CLIENT_FIELDS))
     if changes:
-        record_event(
-            actor=by, action=AuditEvent.Action.UPDATE, obj=client, client_id=client.pk, changes=changes
-        )
+        record_event(actor=by, action=AuditEvent.Action.UPDATE, obj=client, client_id=client.pk, changes=changes)
         case_changed(client.pk, today=timezone.localdate())
     return client
 
@@ -114,8 +112,7 @@ def _consultant_error(consultant, client: Client) -> str:
     """Why this user cannot be the client's consulent, or "" when they can."""
     if consultant is None or not consultants_for(client.municipality_id).filter(pk=consultant.pk).exists():
         return _(
-            "Kies als consulent een actieve medewerker met de rol consulent in een team dat %(municipality)s "
-            "bedient."
+            "Kies als consulent een actieve medewerker met de rol consulent in een team dat %(municipality)s bedient."
         ) % {"municipality": client.municipality}
     return ""
 
@@ -235,9 +232,10 @@ def conclude_intake(
         errors["referral_provision"] = _("Noem de algemene voorziening waarnaar is verwezen.")
     if conclusion == Intake.Conclusion.OTHER_LAW and other_law not in Intake.OtherLaw.values:
         errors["other_law"] = _("Kies de wet waaronder de ondersteuning valt (Zvw, Wlz of Jeugdwet).")
-    if conclusion == Intake.Conclusion.MAATWERK and not ZrmAssessment.objects.filter(
-        client_id=intake.melding.client_id
-    ).exists():
+    if (
+        conclusion == Intake.Conclusion.MAATWERK
+        and not ZrmAssessment.objects.filter(client_id=intake.melding.client_id).exists()
+    ):
         errors["conclusion"] = _("Voor een maatwerkvoorziening is een ZRM-meting nodig; leg die eerst vast.")
     if errors:
         raise ValidationError(errors)

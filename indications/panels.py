@@ -54,8 +54,9 @@ def panels_of(page: str) -> tuple[Panel, ...]:
     return _slots[page].callbacks
 
 
-def panel_context(page: str, request: HttpRequest, subject: Any, *, today: date,
-                  failed: Mapping[Any, Any] | None = None) -> dict[str, object]:
+def panel_context(
+    page: str, request: HttpRequest, subject: Any, *, today: date, failed: Mapping[Any, Any] | None = None
+) -> dict[str, object]:
     """The context every panel registered for `page` adds, in the order they were registered."""
     panel_request = PanelRequest(request=request, subject=subject, today=today, failed=failed or {})
     context: dict[str, object] = {}

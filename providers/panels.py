@@ -62,14 +62,21 @@ def client_file_panel(panel: PanelRequest) -> Mapping[str, object]:
 
 def indication_detail_panel(panel: PanelRequest) -> Mapping[str, object]:
     indication = panel.subject
-    prefetch_related_objects([indication], Prefetch(
-        "assignments",
-        queryset=Assignment.objects.select_related("provider", "product").prefetch_related(
-            "care_events",
-            Prefetch("change_requests",
-                     queryset=ChangeRequest.objects.select_related("requested_product", "answered_by", "follow_up")),
-        ).order_by("start_date", "id"),
-    ))
+    prefetch_related_objects(
+        [indication],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("provider", "product")
+            .prefetch_related(
+                "care_events",
+                Prefetch(
+                    "change_requests",
+                    queryset=ChangeRequest.objects.select_related("requested_product", "answered_by", "follow_up"),
+                ),
+            )
+            .order_by("start_date", "id"),
+        ),
+    )
     for assignment in indication.assignments.all():
         for change in assignment.change_requests.all():
             change.answer_form = panel.failed.get((ANSWER_FORM, change.pk)) or answer_form(change.pk)
