@@ -9,10 +9,7 @@ class ProvidersConfig(AppConfig):
         # Django imports models after app configs, so what needs them is imported here, at start-up.
         from indications import hooks, panels
 
-        from . import (
-            aggregates,  # noqa: F401  (registers the median aggregate on SQLite connections)
-            services,
-        )
+        from . import aggregates, services  # noqa: F401  (aggregates registers the median aggregate on SQLite)
         from . import panels as provider_panels
 
         # The case file sits below this app: it runs these hooks by name inside its own transactions
