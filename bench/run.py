@@ -33,8 +33,8 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from accounts.selectors import clients_visible_to  # noqa: E402
 from indications.models import Client, Indication  # noqa: E402
+from indications.selectors import clients_visible_to  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "3000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))

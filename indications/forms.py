@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from providers.models import Provider
 from ui.forms import DutchEmptyLabelsMixin
 
 from .models import (
@@ -353,7 +352,9 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         ).select_related("product")
         self.fields["replaces"].help_text = _("Alleen bij op- of afschaling of herindicatie.")
         self.fields["replaces"].empty_label = _("Vervangt geen beschikking")
-        self.fields["provider"].queryset = Provider.objects.filter(is_active=True)
+        # The provider's model through the field's relation (Indication.provider, the case file's one
+        # reference up to providers, see indications.hooks): the active providers to choose from.
+        self.fields["provider"].queryset = self.fields["provider"].queryset.filter(is_active=True)
         self.fields["provider"].required = False
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]

@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 
 from .hooks import case_changed
+from .ib_rules import check_ib_rules
 from .models import ComplexityRule, Indication, OtherProvision, Review, ReviewQuestion
 from .selectors import latest_zrm_assessment
 from .workflow import lock_indication as _lock
@@ -106,8 +107,6 @@ def open_review(indication: Indication) -> Review | None:
 def submit_for_review(indication: Indication, *, by, today: date | None = None) -> Review:
     """Offer a complex concept to the team leads. The IB rules must hold already: a reviewer judges
     the content, not a broken form."""
-    from .services import check_ib_rules
-
     today = today or timezone.localdate()
     indication = _lock(indication)
     if indication.status != S.CONCEPT:

@@ -1,27 +1,118 @@
-"""Typed hooks through which the case file tells the layers above it that something changed.
+"""Typed hooks through which the case file starts work in the layers above it.
 
-The case file (indications) and the provider domain sit below the apps that watch them (signals).
-They cannot import those apps, so a higher app registers a callback here at start-up (in its
-AppConfig.ready) and the services call `case_changed(client_id, today=...)` after a change: the
-signal engine then re-evaluates its checks for that client at once, instead of the next night.
+The case file (indications) sits below the provider domain (providers) and the apps that watch them
+(signals, monitor). It cannot import those apps, yet some of its changes must start work there: a
+vaststelling creates the toewijzing to the provider, ending or withdrawing a beschikking ends its
+toewijzingen, and any change makes the signal engine re-check the client. So each such point is a
+named, typed `Hook` here; the higher app registers its callback at start-up (in its
+AppConfig.ready()) and the case-file service runs the hook by name, inside its own transaction, so a
+callback that fails rolls the whole change back (a vaststelling without its toewijzing cannot
+happen). No Django signals (they hide control flow) and no function-local imports.
+
+Registered at start-up (see each app's apps.py):
+- `vaststelling_checks`: providers (the provider named on the beschikking has a contract for it).
+- `beschikking_issued`: providers (the toewijzing; the replaced beschikking's toewijzing ends).
+- `beschikking_ended`: providers (the beschikking's toewijzingen end with it).
+- `case_changed` (through `on_case_changed`): signals (re-check the client's signals at once).
+
+Pages that show provider or signal data next to the case file get it the same way, through the
+page-panel registry in `indications.panels`.
+
+The one known upward reference of the case file: the model field `Indication.provider` is a foreign
+key by string to `providers.Provider` (a beschikking names its provider). It is a reference at
+model level only: no code in indications imports providers.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.core.exceptions import ValidationError
+
+    from .codes import RedenWijziging
+    from .models import Indication
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Hook(Generic[F]):
+    """One named extension point of the case file. Higher layers register callbacks of type F at
+    start-up; the case-file service runs them in the order they were registered. A required hook
+    refuses to run without any callback: the change it belongs to would be incomplete."""
+
+    def __init__(self, name: str, *, required: bool = False):
+        self.name = name
+        self.required = required
+        self._callbacks: list[F] = []
+
+    def register(self, callback: F) -> F:
+        """Register a callback; registering the same one twice keeps one."""
+        if callback not in self._callbacks:
+            self._callbacks.append(callback)
+        return callback
+
+    def unregister(self, callback: F) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    @property
+    def callbacks(self) -> tuple[F, ...]:
+        if self.required and not self._callbacks:
+            raise ImproperlyConfigured(f"No callback is registered for the case-file hook {self.name!r}.")
+        return tuple(self._callbacks)
+
+    def __repr__(self) -> str:
+        return f"Hook({self.name!r}, {len(self._callbacks)} callbacks)"
+
+
+@dataclass(frozen=True)
+class Vaststelling:
+    """A beschikking was vastgesteld (numbered, in its transaction). `change_reason` is the reden
+    wijziging for the toewijzing of the beschikking it replaces ("" lets the provider domain choose)."""
+
+    indication: Indication
+    by: Any
+    today: date
+    change_reason: str = ""
+
+
+@dataclass(frozen=True)
+class BeschikkingEnd:
+    """A beschikking ends per `end_date` (its last day of care; the day before its start when it is
+    withdrawn) for a reden wijziging (WMO002)."""
+
+    indication: Indication
+    end_date: date
+    reason: RedenWijziging
+    by: Any
+    today: date
+
+
+# What else stands in the way of vaststellen: each callback returns the errors it finds (none: []).
+vaststelling_checks: Hook[Callable[[Indication], list[ValidationError]]] = Hook("vaststelling_checks")
+# After the vaststelling: the toewijzing. Required: a vaststelling must not go without it.
+beschikking_issued: Hook[Callable[[Vaststelling], None]] = Hook("beschikking_issued", required=True)
+# After a beschikking ends, is planned to end or is withdrawn: its toewijzingen end with it.
+beschikking_ended: Hook[Callable[[BeschikkingEnd], None]] = Hook("beschikking_ended", required=True)
+
 
 CaseChangedHook = Callable[[int, date], None]
-
-_case_changed_hooks: list[CaseChangedHook] = []
+case_changed_hook: Hook[CaseChangedHook] = Hook("case_changed")
 
 
 def on_case_changed(hook: CaseChangedHook) -> None:
     """Register `hook(client_id, today)`; registering the same hook twice keeps one."""
-    if hook not in _case_changed_hooks:
-        _case_changed_hooks.append(hook)
+    case_changed_hook.register(hook)
 
 
 def case_changed(client_id: int, *, today: date) -> None:
     """A service changed the case of this client on `today`: run every registered hook. Call it
     inside the service's transaction, after the change, so that the hooks see the new state."""
-    for hook in list(_case_changed_hooks):
+    for hook in case_changed_hook.callbacks:
         hook(client_id, today)

@@ -12,8 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from providers.models import Assignment, ChangeRequest
-
 from .models import (
     Aanvraag,
     Client,
@@ -22,6 +20,7 @@ from .models import (
     IndicationResult,
     Intake,
     Melding,
+    Municipality,
     PlannedEvaluation,
     Product,
     Review,
@@ -38,6 +37,24 @@ PERIOD_DAYS = 28
 # The permission that makes someone a consulent: doing the onderzoek. Team leads hold it as well;
 # contract managers and the functioneel beheerder do not (a superuser is not a consulent by that).
 CASE_WORK_PERMISSION = ("indications", "change_intake")
+# The permission to see every client (the functioneel beheerder, management information).
+SEE_ALL_CLIENTS = "indications.view_all_clients"
+
+
+def municipalities_of(user) -> QuerySet[Municipality]:
+    """The municipalities the user works for, through their teams."""
+    if user.has_perm(SEE_ALL_CLIENTS):
+        return Municipality.objects.all()
+    return Municipality.objects.filter(teams__members=user).distinct()
+
+
+def clients_visible_to(user) -> QuerySet[Client]:
+    """The clients a user may see: those of the municipalities of the user's teams. A lazy queryset:
+    use it as a subquery (`client__in=...`) or filter it further; never test it for truth (`qs or
+    ...` loads every row)."""
+    if user.has_perm(SEE_ALL_CLIENTS):
+        return Client.objects.all()
+    return Client.objects.filter(municipality__in=municipalities_of(user))
 
 
 def consultants_for(municipality) -> QuerySet:
@@ -58,6 +75,12 @@ def indication_of_aanvraag(aanvraag: Aanvraag) -> Indication | None:
         .exclude(status__in=VOID_STATUSES)
         .first()
     )
+
+
+def follow_ups_of(outer_ref: str = "pk") -> QuerySet[Indication]:
+    """The follow-ups of the beschikking at `OuterRef(outer_ref)`: the indications that replace it,
+    not withdrawn ones. For `Exists(...)` in a query over beschikkingen."""
+    return Indication.objects.filter(replaces=OuterRef(outer_ref)).exclude(status=Indication.Status.INGETROKKEN)
 
 
 def aanvragen_with_indication() -> QuerySet[Aanvraag]:
@@ -115,7 +138,7 @@ def latest_zrm_assessment(client: Client, *, on_or_before: date | None = None) -
 def search_clients(
     *, within: QuerySet[Client], bsn: str = "", name: str = "", date_of_birth: date | None = None
 ) -> QuerySet[Client]:
-    """Search within the clients the user may see (see accounts.selectors.clients_visible_to)."""
+    """Search within the clients the user may see (see clients_visible_to)."""
     clients = within.select_related("municipality")
     if bsn:
         clients = clients.filter(bsn=bsn)
@@ -135,8 +158,7 @@ def client_file(client_pk: int) -> Client:
         Prefetch("results", queryset=IndicationResult.objects.select_related("result__domain")),
         "planned_evaluations",
         "evaluations",
-        Prefetch("assignments", queryset=Assignment.objects.select_related("provider")),
-    )
+    )  # The toewijzingen are the provider domain's: its panel adds them (indications.panels).
     meldingen = Melding.objects.select_related("consultant", "intake").prefetch_related(
         Prefetch("intake__conversations", queryset=Conversation.objects.order_by("held_on"))
     )
@@ -178,7 +200,8 @@ _latest_review = Review.objects.filter(indication=OuterRef("pk")).order_by("-sub
 
 
 def worklist(user, *, today: date) -> dict[str, QuerySet]:
-    """The consultant's open work, each item with what the page needs to show a deadline."""
+    """The consultant's open work, each item with what the page needs to show a deadline. (The
+    verzoeken om wijziging of providers are added by the providers' worklist panel.)"""
     sdd = settings.SDD
     live = Indication.objects.filter(consultant=user, status__in=LIVE_STATUSES)
     return {
@@ -197,11 +220,6 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
         )
         .annotate(last_review_outcome=Subquery(_latest_review.values("outcome")[:1]))
         .select_related("client", "product")
-        .order_by("created_at"),
-        "change_requests": ChangeRequest.objects.filter(
-            assignment__indication__consultant=user, status=ChangeRequest.Status.OPEN
-        )
-        .select_related("assignment__indication__client", "assignment__provider", "requested_product")
         .order_by("created_at"),
         "in_review": Indication.objects.filter(consultant=user, status=Indication.Status.TER_BEOORDELING)
         .annotate(
@@ -253,14 +271,7 @@ def indication_detail(indication_pk: int) -> Indication:
                     Prefetch("questions", queryset=ReviewQuestion.objects.select_related("asked_by"))
                 ),
             ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("provider", "product").prefetch_related(
-                    "care_events", Prefetch("change_requests", queryset=ChangeRequest.objects.select_related(
-                        "requested_product", "answered_by", "follow_up"))
-                ).order_by("start_date", "id"),
-            ),
-        )
+        )  # The toewijzingen are the provider domain's: its panel adds them (indications.panels).
         .get(pk=indication_pk)
     )
 
@@ -268,8 +279,6 @@ def indication_detail(indication_pk: int) -> Indication:
 def review_queue(user, *, team=None, min_age_days: int | None = None, now=None) -> QuerySet[Review]:
     """Open reviews a team lead may take: not their own, within the clients they may see, oldest
     first, with everything the queue shows side by side (a fixed number of queries)."""
-    from accounts.selectors import clients_visible_to
-
     now = now or timezone.now()
     reviews = (
         Review.objects.filter(outcome="", indication__client__in=clients_visible_to(user))

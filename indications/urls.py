@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, review_views, views
+from . import intake_views, privacy_views, review_views, views
 
 app_name = "indications"
 
@@ -16,8 +16,8 @@ urlpatterns = [
     path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),
     path("clienten/<uuid:client_uuid>/wijzigen/", views.client_update, name="client_update"),
     path("clienten/<uuid:client_uuid>/melding/", views.melding_create, name="melding_create"),
-    path("onderzoeken/<uuid:intake_uuid>/", views.intake, name="intake"),
-    path("onderzoeken/<uuid:intake_uuid>/aanvraag/", views.aanvraag_create, name="aanvraag_create"),
+    path("onderzoeken/<uuid:intake_uuid>/", intake_views.intake, name="intake"),
+    path("onderzoeken/<uuid:intake_uuid>/aanvraag/", intake_views.aanvraag_create, name="aanvraag_create"),
     path("aanvragen/<uuid:aanvraag_uuid>/indicatie/", views.indication_create, name="indication_create"),
     path("indicaties/<uuid:indication_uuid>/", views.indication_detail, name="indication_detail"),
     path("indicaties/<uuid:indication_uuid>/wijzigen/", views.indication_update, name="indication_update"),
@@ -27,19 +27,19 @@ urlpatterns = [
     path("indicaties/<uuid:indication_uuid>/evaluatie/", views.evaluation_create, name="evaluation_create"),
     path(
         "indicaties/<uuid:indication_uuid>/ter-beoordeling/",
-        views.indication_submit_for_review,
+        review_views.indication_submit_for_review,
         name="indication_submit_for_review",
     ),
-    path("indicaties/<uuid:indication_uuid>/beoordelen/", views.indication_review, name="indication_review"),
+    path("indicaties/<uuid:indication_uuid>/beoordelen/", review_views.indication_review, name="indication_review"),
     path(
         "indicaties/<uuid:indication_uuid>/vraag/",
-        views.indication_review_question,
+        review_views.indication_review_question,
         name="indication_review_question",
     ),
     path(
         "indicaties/<uuid:indication_uuid>/vraag/<int:question_pk>/antwoord/",
-        views.indication_review_answer,
+        review_views.indication_review_answer,
         name="indication_review_answer",
     ),
-    path("indicaties/<uuid:indication_uuid>/heropenen/", views.indication_reopen, name="indication_reopen"),
+    path("indicaties/<uuid:indication_uuid>/heropenen/", review_views.indication_reopen, name="indication_reopen"),
 ]

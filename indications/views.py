@@ -5,42 +5,33 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import clients_visible_to, municipalities_of
 from audit.services import record_read
-from providers.forms import AnswerChangeRequestForm, ChangeProviderForm
-from signals import selectors as signal_selectors
 
-from . import four_eyes, selectors, services, workflow
+from . import four_eyes, panels, selectors, services, workflow
 from .forms import (
-    AanvraagForm,
     ClientForm,
     ClientSearchForm,
-    ConversationForm,
     EndIndicationForm,
     EvaluationForm,
     IndicationForm,
     IndicationResultFormSet,
-    IntakeConclusionForm,
     IssueForm,
     MeldingForm,
-    NazorgForm,
-    OtherProvisionForm,
     ReopenConceptForm,
     ReviewAnswerForm,
     ReviewDecisionForm,
     ReviewQuestionForm,
     WithdrawIndicationForm,
-    ZrmAssessmentForm,
     apply_service_errors,
     kept_input,
 )
-from .models import Aanvraag, Client, Indication, Intake, ReviewQuestion, ZrmAssessment
+from .models import Aanvraag, Client, Indication
+from .selectors import clients_visible_to, municipalities_of
 
 
 def requires(permission: str):
@@ -49,8 +40,11 @@ def requires(permission: str):
 
 
 # Every object is looked up within the clients the user may see: another team's client is a 404.
+# (`queryset or ...` would evaluate the queryset, loading every client the user may see: test for None.)
 def _client(request, client_uuid, queryset=None) -> Client:
-    return get_object_or_404(queryset or clients_visible_to(request.user), uuid=client_uuid)
+    if queryset is None:
+        queryset = clients_visible_to(request.user)
+    return get_object_or_404(queryset, uuid=client_uuid)
 
 
 def _visible(queryset, request, client_path: str):
@@ -75,31 +69,28 @@ WORKLIST_LISTS = {
     "open_aanvragen": "aanvragen",
     "concept_indications": "concepten",
     "in_review": "beoordeling",
-    "change_requests": "wijzigingsverzoeken",
     "evaluations_due": "evaluaties",
     "ending_soon": "aflopend",
     "nazorg_due": "nazorg",
 }
 WORKLIST_PAGE_SIZE = 10
-WORKLIST_URGENT_SIGNALS = 5
 
 
 @requires("indications.view_client")
 def worklist(request):
     """The day's work first, list by list, each paginated; the signals after it as counts per type
-    and the most urgent few (they are handled on the signals page). A fixed number of queries."""
+    and the most urgent few (they are handled on the signals page). A fixed number of queries.
+    The verzoeken om wijziging and the signals come from the providers' and the signal engine's
+    panels (indications.panels)."""
     today = timezone.localdate()
     sections = selectors.worklist(request.user, today=today)
     pages = {
         name: Paginator(sections[name], WORKLIST_PAGE_SIZE).get_page(request.GET.get(param))
         for name, param in WORKLIST_LISTS.items()
     }
-    own_signals = signal_selectors.signals_for(request.user)
-    signal_counts = signal_selectors.counts_by_type(own_signals)
     return render(request, "indications/worklist.html", {
         "today": today, **pages, "params": WORKLIST_LISTS,
-        "signal_counts": signal_counts, "signal_count": sum(row.total for row in signal_counts),
-        "urgent_signals": signal_selectors.most_urgent(own_signals, limit=WORKLIST_URGENT_SIGNALS),
+        **panels.panel_context(panels.WORKLIST, request, request.user, today=today),
     })
 
 
@@ -162,11 +153,11 @@ def client_file(request, client_uuid):
     client = selectors.client_file(pk)
     assessments, zrm_rows = selectors.zrm_history(client)
     record_read(request, client, client_id=client.pk, summary="dossier ingezien")
-    return render(
-        request,
-        "indications/client_file.html",
-        {"client": client, "zrm_assessments": assessments, "zrm_rows": zrm_rows, "today": timezone.localdate()},
-    )
+    today = timezone.localdate()
+    return render(request, "indications/client_file.html", {
+        "client": client, "zrm_assessments": assessments, "zrm_rows": zrm_rows, "today": today,
+        **panels.panel_context(panels.CLIENT_FILE, request, client, today=today),
+    })
 
 
 @requires("indications.add_melding")
@@ -187,163 +178,6 @@ def melding_create(request, client_uuid):
             )
             return redirect("indications:intake", intake_uuid=melding.intake.uuid)
     return render(request, "indications/melding_form.html", {"form": form, "client": client})
-
-
-def _intake_or_404(request, intake_uuid) -> Intake:
-    intakes = (
-        _visible(Intake.objects, request, "melding__client")
-        .select_related("melding__client__municipality", "melding__consultant")
-        .prefetch_related(
-            "conversations",
-            Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
-            Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
-        )
-    )
-    return get_object_or_404(intakes, uuid=intake_uuid)
-
-
-# The onderzoek page's sections: (prefix, context name, form class). One <form> holds them all, so
-# saving one section posts what was typed in the others too; that input is kept (INTAKE_DRAFTS).
-INTAKE_SECTIONS = (
-    ("gesprek", "conversation_form", ConversationForm),
-    ("zrm", "zrm_form", ZrmAssessmentForm),
-    ("voorziening", "provision_form", OtherProvisionForm),
-    ("conclusie", "conclusion_form", IntakeConclusionForm),
-    ("nazorg", "nazorg_form", NazorgForm),
-)
-# The session key under which a saved section's redirect carries the other sections' input.
-INTAKE_DRAFTS = "onderzoek-invoer-{uuid}"
-
-
-def _intake_defaults(today) -> dict[str, dict]:
-    return {
-        "gesprek": {"held_on": today, "participants": ["client"]},
-        "zrm": {"assessed_on": today},
-        "voorziening": {},
-        "conclusie": {"concluded_on": today},
-        "nazorg": {"done_on": today},
-    }
-
-
-def _posted_sections(request, defaults: dict[str, dict]) -> dict[str, dict]:
-    """What was typed in each section shown on the page, for the sections where anything was typed
-    (a section not shown posts nothing; one left as it was needs no keeping)."""
-    kept = {}
-    for prefix, _name, form_class in INTAKE_SECTIONS:
-        if not any(key.startswith(f"{prefix}-") for key in request.POST):
-            continue
-        typed = kept_input(form_class(request.POST, prefix=prefix))
-        if any(
-            value not in (None, "", [], False) and str(value) != str(defaults[prefix].get(name, ""))
-            for name, value in typed.items()
-        ):
-            kept[prefix] = typed
-    return kept
-
-
-@requires("indications.change_intake")
-def intake(request, intake_uuid):
-    """The onderzoek page: conversations, ZRM, other provisions and conclusion in one form with a
-    save button per section. Saving a section keeps what was typed in the others."""
-    intake = _intake_or_404(request, intake_uuid)
-    today = timezone.localdate()
-    draft_key = INTAKE_DRAFTS.format(uuid=intake.uuid)
-    defaults = _intake_defaults(today)
-    if request.method == "POST":
-        kept = _posted_sections(request, defaults)
-    else:
-        kept = request.session.pop(draft_key, {})
-        record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
-    forms = {
-        name: form_class(prefix=prefix, initial=kept.get(prefix) or defaults[prefix])
-        for prefix, name, form_class in INTAKE_SECTIONS
-    }
-    step = request.POST.get("step") if request.method == "POST" else None
-    if step:
-        handled = _handle_intake_step(request, intake, step, forms)
-        if handled is not None:
-            kept.pop(step, None)
-            if kept:
-                request.session[draft_key] = kept
-            return handled
-        if step not in {prefix for prefix, _name, _cls in INTAKE_SECTIONS}:
-            messages.info(request, _("Er is niets opgeslagen: kies de knop onder het onderdeel dat u wilt opslaan."))
-    return render(
-        request,
-        "indications/intake.html",
-        {
-            "intake": intake,
-            "melding": intake.melding,
-            "client": intake.melding.client,
-            "today": today,
-            "kept": set(kept),
-            **forms,
-        },
-    )
-
-
-def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
-    """Process one section of the onderzoek page; return a redirect on success, None to re-render."""
-    client, user = intake.melding.client, request.user
-    # step: (context name, form class, prefix, service call, success message)
-    steps = {
-        "gesprek": ("conversation_form", ConversationForm, "gesprek",
-                    lambda form: services.add_conversation(intake, by=user, **form.cleaned_data),
-                    _("Het gesprek is vastgelegd.")),
-        "zrm": ("zrm_form", ZrmAssessmentForm, "zrm",
-                lambda form: services.record_zrm_assessment(
-                    client=client, assessed_on=form.cleaned_data["assessed_on"], scores=form.zrm_scores(),
-                    by=user, intake=intake),
-                _("De ZRM-meting is vastgelegd.")),
-        "conclusie": ("conclusion_form", IntakeConclusionForm, "conclusie",
-                      lambda form: services.conclude_intake(intake, by=user, **form.cleaned_data),
-                      _("Het onderzoek is afgerond.")),
-        "voorziening": ("provision_form", OtherProvisionForm, "voorziening",
-                        lambda form: services.record_other_provision(client=client, by=user, **form.cleaned_data),
-                        _("De andere voorziening is vastgelegd.")),
-        "nazorg": ("nazorg_form", NazorgForm, "nazorg",
-                   lambda form: services.record_nazorg(intake, by=user, **form.cleaned_data),
-                   _("De nazorg is vastgelegd.")),
-    }
-    if step not in steps:
-        return None
-    name, form_class, prefix, call_service, success = steps[step]
-    form = forms[name] = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            call_service(form)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("indications:intake", intake_uuid=intake.uuid)
-    return None
-
-
-@requires("indications.add_aanvraag")
-def aanvraag_create(request, intake_uuid):
-    intake = _intake_or_404(request, intake_uuid)
-    client = intake.melding.client
-    form = AanvraagForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            aanvraag = services.register_aanvraag(
-                client=client,
-                intake=intake,
-                received_on=form.cleaned_data["received_on"],
-                consultant=request.user,
-                by=request.user,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Aanvraag geregistreerd. De beschikking moet uiterlijk %(date)s worden afgegeven.")
-                % {"date": aanvraag.beschikking_deadline.strftime("%d-%m-%Y")},
-            )
-            return redirect("indications:indication_create", aanvraag_uuid=aanvraag.uuid)
-    return render(request, "indications/aanvraag_form.html", {"form": form, "intake": intake, "client": client})
 
 
 # The indication form's submit buttons that only redraw the page, keeping what was typed.
@@ -453,12 +287,11 @@ DETAIL_FORMS = {
     "review_decision_form": (ReviewDecisionForm, "besluit"),
     "question_form": (ReviewQuestionForm, "vraag"),
     "reopen_form": (ReopenConceptForm, "heropenen"),
-    "change_provider_form": (ChangeProviderForm, "aanbieder"),
 }
-# Forms repeated per row (a question of the team lead, a provider's change request): ids per row.
+# Forms repeated per row (a question of the team lead): ids per row. The provider domain's forms on
+# this page (change of provider, answers to verzoeken om wijziging) come from its panel.
 ROW_FORMS = {
     "answer_form": (ReviewAnswerForm, "antwoord"),
-    "change_request_answer_form": (AnswerChangeRequestForm, "verzoek"),
 }
 
 
@@ -474,7 +307,8 @@ def detail_form(name: str, data=None, *, row: int | None = None, initial=None) -
 
 def render_indication_detail(request, indication_pk: int, *, failed: dict | None = None):
     """The beschikking page; `failed` holds a bound form with errors, by name or (name, row), which
-    replaces its blank twin, as the other form pages re-render theirs."""
+    replaces its blank twin, as the other form pages re-render theirs. The toewijzingen and their
+    forms come from the provider domain's panel (indications.panels), which gets `failed` too."""
     failed = failed or {}
     indication = selectors.indication_detail(indication_pk)
     today = timezone.localdate()
@@ -489,14 +323,8 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             question.answer_form = failed.get(("answer_form", question.pk)) or detail_form(
                 "answer_form", row=question.pk
             )
-    for assignment in indication.assignments.all():
-        for change in assignment.change_requests.all():
-            change.answer_form = failed.get(("change_request_answer_form", change.pk)) or detail_form(
-                "change_request_answer_form", row=change.pk
-            )
     # Defaults the services accept: care cannot end before it starts.
-    initial = {"issue_form": {"decision_date": today}, "end_form": {"ended_on": max(today, indication.start_date)},
-               "change_provider_form": {"on": today}}
+    initial = {"issue_form": {"decision_date": today}, "end_form": {"ended_on": max(today, indication.start_date)}}
     page_forms = {
         name: failed.get(name) or detail_form(name, initial=initial.get(name)) for name in DETAIL_FORMS
     }
@@ -523,6 +351,7 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             "actions": actions,
             **page_forms,
             "zrm": selectors.latest_zrm_assessment(indication.client, on_or_before=indication.decision_date or today),
+            **panels.panel_context(panels.INDICATION_DETAIL, request, indication, today=today, failed=failed),
         },
     )
 
@@ -570,7 +399,7 @@ def indication_issue(request, indication_uuid):
 @requires("indications.change_indication")
 def indication_end(request, indication_uuid):
     def end(indication, data):
-        ended = services.end_indication(indication, by=request.user, **data)
+        ended = services.end_beschikking(indication, by=request.user, **data)
         if ended.end_is_planned:
             messages.success(request, _("De beëindiging is gepland: de beschikking loopt tot en met %(date)s.")
                              % {"date": ended.ended_on.strftime("%d-%m-%Y")})
@@ -589,7 +418,7 @@ def indication_end(request, indication_uuid):
 @requires("indications.change_indication")
 def indication_withdraw(request, indication_uuid):
     def withdraw(indication, data):
-        services.withdraw_indication(indication, by=request.user, **data)
+        services.withdraw_beschikking(indication, by=request.user, **data)
         messages.success(request, _("De indicatie is ingetrokken."))
 
     return _indication_action(request, indication_uuid, "withdraw_form", withdraw, confirm={
@@ -633,63 +462,3 @@ def evaluation_create(request, indication_uuid):
         "indications/evaluation_form.html",
         {"form": form, "indication": indication, "client": indication.client},
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Four eyes: submit, approve, reject, ask, answer, reopen
-# --------------------------------------------------------------------------------------------
-
-
-@require_POST
-@requires("indications.change_indication")
-def indication_submit_for_review(request, indication_uuid):
-    def submit(indication, data):
-        four_eyes.submit_for_review(indication, by=request.user)
-        messages.success(request, _("De indicatie is ter beoordeling aangeboden aan een teamleider."))
-
-    return _indication_action(request, indication_uuid, "submit_form", submit)
-
-
-@require_POST
-@requires(four_eyes.REVIEW_PERMISSION)
-def indication_review(request, indication_uuid):
-    def decide(indication, data):
-        if data["decision"] == ReviewDecisionForm.APPROVE:
-            four_eyes.approve_indication(indication, by=request.user, motivation=data["motivation"])
-            messages.success(request, _("Goedgekeurd. De consulent kan de beschikking vaststellen."))
-        else:
-            four_eyes.reject_indication(indication, by=request.user, motivation=data["motivation"])
-            messages.success(request, _("Teruggestuurd naar de consulent."))
-
-    return _indication_action(request, indication_uuid, "review_decision_form", decide)
-
-
-@require_POST
-@requires(four_eyes.REVIEW_PERMISSION)
-def indication_review_question(request, indication_uuid):
-    def ask(indication, data):
-        four_eyes.ask_review_question(indication, by=request.user, question=data["question"])
-        messages.success(request, _("De vraag is aan de consulent gesteld."))
-
-    return _indication_action(request, indication_uuid, "question_form", ask)
-
-
-@require_POST
-@requires("indications.change_indication")
-def indication_review_answer(request, indication_uuid, question_pk):
-    def answer(indication, data):
-        question = get_object_or_404(ReviewQuestion, pk=question_pk, review__indication=indication)
-        four_eyes.answer_review_question(question, by=request.user, answer=data["answer"])
-        messages.success(request, _("Het antwoord is vastgelegd."))
-
-    return _indication_action(request, indication_uuid, "answer_form", answer, row=question_pk)
-
-
-@require_POST
-@requires("indications.change_indication")
-def indication_reopen(request, indication_uuid):
-    def reopen(indication, data):
-        four_eyes.reopen_concept(indication, by=request.user, reason=data["reason"])
-        messages.success(request, _("De indicatie is weer een concept; na wijziging volgt een nieuwe beoordeling."))
-
-    return _indication_action(request, indication_uuid, "reopen_form", reopen)

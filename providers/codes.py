@@ -1,7 +1,15 @@
-"""iWmo code lists (release 3.2) that providers know: kept as the standard defines them."""
+"""iWmo code lists (release 3.2) that providers know: kept as the standard defines them.
+
+RedenWijziging (WMO002) is used by the case file as well, so it lives in the lower layer
+(indications.codes) and is re-exported here.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from indications.codes import RedenWijziging
+
+__all__ = ["UNIT_OUTPUT", "RedenBeeindiging", "RedenWijziging"]
 
 
 class RedenBeeindiging(models.TextChoices):
@@ -18,24 +26,6 @@ class RedenBeeindiging(models.TextChoices):
     WIJZIGINGSVERZOEK = "37", _("in verband met wijzigingsverzoek")
     ANDERE_AANBIEDER = "38", _("overstap naar andere aanbieder")
     ANDER_DOMEIN = "39", _("uitstroom naar ander domein (Wlz, Zvw)")
-
-
-class RedenWijziging(models.TextChoices):
-    """WMO002: reason an assignment (toewijzing) is changed or ended by the municipality."""
-
-    OVERLEDEN = "02", _("cliënt overleden")
-    CONTRACTWIJZIGING = "03", _("contractwijziging")
-    VERLENGING = "04", _("herbeoordeling: verlenging")
-    VERKORTING = "05", _("herbeoordeling: verkorting")
-    ANDER_DOMEIN = "06", _("uitstroom naar ander domein")
-    VERHUIZING = "07", _("verhuizing naar een andere gemeente")
-    LEVERINGSVORM = "08", _("wijziging leveringsvorm")
-    ANDERE_AANBIEDER = "09", _("overstap naar andere aanbieder")
-    BEKOSTIGING = "10", _("nieuwe bekostigingssystematiek")
-    HERINDELING = "11", _("gemeentelijke herindeling")
-    DOOR_AANBIEDER = "12", _("geïnitieerd door de aanbieder")
-    VERWIJDERD = "13", _("verwijderd")
-    CORRECTIE = "14", _("administratieve correctie")
 
 
 # Result-financed IB is output: one unit (WJ756 82 "stuks (output)") per period of 4 weeks.

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from indications import four_eyes
 from indications import services as indication_services
-from indications.hooks import case_changed
+from indications.hooks import BeschikkingEnd, Vaststelling, case_changed
 from indications.models import Indication, IndicationStatus
 from indications.workflow import LIVE_STATUSES, lock_indication
 
@@ -59,8 +59,41 @@ def ensure_contract_covers(provider: Provider, product, on: date) -> None:
         )
 
 
+def contract_errors(indication) -> list[ValidationError]:
+    """Hook `vaststelling_checks`: the provider named on the beschikking has a contract for its
+    product on its start date (no provider named yet: nothing to check)."""
+    if indication.provider_id is None:
+        return []
+    try:
+        ensure_contract_covers(indication.provider, indication.product, indication.start_date)
+    except ValidationError as error:
+        return [error]
+    return []
+
+
 def _next_number(assignment: Assignment) -> str:
     return f"{assignment.pk:010d}"
+
+
+def _create_assignment(indication, *, provider: Provider, start_date: date, by, today: date,
+                       summary: str) -> Assignment:
+    """The one place a toewijzing is written: to `provider` for the beschikking's product from
+    `start_date` to the beschikking's end, numbered, with its audit event."""
+    assignment = Assignment(
+        indication=indication,
+        provider=provider,
+        product=indication.product,
+        assigned_on=today,
+        start_date=start_date,
+        end_date=indication.end_date,
+        number="pending",
+    )
+    assignment.save()
+    assignment.number = _next_number(assignment)
+    assignment.save(update_fields=["number"])
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
+                 summary=summary.format(number=assignment.number, agb_code=provider.agb_code))
+    return assignment
 
 
 def assign(indication, *, by, today: date, reason: str = "") -> Assignment | None:
@@ -72,21 +105,13 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
     if indication.provider_id is None:
         return None
     ensure_contract_covers(indication.provider, indication.product, indication.start_date)
-    assignment = Assignment(
-        indication=indication,
-        provider=indication.provider,
-        product=indication.product,
-        assigned_on=today,
-        start_date=indication.start_date,
-        end_date=indication.end_date,
-        number="pending",
-    )
-    assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
-                 summary=f"toewijzing {assignment.number} aan {indication.provider.agb_code}")
-    return assignment
+    return _create_assignment(indication, provider=indication.provider, start_date=indication.start_date, by=by,
+                              today=today, summary="toewijzing {number} aan {agb_code}")
+
+
+def assign_on_vaststelling(vaststelling: Vaststelling) -> None:
+    """Hook `beschikking_issued` (registered in ProvidersConfig.ready): the vaststelling's toewijzing."""
+    assign(vaststelling.indication, by=vaststelling.by, today=vaststelling.today, reason=vaststelling.change_reason)
 
 
 def apply_assignment_end(assignment, *, end_date: date, reason: str, today: date) -> None:
@@ -119,6 +144,12 @@ def end_assignments_of(indication, *, end_date: date, reason: str, by, today: da
         _end_assignment(assignment, end_date=end_date, reason=reason, by=by, today=today)
 
 
+def end_assignments_on_end(end: BeschikkingEnd) -> None:
+    """Hook `beschikking_ended` (registered in ProvidersConfig.ready): the beschikking ends, is
+    planned to end or is withdrawn, and its toewijzingen end with it."""
+    end_assignments_of(end.indication, end_date=end.end_date, reason=end.reason, by=end.by, today=end.today)
+
+
 @transaction.atomic
 def change_provider(indication, *, provider: Provider, by, on: date, today: date | None = None) -> Assignment:
     """The client moves to another provider from `on`: the old assignment ends (09 overstap naar
@@ -136,15 +167,8 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
                        today=today)
     indication.provider = provider
     indication.save(update_fields=["provider", "updated_at"])
-    assignment = Assignment(
-        indication=indication, provider=provider, product=indication.product, assigned_on=today,
-        start_date=on, end_date=indication.end_date, number="pending",
-    )
-    assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
-                 summary=f"overstap naar {provider.agb_code}")
+    assignment = _create_assignment(indication, provider=provider, start_date=on, by=by, today=today,
+                                    summary="overstap naar {agb_code}")
     case_changed(indication.client_id, today=today)
     return assignment
 

@@ -7,16 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import clients_visible_to
 from indications.forms import apply_service_errors
 from indications.models import Indication
-from indications.views import detail_form, render_indication_detail
+from indications.selectors import clients_visible_to
+from indications.views import render_indication_detail
 from ui import charts
 from ui.exports import export_context, query_without_export, requested_export
 
 from . import figures, services
 from .forms import AnnualReviewForm, AnswerChangeRequestForm, DashboardFilterForm, SlaFilterForm
 from .models import ChangeRequest, Provider
+from .panels import ANSWER_FORM, CHANGE_PROVIDER_FORM, answer_form, change_provider_form
 from .selectors import annual_reviews_of, periods, provider_overview, sla_figures_computed_on
 
 
@@ -171,10 +172,11 @@ def record_annual_review(request, provider_uuid):
 @require_POST
 @permission_required("indications.change_indication", raise_exception=True)
 def change_provider(request, indication_uuid):
+    """The beschikking page's change of provider (its form comes from providers.panels)."""
     indication = get_object_or_404(
         Indication.objects.filter(client__in=clients_visible_to(request.user)), uuid=indication_uuid
     )
-    form = detail_form("change_provider_form", request.POST)
+    form = change_provider_form(request.POST)
     if form.is_valid():
         try:
             services.change_provider(indication, by=request.user, **form.cleaned_data)
@@ -184,19 +186,20 @@ def change_provider(request, indication_uuid):
             messages.success(request, _("De aanbieder is gewijzigd; de nieuwe toewijzing is verstuurd."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     # Back on the beschikking page with the errors at the form's fields.
-    return render_indication_detail(request, indication.pk, failed={"change_provider_form": form})
+    return render_indication_detail(request, indication.pk, failed={CHANGE_PROVIDER_FORM: form})
 
 
 @require_POST
 @permission_required("providers.change_changerequest", raise_exception=True)
 def answer_change_request(request, request_uuid):
+    """The consultant's answer to a verzoek om wijziging, from the beschikking page."""
     change_request = get_object_or_404(
         ChangeRequest.objects.filter(assignment__indication__client__in=clients_visible_to(request.user))
         .select_related("assignment__indication"),
         uuid=request_uuid,
     )
     indication = change_request.assignment.indication
-    form = detail_form("change_request_answer_form", request.POST, row=change_request.pk)
+    form = answer_form(change_request.pk, request.POST)
     if form.is_valid():
         try:
             services.answer_change_request(
@@ -211,5 +214,5 @@ def answer_change_request(request, request_uuid):
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return render_indication_detail(
-        request, indication.pk, failed={("change_request_answer_form", change_request.pk): form}
+        request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form}
     )

@@ -13,6 +13,9 @@ class SignalsConfig(AppConfig):
     def ready(self):
         # The hooks below are how the layers under this app reach it (they cannot import it). The
         # services and selectors import models, so they load here, once the app registry is ready.
+        from indications import panels
+
+        from . import panels as signal_panels
         from .selectors import open_sla_signal_counts, open_sla_signal_listing
         from .services import recheck_client
 
@@ -21,3 +24,5 @@ class SignalsConfig(AppConfig):
         on_case_changed(recheck_client)
         # The provider pages (SLA benchmark, provider dashboard) show the open SLA signals.
         provide_sla_signals(counts=open_sla_signal_counts, listing=open_sla_signal_listing)
+        # The consultant's worklist shows the open signals (the case file cannot import this app).
+        panels.register_panel(panels.WORKLIST, signal_panels.worklist_panel)

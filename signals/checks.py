@@ -46,6 +46,7 @@ from indications.models import (
     PlannedEvaluation,
     Review,
 )
+from indications.selectors import follow_ups_of
 from providers.models import Assignment
 
 from .models import SignalType, Urgency
@@ -145,7 +146,7 @@ def beschikking_expiring(today: date) -> QuerySet:
     beschikking (in any state but withdrawn) and no evaluation held within that window. Not when
     the consultant ended it per a later day: that end was decided, nothing is left to decide."""
     window = config("EXPIRING_WITHIN_DAYS")
-    follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
+    follow_up = follow_ups_of("pk")
     recent_evaluation = Evaluation.objects.filter(
         indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window)
     )
@@ -438,7 +439,7 @@ def heraanmelding(today: date) -> QuerySet:
         ended_on__lte=OuterRef("received_on"),
         ended_on__gte=ExpressionWrapper(OuterRef("received_on") - window, output_field=DateField()),
     )
-    follow_up = Indication.objects.filter(replaces=OuterRef("pk")).exclude(status=IndicationStatus.INGETROKKEN)
+    follow_up = follow_ups_of("pk")
     outflow = ended.filter(~Exists(follow_up))
     returning = Melding.objects.filter(~Exists(concluded), Exists(outflow))
     return _columns(

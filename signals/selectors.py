@@ -11,8 +11,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.selectors import clients_visible_to
 from indications.models import Client, Indication, OtherProvision
+from indications.selectors import clients_visible_to
 from providers.hooks import OpenSlaSignal, OpenSlaSignals
 from providers.models import Provider
 

@@ -9,9 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import clients_visible_to, municipalities_of
 from indications.forms import apply_service_errors
 from indications.models import Municipality
+from indications.selectors import clients_visible_to, municipalities_of
 from indications.views import requires
 
 from . import selectors

@@ -118,7 +118,7 @@ def test_a_forbidden_import_breaks_the_contracts(project_copy, module, source, b
 
 
 def test_the_signals_app_registers_its_hooks_at_start_up():
-    assert recheck_client in case_hooks._case_changed_hooks
+    assert recheck_client in case_hooks.case_changed_hook.callbacks
     source = provider_hooks._registered()
     assert source.counts is signal_selectors.open_sla_signal_counts
     assert source.listing is signal_selectors.open_sla_signal_listing

@@ -37,6 +37,7 @@ from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES
 from providers.codes import RedenBeeindiging, RedenWijziging
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
+from providers.panels import open_change_requests_for
 from providers.services import answer_change_request, ensure_contract_covers, record_care_start, record_care_stop
 from tests.factories import TODAY
 
@@ -162,7 +163,7 @@ def test_complex_beschikkingen_were_approved_by_a_team_lead(demo):
 
 def test_the_consultant_has_open_work_in_every_section(demo):
     consultant = _user("consulent")
-    sections = worklist(consultant, today=TODAY)
+    sections = {**worklist(consultant, today=TODAY), "change_requests": open_change_requests_for(consultant)}
     for name in ("open_onderzoeken", "open_aanvragen", "concept_indications", "nazorg_due", "evaluations_due",
                  "ending_soon", "change_requests"):
         assert sections[name].exists(), name

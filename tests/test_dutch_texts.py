@@ -111,7 +111,7 @@ def test_the_decision_reads_as_its_status(client, consultant, trait, expected, a
 
 def test_a_withdrawn_beschikking_reads_as_withdrawn(client, consultant):
     indication = IndicationFactory(consultant=consultant, vastgesteld=True)
-    services.withdraw_indication(indication, by=consultant, reason="Bezwaar gegrond")
+    services.withdraw_beschikking(indication, by=consultant, reason="Bezwaar gegrond")
     client.force_login(consultant)
     page = client.get(f"/indicaties/{indication.uuid}/").content.decode()
     assert "is ingetrokken." in page and "wordt op grond van" not in page

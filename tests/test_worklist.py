@@ -9,8 +9,9 @@ import pytest
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications import four_eyes
 from indications.review_views import REVIEW_QUEUE_PAGE_SIZE
-from indications.views import WORKLIST_PAGE_SIZE, WORKLIST_URGENT_SIGNALS
+from indications.views import WORKLIST_PAGE_SIZE
 from signals.models import Signal, SignalStatus, SignalType, Urgency
+from signals.panels import WORKLIST_URGENT_SIGNALS
 from signals.views import SIGNAL_PAGE_SIZE
 from tests.factories import IndicationFactory, ZrmAssessmentFactory, get_product, staff_member
 from tests.html_checks import markup_problems, parse

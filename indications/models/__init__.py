@@ -9,6 +9,10 @@
 
 Models hold data, constraints and small derived properties; every rule and state change lives in
 the services. Import models from `indications.models`, not from the submodules.
+
+The one known upward reference of the case file: `Indication.provider` is a foreign key by string
+to `providers.Provider` (a beschikking names its provider), at model level only; no code of the case
+file imports providers (see indications.hooks for how the case file reaches that layer).
 """
 
 from .beschikking import Indication, IndicationResult, IndicationStatus, IndicationStatusChange, PlannedEvaluation

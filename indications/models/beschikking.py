@@ -56,6 +56,7 @@ class Indication(models.Model):
         help_text=_("Alleen als de ingangsdatum vóór de melding ligt en niet aansluit op een eerdere beschikking."),
     )
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    # The case file's one upward reference (model level only, see indications.models and .hooks).
     provider = models.ForeignKey(
         "providers.Provider",
         on_delete=models.PROTECT,

@@ -265,7 +265,7 @@ def test_stop_before_a_start_was_reported(api_a, assignment):
 
 
 def test_events_for_a_withdrawn_beschikking_are_refused(api_a, assignment, consultant):
-    indication_services.withdraw_indication(assignment.indication, by=consultant, reason="Bezwaar gegrond")
+    indication_services.withdraw_beschikking(assignment.indication, by=consultant, reason="Bezwaar gegrond")
     response = api_a.post(url(assignment, "start/"), {"berichtId": "x1", "startdatum": str(assignment.start_date)},
                           format="json")
     assert response.status_code == 400 and "beschikking_withdrawn" in codes(response)

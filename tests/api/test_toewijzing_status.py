@@ -50,9 +50,9 @@ def world(provider, consultant):
     services.record_care_start(stopped, on=today - timedelta(days=35), by=None)
     services.record_care_stop(stopped, on=today - timedelta(days=2), reason="19", by=None)
     withdrawn = issued_assignment(provider, consultant, days_ago=50)
-    indication_services.withdraw_indication(withdrawn.indication, by=consultant, reason="Bezwaar gegrond")
+    indication_services.withdraw_beschikking(withdrawn.indication, by=consultant, reason="Bezwaar gegrond")
     ended = issued_assignment(provider, consultant, days_ago=60)
-    indication_services.end_indication(ended.indication, by=consultant, ended_on=today - timedelta(days=5),
+    indication_services.end_beschikking(ended.indication, by=consultant, ended_on=today - timedelta(days=5),
                                        reason="Verhuisd", today=today)
     return {
         "startable": issued_assignment(provider, consultant, days_ago=10),

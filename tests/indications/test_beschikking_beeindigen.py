@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from indications import services
+from indications import beschikking_services, services
 from indications.models import Indication, IndicationStatus, PlannedEvaluation
 from providers import services as provider_services
 from providers.models import Assignment
@@ -34,7 +34,7 @@ def in_care(consultant):
 def planned(in_care, consultant):
     """Ended per 30 days from today by the consultant."""
     today = timezone.localdate()
-    services.end_indication(in_care.indication, by=consultant, ended_on=today + timedelta(days=30),
+    services.end_beschikking(in_care.indication, by=consultant, ended_on=today + timedelta(days=30),
                             reason="Cliënt verhuist naar Utrecht", today=today)
     return in_care
 
@@ -77,7 +77,7 @@ def test_the_nightly_job_ends_it_the_day_after(planned, offset, live):
 
 def test_ending_per_a_day_that_has_passed_ends_it_at_once(in_care, consultant):
     today = timezone.localdate()
-    services.end_indication(in_care.indication, by=consultant, ended_on=today - timedelta(days=1),
+    services.end_beschikking(in_care.indication, by=consultant, ended_on=today - timedelta(days=1),
                             reason="Overleden", today=today)
     assignment, indication = reread(in_care)
     assert (indication.status, indication.status_reason, indication.end_reason) == (S.BEEINDIGD, "Overleden",
@@ -87,7 +87,7 @@ def test_ending_per_a_day_that_has_passed_ends_it_at_once(in_care, consultant):
 
 def test_a_vastgestelde_beschikking_ended_per_a_later_day_starts_and_then_ends(consultant, today):
     indication = IndicationFactory(vastgesteld=True, consultant=consultant, start_date=today + timedelta(days=3))
-    services.end_indication(indication, by=consultant, ended_on=today + timedelta(days=10), reason="x", today=today)
+    services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=10), reason="x", today=today)
     indication.refresh_from_db()
     assert indication.status == S.VASTGESTELD
     services.activate_started_beschikkingen(today=today + timedelta(days=3))
@@ -158,14 +158,14 @@ def test_one_failing_row_does_not_stop_the_nightly_end(today, monkeypatch):
 
 def test_one_failing_row_does_not_stop_the_nightly_activation(today, monkeypatch):
     broken, fine = (IndicationFactory(vastgesteld=True, start_date=today) for _ in range(2))
-    real_activate = services.activate_indication
+    real_activate = beschikking_services.activate_beschikking
 
     def failing_for_broken(indication, **kwargs):
         if indication.pk == broken.pk:
             raise RuntimeError("kapot")
         return real_activate(indication, **kwargs)
 
-    monkeypatch.setattr(services, "activate_indication", failing_for_broken)
+    monkeypatch.setattr(beschikking_services, "activate_beschikking", failing_for_broken)
     outcome = services.activate_started_beschikkingen(today=today)
     assert (outcome.done, outcome.failed) == (1, [f"{broken.pk}: kapot"])
     statuses = dict(Indication.objects.filter(pk__in=[broken.pk, fine.pk]).values_list("pk", "status"))

@@ -39,7 +39,7 @@ def test_a_second_indication_on_the_same_aanvraag_is_refused(consultant, status)
 
 def test_after_withdrawal_the_aanvraag_may_get_a_new_indication(consultant):
     case = build_case_file(consultant=consultant)
-    services.withdraw_indication(case.indication, by=consultant, reason="Bezwaar gegrond")
+    services.withdraw_beschikking(case.indication, by=consultant, reason="Bezwaar gegrond")
     assert second_concept(case, consultant).aanvraag == case.aanvraag
 
 
@@ -79,7 +79,7 @@ def test_the_onderzoek_and_the_file_no_longer_offer_indicatie_opstellen(client, 
     for page in (f"/onderzoeken/{case.intake.uuid}/", f"/clienten/{case.client.uuid}/"):
         html = client.get(page).content.decode()
         assert create not in html and f"/indicaties/{case.indication.uuid}/" in html
-    services.withdraw_indication(case.indication, by=consultant, reason="Ingetrokken")
+    services.withdraw_beschikking(case.indication, by=consultant, reason="Ingetrokken")
     assert create in client.get(f"/onderzoeken/{case.intake.uuid}/").content.decode()
 
 
@@ -131,7 +131,7 @@ def test_ending_before_the_start_defaults_to_the_start_date(client, consultant):
 def test_the_end_default_is_accepted_by_the_service(consultant, today):
     indication = IndicationFactory(vastgesteld=True, consultant=consultant)
     default = max(today, indication.start_date)
-    services.end_indication(indication, by=consultant, ended_on=default, reason="Verhuisd", today=today)
+    services.end_beschikking(indication, by=consultant, ended_on=default, reason="Verhuisd", today=today)
     indication.refresh_from_db()
     assert indication.ended_on == default
     # The end date is the last day of care: per today or later the end is planned, the night after ends it.

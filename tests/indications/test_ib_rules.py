@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from indications import services
+from indications import ib_rules, services
 from indications.models import ComplexityRule, Indication, IndicationStatus, Tariff
 from tests.factories import (
     EvaluationFactory,
@@ -89,8 +89,8 @@ def test_all_broken_rules_are_reported_at_once(today):
 def test_every_rule_code_of_the_services_is_tested_here():
     """The codes are the contract with the views and the API: a new rule fails this test until it
     is added to ALL_RULE_CODES (and gets a test of its own below)."""
-    source = "".join(inspect.getsource(f) for f in (services.check_ib_rules, services._zrm_errors_for,
-                                                     services._overlap_errors))
+    source = "".join(inspect.getsource(f) for f in (ib_rules.check_ib_rules, ib_rules._zrm_errors_for,
+                                                     ib_rules._overlap_errors))
     assert set(re.findall(r'code\s*=\s*"(\w+)"', source)) == ALL_RULE_CODES
 
 

@@ -443,7 +443,7 @@ def test_a_future_scaling_shortens_the_old_beschikking_which_stays_live_until_th
 def test_withdrawing_a_beschikking_withdraws_its_toewijzing(simple, case_file, provider, consultant, today):
     Indication.objects.filter(pk=case_file.indication.pk).update(provider=provider)
     issued = services.issue_beschikking(case_file.indication, by=consultant, today=today)
-    services.withdraw_indication(issued, by=consultant, reason="Bezwaar gegrond")
+    services.withdraw_beschikking(issued, by=consultant, reason="Bezwaar gegrond")
     assignment = Assignment.objects.get(indication=issued)
     assert assignment.status == Assignment.Status.WITHDRAWN
 

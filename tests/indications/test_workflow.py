@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
-from indications import four_eyes, services
+from indications import beschikking_services, four_eyes, services
 from indications.models import ComplexityRule, Indication, IndicationStatusChange
 from indications.models import IndicationStatus as S
 from indications.workflow import ALLOWED_STATUS_CHANGES, LIVE_STATUSES, InvalidTransition, ensure_transition_allowed
@@ -68,13 +68,13 @@ def reach(ib_client, consultant, team_lead, today):
         elif status in (S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD):
             services.issue_beschikking(indication, by=consultant, today=today)
             if status == S.ACTIEF:
-                services.activate_indication(indication, today=indication.start_date)
+                services.activate_beschikking(indication, today=indication.start_date)
             if status == S.BEEINDIGD:
                 # Per a day that has passed: ended at once (a later day only plans the end).
-                services.end_indication(indication, by=consultant, ended_on=indication.start_date,
+                services.end_beschikking(indication, by=consultant, ended_on=indication.start_date,
                                         reason="Cliënt verhuisd", today=indication.start_date + timedelta(days=1))
         elif status == S.INGETROKKEN:
-            services.withdraw_indication(indication, by=consultant, reason="Aanvraag ingetrokken")
+            services.withdraw_beschikking(indication, by=consultant, reason="Aanvraag ingetrokken")
         else:
             four_eyes.submit_for_review(indication, by=consultant, today=today)
             if status == S.GOEDGEKEURD:
@@ -102,12 +102,12 @@ def move_to(consultant, team_lead, today):
         elif target == S.VASTGESTELD:
             services.issue_beschikking(indication, by=consultant, today=today)
         elif target == S.ACTIEF:
-            services.activate_indication(indication, today=indication.start_date)
+            services.activate_beschikking(indication, today=indication.start_date)
         elif target == S.BEEINDIGD:
-            services.end_indication(indication, by=consultant, ended_on=indication.start_date + timedelta(days=30),
+            services.end_beschikking(indication, by=consultant, ended_on=indication.start_date + timedelta(days=30),
                                     reason="Doelen behaald", today=indication.start_date + timedelta(days=31))
         elif target == S.INGETROKKEN:
-            services.withdraw_indication(indication, by=consultant, reason="Bezwaar gegrond")
+            services.withdraw_beschikking(indication, by=consultant, reason="Bezwaar gegrond")
         indication.refresh_from_db()
         return indication
 
@@ -187,10 +187,10 @@ def test_concept_to_vastgesteld_to_actief_to_beeindigd(case_file, consultant, to
     concept = case_file.indication
     issued = services.issue_beschikking(concept, by=consultant, today=today)
     assert issued.status == S.VASTGESTELD
-    activated = services.activate_indication(issued, today=concept.start_date)
+    activated = services.activate_beschikking(issued, today=concept.start_date)
     assert activated.status == S.ACTIEF
     ended_on = concept.start_date + timedelta(days=60)
-    ended = services.end_indication(activated, by=consultant, ended_on=ended_on, reason="Doelen behaald",
+    ended = services.end_beschikking(activated, by=consultant, ended_on=ended_on, reason="Doelen behaald",
                                     today=ended_on + timedelta(days=1))
     assert ended.status == S.BEEINDIGD
     assert ended.ended_on == ended.end_date == ended_on
@@ -226,37 +226,37 @@ def test_a_beschikking_that_starts_tomorrow_waits(case_file, consultant, today):
 def test_withdrawing_needs_a_reason(trait, consultant):
     indication = IndicationFactory(**{trait: True})
     with pytest.raises(ValidationError) as failure:
-        services.withdraw_indication(indication, by=consultant, reason=" ")
+        services.withdraw_beschikking(indication, by=consultant, reason=" ")
     assert "reason" in failure.value.error_dict
     indication.refresh_from_db()
     assert indication.status == getattr(S, trait.upper())
-    withdrawn = services.withdraw_indication(indication, by=consultant, reason="Bezwaar gegrond")
+    withdrawn = services.withdraw_beschikking(indication, by=consultant, reason="Bezwaar gegrond")
     assert (withdrawn.status, withdrawn.status_reason) == (S.INGETROKKEN, "Bezwaar gegrond")
 
 
 def test_ending_needs_a_reason_and_a_date_within_a_year(consultant, today):
     indication = IndicationFactory(actief=True)
     with pytest.raises(ValidationError) as no_reason:
-        services.end_indication(indication, by=consultant, ended_on=today, reason="", today=today)
+        services.end_beschikking(indication, by=consultant, ended_on=today, reason="", today=today)
     assert "reason" in no_reason.value.error_dict
     with pytest.raises(ValidationError) as too_late:
-        services.end_indication(indication, by=consultant, ended_on=today + timedelta(days=366), reason="x",
+        services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=366), reason="x",
                                 today=today)
     assert "ended_on" in too_late.value.error_dict
     with pytest.raises(ValidationError) as before_start:
-        services.end_indication(indication, by=consultant, ended_on=indication.start_date - timedelta(days=1),
+        services.end_beschikking(indication, by=consultant, ended_on=indication.start_date - timedelta(days=1),
                                 reason="x", today=today)
     assert "ended_on" in before_start.value.error_dict
     indication.refresh_from_db()
     assert indication.status == S.ACTIEF and not indication.status_changes.exists()
-    ended = services.end_indication(indication, by=consultant, ended_on=today + timedelta(days=365), reason="x",
+    ended = services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=365), reason="x",
                                     today=today)
     assert (ended.status, ended.ended_on) == (S.ACTIEF, today + timedelta(days=365))  # planned: live until then
 
 
 def test_ending_later_than_planned_keeps_the_planned_end_date(consultant, today):
     indication = IndicationFactory(actief=True, end_date=today + timedelta(days=10))
-    ended = services.end_indication(indication, by=consultant, ended_on=today + timedelta(days=20), reason="x",
+    ended = services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=20), reason="x",
                                     today=today)
     assert ended.end_date == today + timedelta(days=10)
     assert ended.ended_on == today + timedelta(days=20)
@@ -265,9 +265,9 @@ def test_ending_later_than_planned_keeps_the_planned_end_date(consultant, today)
 def test_activation_waits_for_the_start_date(today):
     indication = IndicationFactory(vastgesteld=True, start_date=today + timedelta(days=3))
     with pytest.raises(ValidationError) as failure:
-        services.activate_indication(indication, today=today + timedelta(days=2))
+        services.activate_beschikking(indication, today=today + timedelta(days=2))
     assert failure.value.code == "not_started"
-    assert services.activate_indication(indication, today=today + timedelta(days=3)).status == S.ACTIEF
+    assert services.activate_beschikking(indication, today=today + timedelta(days=3)).status == S.ACTIEF
 
 
 # -- issue_beschikking is atomic ------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_a_failure_at_the_last_step_rolls_everything_back(ib_client, provider, t
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
     new = IndicationFactory(client=ib_client, provider=provider, replaces=old, kind="herindicatie", start_date=today)
     before = snapshot()
-    real_move = services._move
+    real_move = beschikking_services._move
     written = {}
 
     def move_failing_on_activation(indication, target, **kwargs):
@@ -308,7 +308,7 @@ def test_a_failure_at_the_last_step_rolls_everything_back(ib_client, provider, t
             raise ValidationError("Onverwachte fout", code="unexpected")
         real_move(indication, target, **kwargs)
 
-    monkeypatch.setattr(services, "_move", move_failing_on_activation)
+    monkeypatch.setattr(beschikking_services, "_move", move_failing_on_activation)
     with pytest.raises(ValidationError):
         services.issue_beschikking(new, by=new.consultant, today=today)
     assert written == {"new": S.VASTGESTELD, "old": S.BEEINDIGD, "assignments": 1}  # the writes did happen

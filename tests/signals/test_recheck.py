@@ -42,7 +42,7 @@ def status_of(signal: Signal) -> str:
 
 
 def test_the_signal_engine_registers_its_hook_at_start_up():
-    assert recheck_client in hooks._case_changed_hooks
+    assert recheck_client in hooks.case_changed_hook.callbacks
 
 
 def test_issuing_the_beschikking_resolves_the_deadline_signal_at_once(consultant):

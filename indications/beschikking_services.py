@@ -1,0 +1,397 @@
+"""Services of the beschikking: the concept with its results and planned evaluations, the
+vaststelling, activation, beëindiging and intrekking, and the evaluations of a running beschikking.
+
+The toewijzing to the provider is the provider domain's, a layer up: the vaststelling and the end
+of a beschikking run the typed hooks of `indications.hooks` (registered by providers at start-up)
+inside their own transaction, so a failing hook rolls the change back.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import changed_fields, record_event
+
+from . import hooks
+from .codes import RedenWijziging
+from .four_eyes import complexity_findings
+from .hooks import case_changed
+from .ib_rules import check_ib_rules, one_indication_errors
+from .models import (
+    Client,
+    Evaluation,
+    IbResult,
+    IbSubResult,
+    Indication,
+    IndicationResult,
+    PlannedEvaluation,
+    ResultProgress,
+    ZrmDomain,
+)
+from .onderzoek_services import record_zrm_assessment
+from .service_utils import snapshot as _snapshot
+from .service_utils import today_or_now as _today
+from .workflow import EDITABLE_STATUSES, LIVE_STATUSES, ensure_transition_allowed
+from .workflow import lock_indication as _lock
+from .workflow import move as _move
+
+S = Indication.Status
+
+# --------------------------------------------------------------------------------------------
+# Indication (concept) and the IB rules
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultInput:
+    result: IbResult
+    goal: str
+    sub_results: list[IbSubResult] = field(default_factory=list)
+
+
+INDICATION_FIELDS = (
+    "product",
+    "opslag",
+    "opslag_motivation",
+    "start_date",
+    "retroactive_motivation",
+    "end_date",
+    "provider",
+    "kind",
+    "replaces",
+    "aanvraag",
+    "four_eyes_requested",
+)
+
+
+@transaction.atomic
+def save_indication_concept(
+    indication: Indication | None,
+    *,
+    client: Client,
+    by,
+    results: list[ResultInput],
+    evaluation_dates: list[date],
+    **data,
+) -> Indication:
+    """Create or update a concept indication with its results and planned evaluations.
+
+    Shape is checked here; the IB rules are checked when the beschikking is issued, so a consultant
+    can save work in progress."""
+    if indication is None:
+        indication = Indication(client=client, consultant=by)
+        before = {}
+    else:
+        indication = Indication.objects.select_for_update().get(pk=indication.pk)
+        if indication.status not in EDITABLE_STATUSES:
+            raise ValidationError(_("Alleen een concept kan worden gewijzigd."), code="not_concept")
+        before = _snapshot(indication, INDICATION_FIELDS)
+    for name in INDICATION_FIELDS:
+        if name in data:
+            setattr(indication, name, data[name])
+    errors = {}
+    if indication.aanvraag and indication.aanvraag.client_id != client.pk:
+        errors["aanvraag"] = _("Deze aanvraag hoort bij een andere cliënt.")
+    if indication.replaces and indication.replaces.client_id != client.pk:
+        errors["replaces"] = _("De te vervangen beschikking hoort bij een andere cliënt.")
+    if indication.end_date and indication.start_date and indication.end_date <= indication.start_date:
+        errors["end_date"] = _("De einddatum moet na de ingangsdatum liggen.")
+    errors.update(one_indication_errors(indication))
+    if errors:
+        raise ValidationError(errors)
+    chosen = [item.result.pk for item in results]
+    if len(chosen) != len(set(chosen)):
+        raise ValidationError(_("Kies elk resultaat maar één keer."), code="result_twice")
+    for item in results:
+        wrong = [sub.name for sub in item.sub_results if sub.result_id != item.result.pk]
+        if wrong:
+            raise ValidationError(
+                _("Subresultaat '%(sub)s' hoort niet bij resultaat '%(result)s'.")
+                % {"sub": wrong[0], "result": item.result.name},
+                code="sub_result_mismatch",
+            )
+        if not item.goal.strip():
+            raise ValidationError(
+                _("Geef bij '%(result)s' een concreet doel.") % {"result": item.result}, code="goal_required"
+            )
+    indication.full_clean()
+    indication.save()
+
+    indication.results.all().delete()
+    for item in results:
+        indication_result = IndicationResult.objects.create(indication=indication, result=item.result, goal=item.goal)
+        indication_result.sub_results.set(item.sub_results)
+    indication.planned_evaluations.filter(evaluation__isnull=True).delete()
+    PlannedEvaluation.objects.bulk_create(
+        PlannedEvaluation(indication=indication, planned_on=planned_on) for planned_on in sorted(set(evaluation_dates))
+    )
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE if not before else AuditEvent.Action.UPDATE,
+        obj=indication,
+        client_id=client.pk,
+        summary="concept-indicatie",
+        changes=changed_fields(before, _snapshot(indication, INDICATION_FIELDS)),
+    )
+    return indication
+
+
+# --------------------------------------------------------------------------------------------
+# Status transitions
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_beschikking(
+    indication: Indication,
+    *,
+    by,
+    decision_date: date | None = None,
+    today: date | None = None,
+    change_reason: str = "",
+) -> Indication:
+    """Vaststellen: check every IB rule and the four-eyes approval, number the beschikking and end the
+    one it replaces. A complex concept must be approved first (see four_eyes.py)."""
+    today = _today(today)
+    decision_date = decision_date or today
+    indication = _lock(indication)
+    ensure_transition_allowed(indication.status, S.VASTGESTELD)
+    errors = check_ib_rules(indication, today=today)
+    if indication.status == S.CONCEPT:
+        findings = complexity_findings(indication, today=today)
+        if findings:
+            errors.append(
+                ValidationError(
+                    _("Vier ogen nodig: bied de indicatie eerst ter beoordeling aan (%(reasons)s).")
+                    % {"reasons": " ".join(finding.reason for finding in findings)},
+                    code="four_eyes_required",
+                )
+            )
+    elif indication.approved_by_id is None:  # goedgekeurd, so approved: the constraint guards it too
+        errors.append(ValidationError(_("De goedkeuring ontbreekt."), code="four_eyes_required"))
+    if decision_date > today:
+        errors.append(ValidationError(_("De besluitdatum kan niet in de toekomst liggen."), code="decision_future"))
+    if indication.aanvraag and decision_date < indication.aanvraag.received_on:
+        errors.append(
+            ValidationError(_("De besluitdatum kan niet vóór de aanvraag liggen."), code="decision_before_aanvraag")
+        )
+    for check in hooks.vaststelling_checks.callbacks:  # e.g. the provider's contract (providers)
+        errors.extend(check(indication))
+    if errors:
+        raise ValidationError(errors)
+
+    indication.decision_date = decision_date
+    _move(indication, S.VASTGESTELD, by=by)
+    indication.number = f"IB-{decision_date.year}-{indication.pk:07d}"
+    indication.save(update_fields=["number", "updated_at"])
+    # The toewijzing to the provider (and the end of the replaced beschikking's assignment), in this
+    # transaction: a hook that fails takes the vaststelling back with it.
+    vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)
+    for hook in hooks.beschikking_issued.callbacks:
+        hook(vaststelling)
+
+    replaced = indication.replaces
+    if replaced is not None:
+        replaced = _lock(replaced)
+        replaced.end_date = indication.start_date - timedelta(days=1)
+        replaced.save(update_fields=["end_date", "updated_at"])
+        if replaced.end_date < today:
+            end_locked(
+                replaced,
+                by=by,
+                ended_on=replaced.end_date,
+                reason=_("Vervangen door %s") % indication.number,
+                today=today,
+            )
+    if indication.start_date <= today:
+        _move(indication, S.ACTIEF, by=by, reason=_("Ingangsdatum bereikt"))
+    case_changed(indication.client_id, today=today)
+    return indication
+
+
+@transaction.atomic
+def activate_beschikking(indication: Indication, *, by=None, today: date | None = None) -> Indication:
+    indication = _lock(indication)
+    if indication.start_date > _today(today):
+        raise ValidationError(_("De ingangsdatum is nog niet bereikt."), code="not_started")
+    _move(indication, S.ACTIEF, by=by, reason=_("Ingangsdatum bereikt"))
+    return indication
+
+
+def _shorten_to(indication: Indication, *, ended_on: date, by, today: date) -> None:
+    if ended_on < indication.start_date:
+        raise ValidationError({"ended_on": _("De einddatum kan niet vóór de ingangsdatum liggen.")})
+    indication.ended_on = ended_on
+    if ended_on > indication.start_date and (indication.end_date is None or indication.end_date > ended_on):
+        indication.end_date = ended_on
+    # The injected day, not the wall clock: a toewijzing whose end has passed on that day is beëindigd,
+    # one that ends today or later keeps running with that end.
+    _beschikking_ended(indication, end_date=ended_on, reason=RedenWijziging.VERKORTING, by=by, today=today)
+
+
+def _beschikking_ended(indication: Indication, *, end_date: date, reason: RedenWijziging, by, today: date) -> None:
+    """Run the beschikking_ended hook: the toewijzingen end with the beschikking (providers)."""
+    end = hooks.BeschikkingEnd(indication=indication, end_date=end_date, reason=reason, by=by, today=today)
+    for hook in hooks.beschikking_ended.callbacks:
+        hook(end)
+
+
+def end_locked(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
+    """End the beschikking per ended_on now (the caller holds its lock, in a transaction): its
+    toewijzingen end with it and it moves to beëindigd."""
+    _shorten_to(indication, ended_on=ended_on, by=by, today=today)
+    _move(indication, S.BEEINDIGD, by=by, reason=reason)
+
+
+def _plan_end(indication: Indication, *, by, ended_on: date, reason: str, today: date) -> None:
+    """Beëindigen per today or a later day: care goes on up to and including that day, so the
+    beschikking stays live (and its toewijzing runs) with that end; the nightly job ends it after."""
+    before = _snapshot(indication, ("ended_on", "end_date", "end_reason"))
+    _shorten_to(indication, ended_on=ended_on, by=by, today=today)
+    indication.end_reason = reason
+    indication.full_clean()
+    indication.save(update_fields=["ended_on", "end_date", "end_reason", "updated_at"])
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=indication,
+        client_id=indication.client_id,
+        summary=f"beëindiging gepland per {ended_on:%d-%m-%Y}",
+        changes=changed_fields(before, _snapshot(indication, ("ended_on", "end_date", "end_reason"))),
+    )
+
+
+@transaction.atomic
+def end_beschikking(
+    indication: Indication, *, by, ended_on: date, reason: str, today: date | None = None
+) -> Indication:
+    """Beëindigen per ended_on, the last day of care (the provider's stop report arrives in the
+    provider API). A day that has passed ends the beschikking now; today or a later day plans the
+    end: it stays vastgesteld or actief until then and the nightly job ends it the day after."""
+    today = _today(today)
+    indication = _lock(indication)
+    ensure_transition_allowed(indication.status, S.BEEINDIGD)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden van beëindiging.")})
+    if ended_on > today + timedelta(days=365):
+        raise ValidationError({"ended_on": _("Kies een einddatum binnen een jaar.")})
+    if ended_on < today:
+        indication.end_reason = reason
+        end_locked(indication, by=by, ended_on=ended_on, reason=reason, today=today)
+    else:
+        _plan_end(indication, by=by, ended_on=ended_on, reason=reason, today=today)
+    case_changed(indication.client_id, today=today)
+    return indication
+
+
+@transaction.atomic
+def withdraw_beschikking(indication: Indication, *, by, reason: str, today: date | None = None) -> Indication:
+    """Intrekken: the beschikking (or concept) no longer applies, e.g. after bezwaar or withdrawal."""
+    indication = _lock(indication)
+    ensure_transition_allowed(indication.status, S.INGETROKKEN)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden van intrekking.")})
+    _move(indication, S.INGETROKKEN, by=by, reason=reason)
+    # A withdrawn beschikking takes its assignments with it: from the start, it never applied.
+    today = _today(today)
+    _beschikking_ended(
+        indication,
+        end_date=indication.start_date - timedelta(days=1),
+        reason=RedenWijziging.VERWIJDERD,
+        by=by,
+        today=today,
+    )
+    case_changed(indication.client_id, today=today)
+    return indication
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_evaluation(
+    indication: Indication,
+    *,
+    by,
+    held_on: date,
+    outcome: str,
+    zrm_scores: dict[ZrmDomain, int],
+    progress: dict[int, tuple[str, str]],
+    next_evaluation_on: date | None = None,
+    notes: str = "",
+    today: date | None = None,
+) -> Evaluation:
+    """Record an evaluation: new ZRM scores, progress per result, outcome and the next evaluation."""
+    today = _today(today)
+    indication = _lock(indication)
+    if indication.status not in LIVE_STATUSES:
+        raise ValidationError(_("Alleen een lopende beschikking kan worden geëvalueerd."), code="not_live")
+    errors: dict[str, str] = {}
+    if held_on > today:
+        errors["held_on"] = _("De evaluatiedatum kan niet in de toekomst liggen.")
+    elif held_on < indication.start_date:
+        errors["held_on"] = _("De evaluatie kan niet vóór de ingangsdatum van de beschikking liggen.")
+    if outcome not in Evaluation.Outcome.values:
+        errors["outcome"] = _("Kies een uitkomst.")
+    if outcome == Evaluation.Outcome.CONTINUE and next_evaluation_on is None:
+        errors["next_evaluation_on"] = _("Bij voortzetten hoort een volgende evaluatiedatum.")
+    if next_evaluation_on is not None:
+        if next_evaluation_on <= held_on:
+            errors["next_evaluation_on"] = _("De volgende evaluatie moet na deze evaluatie liggen.")
+        elif indication.end_date and next_evaluation_on > indication.end_date:
+            errors["next_evaluation_on"] = _("De volgende evaluatie valt na de einddatum van de beschikking.")
+    results = {item.pk: item for item in indication.results.all()}
+    missing = set(results) - set(progress)
+    if missing or set(progress) - set(results):
+        errors["__all__"] = _("Geef de voortgang op elk resultaat van de beschikking.")
+    invalid = [value for value, _note in progress.values() if value not in ResultProgress.Progress.values]
+    if invalid:
+        errors["__all__"] = _("Kies bij elk resultaat een geldige voortgang.")
+    if errors:
+        raise ValidationError(errors)
+
+    evaluation = Evaluation(
+        indication=indication,
+        held_on=held_on,
+        consultant=by,
+        outcome=outcome,
+        next_evaluation_on=next_evaluation_on,
+        notes=notes,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    ResultProgress.objects.bulk_create(
+        ResultProgress(evaluation=evaluation, indication_result=results[pk], progress=value, note=note)
+        for pk, (value, note) in progress.items()
+    )
+    record_zrm_assessment(
+        client=indication.client,
+        assessed_on=held_on,
+        scores=zrm_scores,
+        by=by,
+        evaluation=evaluation,
+        today=today,
+    )
+    planned = indication.planned_evaluations.filter(evaluation__isnull=True).order_by("planned_on").first()
+    if planned is not None:
+        planned.evaluation = evaluation
+        planned.save(update_fields=["evaluation"])
+    if next_evaluation_on is not None:
+        PlannedEvaluation.objects.get_or_create(
+            indication=indication, planned_on=next_evaluation_on, evaluation__isnull=True
+        )
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=evaluation,
+        client_id=indication.client_id,
+        summary=f"evaluatie: {outcome}",
+    )
+    case_changed(indication.client_id, today=today)
+    return evaluation

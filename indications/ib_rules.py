@@ -1,0 +1,295 @@
+"""The IB rules of DOMAIN.md: a pure module (reads, never writes).
+
+`check_ib_rules` lists every rule a concept breaks, each a ValidationError with a Dutch message and
+a stable code; the vaststelling refuses a concept that breaks any (beschikking_services), and the
+beschikking page shows them before. `one_indication_errors` is the check of one indication per
+aanvraag and one successor per beschikking that saving a concept runs.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Indication, ResultDomain
+from .selectors import latest_zrm_assessment, tariff_for
+from .workflow import LIVE_STATUSES, VOID_STATUSES
+
+S = Indication.Status
+
+
+def one_indication_errors(indication: Indication) -> dict[str, str]:
+    """One aanvraag leads to one indication, and a beschikking has one successor; a withdrawn one
+    makes room for a new one. (Constraints in the database back this up.)"""
+    errors = {}
+    others = Indication.objects.exclude(status__in=VOID_STATUSES).exclude(pk=indication.pk)
+    if indication.aanvraag_id is not None and indication.replaces_id is None:
+        other = others.filter(aanvraag_id=indication.aanvraag_id, replaces__isnull=True).first()
+        if other is not None:
+            errors["aanvraag"] = _(
+                "Bij deze aanvraag hoort al %(indication)s. Wijzig die, of trek haar in voordat u een nieuwe "
+                "indicatie opstelt."
+            ) % {"indication": other.number or _("een concept-indicatie")}
+    if indication.replaces_id is not None:
+        other = others.filter(replaces_id=indication.replaces_id).first()
+        if other is not None:
+            errors["replaces"] = _("Beschikking %(number)s wordt al vervangen door %(other)s.") % {
+                "number": indication.replaces.number,
+                "other": other.number or _("een concept-indicatie"),
+            }
+    return errors
+
+
+def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationError]:
+    """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message."""
+    errors: list[ValidationError] = []
+    product = indication.product
+    results = list(indication.results.select_related("result__domain"))
+    result_domains = {item.result.domain for item in results}
+
+    if not results:
+        errors.append(ValidationError(_("Leg ten minste één resultaat vast."), code="no_results"))
+
+    # Dates and duration.
+    if indication.end_date and indication.end_date <= indication.start_date:
+        errors.append(ValidationError(_("De einddatum moet na de ingangsdatum liggen."), code="end_before_start"))
+    if product.requires_end_date and indication.end_date is None:
+        errors.append(
+            ValidationError(
+                _("%(product)s is altijd eindig: vul een einddatum in.") % {"product": product.name},
+                code="end_date_required",
+            )
+        )
+    if product.max_duration_weeks and indication.end_date and indication.end_date > indication.start_date:
+        if (indication.end_date - indication.start_date).days > product.max_duration_weeks * 7:
+            errors.append(
+                ValidationError(
+                    _("%(product)s duurt ten hoogste %(weeks)s weken.")
+                    % {"product": product.name, "weeks": product.max_duration_weeks},
+                    code="duration_too_long",
+                )
+            )
+
+    errors.extend(_retroactive_start_errors(indication, today=today))
+
+    # Opslag and tariff.
+    tariff = tariff_for(product, indication.start_date)
+    if tariff is None:
+        errors.append(
+            ValidationError(
+                _("Er is geen tarief voor %(product)s op %(date)s.")
+                % {"product": product.name, "date": indication.start_date.strftime("%d-%m-%Y")},
+                code="no_tariff",
+            )
+        )
+    if indication.opslag:
+        if not product.allows_opslag:
+            errors.append(
+                ValidationError(
+                    _("Bij %(product)s is geen opslag mogelijk.") % {"product": product.name}, code="opslag"
+                )
+            )
+        elif tariff is not None and tariff.opslag_per_period is None:
+            errors.append(
+                ValidationError(
+                    _("Er is geen opslagtarief voor %(product)s op de ingangsdatum.") % {"product": product.name},
+                    code="no_opslag_tariff",
+                )
+            )
+        if not indication.opslag_motivation.strip():
+            errors.append(
+                ValidationError(
+                    _("Motiveer de opslag (ernstige gedragsproblematiek, bijvoorbeeld PSY of NAH)."),
+                    code="opslag_motivation",
+                )
+            )
+
+    # Planned evaluations.
+    planned = list(indication.planned_evaluations.filter(evaluation__isnull=True))
+    if not planned:
+        errors.append(ValidationError(_("Plan ten minste één evaluatiemoment."), code="no_evaluation"))
+    for item in planned:
+        if item.planned_on < indication.start_date or (indication.end_date and item.planned_on > indication.end_date):
+            errors.append(
+                ValidationError(
+                    _("Evaluatiedatum %(date)s valt buiten de looptijd van de beschikking.")
+                    % {"date": item.planned_on.strftime("%d-%m-%Y")},
+                    code="evaluation_outside_period",
+                )
+            )
+
+    # ZRM: results only in domains scored 2 or 3 (1 only where the ZRM domain allows acute care).
+    assessment = latest_zrm_assessment(indication.client, on_or_before=today)
+    scores = {score.domain_id: score for score in assessment.scores.all()} if assessment else {}
+    if results and assessment is None:
+        errors.append(
+            ValidationError(_("Er is geen ZRM-meting voor deze cliënt; leg eerst de ZRM vast."), code="no_zrm")
+        )
+    elif results:
+        for domain in sorted(result_domains, key=lambda d: d.order):
+            errors.extend(_zrm_errors_for(domain, scores))
+
+    # Domains that are IB territory only together with another (justitie with GG / verslaving).
+    for domain in result_domains:
+        required = set(domain.requires_any_of.all())
+        if required and not (required & result_domains):
+            errors.append(
+                ValidationError(
+                    _("Een resultaat op '%(domain)s' kan alleen samen met een resultaat op %(required)s.")
+                    % {"domain": domain.name, "required": _(" of ").join(sorted(d.name for d in required))},
+                    code="domain_requires_other",
+                )
+            )
+
+    errors.extend(_overlap_errors(indication))
+    return errors
+
+
+def melding_date_of(indication: Indication) -> date | None:
+    """The day the client asked for this support: the melding of the aanvraag's onderzoek, else the aanvraag."""
+    aanvraag = indication.aanvraag
+    if aanvraag is None:
+        return None
+    if aanvraag.intake_id is not None:
+        return aanvraag.intake.melding.received_on
+    return aanvraag.received_on
+
+
+def _continues_earlier_beschikking(indication: Indication) -> bool:
+    """A replacement, or a beschikking of the same client that starts the day after an earlier one ends."""
+    if indication.replaces_id is not None:
+        return True
+    return (
+        Indication.objects.filter(
+            client_id=indication.client_id,
+            status__in=(S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD),
+            end_date=indication.start_date - timedelta(days=1),
+        )
+        .exclude(pk=indication.pk)
+        .exists()
+    )
+
+
+def _retroactive_start_errors(indication: Indication, *, today: date) -> list[ValidationError]:
+    """Terugwerkende kracht: the ingangsdatum lies before the melding (without an aanvraag: before the
+    decision) only when the beschikking continues an earlier one or the consultant motivates it, and
+    never more than RETROACTIVE_START_MAX_DAYS before."""
+    reference = melding_date_of(indication) or indication.decision_date or today
+    if indication.start_date >= reference:
+        return []
+    limit = settings.SDD["RETROACTIVE_START_MAX_DAYS"]
+    values = {
+        "start": indication.start_date.strftime("%d-%m-%Y"),
+        "melding": reference.strftime("%d-%m-%Y"),
+        "days": (reference - indication.start_date).days,
+        "limit": limit,
+    }
+    if (reference - indication.start_date).days > limit:
+        return [
+            ValidationError(
+                _(
+                    "De ingangsdatum %(start)s ligt %(days)s dagen vóór de melding van %(melding)s. Met "
+                    "terugwerkende kracht kan dat ten hoogste %(limit)s dagen: kies een latere ingangsdatum."
+                )
+                % values,
+                code="retroactive_limit",
+            )
+        ]
+    if not indication.retroactive_motivation.strip() and not _continues_earlier_beschikking(indication):
+        return [
+            ValidationError(
+                _(
+                    "De ingangsdatum %(start)s ligt vóór de melding van %(melding)s. Dat kan alleen als de "
+                    "beschikking direct aansluit op een eerdere beschikking (herindicatie), of met een motivering "
+                    "van de terugwerkende kracht."
+                )
+                % values,
+                code="retroactive_start",
+            )
+        ]
+    return []
+
+
+def _zrm_errors_for(domain: ResultDomain, scores: dict) -> list[ValidationError]:
+    zrm_domains = list(domain.zrm_domains.all())
+    scored = [(zrm, scores[zrm.pk].score) for zrm in zrm_domains if zrm.pk in scores]
+    if not scored:
+        return [
+            ValidationError(
+                _("Voor resultaatgebied '%(domain)s' is geen ZRM-score vastgelegd (%(zrm)s).")
+                % {"domain": domain.name, "zrm": ", ".join(zrm.name for zrm in zrm_domains)},
+                code="zrm_missing",
+            )
+        ]
+    if any(score in (2, 3) or (score == 1 and zrm.allows_acute_score) for zrm, score in scored):
+        return []
+    described = ", ".join(f"{zrm.name} {score}" for zrm, score in scored)
+    if any(score == 1 for _zrm, score in scored):
+        message = _(
+            "Geen IB op '%(domain)s' bij acute problematiek (%(scores)s): score 1 is alleen IB-terrein bij "
+            "dagbesteding en geestelijke gezondheid; hier bieden andere professionals hulp."
+        )
+        code = "zrm_acute"
+    else:
+        message = _("Geen IB op '%(domain)s': IB-resultaten alleen op domeinen met ZRM-score 2 of 3 (nu: %(scores)s).")
+        code = "zrm_self_reliant"
+    return [ValidationError(message % {"domain": domain.name, "scores": described}, code=code)]
+
+
+def _overlap_errors(indication: Indication) -> list[ValidationError]:
+    errors = []
+    replaced = indication.replaces
+    if replaced is not None:
+        if replaced.status not in LIVE_STATUSES:
+            errors.append(
+                ValidationError(_("De te vervangen beschikking is niet (meer) geldig."), code="replaces_not_live")
+            )
+        if indication.kind == Indication.Kind.FIRST:
+            errors.append(
+                ValidationError(
+                    _("Een beschikking die een andere vervangt is een op- of afschaling of herindicatie."),
+                    code="replaces_kind",
+                )
+            )
+        if indication.kind == Indication.Kind.OPSCHALING and indication.product.level <= replaced.product.level:
+            errors.append(
+                ValidationError(_("Bij opschaling is het nieuwe product zwaarder dan het oude."), code="not_heavier")
+            )
+        if indication.kind == Indication.Kind.AFSCHALING and indication.product.level >= replaced.product.level:
+            errors.append(
+                ValidationError(_("Bij afschaling is het nieuwe product lichter dan het oude."), code="not_lighter")
+            )
+        if indication.start_date <= replaced.start_date + timedelta(days=1):
+            errors.append(
+                ValidationError(
+                    _("De ingangsdatum moet later liggen dan de dag na de ingang van de te vervangen beschikking."),
+                    code="replaces_start",
+                )
+            )
+    overlapping = Indication.objects.filter(client=indication.client, status__in=LIVE_STATUSES).exclude(
+        pk=indication.pk
+    )
+    if replaced is not None:
+        overlapping = overlapping.exclude(pk=replaced.pk)
+    overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=indication.start_date))
+    if indication.end_date:
+        overlapping = overlapping.filter(start_date__lte=indication.end_date)
+    for other in overlapping.select_related("product"):
+        errors.append(
+            ValidationError(
+                _(
+                    "Deze beschikking overlapt met %(number)s (%(product)s, %(start)s – %(end)s). Kies bij een op- "
+                    "of afschaling welke beschikking deze vervangt."
+                )
+                % {
+                    "number": other.number,
+                    "product": other.product.name,
+                    "start": other.start_date.strftime("%d-%m-%Y"),
+                    "end": other.end_date.strftime("%d-%m-%Y") if other.end_date else _("onbepaald"),
+                },
+                code="overlap",
+            )
+        )
+    return errors

@@ -1,0 +1,345 @@
+"""Services of the case file before the beschikking: the client, the melding and its onderzoek
+(keukentafelgesprekken, ZRM, conclusion, nazorg), the aanvraag and the client's other provisions.
+
+Each service validates, writes inside one transaction, records the audit event and returns the
+object. Rule violations raise ValidationError with Dutch messages and stable codes.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import changed_fields, record_event
+
+from .hooks import case_changed
+from .models import (
+    Aanvraag,
+    Client,
+    Conversation,
+    Evaluation,
+    Intake,
+    Melding,
+    OtherProvision,
+    ZrmAssessment,
+    ZrmDomain,
+    ZrmScore,
+)
+from .selectors import consultants_for
+from .service_utils import snapshot as _snapshot
+from .service_utils import today_or_now as _today
+
+# --------------------------------------------------------------------------------------------
+# Client
+# --------------------------------------------------------------------------------------------
+
+CLIENT_FIELDS = (
+    "bsn",
+    "initials",
+    "first_name",
+    "name_prefix",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "municipality",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+)
+
+
+@transaction.atomic
+def register_client(*, by, **data) -> Client:
+    client = Client(**{name: data[name] for name in CLIENT_FIELDS if name in data})
+    client.full_clean()
+    client.save()
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=client, client_id=client.pk, summary="cliënt")
+    return client
+
+
+@transaction.atomic
+def update_client(client: Client, *, by, **data) -> Client:
+    before = _snapshot(client, CLIENT_FIELDS)
+    for name in CLIENT_FIELDS:
+        if name in data:
+            setattr(client, name, data[name])
+    client.full_clean()
+    client.save()
+    changes = changed_fields(before, _snapshot(client, CLIENT_FIELDS))
+    if changes:
+        record_event(actor=by, action=AuditEvent.Action.UPDATE, obj=client, client_id=client.pk, changes=changes)
+        case_changed(client.pk, today=timezone.localdate())
+    return client
+
+
+# --------------------------------------------------------------------------------------------
+# Melding and onderzoek
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_melding(
+    *, client: Client, received_on: date, channel: str, question: str, consultant, by, today: date | None = None
+) -> Melding:
+    """Register a melding; this starts the legal clock and opens its onderzoek."""
+    errors = {}
+    if received_on > _today(today):
+        errors["received_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
+    consultant_error = _consultant_error(consultant, client)
+    if consultant_error:
+        errors["consultant"] = consultant_error
+    if errors:
+        raise ValidationError(errors)
+    melding = Melding(client=client, received_on=received_on, channel=channel, question=question, consultant=consultant)
+    melding.full_clean()
+    melding.save()
+    Intake.objects.create(melding=melding)
+    record_event(
+        actor=by, action=AuditEvent.Action.CREATE, obj=melding, client_id=client.pk, summary=f"melding {channel}"
+    )
+    case_changed(client.pk, today=_today(today))
+    return melding
+
+
+def _consultant_error(consultant, client: Client) -> str:
+    """Why this user cannot be the client's consulent, or "" when they can."""
+    if consultant is None or not consultants_for(client.municipality_id).filter(pk=consultant.pk).exists():
+        return _(
+            "Kies als consulent een actieve medewerker met de rol consulent in een team dat %(municipality)s bedient."
+        ) % {"municipality": client.municipality}
+    return ""
+
+
+def _ensure_open(intake: Intake) -> None:
+    if intake.is_concluded:
+        raise ValidationError(_("Dit onderzoek is al afgerond en kan niet meer worden gewijzigd."), code="concluded")
+
+
+@transaction.atomic
+def add_conversation(intake: Intake, *, by, today: date | None = None, **data) -> Conversation:
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
+    _ensure_open(intake)
+    conversation = Conversation(intake=intake, **data)
+    errors = {}
+    if conversation.held_on and conversation.held_on < intake.melding.received_on:
+        errors["held_on"] = _("Een gesprek kan niet vóór de datum van de melding plaatsvinden.")
+    if conversation.held_on and conversation.held_on > _today(today):
+        errors["held_on"] = _("Een gesprek kan niet in de toekomst hebben plaatsgevonden.")
+    valid_participants = set(Conversation.Participant.values)
+    if not conversation.participants or not set(conversation.participants) <= valid_participants:
+        errors["participants"] = _("Kies ten minste één deelnemer uit de lijst.")
+    if errors:
+        raise ValidationError(errors)
+    conversation.full_clean()
+    conversation.save()
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=conversation,
+        client_id=intake.melding.client_id,
+        summary="keukentafelgesprek",
+    )
+    return conversation
+
+
+@transaction.atomic
+def record_zrm_assessment(
+    *,
+    client: Client,
+    assessed_on: date,
+    scores: dict[ZrmDomain, int],
+    by,
+    intake: Intake | None = None,
+    evaluation: Evaluation | None = None,
+    today: date | None = None,
+) -> ZrmAssessment:
+    """Record a ZRM score (1-5) per scored domain, linked to an onderzoek or an evaluation."""
+    scores = {domain: score for domain, score in scores.items() if score not in (None, "")}
+    if not scores:
+        raise ValidationError(_("Vul voor ten minste één ZRM-domein een score in."), code="zrm_empty")
+    invalid = [domain.name for domain, score in scores.items() if int(score) not in range(1, 6)]
+    if invalid:
+        raise ValidationError(
+            _("Een ZRM-score ligt tussen 1 en 5 (domein: %(domains)s).") % {"domains": ", ".join(invalid)},
+            code="zrm_range",
+        )
+    if assessed_on > _today(today):
+        raise ValidationError({"assessed_on": _("De datum van de ZRM-meting kan niet in de toekomst liggen.")})
+    if intake is not None:
+        _ensure_open(intake)
+    assessment = ZrmAssessment(
+        client=client, assessed_on=assessed_on, assessed_by=by, intake=intake, evaluation=evaluation
+    )
+    assessment.full_clean()
+    assessment.save()
+    ZrmScore.objects.bulk_create(
+        ZrmScore(assessment=assessment, domain=domain, score=int(score)) for domain, score in scores.items()
+    )
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=assessment,
+        client_id=client.pk,
+        changes={domain.code: int(score) for domain, score in scores.items()},
+        summary="ZRM-meting",
+    )
+    return assessment
+
+
+@transaction.atomic
+def conclude_intake(
+    intake: Intake,
+    *,
+    by,
+    conclusion: str,
+    concluded_on: date,
+    report: str,
+    report_sent_on: date | None = None,
+    referral_provision: str = "",
+    other_law: str = "",
+    no_conversation_reason: str = "",
+    persoonlijk_plan_received_on: date | None = None,
+    today: date | None = None,
+) -> Intake:
+    """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg."""
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
+    _ensure_open(intake)
+    today = _today(today)
+    errors: dict[str, str] = {}
+    if conclusion not in Intake.Conclusion.values:
+        errors["conclusion"] = _("Kies een conclusie.")
+    if concluded_on > today:
+        errors["concluded_on"] = _("De datum van afronding kan niet in de toekomst liggen.")
+    elif concluded_on < intake.melding.received_on:
+        errors["concluded_on"] = _("Het onderzoek kan niet vóór de melding zijn afgerond.")
+    if not report.strip():
+        errors["report"] = _("Leg het verslag van het onderzoek vast.")
+    if report_sent_on and report_sent_on < intake.melding.received_on:
+        errors["report_sent_on"] = _("Het verslag kan niet vóór de melding zijn verstuurd.")
+    has_conversation = intake.conversations.exists()
+    if not has_conversation and not no_conversation_reason.strip():
+        errors["no_conversation_reason"] = _(
+            "Er is geen gesprek vastgelegd: geef aan waarom een gesprek niet nodig was."
+        )
+    if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING and not referral_provision.strip():
+        errors["referral_provision"] = _("Noem de algemene voorziening waarnaar is verwezen.")
+    if conclusion == Intake.Conclusion.OTHER_LAW and other_law not in Intake.OtherLaw.values:
+        errors["other_law"] = _("Kies de wet waaronder de ondersteuning valt (Zvw, Wlz of Jeugdwet).")
+    if (
+        conclusion == Intake.Conclusion.MAATWERK
+        and not ZrmAssessment.objects.filter(client_id=intake.melding.client_id).exists()
+    ):
+        errors["conclusion"] = _("Voor een maatwerkvoorziening is een ZRM-meting nodig; leg die eerst vast.")
+    if errors:
+        raise ValidationError(errors)
+
+    before = _snapshot(intake, ("conclusion", "concluded_on"))
+    intake.conclusion = conclusion
+    intake.concluded_on = concluded_on
+    intake.report = report
+    intake.report_sent_on = report_sent_on
+    intake.referral_provision = referral_provision if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING else ""
+    intake.other_law = other_law if conclusion == Intake.Conclusion.OTHER_LAW else ""
+    intake.no_conversation_reason = no_conversation_reason
+    intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
+    if conclusion in Intake.REFERRAL_CONCLUSIONS:
+        intake.nazorg_due_on = concluded_on + timedelta(days=settings.SDD["NAZORG_AFTER_DAYS"])
+    intake.full_clean()
+    intake.save()
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=intake,
+        client_id=intake.melding.client_id,
+        summary=f"onderzoek afgerond: {conclusion}",
+        changes=changed_fields(before, _snapshot(intake, ("conclusion", "concluded_on"))),
+    )
+    case_changed(intake.melding.client_id, today=today)
+    return intake
+
+
+@transaction.atomic
+def record_nazorg(intake: Intake, *, by, done_on: date, notes: str, today: date | None = None) -> Intake:
+    """Record the nazorg call after a referral: did the algemene voorziening work out?"""
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
+    if intake.nazorg_due_on is None:
+        raise ValidationError(_("Voor dit onderzoek is geen nazorg gepland."), code="no_nazorg")
+    if intake.nazorg_done_on is not None:
+        raise ValidationError(_("De nazorg is al vastgelegd."), code="nazorg_done")
+    errors = {}
+    if done_on > _today(today):
+        errors["done_on"] = _("De datum van de nazorg kan niet in de toekomst liggen.")
+    elif done_on < intake.concluded_on:
+        errors["done_on"] = _("De nazorg kan niet vóór de afronding van het onderzoek zijn.")
+    if not notes.strip():
+        errors["notes"] = _("Leg de uitkomst van het nazorggesprek vast.")
+    if errors:
+        raise ValidationError(errors)
+    intake.nazorg_done_on = done_on
+    intake.nazorg_notes = notes
+    intake.save(update_fields=["nazorg_done_on", "nazorg_notes"])
+    record_event(
+        actor=by, action=AuditEvent.Action.UPDATE, obj=intake, client_id=intake.melding.client_id, summary="nazorg"
+    )
+    case_changed(intake.melding.client_id, today=_today(today))
+    return intake
+
+
+@transaction.atomic
+def register_aanvraag(
+    *, client: Client, received_on: date, consultant, by, intake: Intake | None = None, today: date | None = None
+) -> Aanvraag:
+    """Register the client's formal aanvraag; the beschikking is due within 2 weeks."""
+    errors = {}
+    if received_on > _today(today):
+        errors["received_on"] = _("De datum van de aanvraag kan niet in de toekomst liggen.")
+    consultant_error = _consultant_error(consultant, client)
+    if consultant_error:
+        errors["consultant"] = consultant_error
+    if intake is not None:
+        if intake.melding.client_id != client.pk:
+            raise ValidationError(_("Dit onderzoek hoort bij een andere cliënt."), code="wrong_client")
+        if intake.conclusion != Intake.Conclusion.MAATWERK:
+            raise ValidationError(
+                _("Een aanvraag volgt alleen op een onderzoek met als conclusie 'maatwerkvoorziening'."),
+                code="no_maatwerk",
+            )
+        if received_on < intake.melding.received_on:
+            errors["received_on"] = _("De aanvraag kan niet vóór de melding zijn ontvangen.")
+    if errors:
+        raise ValidationError(errors)
+    aanvraag = Aanvraag(client=client, intake=intake, received_on=received_on, consultant=consultant)
+    aanvraag.full_clean()
+    aanvraag.save()
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=aanvraag, client_id=client.pk, summary="aanvraag")
+    case_changed(client.pk, today=_today(today))
+    return aanvraag
+
+
+# --------------------------------------------------------------------------------------------
+# Other provisions (for stacking)
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_other_provision(
+    *, client: Client, kind: str, start_date: date, end_date: date | None = None, notes: str = "", by
+) -> OtherProvision:
+    """Record a provision the client has besides IB (Wmo or another law)."""
+    provision = OtherProvision(
+        client=client, kind=kind, start_date=start_date, end_date=end_date, notes=notes, recorded_by=by
+    )
+    provision.full_clean()
+    provision.save()
+    record_event(
+        actor=by, action=AuditEvent.Action.CREATE, obj=provision, client_id=client.pk, summary=f"voorziening {kind}"
+    )
+    case_changed(client.pk, today=timezone.localdate())
+    return provision

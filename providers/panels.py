@@ -1,0 +1,86 @@
+"""The provider domain's panels on the case file's pages (see indications.panels), registered in
+ProvidersConfig.ready(): the open verzoeken om wijziging on the worklist, the toewijzingen on the
+client file, and on the beschikking page the toewijzingen with their care events and verzoeken om
+wijziging, the form to answer each and the form to change provider.
+
+The forms post to this app's views (providers.views), which come back to the beschikking page with
+a failed form through indications.views.render_indication_detail.
+"""
+
+from collections.abc import Mapping
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
+
+from indications.panels import PanelRequest
+from indications.views import WORKLIST_PAGE_SIZE
+
+from .forms import AnswerChangeRequestForm, ChangeProviderForm
+from .models import Assignment, ChangeRequest
+
+# The worklist's query parameter of the page of verzoeken om wijziging.
+CHANGE_REQUESTS_PARAM = "wijzigingsverzoeken"
+# The beschikking page's names of the failed forms (indications.views.render_indication_detail).
+CHANGE_PROVIDER_FORM = "change_provider_form"
+ANSWER_FORM = "change_request_answer_form"
+
+
+def change_provider_form(data=None, *, initial=None) -> ChangeProviderForm:
+    """The change-of-provider form of the beschikking page, with its page-unique ids."""
+    return ChangeProviderForm(data, auto_id="aanbieder_%s", initial=initial)
+
+
+def answer_form(change_request_pk: int, data=None) -> AnswerChangeRequestForm:
+    """The form that answers one verzoek om wijziging, with ids of its own row."""
+    return AnswerChangeRequestForm(data, auto_id=f"verzoek-{change_request_pk}_%s")
+
+
+def open_change_requests_for(user):
+    """The open verzoeken om wijziging on the beschikkingen of this consultant, oldest first."""
+    return (
+        ChangeRequest.objects.filter(assignment__indication__consultant=user, status=ChangeRequest.Status.OPEN)
+        .select_related("assignment__indication__client", "assignment__provider", "requested_product")
+        .order_by("created_at")
+    )
+
+
+def worklist_panel(panel: PanelRequest) -> Mapping[str, object]:
+    page = Paginator(open_change_requests_for(panel.subject), WORKLIST_PAGE_SIZE).get_page(
+        panel.request.GET.get(CHANGE_REQUESTS_PARAM)
+    )
+    return {"change_requests": page, "change_requests_param": CHANGE_REQUESTS_PARAM}
+
+
+def client_file_panel(panel: PanelRequest) -> Mapping[str, object]:
+    """The toewijzingen of every indication on the file, in one query."""
+    prefetch_related_objects(
+        list(panel.subject.indications.all()),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("provider")),
+    )
+    return {}
+
+
+def indication_detail_panel(panel: PanelRequest) -> Mapping[str, object]:
+    indication = panel.subject
+    prefetch_related_objects(
+        [indication],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("provider", "product")
+            .prefetch_related(
+                "care_events",
+                Prefetch(
+                    "change_requests",
+                    queryset=ChangeRequest.objects.select_related("requested_product", "answered_by", "follow_up"),
+                ),
+            )
+            .order_by("start_date", "id"),
+        ),
+    )
+    for assignment in indication.assignments.all():
+        for change in assignment.change_requests.all():
+            change.answer_form = panel.failed.get((ANSWER_FORM, change.pk)) or answer_form(change.pk)
+    return {
+        CHANGE_PROVIDER_FORM: panel.failed.get(CHANGE_PROVIDER_FORM)
+        or change_provider_form(initial={"on": panel.today}),
+    }
