@@ -43,7 +43,7 @@ from .models import (
     ZrmScore,
 )
 from .selectors import consultants_for, latest_zrm_assessment, tariff_for
-from .workflow import EDITABLE_STATUSES, LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
+from .workflow import EDITABLE_STATUSES, GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from .workflow import lock_indication as _lock
 from .workflow import move as _move
 
@@ -594,7 +594,7 @@ def _continues_earlier_beschikking(indication: Indication) -> bool:
     return (
         Indication.objects.filter(
             client_id=indication.client_id,
-            status__in=(S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD),
+            status__in=GRANTED_STATUSES,
             end_date=indication.start_date - timedelta(days=1),
         )
         .exclude(pk=indication.pk)

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from indications.models import Evaluation, IndicationResult, Product, ResultProgress
+from indications.models import LIVE_STATUSES, Evaluation, IndicationResult, Product, ResultProgress, decided
 from signals.models import OPEN_STATUSES, Signal, SignalType
 
 from .aggregates import MedianDuration
@@ -41,7 +41,7 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
     Clients in care are those whose toewijzing is in force today with care started (a vastgestelde
     beschikking whose care has not begun is not care yet)."""
     today = today or timezone.localdate()
-    live = Q(indications__status__in=["vastgesteld", "actief"])
+    live = Q(indications__status__in=LIVE_STATUSES)
     in_care = (
         Assignment.objects.filter(in_care_on(today), provider=OuterRef("pk")).order_by().values("provider")
         .annotate(clients=Count("indication__client", distinct=True)).values("clients")
@@ -51,7 +51,7 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
         .annotate(
             live_beschikkingen=Count("indications", filter=live),
             clients_in_care=Coalesce(Subquery(in_care), 0),
-            beschikkingen_total=Count("indications", filter=Q(indications__decision_date__isnull=False)),
+            beschikkingen_total=Count("indications", filter=decided("indications__")),
         )
         .order_by("reference_group__number", "name")
     )

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import clients_visible_to
-from indications.models import Client, Indication, OtherProvision
+from indications.models import GRANTED_STATUSES, Client, Indication, OtherProvision
 
 from .checks import clients_with_stacking, describe_stacking
 from .models import OPEN_STATUSES, Signal, SignalType, Urgency
@@ -113,7 +113,7 @@ def stacking_timeline(client: Client, *, today: date) -> tuple[list[TimelineBar]
     bars = [
         TimelineBar(f"{ind.product.name}" + (f" ({ind.provider.name})" if ind.provider_id else ""), "ib",
                     ind.start_date, ind.ended_on or ind.end_date)
-        for ind in Indication.objects.filter(client=client, status__in=["vastgesteld", "actief", "beeindigd"])
+        for ind in Indication.objects.filter(client=client, status__in=GRANTED_STATUSES)
         .select_related("product", "provider").order_by("start_date")
     ] + [
         TimelineBar(provision.get_kind_display(), "other", provision.start_date, provision.end_date)

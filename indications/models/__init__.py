@@ -11,13 +11,32 @@ Models hold data, constraints and small derived properties; every rule and state
 the services. Import models from `indications.models`, not from the submodules.
 """
 
-from .beschikking import Indication, IndicationResult, IndicationStatus, IndicationStatusChange, PlannedEvaluation
+from .beschikking import (
+    DECIDED,
+    EDITABLE_STATUSES,
+    GRANTED_STATUSES,
+    LIVE_STATUSES,
+    UNDECIDED_STATUSES,
+    VOID_STATUSES,
+    Indication,
+    IndicationResult,
+    IndicationStatus,
+    IndicationStatusChange,
+    PlannedEvaluation,
+    decided,
+)
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import ComplexityRule, Review, ReviewQuestion
 
 __all__ = [
+    "DECIDED",
+    "EDITABLE_STATUSES",
+    "GRANTED_STATUSES",
+    "LIVE_STATUSES",
+    "UNDECIDED_STATUSES",
+    "VOID_STATUSES",
     "Aanvraag",
     "Client",
     "ComplexityRule",
@@ -43,4 +62,5 @@ __all__ = [
     "ZrmAssessment",
     "ZrmDomain",
     "ZrmScore",
+    "decided",
 ]
