@@ -77,7 +77,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
     """What the indication's page offers, derived from the status table: each move the table allows
     from the current status, and only when it can succeed (a concept that breaks an IB rule is
     changed first, a complex one goes to review first, an evaluation needs a live beschikking that
-    has started)."""
+    has started). Besides the moves: "edit" (an editable concept), "evaluate" and "assign" (choose
+    or change the provider: a live beschikking). The templates test these, never the status."""
     status = indication.status
     actions = set()
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
@@ -91,8 +92,10 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
             actions -= {"issue", "submit_for_review"}
     if status in EDITABLE_STATUSES:
         actions.add("edit")
-    if status in LIVE_STATUSES and indication.start_date <= today:
-        actions.add("evaluate")
+    if status in LIVE_STATUSES:
+        actions.add("assign")
+        if indication.start_date <= today:
+            actions.add("evaluate")
     return actions
 
 
