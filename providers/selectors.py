@@ -34,6 +34,7 @@ from .models import (
     SlaFigures,
     SlaProductResults,
 )
+from .sla import EXTRA_AVERAGES, SHOWN_FIGURES, SLA_FIGURES
 
 
 def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
@@ -424,22 +425,14 @@ def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days:
     return rows
 
 
-BENCHMARK_AVERAGES = (
-    "instroom", "uitstroom", "afschaling", "opschaling", "clients", "uitstroom_percentage", "average_duration",
-    "median_duration", "late_start_reports", "late_stop_reports", "late_reports", "open_sla_signals",
-    "results_assessed", "behaald_percentage",
-)
+BENCHMARK_AVERAGES = (*(figure.name for figure in SHOWN_FIGURES), *EXTRA_AVERAGES)
 
 
 # --------------------------------------------------------------------------------------------
 # The stored figures (providers.services.refresh_sla_figures, nightly) that the pages read
 # --------------------------------------------------------------------------------------------
 
-STORED_FIGURES = (
-    "instroom", "uitstroom", "afschaling", "opschaling", "clients", "uitstroom_percentage", "average_duration",
-    "median_duration", "late_start_reports", "late_stop_reports", "results_assessed", "results_behaald",
-    "behaald_percentage",
-)
+STORED_FIGURES = tuple(figure.name for figure in SLA_FIGURES)
 
 
 def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:
