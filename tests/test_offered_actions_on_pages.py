@@ -71,14 +71,22 @@ def test_the_beschikking_page_offers_exactly_what_the_table_allows(client, consu
     client.force_login(consultant)
     response = client.get(f"/indicaties/{indication.uuid}/")
     html = response.content.decode()
-    shown = {action for action, name in ACTION_URLS.items()
-             if reverse(name, kwargs={"indication_uuid": indication.uuid}) in html}
+    shown = {
+        action
+        for action, name in ACTION_URLS.items()
+        if reverse(name, kwargs={"indication_uuid": indication.uuid}) in html
+    }
     assert shown == EXPECTED[status]
     assert response.context["actions"] - {"review"} == EXPECTED[status]
     # Every move offered is one the table allows from the status.
     targets = workflow.ALLOWED_STATUS_CHANGES[status]
-    moves = {"issue": S.VASTGESTELD, "submit_for_review": S.TER_BEOORDELING, "end": S.BEEINDIGD,
-             "withdraw": S.INGETROKKEN, "reopen": S.CONCEPT}
+    moves = {
+        "issue": S.VASTGESTELD,
+        "submit_for_review": S.TER_BEOORDELING,
+        "end": S.BEEINDIGD,
+        "withdraw": S.INGETROKKEN,
+        "reopen": S.CONCEPT,
+    }
     assert all(moves[action] in targets for action in shown if action in moves)
     assert ("edit" in shown) == (status in workflow.EDITABLE_STATUSES)
     assert ("assign" in shown) == (status in workflow.LIVE_STATUSES)
@@ -90,8 +98,11 @@ def test_the_signals_page_offers_the_moves_the_signal_table_allows(client, consu
     Signal.objects.filter(pk=signal.pk).update(status=status)
     client.force_login(consultant)
     html = client.get("/signalen/").content.decode()
-    offered = {target for target in (SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST)
-               if f'name="to_status" value="{target}"' in html}
+    offered = {
+        target
+        for target in (SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST)
+        if f'name="to_status" value="{target}"' in html
+    }
     assert offered == {SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST} & SIGNAL_MOVES[status]
     assert offered  # an open signal can always be solved
 

@@ -32,8 +32,11 @@ def provider(consultant):
 
 
 def csv_header(response) -> list[str]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else \
-        response.content.decode("utf-8-sig")
+    text = (
+        b"".join(response.streaming_content).decode("utf-8-sig")
+        if response.streaming
+        else response.content.decode("utf-8-sig")
+    )
     rows = [row for row in csv.reader(io.StringIO(text), delimiter=";") if row]
     return next(row for row in rows if LABELS[0] in row)
 
@@ -53,8 +56,9 @@ def test_every_declared_figure_is_a_stored_column_and_every_column_is_declared()
 
 def test_the_refresh_stores_every_declared_figure_as_benchmark_computes_it(provider):
     year = timezone.localdate().year
-    (row,) = benchmark(periods(year, "jaar")[0], providers=type(provider).objects.filter(pk=provider.pk),
-                       today=timezone.localdate())
+    (row,) = benchmark(
+        periods(year, "jaar")[0], providers=type(provider).objects.filter(pk=provider.pk), today=timezone.localdate()
+    )
     stored = SlaFigures.objects.get(provider=provider, year=year, quarter=0)
     for figure in SLA_FIGURES:
         assert getattr(stored, figure.name) == figure.stored_value(getattr(row, figure.name)), figure.name
@@ -69,10 +73,13 @@ def test_the_pages_and_their_exports_show_every_declared_figure(client, provider
     dashboard_url = f"/aanbieders/{provider.uuid}/dashboard/"
     dashboard = client.get(dashboard_url, {"year": year})
     for slug in ("sla-per-kwartaal", "sla-per-jaar"):
-        assert [str(column.label) for column in dashboard.context["tables"][slug].columns][1:len(LABELS) + 1] == LABELS
+        assert [str(column.label) for column in dashboard.context["tables"][slug].columns][
+            1 : len(LABELS) + 1
+        ] == LABELS
     assert [row[0] for row in dashboard.context["tables"]["jaargesprek"].rows] == LABELS
-    header = csv_header(client.get("/aanbieders/sla/", {"year": year, "granularity": "jaar", "export": "benchmark",
-                                                         "formaat": "csv"}))
+    header = csv_header(
+        client.get("/aanbieders/sla/", {"year": year, "granularity": "jaar", "export": "benchmark", "formaat": "csv"})
+    )
     assert all(label in header for label in LABELS)
     header = csv_header(client.get(dashboard_url, {"year": year, "export": "sla-per-kwartaal", "formaat": "csv"}))
     assert all(label in header for label in LABELS)

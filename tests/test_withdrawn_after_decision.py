@@ -37,8 +37,9 @@ def test_the_workflow_re_exports_the_one_definition():
 
 def test_a_withdrawn_beschikking_was_decided_but_is_not_live(consultant):
     withdrawn = withdrawn_after_decision(consultant)
-    never_decided = withdraw_indication(IndicationFactory(consultant=consultant), by=consultant,
-                                        reason="Aanvraag ingetrokken", today=TODAY)
+    never_decided = withdraw_indication(
+        IndicationFactory(consultant=consultant), by=consultant, reason="Aanvraag ingetrokken", today=TODAY
+    )
     assert withdrawn.status == IndicationStatus.INGETROKKEN and withdrawn.decision_date is not None
     assert withdrawn.is_decided and not withdrawn.is_live and not never_decided.is_decided
     assert list(Indication.objects.filter(DECIDED)) == [withdrawn]
@@ -60,8 +61,9 @@ def test_the_worklist_treats_its_aanvraag_as_decided(consultant):
 
 def test_the_monitor_counts_it_as_a_decision_of_the_year_but_not_as_care(consultant):
     withdrawn = withdrawn_after_decision(consultant, start_date=date(2026, 2, 1), end_date=date(2026, 12, 31))
-    granted = IndicationFactory(vastgesteld=True, consultant=consultant, start_date=date(2026, 2, 1),
-                                end_date=date(2026, 12, 31))
+    granted = IndicationFactory(
+        vastgesteld=True, consultant=consultant, start_date=date(2026, 2, 1), end_date=date(2026, 12, 31)
+    )
     assert list(granted_beschikkingen()) == [granted]
     # The cliëntervaringsonderzoek: clients with a beschikking in force or decided in the year.
     population = sorted(row[3] for row in ceo_population(2026).rows)

@@ -59,8 +59,7 @@ def test_the_schedule_follows_the_registry_past_the_hour(settings):
     assert {entry["schedule"] for entry in tasks.beat_schedule(many).values()} == {5}
 
 
-def test_a_check_added_to_the_registry_is_run_by_the_engine_the_command_and_its_task(extra_check, eager,
-                                                                                      consultant):
+def test_a_check_added_to_the_registry_is_run_by_the_engine_the_command_and_its_task(extra_check, eager, consultant):
     AanvraagFactory(consultant=consultant, received_on=TODAY - timedelta(days=10))
     assert Aanvraag.objects.count() == 1
     # The engine.
