@@ -6,6 +6,7 @@ from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Product, Tariff
 from providers.models import Assignment, AssignmentState, ChangeRequest
+from providers.sla import COUNT, SHOWN_FIGURES, SlaFigure
 
 
 class TariffSerializer(serializers.ModelSerializer):
@@ -189,17 +190,17 @@ class SlaQuerySerializer(StrictSerializer):
     periode = serializers.ChoiceField(choices=["jaar", "kwartaal", "maand"], default="jaar")
 
 
-class SlaFiguresSerializer(serializers.Serializer):
-    periode = serializers.CharField()
-    van = serializers.DateField()
-    tot = serializers.DateField()
-    instroom = serializers.IntegerField()
-    uitstroom = serializers.IntegerField()
-    afschaling = serializers.IntegerField()
-    opschaling = serializers.IntegerField()
-    clienten = serializers.IntegerField()
-    uitstroomPercentage = serializers.FloatField(allow_null=True)
-    gemiddeldeDuurDagen = serializers.FloatField(allow_null=True)
-    medianeDuurDagen = serializers.FloatField(allow_null=True)
-    teLateStartmeldingen = serializers.IntegerField()
-    teLateStopmeldingen = serializers.IntegerField()
+def _sla_figure_field(figure: SlaFigure) -> serializers.Field:
+    if figure.unit == COUNT:
+        return serializers.IntegerField()
+    return serializers.FloatField(allow_null=True)  # a percentage or duration: none without data
+
+
+# One field per SLA figure shown (providers.sla declares them), after the period.
+SlaFiguresSerializer = type("SlaFiguresSerializer", (serializers.Serializer,), {
+    "__module__": __name__,
+    "periode": serializers.CharField(),
+    "van": serializers.DateField(),
+    "tot": serializers.DateField(),
+    **{figure.api_name: _sla_figure_field(figure) for figure in SHOWN_FIGURES},
+})

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
 from providers.selectors import STATE_CONDITIONS, assignments_for, benchmark, in_care_on, periods, startable_on
+from providers.sla import SHOWN_FIGURES
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
@@ -232,10 +233,6 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
 
 
 
-def _days(duration):
-    return None if duration is None else round(duration.total_seconds() / 86400, 1)
-
-
 class SlaView(ProviderAPIMixin, APIView):
     """Your own SLA figures per period (the same figures contract management sees)."""
 
@@ -252,12 +249,6 @@ class SlaView(ProviderAPIMixin, APIView):
             figures = benchmark(period, providers=own)[0]
             rows.append({
                 "periode": period.label, "van": period.start, "tot": period.end,
-                "instroom": figures.instroom, "uitstroom": figures.uitstroom, "afschaling": figures.afschaling,
-                "opschaling": figures.opschaling, "clienten": figures.clients,
-                "uitstroomPercentage": figures.uitstroom_percentage,
-                "gemiddeldeDuurDagen": _days(figures.average_duration),
-                "medianeDuurDagen": _days(figures.median_duration),
-                "teLateStartmeldingen": figures.late_start_reports,
-                "teLateStopmeldingen": figures.late_stop_reports,
+                **{figure.api_name: figure.api_value(getattr(figures, figure.name)) for figure in SHOWN_FIGURES},
             })
         return Response(SlaFiguresSerializer(rows, many=True).data)

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from indications.models import IndicationStatus
+from indications.models import LIVE_STATUSES, IndicationStatus
 from providers.models import Assignment, ChangeRequest, Contract
 
 from .figures import API_EXAMPLE_PROVIDER
@@ -36,7 +36,7 @@ def api_example_works(assignment: Assignment | None, *, today: date) -> bool:
     if assignment is None or assignment.status != Assignment.Status.ACTIVE:
         return False
     return (
-        assignment.indication.status in (S.VASTGESTELD, S.ACTIEF)
+        assignment.indication.status in LIVE_STATUSES
         and not ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists()
         and Contract.objects.filter(Q(valid_to=None) | Q(valid_to__gte=assignment.start_date),
                                     provider=assignment.provider_id, valid_from__lte=assignment.start_date,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .models import Indication, ResultDomain
 from .selectors import latest_zrm_assessment, tariff_for
-from .workflow import LIVE_STATUSES, VOID_STATUSES
+from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
 
 S = Indication.Status
 
@@ -164,7 +164,7 @@ def _continues_earlier_beschikking(indication: Indication) -> bool:
     return (
         Indication.objects.filter(
             client_id=indication.client_id,
-            status__in=(S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD),
+            status__in=GRANTED_STATUSES,
             end_date=indication.start_date - timedelta(days=1),
         )
         .exclude(pk=indication.pk)

@@ -30,7 +30,7 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
-from .workflow import LIVE_STATUSES, VOID_STATUSES
+from .workflow import DECIDED, LIVE_STATUSES, VOID_STATUSES
 
 PERIOD_DAYS = 28
 
@@ -193,7 +193,7 @@ def zrm_history(client: Client) -> tuple[list[ZrmAssessment], list[dict]]:
 
 
 def _indication_decided():
-    return Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False)
+    return Indication.objects.filter(DECIDED, aanvraag=OuterRef("pk"))
 
 
 _latest_review = Review.objects.filter(indication=OuterRef("pk")).order_by("-submitted_at", "-id")

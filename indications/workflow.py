@@ -1,6 +1,26 @@
 """The indication's status table: each status and the statuses it may move to.
 
 The services in services.py are the only code that moves an indication; they consult this table.
+
+What the statuses mean, defined once in `indications.models` (next to IndicationStatus, so that
+the models' constraints use them too) and re-exported here; every app and page uses these:
+
+- **live** (`LIVE_STATUSES`: vastgesteld, actief): the beschikking grants care now or from its
+  ingangsdatum. Overlap checks, worklists, evaluations, toewijzingen and "live beschikkingen".
+- **granted** (`GRANTED_STATUSES`: live or beëindigd): the decision stands and grants or granted
+  care. The figures about care (the monitor's cells, durations, a client's timeline).
+- **decided** (`DECIDED`, a condition; `Indication.is_decided`): a decision was taken, whatever
+  happened afterwards: every granted beschikking *and one withdrawn after its vaststelling* (it
+  has a decision date). Figures of decisions taken (the beschikking term, the number of
+  beschikkingen of a provider, the cliëntervaringsonderzoek's "decided in the year") count it;
+  it is not live and not granted: a withdrawn beschikking never applied and gave no care.
+- **undecided** (`UNDECIDED_STATUSES`: concept, ter beoordeling, goedgekeurd): no decision yet.
+- **editable** (`EDITABLE_STATUSES`: concept): the only status in which the content may change.
+- **void** (`VOID_STATUSES`: ingetrokken): withdrawn, before or after its decision; its aanvraag
+  may lead to a new indication.
+
+Which actions a page offers comes from the table too (`offered_actions`), never from a status
+string in a template.
 """
 
 from datetime import date
@@ -11,8 +31,24 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import record_event
 
-from .models import Indication, IndicationStatusChange
+from .models import (
+    DECIDED,
+    EDITABLE_STATUSES,
+    GRANTED_STATUSES,
+    LIVE_STATUSES,
+    UNDECIDED_STATUSES,
+    VOID_STATUSES,
+    Indication,
+    IndicationStatusChange,
+    decided,
+)
 from .models import IndicationStatus as S
+
+__all__ = [
+    "ALLOWED_STATUS_CHANGES", "DECIDED", "EDITABLE_STATUSES", "GRANTED_STATUSES", "LIVE_STATUSES",
+    "UNDECIDED_STATUSES", "VOID_STATUSES", "InvalidTransition", "decided", "ensure_transition_allowed",
+    "lock_indication", "move", "offered_actions",
+]
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     # A complex concept goes to a team lead first (four eyes); a simple one is vastgesteld directly.
@@ -24,13 +60,6 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     S.BEEINDIGD: set(),
     S.INGETROKKEN: set(),
 }
-
-# Statuses in which a beschikking grants care (used for overlap, worklists and evaluations).
-LIVE_STATUSES = (S.VASTGESTELD, S.ACTIEF)
-# The only status in which a concept's content may change.
-EDITABLE_STATUSES = (S.CONCEPT,)
-# An indication in these statuses never applied: its aanvraag may lead to a new one.
-VOID_STATUSES = (S.INGETROKKEN,)
 
 # The page's actions that move the status, by the status they move to. Moving back to concept is
 # the reviewer's "terugsturen" from ter_beoordeling and the author's "terug naar concept" otherwise.
@@ -48,7 +77,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
     """What the indication's page offers, derived from the status table: each move the table allows
     from the current status, and only when it can succeed (a concept that breaks an IB rule is
     changed first, a complex one goes to review first, an evaluation needs a live beschikking that
-    has started)."""
+    has started). Besides the moves: "edit" (an editable concept), "evaluate" and "assign" (choose
+    or change the provider: a live beschikking). The templates test these, never the status."""
     status = indication.status
     actions = set()
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
@@ -62,8 +92,10 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
             actions -= {"issue", "submit_for_review"}
     if status in EDITABLE_STATUSES:
         actions.add("edit")
-    if status in LIVE_STATUSES and indication.start_date <= today:
-        actions.add("evaluate")
+    if status in LIVE_STATUSES:
+        actions.add("assign")
+        if indication.start_date <= today:
+            actions.add("evaluate")
     return actions
 
 

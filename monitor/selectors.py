@@ -11,14 +11,14 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import Client, Municipality, OtherProvision, Product
+from indications.models import DECIDED, GRANTED_STATUSES, Client, Indication, Municipality, OtherProvision, Product
 from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
-from .services import age_group_on, decided_beschikkingen
+from .services import age_group_on
 
 
 @dataclass(frozen=True)
@@ -252,10 +252,13 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
     a beschikking in force or decided in the year, with what is needed to invite them and to report
     per group; no BSN (not needed for an invitation). Rows stream from the database."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    in_year = decided_beschikkingen().filter(client=OuterRef("pk")).filter(
-        Q(start_date__lte=end, care_end__isnull=True) | Q(start_date__lte=end, care_end__gte=start)
-        | Q(decision_date__gte=start, decision_date__lte=end)
-    )
+    # In force: granted care overlapping the year; decided: any decision in the year, also one
+    # withdrawn afterwards (indications.workflow).
+    in_force = Q(status__in=GRANTED_STATUSES, start_date__lte=end) & (Q(care_end__isnull=True)
+                                                                       | Q(care_end__gte=start))
+    decided = DECIDED & Q(decision_date__gte=start, decision_date__lte=end)
+    in_year = (Indication.objects.annotate(care_end=Coalesce("ended_on", "end_date"))
+               .filter(client=OuterRef("pk")).filter(in_force | decided))
     last = in_year.order_by("-start_date", "-pk")
     clients = Client.objects.filter(Exists(in_year))
     if municipality:

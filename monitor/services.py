@@ -45,7 +45,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from indications.models import Indication, IndicationStatus, Tariff
+from indications.models import GRANTED_STATUSES, Indication, Tariff
 from providers.services import refresh_sla_figures
 from signals.checks import clients_with_stacking, config, describe_stacking
 
@@ -57,7 +57,6 @@ from .periods import Span, spans_of, years_before
 # (a Value would be cast to NUMERIC on SQLite, which turns 28.0 back into the integer 28).
 FOUR_WEEKS = RawSQL("28.0", (), output_field=DecimalField(max_digits=3, decimal_places=1))
 
-DECIDED = [IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF, IndicationStatus.BEEINDIGD]
 DIMENSIONS = {
     "municipality_id": F("client__municipality_id"),
     "product_id": F("product_id"),
@@ -86,8 +85,10 @@ def _date(value: date) -> Value:
     return Value(value, output_field=DateField())
 
 
-def decided_beschikkingen() -> QuerySet[Indication]:
-    return Indication.objects.filter(status__in=DECIDED).annotate(care_end=Coalesce("ended_on", "end_date"))
+def granted_beschikkingen() -> QuerySet[Indication]:
+    """The beschikkingen that grant or granted care (GRANTED_STATUSES): the population of every
+    figure about care. One withdrawn after its decision never applied and is not among them."""
+    return Indication.objects.filter(status__in=GRANTED_STATUSES).annotate(care_end=Coalesce("ended_on", "end_date"))
 
 
 def overlapping(queryset: QuerySet, start: date, end: date) -> QuerySet:
@@ -115,15 +116,15 @@ def _started_later(queryset: QuerySet) -> QuerySet:
 def span_measures(span: Span, *, today: date) -> QuerySet:
     """One row per cell with the period's measures, as one grouped query."""
     start, end = span.start, min(span.end, today)
-    beschikkingen = overlapping(decided_beschikkingen(), start, end)
-    live_on_end = decided_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
+    beschikkingen = overlapping(granted_beschikkingen(), start, end)
+    live_on_end = granted_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
                                                  start_date__lte=end)
     window = timedelta(days=round(config("HERAANMELDING_MONTHS") * 365.25 / 12))
     next_day = ExpressionWrapper(OuterRef("care_end") + timedelta(days=1), output_field=DateField())
-    continued = decided_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
+    continued = granted_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
         Q(care_end__isnull=True) | Q(care_end__gte=next_day)
     ).exclude(pk=OuterRef("pk"))
-    returned = decided_beschikkingen().filter(
+    returned = granted_beschikkingen().filter(
         client=OuterRef("client_id"), care_end__lt=OuterRef("start_date"),
         care_end__gte=ExpressionWrapper(OuterRef("start_date") - window, output_field=DateField()),
     )
@@ -203,7 +204,7 @@ def _insert_duration_cells(year: int, *, today: date) -> int:
     into DurationCell; the dimensions as in the year's cells (the age group on its last day)."""
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     grouped = (
-        decided_beschikkingen().filter(care_end__gte=start, care_end__lte=end)
+        granted_beschikkingen().filter(care_end__gte=start, care_end__lte=end)
         .annotate(age_group=age_group_on(end), d_days=DaysBetween("care_end", "start_date") + 1,
                   **{f"d_{name}": expression for name, expression in DIMENSIONS.items()})
         .order_by().values("age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days")
@@ -246,7 +247,7 @@ def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
 
 
 def first_year_with_data() -> int | None:
-    first = decided_beschikkingen().order_by("start_date").values_list("start_date", flat=True).first()
+    first = granted_beschikkingen().order_by("start_date").values_list("start_date", flat=True).first()
     return first.year if first else None
 
 

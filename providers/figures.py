@@ -16,6 +16,7 @@ from ui.tables import Column, Link, Table, Tag
 
 from . import hooks, selectors
 from .models import Provider
+from .sla import SHOWN_FIGURES
 
 TREND_YEARS = 5
 SIGNALS_ON_SCREEN = 50
@@ -29,21 +30,8 @@ def days(value):
 
 
 def _figure_columns() -> list[tuple[str, Column]]:
-    """The SLA figures of a period, in the order the pages show them."""
-    return [
-        ("instroom", Column(_("Instroom"))),
-        ("uitstroom", Column(_("Uitstroom"))),
-        ("afschaling", Column(_("Afschaling"))),
-        ("opschaling", Column(_("Opschaling"))),
-        ("clients", Column(_("Cliënten"))),
-        ("uitstroom_percentage", Column(_("Uitstroom %"), "pct")),
-        ("average_duration", Column(_("Gem. duur (dagen)"), "days")),
-        ("median_duration", Column(_("Mediane duur (dagen)"), "days")),
-        ("late_start_reports", Column(_("Te late startmeldingen"))),
-        ("late_stop_reports", Column(_("Te late stopmeldingen"))),
-        ("results_assessed", Column(_("Beoordeelde resultaten"))),
-        ("behaald_percentage", Column(_("Resultaten behaald %"), "pct")),
-    ]
+    """The SLA figures of a period, in the order the pages show them (providers.sla declares them)."""
+    return [(figure.name, Column(str(figure.label), figure.unit)) for figure in SHOWN_FIGURES]
 
 
 def _values(source, keys: list[str]) -> list:

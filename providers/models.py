@@ -230,6 +230,11 @@ class ChangeRequest(models.Model):
     def __str__(self):
         return f"Verzoek om wijziging {self.assignment}"
 
+    @property
+    def can_be_answered(self) -> bool:
+        """Only an open request is answered (services.answer_change_request refuses any other)."""
+        return self.status == self.Status.OPEN
+
 
 def api_key_expiry():
     """A new key's end of validity: API_KEY_LIFETIME_DAYS (default 365) from now."""

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from indications.models import Evaluation, IndicationResult, Product, ResultProgress
+from indications.models import LIVE_STATUSES, Evaluation, IndicationResult, Product, ResultProgress, decided
 
 from .aggregates import MedianDuration
 from .hooks import open_sla_signal_counts
@@ -34,6 +34,7 @@ from .models import (
     SlaFigures,
     SlaProductResults,
 )
+from .sla import EXTRA_AVERAGES, SHOWN_FIGURES, SLA_FIGURES
 
 
 def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
@@ -41,7 +42,7 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
     Clients in care are those whose toewijzing is in force today with care started (a vastgestelde
     beschikking whose care has not begun is not care yet)."""
     today = today or timezone.localdate()
-    live = Q(indications__status__in=["vastgesteld", "actief"])
+    live = Q(indications__status__in=LIVE_STATUSES)
     in_care = (
         Assignment.objects.filter(in_care_on(today), provider=OuterRef("pk")).order_by().values("provider")
         .annotate(clients=Count("indication__client", distinct=True)).values("clients")
@@ -51,7 +52,7 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
         .annotate(
             live_beschikkingen=Count("indications", filter=live),
             clients_in_care=Coalesce(Subquery(in_care), 0),
-            beschikkingen_total=Count("indications", filter=Q(indications__decision_date__isnull=False)),
+            beschikkingen_total=Count("indications", filter=decided("indications__")),
         )
         .order_by("reference_group__number", "name")
     )
@@ -382,22 +383,14 @@ def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days:
     return rows
 
 
-BENCHMARK_AVERAGES = (
-    "instroom", "uitstroom", "afschaling", "opschaling", "clients", "uitstroom_percentage", "average_duration",
-    "median_duration", "late_start_reports", "late_stop_reports", "late_reports", "open_sla_signals",
-    "results_assessed", "behaald_percentage",
-)
+BENCHMARK_AVERAGES = (*(figure.name for figure in SHOWN_FIGURES), *EXTRA_AVERAGES)
 
 
 # --------------------------------------------------------------------------------------------
 # The stored figures (providers.services.refresh_sla_figures, nightly) that the pages read
 # --------------------------------------------------------------------------------------------
 
-STORED_FIGURES = (
-    "instroom", "uitstroom", "afschaling", "opschaling", "clients", "uitstroom_percentage", "average_duration",
-    "median_duration", "late_start_reports", "late_stop_reports", "results_assessed", "results_behaald",
-    "behaald_percentage",
-)
+STORED_FIGURES = tuple(figure.name for figure in SLA_FIGURES)
 
 
 def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:

@@ -7,3 +7,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sddcase.settings")
 app = Celery("sddcase")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def schedule_signal_checks(sender, **kwargs):
+    """One beat entry per check in the registry (signals.checks.CHECKS), so the list of checks is
+    written once. Imported here, after finalize: the tasks need the Django apps, which are loaded
+    by then (the settings, read earlier, cannot import them)."""
+    from signals.tasks import beat_schedule
+
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **beat_schedule()}

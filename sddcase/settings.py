@@ -225,25 +225,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indications.end_expired_beschikkingen",
         "schedule": crontab(hour=1, minute=15),
     },
-    # One task per signal check, after the nightly status changes (see signals/checks.py).
-    **{
-        f"signals-{name}": {
-            "task": f"signals.check.{name}",
-            # SIGNAL_BEAT_EVERY_SECONDS (demo, CI): every few seconds instead of nightly; a check still
-            # runs once per day (see signals.services.run_check), the rest of the ticks skip.
-            "schedule": env.int("SIGNAL_BEAT_EVERY_SECONDS", default=0) or crontab(hour=2, minute=5 * index),
-        }
-        for index, name in enumerate(
-            [
-                "evaluatie_te_laat", "beschikking_loopt_af", "termijn_onderzoek", "termijn_beschikking",
-                "product_te_lang", "zorgstapeling", "geen_start_zorg", "zorg_na_einde", "stop_zonder_reden",
-                "nazorg", "heraanmelding", "beoordeling_wacht",
-            ]
-        )
-    },
+    # The signal checks (one task per check in signals.checks.CHECKS, nightly from 02:00, after the
+    # status changes) are added by sddcase/celery.py from the registry: signals.tasks.beat_schedule().
     # After the signal checks: the monitor's figures for the last MONITOR_REFRESH_YEARS years.
     "refresh-monitor": {"task": "monitor.refresh", "schedule": crontab(hour=3, minute=30)},
 }
+# The signal checks' beat (demo, CI): every few seconds instead of nightly; a check still runs once
+# per day (see signals.services.run_check), the rest of the ticks skip. 0: nightly.
+SIGNAL_BEAT_EVERY_SECONDS = env.int("SIGNAL_BEAT_EVERY_SECONDS", default=0)
 MONITOR_REFRESH_YEARS = env.int("MONITOR_REFRESH_YEARS", default=2)
 
 # The signal checks' thresholds (signals/checks.py); days unless said otherwise.

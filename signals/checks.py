@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from indications.models import (
+    DECIDED,
     Aanvraag,
     Client,
     Evaluation,
@@ -194,7 +195,7 @@ def onderzoek_deadline(today: date) -> QuerySet:
 
 def beschikking_deadline(today: date) -> QuerySet:
     """No beschikking within 2 weeks of the aanvraag (art. 2.3.5 lid 2 Wmo 2015)."""
-    decided = Exists(Indication.objects.filter(aanvraag=OuterRef("pk"), decision_date__isnull=False))
+    decided = Exists(Indication.objects.filter(DECIDED, aanvraag=OuterRef("pk")))
     return _legal_deadline(Aanvraag, done=decided, days=settings.SDD["BESCHIKKING_DEADLINE_DAYS"], today=today,
                            link="sig_aanvraag")
 

@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from indications.models import Client, Indication, OtherProvision
+from indications.models import GRANTED_STATUSES, Client, Indication, OtherProvision
 from indications.selectors import clients_visible_to
 from providers.hooks import OpenSlaSignal, OpenSlaSignals
 from providers.models import Provider
@@ -117,7 +117,7 @@ def stacking_timeline(client: Client, *, today: date) -> tuple[list[TimelineBar]
     bars = [
         TimelineBar(f"{ind.product.name}" + (f" ({ind.provider.name})" if ind.provider_id else ""), "ib",
                     ind.start_date, ind.ended_on or ind.end_date)
-        for ind in Indication.objects.filter(client=client, status__in=["vastgesteld", "actief", "beeindigd"])
+        for ind in Indication.objects.filter(client=client, status__in=GRANTED_STATUSES)
         .select_related("product", "provider").order_by("start_date")
     ] + [
         TimelineBar(provision.get_kind_display(), "other", provision.start_date, provision.end_date)

@@ -15,13 +15,32 @@ to `providers.Provider` (a beschikking names its provider), at model level only;
 file imports providers (see indications.hooks for how the case file reaches that layer).
 """
 
-from .beschikking import Indication, IndicationResult, IndicationStatus, IndicationStatusChange, PlannedEvaluation
+from .beschikking import (
+    DECIDED,
+    EDITABLE_STATUSES,
+    GRANTED_STATUSES,
+    LIVE_STATUSES,
+    UNDECIDED_STATUSES,
+    VOID_STATUSES,
+    Indication,
+    IndicationResult,
+    IndicationStatus,
+    IndicationStatusChange,
+    PlannedEvaluation,
+    decided,
+)
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import ComplexityRule, Review, ReviewQuestion
 
 __all__ = [
+    "DECIDED",
+    "EDITABLE_STATUSES",
+    "GRANTED_STATUSES",
+    "LIVE_STATUSES",
+    "UNDECIDED_STATUSES",
+    "VOID_STATUSES",
     "Aanvraag",
     "Client",
     "ComplexityRule",
@@ -47,4 +66,5 @@ __all__ = [
     "ZrmAssessment",
     "ZrmDomain",
     "ZrmScore",
+    "decided",
 ]

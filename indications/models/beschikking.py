@@ -22,6 +22,32 @@ class IndicationStatus(models.TextChoices):
     INGETROKKEN = "ingetrokken", _("ingetrokken")
 
 
+# The status sets, defined once (indications.workflow re-exports them and documents what each means).
+# Live: the beschikking grants care now or from its ingangsdatum.
+LIVE_STATUSES = (IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF)
+# Granted: the beschikking stands as decided and grants or granted care (live or ended). A withdrawn
+# one is not granted: it never applied.
+GRANTED_STATUSES = (*LIVE_STATUSES, IndicationStatus.BEEINDIGD)
+# Before any decision: the concept and its four-eyes review.
+UNDECIDED_STATUSES = (IndicationStatus.CONCEPT, IndicationStatus.TER_BEOORDELING, IndicationStatus.GOEDGEKEURD)
+# The only status in which a concept's content may change.
+EDITABLE_STATUSES = (IndicationStatus.CONCEPT,)
+# The indication never applied (withdrawn before or after its decision): its aanvraag may lead to a new one.
+VOID_STATUSES = (IndicationStatus.INGETROKKEN,)
+# Decided: a decision was taken (vastgesteld), whatever happened afterwards, so also a beschikking
+# withdrawn after its decision. Only the vaststelling sets the decision date and every granted
+# status requires one (indication_decided_has_decision_date), so the date is the whole test.
+
+
+def decided(path: str = "") -> Q:
+    """The condition "decided" on a query of indications, or through `path` from another model
+    (e.g. "indications__" from a provider)."""
+    return Q(**{f"{path}decision_date__isnull": False})
+
+
+DECIDED = decided()
+
+
 class Indication(models.Model):
     """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
 
@@ -116,7 +142,7 @@ class Indication(models.Model):
             ),
             models.CheckConstraint(
                 # Before vaststelling there is no decision; a concept can be withdrawn before any decision.
-                condition=Q(status__in=["concept", "ter_beoordeling", "goedgekeurd", "ingetrokken"])
+                condition=Q(status__in=[*UNDECIDED_STATUSES, *VOID_STATUSES])
                 | Q(decision_date__isnull=False),
                 name="indication_decided_has_decision_date",
             ),
@@ -125,7 +151,7 @@ class Indication(models.Model):
             models.CheckConstraint(
                 condition=~(
                     Q(four_eyes_required=True)
-                    & Q(status__in=["vastgesteld", "actief", "beeindigd"])
+                    & Q(status__in=[*GRANTED_STATUSES])
                     & Q(approved_by__isnull=True)
                 ),
                 name="indication_four_eyes_approved",
@@ -156,13 +182,16 @@ class Indication(models.Model):
     @property
     def end_is_planned(self) -> bool:
         """Ended per a day that has not passed yet: still live (vastgesteld or actief) until then."""
-        return self.ended_on is not None and self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF)
+        return self.ended_on is not None and self.status in LIVE_STATUSES
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
 
     @property
     def is_decided(self) -> bool:
-        return self.status in (self.Status.VASTGESTELD, self.Status.ACTIEF, self.Status.BEEINDIGD) or bool(
-            self.decision_date
-        )
+        """A decision was taken (see DECIDED): also true of a beschikking withdrawn after it."""
+        return self.decision_date is not None
 
 
 class IndicationResult(models.Model):

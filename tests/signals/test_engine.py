@@ -10,7 +10,6 @@ from io import StringIO
 
 import pytest
 from celery.result import EagerResult
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -20,6 +19,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from indications.models import IndicationStatus, Review
 from providers.models import Assignment
+from sddcase.celery import app as celery_app
 from signals.checks import CHECKS, CHECKS_BY_NAME
 from signals.models import CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from signals.services import CheckOutcome, move_signal, run_all_checks, run_check
@@ -486,7 +486,8 @@ class TestCommand:
 
 def test_one_task_per_check_with_a_stable_name_in_the_beat_schedule():
     assert list(CHECK_TASKS) == [check.name for check in CHECKS]
-    scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    celery_app.finalize(auto=True)
+    scheduled = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
     for name, task in CHECK_TASKS.items():
         assert task.name == f"signals.check.{name}"
         assert task.name in scheduled
