@@ -42,6 +42,8 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
+from .nightly import NightlyOutcome  # noqa: F401 - importable from here as before
+from .nightly import each_row_on_its_own as _each_row_on_its_own
 from .selectors import consultants_for, latest_zrm_assessment, tariff_for
 from .workflow import EDITABLE_STATUSES, LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from .workflow import lock_indication as _lock
@@ -876,33 +878,6 @@ def withdraw_indication(indication: Indication, *, by, reason: str, today: date 
     )
     case_changed(indication.client_id, today=today)
     return indication
-
-
-@dataclass
-class NightlyOutcome:
-    """What a nightly job did: the rows it moved and, per row that failed, why (the others went on)."""
-
-    done: int = 0
-    failed: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"done": self.done, "failed": self.failed}
-
-
-def _each_row_on_its_own(queryset, apply, *, job: str) -> NightlyOutcome:
-    """Apply `apply(pk)` to every row in its own transaction: one row that fails (a rule, a
-    constraint, a lock) is logged and reported and does not stop the rest."""
-    outcome = NightlyOutcome()
-    for pk in list(queryset.values_list("pk", flat=True)):
-        try:
-            with transaction.atomic():
-                apply(pk)
-        except Exception as error:  # noqa: BLE001 - isolate the row, whatever went wrong with it
-            logger.exception("%s: beschikking %s failed", job, pk)
-            outcome.failed.append(f"{pk}: {error}")
-        else:
-            outcome.done += 1
-    return outcome
 
 
 def activate_started_beschikkingen(*, today: date | None = None) -> NightlyOutcome:

@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indications.end_expired_beschikkingen",
         "schedule": crontab(hour=1, minute=15),
     },
+    # After the beschikkingen have ended (and their toewijzingen with them): the toewijzingen whose end
+    # date has passed are stored as beëindigd (the pages and figures already derive it from the dates).
+    "end-toewijzingen-that-lapsed": {
+        "task": "providers.end_lapsed_assignments",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # One task per signal check, after the nightly status changes (see signals/checks.py).
     **{
         f"signals-{name}": {

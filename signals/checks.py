@@ -250,9 +250,7 @@ KIND_BITS = {kind: 4 << index for index, kind in enumerate(OtherProvision.Kind.v
 
 
 def _active_assignments(today: date) -> QuerySet:
-    return Assignment.objects.filter(status=Assignment.Status.ACTIVE, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Assignment.objects.active_on(today).filter(start_date__lte=today)
 
 
 def _active_provisions(today: date) -> QuerySet:
@@ -350,7 +348,7 @@ def no_start_reported(today: date) -> QuerySet:
     its date, or from the start date when that is later)."""
     cutoff = working_days_before(today, config("START_REPORT_WORKING_DAYS"))
     waiting = (
-        Assignment.objects.filter(status=Assignment.Status.ACTIVE, care_started_on__isnull=True)
+        Assignment.objects.active_on(today).filter(care_started_on__isnull=True)
         .annotate(counted_from=Greatest("assigned_on", "start_date"))
         .filter(counted_from__lt=cutoff)
     )
