@@ -35,6 +35,7 @@ from .models import (
     SlaProductResults,
     api_key_expiry,
 )
+from .numbering import next_assignment_number
 from .selectors import benchmark, periods, results_per_provider_and_product
 
 # --------------------------------------------------------------------------------------------
@@ -56,10 +57,6 @@ def ensure_contract_covers(provider: Provider, product, on: date) -> None:
         )
 
 
-def _next_number(assignment: Assignment) -> str:
-    return f"{assignment.pk:010d}"
-
-
 def assign(indication, *, by, today: date, reason: str = "") -> Assignment | None:
     """Create the toewijzing for a vastgestelde beschikking that names a provider, and end the
     assignment of the beschikking it replaces. Call inside the vaststelling's transaction."""
@@ -76,11 +73,9 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
         assigned_on=today,
         start_date=indication.start_date,
         end_date=indication.end_date,
-        number="pending",
+        number=next_assignment_number(),
     )
     assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
                  summary=f"toewijzing {assignment.number} aan {indication.provider.agb_code}")
     return assignment
@@ -159,11 +154,9 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
     indication.save(update_fields=["provider", "updated_at"])
     assignment = Assignment(
         indication=indication, provider=provider, product=indication.product, assigned_on=today,
-        start_date=on, end_date=indication.end_date, number="pending",
+        start_date=on, end_date=indication.end_date, number=next_assignment_number(),
     )
     assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
                  summary=f"overstap naar {provider.agb_code}")
     case_changed(indication.client_id, today=today)
