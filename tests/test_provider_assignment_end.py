@@ -151,7 +151,7 @@ def lapsed_yesterday(provider, consultant):
     """A provider change recorded three days ago per today: the old toewijzing ended yesterday and
     is still stored as actief (the nightly job has not run)."""
     today = timezone.localdate()
-    old = issued_assignment(provider, consultant, days_ago=30)
+    old = issued_assignment(provider, consultant, days_ago=30, today=timezone.localdate())
     services.record_care_start(old, on=today - timedelta(days=25), by=None)
     services.change_provider(
         old.indication,
