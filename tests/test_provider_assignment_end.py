@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from providers import services
 from providers.models import Assignment, SlaFigures
-from providers.selectors import flow_figures, periods
+from providers.selectors import flow_figures, periods, state_conditions
 from providers.tasks import end_lapsed_assignments as end_lapsed_assignments_task
 from tests.factories import TODAY, AssignmentFactory, IndicationFactory, contracted_provider, issued_assignment
 
@@ -189,3 +189,18 @@ def test_the_api_refuses_a_change_request_on_it(api, lapsed_yesterday):
     assert "assignment_not_active" in {error["code"] for error in body.get("fouten", [])}
     assert "Alleen voor een actieve toewijzing kan een wijziging worden gevraagd." in str(body)
     assert not lapsed_yesterday.change_requests.exists()
+
+
+def test_the_state_in_sql_is_the_state_in_python(old_and_new, provider):
+    others = [
+        AssignmentFactory(provider=provider, **{trait: True})
+        for trait in ("gestart", "gestopt", "beeindigd", "ingetrokken")
+    ]
+    assignments = [*old_and_new, *others]
+    for day in (TODAY, LAST_DAY, DAY_AFTER):
+        in_sql = {
+            state: set(Assignment.objects.filter(condition, pk__in=[a.pk for a in assignments]))
+            for state, condition in state_conditions(day).items()
+        }
+        in_python = {state: {a for a in assignments if a.state_on(day) == state} for state in in_sql}
+        assert in_sql == in_python, day
