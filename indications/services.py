@@ -42,8 +42,8 @@ from .models import (
     ZrmDomain,
     ZrmScore,
 )
-from .nightly import NightlyOutcome  # noqa: F401 - importable from here as before
-from .nightly import each_row_on_its_own as _each_row_on_its_own
+from .nightly import NightlyOutcome
+from .nightly import each_row_on_its_own as _each_row_on_its_own  # the old name, still importable
 from .selectors import consultants_for, latest_zrm_assessment, tariff_for
 from .workflow import EDITABLE_STATUSES, LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from .workflow import lock_indication as _lock
