@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
-from providers.selectors import STATE_CONDITIONS, assignments_for, benchmark, in_care_on, periods, startable_on
+from providers.selectors import assignments_for, benchmark, in_care_on, periods, startable_on, state_conditions
 from providers.sla import SHOWN_FIGURES
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
@@ -129,7 +129,7 @@ class AssignmentFilter(django_filters.FilterSet):
             return queryset.filter(in_care_on(today))
         if value == STARTABLE:
             return queryset.filter(startable_on(today))
-        return queryset.filter(STATE_CONDITIONS[value])
+        return queryset.filter(state_conditions(today)[value])
 
 
 def _message_schema(input_serializer, output, description):

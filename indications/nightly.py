@@ -1,9 +1,14 @@
-"""The case file's nightly jobs: beschikkingen whose start has come become actief, those whose end
-has passed are beëindigd. Each row is moved in its own transaction: one that fails is logged and
-reported in the NightlyOutcome, and the job carries on with the rest.
+"""Nightly jobs: the common shape, and the case file's own jobs.
+
+`each_row_on_its_own` runs a job's rows each in its own transaction: one that fails (a rule, a
+constraint, a lock) is logged and reported in the `NightlyOutcome`, and the job carries on with the
+rest. The case file's jobs below use it (beschikkingen whose start has come become actief, those whose
+end has passed are beëindigd), and so do the jobs of the layers above (e.g. the provider domain's
+`end_lapsed_assignments`), so every nightly job isolates its rows the same way.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +37,7 @@ class NightlyOutcome:
         return {"done": self.done, "failed": self.failed}
 
 
-def _each_row_on_its_own(queryset, apply, *, job: str) -> NightlyOutcome:
+def each_row_on_its_own(queryset, apply: Callable[[int], object], *, job: str) -> NightlyOutcome:
     """Apply `apply(pk)` to every row in its own transaction: one row that fails (a rule, a
     constraint, a lock) is logged and reported and does not stop the rest."""
     outcome = NightlyOutcome()
@@ -41,11 +46,19 @@ def _each_row_on_its_own(queryset, apply, *, job: str) -> NightlyOutcome:
             with transaction.atomic():
                 apply(pk)
         except Exception as error:  # noqa: BLE001 - isolate the row, whatever went wrong with it
-            logger.exception("%s: beschikking %s failed", job, pk)
+            logger.exception("%s: row %s failed", job, pk)
             outcome.failed.append(f"{pk}: {error}")
         else:
             outcome.done += 1
     return outcome
+
+
+def report(what: str, outcome: NightlyOutcome, *, log: logging.Logger = logger) -> dict:
+    """Log a job's outcome (a line per failed row) and return it as the task's result."""
+    log.info("%s: %d done, %d failed", what, outcome.done, len(outcome.failed))
+    for failure in outcome.failed:
+        log.error("%s failed for row %s", what, failure)
+    return outcome.as_dict()
 
 
 def activate_started_beschikkingen(*, today: date | None = None) -> NightlyOutcome:
@@ -55,7 +68,7 @@ def activate_started_beschikkingen(*, today: date | None = None) -> NightlyOutco
     def activate(pk):
         beschikking_services.activate_beschikking(Indication(pk=pk), today=today)
 
-    return _each_row_on_its_own(
+    return each_row_on_its_own(
         Indication.objects.filter(status=S.VASTGESTELD, start_date__lte=today),
         activate,
         job="activate_started_beschikkingen",
@@ -74,4 +87,4 @@ def end_expired_beschikkingen(*, today: date | None = None) -> NightlyOutcome:
         beschikking_services.end_locked(locked, by=None, ended_on=last_day, reason=reason, today=today)
 
     expired = Indication.objects.filter(status__in=LIVE_STATUSES).filter(Q(end_date__lt=today) | Q(ended_on__lt=today))
-    return _each_row_on_its_own(expired, end, job="end_expired_beschikkingen")
+    return each_row_on_its_own(expired, end, job="end_expired_beschikkingen")

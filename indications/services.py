@@ -29,7 +29,7 @@ from .beschikking_services import (
     withdraw_beschikking,
 )
 from .ib_rules import check_ib_rules, melding_date_of, one_indication_errors
-from .nightly import NightlyOutcome, _each_row_on_its_own, activate_started_beschikkingen, end_expired_beschikkingen
+from .nightly import NightlyOutcome, activate_started_beschikkingen, each_row_on_its_own, end_expired_beschikkingen
 from .onderzoek_services import (
     CLIENT_FIELDS,
     add_conversation,
@@ -48,7 +48,7 @@ __all__ = [
     "INDICATION_FIELDS",
     "NightlyOutcome",
     "ResultInput",
-    "_each_row_on_its_own",
+    "each_row_on_its_own",
     "activate_beschikking",
     "activate_started_beschikkingen",
     "add_conversation",

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from indications import services
+from indications.nightly import NightlyOutcome, report
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +20,8 @@ TASK_OPTIONS = {
 }
 
 
-def _report(what: str, outcome: services.NightlyOutcome) -> dict:
-    logger.info("%s: %d done, %d failed", what, outcome.done, len(outcome.failed))
-    for failure in outcome.failed:
-        logger.error("%s failed for beschikking %s", what, failure)
-    return outcome.as_dict()
+def _report(what: str, outcome: NightlyOutcome) -> dict:
+    return report(what, outcome, log=logger)
 
 
 # Each returns {"done": n, "failed": ["<pk>: <reason>", ...]}: a row that fails is reported, the rest go on.

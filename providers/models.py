@@ -80,8 +80,41 @@ class AssignmentState(models.TextChoices):
     INGETROKKEN = "ingetrokken", _("ingetrokken")  # withdrawn: it never applied
 
 
+def _active_status_on(day) -> models.Q:
+    """Stored as actief and its end date (if any) not yet passed on `day`."""
+    return models.Q(status=Assignment.Status.ACTIVE) & (models.Q(end_date__isnull=True) | models.Q(end_date__gte=day))
+
+
+def _ended_status_on(day) -> models.Q:
+    """Stored as beëindigd, or still stored as actief while its end date has passed on `day` (the
+    nightly providers.services.end_lapsed_assignments has not caught up with it yet)."""
+    return models.Q(status=Assignment.Status.ENDED) | models.Q(status=Assignment.Status.ACTIVE, end_date__lt=day)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    """Toewijzingen by their status on a day, derived from the dates: a toewijzing whose end date
+    has passed is beëindigd whether or not the nightly job has stored that yet."""
+
+    def active_on(self, day) -> "AssignmentQuerySet":
+        return self.filter(_active_status_on(day))
+
+    def ended_on(self, day) -> "AssignmentQuerySet":
+        return self.filter(_ended_status_on(day))
+
+    def with_status_on(self, day) -> "AssignmentQuerySet":
+        """Annotated with `status_on`: the status (Assignment.Status) on `day`."""
+        return self.annotate(status_on=models.Case(
+            models.When(_ended_status_on(day), then=models.Value(Assignment.Status.ENDED.value)),
+            default=models.F("status"), output_field=models.CharField(),
+        ))
+
+
 class Assignment(models.Model):
-    """A toewijzing (iWmo WMO301): the beschikking's product assigned to the provider."""
+    """A toewijzing (iWmo WMO301): the beschikking's product assigned to the provider.
+
+    The stored `status` is kept current by the services and by the nightly end_lapsed_assignments;
+    read it through status_on(day) / state_on(day), or the queryset's active_on / ended_on /
+    with_status_on, so that a toewijzing whose end date has passed is beëindigd also before that job ran."""
 
     class Status(models.TextChoices):
         ACTIVE = "actief", _("actief")
@@ -106,6 +139,12 @@ class Assignment(models.Model):
     care_stopped_on = models.DateField(_("zorg gestopt op"), null=True, blank=True)
     stop_reason = models.CharField(_("reden beëindiging (WMO588)"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    # The conditions of the queryset methods, for filters across relations and in Q objects.
+    active_condition = staticmethod(_active_status_on)
+    ended_condition = staticmethod(_ended_status_on)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -134,18 +173,29 @@ class Assignment(models.Model):
     def __str__(self):
         return self.number
 
-    @property
-    def state(self) -> str:
-        """The real state (AssignmentState); providers.selectors.STATE_CONDITIONS says the same in SQL."""
-        if self.status == self.Status.WITHDRAWN:
+    def status_on(self, day) -> str:
+        """The status on `day`: beëindigd once the end date has passed, also while still stored as actief."""
+        if self.status == self.Status.ACTIVE and self.end_date is not None and self.end_date < day:
+            return self.Status.ENDED
+        return self.status
+
+    def state_on(self, day) -> str:
+        """The real state on `day` (AssignmentState); providers.selectors.state_conditions says the same in SQL."""
+        status = self.status_on(day)
+        if status == self.Status.WITHDRAWN:
             return AssignmentState.INGETROKKEN
         if self.care_stopped_on is not None:
             return AssignmentState.GESTOPT
-        if self.status == self.Status.ENDED:
+        if status == self.Status.ENDED:
             return AssignmentState.BEEINDIGD
         if self.care_started_on is not None:
             return AssignmentState.GESTART
         return AssignmentState.TOEGEWEZEN
+
+    @property
+    def state(self) -> str:
+        """The real state today (what the pages and the API show)."""
+        return self.state_on(timezone.localdate())
 
     def get_state_display(self) -> str:
         return AssignmentState(self.state).label

@@ -58,31 +58,34 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
     )
 
 
-# The real state of a toewijzing as conditions on its columns (Assignment.state says the same in
-# Python), so that a filter on it stays a WHERE clause on the provider's rows.
-_ACTIVE = Assignment.Status.ACTIVE
-STATE_CONDITIONS: dict[str, Q] = {
-    AssignmentState.TOEGEWEZEN: Q(status=_ACTIVE, care_started_on__isnull=True),
-    AssignmentState.GESTART: Q(status=_ACTIVE, care_started_on__isnull=False, care_stopped_on__isnull=True),
-    AssignmentState.GESTOPT: Q(care_stopped_on__isnull=False) & ~Q(status=Assignment.Status.WITHDRAWN),
-    AssignmentState.BEEINDIGD: Q(status=Assignment.Status.ENDED, care_stopped_on__isnull=True),
-    AssignmentState.INGETROKKEN: Q(status=Assignment.Status.WITHDRAWN),
-}
+# The real state of a toewijzing on a day as conditions on its columns (Assignment.state_on says the
+# same in Python), so that a filter on it stays a WHERE clause on the provider's rows. Beëindigd
+# includes a toewijzing whose end date has passed while it is still stored as actief.
+def state_conditions(day: date) -> dict[str, Q]:
+    active, ended = Assignment.active_condition(day), Assignment.ended_condition(day)
+    withdrawn = Q(status=Assignment.Status.WITHDRAWN)
+    return {
+        AssignmentState.TOEGEWEZEN: active & Q(care_started_on__isnull=True),
+        AssignmentState.GESTART: active & Q(care_started_on__isnull=False, care_stopped_on__isnull=True),
+        AssignmentState.GESTOPT: Q(care_stopped_on__isnull=False) & ~withdrawn,
+        AssignmentState.BEEINDIGD: ended & Q(care_stopped_on__isnull=True),
+        AssignmentState.INGETROKKEN: withdrawn,
+    }
 
 
 def in_force_on(day: date) -> Q:
     """The toewijzing applies on `day`: not ended or withdrawn, and the day lies in its period."""
-    return Q(status=_ACTIVE, start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+    return Assignment.active_condition(day) & Q(start_date__lte=day)
 
 
 def in_care_on(day: date) -> Q:
     """In force on `day` and care has started (and not stopped): the provider delivers care."""
-    return in_force_on(day) & STATE_CONDITIONS[AssignmentState.GESTART] & Q(care_started_on__lte=day)
+    return in_force_on(day) & state_conditions(day)[AssignmentState.GESTART] & Q(care_started_on__lte=day)
 
 
 def startable_on(day: date) -> Q:
     """Toegewezen and in force on `day`: the provider can report the start of care with that date."""
-    return in_force_on(day) & STATE_CONDITIONS[AssignmentState.TOEGEWEZEN]
+    return in_force_on(day) & state_conditions(day)[AssignmentState.TOEGEWEZEN]
 
 
 def assignments_for(provider: Provider) -> QuerySet[Assignment]:
@@ -125,15 +128,18 @@ def _provider_rows(providers: QuerySet[Provider] | None) -> list[Provider]:
                 .order_by("reference_group__number", "name"))
 
 
-def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:
+def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None,
+                 today: date | None = None) -> list[Provider]:
     """Per provider: instroom, uitstroom, afschaling, opschaling, clients, average and median
     trajectory duration and the uitstroom percentage. One query grouped per provider over the
     toewijzingen that overlap the period (every figure is about one of those), so its cost
-    follows the period, not the whole history; providers without any get zeros."""
+    follows the period, not the whole history; providers without any get zeros. Ended: beëindigd
+    on `today` (also when its end date passed before the nightly job stored it)."""
+    today = today or timezone.localdate()
     rows = _provider_rows(providers)
     start, end = period.start, period.end
     in_period = Q(start_date__gte=start, start_date__lte=end)
-    ended = Q(status=Assignment.Status.ENDED, end_date__gte=start, end_date__lte=end)
+    ended = Assignment.ended_condition(today) & Q(end_date__gte=start, end_date__lte=end)
     # Outflow: an ended toewijzing that no toewijzing at the same provider continues the next day.
     continued = Assignment.objects.filter(
         provider=OuterRef("provider"),
@@ -186,7 +192,7 @@ def late_start_reports(period: Period, *, late_after_days: int = 7, today: date 
         .filter(
             Exists(CareEvent.objects.filter(assignment=OuterRef("pk"), kind=CareEvent.Kind.START, accepted=True,
                                             received_at__date__gt=OuterRef("cutoff")))
-            | Q(care_started_on__isnull=True, cutoff__lt=today, status=Assignment.Status.ACTIVE)
+            | (Q(care_started_on__isnull=True, cutoff__lt=today) & Assignment.active_condition(today))
         )
     )
 
@@ -366,7 +372,7 @@ def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days:
     Five grouped queries, merged per provider. Correlated per-provider subqueries in one query
     were evaluated once per joined toewijzing, not once per provider (20 times slower on SQLite,
     minutes on the national data set)."""
-    rows = flow_figures(period, providers=providers)
+    rows = flow_figures(period, providers=providers, today=today)
     if not rows:
         return rows
     ids = [row.pk for row in rows]

@@ -23,6 +23,7 @@ from indications import four_eyes
 from indications import services as indication_services
 from indications.hooks import BeschikkingEnd, Vaststelling, case_changed
 from indications.models import Indication, IndicationStatus
+from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
 
 from .codes import RedenBeeindiging, RedenWijziging
@@ -38,6 +39,7 @@ from .models import (
     SlaProductResults,
     api_key_expiry,
 )
+from .numbering import next_assignment_number
 from .selectors import benchmark, periods, results_per_provider_and_product
 from .sla import SLA_FIGURES
 
@@ -72,10 +74,6 @@ def contract_errors(indication) -> list[ValidationError]:
     return []
 
 
-def _next_number(assignment: Assignment) -> str:
-    return f"{assignment.pk:010d}"
-
-
 def _create_assignment(indication, *, provider: Provider, start_date: date, by, today: date,
                        summary: str) -> Assignment:
     """The one place a toewijzing is written: to `provider` for the beschikking's product from
@@ -87,11 +85,9 @@ def _create_assignment(indication, *, provider: Provider, start_date: date, by, 
         assigned_on=today,
         start_date=start_date,
         end_date=indication.end_date,
-        number="pending",
+        number=next_assignment_number(),
     )
     assignment.save()
-    assignment.number = _next_number(assignment)
-    assignment.save(update_fields=["number"])
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
                  summary=summary.format(number=assignment.number, agb_code=provider.agb_code))
     return assignment
@@ -135,6 +131,28 @@ def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, 
     assignment.save(update_fields=["status", "end_date", "change_reason"])
     record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
                  client_id=assignment.indication.client_id, summary=f"toewijzing beëindigd ({reason})")
+
+
+def end_lapsed_assignments(*, today: date | None = None) -> NightlyOutcome:
+    """Nightly: every toewijzing still stored as actief whose end date has passed is stored as
+    beëindigd (what Assignment.status_on already says), each in its own transaction; a row that
+    fails is reported and the rest go on. Running it again changes nothing."""
+    today = today or timezone.localdate()
+
+    def end(pk):
+        assignment = _lock_assignment(Assignment(pk=pk))
+        if assignment.status != Assignment.Status.ACTIVE or assignment.status_on(today) != Assignment.Status.ENDED:
+            return  # moved by someone else since the list was made
+        assignment.status = Assignment.Status.ENDED
+        assignment.full_clean()
+        assignment.save(update_fields=["status"])
+        record_event(actor=None, action=AuditEvent.Action.TRANSITION, obj=assignment,
+                     client_id=assignment.indication.client_id,
+                     summary=f"toewijzing beëindigd (einddatum {assignment.end_date:%d-%m-%Y} verstreken)")
+        case_changed(assignment.indication.client_id, today=today)
+
+    lapsed = Assignment.objects.filter(status=Assignment.Status.ACTIVE, end_date__lt=today)
+    return each_row_on_its_own(lapsed, end, job="end_lapsed_assignments")
 
 
 def end_assignments_of(indication, *, end_date: date, reason: str, by, today: date) -> None:
@@ -250,11 +268,14 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
 
 
 def submit_change_request(
-    assignment: Assignment, *, motivation: str, by, product=None, end_date: date | None = None
+    assignment: Assignment, *, motivation: str, by, product=None, end_date: date | None = None,
+    today: date | None = None,
 ) -> ChangeRequest:
-    """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation."""
+    """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation.
+    Only for a toewijzing that is actief on `today` (not one whose end date has passed)."""
+    today = today or timezone.localdate()
     assignment = _lock_assignment(assignment)
-    if assignment.status != Assignment.Status.ACTIVE:
+    if assignment.status_on(today) != Assignment.Status.ACTIVE:
         raise ValidationError(_("Alleen voor een actieve toewijzing kan een wijziging worden gevraagd."),
                               code="assignment_not_active")
     if product is None and end_date is None:

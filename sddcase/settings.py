@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indications.end_expired_beschikkingen",
         "schedule": crontab(hour=1, minute=15),
     },
+    # After the beschikkingen have ended (and their toewijzingen with them): the toewijzingen whose end
+    # date has passed are stored as beëindigd (the pages and figures already derive it from the dates).
+    "end-toewijzingen-that-lapsed": {
+        "task": "providers.end_lapsed_assignments",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # The signal checks (one task per check in signals.checks.CHECKS, nightly from 02:00, after the
     # status changes) are added by sddcase/celery.py from the registry: signals.tasks.beat_schedule().
     # After the signal checks: the monitor's figures for the last MONITOR_REFRESH_YEARS years.

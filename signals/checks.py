@@ -245,16 +245,31 @@ def product_too_long(today: date) -> QuerySet:
 # -- 5. zorgstapeling ------------------------------------------------------------------------------
 
 # The variant of a stacking signal is a bit mask of what is stacked, so that a new combination is a
-# new condition (a closed signal stays closed for the combination it was about).
+# new condition (a closed signal stays closed for the combination it was about). The bits are stored
+# in every stacking signal, so each has a fixed, explicit code: never derived from the order of
+# OtherProvision.Kind (reordering the enum must not change a stored signal's meaning). A new kind
+# gets the next free bit; a bit is never reused (tests/signals/test_checks.py pins them).
 MORE_THAN_ONE_IB = 1
 HOUSEHOLD = 2
-KIND_BITS = {kind: 4 << index for index, kind in enumerate(OtherProvision.Kind.values)}
+_Kind = OtherProvision.Kind
+KIND_BITS: dict[str, int] = {
+    _Kind.DAGBESTEDING: 1 << 2,
+    _Kind.BESCHERMD_WONEN: 1 << 3,
+    _Kind.HUISHOUDELIJKE_ONDERSTEUNING: 1 << 4,
+    _Kind.KORTDUREND_VERBLIJF: 1 << 5,
+    _Kind.VERVOER: 1 << 6,
+    _Kind.OPVANG: 1 << 7,
+    _Kind.JEUGDHULP: 1 << 8,
+    _Kind.BIJSTAND: 1 << 9,
+    _Kind.REINTEGRATIE: 1 << 10,
+    _Kind.ZVW_BEHANDELING: 1 << 11,
+    _Kind.WIJKVERPLEGING: 1 << 12,
+    _Kind.WLZ: 1 << 13,
+}
 
 
 def _active_assignments(today: date) -> QuerySet:
-    return Assignment.objects.filter(status=Assignment.Status.ACTIVE, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    return Assignment.objects.active_on(today).filter(start_date__lte=today)
 
 
 def _active_provisions(today: date) -> QuerySet:
@@ -352,7 +367,7 @@ def no_start_reported(today: date) -> QuerySet:
     its date, or from the start date when that is later)."""
     cutoff = working_days_before(today, config("START_REPORT_WORKING_DAYS"))
     waiting = (
-        Assignment.objects.filter(status=Assignment.Status.ACTIVE, care_started_on__isnull=True)
+        Assignment.objects.active_on(today).filter(care_started_on__isnull=True)
         .annotate(counted_from=Greatest("assigned_on", "start_date"))
         .filter(counted_from__lt=cutoff)
     )

@@ -1,11 +1,14 @@
-"""factory-boy factories with realistic defaults: valid BSNs, clients in Dordrecht, dates relative to
-the fixed TODAY, and traits for states (IndicationFactory(actief=True), IntakeFactory(maatwerk=True)).
+"""factory-boy factories with realistic defaults: valid BSNs, clients in Dordrecht each at an address of
+their own, dates relative to the fixed TODAY (or to a `today` passed in), and traits for states
+(IndicationFactory(actief=True), IntakeFactory(maatwerk=True), AssignmentFactory(gestopt=True),
+ReviewFactory(afgekeurd=True), ChangeRequestFactory(toegekend=True), CareEventFactory(stop=True),
+SignalFactory(opgelost=True)).
 
 Reference data (municipalities, ZRM domains, result areas, products, tariffs, reference groups)
 comes from the data migrations and is looked up here, never created."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -29,12 +32,15 @@ from indications.models import (
     PlannedEvaluation,
     Product,
     ResultDomain,
+    Review,
     ZrmAssessment,
     ZrmDomain,
     ZrmScore,
 )
 from indications.services import issue_beschikking
-from providers.models import Assignment, Contract, Provider, ReferenceGroup
+from providers.codes import RedenBeeindiging
+from providers.models import Assignment, CareEvent, ChangeRequest, Contract, Provider, ReferenceGroup
+from signals.models import Signal, SignalStatus, SignalType, Urgency
 
 # The tests' "today": services get it injected, factories place their dates around it.
 TODAY = date(2026, 11, 23)
@@ -152,7 +158,9 @@ def contracted_provider(**fields) -> Provider:
 
 
 class ClientFactory(factory.django.DjangoModelFactory):
-    """A client in Dordrecht (the municipality of the test teams) with a valid BSN."""
+    """A client in Dordrecht (the municipality of the test teams) with a valid BSN, at an address of
+    their own: Voorstraat 1000, 1001, ... in 3311 AA, above the house numbers tests choose, so two
+    clients form a household only when a test gives them the same house number (and postcode)."""
 
     class Meta:
         model = Client
@@ -165,7 +173,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     gender = Client.Gender.MALE
     municipality = factory.LazyFunction(get_municipality)
     street = "Voorstraat"
-    house_number = "1"
+    house_number = factory.Sequence(lambda n: str(1000 + n))
     postcode = "3311 AA"
     city = "Dordrecht"
 
@@ -331,6 +339,40 @@ class IndicationFactory(factory.django.DjangoModelFactory):
         PlannedEvaluation.objects.bulk_create(PlannedEvaluation(indication=self, planned_on=day) for day in dates)
 
 
+def _at_noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An open four-eyes review of an indication ter beoordeling, submitted two days before TODAY.
+    Traits: goedgekeurd and afgekeurd (decided by another user the day after, with the indication's
+    status as the review services leave it; afgekeurd with its motivation)."""
+
+    class Meta:
+        model = Review
+
+    indication = factory.SubFactory(IndicationFactory)
+    indication__status = IndicationStatus.TER_BEOORDELING
+    submitted_by = factory.SelfAttribute("indication.consultant")
+    submitted_at = factory.LazyFunction(lambda: _at_noon(TODAY - timedelta(days=2)))
+    findings = factory.LazyFunction(lambda: ["Product IB3 vraagt altijd om een tweede beoordelaar."])
+
+    class Params:
+        goedgekeurd = factory.Trait(
+            indication__status=IndicationStatus.GOEDGEKEURD,
+            reviewer=factory.SubFactory(UserFactory),
+            decided_at=factory.LazyAttribute(lambda o: o.submitted_at + timedelta(days=1)),
+            outcome=Review.Outcome.APPROVED,
+        )
+        afgekeurd = factory.Trait(
+            indication__status=IndicationStatus.CONCEPT,
+            reviewer=factory.SubFactory(UserFactory),
+            decided_at=factory.LazyAttribute(lambda o: o.submitted_at + timedelta(days=1)),
+            outcome=Review.Outcome.REJECTED,
+            motivation="De resultaten sluiten niet aan op de ZRM-scores.",
+        )
+
+
 class IndicationResultFactory(factory.django.DjangoModelFactory):
     """A result (by default financiën) with its first sub-result and a concrete goal."""
 
@@ -406,10 +448,10 @@ def build_case_file(*, consultant=None, scores: dict[str, int | None] | None = N
     return CaseFile(client, melding, intake, zrm, aanvraag, indication)
 
 
-def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> Assignment:
-    """A beschikking vastgesteld through the services (on the real clock, for API tests): its
-    toewijzing goes to `provider`."""
-    today = timezone.localdate()
+def issued_assignment(provider, consultant, *, today: date, product="IB1", days_ago=20) -> Assignment:
+    """A beschikking vastgesteld through the services on `today`, starting `days_ago` days before it:
+    its toewijzing goes to `provider`. API and page tests pass the real date (timezone.localdate()),
+    since the API and the pages read the clock; others pass TODAY."""
     client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=days_ago + 10)).client
     indication = IndicationFactory(
         client=client, consultant=consultant, provider=provider, product=Product.objects.get(code=product),
@@ -427,7 +469,11 @@ def issued_assignment(provider, consultant, *, product="IB1", days_ago=20) -> As
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
     """An active toewijzing of an active beschikking (IndicationFactory(actief=True)), assigned and
-    starting on the beschikking's start date, with no start or stop of care reported yet."""
+    starting on the beschikking's start date, with no start or stop of care reported yet (toegewezen).
+    Traits, as the services leave the row: gestart (care started two days after the start date),
+    gestopt (and stopped the day before TODAY, reden 19, beëindigd on that day), beeindigd (ended by
+    the municipality the day before TODAY, without a stop report) and ingetrokken (withdrawn: it
+    never applied, its end date is its start date)."""
 
     class Meta:
         model = Assignment
@@ -441,6 +487,81 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     end_date = factory.SelfAttribute("indication.end_date")
     status = Assignment.Status.ACTIVE
 
+    class Params:
+        gestart = factory.Trait(care_started_on=factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2)))
+        gestopt = factory.Trait(
+            care_started_on=factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2)),
+            care_stopped_on=TODAY - timedelta(days=1),
+            stop_reason=RedenBeeindiging.VOLGENS_PLAN,
+            end_date=TODAY - timedelta(days=1),
+            status=Assignment.Status.ENDED,
+        )
+        beeindigd = factory.Trait(end_date=TODAY - timedelta(days=1), status=Assignment.Status.ENDED)
+        ingetrokken = factory.Trait(
+            end_date=factory.SelfAttribute("start_date"), status=Assignment.Status.WITHDRAWN, change_reason="13"
+        )
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """An open verzoek om wijziging of a started toewijzing: three months longer. Traits: toegekend
+    and afgewezen (answered by a consultant the day before TODAY, with the reason; a granted one's
+    follow-up beschikking is left to the test, as answer_change_request makes it)."""
+
+    class Meta:
+        model = ChangeRequest
+
+    assignment = factory.SubFactory(AssignmentFactory, gestart=True)
+    requested_end_date = factory.LazyAttribute(
+        lambda o: (o.assignment.end_date or o.assignment.start_date + timedelta(days=364)) + timedelta(days=91)
+    )
+    motivation = "De doelen op financiën vragen meer tijd."
+
+    class Params:
+        toegekend = factory.Trait(
+            status=ChangeRequest.Status.GRANTED,
+            answer_reason="Akkoord na overleg met de aanbieder.",
+            answered_by=factory.SubFactory(UserFactory),
+            answered_at=factory.LazyFunction(lambda: _at_noon(TODAY - timedelta(days=1))),
+        )
+        afgewezen = factory.Trait(
+            status=ChangeRequest.Status.REFUSED,
+            answer_reason="Eerst de evaluatie afwachten.",
+            answered_by=factory.SubFactory(UserFactory),
+            answered_at=factory.LazyFunction(lambda: _at_noon(TODAY - timedelta(days=1))),
+        )
+
+
+class CareEventFactory(factory.django.DjangoModelFactory):
+    """An accepted start zorg of a started toewijzing, with the date it reported. Traits: stop (the
+    accepted stop zorg of a stopped toewijzing, with its reason), wijzigingsverzoek (an accepted
+    verzoek om wijziging, 201) and afgewezen (refused by a rule: 400, not accepted)."""
+
+    class Meta:
+        model = CareEvent
+
+    assignment = factory.SubFactory(AssignmentFactory, gestart=True)
+    provider = factory.SelfAttribute("assignment.provider")
+    message_id = factory.Sequence(lambda n: f"bericht-{n:06d}")
+    kind = CareEvent.Kind.START
+    event_date = factory.LazyAttribute(lambda o: o.assignment.care_started_on or o.assignment.start_date)
+    accepted = True
+    response_status = 200
+    response = factory.LazyAttribute(lambda o: {"toewijzingnummer": o.assignment.number})
+
+    class Params:
+        stop = factory.Trait(
+            assignment=factory.SubFactory(AssignmentFactory, gestopt=True),
+            kind=CareEvent.Kind.STOP,
+            event_date=factory.LazyAttribute(lambda o: o.assignment.care_stopped_on),
+            reason=factory.LazyAttribute(lambda o: o.assignment.stop_reason),
+        )
+        wijzigingsverzoek = factory.Trait(kind=CareEvent.Kind.CHANGE_REQUEST, event_date=None, response_status=201)
+        afgewezen = factory.Trait(
+            accepted=False,
+            response_status=400,
+            response=factory.LazyFunction(lambda: {"code": "ongeldig", "fouten": []}),
+        )
+
 
 class OtherProvisionFactory(factory.django.DjangoModelFactory):
     """Dagbesteding (Wmo) since two months before TODAY, open-ended."""
@@ -453,3 +574,28 @@ class OtherProvisionFactory(factory.django.DjangoModelFactory):
     start_date = TODAY - timedelta(days=60)
     end_date = None
     recorded_by = factory.SubFactory(UserFactory)
+
+
+class SignalFactory(factory.django.DjangoModelFactory):
+    """An open signal "geen start zorg gemeld" about a toegewezen toewijzing, due the day before TODAY,
+    for its provider and client. Traits: in_behandeling, opgelost and vervallen (closed on TODAY)."""
+
+    class Meta:
+        model = Signal
+
+    class Params:
+        subject = factory.SubFactory(AssignmentFactory)
+        in_behandeling = factory.Trait(status=SignalStatus.IN_BEHANDELING)
+        opgelost = factory.Trait(status=SignalStatus.OPGELOST, closed_on=TODAY)
+        vervallen = factory.Trait(status=SignalStatus.VERVALLEN, closed_on=TODAY)
+
+    type = SignalType.NO_START_REPORTED
+    assignment = factory.SelfAttribute("subject")
+    subject_id = factory.SelfAttribute("assignment.pk")
+    client = factory.SelfAttribute("assignment.indication.client")
+    indication = factory.SelfAttribute("assignment.indication")
+    provider = factory.SelfAttribute("assignment.provider")
+    status = SignalStatus.OPEN
+    urgency = Urgency.VERLOPEN
+    due_date = TODAY - timedelta(days=1)
+    created_on = TODAY - timedelta(days=1)

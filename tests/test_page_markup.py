@@ -70,7 +70,7 @@ def world(db):
     four_eyes.submit_for_review(approved, by=consultant)
     four_eyes.approve_indication(approved, by=team_lead, motivation="Akkoord")
     provider = contracted_provider()
-    assignment = issued_assignment(provider, consultant)
+    assignment = issued_assignment(provider, consultant, today=timezone.localdate())
     change = provider_services.submit_change_request(
         assignment, motivation="Meer tijd", by=None, end_date=assignment.end_date + timedelta(days=30)
     )

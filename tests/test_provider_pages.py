@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def assignment(consultant):
-    return issued_assignment(contracted_provider(name="Eerste Zorg"), consultant)
+    return issued_assignment(contracted_provider(name="Eerste Zorg"), consultant, today=timezone.localdate())
 
 
 def test_the_beschikking_page_shows_assignments_and_events(client, consultant, assignment):

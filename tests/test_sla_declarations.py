@@ -26,7 +26,7 @@ LABELS = [str(figure.label) for figure in SHOWN_FIGURES]
 @pytest.fixture
 def provider(consultant):
     provider = contracted_provider()
-    issued_assignment(provider, consultant)
+    issued_assignment(provider, consultant, today=timezone.localdate())
     refresh_sla_figures(today=timezone.localdate(), years=[timezone.localdate().year])
     return provider
 

@@ -44,7 +44,7 @@ def test_a_key_cannot_be_issued_already_expired(provider):
 
 
 def test_an_expired_key_is_refused_with_key_expired(provider, consultant):
-    issued_assignment(provider, consultant)
+    issued_assignment(provider, consultant, today=timezone.localdate())
     token, key = services.issue_api_token(provider, name="verloopt", by=None)
     api = client_with(key)
     assert api.get("/api/v1/toewijzingen/").status_code == 200

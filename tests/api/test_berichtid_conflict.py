@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.throttling import PerTokenThrottle
@@ -31,7 +32,7 @@ def api(provider):
 
 @pytest.fixture
 def assignment(provider, consultant):
-    return issued_assignment(provider, consultant)
+    return issued_assignment(provider, consultant, today=timezone.localdate())
 
 
 def send(api, assignment, kind, body):
@@ -62,7 +63,7 @@ def test_the_same_id_with_another_date_is_a_conflict(api, assignment):
 
 
 def test_the_same_id_for_another_toewijzing_is_a_conflict(api, assignment, provider, consultant):
-    other = issued_assignment(provider, consultant)
+    other = issued_assignment(provider, consultant, today=timezone.localdate())
     send(api, assignment, "start", start_body(assignment))
     assert_refused(send(api, other, "start", start_body(assignment)), 409, "bericht_id_conflict")
     other.refresh_from_db()
@@ -101,7 +102,7 @@ def test_a_404_is_not_stored_so_the_id_works_for_the_right_number(api, assignmen
 
 
 def test_another_providers_toewijzing_is_a_404_that_is_not_stored(api, assignment, consultant):
-    theirs = issued_assignment(contracted_provider(name="Ander"), consultant)
+    theirs = issued_assignment(contracted_provider(name="Ander"), consultant, today=timezone.localdate())
     assert send(api, theirs, "start", start_body(theirs)).status_code == 404
     assert send(api, assignment, "start", start_body(assignment)).status_code == 200
 

@@ -9,6 +9,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from providers import services
@@ -36,7 +37,7 @@ def keep_the_test_connection():
 @pytest.fixture
 def provider_key(consultant):
     provider = contracted_provider()
-    issued_assignment(provider, consultant)
+    issued_assignment(provider, consultant, today=timezone.localdate())
     _token, key = services.issue_api_token(provider, name="fuzz", by=None)
     return key
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ParseError
@@ -33,7 +34,7 @@ def key(provider):
 
 @pytest.fixture
 def assignment(provider, consultant):
-    return issued_assignment(provider, consultant)
+    return issued_assignment(provider, consultant, today=timezone.localdate())
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.pagination import IdsFirstPageNumberPagination
@@ -47,7 +48,7 @@ def api_b(provider_b):
 
 @pytest.fixture
 def assignment(provider_a, consultant):
-    return issued_assignment(provider_a, consultant)
+    return issued_assignment(provider_a, consultant, today=timezone.localdate())
 
 
 def url(assignment, suffix=""):
@@ -72,7 +73,7 @@ def test_issuing_a_beschikking_assigns_it_to_the_provider(assignment, provider_a
 def test_a_provider_without_a_contract_for_the_product_is_refused(consultant):
     provider = ProviderFactory()
     with pytest.raises(ValidationError) as failure:
-        issued_assignment(provider, consultant)
+        issued_assignment(provider, consultant, today=timezone.localdate())
     assert "no_contract" in {error.code for error in failure.value.error_list}
 
 
@@ -80,7 +81,7 @@ def test_a_provider_without_a_contract_for_the_product_is_refused(consultant):
 
 
 def test_list_shows_only_own_assignments(api_a, api_b, assignment, provider_b, consultant):
-    other = issued_assignment(provider_b, consultant)
+    other = issued_assignment(provider_b, consultant, today=timezone.localdate())
     listed = api_a.get("/api/v1/toewijzingen/").json()
     assert [item["toewijzingnummer"] for item in listed["results"]] == [assignment.number]
     assert listed["count"] == 1
@@ -99,7 +100,7 @@ def test_an_assignment_carries_what_the_provider_needs(api_a, assignment):
 
 
 def test_filters(api_a, assignment, provider_a, consultant):
-    issued_assignment(provider_a, consultant, product="IB0", days_ago=40)
+    issued_assignment(provider_a, consultant, product="IB0", days_ago=40, today=timezone.localdate())
     assert api_a.get("/api/v1/toewijzingen/", {"product": "IB0"}).json()["count"] == 1
     since = (assignment.start_date - timedelta(days=1)).isoformat()
     assert api_a.get("/api/v1/toewijzingen/", {"ingangsdatum_vanaf": since}).json()["count"] == 1
@@ -110,7 +111,7 @@ def test_filters(api_a, assignment, provider_a, consultant):
 
 def test_list_runs_a_constant_number_of_queries(api_a, provider_a, consultant, django_assert_max_num_queries):
     for days in (20, 40, 60):
-        issued_assignment(provider_a, consultant, days_ago=days)
+        issued_assignment(provider_a, consultant, days_ago=days, today=timezone.localdate())
     with django_assert_max_num_queries(9):
         assert api_a.get("/api/v1/toewijzingen/").json()["count"] == 3
 
@@ -118,7 +119,8 @@ def test_list_runs_a_constant_number_of_queries(api_a, provider_a, consultant, d
 def test_pages_keep_the_newest_first_order_and_never_repeat_an_assignment(api_a, provider_a, consultant,
                                                                           monkeypatch):
     monkeypatch.setattr(IdsFirstPageNumberPagination, "page_size", 2)
-    made = [issued_assignment(provider_a, consultant, days_ago=days) for days in (50, 10, 30, 10, 40)]
+    today = timezone.localdate()
+    made = [issued_assignment(provider_a, consultant, days_ago=days, today=today) for days in (50, 10, 30, 10, 40)]
     expected = [a.number for a in sorted(made, key=lambda a: (a.start_date, a.pk), reverse=True)]
     first = api_a.get("/api/v1/toewijzingen/").json()
     pages = [first] + [api_a.get("/api/v1/toewijzingen/", {"page": n}).json() for n in (2, 3)]
@@ -295,7 +297,7 @@ def test_a_rejected_message_is_also_answered_the_same_on_retry(api_a, assignment
 
 
 def test_message_ids_are_per_provider(api_a, api_b, assignment, provider_b, consultant):
-    other = issued_assignment(provider_b, consultant)
+    other = issued_assignment(provider_b, consultant, today=timezone.localdate())
     assert api_a.post(url(assignment, "start/"), {"berichtId": "same", "startdatum": str(assignment.start_date)},
                       format="json").status_code == 200
     assert api_b.post(url(other, "start/"), {"berichtId": "same", "startdatum": str(other.start_date)},
@@ -362,7 +364,7 @@ def test_change_request_errors(api_a, assignment, payload, code):
 
 
 def test_batch_answers_per_message(api_a, assignment, provider_a, consultant):
-    second = issued_assignment(provider_a, consultant, days_ago=40)
+    second = issued_assignment(provider_a, consultant, days_ago=40, today=timezone.localdate())
     response = api_a.post("/api/v1/berichten/", {"berichten": [
         {"soort": "start", "toewijzingnummer": assignment.number, "berichtId": "b1",
          "startdatum": str(assignment.start_date)},

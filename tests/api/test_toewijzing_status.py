@@ -44,18 +44,18 @@ def future_assignment(provider, consultant, *, starts_in_days=14) -> Assignment:
 def world(provider, consultant):
     """One toewijzing in each state, on the real clock."""
     today = timezone.localdate()
-    started = issued_assignment(provider, consultant, days_ago=30)
+    started = issued_assignment(provider, consultant, days_ago=30, today=timezone.localdate())
     services.record_care_start(started, on=today - timedelta(days=25), by=None)
-    stopped = issued_assignment(provider, consultant, days_ago=40)
+    stopped = issued_assignment(provider, consultant, days_ago=40, today=timezone.localdate())
     services.record_care_start(stopped, on=today - timedelta(days=35), by=None)
     services.record_care_stop(stopped, on=today - timedelta(days=2), reason="19", by=None)
-    withdrawn = issued_assignment(provider, consultant, days_ago=50)
+    withdrawn = issued_assignment(provider, consultant, days_ago=50, today=timezone.localdate())
     indication_services.withdraw_beschikking(withdrawn.indication, by=consultant, reason="Bezwaar gegrond")
-    ended = issued_assignment(provider, consultant, days_ago=60)
+    ended = issued_assignment(provider, consultant, days_ago=60, today=timezone.localdate())
     indication_services.end_beschikking(ended.indication, by=consultant, ended_on=today - timedelta(days=5),
                                        reason="Verhuisd", today=today)
     return {
-        "startable": issued_assignment(provider, consultant, days_ago=10),
+        "startable": issued_assignment(provider, consultant, days_ago=10, today=timezone.localdate()),
         "future": future_assignment(provider, consultant),
         "started": started,
         "stopped": stopped,

@@ -25,7 +25,7 @@ S = IndicationStatus
 @pytest.fixture
 def in_care(consultant):
     """On the real clock (the API reads it): a beschikking that started 20 days ago, care started."""
-    assignment = issued_assignment(contracted_provider(name="Eerste Zorg"), consultant)
+    assignment = issued_assignment(contracted_provider(name="Eerste Zorg"), consultant, today=timezone.localdate())
     provider_services.record_care_start(assignment, on=assignment.start_date, by=None)
     return assignment
 

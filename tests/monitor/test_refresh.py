@@ -29,7 +29,7 @@ def snapshot(model, **filters) -> Counter:
 def new_client_from_2024(world):
     """One more client, in care from 2024-03-01 on: a client more in 2024, 2025 and 2026."""
     return IndicationFactory(
-        client=ClientFactory(postcode="3312 ZZ"),
+        client=ClientFactory(),
         aanvraag=None,
         product=get_product("IB1"),
         provider=world.a,

@@ -3,7 +3,6 @@ closed stays closed; overdue evaluations escalate; deadline warnings turn into "
 a check runs once a day unless forced; the users' moves follow the status table and are audited; the
 management command and the Celery tasks run the checks."""
 
-import itertools
 from dataclasses import asdict, fields
 from datetime import date, datetime, time, timedelta
 from io import StringIO
@@ -59,11 +58,8 @@ def active_indication(consultant, **fields):
 
 # -- one condition of each type, true on TODAY, for the consultant's Dordrecht client ------------
 
-_house_numbers = itertools.count(500)
-
-
 def _stacking(consultant):
-    client = ClientFactory(house_number=str(next(_house_numbers)))
+    client = ClientFactory()
     AssignmentFactory(indication=active_indication(consultant, client=client))
     OtherProvisionFactory(client=client)
 

@@ -108,8 +108,8 @@ def test_a_clients_conditions_are_the_whole_sets_rows_of_that_client(consultant)
                                                        start_date=TODAY - days(30), evaluations=[]),
                           start_date=TODAY - days(30), assigned_on=TODAY - days(30))
 
-    alone, with_provision, housemate_ib, housemate_provision, elsewhere = (
-        ClientFactory(postcode="3311 AA", house_number=number) for number in ("1", "2", "3", "3", "4"))
+    alone, with_provision, housemate_ib, elsewhere = (ClientFactory() for _ in range(4))
+    housemate_provision = ClientFactory(house_number=housemate_ib.house_number)  # the same address
     for client in (alone, with_provision, housemate_ib, elsewhere):
         ib(client)
     OtherProvisionFactory(client=with_provision)
