@@ -1090,13 +1090,15 @@ def review(provider, user, **fields):
 
 def test_record_annual_review(world):
     user = UserFactory()
-    figures = [["Instroom", 4, 2.0, 2.0]]
     saved = review(world.n, user, participants="  Karin Smit  ", conclusions=" Goed. ", agreements=" Beter melden ",
-                   next_review_on=date(2027, 2, 1), figures=figures)
+                   next_review_on=date(2027, 2, 1))
     saved.refresh_from_db()
     assert (saved.year, saved.held_on, saved.next_review_on) == (2025, date(2026, 2, 15), date(2027, 2, 1))
     assert (saved.participants, saved.conclusions, saved.agreements) == ("Karin Smit", "Goed.", "Beter melden")
-    assert (saved.figures, saved.recorded_by) == (figures, user)
+    # the figures of the year computed by the service from the stored figures, not given by the caller
+    assert (saved.figures, saved.recorded_by) == (approx_rows(REVIEW_FIGURES), user)
+    with pytest.raises(TypeError):
+        review(world.o, user, figures=[["Instroom", 999, 0, 999]])
     (event,) = AuditEvent.objects.filter(object_type="providers.annualreview")
     assert (event.object_id, event.actor, event.action, event.client_id) == (str(saved.pk), user, "create", None)
     assert event.summary == "Jaargesprek 2025 met Aanbieder Noord vastgelegd"
