@@ -17,9 +17,23 @@ from .models import (
 )
 
 
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "signal_team"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The signal team is one of the teams serving the municipality (set those on the team first).
+        field = self.fields["signal_team"]
+        serving = field.queryset.filter(municipalities=self.instance) if self.instance.pk else field.queryset.none()
+        field.queryset = serving
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "code"]
+    form = MunicipalityForm
+    list_display = ["name", "code", "signal_team"]
 
 
 @admin.register(ZrmDomain)

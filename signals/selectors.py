@@ -9,8 +9,9 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Team
 from accounts.selectors import clients_visible_to
-from indications.models import Client, Indication, OtherProvision
+from indications.models import Client, Indication, Municipality, OtherProvision
 
 from .checks import clients_with_stacking, describe_stacking
 from .models import OPEN_STATUSES, Signal, SignalType, Urgency
@@ -162,3 +163,20 @@ def stacking_overview(*, today: date, municipalities) -> list[MunicipalityStacki
                 entry.across_laws += clients
         overview.append(entry)
     return overview
+
+
+def signal_team_per_municipality() -> dict[int, int]:
+    """municipality id → the team that gets the signals about its clients. That is the
+    municipality's `signal_team` (set by the functioneel beheerder) while that team still serves the
+    municipality; otherwise (none set, or the team no longer serves it) the serving team whose name
+    comes first. A municipality no team serves is absent: its signals have no team."""
+    serving: dict[int, list[int]] = defaultdict(list)
+    for municipality_id, team_id in Team.municipalities.through.objects.order_by("team__name").values_list(
+        "municipality_id", "team_id"
+    ):
+        serving[municipality_id].append(team_id)
+    chosen = dict(Municipality.objects.filter(signal_team__isnull=False).values_list("pk", "signal_team_id"))
+    return {
+        municipality_id: chosen[municipality_id] if chosen.get(municipality_id) in teams else teams[0]
+        for municipality_id, teams in serving.items()
+    }

@@ -14,12 +14,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record_event
 
 from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
+from .selectors import signal_team_per_municipality
 from .workflow import ensure_transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -202,15 +202,10 @@ def _conditions_table(conditions):
             cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
 
 
-def _team_of_municipality() -> dict[int, int]:
-    through = Team.municipalities.through.objects.order_by("-team__name")
-    return dict(through.values_list("municipality_id", "team_id"))
-
-
 def _raise_new(check: Check, new_rows: list[dict], today: date) -> int:
     if not new_rows:
         return 0
-    teams = _team_of_municipality()
+    teams = signal_team_per_municipality()
     created = 0
     batch: list[Signal] = []
 

@@ -12,6 +12,13 @@ from .constraints import DateRange, PostgresExclusionConstraint
 class Municipality(models.Model):
     code = models.CharField(_("CBS-gemeentecode"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=100, unique=True)
+    # The team that gets the municipality's signals, one of the teams serving it (accounts.Team
+    # .municipalities); see signals.selectors.signal_team_per_municipality for when it is not set.
+    signal_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("team voor signalen"),
+        help_text=_("Het team dat de signalen over cliënten van deze gemeente krijgt (een team van de gemeente)."),
+    )
 
     class Meta:
         ordering = ["name"]
