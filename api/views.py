@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indications.models import Product
+from providers.durations import in_days
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
 from providers.selectors import STATE_CONDITIONS, assignments_for, benchmark, in_care_on, periods, startable_on
 
@@ -232,10 +233,6 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
 
 
 
-def _days(duration):
-    return None if duration is None else round(duration.total_seconds() / 86400, 1)
-
-
 class SlaView(ProviderAPIMixin, APIView):
     """Your own SLA figures per period (the same figures contract management sees)."""
 
@@ -255,8 +252,8 @@ class SlaView(ProviderAPIMixin, APIView):
                 "instroom": figures.instroom, "uitstroom": figures.uitstroom, "afschaling": figures.afschaling,
                 "opschaling": figures.opschaling, "clienten": figures.clients,
                 "uitstroomPercentage": figures.uitstroom_percentage,
-                "gemiddeldeDuurDagen": _days(figures.average_duration),
-                "medianeDuurDagen": _days(figures.median_duration),
+                "gemiddeldeDuurDagen": in_days(figures.average_duration, decimals=1),
+                "medianeDuurDagen": in_days(figures.median_duration, decimals=1),
                 "teLateStartmeldingen": figures.late_start_reports,
                 "teLateStopmeldingen": figures.late_stop_reports,
             })

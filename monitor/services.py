@@ -45,9 +45,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from indications.heraanmelding import heraanmelding_window
 from indications.models import Indication, IndicationStatus, Tariff
 from providers.services import refresh_sla_figures
-from signals.checks import clients_with_stacking, config, describe_stacking
+from signals.checks import clients_with_stacking, describe_stacking
 
 from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell
 from .periods import Span, spans_of, years_before
@@ -118,7 +119,7 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     beschikkingen = overlapping(decided_beschikkingen(), start, end)
     live_on_end = decided_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
                                                  start_date__lte=end)
-    window = timedelta(days=round(config("HERAANMELDING_MONTHS") * 365.25 / 12))
+    window = heraanmelding_window()
     next_day = ExpressionWrapper(OuterRef("care_end") + timedelta(days=1), output_field=DateField())
     continued = decided_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
         Q(care_end__isnull=True) | Q(care_end__gte=next_day)

@@ -5,7 +5,7 @@ The figures are the stored ones (SlaFigures, SlaProductResults: computed in the 
 selectors.benchmark during the nightly refresh), so the pages load at once on any data set; the
 open SLA signals are read live. This module only puts them in rows and columns."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -15,6 +15,7 @@ from monitor.tables import Column, Link, Table, Tag
 from signals.models import URGENCY_TONES, Urgency
 
 from . import selectors
+from .durations import in_days
 from .models import Provider
 
 TREND_YEARS = 5
@@ -23,9 +24,7 @@ SIGNALS_ON_SCREEN = 50
 
 def days(value):
     """A duration as a number of days (one decimal), or None."""
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 86400, 1)
-    return value
+    return in_days(value, decimals=1)
 
 
 def _figure_columns() -> list[tuple[str, Column]]:

@@ -22,6 +22,7 @@ from audit.services import record_event
 from indications.hooks import case_changed
 
 from .codes import RedenBeeindiging, RedenWijziging
+from .durations import in_days
 from .figures import ProviderDashboard
 from .models import (
     AnnualReview,
@@ -471,10 +472,6 @@ def record_annual_review(
 # --------------------------------------------------------------------------------------------
 
 
-def _days(value: timedelta | None) -> float | None:
-    return None if value is None else value.total_seconds() / 86400
-
-
 def refresh_sla_figures(*, today: date, years) -> int:
     """Recompute the stored SLA figures of every provider for the years: the year and its four
     quarters (selectors.benchmark) and the results per product of the year. The figures are
@@ -491,7 +488,7 @@ def refresh_sla_figures(*, today: date, years) -> int:
                 provider_id=row.pk, year=year, quarter=quarter, computed_on=today,
                 instroom=row.instroom, uitstroom=row.uitstroom, afschaling=row.afschaling, opschaling=row.opschaling,
                 clients=row.clients, uitstroom_percentage=row.uitstroom_percentage,
-                average_duration=_days(row.average_duration), median_duration=_days(row.median_duration),
+                average_duration=in_days(row.average_duration), median_duration=in_days(row.median_duration),
                 late_start_reports=row.late_start_reports, late_stop_reports=row.late_stop_reports,
                 results_assessed=row.results_assessed, results_behaald=row.results_behaald,
                 behaald_percentage=row.behaald_percentage,

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from indications.heraanmelding import heraanmelding_window
 from indications.models import (
     Aanvraag,
     Client,
@@ -429,8 +430,7 @@ def nazorg_due(today: date) -> QuerySet:
 def heraanmelding(today: date) -> QuerySet:
     """A melding within HERAANMELDING_MONTHS of the client's last outflow (a beschikking that ended
     with nothing after it), while its onderzoek runs: a sign of too-fast down-scaling."""
-    months = config("HERAANMELDING_MONTHS")
-    window = timedelta(days=round(months * 365.25 / 12))
+    window = heraanmelding_window()
     concluded = Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False)
     ended = Indication.objects.filter(
         client=OuterRef("client"),
