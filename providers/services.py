@@ -279,8 +279,8 @@ def answer_change_request(
     if accept:
         product = change_request.requested_product or current.product
         kind = (
-            Indication.Kind.OPSCHALING if product.level > current.product.level
-            else Indication.Kind.AFSCHALING if product.level < current.product.level
+            Indication.Kind.SCALE_UP if product.level > current.product.level
+            else Indication.Kind.SCALE_DOWN if product.level < current.product.level
             else Indication.Kind.HERINDICATIE
         )
         start = start_date or max(today, current.start_date + timedelta(days=2))

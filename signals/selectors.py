@@ -50,7 +50,7 @@ class SignalGroup:
     @property
     def overdue(self) -> int:
         """How many have passed their due date (by the date, as their tags say)."""
-        return sum(1 for signal in self.signals if signal.urgency_on(self.today) == Urgency.VERLOPEN)
+        return sum(1 for signal in self.signals if signal.urgency_on(self.today) == Urgency.OVERDUE)
 
 
 def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
@@ -83,7 +83,7 @@ def counts_by_type(signals: QuerySet[Signal]) -> list[TypeCount]:
         signals.order_by()
         .values("type")
         .annotate(total=Count("id", distinct=True),
-                  overdue=Count("id", filter=Q(urgency=Urgency.VERLOPEN), distinct=True))
+                  overdue=Count("id", filter=Q(urgency=Urgency.OVERDUE), distinct=True))
     )
     counts = {row["type"]: row for row in rows}
     return [

@@ -179,7 +179,7 @@ class MeldingFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     received_on = TODAY - timedelta(days=20)
-    channel = Melding.Channel.TELEFOON
+    channel = Melding.Channel.PHONE
     question = "Hulp bij de administratie"
     consultant = factory.SubFactory(UserFactory)
     intake = factory.RelatedFactory("tests.factories.IntakeFactory", factory_related_name="melding")
