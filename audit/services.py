@@ -3,6 +3,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from .models import AuditEvent
 
@@ -138,6 +139,9 @@ def form_changes(form) -> dict:
     for name in form.changed_data:
         field = form.fields.get(name)
         initial = form.get_initial_for_field(field, name) if field is not None else None
+        single_choice = isinstance(field, ModelChoiceField) and not isinstance(field, ModelMultipleChoiceField)
+        if single_choice and initial is not None:
+            initial = str(initial)  # a foreign key's initial value is its primary key, as after
         before[name] = _form_value(initial)
         after[name] = _form_value(form.cleaned_data.get(name))
     return changed_fields(before, after)

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 
 from accounts.models import Team
+from audit.models import AuditEvent
 from indications.models import Municipality
 from signals.checks import CHECKS_BY_NAME
 from signals.models import Signal
@@ -82,3 +83,6 @@ def test_the_admin_offers_only_the_teams_serving_the_municipality(client, dordre
     assert accepted.status_code == 302
     dordrecht.refresh_from_db()
     assert dordrecht.signal_team == teams[1]
+    (event,) = AuditEvent.objects.filter(object_type="indications.municipality")
+    assert (event.action, event.object_id) == (AuditEvent.Action.UPDATE, str(dordrecht.pk))
+    assert event.changes == {"signal_team": [None, str(teams[1].pk)]}
