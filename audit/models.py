@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         READ = "read", _("ingezien")
         CREATE = "create", _("aangemaakt")
         UPDATE = "update", _("gewijzigd")
+        DELETE = "delete", _("verwijderd")
         TRANSITION = "transition", _("statusovergang")
         # An API call that was refused (any 4xx/5xx answer), also when it never reached a view.
         REJECTED = "rejected", _("geweigerd")

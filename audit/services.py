@@ -3,6 +3,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from .models import AuditEvent
 
@@ -49,6 +50,22 @@ def _actor_fields(actor, actor_label: str | None) -> dict:
     return {"actor": actor if is_user else None, "actor_label": _text(actor_label, 120)}
 
 
+def _append(*, actor, actor_label: str | None = None, action: str, object_type: str, object_id, client_id=None,
+            summary: str = "", changes: dict | None = None, ip_address: str | None = None) -> AuditEvent:
+    """The one place that writes an event: who (see _actor_fields), what, about which object; every
+    text stored printable and cut to its column."""
+    return AuditEvent.objects.create(
+        **_actor_fields(actor, actor_label),
+        action=action,
+        object_type=_text(object_type, 100),
+        object_id=_text(object_id, 64),
+        client_id=client_id,
+        summary=_text(summary, 255),
+        changes=_safe(changes or {}),
+        ip_address=ip_address,
+    )
+
+
 def record_event(
     *,
     actor,
@@ -61,16 +78,8 @@ def record_event(
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it records. The actor is
     a staff user, or another principal (a provider's API client) recorded by its label."""
-    return AuditEvent.objects.create(
-        **_actor_fields(actor, None),
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=_text(obj.pk, 64),
-        client_id=client_id,
-        summary=_text(summary, 255),
-        changes=_safe(changes or {}),
-        ip_address=ip_address,
-    )
+    return _append(actor=actor, action=action, object_type=obj._meta.label_lower, object_id=obj.pk,
+                   client_id=client_id, summary=summary, changes=changes, ip_address=ip_address)
 
 
 def changed_fields(before: dict, after: dict) -> dict:
@@ -118,12 +127,34 @@ def record_request(request, *, action: str, object_type: str, object_id: str = "
                    summary: str = "", actor=None, actor_label: str | None = None) -> AuditEvent:
     """Record one API call (who, what, from where) when there is no single object to name. The actor
     is request.user unless given; every text is stored printable (a path may hold a NUL byte)."""
-    return AuditEvent.objects.create(
-        **_actor_fields(getattr(request, "user", None) if actor is None else actor, actor_label),
-        action=action,
-        object_type=_text(object_type, 100),
-        object_id=_text(object_id, 64),
-        client_id=client_id,
-        summary=_text(summary, 255),
-        ip_address=client_ip(request),
-    )
+    return _append(actor=getattr(request, "user", None) if actor is None else actor, actor_label=actor_label,
+                   action=action, object_type=object_type, object_id=object_id, client_id=client_id,
+                   summary=summary, ip_address=client_ip(request))
+
+
+def form_changes(form) -> dict:
+    """A model form's changed fields as {field: [before, after]} (JSON-safe; a many-to-many field as
+    the list of primary keys): what an admin edit changed."""
+    before, after = {}, {}
+    for name in form.changed_data:
+        field = form.fields.get(name)
+        initial = form.get_initial_for_field(field, name) if field is not None else None
+        single_choice = isinstance(field, ModelChoiceField) and not isinstance(field, ModelMultipleChoiceField)
+        if single_choice and initial is not None:
+            initial = str(initial)  # a foreign key's initial value is its primary key, as after
+        before[name] = _form_value(initial)
+        after[name] = _form_value(form.cleaned_data.get(name))
+    return changed_fields(before, after)
+
+
+def _form_value(value):
+    if isinstance(value, (models.QuerySet, list, tuple)):
+        return sorted(str(item.pk) if isinstance(item, models.Model) else str(item) for item in value)
+    return _jsonable(value)
+
+
+def record_admin_edit(request, obj: models.Model, *, action: str, changes: dict | None = None) -> AuditEvent:
+    """Record an add, change or delete made in the admin (/beheer/): who, from where, which object
+    (by its verbose name and text, as its primary key is gone after a delete) and the changed fields."""
+    return record_event(actor=request.user, action=action, obj=obj, changes=changes, ip_address=client_ip(request),
+                        summary=f"beheer: {obj._meta.verbose_name} {obj}")

@@ -286,9 +286,9 @@ class BeschikkingMixin:
         heavier = [p for p in levels if p.level > product.level]
         lighter = [p for p in levels if p.level < product.level]
         if heavier and (not lighter or self.rng.random() < 0.6):
-            return Kind.OPSCHALING, heavier[0]
+            return Kind.SCALE_UP, heavier[0]
         if lighter:
-            return Kind.AFSCHALING, lighter[-1]
+            return Kind.SCALE_DOWN, lighter[-1]
         return None
 
     def _evaluate(self, rows: Rows, state: ClientState, ind: IndicationRow, held_on: date, outcome: str,
@@ -397,7 +397,7 @@ class BeschikkingMixin:
                     if kind_name == "stop" and plan.forced:
                         kind_name, target = Kind.HERINDICATIE, product
                         if product.max_duration_weeks:
-                            kind_name, target = Kind.AFSCHALING, self.ref.products.get("IB1", product)
+                            kind_name, target = Kind.SCALE_DOWN, self.ref.products.get("IB1", product)
                     follow = None if kind_name == "stop" else (kind_name, target)
                     event = fate if follow else "live"
 
@@ -408,7 +408,7 @@ class BeschikkingMixin:
                 if not final or (event not in ("switch", "stop") and next_on is not None):
                     outcome, mode = Outcome.CONTINUE, "continue"
                 elif event == "switch":
-                    outcome = Outcome.SCALE_UP if follow[0] == Kind.OPSCHALING else Outcome.SCALE_DOWN
+                    outcome = Outcome.SCALE_UP if follow[0] == Kind.SCALE_UP else Outcome.SCALE_DOWN
                     mode = "worse" if outcome == Outcome.SCALE_UP else "partly"
                 elif event == "stop":
                     outcome, mode = Outcome.STOP, rng.choice(["achieved", "continue"])

@@ -1,5 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from audit.admin import AuditedAdminMixin
+
+from . import tariffs
 from .models import (
     ComplexityRule,
     IbResult,
@@ -12,13 +17,27 @@ from .models import (
 )
 
 
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "signal_team"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The signal team is one of the teams serving the municipality (set those on the team first).
+        field = self.fields["signal_team"]
+        serving = field.queryset.filter(municipalities=self.instance) if self.instance.pk else field.queryset.none()
+        field.queryset = serving
+
+
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = MunicipalityForm
+    list_display = ["name", "code", "signal_team"]
 
 
 @admin.register(ZrmDomain)
-class ZrmDomainAdmin(admin.ModelAdmin):
+class ZrmDomainAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order", "allows_acute_score", "is_active"]
     list_editable = ["order", "is_active"]
 
@@ -29,7 +48,7 @@ class IbSubResultInline(admin.TabularInline):
 
 
 @admin.register(IbResult)
-class IbResultAdmin(admin.ModelAdmin):
+class IbResultAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "domain"]
     list_filter = ["domain"]
     inlines = [IbSubResultInline]
@@ -42,31 +61,71 @@ class IbResultInline(admin.TabularInline):
 
 
 @admin.register(ResultDomain)
-class ResultDomainAdmin(admin.ModelAdmin):
+class ResultDomainAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     filter_horizontal = ["zrm_domains", "requires_any_of"]
     inlines = [IbResultInline]
 
 
+class TariffInlineFormSet(forms.BaseInlineFormSet):
+    """A product's tariff rows are checked together (indications.tariffs): two rows of one save may
+    not overlap each other, nor a stored tariff, while an edited row's old period no longer counts."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        periods, replacing = [], []
+        for row in self.forms:
+            if row.instance.pk is not None:
+                replacing.append(row.instance.pk)
+            data = getattr(row, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("valid_from"):
+                continue
+            periods.append(tariffs.TariffPeriod(data["valid_from"], data.get("valid_to")))
+        try:
+            tariffs.validate_tariff_periods(self.instance, periods, replacing=replacing)
+        except ValidationError as error:
+            raise ValidationError(error.messages, code="tariff_overlap") from None
+
+
 class TariffInline(admin.TabularInline):
     model = Tariff
+    formset = TariffInlineFormSet
     extra = 1
 
 
+class TariffForm(forms.ModelForm):
+    class Meta:
+        model = Tariff
+        fields = ["product", "valid_from", "valid_to", "amount_per_period", "opslag_per_period"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("product") and cleaned.get("valid_from") and not self.has_error("valid_to"):
+            period = tariffs.TariffPeriod(cleaned["valid_from"], cleaned.get("valid_to"))
+            try:
+                tariffs.validate_tariff_periods(cleaned["product"], [period], replacing=[self.instance.pk])
+            except ValidationError as error:
+                self.add_error("valid_from", error)
+        return cleaned
+
+
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "iwmo_code", "level", "requires_end_date", "max_duration_weeks", "allows_opslag"]
     inlines = [TariffInline]
 
 
 @admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
+class TariffAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = TariffForm
     list_display = ["product", "valid_from", "valid_to", "amount_per_period", "opslag_per_period"]
     list_filter = ["product"]
 
 
 @admin.register(ComplexityRule)
-class ComplexityRuleAdmin(admin.ModelAdmin):
+class ComplexityRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The four-eyes criteria: the functioneel beheerder switches them on/off and sets thresholds."""
 
     list_display = ["name", "kind", "is_active", "threshold", "product"]

@@ -135,14 +135,28 @@ def submit_for_review(indication: Indication, *, by, today: date | None = None) 
     return review
 
 
-def _ensure_reviewer(by, indication: Indication, review: Review) -> None:
-    """The reviewer is a team lead and not the author: enforced here, whatever route called."""
-    if not by.has_perm(REVIEW_PERMISSION):
-        raise ValidationError(_("Alleen een teamleider kan een indicatie beoordelen."), code="not_a_reviewer")
-    if by.pk in (indication.consultant_id, review.submitted_by_id):
-        raise ValidationError(
+def reviewer_refusal(user, indication: Indication, review: Review | None = None) -> ValidationError | None:
+    """Why `user` may not review `indication` (None: they may). The reviewer rule, in one place: a
+    team lead (REVIEW_PERMISSION) who is neither the indication's author nor the review's submitter."""
+    if not user.has_perm(REVIEW_PERMISSION):
+        return ValidationError(_("Alleen een teamleider kan een indicatie beoordelen."), code="not_a_reviewer")
+    if user.pk in (indication.consultant_id, review.submitted_by_id if review else None):
+        return ValidationError(
             _("Vier ogen: u kunt een indicatie die u zelf hebt opgesteld niet beoordelen."), code="reviewer_is_author"
         )
+    return None
+
+
+def may_review(user, indication: Indication, review: Review | None = None) -> bool:
+    """Whether a page offers `user` the review actions: the same rule the services enforce."""
+    return reviewer_refusal(user, indication, review) is None
+
+
+def _ensure_reviewer(by, indication: Indication, review: Review) -> None:
+    """The reviewer rule enforced here, whatever route called."""
+    refusal = reviewer_refusal(by, indication, review)
+    if refusal is not None:
+        raise refusal
 
 
 def _open_review_locked(indication: Indication) -> Review:

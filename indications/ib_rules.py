@@ -253,11 +253,11 @@ def _overlap_errors(indication: Indication) -> list[ValidationError]:
                     code="replaces_kind",
                 )
             )
-        if indication.kind == Indication.Kind.OPSCHALING and indication.product.level <= replaced.product.level:
+        if indication.kind == Indication.Kind.SCALE_UP and indication.product.level <= replaced.product.level:
             errors.append(
                 ValidationError(_("Bij opschaling is het nieuwe product zwaarder dan het oude."), code="not_heavier")
             )
-        if indication.kind == Indication.Kind.AFSCHALING and indication.product.level >= replaced.product.level:
+        if indication.kind == Indication.Kind.SCALE_DOWN and indication.product.level >= replaced.product.level:
             errors.append(
                 ValidationError(_("Bij afschaling is het nieuwe product lichter dan het oude."), code="not_lighter")
             )

@@ -345,8 +345,7 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             # A page that shows an error never also says that all is well.
             "has_errors": bool(failed),
             "review": review,
-            "can_review": user.has_perm(four_eyes.REVIEW_PERMISSION)
-            and user.pk not in (indication.consultant_id, review.submitted_by_id if review else None),
+            "can_review": four_eyes.may_review(user, indication, review),
             "is_author": user.pk == indication.consultant_id,
             "actions": actions,
             **page_forms,

@@ -45,9 +45,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from indications.heraanmelding import heraanmelding_window
 from indications.models import GRANTED_STATUSES, Indication, Tariff
 from providers.services import refresh_sla_figures
-from signals.checks import clients_with_stacking, config, describe_stacking
+from signals.checks import clients_with_stacking, describe_stacking
 
 from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell
 from .periods import Span, spans_of, years_before
@@ -119,7 +120,7 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     beschikkingen = overlapping(granted_beschikkingen(), start, end)
     live_on_end = granted_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
                                                  start_date__lte=end)
-    window = timedelta(days=round(config("HERAANMELDING_MONTHS") * 365.25 / 12))
+    window = heraanmelding_window()
     next_day = ExpressionWrapper(OuterRef("care_end") + timedelta(days=1), output_field=DateField())
     continued = granted_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
         Q(care_end__isnull=True) | Q(care_end__gte=next_day)
@@ -158,8 +159,8 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
             m_instroom=Count("pk", filter=instroom),
             m_heraanmeldingen=Count("pk", filter=instroom & Exists(returned)),
             m_uitstroom=Count("pk", filter=ends_in_span & ~Exists(continued)),
-            m_afschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.AFSCHALING)),
-            m_opschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.OPSCHALING)),
+            m_afschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.SCALE_DOWN)),
+            m_opschaling=Count("pk", filter=starts_in_span & Q(kind=Indication.Kind.SCALE_UP)),
             m_care_days=Sum(days),
             m_cost=Sum(ExpressionWrapper(price * days / FOUR_WEEKS, output_field=money)),
             m_ended=Count("pk", filter=ends_in_span),

@@ -5,13 +5,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdminMixin
+
 from . import services
 from .models import ApiToken, Contract, Provider, ReferenceGroup
 from .selectors import api_tokens_expiring
 
 
 @admin.register(ReferenceGroup)
-class ReferenceGroupAdmin(admin.ModelAdmin):
+class ReferenceGroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name"]
 
 
@@ -22,7 +24,7 @@ class ContractInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "agb_code", "reference_group", "is_active"]
     list_filter = ["reference_group", "is_active"]
     search_fields = ["name", "agb_code"]

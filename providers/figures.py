@@ -6,7 +6,7 @@ selectors.benchmark during the nightly refresh), so the pages load at once on an
 open SLA signals are read live (from the signals app, through providers.hooks). This module only
 puts them in rows and columns."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ui.tables import Column, Link, Table, Tag
 
 from . import hooks, selectors
+from .durations import in_days
 from .models import Provider
 from .sla import SHOWN_FIGURES
 
@@ -24,9 +25,7 @@ SIGNALS_ON_SCREEN = 50
 
 def days(value):
     """A duration as a number of days (one decimal), or None."""
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 86400, 1)
-    return value
+    return in_days(value, decimals=1)
 
 
 def _figure_columns() -> list[tuple[str, Column]]:

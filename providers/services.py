@@ -27,6 +27,7 @@ from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
 
 from .codes import RedenBeeindiging, RedenWijziging
+from .figures import ProviderDashboard
 from .models import (
     AnnualReview,
     ApiToken,
@@ -319,8 +320,8 @@ def answer_change_request(
     if accept:
         product = change_request.requested_product or current.product
         kind = (
-            Indication.Kind.OPSCHALING if product.level > current.product.level
-            else Indication.Kind.AFSCHALING if product.level < current.product.level
+            Indication.Kind.SCALE_UP if product.level > current.product.level
+            else Indication.Kind.SCALE_DOWN if product.level < current.product.level
             else Indication.Kind.HERINDICATIE
         )
         start = start_date or max(today, current.start_date + timedelta(days=2))
@@ -470,10 +471,12 @@ def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
 @transaction.atomic
 def record_annual_review(
     provider: Provider, *, year: int, held_on: date, participants: str, conclusions: str, agreements: str = "",
-    next_review_on: date | None = None, figures: list | None = None, by, today: date,
+    next_review_on: date | None = None, by, today: date,
 ) -> AnnualReview:
-    """Record the jaargesprek over `year` with the provider, with the figures discussed (rows of
-    label, provider, reference-group average, difference). One per provider and year."""
+    """Record the jaargesprek over `year` with the provider, with the figures discussed: the stored
+    SLA figures of that year as the dashboard shows them today (rows of label, provider,
+    reference-group average, difference), computed here, never taken from the caller. One per
+    provider and year."""
     errors = {}
     year_known = 2015 <= year <= today.year
     if not year_known:
@@ -498,7 +501,7 @@ def record_annual_review(
     review = AnnualReview.objects.create(
         provider=provider, year=year, held_on=held_on, participants=participants.strip(),
         conclusions=conclusions.strip(), agreements=agreements.strip(), next_review_on=next_review_on,
-        figures=figures or [], recorded_by=by,
+        figures=ProviderDashboard(provider, year, today=today).review_figures().rows, recorded_by=by,
     )
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=review,
                  summary=f"Jaargesprek {year} met {provider.name} vastgelegd")

@@ -12,10 +12,11 @@ The open SLA signals are not a figure of a period: they are read live (`selector
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from .durations import in_days
 
 COUNT, PERCENTAGE, DAYS = "int", "pct", "days"
 
@@ -33,14 +34,12 @@ class SlaFigure:
 
     def stored_value(self, value):
         """The computed value as the SlaFigures column holds it (a duration in days)."""
-        if self.unit == DAYS and isinstance(value, timedelta):
-            return value.total_seconds() / 86400
-        return value
+        return in_days(value) if self.unit == DAYS else value
 
     def api_value(self, value):
         """The computed value as the API returns it (a duration in days, one decimal)."""
         if self.unit == DAYS and value is not None:
-            return round(self.stored_value(value), 1)
+            return round(in_days(value), 1)
         return value
 
 

@@ -152,9 +152,8 @@ def record_annual_review(request, provider_uuid):
     review_form = AnnualReviewForm(request.POST, auto_id=REVIEW_FORM_IDS)
     if review_form.is_valid():
         data = review_form.cleaned_data
-        snapshot = figures.ProviderDashboard(provider, data["year"], today=today).review_figures().rows
         try:
-            services.record_annual_review(provider, **data, figures=snapshot, by=request.user, today=today)
+            services.record_annual_review(provider, **data, by=request.user, today=today)
         except ValidationError as error:
             review_form.add_error(None, error)  # a dict of field errors lands on those fields
         else:

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from indications.heraanmelding import heraanmelding_window
 from indications.models import (
     DECIDED,
     Aanvraag,
@@ -106,8 +107,8 @@ def _columns(queryset: QuerySet, *, client: str, consultant: str | None = None, 
 
 def _deadline_urgency(due_field: str, *, today: date) -> Case:
     return Case(
-        When(**{f"{due_field}__lt": today}, then=Value(Urgency.VERLOPEN)),
-        default=Value(Urgency.WAARSCHUWING),
+        When(**{f"{due_field}__lt": today}, then=Value(Urgency.OVERDUE)),
+        default=Value(Urgency.WARNING),
     )
 
 
@@ -130,7 +131,7 @@ def evaluation_overdue(today: date) -> QuerySet:
         overdue,
         sig_subject=F("pk"),
         sig_due=F("planned_on"),
-        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_urgency=Value(Urgency.OVERDUE),
         sig_escalate=Case(When(planned_on__lt=escalate_before, then=Value(True)), default=Value(False),
                           output_field=BooleanField()),
         client="indication__client",
@@ -159,7 +160,7 @@ def beschikking_expiring(today: date) -> QuerySet:
         expiring,
         sig_subject=F("pk"),
         sig_due=F("end_date"),
-        sig_urgency=Value(Urgency.WAARSCHUWING),
+        sig_urgency=Value(Urgency.WARNING),
         client="client",
         consultant="consultant",
         sig_indication=F("pk"),
@@ -211,7 +212,7 @@ def product_too_long(today: date) -> QuerySet:
     if not maxima:
         # An always-false filter, not .none(): an empty queryset has no SQL for the conditions table.
         return _columns(Indication.objects.filter(Value(False)), sig_subject=F("pk"), sig_due=F("start_date"),
-                        sig_urgency=Value(Urgency.VERLOPEN), client="client")
+                        sig_urgency=Value(Urgency.OVERDUE), client="client")
     run_start = Case(
         When(replaces__product=F("product"), then=F("replaces__start_date")), default=F("start_date"),
         output_field=DateField(),
@@ -235,7 +236,7 @@ def product_too_long(today: date) -> QuerySet:
         over,
         sig_subject=F("pk"),
         sig_due=due,
-        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_urgency=Value(Urgency.OVERDUE),
         client="client",
         consultant="consultant",
         sig_indication=F("pk"),
@@ -339,7 +340,7 @@ def stacking(today: date, client_id: int | None = None) -> QuerySet:
         sig_subject=F("pk"),
         sig_variant=F("stacking_mask"),
         sig_due=_date(today),
-        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_urgency=Value(Urgency.ATTENTION),
         sig_assigned_to=Subquery(consultant.values("consultant_id")[:1]),
         client="",
         sig_indication=Subquery(consultant.values("pk")[:1]),
@@ -402,7 +403,7 @@ def _provider_columns(queryset: QuerySet, *, due) -> QuerySet:
         queryset,
         sig_subject=F("pk"),
         sig_due=due,
-        sig_urgency=Value(Urgency.VERLOPEN),
+        sig_urgency=Value(Urgency.OVERDUE),
         client="indication__client",
         consultant="indication__consultant",
         sig_indication=F("indication_id"),
@@ -433,7 +434,7 @@ def nazorg_due(today: date) -> QuerySet:
         referred,
         sig_subject=F("pk"),
         sig_due=F("nazorg_on"),
-        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_urgency=Value(Urgency.ATTENTION),
         client="melding__client",
         consultant="melding__consultant",
         sig_melding=F("melding_id"),
@@ -446,8 +447,7 @@ def nazorg_due(today: date) -> QuerySet:
 def heraanmelding(today: date) -> QuerySet:
     """A melding within HERAANMELDING_MONTHS of the client's last outflow (a beschikking that ended
     with nothing after it), while its onderzoek runs: a sign of too-fast down-scaling."""
-    months = config("HERAANMELDING_MONTHS")
-    window = timedelta(days=round(months * 365.25 / 12))
+    window = heraanmelding_window()
     concluded = Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False)
     ended = Indication.objects.filter(
         client=OuterRef("client"),
@@ -462,7 +462,7 @@ def heraanmelding(today: date) -> QuerySet:
         returning,
         sig_subject=F("pk"),
         sig_due=F("received_on"),
-        sig_urgency=Value(Urgency.ATTENTIE),
+        sig_urgency=Value(Urgency.ATTENTION),
         client="client",
         consultant="consultant",
         sig_melding=F("pk"),
@@ -500,9 +500,9 @@ def review_waiting(today: date) -> QuerySet:
         # Without an aanvraag (no legal deadline): due since the day it was offered.
         sig_due=Coalesce("deadline", "submitted_on", output_field=DateField()),
         sig_urgency=Case(
-            When(deadline__lt=today, then=Value(Urgency.VERLOPEN)),
-            When(near_deadline, then=Value(Urgency.WAARSCHUWING)),
-            default=Value(Urgency.ATTENTIE),
+            When(deadline__lt=today, then=Value(Urgency.OVERDUE)),
+            When(near_deadline, then=Value(Urgency.WARNING)),
+            default=Value(Urgency.ATTENTION),
         ),
         sig_escalate=Case(When(near_deadline, then=Value(True)), default=Value(False), output_field=BooleanField()),
         client="indication__client",

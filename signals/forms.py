@@ -6,6 +6,6 @@ from .models import SignalStatus
 
 class MoveSignalForm(forms.Form):
     to_status = forms.ChoiceField(
-        choices=[(SignalStatus.IN_BEHANDELING, _("In behandeling nemen")), (SignalStatus.OPGELOST, _("Opgelost"))]
+        choices=[(SignalStatus.IN_PROGRESS, _("In behandeling nemen")), (SignalStatus.RESOLVED, _("Opgelost"))]
     )
     note = forms.CharField(label=_("Toelichting"), required=False, max_length=2000, widget=forms.TextInput)

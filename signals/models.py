@@ -24,23 +24,23 @@ class SignalType(models.TextChoices):
 
 class SignalStatus(models.TextChoices):
     OPEN = "open", _("open")
-    IN_BEHANDELING = "in_behandeling", _("in behandeling")
-    OPGELOST = "opgelost", _("opgelost")
-    VERVALLEN = "vervallen", _("vervallen")
+    IN_PROGRESS = "in_behandeling", _("in behandeling")
+    RESOLVED = "opgelost", _("opgelost")
+    LAPSED = "vervallen", _("vervallen")
 
 
-OPEN_STATUSES = (SignalStatus.OPEN, SignalStatus.IN_BEHANDELING)
+OPEN_STATUSES = (SignalStatus.OPEN, SignalStatus.IN_PROGRESS)
 
 
 class Urgency(models.TextChoices):
     # Ordered by weight: the worklists sort on the database value.
-    VERLOPEN = "1_verlopen", _("termijn verstreken")
-    WAARSCHUWING = "2_waarschuwing", _("termijn nadert")
-    ATTENTIE = "3_attentie", _("ter attentie")
+    OVERDUE = "1_verlopen", _("termijn verstreken")
+    WARNING = "2_waarschuwing", _("termijn nadert")
+    ATTENTION = "3_attentie", _("ter attentie")
 
 
 # The colour of each urgency's tag (a CSS modifier: tag--verlopen, ...); the tag always says its label.
-URGENCY_TONES = {Urgency.VERLOPEN: "verlopen", Urgency.WAARSCHUWING: "nadert", Urgency.ATTENTIE: "attentie"}
+URGENCY_TONES = {Urgency.OVERDUE: "verlopen", Urgency.WARNING: "nadert", Urgency.ATTENTION: "attentie"}
 
 
 class Signal(models.Model):
@@ -52,7 +52,7 @@ class Signal(models.Model):
     subject_id = models.BigIntegerField(_("object-id"))
     variant = models.BigIntegerField(_("variant"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=SignalStatus.choices, default=SignalStatus.OPEN)
-    urgency = models.CharField(_("urgentie"), max_length=20, choices=Urgency.choices, default=Urgency.ATTENTIE)
+    urgency = models.CharField(_("urgentie"), max_length=20, choices=Urgency.choices, default=Urgency.ATTENTION)
     due_date = models.DateField(_("uiterlijk"))
     # Who it is for: a consultant, and always the team of the client's municipality (whose team lead
     # sees escalated signals and those without a person).
@@ -109,13 +109,13 @@ class Signal(models.Model):
         today, "termijn nadert" from DEADLINE_WARN_DAYS before it, and "ter attentie" before that
         (an IB2 planned to run past its maximum months from now has not passed anything yet).
         Signals without a deadline (zorgstapeling, nazorg, heraanmelding) stay "ter attentie"."""
-        if self.urgency == Urgency.ATTENTIE or self.due_date is None:
-            return Urgency.ATTENTIE
+        if self.urgency == Urgency.ATTENTION or self.due_date is None:
+            return Urgency.ATTENTION
         if self.due_date < today:
-            return Urgency.VERLOPEN
+            return Urgency.OVERDUE
         if self.due_date <= today + timedelta(days=settings.SIGNALS["DEADLINE_WARN_DAYS"]):
-            return Urgency.WAARSCHUWING
-        return Urgency.ATTENTIE
+            return Urgency.WARNING
+        return Urgency.ATTENTION
 
 
 class SignalEvent(models.Model):

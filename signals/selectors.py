@@ -11,7 +11,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from indications.models import GRANTED_STATUSES, Client, Indication, OtherProvision
+from accounts.models import Team
+from indications.models import GRANTED_STATUSES, Client, Indication, Municipality, OtherProvision
 from indications.selectors import clients_visible_to
 from providers.hooks import OpenSlaSignal, OpenSlaSignals
 from providers.models import Provider
@@ -53,7 +54,7 @@ class SignalGroup:
     @property
     def overdue(self) -> int:
         """How many have passed their due date (by the date, as their tags say)."""
-        return sum(1 for signal in self.signals if signal.urgency_on(self.today) == Urgency.VERLOPEN)
+        return sum(1 for signal in self.signals if signal.urgency_on(self.today) == Urgency.OVERDUE)
 
 
 def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
@@ -86,7 +87,7 @@ def counts_by_type(signals: QuerySet[Signal]) -> list[TypeCount]:
         signals.order_by()
         .values("type")
         .annotate(total=Count("id", distinct=True),
-                  overdue=Count("id", filter=Q(urgency=Urgency.VERLOPEN), distinct=True))
+                  overdue=Count("id", filter=Q(urgency=Urgency.OVERDUE), distinct=True))
     )
     counts = {row["type"]: row for row in rows}
     return [
@@ -229,3 +230,20 @@ def open_sla_signal_listing(provider_id: int, today: date, limit: int | None) ->
             due_date=signal.due_date, status_label=str(signal.get_status_display()),
         ))
     return OpenSlaSignals(total=len(rows) if total is None else total, signals=rows)
+
+
+def signal_team_per_municipality() -> dict[int, int]:
+    """municipality id → the team that gets the signals about its clients. That is the
+    municipality's `signal_team` (set by the functioneel beheerder) while that team still serves the
+    municipality; otherwise (none set, or the team no longer serves it) the serving team whose name
+    comes first. A municipality no team serves is absent: its signals have no team."""
+    serving: dict[int, list[int]] = defaultdict(list)
+    for municipality_id, team_id in Team.municipalities.through.objects.order_by("team__name").values_list(
+        "municipality_id", "team_id"
+    ):
+        serving[municipality_id].append(team_id)
+    chosen = dict(Municipality.objects.filter(signal_team__isnull=False).values_list("pk", "signal_team_id"))
+    return {
+        municipality_id: chosen[municipality_id] if chosen.get(municipality_id) in teams else teams[0]
+        for municipality_id, teams in serving.items()
+    }

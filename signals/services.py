@@ -14,12 +14,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record_event
 
 from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
+from .selectors import signal_team_per_municipality
 from .workflow import ensure_transition_allowed
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def recheck_client(client_id: int, today: date) -> list[CheckOutcome]:
                 Signal.objects.filter(client_id=client_id).values_list("pk", "type", "subject_id", "variant", "status")
             )
             closed_by_a_user = set(
-                SignalEvent.objects.filter(signal__client_id=client_id, to_status=SignalStatus.VERVALLEN,
+                SignalEvent.objects.filter(signal__client_id=client_id, to_status=SignalStatus.LAPSED,
                                            by__isnull=False).values_list("signal_id", flat=True)
             )
             return [_synchronise_client(check, today, client_id, signals, closed_by_a_user) for check in CHECKS]
@@ -107,7 +107,7 @@ def _synchronise_client(check: Check, today: date, client_id: int, signals: list
     new_rows = [row for row in rows if (row["sig_subject"], row["sig_variant"]) not in known]
     cleared = [(pk, status) for pk, status, key in own if status in OPEN_STATUSES and key not in holds]
     returned = [(pk, status) for pk, status, key in own
-                if status == SignalStatus.VERVALLEN and key in holds and pk not in closed_by_a_user]
+                if status == SignalStatus.LAPSED and key in holds and pk not in closed_by_a_user]
     # Signals raised now carry today's urgency already: only older ones may need moving on.
     already_open = any(status in OPEN_STATUSES for _pk, status, _key in own)
     open_signals = (Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id)
@@ -140,7 +140,7 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
                 "WHERE c.sig_subject = s.subject_id AND c.sig_variant = s.variant) "
                 f"AND NOT EXISTS (SELECT 1 FROM {EVENT_TABLE} e "
                 "WHERE e.signal_id = s.id AND e.to_status = %s AND e.by_id IS NOT NULL)",
-                [check.type, SignalStatus.VERVALLEN, SignalStatus.VERVALLEN],
+                [check.type, SignalStatus.LAPSED, SignalStatus.LAPSED],
             )
             returned = cursor.fetchall()
     open_signals = Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES)
@@ -159,23 +159,23 @@ def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple]
     )
     outcome.lapsed = _note_and_update(
         cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
-        status=SignalStatus.VERVALLEN, closed_on=today,
+        status=SignalStatus.LAPSED, closed_on=today,
     )
     if open_signals is None:
         return outcome
     if check.type == SignalType.REVIEW_WAITING:
         # Waiting long, and now the beschikking's deadline nears too: escalated, "termijn nadert".
-        nearing = open_signals.filter(urgency=Urgency.ATTENTIE, aanvraag__isnull=False,
+        nearing = open_signals.filter(urgency=Urgency.ATTENTION, aanvraag__isnull=False,
                                       due_date__lte=review_deadline_horizon(today))
         outcome.escalated = _note_and_update(
             list(nearing.values_list("pk", "status")),
             _("Geëscaleerd: de termijn van de beschikking nadert en de beoordeling is nog niet gedaan."),
-            urgency=Urgency.WAARSCHUWING, escalated_on=today,
+            urgency=Urgency.WARNING, escalated_on=today,
         )
     if check.type in DEADLINE_TYPES:
-        passed = open_signals.filter(urgency=Urgency.WAARSCHUWING, due_date__lt=today)
+        passed = open_signals.filter(urgency=Urgency.WARNING, due_date__lt=today)
         outcome.updated = _note_and_update(
-            list(passed.values_list("pk", "status")), _("Termijn verstreken."), urgency=Urgency.VERLOPEN
+            list(passed.values_list("pk", "status")), _("Termijn verstreken."), urgency=Urgency.OVERDUE
         )
     if check.type == SignalType.EVALUATION_OVERDUE:
         escalate = open_signals.filter(escalated_on__isnull=True, due_date__lt=evaluation_escalation_date(today))
@@ -202,15 +202,10 @@ def _conditions_table(conditions):
             cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
 
 
-def _team_of_municipality() -> dict[int, int]:
-    through = Team.municipalities.through.objects.order_by("-team__name")
-    return dict(through.values_list("municipality_id", "team_id"))
-
-
 def _raise_new(check: Check, new_rows: list[dict], today: date) -> int:
     if not new_rows:
         return 0
-    teams = _team_of_municipality()
+    teams = signal_team_per_municipality()
     created = 0
     batch: list[Signal] = []
 
@@ -275,13 +270,13 @@ def move_signal(signal: Signal, *, to_status: str, by, note: str = "", today: da
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     ensure_transition_allowed(signal.status, to_status)
     note = note.strip()
-    if to_status == SignalStatus.OPGELOST and not note:
+    if to_status == SignalStatus.RESOLVED and not note:
         raise ValidationError({"note": _("Geef aan wat u gedaan heeft.")}, code="required")
     before = signal.status
     signal.status = to_status
-    if to_status == SignalStatus.IN_BEHANDELING and signal.assigned_to_id is None:
+    if to_status == SignalStatus.IN_PROGRESS and signal.assigned_to_id is None:
         signal.assigned_to = by
-    if to_status in (SignalStatus.OPGELOST, SignalStatus.VERVALLEN):
+    if to_status in (SignalStatus.RESOLVED, SignalStatus.LAPSED):
         signal.closed_on = today or timezone.localdate()
     signal.full_clean()
     signal.save()

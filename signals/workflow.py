@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from .models import SignalStatus as S
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
-    S.OPEN: {S.IN_BEHANDELING, S.OPGELOST, S.VERVALLEN},
-    S.IN_BEHANDELING: {S.OPGELOST, S.VERVALLEN},
-    S.OPGELOST: set(),
-    S.VERVALLEN: set(),
+    S.OPEN: {S.IN_PROGRESS, S.RESOLVED, S.LAPSED},
+    S.IN_PROGRESS: {S.RESOLVED, S.LAPSED},
+    S.RESOLVED: set(),
+    S.LAPSED: set(),
 }
 
 

@@ -187,7 +187,7 @@ class MeldingFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     received_on = TODAY - timedelta(days=20)
-    channel = Melding.Channel.TELEFOON
+    channel = Melding.Channel.PHONE
     question = "Hulp bij de administratie"
     consultant = factory.SubFactory(UserFactory)
     intake = factory.RelatedFactory("tests.factories.IntakeFactory", factory_related_name="melding")
@@ -585,9 +585,9 @@ class SignalFactory(factory.django.DjangoModelFactory):
 
     class Params:
         subject = factory.SubFactory(AssignmentFactory)
-        in_behandeling = factory.Trait(status=SignalStatus.IN_BEHANDELING)
-        opgelost = factory.Trait(status=SignalStatus.OPGELOST, closed_on=TODAY)
-        vervallen = factory.Trait(status=SignalStatus.VERVALLEN, closed_on=TODAY)
+        in_behandeling = factory.Trait(status=SignalStatus.IN_PROGRESS)
+        opgelost = factory.Trait(status=SignalStatus.RESOLVED, closed_on=TODAY)
+        vervallen = factory.Trait(status=SignalStatus.LAPSED, closed_on=TODAY)
 
     type = SignalType.NO_START_REPORTED
     assignment = factory.SelfAttribute("subject")
@@ -596,6 +596,6 @@ class SignalFactory(factory.django.DjangoModelFactory):
     indication = factory.SelfAttribute("assignment.indication")
     provider = factory.SelfAttribute("assignment.provider")
     status = SignalStatus.OPEN
-    urgency = Urgency.VERLOPEN
+    urgency = Urgency.OVERDUE
     due_date = TODAY - timedelta(days=1)
     created_on = TODAY - timedelta(days=1)

@@ -45,7 +45,7 @@ def case_load(django_db_blocker):
         generate_demo(clients=40, today=TODAY, seed=11)
         run_all_checks(today=TODAY)
         signal = Signal.objects.first()
-        move_signal(signal, to_status=SignalStatus.IN_BEHANDELING, by=UserFactory(), note="Gebeld.", today=TODAY)
+        move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=UserFactory(), note="Gebeld.", today=TODAY)
 
     yield from built_once_per_module(django_db_blocker, build)
 

@@ -274,7 +274,7 @@ def test_the_readmes_api_example_can_be_started_on_any_day(demo):
 # -- the demo against the services' rules ----------------------------------------------------------
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")
-CONTINUING = {Indication.Kind.HERINDICATIE, Indication.Kind.OPSCHALING, Indication.Kind.AFSCHALING}
+CONTINUING = {Indication.Kind.HERINDICATIE, Indication.Kind.SCALE_UP, Indication.Kind.SCALE_DOWN}
 
 
 def test_the_replaced_toewijzing_keeps_the_change_reason_of_the_vaststelling(demo):

@@ -108,9 +108,9 @@ def test_care_event_traits():
     ("trait", "status", "closed"),
     [
         ({}, SignalStatus.OPEN, False),
-        ({"in_behandeling": True}, SignalStatus.IN_BEHANDELING, False),
-        ({"opgelost": True}, SignalStatus.OPGELOST, True),
-        ({"vervallen": True}, SignalStatus.VERVALLEN, True),
+        ({"in_behandeling": True}, SignalStatus.IN_PROGRESS, False),
+        ({"opgelost": True}, SignalStatus.RESOLVED, True),
+        ({"vervallen": True}, SignalStatus.LAPSED, True),
     ],
 )
 def test_signal_traits(trait, status, closed):

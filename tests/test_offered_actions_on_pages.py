@@ -92,7 +92,7 @@ def test_the_beschikking_page_offers_exactly_what_the_table_allows(client, consu
     assert ("assign" in shown) == (status in workflow.LIVE_STATUSES)
 
 
-@pytest.mark.parametrize("status", [SignalStatus.OPEN, SignalStatus.IN_BEHANDELING])
+@pytest.mark.parametrize("status", [SignalStatus.OPEN, SignalStatus.IN_PROGRESS])
 def test_the_signals_page_offers_the_moves_the_signal_table_allows(client, consultant, status):
     signal = overdue_onderzoek(consultant)
     Signal.objects.filter(pk=signal.pk).update(status=status)
@@ -100,10 +100,10 @@ def test_the_signals_page_offers_the_moves_the_signal_table_allows(client, consu
     html = client.get("/signalen/").content.decode()
     offered = {
         target
-        for target in (SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST)
+        for target in (SignalStatus.IN_PROGRESS, SignalStatus.RESOLVED)
         if f'name="to_status" value="{target}"' in html
     }
-    assert offered == {SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST} & SIGNAL_MOVES[status]
+    assert offered == {SignalStatus.IN_PROGRESS, SignalStatus.RESOLVED} & SIGNAL_MOVES[status]
     assert offered  # an open signal can always be solved
 
 

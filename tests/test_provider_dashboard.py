@@ -91,7 +91,7 @@ YEAR = 2025
 (YEAR_2025,) = periods(YEAR, "jaar")
 Q1, Q2, Q3, Q4 = periods(YEAR, "kwartaal")
 ENDED, ACTIVE, WITHDRAWN = Assignment.Status.ENDED, Assignment.Status.ACTIVE, Assignment.Status.WITHDRAWN
-FIRST, AFSCHALING, OPSCHALING = Indication.Kind.FIRST, Indication.Kind.AFSCHALING, Indication.Kind.OPSCHALING
+FIRST, AFSCHALING, OPSCHALING = Indication.Kind.FIRST, Indication.Kind.SCALE_DOWN, Indication.Kind.SCALE_UP
 ACHIEVED, PARTLY, NOT_ACHIEVED = (ResultProgress.Progress.ACHIEVED, ResultProgress.Progress.PARTLY,
                                   ResultProgress.Progress.NOT_ACHIEVED)
 CLIENT_MARK = "Privacyvlieg"
@@ -150,10 +150,10 @@ def evaluate(indication, held_on, outcome, consultant, progress=()):
 
 def signal(kind, assignment, *, status=SignalStatus.OPEN, due):
     return Signal.objects.create(
-        type=kind, subject_id=assignment.pk, status=status, urgency=Urgency.VERLOPEN, due_date=due,
+        type=kind, subject_id=assignment.pk, status=status, urgency=Urgency.OVERDUE, due_date=due,
         client=assignment.indication.client, indication=assignment.indication, assignment=assignment,
         provider=assignment.provider, created_on=due,
-        closed_on=None if status in (SignalStatus.OPEN, SignalStatus.IN_BEHANDELING) else due,
+        closed_on=None if status in (SignalStatus.OPEN, SignalStatus.IN_PROGRESS) else due,
     )
 
 
@@ -229,8 +229,8 @@ def build_world() -> World:
     }
     s = {
         "s1": signal(SignalType.NO_START_REPORTED, a["a3"], due=date(2025, 11, 17)),
-        "s2": signal(SignalType.CARE_AFTER_END, a["a4"], status=SignalStatus.IN_BEHANDELING, due=date(2026, 1, 12)),
-        "s3": signal(SignalType.STOP_WITHOUT_REASON, a["a5"], status=SignalStatus.OPGELOST, due=date(2025, 10, 1)),
+        "s2": signal(SignalType.CARE_AFTER_END, a["a4"], status=SignalStatus.IN_PROGRESS, due=date(2026, 1, 12)),
+        "s3": signal(SignalType.STOP_WITHOUT_REASON, a["a5"], status=SignalStatus.RESOLVED, due=date(2025, 10, 1)),
         "s4": signal(SignalType.EVALUATION_OVERDUE, a["a2"], due=date(2025, 7, 1)),
         "s5": signal(SignalType.STOP_WITHOUT_REASON, a["a8"], due=date(2025, 8, 31)),
     }
@@ -1091,13 +1091,15 @@ def review(provider, user, **fields):
 
 def test_record_annual_review(world):
     user = UserFactory()
-    figures = [["Instroom", 4, 2.0, 2.0]]
     saved = review(world.n, user, participants="  Karin Smit  ", conclusions=" Goed. ", agreements=" Beter melden ",
-                   next_review_on=date(2027, 2, 1), figures=figures)
+                   next_review_on=date(2027, 2, 1))
     saved.refresh_from_db()
     assert (saved.year, saved.held_on, saved.next_review_on) == (2025, date(2026, 2, 15), date(2027, 2, 1))
     assert (saved.participants, saved.conclusions, saved.agreements) == ("Karin Smit", "Goed.", "Beter melden")
-    assert (saved.figures, saved.recorded_by) == (figures, user)
+    # the figures of the year computed by the service from the stored figures, not given by the caller
+    assert (saved.figures, saved.recorded_by) == (approx_rows(REVIEW_FIGURES), user)
+    with pytest.raises(TypeError):
+        review(world.o, user, figures=[["Instroom", 999, 0, 999]])
     (event,) = AuditEvent.objects.filter(object_type="providers.annualreview")
     assert (event.object_id, event.actor, event.action, event.client_id) == (str(saved.pk), user, "create", None)
     assert event.summary == "Jaargesprek 2025 met Aanbieder Noord vastgelegd"

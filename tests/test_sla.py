@@ -37,7 +37,7 @@ def provider():
     p = contracted_provider(name="Meetbaar")
     c1, c2, c3, c4 = (ClientFactory() for _ in range(4))
     ended, active = Assignment.Status.ENDED, Assignment.Status.ACTIVE
-    first, down, up = Indication.Kind.FIRST, Indication.Kind.AFSCHALING, Indication.Kind.OPSCHALING
+    first, down, up = Indication.Kind.FIRST, Indication.Kind.SCALE_DOWN, Indication.Kind.SCALE_UP
     a1 = make(p, c1, kind=first, product="IB1", start=date(2026, 2, 1), end=date(2026, 5, 31), status=ended)
     make(p, c2, kind=first, product="IB1", start=date(2025, 6, 1), end=date(2026, 3, 31), status=ended)
     a3 = make(p, c2, kind=down, product="IB0", start=date(2026, 4, 1), end=date(2026, 12, 31), status=active)

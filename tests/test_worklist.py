@@ -53,7 +53,7 @@ def test_signals_on_the_worklist_are_counts_per_type_and_the_most_urgent_few(sig
     assert sum(counts.values()) == 150 and set(counts) == set(SignalType.values)
     urgent = list(response.context["urgent_signals"])
     assert len(urgent) == WORKLIST_URGENT_SIGNALS
-    assert {signal.urgency for signal in urgent} == {Urgency.VERLOPEN}
+    assert {signal.urgency for signal in urgent} == {Urgency.OVERDUE}
     # No forms per signal here: they are handled on the signals page, linked per type.
     assert 'name="to_status"' not in html and 'name="note"' not in html
     assert f'href="/signalen/?soort={SignalType.STACKING}"' in html
@@ -152,7 +152,7 @@ def test_a_move_from_the_page_returns_to_the_same_page(signed_in, consultant):
                                                        "note": "Gebeld"})
     assert response.status_code == 302 and response["Location"] == "/signalen/?pagina=2"
     signal.refresh_from_db()
-    assert signal.status == SignalStatus.IN_BEHANDELING
+    assert signal.status == SignalStatus.IN_PROGRESS
 
 
 def test_every_row_has_its_own_ids(signed_in, consultant):

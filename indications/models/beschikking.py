@@ -54,8 +54,8 @@ class Indication(models.Model):
     class Kind(models.TextChoices):
         FIRST = "eerste", _("eerste indicatie")
         HERINDICATIE = "herindicatie", _("herindicatie")
-        OPSCHALING = "opschaling", _("opschaling")
-        AFSCHALING = "afschaling", _("afschaling")
+        SCALE_UP = "opschaling", _("opschaling")
+        SCALE_DOWN = "afschaling", _("afschaling")
 
     Status = IndicationStatus
 

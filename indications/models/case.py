@@ -91,12 +91,12 @@ class Client(models.Model):
 
 class Melding(models.Model):
     class Channel(models.TextChoices):
-        TELEFOON = "telefoon", _("telefoon")
-        BALIE = "balie", _("balie")
+        PHONE = "telefoon", _("telefoon")
+        DESK = "balie", _("balie")
         WIJKTEAM = "wijkteam", _("wijkteam")
-        AANBIEDER = "aanbieder", _("aanbieder")
-        HUISARTS = "huisarts", _("huisarts")
-        ANDERS = "anders", _("anders")
+        PROVIDER = "aanbieder", _("aanbieder")
+        GP = "huisarts", _("huisarts")
+        OTHER = "anders", _("anders")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="meldingen")

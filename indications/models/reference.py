@@ -1,15 +1,24 @@
 """Reference data of the case file, editable by the functioneel beheerder in the admin: municipalities,
 ZRM domains, result domains and results, products with their tariffs."""
 
-from django.core.exceptions import ValidationError
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import Deferrable, Q
 from django.utils.translation import gettext_lazy as _
+
+from .constraints import DateRange, PostgresExclusionConstraint
 
 
 class Municipality(models.Model):
     code = models.CharField(_("CBS-gemeentecode"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=100, unique=True)
+    # The team that gets the municipality's signals, one of the teams serving it (accounts.Team
+    # .municipalities); see signals.selectors.signal_team_per_municipality for when it is not set.
+    signal_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("team voor signalen"),
+        help_text=_("Het team dat de signalen over cliënten van deze gemeente krijgt (een team van de gemeente)."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -146,18 +155,21 @@ class Tariff(models.Model):
                 violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
             ),
             models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
+            # One tariff in force per product per day; the service (indications.tariffs) checks it on
+            # every database, this constraint holds it on PostgreSQL (btree_gist for the "=" part).
+            PostgresExclusionConstraint(
+                name="tariff_periods_do_not_overlap",
+                expressions=[
+                    ("product", RangeOperators.EQUAL),
+                    (
+                        DateRange("valid_from", "valid_to", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=_("Deze periode overlapt met een ander tarief van hetzelfde product."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
-
-    def clean(self):
-        """Tariff periods of one product never overlap: exactly one tariff is in force on a day."""
-        if not self.product_id or not self.valid_from:
-            return
-        overlapping = Tariff.objects.filter(product_id=self.product_id).exclude(pk=self.pk)
-        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
-        if self.valid_to:
-            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        if overlapping.exists():
-            raise ValidationError(_("Deze periode overlapt met een ander tarief van hetzelfde product."))

@@ -37,4 +37,4 @@ def test_consultant_takes_up_and_solves_a_signal(page, log_in, assert_accessible
     page.get_by_role("button", name="Opgelost").click()
     expect(page.get_by_text("Geen open signalen.")).to_be_visible()
     signal.refresh_from_db()
-    assert signal.status == SignalStatus.OPGELOST
+    assert signal.status == SignalStatus.RESOLVED

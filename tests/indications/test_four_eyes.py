@@ -90,7 +90,7 @@ def test_a_herindicatie_that_scales_up_is_complex(client_scored, today):
                            end_date=today + timedelta(weeks=20))
     assert "opschaling" in codes(up, today)
     Indication.objects.filter(pk=up.pk).update(status=Indication.Status.INGETROKKEN)  # one successor at a time
-    down = IndicationFactory(client=client_scored, replaces=old, kind=Indication.Kind.AFSCHALING,
+    down = IndicationFactory(client=client_scored, replaces=old, kind=Indication.Kind.SCALE_DOWN,
                              product=Product.objects.get(code="IB0"), start_date=today)
     assert "opschaling" not in codes(down, today)
 

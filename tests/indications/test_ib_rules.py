@@ -367,7 +367,7 @@ def test_the_replaced_beschikking_does_not_count_as_overlap(ib_client, today):
 def test_opschaling_must_be_heavier(ib_client, today):
     old = IndicationFactory(client=ib_client, actief=True, product=get_product("IB3"))
     for code in ("IB3", "IB2"):
-        same_or_lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.OPSCHALING,
+        same_or_lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_UP,
                                             product=get_product(code), start_date=today,
                                             end_date=today + timedelta(weeks=20))
         assert codes(same_or_lighter, today) == {"not_heavier"}
@@ -378,12 +378,12 @@ def test_opschaling_must_be_heavier(ib_client, today):
 def test_afschaling_must_be_lighter(ib_client, today):
     old = IndicationFactory(client=ib_client, actief=True)  # IB1
     for code in ("IB1", "IB3"):
-        same_or_heavier = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.AFSCHALING,
+        same_or_heavier = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
                                             product=get_product(code), start_date=today)
         assert codes(same_or_heavier, today) == {"not_lighter"}
         same_or_heavier.status = Indication.Status.INGETROKKEN
         same_or_heavier.save(update_fields=["status"])
-    lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.AFSCHALING,
+    lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
                                 product=get_product("IB0"), start_date=today)
     assert codes(lighter, today) == set()
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from indications import tariffs
 from indications.models import (
     Conversation,
     Indication,
@@ -104,26 +105,26 @@ def new_tariff(code, valid_from, valid_to=None, amount="400.00"):
 def test_an_overlapping_tariff_is_refused(valid_from, valid_to):
     tariff = new_tariff("IB1", valid_from, valid_to)
     with pytest.raises(ValidationError) as failure:
-        tariff.full_clean()
+        tariffs.validate_tariff(tariff)
     assert "overlapt" in failure.value.messages[0]
 
 
 def test_a_new_tariff_follows_a_closed_one():
     Tariff.objects.filter(product__code="IB1").update(valid_to=date(2016, 12, 31))
-    new_tariff("IB1", date(2017, 1, 1)).full_clean()
-    new_tariff("IB1", date(2015, 1, 1), date(2015, 12, 31)).full_clean()  # before: also fine
+    tariffs.validate_tariff(new_tariff("IB1", date(2017, 1, 1)))
+    tariffs.validate_tariff(new_tariff("IB1", date(2015, 1, 1), date(2015, 12, 31)))  # before: also fine
     with pytest.raises(ValidationError):
-        new_tariff("IB1", date(2016, 12, 31)).full_clean()  # one day of overlap
+        tariffs.validate_tariff(new_tariff("IB1", date(2016, 12, 31)))  # one day of overlap
 
 
 def test_tariff_periods_of_other_products_do_not_matter():
-    new_tariff("IB0", date(2016, 1, 1), date(2018, 7, 31)).full_clean()
+    tariffs.validate_tariff(new_tariff("IB0", date(2016, 1, 1), date(2018, 7, 31)))
 
 
 def test_a_tariff_may_be_edited_without_overlapping_itself():
     tariff = Tariff.objects.get(product__code="IB2")
     tariff.amount_per_period = Decimal("740.00")
-    tariff.full_clean()
+    tariffs.validate_tariff(tariff)
 
 
 def test_a_tariff_period_is_ordered_and_starts_once_per_product():

@@ -414,7 +414,7 @@ def test_the_decision_date_lies_between_the_aanvraag_and_today(simple, case_file
 
 def test_opschaling_ends_the_old_beschikking_the_day_before(simple, ib_client, consultant, today):
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
-    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.OPSCHALING,
+    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_UP,
                             product=get_product("IB3"), start_date=today)
     services.issue_beschikking(new, by=consultant, today=today)
     old.refresh_from_db()
@@ -429,7 +429,7 @@ def test_a_future_scaling_shortens_the_old_beschikking_which_stays_live_until_th
                                                                                     today):
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
     start = today + timedelta(days=14)
-    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.AFSCHALING,
+    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
                             product=get_product("IB0"), start_date=start)
     services.issue_beschikking(new, by=consultant, today=today)
     old.refresh_from_db()

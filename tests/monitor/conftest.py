@@ -45,7 +45,7 @@ from tests.factories import (
     get_product,
 )
 
-FIRST, AFSCHALING, OPSCHALING = Indication.Kind.FIRST, Indication.Kind.AFSCHALING, Indication.Kind.OPSCHALING
+FIRST, AFSCHALING, OPSCHALING = Indication.Kind.FIRST, Indication.Kind.SCALE_DOWN, Indication.Kind.SCALE_UP
 V, M, X = Client.Gender.FEMALE, Client.Gender.MALE, Client.Gender.OTHER
 
 

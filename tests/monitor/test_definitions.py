@@ -68,10 +68,10 @@ def test_a_return_that_is_not_a_first_beschikking_is_no_instroom():
 def test_uitstroom_is_an_end_that_nothing_continues_the_next_day():
     continued = ClientFactory()
     one_beschikking("IB2", date(2025, 1, 1), date(2025, 3, 31), client=continued)
-    one_beschikking("IB1", date(2025, 4, 1), None, client=continued, kind=Indication.Kind.AFSCHALING)
+    one_beschikking("IB1", date(2025, 4, 1), None, client=continued, kind=Indication.Kind.SCALE_DOWN)
     a_day_without = ClientFactory()
     one_beschikking("IB2", date(2025, 1, 1), date(2025, 3, 31), client=a_day_without)
-    one_beschikking("IB1", date(2025, 4, 2), None, client=a_day_without, kind=Indication.Kind.AFSCHALING)
+    one_beschikking("IB1", date(2025, 4, 2), None, client=a_day_without, kind=Indication.Kind.SCALE_DOWN)
     figures = figures_2025()
     assert figures["clients"] == 2
     assert figures["uitstroom"] == 1  # the one with 2025-04-01 without a beschikking

@@ -80,10 +80,10 @@ def assert_raised(signal: Signal, *, on: date):
 
 def assert_lapsed(signal: Signal, *, on: date, was: str = SignalStatus.OPEN):
     signal.refresh_from_db()
-    assert signal.status == SignalStatus.VERVALLEN
+    assert signal.status == SignalStatus.LAPSED
     assert signal.closed_on == on
     last = signal.history.last()
-    assert (last.from_status, last.to_status, last.by) == (was, SignalStatus.VERVALLEN, None)
+    assert (last.from_status, last.to_status, last.by) == (was, SignalStatus.LAPSED, None)
     assert "Automatisch vervallen" in last.note
 
 
@@ -128,7 +128,7 @@ class TestEvaluationOverdue:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (planned.pk, 0)
         assert signal.due_date == TODAY
-        assert signal.urgency == Urgency.VERLOPEN
+        assert signal.urgency == Urgency.OVERDUE
         assert signal.escalated_on is None
         assert signal.assigned_to == consultant
         assert signal.team == team
@@ -197,7 +197,7 @@ class TestBeschikkingExpiring:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (indication.pk, 0)
         assert signal.due_date == indication.end_date
-        assert signal.urgency == Urgency.WAARSCHUWING
+        assert signal.urgency == Urgency.WARNING
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (indication.client, indication)
         assert (signal.melding, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
@@ -255,12 +255,12 @@ class TestOnderzoekDeadline:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (melding.pk, 0)
         assert signal.due_date == melding.received_on + days(42) == TODAY + days(8)
-        assert signal.urgency == Urgency.WAARSCHUWING
+        assert signal.urgency == Urgency.WARNING
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.melding) == (melding.client, melding)
         assert (signal.indication, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
 
-    @pytest.mark.parametrize("days_ago, urgency", [(42, Urgency.WAARSCHUWING), (43, Urgency.VERLOPEN)])
+    @pytest.mark.parametrize("days_ago, urgency", [(42, Urgency.WARNING), (43, Urgency.OVERDUE)])
     def test_raised_as_passed_the_day_after_the_deadline(self, consultant, days_ago, urgency):
         MeldingFactory(consultant=consultant, received_on=TODAY - days(days_ago))
         run("termijn_onderzoek", TODAY)
@@ -299,12 +299,12 @@ class TestBeschikkingDeadline:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (aanvraag.pk, 0)
         assert signal.due_date == aanvraag.received_on + days(14) == TODAY + days(8)
-        assert signal.urgency == Urgency.WAARSCHUWING
+        assert signal.urgency == Urgency.WARNING
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.aanvraag) == (aanvraag.client, aanvraag)
         assert (signal.indication, signal.melding, signal.assignment, signal.provider) == (None, None, None, None)
 
-    @pytest.mark.parametrize("days_ago, urgency", [(14, Urgency.WAARSCHUWING), (15, Urgency.VERLOPEN)])
+    @pytest.mark.parametrize("days_ago, urgency", [(14, Urgency.WARNING), (15, Urgency.OVERDUE)])
     def test_raised_as_passed_the_day_after_the_deadline(self, consultant, days_ago, urgency):
         AanvraagFactory(consultant=consultant, received_on=TODAY - days(days_ago))
         run("termijn_beschikking", TODAY)
@@ -338,7 +338,7 @@ class TestProductTooLong:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (indication.pk, 0)
         assert signal.due_date == start + timedelta(weeks=26) == TODAY
-        assert signal.urgency == Urgency.VERLOPEN
+        assert signal.urgency == Urgency.OVERDUE
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (indication.client, indication)
         assert (signal.melding, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
@@ -439,7 +439,7 @@ class TestStacking:
         assert_raised(signal, on=TODAY + days(1))
         assert (signal.subject_id, signal.variant) == (client.pk, DAGBESTEDING)
         assert signal.due_date == TODAY + days(1)
-        assert signal.urgency == Urgency.ATTENTIE
+        assert signal.urgency == Urgency.ATTENTION
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (client, assignment.indication)
         assert (signal.melding, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
@@ -507,14 +507,14 @@ class TestStacking:
         OtherProvisionFactory(client=client)
         run("zorgstapeling", TODAY)
         first = the_signal(SignalType.STACKING)
-        move_signal(first, to_status=SignalStatus.OPGELOST, by=consultant, note="Besproken met de aanbieders.",
+        move_signal(first, to_status=SignalStatus.RESOLVED, by=consultant, note="Besproken met de aanbieders.",
                     today=TODAY)
         with_ib(client, consultant, start_date=TODAY + days(1))
         outcome = run("zorgstapeling", TODAY + days(1))
         assert (outcome.created, outcome.lapsed) == (1, 0)
         signals = stacking_signals()
         assert set(signals) == {(client.pk, DAGBESTEDING), (client.pk, DAGBESTEDING | MORE_THAN_ONE_IB)}
-        assert signals[(client.pk, DAGBESTEDING)].status == SignalStatus.OPGELOST
+        assert signals[(client.pk, DAGBESTEDING)].status == SignalStatus.RESOLVED
         assert signals[(client.pk, DAGBESTEDING | MORE_THAN_ONE_IB)].status == SignalStatus.OPEN
 
     def test_an_open_signal_of_the_old_combination_lapses(self, consultant):
@@ -540,7 +540,7 @@ class TestStacking:
         run("zorgstapeling", TODAY)
         run("zorgstapeling", TODAY + days(1))
         first = Signal.objects.get(type=SignalType.STACKING, variant=DAGBESTEDING)
-        assert first.status == SignalStatus.VERVALLEN
+        assert first.status == SignalStatus.LAPSED
 
         outcome = run("zorgstapeling", TODAY + days(10))
         assert wlz.end_date < TODAY + days(10)
@@ -548,9 +548,9 @@ class TestStacking:
         first.refresh_from_db()
         assert (first.status, first.closed_on) == (SignalStatus.OPEN, None)
         assert [e.to_status for e in first.history.all()] == [
-            SignalStatus.OPEN, SignalStatus.VERVALLEN, SignalStatus.OPEN,
+            SignalStatus.OPEN, SignalStatus.LAPSED, SignalStatus.OPEN,
         ]
-        assert Signal.objects.get(variant=DAGBESTEDING | WLZ).status == SignalStatus.VERVALLEN
+        assert Signal.objects.get(variant=DAGBESTEDING | WLZ).status == SignalStatus.LAPSED
 
     def test_lapses_when_the_provision_ends(self, consultant):
         client = client_at()
@@ -598,7 +598,7 @@ class TestNoStartReported:
         assert_raised(signal, on=MONDAY + days(1))
         assert (signal.subject_id, signal.variant) == (assignment.pk, 0)
         assert signal.due_date == assignment.assigned_on
-        assert signal.urgency == Urgency.VERLOPEN
+        assert signal.urgency == Urgency.OVERDUE
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (assignment.indication.client, assignment.indication)
         assert (signal.assignment, signal.provider) == (assignment, provider)
@@ -650,7 +650,7 @@ class TestCareAfterEnd:
         assert_raised(signal, on=MONDAY + days(1))
         assert (signal.subject_id, signal.variant) == (assignment.pk, 0)
         assert signal.due_date == assignment.end_date
-        assert signal.urgency == Urgency.VERLOPEN
+        assert signal.urgency == Urgency.OVERDUE
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (assignment.indication.client, assignment.indication)
         assert (signal.assignment, signal.provider) == (assignment, provider)
@@ -708,7 +708,7 @@ class TestStopWithoutReason:
         assert_raised(signal, on=MONDAY)
         assert (signal.subject_id, signal.variant) == (assignment.pk, 0)
         assert signal.due_date == MONDAY - days(2)
-        assert signal.urgency == Urgency.VERLOPEN
+        assert signal.urgency == Urgency.OVERDUE
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.indication) == (assignment.indication.client, assignment.indication)
         assert (signal.assignment, signal.provider) == (assignment, provider)
@@ -743,7 +743,7 @@ class TestNazorg:
         assert_raised(signal, on=TODAY)
         assert (signal.subject_id, signal.variant) == (intake.pk, 0)
         assert signal.due_date == TODAY
-        assert signal.urgency == Urgency.ATTENTIE
+        assert signal.urgency == Urgency.ATTENTION
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.melding) == (intake.melding.client, intake.melding)
         assert (signal.indication, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
@@ -790,7 +790,7 @@ class TestHeraanmelding:
         assert_raised(signal, on=TODAY)
         assert (signal.subject_id, signal.variant) == (melding.pk, 0)
         assert signal.due_date == melding.received_on
-        assert signal.urgency == Urgency.ATTENTIE
+        assert signal.urgency == Urgency.ATTENTION
         assert (signal.assigned_to, signal.team) == (consultant, team)
         assert (signal.client, signal.melding) == (ended.client, melding)
         assert (signal.indication, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
@@ -861,7 +861,7 @@ class TestReviewWaiting:
         signal = the_signal(SignalType.REVIEW_WAITING)
         assert_raised(signal, on=monday + days(4))
         assert (signal.subject_id, signal.due_date) == (review.pk, monday + days(14))
-        assert (signal.urgency, signal.escalated_on) == (Urgency.ATTENTIE, None)
+        assert (signal.urgency, signal.escalated_on) == (Urgency.ATTENTION, None)
         assert (signal.assigned_to, signal.team) == (None, team)  # the team, not one person
         assert (signal.client, signal.indication, signal.aanvraag) == (
             review.indication.client, review.indication, review.indication.aanvraag)
@@ -888,7 +888,7 @@ class TestReviewWaiting:
         assert run("beoordeling_wacht", MONDAY).created == int(fires)
         if fires:
             signal = the_signal(SignalType.REVIEW_WAITING)
-            assert (signal.urgency, signal.escalated_on) == (Urgency.WAARSCHUWING, MONDAY)
+            assert (signal.urgency, signal.escalated_on) == (Urgency.WARNING, MONDAY)
 
     def test_escalates_as_the_deadline_nears_and_turns_overdue_after_it(self, consultant):
         monday = MONDAY - days(7)
@@ -896,20 +896,20 @@ class TestReviewWaiting:
         due = monday + days(11)
         assert run("beoordeling_wacht", monday + days(4)).created == 1
         signal = the_signal(SignalType.REVIEW_WAITING)
-        assert (signal.due_date, signal.urgency) == (due, Urgency.ATTENTIE)
+        assert (signal.due_date, signal.urgency) == (due, Urgency.ATTENTION)
         assert run("beoordeling_wacht", due - days(3)).escalated == 0  # Tuesday: due beyond 2 working days
         assert run("beoordeling_wacht", due - days(2)).escalated == 1  # Wednesday: due within 2
         signal.refresh_from_db()
-        assert (signal.urgency, signal.escalated_on) == (Urgency.WAARSCHUWING, due - days(2))
+        assert (signal.urgency, signal.escalated_on) == (Urgency.WARNING, due - days(2))
         assert run("beoordeling_wacht", due).updated == 0
         assert run("beoordeling_wacht", due + days(1)).updated == 1
         signal.refresh_from_db()
-        assert signal.urgency == Urgency.VERLOPEN and signal.status == SignalStatus.OPEN
+        assert signal.urgency == Urgency.OVERDUE and signal.status == SignalStatus.OPEN
 
     def test_raised_as_passed_after_the_deadline(self, consultant):
         self.waiting(consultant, submitted_on=MONDAY - days(1), aanvraag_on=MONDAY - days(15))
         run("beoordeling_wacht", MONDAY)
-        assert the_signal(SignalType.REVIEW_WAITING).urgency == Urgency.VERLOPEN
+        assert the_signal(SignalType.REVIEW_WAITING).urgency == Urgency.OVERDUE
 
     def test_without_an_aanvraag_only_the_waiting_counts(self, consultant):
         monday = MONDAY - days(7)
@@ -918,7 +918,7 @@ class TestReviewWaiting:
         assert run("beoordeling_wacht", monday + days(4)).created == 1
         assert run("beoordeling_wacht", MONDAY + days(30)).escalated == 0
         signal = the_signal(SignalType.REVIEW_WAITING)
-        assert (signal.due_date, signal.urgency) == (monday, Urgency.ATTENTIE)
+        assert (signal.due_date, signal.urgency) == (monday, Urgency.ATTENTION)
 
     def test_not_for_a_decided_review(self, consultant, team_lead):
         review = self.waiting(consultant, submitted_on=MONDAY - days(10), aanvraag_on=MONDAY - days(10))

@@ -138,13 +138,13 @@ class TestEveryType:
         assert history(raised) == [("", SignalStatus.OPEN)]
 
     def test_a_signal_in_behandeling_stays_in_behandeling(self, raised, consultant):
-        move_signal(raised, to_status=SignalStatus.IN_BEHANDELING, by=consultant, today=TODAY)
+        move_signal(raised, to_status=SignalStatus.IN_PROGRESS, by=consultant, today=TODAY)
         assert run(raised.type, TODAY + days(1)).created == 0
         raised.refresh_from_db()
-        assert raised.status == SignalStatus.IN_BEHANDELING
+        assert raised.status == SignalStatus.IN_PROGRESS
         assert Signal.objects.filter(type=raised.type).count() == 1
 
-    @pytest.mark.parametrize("closed_as", [SignalStatus.OPGELOST, SignalStatus.VERVALLEN])
+    @pytest.mark.parametrize("closed_as", [SignalStatus.RESOLVED, SignalStatus.LAPSED])
     def test_a_signal_a_user_closed_is_not_raised_again(self, raised, consultant, closed_as):
         move_signal(raised, to_status=closed_as, by=consultant, note="Afgehandeld met de cliënt.", today=TODAY)
         for today in (TODAY, TODAY + days(1)):
@@ -173,8 +173,8 @@ def test_a_lapsed_signal_opens_again_when_its_condition_returns(consultant):
     assert (signal.status, signal.closed_on, signal.created_on) == (SignalStatus.OPEN, None, TODAY)
     assert history(signal) == [
         ("", SignalStatus.OPEN),
-        (SignalStatus.OPEN, SignalStatus.VERVALLEN),
-        (SignalStatus.VERVALLEN, SignalStatus.OPEN),
+        (SignalStatus.OPEN, SignalStatus.LAPSED),
+        (SignalStatus.LAPSED, SignalStatus.OPEN),
     ]
     assert "Opnieuw gesignaleerd" in signal.history.last().note
     assert run("product_te_lang", TODAY + days(3)).created == 0
@@ -184,13 +184,13 @@ def test_lapsing_keeps_the_status_it_came_from(consultant):
     melding = MeldingFactory(consultant=consultant, received_on=TODAY - days(40))
     run("termijn_onderzoek", TODAY)
     signal = Signal.objects.get()
-    move_signal(signal, to_status=SignalStatus.IN_BEHANDELING, by=consultant, today=TODAY)
+    move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=consultant, today=TODAY)
     melding.intake.conclusion, melding.intake.concluded_on = "eigen_kracht", TODAY
     melding.intake.save()
     assert run("termijn_onderzoek", TODAY + days(1)).lapsed == 1
     signal.refresh_from_db()
-    assert (signal.status, signal.closed_on) == (SignalStatus.VERVALLEN, TODAY + days(1))
-    assert history(signal)[-1] == (SignalStatus.IN_BEHANDELING, SignalStatus.VERVALLEN)
+    assert (signal.status, signal.closed_on) == (SignalStatus.LAPSED, TODAY + days(1))
+    assert history(signal)[-1] == (SignalStatus.IN_PROGRESS, SignalStatus.LAPSED)
 
 
 # -- escalation of overdue evaluations ------------------------------------------------------------
@@ -236,17 +236,17 @@ class TestEscalation:
         planned_on = TODAY - days(1)
         PlannedEvaluationFactory(indication=active_indication(consultant), planned_on=planned_on)
         run("evaluatie_te_laat", TODAY)
-        signal = move_signal(Signal.objects.get(), to_status=SignalStatus.IN_BEHANDELING, by=consultant, today=TODAY)
+        signal = move_signal(Signal.objects.get(), to_status=SignalStatus.IN_PROGRESS, by=consultant, today=TODAY)
         run("evaluatie_te_laat", planned_on + days(15))
         signal.refresh_from_db()
-        assert (signal.status, signal.escalated_on) == (SignalStatus.IN_BEHANDELING, planned_on + days(15))
-        assert history(signal)[-1] == (SignalStatus.IN_BEHANDELING, SignalStatus.IN_BEHANDELING)
+        assert (signal.status, signal.escalated_on) == (SignalStatus.IN_PROGRESS, planned_on + days(15))
+        assert history(signal)[-1] == (SignalStatus.IN_PROGRESS, SignalStatus.IN_PROGRESS)
 
     def test_a_closed_signal_is_not_escalated(self, consultant):
         planned_on = TODAY - days(1)
         PlannedEvaluationFactory(indication=active_indication(consultant), planned_on=planned_on)
         run("evaluatie_te_laat", TODAY)
-        move_signal(Signal.objects.get(), to_status=SignalStatus.OPGELOST, by=consultant,
+        move_signal(Signal.objects.get(), to_status=SignalStatus.RESOLVED, by=consultant,
                     note="Evaluatie staat gepland.", today=TODAY)
         assert run("evaluatie_te_laat", planned_on + days(20)).escalated == 0
         assert Signal.objects.get().escalated_on is None
@@ -267,16 +267,16 @@ class TestDeadlineUrgency:
         DEADLINES[name](consultant)
         run(name, TODAY)
         signal = Signal.objects.get()
-        assert (signal.urgency, signal.due_date) == (Urgency.WAARSCHUWING, TODAY + days(2))
+        assert (signal.urgency, signal.due_date) == (Urgency.WARNING, TODAY + days(2))
 
         assert run(name, TODAY + days(2)).updated == 0
         signal.refresh_from_db()
-        assert signal.urgency == Urgency.WAARSCHUWING
+        assert signal.urgency == Urgency.WARNING
 
         outcome = run(name, TODAY + days(3))
         assert (outcome.updated, outcome.created, outcome.lapsed) == (1, 0, 0)
         signal.refresh_from_db()
-        assert (signal.urgency, signal.status) == (Urgency.VERLOPEN, SignalStatus.OPEN)
+        assert (signal.urgency, signal.status) == (Urgency.OVERDUE, SignalStatus.OPEN)
         last = signal.history.last()
         assert (last.from_status, last.to_status, last.note) == (SignalStatus.OPEN, SignalStatus.OPEN,
                                                                  "Termijn verstreken.")
@@ -287,17 +287,17 @@ class TestDeadlineUrgency:
     def test_a_signal_in_behandeling_keeps_its_status(self, consultant):
         MeldingFactory(consultant=consultant, received_on=TODAY - days(40))
         run("termijn_onderzoek", TODAY)
-        signal = move_signal(Signal.objects.get(), to_status=SignalStatus.IN_BEHANDELING, by=consultant, today=TODAY)
+        signal = move_signal(Signal.objects.get(), to_status=SignalStatus.IN_PROGRESS, by=consultant, today=TODAY)
         run("termijn_onderzoek", TODAY + days(3))
         signal.refresh_from_db()
-        assert (signal.urgency, signal.status) == (Urgency.VERLOPEN, SignalStatus.IN_BEHANDELING)
-        assert history(signal)[-1] == (SignalStatus.IN_BEHANDELING, SignalStatus.IN_BEHANDELING)
+        assert (signal.urgency, signal.status) == (Urgency.OVERDUE, SignalStatus.IN_PROGRESS)
+        assert history(signal)[-1] == (SignalStatus.IN_PROGRESS, SignalStatus.IN_PROGRESS)
 
     def test_other_types_keep_their_urgency(self, consultant):
         active_indication(consultant, end_date=TODAY + days(2))
         run("beschikking_loopt_af", TODAY)
         assert run("beschikking_loopt_af", TODAY + days(2)).updated == 0
-        assert Signal.objects.get().urgency == Urgency.WAARSCHUWING
+        assert Signal.objects.get().urgency == Urgency.WARNING
 
 
 # -- once a day, unless forced --------------------------------------------------------------------
@@ -359,21 +359,21 @@ def audit_events(signal: Signal):
 
 class TestMoveSignal:
     def test_open_in_behandeling_opgelost(self, signal, consultant, team_lead):
-        taken = move_signal(signal, to_status=SignalStatus.IN_BEHANDELING, by=team_lead, today=TODAY)
-        assert taken.status == SignalStatus.IN_BEHANDELING
+        taken = move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=team_lead, today=TODAY)
+        assert taken.status == SignalStatus.IN_PROGRESS
         assert taken.assigned_to == consultant  # already someone's: stays theirs
         assert taken.closed_on is None
 
-        solved = move_signal(taken, to_status=SignalStatus.OPGELOST, by=consultant, today=TODAY + days(1),
+        solved = move_signal(taken, to_status=SignalStatus.RESOLVED, by=consultant, today=TODAY + days(1),
                              note="  Onderzoek ingepland met de cliënt.  ")
-        assert (solved.status, solved.closed_on) == (SignalStatus.OPGELOST, TODAY + days(1))
+        assert (solved.status, solved.closed_on) == (SignalStatus.RESOLVED, TODAY + days(1))
         solved.refresh_from_db()
-        assert solved.status == SignalStatus.OPGELOST
+        assert solved.status == SignalStatus.RESOLVED
         events = list(solved.history.all())
         assert [(e.from_status, e.to_status, e.by, e.note) for e in events] == [
             ("", SignalStatus.OPEN, None, "Gesignaleerd."),
-            (SignalStatus.OPEN, SignalStatus.IN_BEHANDELING, team_lead, ""),
-            (SignalStatus.IN_BEHANDELING, SignalStatus.OPGELOST, consultant, "Onderzoek ingepland met de cliënt."),
+            (SignalStatus.OPEN, SignalStatus.IN_PROGRESS, team_lead, ""),
+            (SignalStatus.IN_PROGRESS, SignalStatus.RESOLVED, consultant, "Onderzoek ingepland met de cliënt."),
         ]
 
         taken_event, solved_event = audit_events(signal)
@@ -387,18 +387,18 @@ class TestMoveSignal:
 
     def test_taking_up_a_signal_without_a_person_assigns_it(self, signal, team_lead):
         Signal.objects.filter(pk=signal.pk).update(assigned_to=None)
-        taken = move_signal(signal, to_status=SignalStatus.IN_BEHANDELING, by=team_lead, today=TODAY)
+        taken = move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=team_lead, today=TODAY)
         assert taken.assigned_to == team_lead
 
     def test_a_user_may_set_an_open_signal_to_vervallen(self, signal, consultant):
-        moved = move_signal(signal, to_status=SignalStatus.VERVALLEN, by=consultant, today=TODAY)
-        assert (moved.status, moved.closed_on) == (SignalStatus.VERVALLEN, TODAY)
+        moved = move_signal(signal, to_status=SignalStatus.LAPSED, by=consultant, today=TODAY)
+        assert (moved.status, moved.closed_on) == (SignalStatus.LAPSED, TODAY)
         assert audit_events(signal).count() == 1
 
     @pytest.mark.parametrize("note", ["", "   \n"])
     def test_solving_needs_a_note(self, signal, consultant, note):
         with pytest.raises(ValidationError) as error:
-            move_signal(signal, to_status=SignalStatus.OPGELOST, by=consultant, note=note, today=TODAY)
+            move_signal(signal, to_status=SignalStatus.RESOLVED, by=consultant, note=note, today=TODAY)
         assert "note" in error.value.message_dict
         signal.refresh_from_db()
         assert (signal.status, signal.closed_on) == (SignalStatus.OPEN, None)
@@ -422,9 +422,9 @@ class TestMoveSignal:
         assert not audit_events(signal).exists()
 
     def test_the_forbidden_moves_cover_the_closed_states(self):
-        assert ALLOWED_STATUS_CHANGES[SignalStatus.OPGELOST] == set()
-        assert ALLOWED_STATUS_CHANGES[SignalStatus.VERVALLEN] == set()
-        assert SignalStatus.OPEN not in ALLOWED_STATUS_CHANGES[SignalStatus.IN_BEHANDELING]
+        assert ALLOWED_STATUS_CHANGES[SignalStatus.RESOLVED] == set()
+        assert ALLOWED_STATUS_CHANGES[SignalStatus.LAPSED] == set()
+        assert SignalStatus.OPEN not in ALLOWED_STATUS_CHANGES[SignalStatus.IN_PROGRESS]
 
 
 # -- the management command -------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_one_click_in_behandeling_then_opgelost_with_history(client, consultant)
     response = client.post(f"/signalen/{signal.pk}/", {"to_status": "opgelost", "note": "gesprek gepland"},
                            follow=True)
     signal.refresh_from_db()
-    assert signal.status == SignalStatus.OPGELOST and signal.closed_on == today()
+    assert signal.status == SignalStatus.RESOLVED and signal.closed_on == today()
     assert [e.to_status for e in signal.history.all()] == ["open", "in_behandeling", "opgelost"]
     assert "Signaal bijgewerkt." in response.content.decode()
 

@@ -52,7 +52,7 @@ def test_issuing_the_beschikking_resolves_the_deadline_signal_at_once(consultant
     run("termijn_beschikking")
     signal = Signal.objects.get(type=SignalType.BESCHIKKING_DEADLINE)
     indication_services.issue_beschikking(case.indication, by=consultant, today=TODAY)
-    assert status_of(signal) == SignalStatus.VERVALLEN and signal.closed_on == TODAY
+    assert status_of(signal) == SignalStatus.LAPSED and signal.closed_on == TODAY
     assert run("termijn_beschikking", TODAY + days(1)).lapsed == 0
 
 
@@ -66,7 +66,7 @@ def test_a_care_stop_resolves_and_the_recheck_is_limited_to_that_client(consulta
     signals = {s.assignment_id: s for s in Signal.objects.filter(type=SignalType.CARE_AFTER_END)}
     assert set(signals) == {mine.pk, other.pk}
     provider_services.record_care_stop(mine, on=TODAY - days(30), reason="19", by=None, today=TODAY)
-    assert status_of(signals[mine.pk]) == SignalStatus.VERVALLEN
+    assert status_of(signals[mine.pk]) == SignalStatus.LAPSED
     assert status_of(signals[other.pk]) == SignalStatus.OPEN
 
 

@@ -36,13 +36,13 @@ def ib2_running_too_long(consultant, *, weeks_running: int):
 @pytest.mark.parametrize(
     ("stored", "due_in_days", "shown"),
     [
-        (Urgency.VERLOPEN, 60, Urgency.ATTENTIE),  # the check stored "passed" for a deadline months ahead
-        (Urgency.VERLOPEN, WARN, Urgency.WAARSCHUWING),
-        (Urgency.VERLOPEN, 0, Urgency.WAARSCHUWING),  # due today: not passed yet
-        (Urgency.VERLOPEN, -1, Urgency.VERLOPEN),
-        (Urgency.WAARSCHUWING, -3, Urgency.VERLOPEN),  # a warning whose date passed since the last run
-        (Urgency.WAARSCHUWING, 30, Urgency.ATTENTIE),
-        (Urgency.ATTENTIE, -30, Urgency.ATTENTIE),  # no deadline (stacking, nazorg): stays for attention
+        (Urgency.OVERDUE, 60, Urgency.ATTENTION),  # the check stored "passed" for a deadline months ahead
+        (Urgency.OVERDUE, WARN, Urgency.WARNING),
+        (Urgency.OVERDUE, 0, Urgency.WARNING),  # due today: not passed yet
+        (Urgency.OVERDUE, -1, Urgency.OVERDUE),
+        (Urgency.WARNING, -3, Urgency.OVERDUE),  # a warning whose date passed since the last run
+        (Urgency.WARNING, 30, Urgency.ATTENTION),
+        (Urgency.ATTENTION, -30, Urgency.ATTENTION),  # no deadline (stacking, nazorg): stays for attention
     ],
 )
 def test_the_urgency_follows_the_due_date(stored, due_in_days, shown):
@@ -57,7 +57,7 @@ def tags(page: str) -> list[tuple[str, str]]:
 def test_a_future_maximum_is_not_called_passed_on_the_signals_page_and_the_worklist(client, consultant):
     later = ib2_running_too_long(consultant, weeks_running=10)  # maximum in 16 weeks
     soon = ib2_running_too_long(consultant, weeks_running=26)  # maximum today
-    assert later.urgency == soon.urgency == Urgency.VERLOPEN  # as the check stores it
+    assert later.urgency == soon.urgency == Urgency.OVERDUE  # as the check stores it
     client.force_login(consultant)
     for url in ("/signalen/", "/werkvoorraad/"):
         page = client.get(url).content.decode()
@@ -72,7 +72,7 @@ def test_signals_are_listed_by_their_urgency_on_the_day(client, consultant):
     later = ib2_running_too_long(consultant, weeks_running=10)  # stored "passed", due in 16 weeks
     stale = ib2_running_too_long(consultant, weeks_running=20)
     # stored as a warning by an earlier run, its date has passed since: it is the most urgent now
-    Signal.objects.filter(pk=stale.pk).update(urgency=Urgency.WAARSCHUWING, due_date=today() - timedelta(days=1))
+    Signal.objects.filter(pk=stale.pk).update(urgency=Urgency.WARNING, due_date=today() - timedelta(days=1))
     client.force_login(consultant)
     group = client.get("/signalen/").context["groups"][0]
     assert [signal.pk for signal in group.signals] == [stale.pk, later.pk]
