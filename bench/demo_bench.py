@@ -11,6 +11,7 @@ the peak resident memory of this process. Give it a database of its own.
 
 import argparse
 import cProfile
+import logging
 import os
 import resource
 import sys
@@ -60,6 +61,8 @@ def main() -> None:
                         help="lift the foreign keys and secondary indexes during the load (default: by size)")
     parser.add_argument("--profile", help="write a cProfile of the generation to this file")
     args = parser.parse_args()
+    logging.basicConfig(format="  %(message)s")
+    logging.getLogger("demo.bulkload").setLevel(logging.INFO)  # how long re-creating the keys took
     call_command("migrate", verbosity=0)
     reset_demo_case_data()
     before = case_rows()

@@ -15,12 +15,16 @@ foreign keys: give a large load a database of its own or a quiet moment.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 
 from .models import HeldBackDefinition
+
+logger = logging.getLogger(__name__)
 
 # From this many new clients a load lifts the keys and indexes; below it the upkeep per row
 # costs less than re-creating them over the whole table.
@@ -63,6 +67,10 @@ def lift(tables: Iterable[type[models.Model]]) -> int:
     quote = connection.ops.quote_name
     names = _names(tables)
     with transaction.atomic(), connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with foreign-key checks pending in this transaction: run them now
+        # (Django's are all initially deferred, which the second statement restores).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(_INDEXES, [names])
         indexes = cursor.fetchall()
         cursor.execute(_CONSTRAINTS, [names])
@@ -84,6 +92,7 @@ def restore() -> int:
     data breaks raises and leaves the statements stored. Returns how many were re-created."""
     if connection.vendor != "postgresql":
         return 0
+    started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         held = list(HeldBackDefinition.objects.select_for_update())
         if held:  # sort the index keys in memory (the default, 64 MB, spills a large table to disk)
@@ -93,6 +102,8 @@ def restore() -> int:
         HeldBackDefinition.objects.filter(pk__in=[d.pk for d in held]).delete()
         if held:
             cursor.execute(f"ANALYZE {', '.join(sorted({d.table for d in held}))}")
+    if held:
+        logger.info("re-created %d keys and indexes in %.1f s", len(held), time.monotonic() - started)
     return len(held)
 
 
