@@ -18,7 +18,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from queue import Empty, SimpleQueue
 
 from django.db import connection, models, transaction
 
@@ -35,7 +37,8 @@ _TABLES = "SELECT unnest(%s::text[])::regclass"
 _REFERENCED = "SELECT conindid FROM pg_constraint WHERE contype = 'f'"
 # Unique constraints first, then foreign keys: re-created in this order after the indexes.
 _CONSTRAINTS = f"""
-    SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+    SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype,
+           CASE WHEN contype = 'u' AND NOT condeferrable THEN pg_get_indexdef(conindid) END
     FROM pg_constraint
     WHERE conrelid IN ({_TABLES}) AND (contype = 'f' OR contype = 'u' AND conindid NOT IN ({_REFERENCED}))
     ORDER BY contype DESC, 1, 2"""
@@ -63,7 +66,8 @@ def may_lift(tables: Iterable[type[models.Model]]) -> bool:
 
 def lift(tables: Iterable[type[models.Model]]) -> int:
     """Drop the foreign keys, unique constraints and secondary indexes of `tables`, storing how to
-    re-create them (indexes, unique constraints, foreign keys). Returns how many were dropped."""
+    re-create them: the indexes (a unique constraint's too), then the unique constraints on their
+    index, then the foreign keys. Returns how many were dropped."""
     quote = connection.ops.quote_name
     names = _names(tables)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -75,12 +79,19 @@ def lift(tables: Iterable[type[models.Model]]) -> int:
         indexes = cursor.fetchall()
         cursor.execute(_CONSTRAINTS, [names])
         constraints = cursor.fetchall()
+        # A unique constraint comes back as its index (built beside the others) and then the constraint
+        # on it; a deferrable one, and every foreign key, by its definition.
+        unique = [(table, name, index) for table, name, _definition, _kind, index in constraints if index]
         HeldBackDefinition.objects.bulk_create(
-            [HeldBackDefinition(table=table, name=name, statement=definition) for table, name, definition in indexes]
+            [HeldBackDefinition(table=table, name=name, statement=definition)
+             for table, name, definition in [*indexes, *unique]]
             + [HeldBackDefinition(table=table, name=name, statement=f"ALTER TABLE {table} ADD CONSTRAINT "
-                                  f"{quote(name)} {definition}") for table, name, definition in constraints]
+                                  f"{quote(name)} UNIQUE USING INDEX {quote(name)}") for table, name, _index in unique]
+            + [HeldBackDefinition(table=table, name=name, statement=f"ALTER TABLE {table} ADD CONSTRAINT "
+                                  f"{quote(name)} {definition}")
+               for table, name, definition, _kind, index in constraints if not index]
         )
-        for table, name, _definition in reversed(constraints):  # foreign keys before the keys they use
+        for table, name, *_rest in reversed(constraints):  # foreign keys before the keys they use
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
         for _table, name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
@@ -88,23 +99,65 @@ def lift(tables: Iterable[type[models.Model]]) -> int:
 
 
 def restore() -> int:
-    """Re-create whatever a (possibly died) load dropped, in one transaction; a foreign key that the
-    data breaks raises and leaves the statements stored. Returns how many were re-created."""
+    """Re-create whatever a (possibly died) load dropped, each statement in its own transaction with
+    the removal of its stored row: the indexes on two connections side by side (one table each at a
+    time), then the constraints in order. A rule the data breaks raises and leaves the rest stored.
+    Inside a caller's transaction (tests) everything runs in it, one by one. Returns how many."""
     if connection.vendor != "postgresql":
         return 0
     started = time.monotonic()
-    with transaction.atomic(), connection.cursor() as cursor:
-        held = list(HeldBackDefinition.objects.select_for_update())
-        if held:  # sort the index keys in memory (the default, 64 MB, spills a large table to disk)
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    held = list(HeldBackDefinition.objects.all())
+    if not held:
+        return 0
+    indexes = [d for d in held if d.statement.startswith("CREATE ")]
+    rest = [d for d in held if d not in indexes]
+    if connection.in_atomic_block:
         for definition in held:
-            cursor.execute(definition.statement)
-        HeldBackDefinition.objects.filter(pk__in=[d.pk for d in held]).delete()
-        if held:
-            cursor.execute(f"ANALYZE {', '.join(sorted({d.table for d in held}))}")
-    if held:
-        logger.info("re-created %d keys and indexes in %.1f s", len(held), time.monotonic() - started)
+            _run(definition)
+    else:
+        by_table: dict[str, list] = {}
+        for definition in indexes:
+            by_table.setdefault(definition.table, []).append(definition)
+        queue = SimpleQueue()
+        for group in sorted(by_table.values(), key=_rows, reverse=True):  # the largest tables first
+            queue.put(group)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for done in [pool.submit(_run_groups, queue) for _ in range(2)]:
+                done.result()
+        for definition in rest:
+            _run(definition)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(sorted({d.table for d in held}))}")
+    logger.info("re-created %d keys and indexes in %.1f s", len(held), time.monotonic() - started)
     return len(held)
+
+
+def _run(definition: HeldBackDefinition) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Sort the index keys in memory (the default, 64 MB, spills a large table to disk).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute(definition.statement)
+        HeldBackDefinition.objects.filter(pk=definition.pk).delete()
+
+
+def _run_groups(queue: SimpleQueue) -> None:
+    """A thread of its own, so a connection of its own: run groups until the queue is empty."""
+    try:
+        while True:
+            try:
+                group = queue.get_nowait()
+            except Empty:
+                return
+            for definition in group:
+                _run(definition)
+    finally:
+        connection.close()
+
+
+def _rows(group: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [group[0].table])
+        return int(cursor.fetchone()[0])
 
 
 @contextmanager

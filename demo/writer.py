@@ -4,7 +4,8 @@ Reserving the pks (a block from each table's sequence on PostgreSQL, above max(i
 every row carry its foreign keys and its number from the start: no INSERT ... RETURNING round trips,
 no UPDATE for the numbers. On PostgreSQL each table is streamed with COPY (psycopg 3); on SQLite,
 the embedded default, with bulk_create. Foreign keys are checked at commit (Django creates them
-DEFERRABLE INITIALLY DEFERRED), inside the chunk's transaction.
+DEFERRABLE INITIALLY DEFERRED), inside the chunk's transaction; a large load on PostgreSQL lifts
+them with the unique and secondary indexes and re-creates them after the last chunk (bulkload).
 """
 
 from __future__ import annotations
