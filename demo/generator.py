@@ -256,8 +256,8 @@ def generate_demo(
     users are still ensured). progress(added, total) is called after every chunk. `trajectories`
     (for benchmarks) lets each client come back up to that many times instead of the usual 1-3.
     `workers` > 1 generates chunks in that many forked processes (PostgreSQL only). `bulk` lifts the
-    case tables' foreign keys and secondary indexes during the load (demo.bulkload; PostgreSQL only);
-    by default from BULK_FROM new clients."""
+    case tables' foreign keys, unique constraints and secondary indexes during the load and re-creates
+    them after it (demo.bulkload; PostgreSQL only); by default from BULK_FROM new clients."""
     summary = DemoSummary(users=ensure_demo_users())
     existing = Client.objects.count()
     consultants_by_team = ensure_demo_teams(clients=max(clients, existing))
