@@ -17,9 +17,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +51,8 @@ from indications.models import (
 
 from .api_example import api_example_assignment, api_example_works
 from .beschikkingen import BeschikkingMixin
+from .bulkload import BULK_FROM, bulk_load
+from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, Plan
 from .onderzoeken import OnderzoekMixin
@@ -57,7 +61,7 @@ from .reference import Reference, load_reference
 from .rows import Rows
 from .timestamps import Clock
 from .toewijzingen import ToewijzingMixin
-from .writer import write_chunk
+from .writer import WRITTEN, write_chunk
 
 
 class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin):
@@ -165,6 +169,7 @@ def reset_demo_case_data() -> None:
             # which TRUNCATE refuses ("pending trigger events"): run those checks now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            restore_held_back()  # what a load that died had lifted: cheapest now the tables are empty
             return
         for table in tables:
             cursor.execute(f"DELETE FROM {table}")
@@ -192,6 +197,13 @@ class DemoRandom(random.Random):
 
     def choice(self, seq):
         return seq[int(self.random() * len(seq))]
+
+    def choices(self, population, weights=None, *, cum_weights=None, k=1):
+        """random.Random.choices without its checks for the generator's one weighted pick (same result)."""
+        if weights is None or cum_weights is not None or k != 1:
+            return super().choices(population, weights, cum_weights=cum_weights, k=k)
+        cumulative = list(accumulate(weights))
+        return [population[bisect_right(cumulative, self.random() * (cumulative[-1] + 0.0), 0, len(cumulative) - 1)]]
 
 
 # The generator of the running load, set before worker processes fork so that they inherit it.
@@ -238,11 +250,14 @@ def generate_demo(
     progress: Callable[[int, int], None] | None = None,
     trajectories: int | None = None,
     workers: int = 1,
+    bulk: bool | None = None,
 ) -> DemoSummary:
     """Top the case load up to `clients` clients. Idempotent: when they exist nothing is added (the demo
     users are still ensured). progress(added, total) is called after every chunk. `trajectories`
     (for benchmarks) lets each client come back up to that many times instead of the usual 1-3.
-    `workers` > 1 generates chunks in that many forked processes (PostgreSQL only)."""
+    `workers` > 1 generates chunks in that many forked processes (PostgreSQL only). `bulk` lifts the
+    case tables' foreign keys, unique constraints and secondary indexes during the load and re-creates
+    them after it (demo.bulkload; PostgreSQL only); by default from BULK_FROM new clients."""
     summary = DemoSummary(users=ensure_demo_users())
     existing = Client.objects.count()
     consultants_by_team = ensure_demo_teams(clients=max(clients, existing))
@@ -260,13 +275,14 @@ def generate_demo(
     )
     total = clients - existing
     tasks = _tasks(clients, existing, taken=set(Client.objects.values_list("bsn", flat=True)))
-    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        connections.close_all()  # each process opens its own connection
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.imap(_generate_chunk, tasks)
-            _count(summary, done, total, progress)
-    else:
-        _count(summary, map(_generate_chunk, tasks), total, progress)
+    with bulk_load(WRITTEN, enabled=total >= BULK_FROM if bulk is None else bulk):
+        if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            connections.close_all()  # each process opens its own connection
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                done = pool.imap(_generate_chunk, tasks)
+                _count(summary, done, total, progress)
+        else:
+            _count(summary, map(_generate_chunk, tasks), total, progress)
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     return summary

@@ -76,6 +76,8 @@ class ToewijzingMixin:
             return
         assignment.care_stopped_on, assignment.stop_reason = on, code
         assignment.status = Assignment.Status.ENDED
+        if assignment.end_date is None or on < assignment.end_date:  # record_care_stop shortens the toewijzing
+            assignment.end_date = on
         self._message(rows, assignment, CareEvent.Kind.STOP, received, event_date=on, reason=code)
 
     def _close_assignments(self, rows: Rows, ind: IndicationRow, *, on: date, code: str, ended_on_day: date) -> None:

@@ -4,12 +4,15 @@ Reserving the pks (a block from each table's sequence on PostgreSQL, above max(i
 every row carry its foreign keys and its number from the start: no INSERT ... RETURNING round trips,
 no UPDATE for the numbers. On PostgreSQL each table is streamed with COPY (psycopg 3); on SQLite,
 the embedded default, with bulk_create. Foreign keys are checked at commit (Django creates them
-DEFERRABLE INITIALLY DEFERRED), inside the chunk's transaction.
+DEFERRABLE INITIALLY DEFERRED), inside the chunk's transaction; a large load on PostgreSQL lifts
+them with the unique and secondary indexes and re-creates them after the last chunk (bulkload).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -82,6 +85,8 @@ class _Table:
             if default is None:
                 value = f"d[{n}]"
             else:
+                if json_text and getattr(self.model._meta.get_field(name), "default", None) is uuid.uuid4:
+                    default = _uuid4_text  # COPY takes the text; uuid.UUID() costs more than the rest of the row
                 env[f"_default{number}"] = default
                 value = f"(v if (v := d.get({n})) is not None else _default{number}())"
             parts.append(f"_dumps({value})" if kind == _JSON else value)
@@ -95,12 +100,22 @@ def _dumps(value) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder)
 
 
+_UUID4_KEEP, _UUID4_SET = ~((0xF000 << 64) | (0xC000 << 48)), (0x4000 << 64) | (0x8000 << 48)
+
+
+def _uuid4_text() -> str:
+    """What str(uuid.uuid4()) gives, as 32 hex digits: random bits with the version (4) and variant set."""
+    return f"{int.from_bytes(os.urandom(16)) & _UUID4_KEEP | _UUID4_SET:032x}"
+
+
 # Tables whose rows others point to get their pks reserved; the rest take the column default.
 _WITH_PK = (Client, Melding, Intake, Aanvraag, Indication, IndicationResult, Evaluation, ZrmAssessment, Review,
             Assignment)
 _WITHOUT_PK = (Conversation, OtherProvision, PlannedEvaluation, IndicationStatusChange, ResultProgress,
                ReviewQuestion, ChangeRequest, CareEvent)
 _TABLES: dict = {}
+# Every table a load writes.
+WRITTEN = (*_WITH_PK, *_WITHOUT_PK, SubResult, ZrmScore)
 
 
 def _table(model) -> _Table:
@@ -109,25 +124,39 @@ def _table(model) -> _Table:
     return _TABLES[model]
 
 
-def reserve_pks(model: type[models.Model], count: int) -> Iterable[int]:
-    """`count` primary keys nobody else will use: from the table's sequence on PostgreSQL (safe
-    alongside other writers), above the highest ever used on SQLite (AUTOINCREMENT keeps it)."""
-    if count == 0:
-        return ()
-    table, pk = model._meta.db_table, model._meta.pk.column
+def reserve_pks(wanted: list[tuple[type[models.Model], int]]) -> list[Iterable[int]]:
+    """For each (model, count), `count` primary keys nobody else will use: from the table's sequence on
+    PostgreSQL (safe alongside other writers; one round trip for all tables), above the highest ever
+    used on SQLite (AUTOINCREMENT keeps it)."""
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            arrays = ", ".join(
+                ["ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))"] * len(wanted)
             )
-            return [value for (value,) in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM "
-                       f"{connection.ops.quote_name(table)}")
-        highest = cursor.fetchone()[0]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        used = cursor.fetchone()
-        start = max(highest, used[0] if used else 0) + 1
-        return range(start, start + count)
+            cursor.execute(f"SELECT {arrays}", [value for model, count in wanted
+                                                for value in (_sequence(cursor, model), count)])
+            return list(cursor.fetchone())
+        reserved = []
+        for model, count in wanted:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")
+            highest = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            used = cursor.fetchone()
+            start = max(highest, used[0] if used else 0) + 1
+            reserved.append(range(start, start + count))
+        return reserved
+
+
+_SEQUENCES: dict = {}
+
+
+def _sequence(cursor, model: type[models.Model]) -> str:
+    if model not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+        _SEQUENCES[model] = cursor.fetchone()[0]
+    return _SEQUENCES[model]
 
 
 def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
@@ -154,10 +183,10 @@ def _plain_tables(rows: Rows) -> list[tuple[type[models.Model], tuple[str, ...],
 def write_chunk(rows: Rows) -> None:
     """Insert the chunk; call inside a transaction."""
     tables = _by_table(rows)
-    for model, objects in tables:
-        if model in _WITH_PK:
-            for row, pk in zip(objects, reserve_pks(model, len(objects)), strict=True):
-                row.id = pk
+    keyed = [(model, objects) for model, objects in tables if model in _WITH_PK and objects]
+    for (_model, objects), pks in zip(keyed, reserve_pks([(m, len(o)) for m, o in keyed]), strict=True):
+        for row, pk in zip(objects, pks, strict=True):
+            row.id = pk
     number_chunk(rows)
     if connection.vendor == "postgresql":
         _copy(tables, rows)
@@ -185,10 +214,11 @@ def _copy(tables, rows: Rows) -> None:
                 for row in objects:
                     copy.write_row(table.values(row, json_text=True))
         for model, columns, tuples in _plain_tables(rows):
+            # Integers only: the COPY text is formatted at once (a write_row call per row costs more).
+            line = "\t".join(["%d"] * len(columns)) + "\n"
             statement = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
             with cursor.copy(statement) as copy:
-                for values in tuples:
-                    copy.write_row(values)
+                copy.write("".join([line % values for values in tuples]))
 
 
 def _bulk_create(tables, rows: Rows) -> None:

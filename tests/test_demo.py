@@ -7,15 +7,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.urls import reverse
 
 from accounts.roles import FUNCTIONEEL_BEHEERDER
+from demo import bulkload
 from demo import generator as demo_generator
 from demo.api_example import api_example_assignment, api_example_works
 from demo.figures import API_EXAMPLE_PROVIDER, DEMO_USERS
 from demo.generator import generate_demo, reset_demo_case_data
+from demo.models import HeldBackDefinition
 from demo.rows import ClientRow, MeldingRow, Rows
-from demo.writer import write_chunk
+from demo.writer import WRITTEN, write_chunk
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.models import (
     Aanvraag,
@@ -23,6 +27,7 @@ from indications.models import (
     ComplexityRule,
     Evaluation,
     Indication,
+    IndicationResult,
     IndicationStatus,
     IndicationStatusChange,
     Intake,
@@ -32,9 +37,9 @@ from indications.models import (
     ZrmScore,
 )
 from indications.selectors import consultants_for, latest_zrm_assessment, worklist
-from indications.services import check_ib_rules, issue_beschikking
+from indications.services import _one_indication_errors, check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
-from indications.workflow import LIVE_STATUSES
+from indications.workflow import LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from providers.codes import RedenBeeindiging, RedenWijziging
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
 from providers.panels import open_change_requests_for
@@ -292,6 +297,73 @@ def test_the_replaced_toewijzing_keeps_the_change_reason_of_the_vaststelling(dem
     assert checked
 
 
+
+def test_every_status_history_follows_the_transition_table(demo):
+    """workflow.move is the only way a status moves: each change is allowed from the status before it,
+    in time order, from concept to the status the indication has, whose reason it keeps."""
+    for indication in Indication.objects.prefetch_related("status_changes"):
+        changes = list(indication.status_changes.all())
+        status = S.CONCEPT
+        for change in changes:
+            assert change.from_status == status, (indication.pk, [(c.from_status, c.to_status) for c in changes])
+            ensure_transition_allowed(change.from_status, change.to_status)
+            status = change.to_status
+        assert status == indication.status, indication.pk
+        assert [c.at for c in changes] == sorted(c.at for c in changes), indication.pk
+        if changes:
+            assert indication.status_reason == changes[-1].reason, indication.pk
+
+
+def test_a_beschikking_ended_by_the_consultant_keeps_the_reason_the_nightly_job_uses(demo):
+    """end_indication per a past day keeps its reason in end_reason; the nightly end of an expired
+    one says 'Einddatum verstreken' (or the planned reason), as end_expired_beschikkingen does."""
+    ended = Indication.objects.filter(status=S.BEEINDIGD).prefetch_related("status_changes")
+    by_consultant = 0
+    for indication in ended:
+        last = list(indication.status_changes.all())[-1]
+        if last.by_id is not None:
+            assert indication.end_reason == last.reason != "", indication.pk
+            by_consultant += 1
+        else:
+            assert last.reason == (indication.end_reason or "Einddatum verstreken"), indication.pk
+        assert indication.ended_on is not None and indication.ended_on >= indication.start_date
+    assert by_consultant and ended.count() > by_consultant
+
+
+def test_toewijzingen_end_as_the_services_end_them(demo):
+    """record_care_stop shortens the toewijzing to the last day of care; a withdrawn one ends on its
+    first day; none is left active after its end or after its beschikking ended."""
+    stopped = 0
+    for assignment in Assignment.objects.select_related("indication"):
+        if assignment.end_date is not None:
+            assert assignment.end_date >= assignment.start_date, assignment.pk
+        if assignment.care_stopped_on is not None:
+            assert assignment.end_date is not None and assignment.end_date <= assignment.care_stopped_on, (
+                assignment.pk, assignment.end_date, assignment.care_stopped_on)
+            stopped += 1
+        if assignment.status == Assignment.Status.WITHDRAWN:
+            assert assignment.end_date == assignment.start_date and assignment.change_reason, assignment.pk
+        if assignment.status == Assignment.Status.ACTIVE:
+            assert assignment.end_date is None or assignment.end_date >= TODAY, assignment.pk
+            assert assignment.indication.status in LIVE_STATUSES, assignment.pk
+        if assignment.change_reason == RedenWijziging.VERLENGING:  # 04: its beschikking was replaced
+            assert Indication.objects.filter(replaces=assignment.indication_id).exists(), assignment.pk
+    assert stopped
+
+
+def test_each_result_is_chosen_once(demo):
+    twice = IndicationResult.objects.values("indication", "result").annotate(n=Count("pk")).filter(n__gt=1)
+    assert not twice.exists()
+    assert IndicationResult.objects.exists()
+
+
+def test_one_indication_per_aanvraag_and_one_successor_per_beschikking(demo):
+    """The services' rule (a withdrawn one makes room for a new one), checked for every indication."""
+    for indication in Indication.objects.exclude(status__in=VOID_STATUSES):
+        assert _one_indication_errors(indication) == {}, indication.pk
+    assert Indication.objects.exclude(replaces=None).exists()
+
+
 def test_personal_data_passes_the_validation_rules(demo):
     for client in Client.objects.all():
         assert POSTCODE.match(client.postcode), client.postcode
@@ -350,3 +422,53 @@ def test_the_output_does_not_depend_on_the_order_in_which_chunks_are_generated(m
     monkeypatch.setattr(demo_generator, "_tasks", lambda *args, **kwargs: reversed(list(tasks(*args, **kwargs))))
     generate_demo(clients=30, today=TODAY, seed=7)
     assert case_load() == in_order
+
+
+# -- bulk-load mode (PostgreSQL): keys and indexes lifted for the load and put back ------------------
+
+
+def _schema():
+    with connection.cursor() as cursor:
+        return {model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
+                for model in WRITTEN}
+
+
+def test_a_bulk_load_puts_back_every_key_and_index_it_lifted(monkeypatch):
+    before, lifted = _schema(), []
+    lift = bulkload.lift
+    monkeypatch.setattr(bulkload, "lift", lambda tables: lifted.append(lift(tables)) or lifted[-1])
+    generate_demo(clients=30, today=TODAY, seed=7, bulk=True)
+    assert _schema() == before
+    assert not HeldBackDefinition.objects.exists()
+    assert Client.objects.count() == 30
+    if connection.vendor == "postgresql":  # the role owns the tables, so the load lifted them
+        assert len(lifted) == 1 and lifted[0] > 50
+    else:  # SQLite has no bulk mode
+        assert lifted == [] and not bulkload.may_lift(WRITTEN)
+
+
+def test_what_a_died_bulk_load_lifted_is_put_back_by_the_next_reset():
+    before = _schema()
+    if bulkload.may_lift(WRITTEN):
+        dropped = bulkload.lift(WRITTEN)
+        assert dropped > 50 and HeldBackDefinition.objects.count() >= dropped  # a unique key: index and constraint
+        assert _schema() != before
+    reset_demo_case_data()
+    assert _schema() == before and not HeldBackDefinition.objects.exists()
+
+
+def test_a_bulk_load_that_breaks_a_reference_fails_when_it_puts_the_keys_back(monkeypatch):
+    """The re-created foreign keys check every row: a dangling reference is refused, not committed."""
+    if not bulkload.may_lift(WRITTEN):
+        assert connection.vendor == "sqlite"  # bulk mode is PostgreSQL's; SQLite checks each row
+        return
+    original = write_chunk
+
+    def dangling(rows):
+        original(rows)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE indications_melding SET client_id = -1 WHERE id = %s", [rows.meldingen[0].id])
+
+    monkeypatch.setattr(demo_generator, "write_chunk", dangling)
+    with pytest.raises(IntegrityError, match="indications_melding.*violates foreign key"), transaction.atomic():
+        generate_demo(clients=5, today=TODAY, seed=7, bulk=True)
