@@ -254,7 +254,7 @@ class BeschikkingMixin:
         on the day recorded; the assignments end with it and the provider reports the stop."""
         self._close_assignments(rows, ind, on=day, code=code, ended_on_day=recorded or day + timedelta(days=1))
         ind.ended_on = day
-        if recorded:  # end_indication per a day that has passed keeps the consultant's reason
+        if recorded:  # end_beschikking per a day that has passed keeps the consultant's reason
             ind.end_reason = reason
         if day > ind.start_date and (ind.end_date is None or ind.end_date > day):
             ind.end_date = day

@@ -21,6 +21,7 @@ from demo.models import HeldBackDefinition
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
+from indications.ib_rules import one_indication_errors
 from indications.models import (
     Aanvraag,
     Client,
@@ -37,7 +38,7 @@ from indications.models import (
     ZrmScore,
 )
 from indications.selectors import consultants_for, latest_zrm_assessment, worklist
-from indications.services import _one_indication_errors, check_ib_rules, issue_beschikking
+from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from providers.codes import RedenBeeindiging, RedenWijziging
@@ -315,7 +316,7 @@ def test_every_status_history_follows_the_transition_table(demo):
 
 
 def test_a_beschikking_ended_by_the_consultant_keeps_the_reason_the_nightly_job_uses(demo):
-    """end_indication per a past day keeps its reason in end_reason; the nightly end of an expired
+    """end_beschikking per a past day keeps its reason in end_reason; the nightly end of an expired
     one says 'Einddatum verstreken' (or the planned reason), as end_expired_beschikkingen does."""
     ended = Indication.objects.filter(status=S.BEEINDIGD).prefetch_related("status_changes")
     by_consultant = 0
@@ -360,7 +361,7 @@ def test_each_result_is_chosen_once(demo):
 def test_one_indication_per_aanvraag_and_one_successor_per_beschikking(demo):
     """The services' rule (a withdrawn one makes room for a new one), checked for every indication."""
     for indication in Indication.objects.exclude(status__in=VOID_STATUSES):
-        assert _one_indication_errors(indication) == {}, indication.pk
+        assert one_indication_errors(indication) == {}, indication.pk
     assert Indication.objects.exclude(replaces=None).exists()
 
 
