@@ -43,9 +43,11 @@ browser-deps:
 test: $(VENV)/.installed browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff format --check: the code is formatted as `ruff format .` writes it (run that before committing).
 # lint-imports: the layers of the apps in pyproject.toml ([tool.importlinter], docs/architecture.md).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
 

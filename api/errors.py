@@ -1,7 +1,7 @@
 """One error shape for the whole API: a machine code and a Dutch message, per field where it applies.
 
-    {"code": "invalid", "melding": "Ongeldige invoer.",
-     "fouten": [{"veld": "startdatum", "code": "date_in_future", "melding": "De datum ligt in de toekomst."}]}
+{"code": "invalid", "melding": "Ongeldige invoer.",
+ "fouten": [{"veld": "startdatum", "code": "date_in_future", "melding": "De datum ligt in de toekomst."}]}
 """
 
 import math
@@ -40,14 +40,22 @@ def as_api_error(error: DjangoValidationError) -> exceptions.ValidationError:
     """A service's ValidationError (Dutch message, stable code) as the API's 400."""
     if hasattr(error, "error_dict"):
         detail = {
-            field: [exceptions.ErrorDetail(message, code=item.code or "invalid") for item in items
-                    for message in item.messages]
+            field: [
+                exceptions.ErrorDetail(message, code=item.code or "invalid")
+                for item in items
+                for message in item.messages
+            ]
             for field, items in error.error_dict.items()
         }
         detail = {NON_FIELD if field == "__all__" else field: value for field, value in detail.items()}
     else:
-        detail = {NON_FIELD: [exceptions.ErrorDetail(message, code=item.code or "invalid")
-                              for item in error.error_list for message in item.messages]}
+        detail = {
+            NON_FIELD: [
+                exceptions.ErrorDetail(message, code=item.code or "invalid")
+                for item in error.error_list
+                for message in item.messages
+            ]
+        }
     return exceptions.ValidationError(detail)
 
 
@@ -111,8 +119,11 @@ def not_found() -> tuple[int, dict]:
 def message_id_conflict(message_id: str) -> tuple[int, dict]:
     return status.HTTP_409_CONFLICT, {
         "code": "bericht_id_conflict",
-        "melding": _("berichtId '%(id)s' is al gebruikt voor een ander bericht; geef elk nieuw bericht een "
-                     "eigen berichtId. Hetzelfde bericht opnieuw sturen mag wel.") % {"id": message_id},
+        "melding": _(
+            "berichtId '%(id)s' is al gebruikt voor een ander bericht; geef elk nieuw bericht een "
+            "eigen berichtId. Hetzelfde bericht opnieuw sturen mag wel."
+        )
+        % {"id": message_id},
     }
 
 

@@ -44,8 +44,11 @@ def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, 
         product = Product.objects.filter(code=data["product"]).first()
         if product is None:
             raise DjangoValidationError(
-                {"product": DjangoValidationError(_("Onbekend product '%(code)s'.") % {"code": data["product"]},
-                                                  code="unknown_product")}
+                {
+                    "product": DjangoValidationError(
+                        _("Onbekend product '%(code)s'.") % {"code": data["product"]}, code="unknown_product"
+                    )
+                }
             )
     request = services.submit_change_request(
         assignment, product=product, end_date=data.get("einddatum"), motivation=data["motivering"], by=client

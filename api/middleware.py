@@ -57,8 +57,9 @@ def _refusal(request) -> JsonResponse | None:
         length = 0
     limit = settings.API_LIMITS["MAX_BODY_BYTES"]
     if length > limit:
-        return _error(413, "request_too_large",
-                      _("Het verzoek is te groot: ten hoogste %(limit)s bytes.") % {"limit": limit})
+        return _error(
+            413, "request_too_large", _("Het verzoek is te groot: ten hoogste %(limit)s bytes.") % {"limit": limit}
+        )
     return None
 
 
@@ -70,8 +71,12 @@ def _as_json(request, response):
         return response
     if response.status_code in (301, 302, 307, 308) and request.method not in _SAFE_METHODS:
         # CommonMiddleware's APPEND_SLASH: a client that follows it would resend the message as a GET.
-        return _error(404, "not_found", _("Niet gevonden. Bedoelt u %(address)s (met een / aan het eind)?")
-                      % {"address": response.get("Location", "")})
+        return _error(
+            404,
+            "not_found",
+            _("Niet gevonden. Bedoelt u %(address)s (met een / aan het eind)?")
+            % {"address": response.get("Location", "")},
+        )
     answer = _json(status_error_body(response.status_code), response.status_code)
     for header in _KEPT_HEADERS:
         if header in response:
@@ -128,8 +133,10 @@ class ApiBoundaryMiddleware:
             action=action,
             object_type=getattr(view, "audit_object_type", "api"),
             object_id=object_id,
-            summary=_summary(f"API {request.method} {request.path}{'?' + query if query else ''}",
-                             f" → {status}" + (f" {code}" if code else "")),
+            summary=_summary(
+                f"API {request.method} {request.path}{'?' + query if query else ''}",
+                f" → {status}" + (f" {code}" if code else ""),
+            ),
         )
 
     @staticmethod

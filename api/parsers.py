@@ -63,8 +63,9 @@ def parse_json(raw: bytes):
         where = ""
         if isinstance(error, json.JSONDecodeError):
             where = _(" (regel %(line)s, kolom %(column)s)") % {"line": error.lineno, "column": error.colno}
-        raise exceptions.ParseError(_("De inhoud is geen geldige JSON%(where)s.") % {"where": where},
-                                    code="invalid_json") from None
+        raise exceptions.ParseError(
+            _("De inhoud is geen geldige JSON%(where)s.") % {"where": where}, code="invalid_json"
+        ) from None
     else:
         too_deep = nesting_depth(data, stop_above=limit_depth) > limit_depth
     if too_deep:

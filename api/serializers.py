@@ -80,14 +80,35 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
-            "toewijzingnummer", "beschikkingnummer", "productcategorie", "productcode", "product", "opslag",
-            "toewijzingsdatum", "ingangsdatum", "einddatum", "omvang", "status", "redenWijziging",
-            "zorgGestartOp", "zorgGestoptOp", "redenBeeindiging", "client", "resultaten", "contactpersoon",
+            "toewijzingnummer",
+            "beschikkingnummer",
+            "productcategorie",
+            "productcode",
+            "product",
+            "opslag",
+            "toewijzingsdatum",
+            "ingangsdatum",
+            "einddatum",
+            "omvang",
+            "status",
+            "redenWijziging",
+            "zorgGestartOp",
+            "zorgGestoptOp",
+            "redenBeeindiging",
+            "client",
+            "resultaten",
+            "contactpersoon",
         ]
 
     @extend_schema_field(
-        {"type": "object", "properties": {"volume": {"type": "integer"}, "eenheid": {"type": "string"},
-                                          "frequentie": {"type": "string"}}}
+        {
+            "type": "object",
+            "properties": {
+                "volume": {"type": "integer"},
+                "eenheid": {"type": "string"},
+                "frequentie": {"type": "string"},
+            },
+        }
     )
     def get_omvang(self, assignment) -> dict:
         # One unit of output (WJ756 82) per period of 4 weeks: result-financed IB.
@@ -112,8 +133,17 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChangeRequest
-        fields = ["id", "toewijzingnummer", "product", "einddatum", "motivering", "status", "toelichting",
-                  "beantwoordOp", "vervolgbeschikking"]
+        fields = [
+            "id",
+            "toewijzingnummer",
+            "product",
+            "einddatum",
+            "motivering",
+            "status",
+            "toelichting",
+            "beantwoordOp",
+            "vervolgbeschikking",
+        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,10 +227,14 @@ def _sla_figure_field(figure: SlaFigure) -> serializers.Field:
 
 
 # One field per SLA figure shown (providers.sla declares them), after the period.
-SlaFiguresSerializer = type("SlaFiguresSerializer", (serializers.Serializer,), {
-    "__module__": __name__,
-    "periode": serializers.CharField(),
-    "van": serializers.DateField(),
-    "tot": serializers.DateField(),
-    **{figure.api_name: _sla_figure_field(figure) for figure in SHOWN_FIGURES},
-})
+SlaFiguresSerializer = type(
+    "SlaFiguresSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "periode": serializers.CharField(),
+        "van": serializers.DateField(),
+        "tot": serializers.DateField(),
+        **{figure.api_name: _sla_figure_field(figure) for figure in SHOWN_FIGURES},
+    },
+)

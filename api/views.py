@@ -35,19 +35,28 @@ from .serializers import (
 from .throttling import PerTokenThrottle
 
 ERRORS = {
-    400: OpenApiResponse(description="Ongeldige invoer: per veld een code en een Nederlandse melding; ook "
-                         "ongeldige JSON, te diep geneste JSON en onbekende parameters."),
-    401: OpenApiResponse(description="Geen, een onbekende of een ingetrokken API-sleutel; `key_expired` voor een "
-                         "verlopen sleutel."),
+    400: OpenApiResponse(
+        description="Ongeldige invoer: per veld een code en een Nederlandse melding; ook "
+        "ongeldige JSON, te diep geneste JSON en onbekende parameters."
+    ),
+    401: OpenApiResponse(
+        description="Geen, een onbekende of een ingetrokken API-sleutel; `key_expired` voor een verlopen sleutel."
+    ),
     404: OpenApiResponse(description="Niet gevonden (ook: een toewijzing van een andere aanbieder)."),
     413: OpenApiResponse(description="Het verzoek is groter dan de API aanneemt."),
     415: OpenApiResponse(description="De inhoud is geen JSON (Content-Type: application/json)."),
     429: OpenApiResponse(description="Te veel verzoeken; zie Retry-After."),
 }
-MESSAGE_ERRORS = dict(sorted({
-    **ERRORS,
-    409: OpenApiResponse(description="`bericht_id_conflict`: dit berichtId is al gebruikt voor een ander bericht."),
-}.items()))
+MESSAGE_ERRORS = dict(
+    sorted(
+        {
+            **ERRORS,
+            409: OpenApiResponse(
+                description="`bericht_id_conflict`: dit berichtId is al gebruikt voor een ander bericht."
+            ),
+        }.items()
+    )
+)
 
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
@@ -84,8 +93,10 @@ class ProviderAPIMixin:
         unknown = sorted(set(request.query_params) - self.allowed_query_parameters())
         if unknown:
             raise serializers.ValidationError(
-                {name: [serializers.ErrorDetail(_("Onbekende parameter."), code="unknown_parameter")]
-                 for name in unknown}
+                {
+                    name: [serializers.ErrorDetail(_("Onbekende parameter."), code="unknown_parameter")]
+                    for name in unknown
+                }
             )
 
     def allowed_query_parameters(self) -> set[str]:
@@ -110,10 +121,11 @@ STATUS_FILTER_CHOICES = [
 
 class AssignmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=STATUS_FILTER_CHOICES, method="filter_status",
+        choices=STATUS_FILTER_CHOICES,
+        method="filter_status",
         help_text="De echte stand van de toewijzing (toegewezen, gestart, gestopt, beeindigd, ingetrokken); "
-                  "`actief`: vandaag van kracht en de zorg is gestart; `startbaar`: toegewezen en vandaag "
-                  "van kracht, dus de start zorg kan met de datum van vandaag worden gemeld.",
+        "`actief`: vandaag van kracht en de zorg is gestart; `startbaar`: toegewezen en vandaag "
+        "van kracht, dus de start zorg kan met de datum van vandaag worden gemeld.",
     )
     product = django_filters.CharFilter(field_name="product__code")
     ingangsdatum_vanaf = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
@@ -133,8 +145,9 @@ class AssignmentFilter(django_filters.FilterSet):
 
 
 def _message_schema(input_serializer, output, description):
-    return extend_schema(request=input_serializer, responses={200: output, 201: output, **MESSAGE_ERRORS},
-                         description=description)
+    return extend_schema(
+        request=input_serializer, responses={200: output, 201: output, **MESSAGE_ERRORS}, description=description
+    )
 
 
 class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -156,28 +169,34 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
         outcome = handle_message(request.user, kind=kind, number=toewijzingnummer, data=request.data)
         return response_from(outcome.status, outcome.body, replayed=outcome.replayed)
 
-    @_message_schema(StartInputSerializer, AssignmentSerializer,
-                     "Start zorg (WMO305). Stuurt u hetzelfde bericht opnieuw met hetzelfde berichtId, dan krijgt "
-                     "u het eerste antwoord terug; een ander bericht met een gebruikt berichtId krijgt 409.")
+    @_message_schema(
+        StartInputSerializer,
+        AssignmentSerializer,
+        "Start zorg (WMO305). Stuurt u hetzelfde bericht opnieuw met hetzelfde berichtId, dan krijgt "
+        "u het eerste antwoord terug; een ander bericht met een gebruikt berichtId krijgt 409.",
+    )
     @action(detail=True, methods=["post"])
     def start(self, request, toewijzingnummer=None):
         return self._message(request, "start", toewijzingnummer)
 
-    @_message_schema(StopInputSerializer, AssignmentSerializer,
-                     "Stop zorg (WMO307) met een reden beëindiging uit WMO588.")
+    @_message_schema(
+        StopInputSerializer, AssignmentSerializer, "Stop zorg (WMO307) met een reden beëindiging uit WMO588."
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, toewijzingnummer=None):
         return self._message(request, "stop", toewijzingnummer)
 
-    @_message_schema(ChangeRequestInputSerializer, ChangeRequestSerializer,
-                     "Verzoek om wijziging (WMO317): een ander product en/of een andere einddatum.")
+    @_message_schema(
+        ChangeRequestInputSerializer,
+        ChangeRequestSerializer,
+        "Verzoek om wijziging (WMO317): een ander product en/of een andere einddatum.",
+    )
     @action(detail=True, methods=["post"], url_path="wijzigingsverzoeken")
     def change_request(self, request, toewijzingnummer=None):
         return self._message(request, "wijzigingsverzoek", toewijzingnummer)
 
 
-class ChangeRequestViewSet(ProviderAPIMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin,
-                           viewsets.GenericViewSet):
+class ChangeRequestViewSet(ProviderAPIMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your verzoeken om wijziging and the municipality's answers (WMO319)."""
 
     serializer_class = ChangeRequestSerializer
@@ -203,8 +222,10 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=inline_serializer("Batch", fields={"berichten": serializers.ListField(child=serializers.DictField())}),
-        responses={200: inline_serializer("BatchAntwoord", fields={"resultaten": BatchResultSerializer(many=True)}),
-                   **MESSAGE_ERRORS},
+        responses={
+            200: inline_serializer("BatchAntwoord", fields={"resultaten": BatchResultSerializer(many=True)}),
+            **MESSAGE_ERRORS,
+        },
         description="Elk bericht heeft `soort` (start, stop, wijzigingsverzoek), `toewijzingnummer`, `berichtId` "
         "en de velden van dat bericht. Het antwoord geeft per bericht geaccepteerd of afgewezen met de reden.",
     )
@@ -216,21 +237,24 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
             header = BatchItemSerializer(data=item)
             if not header.is_valid():
                 body = error_body(serializers.ValidationError(header.errors))
-                results.append({"berichtId": item.get("berichtId"), "status": "afgewezen", "httpStatus": 400,
-                                "antwoord": body})
+                results.append(
+                    {"berichtId": item.get("berichtId"), "status": "afgewezen", "httpStatus": 400, "antwoord": body}
+                )
                 continue
             kind = header.validated_data["soort"]
             fields = {key: value for key, value in item.items() if key not in ("soort", "toewijzingnummer")}
-            outcome = handle_message(request.user, kind=kind, number=header.validated_data["toewijzingnummer"],
-                                     data=fields)
-            results.append({
-                "berichtId": item.get("berichtId"),
-                "status": "geaccepteerd" if 200 <= outcome.status < 300 else "afgewezen",
-                "httpStatus": outcome.status,
-                "antwoord": outcome.body,
-            })
+            outcome = handle_message(
+                request.user, kind=kind, number=header.validated_data["toewijzingnummer"], data=fields
+            )
+            results.append(
+                {
+                    "berichtId": item.get("berichtId"),
+                    "status": "geaccepteerd" if 200 <= outcome.status < 300 else "afgewezen",
+                    "httpStatus": outcome.status,
+                    "antwoord": outcome.body,
+                }
+            )
         return Response({"resultaten": results}, status=status.HTTP_200_OK)
-
 
 
 class SlaView(ProviderAPIMixin, APIView):
@@ -247,8 +271,12 @@ class SlaView(ProviderAPIMixin, APIView):
         rows = []
         for period in periods(query.validated_data["jaar"], query.validated_data["periode"]):
             figures = benchmark(period, providers=own)[0]
-            rows.append({
-                "periode": period.label, "van": period.start, "tot": period.end,
-                **{figure.api_name: figure.api_value(getattr(figures, figure.name)) for figure in SHOWN_FIGURES},
-            })
+            rows.append(
+                {
+                    "periode": period.label,
+                    "van": period.start,
+                    "tot": period.end,
+                    **{figure.api_name: figure.api_value(getattr(figures, figure.name)) for figure in SHOWN_FIGURES},
+                }
+            )
         return Response(SlaFiguresSerializer(rows, many=True).data)

@@ -59,8 +59,13 @@ class AuditedAdminMixin:
                     audit_services.record_admin_edit(request, row.instance, action=AuditEvent.Action.DELETE)
             elif row.has_changed():
                 adding = row.instance._state.adding
-                edits.append((row, AuditEvent.Action.CREATE if adding else AuditEvent.Action.UPDATE,
-                              audit_services.form_changes(row)))
+                edits.append(
+                    (
+                        row,
+                        AuditEvent.Action.CREATE if adding else AuditEvent.Action.UPDATE,
+                        audit_services.form_changes(row),
+                    )
+                )
         super().save_formset(request, form, formset, change)
         for row, action, changes in edits:
             if row.instance.pk is not None:

@@ -50,8 +50,18 @@ def _actor_fields(actor, actor_label: str | None) -> dict:
     return {"actor": actor if is_user else None, "actor_label": _text(actor_label, 120)}
 
 
-def _append(*, actor, actor_label: str | None = None, action: str, object_type: str, object_id, client_id=None,
-            summary: str = "", changes: dict | None = None, ip_address: str | None = None) -> AuditEvent:
+def _append(
+    *,
+    actor,
+    actor_label: str | None = None,
+    action: str,
+    object_type: str,
+    object_id,
+    client_id=None,
+    summary: str = "",
+    changes: dict | None = None,
+    ip_address: str | None = None,
+) -> AuditEvent:
     """The one place that writes an event: who (see _actor_fields), what, about which object; every
     text stored printable and cut to its column."""
     return AuditEvent.objects.create(
@@ -78,8 +88,16 @@ def record_event(
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it records. The actor is
     a staff user, or another principal (a provider's API client) recorded by its label."""
-    return _append(actor=actor, action=action, object_type=obj._meta.label_lower, object_id=obj.pk,
-                   client_id=client_id, summary=summary, changes=changes, ip_address=ip_address)
+    return _append(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        client_id=client_id,
+        summary=summary,
+        changes=changes,
+        ip_address=ip_address,
+    )
 
 
 def changed_fields(before: dict, after: dict) -> dict:
@@ -123,13 +141,29 @@ def record_read(request, obj: models.Model, *, client_id: int | None, summary: s
     )
 
 
-def record_request(request, *, action: str, object_type: str, object_id: str = "", client_id: int | None = None,
-                   summary: str = "", actor=None, actor_label: str | None = None) -> AuditEvent:
+def record_request(
+    request,
+    *,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    client_id: int | None = None,
+    summary: str = "",
+    actor=None,
+    actor_label: str | None = None,
+) -> AuditEvent:
     """Record one API call (who, what, from where) when there is no single object to name. The actor
     is request.user unless given; every text is stored printable (a path may hold a NUL byte)."""
-    return _append(actor=getattr(request, "user", None) if actor is None else actor, actor_label=actor_label,
-                   action=action, object_type=object_type, object_id=object_id, client_id=client_id,
-                   summary=summary, ip_address=client_ip(request))
+    return _append(
+        actor=getattr(request, "user", None) if actor is None else actor,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=client_id,
+        summary=summary,
+        ip_address=client_ip(request),
+    )
 
 
 def form_changes(form) -> dict:
@@ -156,5 +190,11 @@ def _form_value(value):
 def record_admin_edit(request, obj: models.Model, *, action: str, changes: dict | None = None) -> AuditEvent:
     """Record an add, change or delete made in the admin (/beheer/): who, from where, which object
     (by its verbose name and text, as its primary key is gone after a delete) and the changed fields."""
-    return record_event(actor=request.user, action=action, obj=obj, changes=changes, ip_address=client_ip(request),
-                        summary=f"beheer: {obj._meta.verbose_name} {obj}")
+    return record_event(
+        actor=request.user,
+        action=action,
+        obj=obj,
+        changes=changes,
+        ip_address=client_ip(request),
+        summary=f"beheer: {obj._meta.verbose_name} {obj}",
+    )

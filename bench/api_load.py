@@ -61,8 +61,10 @@ def load(assignments: int) -> None:
     call_command("load_demo", clients=0, verbosity=0)  # the demo users
     groups = list(ReferenceGroup.objects.all())
     for number in range(1, 51):
-        Provider.objects.get_or_create(agb_code=f"970000{number:02d}", defaults={
-            "name": f"Benchmark-aanbieder {number}", "reference_group": groups[number % len(groups)]})
+        Provider.objects.get_or_create(
+            agb_code=f"970000{number:02d}",
+            defaults={"name": f"Benchmark-aanbieder {number}", "reference_group": groups[number % len(groups)]},
+        )
     providers = list(Provider.objects.filter(agb_code__startswith="970000"))
     for provider in providers:
         contract, _created = Contract.objects.get_or_create(provider=provider, valid_from=date(2016, 1, 1))
@@ -79,9 +81,13 @@ def load(assignments: int) -> None:
             size = min(CHUNK, assignments - have - done)
             with transaction.atomic():
                 clients = Client.objects.bulk_create(
-                    Client(bsn=bsn(offset + done + i), last_name=f"Bench{offset + done + i}",
-                           date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 20000)),
-                           gender=rng.choice("VM"), municipality=rng.choice(municipalities))
+                    Client(
+                        bsn=bsn(offset + done + i),
+                        last_name=f"Bench{offset + done + i}",
+                        date_of_birth=date(1960, 1, 1) + timedelta(days=rng.randint(0, 20000)),
+                        gender=rng.choice("VM"),
+                        municipality=rng.choice(municipalities),
+                    )
                     for i in range(size)
                 )
                 indications = []
@@ -89,17 +95,32 @@ def load(assignments: int) -> None:
                     start = today - timedelta(days=rng.randint(0, 3650))
                     end = start + timedelta(days=rng.choice([181, 364, 728]))
                     status = IndicationStatus.ACTIEF if end >= today else IndicationStatus.BEEINDIGD
-                    indications.append(Indication(
-                        client=client, product=rng.choice(products), start_date=start, end_date=end,
-                        status=status, decision_date=start, consultant=consultant,
-                        provider=rng.choice(providers), ended_on=None if status == "actief" else end,
-                    ))
+                    indications.append(
+                        Indication(
+                            client=client,
+                            product=rng.choice(products),
+                            start_date=start,
+                            end_date=end,
+                            status=status,
+                            decision_date=start,
+                            consultant=consultant,
+                            provider=rng.choice(providers),
+                            ended_on=None if status == "actief" else end,
+                        )
+                    )
                 Indication.objects.bulk_create(indications)
                 Assignment.objects.bulk_create(
-                    Assignment(indication=i, provider=i.provider, product=i.product, assigned_on=i.start_date,
-                               start_date=i.start_date, end_date=i.end_date, number=f"B{i.pk:09d}",
-                               status="actief" if i.status == "actief" else "beeindigd",
-                               care_started_on=None if i.status == "actief" and rng.random() < 0.3 else i.start_date)
+                    Assignment(
+                        indication=i,
+                        provider=i.provider,
+                        product=i.product,
+                        assigned_on=i.start_date,
+                        start_date=i.start_date,
+                        end_date=i.end_date,
+                        number=f"B{i.pk:09d}",
+                        status="actief" if i.status == "actief" else "beeindigd",
+                        care_started_on=None if i.status == "actief" and rng.random() < 0.3 else i.start_date,
+                    )
                     for i in indications
                 )
             done += size
@@ -110,9 +131,21 @@ class Server:
     def __enter__(self):
         env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "API_RATE_PER_KEY": "1000000/min"}
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "sddcase.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "4",
-             "--threads", "4", "--log-level", "warning"],
-            cwd=ROOT, env=env, stderr=subprocess.DEVNULL,  # 400s are expected: django.request logs each one
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "sddcase.wsgi",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                "4",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,  # 400s are expected: django.request logs each one
         )
         for _ in range(100):
             try:
@@ -155,8 +188,10 @@ def run(name: str, concurrency: int, seconds: float, make_request) -> None:
         thread.join()
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
-    print(f"{name:28} c={concurrency:<3} n={len(latencies):<6} median {statistics.median(latencies):7.1f} ms"
-          f"  p95 {p95:7.1f} ms  {len(latencies) / seconds:7.1f} req/s  5xx={errors}")
+    print(
+        f"{name:28} c={concurrency:<3} n={len(latencies):<6} median {statistics.median(latencies):7.1f} ms"
+        f"  p95 {p95:7.1f} ms  {len(latencies) / seconds:7.1f} req/s  5xx={errors}"
+    )
 
 
 HEADERS: dict[str, str] = {}
@@ -183,8 +218,10 @@ def main() -> None:
     rng.shuffle(unstarted)
     _token, key = issue_api_token(provider, name="bench", by=None)
     HEADERS.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Host": "localhost"})
-    print(f"data: {Assignment.objects.count()} assignments over {Provider.objects.count()} providers; "
-          f"the measured provider has {own.count()} ({pages} pages of 50)")
+    print(
+        f"data: {Assignment.objects.count()} assignments over {Provider.objects.count()} providers; "
+        f"the measured provider has {own.count()} ({pages} pages of 50)"
+    )
     events = iter(unstarted)
     events_lock = threading.Lock()
 

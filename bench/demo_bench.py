@@ -57,8 +57,12 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=None)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core on PostgreSQL")
-    parser.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
-                        help="lift the foreign keys and secondary indexes during the load (default: by size)")
+    parser.add_argument(
+        "--bulk",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="lift the foreign keys and secondary indexes during the load (default: by size)",
+    )
     parser.add_argument("--profile", help="write a cProfile of the generation to this file")
     args = parser.parse_args()
     logging.basicConfig(format="  %(message)s")
@@ -79,9 +83,15 @@ def main() -> None:
     started = time.perf_counter()
     if profiler:
         profiler.enable()
-    summary = generate_demo(clients=args.clients, today=timezone.localdate(), seed=args.seed,
-                            trajectories=args.trajectories, progress=progress,
-                            workers=workers, bulk={"auto": None, "on": True, "off": False}[args.bulk])
+    summary = generate_demo(
+        clients=args.clients,
+        today=timezone.localdate(),
+        seed=args.seed,
+        trajectories=args.trajectories,
+        progress=progress,
+        workers=workers,
+        bulk={"auto": None, "on": True, "off": False}[args.bulk],
+    )
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -89,15 +99,23 @@ def main() -> None:
     beschikkingen = Indication.objects.exclude(decision_date=None).count()
     rows = case_rows() - before
     # The largest of this process and its workers (each holds one chunk at a time).
-    cpu = sum(getattr(usage, part) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-              for usage in [resource.getrusage(who)] for part in ("ru_utime", "ru_stime"))
+    cpu = sum(
+        getattr(usage, part)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for usage in [resource.getrusage(who)]
+        for part in ("ru_utime", "ru_stime")
+    )
     peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    print(f"database: {connection.vendor}; {workers} worker(s); {Client.objects.count():,} clients, "
-          f"{summary.indications:,} indications "
-          f"of which {beschikkingen:,} beschikkingen (vastgesteld), {rows:,} rows in all")
-    print(f"time: {seconds:.1f} s; {summary.clients / seconds:,.0f} clients/s, {beschikkingen / seconds:,.0f} "
-          f"beschikkingen/s, {rows / seconds:,.0f} rows/s; peak RSS {peak_mb:,.0f} MB; "
-          f"CPU of the generator's processes {cpu:.0f} s (the database server's not counted)")
+    print(
+        f"database: {connection.vendor}; {workers} worker(s); {Client.objects.count():,} clients, "
+        f"{summary.indications:,} indications "
+        f"of which {beschikkingen:,} beschikkingen (vastgesteld), {rows:,} rows in all"
+    )
+    print(
+        f"time: {seconds:.1f} s; {summary.clients / seconds:,.0f} clients/s, {beschikkingen / seconds:,.0f} "
+        f"beschikkingen/s, {rows / seconds:,.0f} rows/s; peak RSS {peak_mb:,.0f} MB; "
+        f"CPU of the generator's processes {cpu:.0f} s (the database server's not counted)"
+    )
 
 
 if __name__ == "__main__":

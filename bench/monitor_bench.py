@@ -95,13 +95,17 @@ def main():
     largest = Provider.objects.annotate(n=Count("assignments")).order_by("-n").first()
     sla = f"/aanbieders/sla/?year={today.year - 1}&granularity=jaar"
     cases += [
-        (f"SLA benchmark {today.year - 1}, reference group {largest.reference_group.number}",
-         f"{sla}&reference_group={largest.reference_group_id}"),
+        (
+            f"SLA benchmark {today.year - 1}, reference group {largest.reference_group.number}",
+            f"{sla}&reference_group={largest.reference_group_id}",
+        ),
         (f"SLA benchmark {today.year - 1}, all {Provider.objects.count()} providers", sla),
         ("export: SLA benchmark all providers, CSV", f"{sla}&export=benchmark&formaat=csv"),
         ("export: SLA benchmark all providers, XLSX", f"{sla}&export=benchmark&formaat=xlsx"),
-        (f"SLA dashboard of the largest provider ({largest.n:,} toewijzingen)",
-         f"/aanbieders/{largest.uuid}/dashboard/?year={today.year - 1}"),
+        (
+            f"SLA dashboard of the largest provider ({largest.n:,} toewijzingen)",
+            f"/aanbieders/{largest.uuid}/dashboard/?year={today.year - 1}",
+        ),
     ]
     print(f"\n{'what':48} {'median s':>9} {'status':>6} {'bytes':>10}")
     for label, url in cases:
@@ -111,8 +115,10 @@ def main():
     for file_format in ("csv", "xlsx"):
         url = f"/monitor/clientervaringsonderzoek/?year={today.year - 1}&formaat={file_format}"
         seconds, status, size = timed(web, url, runs=1)
-        print(f"{f'export: CEO population {today.year - 1}, {file_format.upper()}':48} {seconds:9.3f} "
-              f"{status:>6} {size:>10,}")
+        print(
+            f"{f'export: CEO population {today.year - 1}, {file_format.upper()}':48} {seconds:9.3f} "
+            f"{status:>6} {size:>10,}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Benchmarks (not tests): print figures for the demo generator and the consultant's busiest pages.
 
-    make bench                              # SQLite file under bench/results/, 3,000 clients
-    BENCH_CLIENTS=30000 make bench          # larger
-    DATABASE_URL=postgres://... make bench  # on PostgreSQL (uses that database: give it an empty one)
+make bench                              # SQLite file under bench/results/, 3,000 clients
+BENCH_CLIENTS=30000 make bench          # larger
+DATABASE_URL=postgres://... make bench  # on PostgreSQL (uses that database: give it an empty one)
 """
 
 import os
@@ -62,8 +62,10 @@ def main() -> None:
     call_command("load_demo", clients=CLIENTS, verbosity=0)
     generated = time.perf_counter() - start
     print(f"database: {vendor}")
-    print(f"demo data: {Client.objects.count()} clients, {Indication.objects.count()} indications "
-          f"(load_demo: {generated:.1f} s, near 0 when the data was already there)")
+    print(
+        f"demo data: {Client.objects.count()} clients, {Indication.objects.count()} indications "
+        f"(load_demo: {generated:.1f} s, near 0 when the data was already there)"
+    )
 
     consultant = get_user_model().objects.get(username="consulent")
     http = HttpClient(HTTP_HOST="127.0.0.1")

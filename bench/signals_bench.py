@@ -64,8 +64,10 @@ def run_all(label: str, today, baseline: float) -> float:
         outcome = run_check(check, today=today, force=True)
         seconds = time.perf_counter() - started
         total += seconds
-        print(f"  {check.name:24} {seconds:8.3f} {seconds / baseline:7.1f} {outcome.created:8d} {outcome.lapsed:7d} "
-              f"{outcome.updated + outcome.escalated:8d}")
+        print(
+            f"  {check.name:24} {seconds:8.3f} {seconds / baseline:7.1f} {outcome.created:8d} {outcome.lapsed:7d} "
+            f"{outcome.updated + outcome.escalated:8d}"
+        )
     print(f"  {'all checks':24} {total:8.3f} {total / baseline:7.1f}")
     return total
 
@@ -84,8 +86,10 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    print(f"data: {Client.objects.count():,} clients, {Indication.objects.count():,} beschikkingen "
-          f"(all states), {Signal.objects.count():,} signals before the cold run")
+    print(
+        f"data: {Client.objects.count():,} clients, {Indication.objects.count():,} beschikkingen "
+        f"(all states), {Signal.objects.count():,} signals before the cold run"
+    )
     today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {SignalEvent._meta.db_table}, {Signal._meta.db_table}, {CheckRun._meta.db_table}")
@@ -93,8 +97,10 @@ def main() -> None:
     print(f"baseline: hand-written overdue-evaluations query {baseline * 1000:.1f} ms ({rows:,} rows)")
     cold = run_all("cold (first run, no signals yet)", today, baseline)
     warm = run_all("warm (second run, nothing changed)", today, baseline)
-    print(f"\nsignals: {Signal.objects.count():,}; cold {cold:.2f} s ({cold / baseline:.0f}x baseline), "
-          f"warm {warm:.2f} s ({warm / baseline:.1f}x baseline)")
+    print(
+        f"\nsignals: {Signal.objects.count():,}; cold {cold:.2f} s ({cold / baseline:.0f}x baseline), "
+        f"warm {warm:.2f} s ({warm / baseline:.1f}x baseline)"
+    )
 
 
 if __name__ == "__main__":

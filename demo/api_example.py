@@ -20,8 +20,7 @@ def api_example_assignment(*, today: date) -> Assignment | None:
     (ingangsdatum up to today, newest first) that is not withdrawn, has no start reported and has
     not ended before today."""
     return (
-        Assignment.objects.filter(provider__agb_code=API_EXAMPLE_PROVIDER, start_date__lte=today,
-                                  care_started_on=None)
+        Assignment.objects.filter(provider__agb_code=API_EXAMPLE_PROVIDER, start_date__lte=today, care_started_on=None)
         .exclude(status=Assignment.Status.WITHDRAWN)
         .filter(Q(end_date=None) | Q(end_date__gte=today))
         .select_related("indication")
@@ -38,7 +37,10 @@ def api_example_works(assignment: Assignment | None, *, today: date) -> bool:
     return (
         assignment.indication.status in LIVE_STATUSES
         and not ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists()
-        and Contract.objects.filter(Q(valid_to=None) | Q(valid_to__gte=assignment.start_date),
-                                    provider=assignment.provider_id, valid_from__lte=assignment.start_date,
-                                    products__code="IB2").exists()
+        and Contract.objects.filter(
+            Q(valid_to=None) | Q(valid_to__gte=assignment.start_date),
+            provider=assignment.provider_id,
+            valid_from__lte=assignment.start_date,
+            products__code="IB2",
+        ).exists()
     )

@@ -51,11 +51,13 @@ Progress = ResultProgress.Progress
 Rule = ComplexityRule.Kind
 S = IndicationStatus
 
+
 class BeschikkingMixin:
     """Part of the Generator: the chain of beschikkingen of one trajectory."""
 
-    def _findings(self, state: ClientState, ind: IndicationRow, *, results: int,
-                  replaced: IndicationRow | None) -> list:
+    def _findings(
+        self, state: ClientState, ind: IndicationRow, *, results: int, replaced: IndicationRow | None
+    ) -> list:
         """The active complexity rules this indication meets, as four_eyes.complexity_findings finds them."""
         findings, zrm_names = [], self.zrm_names
         for rule in self.ref.rules:
@@ -77,9 +79,13 @@ class BeschikkingMixin:
                     reason = f"Looptijd {weeks:.0f} weken (drempel {rule.threshold})."
             elif rule.kind == Rule.STACKING and rule.provision_kinds:
                 names = sorted(
-                    {str(OtherProvision.Kind(kind).label) for kind, start, end in state.provisions
-                     if kind in rule.provision_kinds and (end is None or end >= ind.start_date)
-                     and (ind.end_date is None or start <= ind.end_date)}
+                    {
+                        str(OtherProvision.Kind(kind).label)
+                        for kind, start, end in state.provisions
+                        if kind in rule.provision_kinds
+                        and (end is None or end >= ind.start_date)
+                        and (ind.end_date is None or start <= ind.end_date)
+                    }
                 )
                 reason = f"Stapeling met {', '.join(names)}." if names else ""
             elif rule.kind == Rule.SCALING_UP and replaced is not None and ind.product.level > replaced.product.level:
@@ -90,8 +96,9 @@ class BeschikkingMixin:
                 findings.append({"code": rule.kind, "rule": rule.name, "reason": reason})
         return findings
 
-    def _review(self, rows: Rows, ind: IndicationRow, findings: list, clock: Clock, *, first: date, last: date,
-                outcome: str) -> None:
+    def _review(
+        self, rows: Rows, ind: IndicationRow, findings: list, clock: Clock, *, first: date, last: date, outcome: str
+    ) -> None:
         """Four eyes between first and last: submitted, sometimes a question or a round back to the
         consultant, then approved by the team lead (or still open, or sent back)."""
         rng, lead, author = self.rng, self.ref.team_lead, ind.consultant
@@ -108,8 +115,9 @@ class BeschikkingMixin:
             final = number == rounds - 1
             if rng.random() < 0.15 or (final and outcome == "open" and rng.random() < 0.3):
                 question, answer = rng.choice(REVIEW_QUESTIONS)
-                asked = ReviewQuestionRow(review=review, question=question, asked_by=lead,
-                                       asked_at=clock.at(days[2 * number]))
+                asked = ReviewQuestionRow(
+                    review=review, question=question, asked_by=lead, asked_at=clock.at(days[2 * number])
+                )
                 if not (final and outcome == "open"):
                     asked.answer, asked.answered_by = answer, author
                     asked.answered_at = clock.at(days[2 * number + 1])
@@ -130,8 +138,9 @@ class BeschikkingMixin:
 
     def _move(self, rows: Rows, ind: IndicationRow, target: str, at: datetime, by, reason: str = "") -> None:
         rows.status_changes.append(
-            IndicationStatusChangeRow(indication=ind, from_status=ind.status, to_status=target, at=at, by=by,
-                                   reason=reason)
+            IndicationStatusChangeRow(
+                indication=ind, from_status=ind.status, to_status=target, at=at, by=by, reason=reason
+            )
         )
         ind.status, ind.status_reason, ind.updated_at = target, reason, at
 
@@ -150,21 +159,37 @@ class BeschikkingMixin:
         if plan.product and plan.product in products:
             return products[plan.product]
         weights = {
-            code: weight * (1.3 if code == "IB3" and state.group in (2, 3) else 1)
+            code: weight
+            * (1.3 if code == "IB3" and state.group in (2, 3) else 1)
             * (1.3 if code == "IB1" and state.group == 6 else 1)
             for code, weight in FIRST_PRODUCTS.items()
             if code in products and self._tariff(products[code], day)
         }
         return products[self.rng.choices(list(weights), weights=list(weights.values()))[0]]
 
-    def _indication(self, rows: Rows, state: ClientState, level: int, *, product: Product, kind: str,
-                    replaced: IndicationRow | None, aanvraag: AanvraagRow | None, start: date, weeks: int | None,
-                    provider: Provider) -> IndicationRow:
+    def _indication(
+        self,
+        rows: Rows,
+        state: ClientState,
+        level: int,
+        *,
+        product: Product,
+        kind: str,
+        replaced: IndicationRow | None,
+        aanvraag: AanvraagRow | None,
+        start: date,
+        weeks: int | None,
+        provider: Provider,
+    ) -> IndicationRow:
         """A concept with its results; _decide or _leave_open moves it on."""
         rng = self.rng
         tariff = self._tariff(product, start)
-        opslag = bool(product.allows_opslag and tariff and tariff.opslag_per_period is not None
-                      and rng.random() < (0.1 if state.group in (1, 2) else 0.04))
+        opslag = bool(
+            product.allows_opslag
+            and tariff
+            and tariff.opslag_per_period is not None
+            and rng.random() < (0.1 if state.group in (1, 2) else 0.04)
+        )
         ind = IndicationRow(
             client=state.client,
             aanvraag=aanvraag,
@@ -185,8 +210,11 @@ class BeschikkingMixin:
         for domain in state.domains:
             result = rng.choice(self.ref.results[domain.id])
             subs = self.ref.subs.get(result.id, [])
-            row = IndicationResultRow(indication=ind, result=result, goal=rng.choice(GOALS.get(domain.code, [
-                "Werkt zelfstandig aan het doel."])))
+            row = IndicationResultRow(
+                indication=ind,
+                result=result,
+                goal=rng.choice(GOALS.get(domain.code, ["Werkt zelfstandig aan het doel."])),
+            )
             row.demo_domain = domain
             rows.results.append(row)
             rows.result_subs.append((row, rng.sample(subs, k=min(len(subs), rng.randint(1, 3)))))
@@ -212,8 +240,16 @@ class BeschikkingMixin:
             day = following
         return dates
 
-    def _decide(self, rows: Rows, state: ClientState, ind: IndicationRow, *, created: date, decision: date,
-                change_reason: str = "") -> None:
+    def _decide(
+        self,
+        rows: Rows,
+        state: ClientState,
+        ind: IndicationRow,
+        *,
+        created: date,
+        decision: date,
+        change_reason: str = "",
+    ) -> None:
         """Concept → (four eyes) → vastgesteld (→ actief when it starts on the day of the decision)."""
         clock = Clock(self.rng, self.tz)
         created = min(created, decision)
@@ -229,8 +265,9 @@ class BeschikkingMixin:
         if ind.start_date <= decision:
             self._move(rows, ind, S.ACTIEF, decided, ind.consultant, "Ingangsdatum bereikt")
 
-    def _leave_open(self, rows: Rows, state: ClientState, ind: IndicationRow, *, created: date, stage: str,
-                    forced: bool = False) -> None:
+    def _leave_open(
+        self, rows: Rows, state: ClientState, ind: IndicationRow, *, created: date, stage: str, forced: bool = False
+    ) -> None:
         """An undecided indication on today's worklists: concept, ter beoordeling, sent back or approved."""
         clock = Clock(self.rng, self.tz)
         ind.created_at = ind.updated_at = clock.at(created)
@@ -248,8 +285,17 @@ class BeschikkingMixin:
         if schedule:
             rows.planned.append(PlannedEvaluationRow(indication=ind, planned_on=schedule[0]))
 
-    def _end(self, rows: Rows, ind: IndicationRow, day: date, *, by, reason: str, recorded: date | None = None,
-             code: str = RedenBeeindiging.VOLGENS_PLAN) -> None:
+    def _end(
+        self,
+        rows: Rows,
+        ind: IndicationRow,
+        day: date,
+        *,
+        by,
+        reason: str,
+        recorded: date | None = None,
+        code: str = RedenBeeindiging.VOLGENS_PLAN,
+    ) -> None:
         """Beëindigd: by the nightly job the day after the end date (recorded None), or by the consultant
         on the day recorded; the assignments end with it and the provider reports the stop."""
         self._close_assignments(rows, ind, on=day, code=code, ended_on_day=recorded or day + timedelta(days=1))
@@ -293,13 +339,27 @@ class BeschikkingMixin:
             return Kind.SCALE_DOWN, lighter[-1]
         return None
 
-    def _evaluate(self, rows: Rows, state: ClientState, ind: IndicationRow, held_on: date, outcome: str,
-                  next_on: date | None, mode: str) -> EvaluationRow:
+    def _evaluate(
+        self,
+        rows: Rows,
+        state: ClientState,
+        ind: IndicationRow,
+        held_on: date,
+        outcome: str,
+        next_on: date | None,
+        mode: str,
+    ) -> EvaluationRow:
         rng = self.rng
         self._evolve(state, mode)
-        evaluation = EvaluationRow(indication=ind, held_on=held_on, consultant=ind.consultant, outcome=outcome,
-                                next_evaluation_on=next_on, notes=EVALUATION_NOTES[outcome],
-                                created_at=self._at(held_on))
+        evaluation = EvaluationRow(
+            indication=ind,
+            held_on=held_on,
+            consultant=ind.consultant,
+            outcome=outcome,
+            next_evaluation_on=next_on,
+            notes=EVALUATION_NOTES[outcome],
+            created_at=self._at(held_on),
+        )
         rows.evaluations.append(evaluation)
         remaining = {d.id for d in state.domains}
         for row in ind.demo_results:
@@ -308,16 +368,18 @@ class BeschikkingMixin:
             elif outcome == Outcome.SCALE_UP:
                 progress = rng.choice([Progress.NOT_ACHIEVED, Progress.NOT_ACHIEVED, Progress.PARTLY])
             else:
-                progress = rng.choices([Progress.ACHIEVED, Progress.PARTLY, Progress.NOT_ACHIEVED],
-                                       weights=[20, 60, 20])[0]
+                progress = rng.choices(
+                    [Progress.ACHIEVED, Progress.PARTLY, Progress.NOT_ACHIEVED], weights=[20, 60, 20]
+                )[0]
             rows.progress.append(ResultProgressRow(evaluation=evaluation, indication_result=row, progress=progress))
         self._assess(rows, state, held_on, ind.consultant, evaluation=evaluation)
         return evaluation
 
     # -- toewijzingen and the provider's reports (mirrors providers/services.py) ---------------
 
-    def _chain(self, rows: Rows, state: ClientState, plan: Plan, *, aanvraag: AanvraagRow, created: date,
-               decision: date) -> date | None:
+    def _chain(
+        self, rows: Rows, state: ClientState, plan: Plan, *, aanvraag: AanvraagRow, created: date, decision: date
+    ) -> date | None:
         """The first beschikking and what follows it: evaluations, then herindicatie, op- or afschaling,
         an early end, or still running today. Returns the day support ended (None: it runs on)."""
         rng, today = self.rng, self.today
@@ -329,9 +391,18 @@ class BeschikkingMixin:
         provider = state.provider = self._plan_provider(plan) or self._choose_provider(state.group, start, product)
         kind, replaced, level, change_reason, request = Kind.FIRST, None, 0, "", None
         while True:
-            ind = self._indication(rows, state, level, product=product, kind=kind, replaced=replaced,
-                                   aanvraag=aanvraag if level == 0 else None, start=start, weeks=weeks,
-                                   provider=provider)
+            ind = self._indication(
+                rows,
+                state,
+                level,
+                product=product,
+                kind=kind,
+                replaced=replaced,
+                aanvraag=aanvraag if level == 0 else None,
+                start=start,
+                weeks=weeks,
+                provider=provider,
+            )
             self._decide(rows, state, ind, created=created, decision=decision, change_reason=change_reason)
             if request is not None:  # the provider's verzoek om wijziging that led to this beschikking
                 request.follow_up = ind
@@ -344,10 +415,15 @@ class BeschikkingMixin:
                 if withdrawn <= today:
                     if ind.start_date <= withdrawn:
                         self._activate(rows, ind)
-                    self._move(rows, ind, S.INGETROKKEN, ind.demo_clock.at(withdrawn), ind.consultant,
-                               rng.choice(WITHDRAWALS))
-                    self._end_assignments(ind, end_date=ind.start_date - timedelta(days=1),
-                                          reason=RedenWijziging.VERWIJDERD, day=withdrawn)
+                    self._move(
+                        rows, ind, S.INGETROKKEN, ind.demo_clock.at(withdrawn), ind.consultant, rng.choice(WITHDRAWALS)
+                    )
+                    self._end_assignments(
+                        ind,
+                        end_date=ind.start_date - timedelta(days=1),
+                        reason=RedenWijziging.VERWIJDERD,
+                        day=withdrawn,
+                    )
                     rows.planned.append(PlannedEvaluationRow(indication=ind, planned_on=self._schedule(ind)[0]))
                     return withdrawn
             self._activate(rows, ind)
@@ -371,8 +447,11 @@ class BeschikkingMixin:
 
             # What happens: an early end or op-/afschaling after an evaluation, the end date, or it runs on.
             end, event, follow, switch_at = ind.end_date, None, None, None
-            candidates = [i for i, (_p, h) in enumerate(held)
-                          if h <= today - timedelta(days=21) and (end is None or h <= end - timedelta(days=42))]
+            candidates = [
+                i
+                for i, (_p, h) in enumerate(held)
+                if h <= today - timedelta(days=21) and (end is None or h <= end - timedelta(days=42))
+            ]
             if candidates and not plan.forced:
                 roll = rng.random()
                 if roll < 0.06:
@@ -392,8 +471,11 @@ class BeschikkingMixin:
             else:
                 event = "live"
                 ending_soon = end is not None and (end - today).days <= 56
-                fate = (plan.fate if level == 0 else None) or ("live" if not ending_soon else rng.choices(
-                    ["live", "decided_follow", "concept_follow"], weights=[45, 35, 20])[0])
+                fate = (plan.fate if level == 0 else None) or (
+                    "live"
+                    if not ending_soon
+                    else rng.choices(["live", "decided_follow", "concept_follow"], weights=[45, 35, 20])[0]
+                )
                 if fate != "live" and end is not None:
                     kind_name, target = self._follow_kind(product, end + timedelta(days=1))
                     if kind_name == "stop" and plan.forced:
@@ -429,9 +511,14 @@ class BeschikkingMixin:
                     if roll < 0.03 and held_on + timedelta(days=14) < held[index + 1][1]:
                         self._change_provider(rows, state, ind, held_on + timedelta(days=rng.randint(7, 14)))
                     elif roll < 0.05:  # a verzoek om wijziging the consultant refused at this evaluation
-                        self._change_request(rows, ind, created=held_on - timedelta(days=rng.randint(1, 10)),
-                                             product=self._heavier(ind.product, held_on), answer="refused",
-                                             answered=held_on)
+                        self._change_request(
+                            rows,
+                            ind,
+                            created=held_on - timedelta(days=rng.randint(1, 10)),
+                            product=self._heavier(ind.product, held_on),
+                            answer="refused",
+                            answered=held_on,
+                        )
             if not held and schedule:
                 rows.planned.append(PlannedEvaluationRow(indication=ind, planned_on=schedule[0]))
             last_held = held[-1][1] if held else ind.start_date
@@ -449,8 +536,9 @@ class BeschikkingMixin:
                 recorded = min(today, stop_day + timedelta(days=rng.randint(1, 8)))
                 self._end(rows, ind, stop_day, by=ind.consultant, reason=reason, recorded=recorded, code=code)
                 if code == RedenBeeindiging.ANDER_DOMEIN:
-                    self._provision(rows, state, OtherProvision.Kind.WLZ, stop_day + timedelta(days=1), None,
-                                    recorded=recorded)
+                    self._provision(
+                        rows, state, OtherProvision.Kind.WLZ, stop_day + timedelta(days=1), None, recorded=recorded
+                    )
                 state.gone = gone
                 return stop_day
             if follow is None:
@@ -458,11 +546,16 @@ class BeschikkingMixin:
                     self._end(rows, ind, end, by=None, reason="Einddatum verstreken")
                     return end
                 if end is not None and not plan.forced and rng.random() < 0.03:  # asks for an extension
-                    self._change_request(rows, ind, created=today - timedelta(days=rng.randint(0, 10)),
-                                         end_date=end + timedelta(weeks=rng.choice([13, 26])))
+                    self._change_request(
+                        rows,
+                        ind,
+                        created=today - timedelta(days=rng.randint(0, 10)),
+                        end_date=end + timedelta(weeks=rng.choice([13, 26])),
+                    )
                 if plan.forced and plan.fate == "live" and not plan.overdue_evaluation:
-                    self._change_request(rows, ind, created=today - timedelta(days=2),
-                                         end_date=end + timedelta(weeks=26))
+                    self._change_request(
+                        rows, ind, created=today - timedelta(days=2), end_date=end + timedelta(weeks=26)
+                    )
                 return None  # runs on today
 
             next_kind, next_product = follow
@@ -473,8 +566,14 @@ class BeschikkingMixin:
                 if end is not None:
                     next_start = min(next_start, end)
                 if rng.random() < 0.4:  # the provider asked for it (verzoek om wijziging, WMO317)
-                    request = self._change_request(rows, ind, created=last_held - timedelta(days=rng.randint(0, 10)),
-                                                   product=next_product, answer="granted", answered=next_decision)
+                    request = self._change_request(
+                        rows,
+                        ind,
+                        created=last_held - timedelta(days=rng.randint(0, 10)),
+                        product=next_product,
+                        answer="granted",
+                        answered=next_decision,
+                    )
                     change_reason = RedenWijziging.DOOR_AANBIEDER if request else ""
             else:
                 next_start = end + timedelta(days=1)
@@ -483,9 +582,18 @@ class BeschikkingMixin:
                 if event == "decided_follow":
                     next_decision = max(lower, today - timedelta(days=rng.randint(0, 10)))
                 if event == "concept_follow" or next_decision > today:
-                    concept = self._indication(rows, state, level + 1, product=next_product, kind=next_kind,
-                                               replaced=ind, aanvraag=None, start=next_start,
-                                               weeks=self._weeks(next_product), provider=provider)
+                    concept = self._indication(
+                        rows,
+                        state,
+                        level + 1,
+                        product=next_product,
+                        kind=next_kind,
+                        replaced=ind,
+                        aanvraag=None,
+                        start=next_start,
+                        weeks=self._weeks(next_product),
+                        provider=provider,
+                    )
                     created = min(today, max(lower, today - timedelta(days=rng.randint(0, 7))))
                     self._leave_open(rows, state, concept, created=created, stage="concept")
                     return None
@@ -493,8 +601,9 @@ class BeschikkingMixin:
             ind.end_date = next_start - timedelta(days=1)
             replaced, kind, product, level = ind, next_kind, next_product, level + 1
             start, decision = next_start, next_decision
-            created = min(next_decision, max(ind.decision_date, next_decision - timedelta(days=rng.randint(0, 6)),
-                                             last_held))
+            created = min(
+                next_decision, max(ind.decision_date, next_decision - timedelta(days=rng.randint(0, 6)), last_held)
+            )
             weeks = self._weeks(product)
             if rng.random() < 0.1 or not self._covered(provider, product, start):  # another provider
                 provider = state.provider = self._choose_provider(state.group, start, product)

@@ -83,13 +83,25 @@ def lift(tables: Iterable[type[models.Model]]) -> int:
         # on it; a deferrable one, and every foreign key, by its definition.
         unique = [(table, name, index) for table, name, _definition, _kind, index in constraints if index]
         HeldBackDefinition.objects.bulk_create(
-            [HeldBackDefinition(table=table, name=name, statement=definition)
-             for table, name, definition in [*indexes, *unique]]
-            + [HeldBackDefinition(table=table, name=name, statement=f"ALTER TABLE {table} ADD CONSTRAINT "
-                                  f"{quote(name)} UNIQUE USING INDEX {quote(name)}") for table, name, _index in unique]
-            + [HeldBackDefinition(table=table, name=name, statement=f"ALTER TABLE {table} ADD CONSTRAINT "
-                                  f"{quote(name)} {definition}")
-               for table, name, definition, _kind, index in constraints if not index]
+            [
+                HeldBackDefinition(table=table, name=name, statement=definition)
+                for table, name, definition in [*indexes, *unique]
+            ]
+            + [
+                HeldBackDefinition(
+                    table=table,
+                    name=name,
+                    statement=f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} UNIQUE USING INDEX {quote(name)}",
+                )
+                for table, name, _index in unique
+            ]
+            + [
+                HeldBackDefinition(
+                    table=table, name=name, statement=f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
+                )
+                for table, name, definition, _kind, index in constraints
+                if not index
+            ]
         )
         for table, name, *_rest in reversed(constraints):  # foreign keys before the keys they use
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")

@@ -113,8 +113,10 @@ class ClientsMixin:
         return next((p for ps in self.ref.providers.values() for p in ps if p.agb_code == plan.provider), None)
 
     def _heavier(self, product: Product, day: date) -> Product | None:
-        heavier = sorted((p for p in self.ref.products.values() if p.level > product.level and self._tariff(p, day)),
-                         key=lambda p: p.level)
+        heavier = sorted(
+            (p for p in self.ref.products.values() if p.level > product.level and self._tariff(p, day)),
+            key=lambda p: p.level,
+        )
         return heavier[0] if heavier else None
 
     # -- ZRM ----------------------------------------------------------------------------------
@@ -146,11 +148,16 @@ class ClientsMixin:
     def _provision(self, rows: Rows, state: ClientState, kind, start: date, end: date | None, *, recorded) -> None:
         state.provisions.append((kind, start, end))
         rows.provisions.append(
-            OtherProvisionRow(client=state.client, kind=kind, start_date=start, end_date=end,
-                           notes=PROVISION_NOTES.get(kind, ""), recorded_by=state.consultant,
-                           recorded_at=self._at(recorded))
+            OtherProvisionRow(
+                client=state.client,
+                kind=kind,
+                start_date=start,
+                end_date=end,
+                notes=PROVISION_NOTES.get(kind, ""),
+                recorded_by=state.consultant,
+                recorded_at=self._at(recorded),
+            )
         )
-
 
 
 def valid_bsns(start: int = 0):
@@ -162,4 +169,3 @@ def valid_bsns(start: int = 0):
         check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
         if check <= 9:
             yield digits + str(check)
-

@@ -67,11 +67,26 @@ POSTCODES = {
 }
 STREETS = {
     "Dordrecht": [
-        "Voorstraat", "Bankastraat", "Reeweg-Oost", "Krispijnseweg", "Vrieseweg", "Dubbeldamseweg",
-        "Admiraal de Ruyterweg", "Brouwersdijk", "Sumatraplein", "Singel", "Nolensplein", "Laan der VN",
+        "Voorstraat",
+        "Bankastraat",
+        "Reeweg-Oost",
+        "Krispijnseweg",
+        "Vrieseweg",
+        "Dubbeldamseweg",
+        "Admiraal de Ruyterweg",
+        "Brouwersdijk",
+        "Sumatraplein",
+        "Singel",
+        "Nolensplein",
+        "Laan der VN",
     ],
     "Zwijndrecht": [
-        "Lindtsedijk", "Burgemeester Jansenlaan", "Koninginneweg", "Heer Janstraat", "Kerkweg", "Dorpsstraat",
+        "Lindtsedijk",
+        "Burgemeester Jansenlaan",
+        "Koninginneweg",
+        "Heer Janstraat",
+        "Kerkweg",
+        "Dorpsstraat",
     ],
     "Papendrecht": ["Markt", "Burgemeester Keijzerweg", "Westeind", "Oostpolderweg", "Veerdam", "Vijverhoek"],
     "Sliedrecht": ["Kerkbuurt", "Stationsweg", "Rivierdijk", "Thorbeckelaan", "Baanhoek", "Lijsterstraat"],
@@ -81,26 +96,120 @@ STREETS = {
 }
 FIRST_NAMES = {
     "V": [
-        "Anna", "Sanne", "Fatma", "Lotte", "Ingrid", "Yvonne", "Naima", "Ria", "Demi", "Esther", "Marloes",
-        "Samira", "Wilma", "Kim", "Joyce", "Annemiek", "Priya", "Sevda", "Tineke", "Noor", "Emma", "Julia",
-        "Bianca", "Gerda", "Hanneke", "Khadija", "Mirjam", "Saskia", "Chantal", "Iris",
+        "Anna",
+        "Sanne",
+        "Fatma",
+        "Lotte",
+        "Ingrid",
+        "Yvonne",
+        "Naima",
+        "Ria",
+        "Demi",
+        "Esther",
+        "Marloes",
+        "Samira",
+        "Wilma",
+        "Kim",
+        "Joyce",
+        "Annemiek",
+        "Priya",
+        "Sevda",
+        "Tineke",
+        "Noor",
+        "Emma",
+        "Julia",
+        "Bianca",
+        "Gerda",
+        "Hanneke",
+        "Khadija",
+        "Mirjam",
+        "Saskia",
+        "Chantal",
+        "Iris",
     ],
     "M": [
-        "Jan", "Pieter", "Mohamed", "Kees", "Dennis", "Ahmet", "Bas", "Ricardo", "Henk", "Tim", "Youssef",
-        "Sander", "Gerrit", "Kevin", "Marco", "Arjen", "Rachid", "Wim", "Luuk", "Erik", "Daan", "Mustafa",
-        "Ruben", "Cor", "Jeroen", "Bilal", "Niels", "Teun", "Frank", "Stefan",
+        "Jan",
+        "Pieter",
+        "Mohamed",
+        "Kees",
+        "Dennis",
+        "Ahmet",
+        "Bas",
+        "Ricardo",
+        "Henk",
+        "Tim",
+        "Youssef",
+        "Sander",
+        "Gerrit",
+        "Kevin",
+        "Marco",
+        "Arjen",
+        "Rachid",
+        "Wim",
+        "Luuk",
+        "Erik",
+        "Daan",
+        "Mustafa",
+        "Ruben",
+        "Cor",
+        "Jeroen",
+        "Bilal",
+        "Niels",
+        "Teun",
+        "Frank",
+        "Stefan",
     ],
     "X": ["Robin", "Sam", "Charlie", "Kai", "Noa"],
 }
 LAST_NAMES = [
-    ("", "Jansen"), ("de", "Vries"), ("van", "Dijk"), ("", "Bakker"), ("", "Visser"), ("", "Smit"),
-    ("", "Meijer"), ("de", "Boer"), ("", "Mulder"), ("de", "Groot"), ("", "Bos"), ("", "Vos"), ("", "Peters"),
-    ("", "Hendriks"), ("van", "Leeuwen"), ("", "Dekker"), ("", "Brouwer"), ("de", "Wit"), ("", "Dijkstra"),
-    ("", "Yilmaz"), ("", "El Idrissi"), ("", "Kaya"), ("van der", "Heijden"), ("van den", "Berg"),
-    ("", "Verhoeven"), ("", "Koster"), ("", "Prins"), ("van", "Wijk"), ("", "Sardjoe"), ("", "Baldewsingh"),
-    ("", "Öztürk"), ("", "Boukhari"), ("van der", "Graaf"), ("", "Kok"), ("", "Schouten"), ("", "Post"),
-    ("", "Kloet"), ("van", "Rossum"), ("", "Stam"), ("den", "Hartog"), ("", "Pols"), ("van der", "Giessen"),
-    ("", "Baars"), ("", "Verschoor"), ("", "Timmer"), ("", "Lagendijk"), ("van", "Wingerden"), ("", "Boele"),
+    ("", "Jansen"),
+    ("de", "Vries"),
+    ("van", "Dijk"),
+    ("", "Bakker"),
+    ("", "Visser"),
+    ("", "Smit"),
+    ("", "Meijer"),
+    ("de", "Boer"),
+    ("", "Mulder"),
+    ("de", "Groot"),
+    ("", "Bos"),
+    ("", "Vos"),
+    ("", "Peters"),
+    ("", "Hendriks"),
+    ("van", "Leeuwen"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Yilmaz"),
+    ("", "El Idrissi"),
+    ("", "Kaya"),
+    ("van der", "Heijden"),
+    ("van den", "Berg"),
+    ("", "Verhoeven"),
+    ("", "Koster"),
+    ("", "Prins"),
+    ("van", "Wijk"),
+    ("", "Sardjoe"),
+    ("", "Baldewsingh"),
+    ("", "Öztürk"),
+    ("", "Boukhari"),
+    ("van der", "Graaf"),
+    ("", "Kok"),
+    ("", "Schouten"),
+    ("", "Post"),
+    ("", "Kloet"),
+    ("van", "Rossum"),
+    ("", "Stam"),
+    ("den", "Hartog"),
+    ("", "Pols"),
+    ("van der", "Giessen"),
+    ("", "Baars"),
+    ("", "Verschoor"),
+    ("", "Timmer"),
+    ("", "Lagendijk"),
+    ("van", "Wingerden"),
+    ("", "Boele"),
 ]
 
 # Clients per provider reference group in 2016, 2017, 2018, 2019 (seed 000); later years as 2019.
@@ -115,51 +224,125 @@ GROUP_CLIENTS = {
 # About 50 providers (38 in 2015, 51 in 2019): (name, year of the first contract). Fictitious names.
 PROVIDERS = {
     1: [
-        ("Stichting De Merwelanden", 2016), ("Zuiderkruis Zorg", 2016), ("Gewoon Meedoen Drechtsteden", 2016),
-        ("Stichting De Zeven Dorpen", 2016), ("Kompasgroep Begeleiding", 2016), ("Lindenhoven Zorg", 2016),
-        ("Stichting De Waalkant", 2016), ("Oude Maas Zorggroep", 2016), ("Drechtborg", 2016),
-        ("Samen Thuis Zuid-Holland", 2016), ("Rivierenland Begeleiding", 2018), ("De Wielborg", 2019),
+        ("Stichting De Merwelanden", 2016),
+        ("Zuiderkruis Zorg", 2016),
+        ("Gewoon Meedoen Drechtsteden", 2016),
+        ("Stichting De Zeven Dorpen", 2016),
+        ("Kompasgroep Begeleiding", 2016),
+        ("Lindenhoven Zorg", 2016),
+        ("Stichting De Waalkant", 2016),
+        ("Oude Maas Zorggroep", 2016),
+        ("Drechtborg", 2016),
+        ("Samen Thuis Zuid-Holland", 2016),
+        ("Rivierenland Begeleiding", 2018),
+        ("De Wielborg", 2019),
     ],
     2: [
-        ("GGZ Drechtoever", 2016), ("Merwestad GGZ", 2016), ("Balans Zuid Ambulant", 2016),
-        ("Helder Hoofd Begeleiding", 2016), ("De Linde Psychiatrie Thuis", 2016), ("GGZ Riviergebied", 2016),
-        ("Noorderlicht Ambulante Zorg", 2017), ("Parkzicht GGZ", 2017), ("Veerkracht Begeleiding", 2018),
-        ("Brugzorg", 2018), ("Horizon GGZ Thuis", 2019),
+        ("GGZ Drechtoever", 2016),
+        ("Merwestad GGZ", 2016),
+        ("Balans Zuid Ambulant", 2016),
+        ("Helder Hoofd Begeleiding", 2016),
+        ("De Linde Psychiatrie Thuis", 2016),
+        ("GGZ Riviergebied", 2016),
+        ("Noorderlicht Ambulante Zorg", 2017),
+        ("Parkzicht GGZ", 2017),
+        ("Veerkracht Begeleiding", 2018),
+        ("Brugzorg", 2018),
+        ("Horizon GGZ Thuis", 2019),
     ],
     3: [
-        ("Op Koers Begeleiding", 2016), ("Stap Verder", 2016), ("Eigen Regie Drechtsteden", 2017),
-        ("Het Anker Psychosociaal", 2018), ("Stichting Overeind", 2019),
+        ("Op Koers Begeleiding", 2016),
+        ("Stap Verder", 2016),
+        ("Eigen Regie Drechtsteden", 2017),
+        ("Het Anker Psychosociaal", 2018),
+        ("Stichting Overeind", 2019),
     ],
     4: [
-        ("Prikkelarm Begeleiding", 2016), ("Structuur Plus", 2016), ("Het Puzzelstuk", 2016),
-        ("Helder Zicht Autismezorg", 2016), ("Rustpunt", 2017), ("Autvrij Coaching", 2017),
-        ("Samen Sterk in Autisme", 2018), ("Stapsteen", 2019),
+        ("Prikkelarm Begeleiding", 2016),
+        ("Structuur Plus", 2016),
+        ("Het Puzzelstuk", 2016),
+        ("Helder Zicht Autismezorg", 2016),
+        ("Rustpunt", 2017),
+        ("Autvrij Coaching", 2017),
+        ("Samen Sterk in Autisme", 2018),
+        ("Stapsteen", 2019),
     ],
     5: [
-        ("Thuiszorg Drechtsteden", 2016), ("Waardstreek Thuis", 2016), ("Aan Huis Zorg", 2016),
-        ("De Buurtkracht", 2016), ("Naast Je Begeleiding", 2016), ("Maatwerk Thuis", 2016),
-        ("Het Wijkhuis", 2016), ("Zorgzaam Sliedrecht", 2016), ("De Schakel Maatschappelijke Dienstverlening", 2016),
+        ("Thuiszorg Drechtsteden", 2016),
+        ("Waardstreek Thuis", 2016),
+        ("Aan Huis Zorg", 2016),
+        ("De Buurtkracht", 2016),
+        ("Naast Je Begeleiding", 2016),
+        ("Maatwerk Thuis", 2016),
+        ("Het Wijkhuis", 2016),
+        ("Zorgzaam Sliedrecht", 2016),
+        ("De Schakel Maatschappelijke Dienstverlening", 2016),
         ("Merwezorg Thuis", 2017),
     ],
     6: [
-        ("Zilverlinde Ouderenzorg", 2016), ("Het Parkhuis", 2016), ("De Lange Wei", 2016),
-        ("Avondrood Thuis", 2016), ("Vitaal Ouder Worden", 2018),
+        ("Zilverlinde Ouderenzorg", 2016),
+        ("Het Parkhuis", 2016),
+        ("De Lange Wei", 2016),
+        ("Avondrood Thuis", 2016),
+        ("Vitaal Ouder Worden", 2018),
     ],
 }
 # Which result areas each reference group mostly works on (weights by result-domain code).
 GROUP_DOMAINS = {
-    1: {"financien": 3, "huisvesting": 2, "huiselijke-relaties": 1, "geestelijke-gezondheid-verslaving": 1,
-        "zelfzorg": 2, "sociaal-netwerk": 2, "dagbesteding-participatie": 3},
-    2: {"financien": 2, "huisvesting": 2, "huiselijke-relaties": 1, "geestelijke-gezondheid-verslaving": 6,
-        "zelfzorg": 1, "sociaal-netwerk": 2, "dagbesteding-participatie": 2},
-    3: {"financien": 3, "huisvesting": 3, "huiselijke-relaties": 2, "geestelijke-gezondheid-verslaving": 3,
-        "zelfzorg": 1, "sociaal-netwerk": 2, "dagbesteding-participatie": 2},
-    4: {"financien": 2, "huisvesting": 1, "huiselijke-relaties": 2, "geestelijke-gezondheid-verslaving": 1,
-        "zelfzorg": 1, "sociaal-netwerk": 3, "dagbesteding-participatie": 3},
-    5: {"financien": 4, "huisvesting": 3, "huiselijke-relaties": 2, "geestelijke-gezondheid-verslaving": 1,
-        "zelfzorg": 2, "sociaal-netwerk": 2, "dagbesteding-participatie": 1},
-    6: {"financien": 2, "huisvesting": 1, "huiselijke-relaties": 1, "geestelijke-gezondheid-verslaving": 1,
-        "zelfzorg": 4, "sociaal-netwerk": 4, "dagbesteding-participatie": 2},
+    1: {
+        "financien": 3,
+        "huisvesting": 2,
+        "huiselijke-relaties": 1,
+        "geestelijke-gezondheid-verslaving": 1,
+        "zelfzorg": 2,
+        "sociaal-netwerk": 2,
+        "dagbesteding-participatie": 3,
+    },
+    2: {
+        "financien": 2,
+        "huisvesting": 2,
+        "huiselijke-relaties": 1,
+        "geestelijke-gezondheid-verslaving": 6,
+        "zelfzorg": 1,
+        "sociaal-netwerk": 2,
+        "dagbesteding-participatie": 2,
+    },
+    3: {
+        "financien": 3,
+        "huisvesting": 3,
+        "huiselijke-relaties": 2,
+        "geestelijke-gezondheid-verslaving": 3,
+        "zelfzorg": 1,
+        "sociaal-netwerk": 2,
+        "dagbesteding-participatie": 2,
+    },
+    4: {
+        "financien": 2,
+        "huisvesting": 1,
+        "huiselijke-relaties": 2,
+        "geestelijke-gezondheid-verslaving": 1,
+        "zelfzorg": 1,
+        "sociaal-netwerk": 3,
+        "dagbesteding-participatie": 3,
+    },
+    5: {
+        "financien": 4,
+        "huisvesting": 3,
+        "huiselijke-relaties": 2,
+        "geestelijke-gezondheid-verslaving": 1,
+        "zelfzorg": 2,
+        "sociaal-netwerk": 2,
+        "dagbesteding-participatie": 1,
+    },
+    6: {
+        "financien": 2,
+        "huisvesting": 1,
+        "huiselijke-relaties": 1,
+        "geestelijke-gezondheid-verslaving": 1,
+        "zelfzorg": 4,
+        "sociaal-netwerk": 4,
+        "dagbesteding-participatie": 2,
+    },
 }
 # Chance that justitie is part of the results (only together with geestelijke gezondheid / verslaving).
 GROUP_JUSTICE = {2: 0.12, 3: 0.10}
@@ -169,59 +352,108 @@ FIRST_PRODUCTS = {"IB0": 4, "IB1": 36, "IB2": 48, "IB3": 12}
 # is not lighter (afschaling) or heavier (opschaling), or has no tariff then, is skipped.
 FOLLOW_UPS = {
     "IB0": [("stop", None, 55), ("herindicatie", "IB0", 20), ("opschaling", "IB1", 15), ("opschaling", "IB2", 10)],
-    "IB1": [("stop", None, 22), ("herindicatie", "IB1", 38), ("afschaling", "IB0", 18), ("opschaling", "IB2", 17),
-            ("opschaling", "IB3", 5)],
+    "IB1": [
+        ("stop", None, 22),
+        ("herindicatie", "IB1", 38),
+        ("afschaling", "IB0", 18),
+        ("opschaling", "IB2", 17),
+        ("opschaling", "IB3", 5),
+    ],
     "IB2": [("stop", None, 16), ("afschaling", "IB1", 50), ("afschaling", "IB0", 12), ("opschaling", "IB3", 22)],
     "IB3": [("stop", None, 12), ("herindicatie", "IB3", 22), ("afschaling", "IB2", 46), ("afschaling", "IB1", 20)],
 }
 OPSLAG_MOTIVATION = "Ernstige gedragsproblematiek (PSY/NAH); intensievere begeleiding nodig."
-EVALUATION_OUTCOME = {"herindicatie": Outcome.HERINDICATIE, "afschaling": Outcome.SCALE_DOWN,
-                      "opschaling": Outcome.SCALE_UP}
+EVALUATION_OUTCOME = {
+    "herindicatie": Outcome.HERINDICATIE,
+    "afschaling": Outcome.SCALE_DOWN,
+    "opschaling": Outcome.SCALE_UP,
+}
 
 QUESTIONS = {
-    "financien": ["Post en rekeningen stapelen zich op; loopt achter met betalen.",
-                  "Heeft schulden en geen overzicht meer over inkomsten en uitgaven."],
-    "huisvesting": ["Dreigende huisuitzetting door huurachterstand en vervuiling van de woning.",
-                    "Gaat na beschermd wonen zelfstandig wonen en wil hulp om de woning te houden."],
-    "huiselijke-relaties": ["Spanningen in het gezin; hulp bij communicatie en rust in huis.",
-                            "Na de scheiding lopen de ruzies met de ex-partner over de kinderen hoog op."],
+    "financien": [
+        "Post en rekeningen stapelen zich op; loopt achter met betalen.",
+        "Heeft schulden en geen overzicht meer over inkomsten en uitgaven.",
+    ],
+    "huisvesting": [
+        "Dreigende huisuitzetting door huurachterstand en vervuiling van de woning.",
+        "Gaat na beschermd wonen zelfstandig wonen en wil hulp om de woning te houden.",
+    ],
+    "huiselijke-relaties": [
+        "Spanningen in het gezin; hulp bij communicatie en rust in huis.",
+        "Na de scheiding lopen de ruzies met de ex-partner over de kinderen hoog op.",
+    ],
     "geestelijke-gezondheid-verslaving": [
         "Na ontslag uit de kliniek hulp nodig bij het weer oppakken van het dagelijks leven.",
         "Terugval in alcoholgebruik; dreigt de grip op het eigen leven te verliezen.",
-        "Somber en angstig, komt de deur nauwelijks uit; de huisarts verwijst door."],
-    "zelfzorg": ["Lukt het niet meer om voor zichzelf te zorgen: eten, medicatie, persoonlijke verzorging.",
-                 "Na een herseninfarct moeite met de dagelijkse routines thuis."],
-    "sociaal-netwerk": ["Sociaal geïsoleerd, weinig contacten, somberheid.",
-                        "Mantelzorger raakt overbelast; cliënt heeft begeleiding nodig in de thuissituatie."],
-    "dagbesteding-participatie": ["Moeite met structuur in de dag en het nakomen van afspraken.",
-                                  "Zit na het wegvallen van werk thuis zonder daginvulling; overlast in de buurt."],
+        "Somber en angstig, komt de deur nauwelijks uit; de huisarts verwijst door.",
+    ],
+    "zelfzorg": [
+        "Lukt het niet meer om voor zichzelf te zorgen: eten, medicatie, persoonlijke verzorging.",
+        "Na een herseninfarct moeite met de dagelijkse routines thuis.",
+    ],
+    "sociaal-netwerk": [
+        "Sociaal geïsoleerd, weinig contacten, somberheid.",
+        "Mantelzorger raakt overbelast; cliënt heeft begeleiding nodig in de thuissituatie.",
+    ],
+    "dagbesteding-participatie": [
+        "Moeite met structuur in de dag en het nakomen van afspraken.",
+        "Zit na het wegvallen van werk thuis zonder daginvulling; overlast in de buurt.",
+    ],
     "justitie": ["Komt uit detentie en moet zich aan de voorwaarden van de reclassering houden."],
 }
 GOALS = {
-    "financien": ["Heeft binnen zes maanden een geordende administratie en betaalt de vaste lasten zelf op tijd.",
-                  "Opent wekelijks zelf de post en legt die samen met de begeleider af."],
-    "huisvesting": ["Houdt de woning schoon en leefbaar; er is geen huurachterstand meer.",
-                    "Heeft een eigen woning gevonden en woont daar na drie maanden zelfstandig."],
-    "huiselijke-relaties": ["Praat thuis rustig over spanningen; escalaties nemen af.",
-                            "Maakt met de ex-partner werkbare afspraken over de omgang met de kinderen."],
-    "geestelijke-gezondheid-verslaving": ["Herkent signalen van terugval en neemt de medicatie trouw in.",
-                                          "Houdt de afspraken met de behandelaar en blijft abstinent."],
-    "zelfzorg": ["Zorgt dagelijks voor persoonlijke verzorging en gezonde maaltijden.",
-                 "Beheert de eigen medicatie met een weekdoos en een vaste routine."],
-    "sociaal-netwerk": ["Heeft wekelijks contact met ten minste twee mensen uit het netwerk.",
-                        "De mantelzorger houdt één vrije dag per week; het netwerk vangt die op."],
+    "financien": [
+        "Heeft binnen zes maanden een geordende administratie en betaalt de vaste lasten zelf op tijd.",
+        "Opent wekelijks zelf de post en legt die samen met de begeleider af.",
+    ],
+    "huisvesting": [
+        "Houdt de woning schoon en leefbaar; er is geen huurachterstand meer.",
+        "Heeft een eigen woning gevonden en woont daar na drie maanden zelfstandig.",
+    ],
+    "huiselijke-relaties": [
+        "Praat thuis rustig over spanningen; escalaties nemen af.",
+        "Maakt met de ex-partner werkbare afspraken over de omgang met de kinderen.",
+    ],
+    "geestelijke-gezondheid-verslaving": [
+        "Herkent signalen van terugval en neemt de medicatie trouw in.",
+        "Houdt de afspraken met de behandelaar en blijft abstinent.",
+    ],
+    "zelfzorg": [
+        "Zorgt dagelijks voor persoonlijke verzorging en gezonde maaltijden.",
+        "Beheert de eigen medicatie met een weekdoos en een vaste routine.",
+    ],
+    "sociaal-netwerk": [
+        "Heeft wekelijks contact met ten minste twee mensen uit het netwerk.",
+        "De mantelzorger houdt één vrije dag per week; het netwerk vangt die op.",
+    ],
     "dagbesteding-participatie": [
         "Heeft een vaste dagstructuur en neemt twee dagdelen per week deel aan activiteiten.",
-        "Doet drie ochtenden per week vrijwilligerswerk en komt de afspraken na."],
+        "Doet drie ochtenden per week vrijwilligerswerk en komt de afspraken na.",
+    ],
     "justitie": ["Houdt zich aan de afspraken met de reclassering."],
 }
-REFERRALS = ["Sociaal wijkteam", "Maatschappelijk werk", "Schuldhulpmaatje", "Buurtkamer", "Vrijwilligerscentrale",
-             "Inloop GGZ", "Maaltijdservice", "Klussendienst"]
-NETWORK_NOTES = ["Klein netwerk: een zus op afstand.", "Buurvrouw helpt af en toe.", "Geen netwerk van betekenis.",
-                 "Betrokken dochter, maar zij werkt fulltime.", "Partner is overbelast en vraagt om ontlasting."]
-OWN_STRENGTH_NOTES = ["Cliënt is gemotiveerd maar krijgt het niet alleen georganiseerd.",
-                      "Weet wat er moet gebeuren, maar het lukt niet om het vol te houden.",
-                      "Heeft weinig zicht op de eigen situatie; de hulpvraag komt vooral van de omgeving."]
+REFERRALS = [
+    "Sociaal wijkteam",
+    "Maatschappelijk werk",
+    "Schuldhulpmaatje",
+    "Buurtkamer",
+    "Vrijwilligerscentrale",
+    "Inloop GGZ",
+    "Maaltijdservice",
+    "Klussendienst",
+]
+NETWORK_NOTES = [
+    "Klein netwerk: een zus op afstand.",
+    "Buurvrouw helpt af en toe.",
+    "Geen netwerk van betekenis.",
+    "Betrokken dochter, maar zij werkt fulltime.",
+    "Partner is overbelast en vraagt om ontlasting.",
+]
+OWN_STRENGTH_NOTES = [
+    "Cliënt is gemotiveerd maar krijgt het niet alleen georganiseerd.",
+    "Weet wat er moet gebeuren, maar het lukt niet om het vol te houden.",
+    "Heeft weinig zicht op de eigen situatie; de hulpvraag komt vooral van de omgeving.",
+]
 PROVISION_NOTES = {
     OtherProvision.Kind.HUISHOUDELIJKE_ONDERSTEUNING: "Huishoudelijke ondersteuning, 3 uur per week.",
     OtherProvision.Kind.DAGBESTEDING: "Dagbesteding, twee dagdelen per week.",
@@ -241,29 +473,47 @@ EARLY_ENDS = [
     ("Overlijden (reden 02)", 10, True, RedenBeeindiging.OVERLIJDEN),
 ]
 CHANGE_MOTIVATIONS = {
-    "product": ["De situatie is verslechterd; met de huidige intensiteit halen we de doelen niet.",
-                "Cliënt heeft meer aansturing nodig dan afgesproken; graag een zwaarder product."],
-    "end_date": ["De doelen zijn nog niet behaald; cliënt heeft meer tijd nodig.",
-                 "De afbouw loopt trager dan gepland; graag verlenging van de toewijzing."],
+    "product": [
+        "De situatie is verslechterd; met de huidige intensiteit halen we de doelen niet.",
+        "Cliënt heeft meer aansturing nodig dan afgesproken; graag een zwaarder product.",
+    ],
+    "end_date": [
+        "De doelen zijn nog niet behaald; cliënt heeft meer tijd nodig.",
+        "De afbouw loopt trager dan gepland; graag verlenging van de toewijzing.",
+    ],
 }
 CHANGE_ANSWERS = {
     ChangeRequest.Status.GRANTED: ["Toegekend na overleg met cliënt en aanbieder."],
-    ChangeRequest.Status.REFUSED: ["Afgewezen: de evaluatie laat voldoende voortgang zien.",
-                                   "Afgewezen: eerst de afgesproken doelen concreet uitwerken."],
+    ChangeRequest.Status.REFUSED: [
+        "Afgewezen: de evaluatie laat voldoende voortgang zien.",
+        "Afgewezen: eerst de afgesproken doelen concreet uitwerken.",
+    ],
 }
-WITHDRAWALS = ["Bezwaar gegrond verklaard; de aanvraag wordt opnieuw beoordeeld.",
-               "Cliënt ziet af van de ondersteuning.",
-               "Ten onrechte vastgesteld (administratieve correctie)."]
-REJECTIONS = ["Maak de doelen concreet en meetbaar; nu zijn ze te algemeen geformuleerd.",
-              "Onderbouw waarom een lichter product niet volstaat.",
-              "Kies voor een eerste indicatie een kortere looptijd met een vroege evaluatie.",
-              "Licht de samenhang met de behandeling (Zvw) toe: wie doet wat?"]
-REVIEW_QUESTIONS = [("Is er al afgestemd met de behandelaar over de taakverdeling?",
-                     "Ja, telefonisch met de casemanager van het FACT-team; zij doet de medicatie."),
-                    ("Waarom is een algemene voorziening voor het netwerk niet genoeg?",
-                     "De buurtkamer is geprobeerd; cliënt haakte na twee weken af zonder begeleiding."),
-                    ("Is de mantelzorger betrokken bij het plan?",
-                     "Ja, de dochter was bij het tweede gesprek en stemt in met het plan.")]
+WITHDRAWALS = [
+    "Bezwaar gegrond verklaard; de aanvraag wordt opnieuw beoordeeld.",
+    "Cliënt ziet af van de ondersteuning.",
+    "Ten onrechte vastgesteld (administratieve correctie).",
+]
+REJECTIONS = [
+    "Maak de doelen concreet en meetbaar; nu zijn ze te algemeen geformuleerd.",
+    "Onderbouw waarom een lichter product niet volstaat.",
+    "Kies voor een eerste indicatie een kortere looptijd met een vroege evaluatie.",
+    "Licht de samenhang met de behandeling (Zvw) toe: wie doet wat?",
+]
+REVIEW_QUESTIONS = [
+    (
+        "Is er al afgestemd met de behandelaar over de taakverdeling?",
+        "Ja, telefonisch met de casemanager van het FACT-team; zij doet de medicatie.",
+    ),
+    (
+        "Waarom is een algemene voorziening voor het netwerk niet genoeg?",
+        "De buurtkamer is geprobeerd; cliënt haakte na twee weken af zonder begeleiding.",
+    ),
+    (
+        "Is de mantelzorger betrokken bij het plan?",
+        "Ja, de dochter was bij het tweede gesprek en stemt in met het plan.",
+    ),
+]
 EVALUATION_NOTES = {
     Outcome.CONTINUE: "Voortgang besproken met cliënt en aanbieder; de doelen blijven staan.",
     Outcome.SCALE_DOWN: "Doelen grotendeels behaald; lichtere begeleiding volstaat.",
@@ -271,8 +521,11 @@ EVALUATION_NOTES = {
     Outcome.STOP: "Doelen behaald of niet meer haalbaar; de begeleiding stopt.",
     Outcome.HERINDICATIE: "Doelen nog niet behaald; een nieuwe beschikking volgt.",
 }
-NAZORG_NOTES = ["De verwijzing werkt; cliënt gaat er wekelijks heen.", "Cliënt is tevreden; geen verdere vragen.",
-                "Loopt nog niet; opnieuw contact gelegd met de voorziening."]
+NAZORG_NOTES = [
+    "De verwijzing werkt; cliënt gaat er wekelijks heen.",
+    "Cliënt is tevreden; geen verdere vragen.",
+    "Loopt nog niet; opnieuw contact gelegd met de voorziening.",
+]
 
 
 @dataclass
@@ -317,5 +570,6 @@ SCENARIOS = [
 # The README's API example: a toewijzing of this provider whose start can be reported today.
 API_EXAMPLE_PROVIDER = "98030001"
 # Vastgesteld 12 days after the melding (the scenarios' fixed steps), so it starts today.
-API_EXAMPLE = _scenario(melding_ago=16, product="IB1", weeks=26, start_in=4, provider=API_EXAMPLE_PROVIDER,
-                        care_started=False)
+API_EXAMPLE = _scenario(
+    melding_ago=16, product="IB1", weeks=26, start_in=4, provider=API_EXAMPLE_PROVIDER, care_started=False
+)

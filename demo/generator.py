@@ -124,7 +124,6 @@ class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin)
                 return
 
 
-
 # Case data, children first. Models of other apps that point into it are deleted before it.
 CASE_MODELS = [
     ReviewQuestion,
@@ -305,8 +304,11 @@ def _ensure_api_example(summary: DemoSummary, *, today: date, seed: int, consult
     whose toewijzing starts today (the newest, so the first the flow picks)."""
     if api_example_works(api_example_assignment(today=today), today=today):
         return
-    generator = Generator(rng=DemoRandom(f"{seed}-api-{today.isoformat()}"), today=today,
-                          reference=load_reference(ensure_demo_providers(), consultants_by_team))
+    generator = Generator(
+        rng=DemoRandom(f"{seed}-api-{today.isoformat()}"),
+        today=today,
+        reference=load_reference(ensure_demo_providers(), consultants_by_team),
+    )
     taken = set(Client.objects.values_list("bsn", flat=True))
     rows = Rows()
     generator.client_history(rows, next(bsn for bsn in valid_bsns() if bsn not in taken), API_EXAMPLE)

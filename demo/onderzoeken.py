@@ -20,6 +20,7 @@ from .rows import AanvraagRow, ClientState, ConversationRow, IntakeRow, MeldingR
 
 Kind = Indication.Kind
 
+
 class OnderzoekMixin:
     """Part of the Generator: from melding to aanvraag, and the ZRM scores along the way."""
 
@@ -89,13 +90,15 @@ class OnderzoekMixin:
             state.domains = [d for d in state.domains if d.id not in achieved]
         # A domain that is IB territory only together with another one leaves with it.
         state.domains = [
-            d for d in state.domains
+            d
+            for d in state.domains
             if not self.ref.requires[d.id] or self.ref.requires[d.id] & {o.id for o in state.domains}
         ]
 
     def _assess(self, rows: Rows, state: ClientState, day: date, by, *, intake=None, evaluation=None) -> None:
-        assessment = ZrmAssessmentRow(client=state.client, assessed_on=day, assessed_by=by, intake=intake,
-                                   evaluation=evaluation)
+        assessment = ZrmAssessmentRow(
+            client=state.client, assessed_on=day, assessed_by=by, intake=intake, evaluation=evaluation
+        )
         rows.assessments.append(assessment)
         rows.scores.append((assessment, dict(state.scores)))
 
@@ -115,15 +118,29 @@ class OnderzoekMixin:
 
     def _conversation(self, rows: Rows, state: ClientState, intake: IntakeRow, day: date, question: str) -> None:
         rng = self.rng
-        current = ", ".join(sorted({str(OtherProvision.Kind(k).label) for k, s, e in state.provisions
-                                    if s <= day and (e is None or e >= day)}))
+        current = ", ".join(
+            sorted(
+                {
+                    str(OtherProvision.Kind(k).label)
+                    for k, s, e in state.provisions
+                    if s <= day and (e is None or e >= day)
+                }
+            )
+        )
         rows.conversations.append(
             ConversationRow(
                 intake=intake,
                 held_on=day,
                 place=rng.choices(["thuis", "kantoor", "telefonisch", "elders"], weights=[75, 12, 10, 3])[0],
-                participants=rng.choice([["client"], ["client", "mantelzorger"], ["client", "clientondersteuner"],
-                                         ["client", "familie", "wijkteam"], ["client", "aanbieder"]]),
+                participants=rng.choice(
+                    [
+                        ["client"],
+                        ["client", "mantelzorger"],
+                        ["client", "clientondersteuner"],
+                        ["client", "familie", "wijkteam"],
+                        ["client", "aanbieder"],
+                    ]
+                ),
                 clientondersteuning_offered=rng.random() < 0.96,
                 persoonlijk_plan_informed=rng.random() < 0.9,
                 need_notes=question,
@@ -131,7 +148,8 @@ class OnderzoekMixin:
                 network_notes=rng.choice(NETWORK_NOTES),
                 general_provisions_notes=f"Besproken: {rng.choice(REFERRALS).lower()}; volstaat niet alleen.",
                 other_laws_notes="Geen Wlz-indicatie; behandeling loopt via de Zvw."
-                if any(k == OtherProvision.Kind.ZVW_BEHANDELING for k, _s, _e in state.provisions) else "",
+                if any(k == OtherProvision.Kind.ZVW_BEHANDELING for k, _s, _e in state.provisions)
+                else "",
                 current_provisions_notes=current,
             )
         )
@@ -154,8 +172,9 @@ class OnderzoekMixin:
         melding = MeldingRow(
             client=state.client,
             received_on=melding_day,
-            channel=rng.choices(["telefoon", "wijkteam", "huisarts", "aanbieder", "balie", "anders"],
-                                weights=[35, 25, 15, 15, 7, 3])[0],
+            channel=rng.choices(
+                ["telefoon", "wijkteam", "huisarts", "aanbieder", "balie", "anders"], weights=[35, 25, 15, 15, 7, 3]
+            )[0],
             question=question,
             consultant=state.consultant,
             created_at=self._at(melding_day),
@@ -204,16 +223,22 @@ class OnderzoekMixin:
         )
         intake.report_sent_on = min(concluded + timedelta(days=rng.randint(1, 5)), today)
         if not talks:
-            intake.no_conversation_reason = "Heraanmelding: de situatie is bekend uit het vorige onderzoek en de " \
-                                            "evaluatie met de aanbieder."
+            intake.no_conversation_reason = (
+                "Heraanmelding: de situatie is bekend uit het vorige onderzoek en de evaluatie met de aanbieder."
+            )
         if rng.random() < 0.05:
             intake.persoonlijk_plan_received_on = max(melding_day, first_talk - timedelta(days=2))
         if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING:
             intake.referral_provision = rng.choice(REFERRALS)
         if conclusion == Intake.Conclusion.OTHER_LAW:
-            intake.other_law = rng.choices(["zvw", "wlz", "jeugdwet"],
-                                           weights=[60, 35 if self._age(state, concluded) > 65 else 5,
-                                                    5 if self._age(state, concluded) < 23 else 0])[0]
+            intake.other_law = rng.choices(
+                ["zvw", "wlz", "jeugdwet"],
+                weights=[
+                    60,
+                    35 if self._age(state, concluded) > 65 else 5,
+                    5 if self._age(state, concluded) < 23 else 0,
+                ],
+            )[0]
         if conclusion in Intake.REFERRAL_CONCLUSIONS:
             intake.nazorg_due_on = concluded + timedelta(days=self.nazorg_days)
             overdue = (today - intake.nazorg_due_on).days
@@ -226,8 +251,13 @@ class OnderzoekMixin:
         aanvraag_day = concluded + self._days(0, 5, plan, 1)
         if aanvraag_day > today:
             return None
-        aanvraag = AanvraagRow(client=state.client, intake=intake, received_on=aanvraag_day,
-                               consultant=state.consultant, created_at=self._at(aanvraag_day))
+        aanvraag = AanvraagRow(
+            client=state.client,
+            intake=intake,
+            received_on=aanvraag_day,
+            consultant=state.consultant,
+            created_at=self._at(aanvraag_day),
+        )
         rows.aanvragen.append(aanvraag)
         if plan.stage == "aanvraag":
             return None
@@ -245,7 +275,17 @@ class OnderzoekMixin:
         start = max(created, today) + self._days(7, 21, plan, 14)
         weeks = plan.weeks if plan.forced and plan.weeks else self._weeks(product)
         provider = state.provider = self._choose_provider(state.group, start, product)
-        ind = self._indication(rows, state, 0, product=product, kind=Kind.FIRST, replaced=None, aanvraag=aanvraag,
-                               start=start, weeks=weeks, provider=provider)
+        ind = self._indication(
+            rows,
+            state,
+            0,
+            product=product,
+            kind=Kind.FIRST,
+            replaced=None,
+            aanvraag=aanvraag,
+            start=start,
+            weeks=weeks,
+            provider=provider,
+        )
         self._leave_open(rows, state, ind, created=created, stage=stage, forced=plan.forced)
         return None

@@ -130,4 +130,3 @@ def _ensure_demo_contracts(providers: list[Provider]) -> None:
         )
     for provider in providers:
         provider.demo_contracts = contracts.get(provider.pk, [])
-

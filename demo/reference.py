@@ -77,4 +77,3 @@ def load_reference(providers: list[Provider], consultants_by_team: dict) -> Refe
         rules=list(ComplexityRule.objects.filter(is_active=True).select_related("product")),
         providers=by_group,
     )
-

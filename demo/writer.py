@@ -109,10 +109,28 @@ def _uuid4_text() -> str:
 
 
 # Tables whose rows others point to get their pks reserved; the rest take the column default.
-_WITH_PK = (Client, Melding, Intake, Aanvraag, Indication, IndicationResult, Evaluation, ZrmAssessment, Review,
-            Assignment)
-_WITHOUT_PK = (Conversation, OtherProvision, PlannedEvaluation, IndicationStatusChange, ResultProgress,
-               ReviewQuestion, ChangeRequest, CareEvent)
+_WITH_PK = (
+    Client,
+    Melding,
+    Intake,
+    Aanvraag,
+    Indication,
+    IndicationResult,
+    Evaluation,
+    ZrmAssessment,
+    Review,
+    Assignment,
+)
+_WITHOUT_PK = (
+    Conversation,
+    OtherProvision,
+    PlannedEvaluation,
+    IndicationStatusChange,
+    ResultProgress,
+    ReviewQuestion,
+    ChangeRequest,
+    CareEvent,
+)
 _TABLES: dict = {}
 # Every table a load writes.
 WRITTEN = (*_WITH_PK, *_WITHOUT_PK, SubResult, ZrmScore)
@@ -131,11 +149,10 @@ def reserve_pks(wanted: list[tuple[type[models.Model], int]]) -> list[Iterable[i
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(
-                ["ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))"] * len(wanted)
+            arrays = ", ".join(["ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))"] * len(wanted))
+            cursor.execute(
+                f"SELECT {arrays}", [value for model, count in wanted for value in (_sequence(cursor, model), count)]
             )
-            cursor.execute(f"SELECT {arrays}", [value for model, count in wanted
-                                                for value in (_sequence(cursor, model), count)])
             return list(cursor.fetchone())
         reserved = []
         for model, count in wanted:
@@ -161,22 +178,40 @@ def _sequence(cursor, model: type[models.Model]) -> str:
 
 def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
     return [
-        (Client, rows.clients), (Melding, rows.meldingen), (Intake, rows.intakes),
-        (Conversation, rows.conversations), (OtherProvision, rows.provisions), (Aanvraag, rows.aanvragen),
-        (Indication, rows.indications), (IndicationResult, rows.results), (Evaluation, rows.evaluations),
-        (ZrmAssessment, rows.assessments), (ResultProgress, rows.progress), (PlannedEvaluation, rows.planned),
-        (IndicationStatusChange, rows.status_changes), (Review, rows.reviews), (ReviewQuestion, rows.questions),
-        (Assignment, rows.assignments), (ChangeRequest, rows.change_requests), (CareEvent, rows.care_events),
+        (Client, rows.clients),
+        (Melding, rows.meldingen),
+        (Intake, rows.intakes),
+        (Conversation, rows.conversations),
+        (OtherProvision, rows.provisions),
+        (Aanvraag, rows.aanvragen),
+        (Indication, rows.indications),
+        (IndicationResult, rows.results),
+        (Evaluation, rows.evaluations),
+        (ZrmAssessment, rows.assessments),
+        (ResultProgress, rows.progress),
+        (PlannedEvaluation, rows.planned),
+        (IndicationStatusChange, rows.status_changes),
+        (Review, rows.reviews),
+        (ReviewQuestion, rows.questions),
+        (Assignment, rows.assignments),
+        (ChangeRequest, rows.change_requests),
+        (CareEvent, rows.care_events),
     ]
 
 
 def _plain_tables(rows: Rows) -> list[tuple[type[models.Model], tuple[str, ...], Iterable[tuple]]]:
     """The link tables, as tuples generated while they are written."""
     return [
-        (SubResult, ("indicationresult_id", "ibsubresult_id"),
-         ((row.id, sub.id) for row, subs in rows.result_subs for sub in subs)),
-        (ZrmScore, ("assessment_id", "domain_id", "score"),
-         ((assessment.id, pk, score) for assessment, scores in rows.scores for pk, score in scores.items())),
+        (
+            SubResult,
+            ("indicationresult_id", "ibsubresult_id"),
+            ((row.id, sub.id) for row, subs in rows.result_subs for sub in subs),
+        ),
+        (
+            ZrmScore,
+            ("assessment_id", "domain_id", "score"),
+            ((assessment.id, pk, score) for assessment, scores in rows.scores for pk, score in scores.items()),
+        ),
     ]
 
 
@@ -231,5 +266,6 @@ def _bulk_create(tables, rows: Rows) -> None:
                 batch_size=BATCH,
             )
         for model, columns, tuples in _plain_tables(rows):
-            model.objects.bulk_create([model(**dict(zip(columns, values, strict=True))) for values in tuples],
-                                      batch_size=BATCH)
+            model.objects.bulk_create(
+                [model(**dict(zip(columns, values, strict=True))) for values in tuples], batch_size=BATCH
+            )

@@ -57,11 +57,14 @@ def end_after_start(form: forms.Form, *, same_day: bool) -> None:
     if not (start and end):
         return
     if same_day and end < start:
-        form.add_error("end_date", ValidationError(_("De einddatum kan niet vóór de ingangsdatum liggen."),
-                                                   code="end_before_start"))
+        form.add_error(
+            "end_date",
+            ValidationError(_("De einddatum kan niet vóór de ingangsdatum liggen."), code="end_before_start"),
+        )
     elif not same_day and end <= start:
-        form.add_error("end_date", ValidationError(_("De einddatum moet na de ingangsdatum liggen."),
-                                                   code="end_before_start"))
+        form.add_error(
+            "end_date", ValidationError(_("De einddatum moet na de ingangsdatum liggen."), code="end_before_start")
+        )
 
 
 class ClientSearchForm(forms.Form):
@@ -183,9 +186,7 @@ class ZrmAssessmentForm(ZrmFieldsMixin, forms.Form):
 
 class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     concluded_on = forms.DateField(label=_("Onderzoek afgerond op"), widget=DateInput())
-    conclusion = forms.ChoiceField(
-        label=_("Conclusie"), choices=Intake.Conclusion.choices, widget=forms.RadioSelect
-    )
+    conclusion = forms.ChoiceField(label=_("Conclusie"), choices=Intake.Conclusion.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = Intake
@@ -242,9 +243,7 @@ class IndicationResultForm(forms.Form):
     sub_results = forms.MultipleChoiceField(
         label=_("Subresultaten"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    goal = forms.CharField(
-        label=_("Concreet, meetbaar doel"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    goal = forms.CharField(label=_("Concreet, meetbaar doel"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, result_choices=None, sub_results_by_result=None, **kwargs):
         super().__init__(*args, **kwargs)

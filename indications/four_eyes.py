@@ -89,7 +89,9 @@ def _rule_reason(rule: ComplexityRule, indication: Indication, results: list, *,
         old = indication.replaces
         if indication.product.level > old.product.level:
             return _("Zwaarder product: van %(old)s naar %(new)s.") % {
-                "old": old.product.name, "new": indication.product.name}
+                "old": old.product.name,
+                "new": indication.product.name,
+            }
     if rule.kind == kind.MANUAL and indication.four_eyes_requested:
         return _("De consulent vraagt om vier ogen.")
     return ""

@@ -32,16 +32,37 @@ SHEET_TITLES = {"indications.indication": "Beschikkingen", "indications.client":
 MAX_PATH_LENGTH = 4
 # Column names for fields without a Dutch verbose name (the field's name is English or says too little).
 FIELD_LABELS = {
-    "created_at": "Aangemaakt op", "updated_at": "Gewijzigd op", "at": "Moment", "by": "Door",
-    "indication": "Beschikking", "intake": "Onderzoek", "evaluation": "Evaluatie", "assessment": "ZRM-meting",
-    "assessed_by": "Gemeten door", "domain": "Domein", "from_status": "Van status", "to_status": "Naar status",
-    "reason": "Reden", "submitted_by": "Aangeboden door", "reviewer": "Beoordelaar", "review": "Beoordeling",
-    "asked_by": "Gesteld door", "answered_by": "Beantwoord door", "recorded_by": "Vastgelegd door",
-    "recorded_at": "Vastgelegd op", "provider": "Aanbieder", "assignment": "Toewijzing",
-    "requested_product": "Gevraagd product", "follow_up": "Vervolgbeschikking",
+    "created_at": "Aangemaakt op",
+    "updated_at": "Gewijzigd op",
+    "at": "Moment",
+    "by": "Door",
+    "indication": "Beschikking",
+    "intake": "Onderzoek",
+    "evaluation": "Evaluatie",
+    "assessment": "ZRM-meting",
+    "assessed_by": "Gemeten door",
+    "domain": "Domein",
+    "from_status": "Van status",
+    "to_status": "Naar status",
+    "reason": "Reden",
+    "submitted_by": "Aangeboden door",
+    "reviewer": "Beoordelaar",
+    "review": "Beoordeling",
+    "asked_by": "Gesteld door",
+    "answered_by": "Beantwoord door",
+    "recorded_by": "Vastgelegd door",
+    "recorded_at": "Vastgelegd op",
+    "provider": "Aanbieder",
+    "assignment": "Toewijzing",
+    "requested_product": "Gevraagd product",
+    "follow_up": "Vervolgbeschikking",
     "response_status": "Antwoordcode (HTTP)",
-    "response": "Antwoord", "received_at": "Ontvangen op", "signal": "Signaal", "note": "Notitie",
-    "indication_result": "Resultaat in de beschikking", "consultant": "Consulent",
+    "response": "Antwoord",
+    "received_at": "Ontvangen op",
+    "signal": "Signaal",
+    "note": "Notitie",
+    "indication_result": "Resultaat in de beschikking",
+    "consultant": "Consulent",
 }
 # Field names that are Dutch already.
 DUTCH_AS_IS = {"status", "score", "opslag", "postcode", "product", "variant", "team", "aanvraag", "melding"}
@@ -85,8 +106,7 @@ def records_of(client: Client, model: type[models.Model], lookups: list[str]) ->
         pks |= set(model._default_manager.filter(**{lookup: client}).values_list("pk", flat=True))
     related = [f.name for f in model._meta.concrete_fields if f.is_relation]
     many = [f.name for f in model._meta.many_to_many]
-    return (model._default_manager.filter(pk__in=pks).select_related(*related).prefetch_related(*many)
-            .order_by("pk"))
+    return model._default_manager.filter(pk__in=pks).select_related(*related).prefetch_related(*many).order_by("pk")
 
 
 def sheet_title(model: type[models.Model]) -> str:
@@ -99,7 +119,8 @@ def sheet_title(model: type[models.Model]) -> str:
 def export_fields(model: type[models.Model]) -> list[models.Field]:
     """The fields shown in the export: everything but internal ids and the reference to the client."""
     return [
-        f for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+        f
+        for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
         if f.name not in INTERNAL_FIELDS and not (f.is_relation and f.related_model is Client)
     ]
 
@@ -126,8 +147,9 @@ def cell_value(obj: models.Model, field: models.Field):
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, list):
-        return "; ".join(json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else str(item)
-                         for item in value)
+        return "; ".join(
+            json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else str(item) for item in value
+        )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False) if value else None
     return value
@@ -165,19 +187,32 @@ def inzage_export(client: Client) -> bytes:
     for model, lookups in client_data_models().items():
         fields = export_fields(model)
         if model is Client:
-            _sheet(workbook, sheet_title(model), ["Gegeven", "Waarde"],
-                   [[column_label(field), cell_value(client, field)] for field in fields])
+            _sheet(
+                workbook,
+                sheet_title(model),
+                ["Gegeven", "Waarde"],
+                [[column_label(field), cell_value(client, field)] for field in fields],
+            )
             continue
-        _sheet(workbook, sheet_title(model), [column_label(field) for field in fields],
-               [[cell_value(obj, field) for field in fields] for obj in records_of(client, model, lookups)])
+        _sheet(
+            workbook,
+            sheet_title(model),
+            [column_label(field) for field in fields],
+            [[cell_value(obj, field) for field in fields] for obj in records_of(client, model, lookups)],
+        )
     _sheet(
         workbook,
         "Inzage en wijzigingen",
         ["Moment", "Medewerker", "Handeling", "Onderdeel", "Omschrijving", "IP-adres"],
         [
-            [timezone.localtime(e.at).replace(tzinfo=None),
-             _person(e.actor) if e.actor else (e.actor_label or "systeem"),
-             e.get_action_display(), e.object_type_display, e.summary, e.ip_address]
+            [
+                timezone.localtime(e.at).replace(tzinfo=None),
+                _person(e.actor) if e.actor else (e.actor_label or "systeem"),
+                e.get_action_display(),
+                e.object_type_display,
+                e.summary,
+                e.ip_address,
+            ]
             for e in access_log(client)
         ],
     )

@@ -26,15 +26,16 @@ REVIEW_QUEUE_PAGE_SIZE = 20
 
 
 class ReviewQueueFilter(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
-                                  empty_label=_("alle teams"))
-    min_age_days = forms.IntegerField(label=_("Wacht ten minste (dagen)"), min_value=0, max_value=365,
-                                      required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("alle teams")
+    )
+    min_age_days = forms.IntegerField(label=_("Wacht ten minste (dagen)"), min_value=0, max_value=365, required=False)
 
 
 class ReviewFiguresFilter(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
-                                  empty_label=_("alle teams"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("alle teams")
+    )
     period_days = forms.TypedChoiceField(
         label=_("Periode"),
         choices=[(30, _("laatste 30 dagen")), (90, _("laatste 90 dagen")), (365, _("laatste jaar"))],

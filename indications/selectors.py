@@ -70,11 +70,7 @@ def consultants_for(municipality) -> QuerySet:
 
 def indication_of_aanvraag(aanvraag: Aanvraag) -> Indication | None:
     """The indication the aanvraag led to (not a withdrawn one, not a follow-up that replaces it)."""
-    return (
-        Indication.objects.filter(aanvraag=aanvraag, replaces__isnull=True)
-        .exclude(status__in=VOID_STATUSES)
-        .first()
-    )
+    return Indication.objects.filter(aanvraag=aanvraag, replaces__isnull=True).exclude(status__in=VOID_STATUSES).first()
 
 
 def follow_ups_of(outer_ref: str = "pk") -> QuerySet[Indication]:
@@ -85,9 +81,7 @@ def follow_ups_of(outer_ref: str = "pk") -> QuerySet[Indication]:
 
 def aanvragen_with_indication() -> QuerySet[Aanvraag]:
     """Aanvragen annotated with the uuid of the indication each led to (None: still to be drawn up)."""
-    led_to = Indication.objects.filter(aanvraag=OuterRef("pk"), replaces__isnull=True).exclude(
-        status__in=VOID_STATUSES
-    )
+    led_to = Indication.objects.filter(aanvraag=OuterRef("pk"), replaces__isnull=True).exclude(status__in=VOID_STATUSES)
     return Aanvraag.objects.annotate(indication_uuid=Subquery(led_to.values("uuid")[:1]))
 
 

@@ -72,8 +72,10 @@ def validate_phone(value: str) -> None:
     number = _PHONE_SEPARATORS.sub("", (value or "").replace("(0)", ""))
     if not _PHONE.match(number):
         raise ValidationError(
-            _("Vul een Nederlands telefoonnummer in van 10 cijfers, bijvoorbeeld 078-1234567, 06-12345678 of "
-              "+31 6 12345678."),
+            _(
+                "Vul een Nederlands telefoonnummer in van 10 cijfers, bijvoorbeeld 078-1234567, 06-12345678 of "
+                "+31 6 12345678."
+            ),
             code="phone",
         )
 

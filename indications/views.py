@@ -88,10 +88,16 @@ def worklist(request):
         name: Paginator(sections[name], WORKLIST_PAGE_SIZE).get_page(request.GET.get(param))
         for name, param in WORKLIST_LISTS.items()
     }
-    return render(request, "indications/worklist.html", {
-        "today": today, **pages, "params": WORKLIST_LISTS,
-        **panels.panel_context(panels.WORKLIST, request, request.user, today=today),
-    })
+    return render(
+        request,
+        "indications/worklist.html",
+        {
+            "today": today,
+            **pages,
+            "params": WORKLIST_LISTS,
+            **panels.panel_context(panels.WORKLIST, request, request.user, today=today),
+        },
+    )
 
 
 def client_search(request):
@@ -132,9 +138,7 @@ def client_update(request, client_uuid):
     form = ClientForm(request.POST or None, instance=client, municipalities=municipalities_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_client(
-                Client.objects.get(pk=client.pk), by=request.user, **form.cleaned_data
-            )
+            services.update_client(Client.objects.get(pk=client.pk), by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -154,10 +158,17 @@ def client_file(request, client_uuid):
     assessments, zrm_rows = selectors.zrm_history(client)
     record_read(request, client, client_id=client.pk, summary="dossier ingezien")
     today = timezone.localdate()
-    return render(request, "indications/client_file.html", {
-        "client": client, "zrm_assessments": assessments, "zrm_rows": zrm_rows, "today": today,
-        **panels.panel_context(panels.CLIENT_FILE, request, client, today=today),
-    })
+    return render(
+        request,
+        "indications/client_file.html",
+        {
+            "client": client,
+            "zrm_assessments": assessments,
+            "zrm_rows": zrm_rows,
+            "today": today,
+            **panels.panel_context(panels.CLIENT_FILE, request, client, today=today),
+        },
+    )
 
 
 @requires("indications.add_melding")
@@ -325,9 +336,7 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             )
     # Defaults the services accept: care cannot end before it starts.
     initial = {"issue_form": {"decision_date": today}, "end_form": {"ended_on": max(today, indication.start_date)}}
-    page_forms = {
-        name: failed.get(name) or detail_form(name, initial=initial.get(name)) for name in DETAIL_FORMS
-    }
+    page_forms = {name: failed.get(name) or detail_form(name, initial=initial.get(name)) for name in DETAIL_FORMS}
     record_read(request, indication, client_id=indication.client_id, summary="beschikking ingezien")
     user = request.user
     actions = workflow.offered_actions(
@@ -361,8 +370,9 @@ def indication_detail(request, indication_uuid):
     return render_indication_detail(request, _indication_or_404(request, indication_uuid).pk)
 
 
-def _indication_action(request, indication_uuid, form_name, action, *, row: int | None = None,
-                       confirm: dict | None = None):
+def _indication_action(
+    request, indication_uuid, form_name, action, *, row: int | None = None, confirm: dict | None = None
+):
     """Validate one of the beschikking page's forms and run its service; on an error the page comes
     back with the form's errors at its fields (a service's too, see apply_service_errors). With
     `confirm` (title, question, button) an irreversible action first asks for confirmation on a page
@@ -370,8 +380,11 @@ def _indication_action(request, indication_uuid, form_name, action, *, row: int 
     indication = _indication_or_404(request, indication_uuid)
     form = detail_form(form_name, request.POST, row=row)
     if form.is_valid() and confirm and request.POST.get("bevestigd") != "ja":
-        return render(request, "indications/confirm_action.html",
-                      {"indication": indication, "client": indication.client, "form": form, **confirm})
+        return render(
+            request,
+            "indications/confirm_action.html",
+            {"indication": indication, "client": indication.client, "form": form, **confirm},
+        )
     if form.is_valid():
         try:
             action(indication, form.cleaned_data)
@@ -400,17 +413,28 @@ def indication_end(request, indication_uuid):
     def end(indication, data):
         ended = services.end_beschikking(indication, by=request.user, **data)
         if ended.end_is_planned:
-            messages.success(request, _("De beëindiging is gepland: de beschikking loopt tot en met %(date)s.")
-                             % {"date": ended.ended_on.strftime("%d-%m-%Y")})
+            messages.success(
+                request,
+                _("De beëindiging is gepland: de beschikking loopt tot en met %(date)s.")
+                % {"date": ended.ended_on.strftime("%d-%m-%Y")},
+            )
         else:
             messages.success(request, _("De beschikking is beëindigd."))
 
-    return _indication_action(request, indication_uuid, "end_form", end, confirm={
-        "title": _("Beschikking beëindigen?"),
-        "question": _("De beschikking en de toewijzing aan de aanbieder eindigen per de gekozen datum. Dit kan "
-                      "niet ongedaan worden gemaakt."),
-        "button": _("Ja, beëindigen"),
-    })
+    return _indication_action(
+        request,
+        indication_uuid,
+        "end_form",
+        end,
+        confirm={
+            "title": _("Beschikking beëindigen?"),
+            "question": _(
+                "De beschikking en de toewijzing aan de aanbieder eindigen per de gekozen datum. Dit kan "
+                "niet ongedaan worden gemaakt."
+            ),
+            "button": _("Ja, beëindigen"),
+        },
+    )
 
 
 @require_POST
@@ -420,12 +444,19 @@ def indication_withdraw(request, indication_uuid):
         services.withdraw_beschikking(indication, by=request.user, **data)
         messages.success(request, _("De indicatie is ingetrokken."))
 
-    return _indication_action(request, indication_uuid, "withdraw_form", withdraw, confirm={
-        "title": _("Indicatie intrekken?"),
-        "question": _("De indicatie wordt ingetrokken en een toewijzing vervalt. Dit kan niet ongedaan worden "
-                      "gemaakt."),
-        "button": _("Ja, intrekken"),
-    })
+    return _indication_action(
+        request,
+        indication_uuid,
+        "withdraw_form",
+        withdraw,
+        confirm={
+            "title": _("Indicatie intrekken?"),
+            "question": _(
+                "De indicatie wordt ingetrokken en een toewijzing vervalt. Dit kan niet ongedaan worden gemaakt."
+            ),
+            "button": _("Ja, intrekken"),
+        },
+    )
 
 
 @requires("indications.add_evaluation")
@@ -433,8 +464,11 @@ def evaluation_create(request, indication_uuid):
     indication = _indication_or_404(request, indication_uuid)
     today = timezone.localdate()
     if "evaluate" not in workflow.offered_actions(indication, today=today, needs_review=False):
-        messages.error(request, _("Evalueren kan pas als de beschikking loopt: vanaf de ingangsdatum %(date)s.")
-                       % {"date": indication.start_date.strftime("%d-%m-%Y")})
+        messages.error(
+            request,
+            _("Evalueren kan pas als de beschikking loopt: vanaf de ingangsdatum %(date)s.")
+            % {"date": indication.start_date.strftime("%d-%m-%Y")},
+        )
         return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     if request.method == "GET":
         record_read(request, indication, client_id=indication.client_id, summary="evaluatieformulier geopend")

@@ -45,9 +45,19 @@ from .models import (
 from .models import IndicationStatus as S
 
 __all__ = [
-    "ALLOWED_STATUS_CHANGES", "DECIDED", "EDITABLE_STATUSES", "GRANTED_STATUSES", "LIVE_STATUSES",
-    "UNDECIDED_STATUSES", "VOID_STATUSES", "InvalidTransition", "decided", "ensure_transition_allowed",
-    "lock_indication", "move", "offered_actions",
+    "ALLOWED_STATUS_CHANGES",
+    "DECIDED",
+    "EDITABLE_STATUSES",
+    "GRANTED_STATUSES",
+    "LIVE_STATUSES",
+    "UNDECIDED_STATUSES",
+    "VOID_STATUSES",
+    "InvalidTransition",
+    "decided",
+    "ensure_transition_allowed",
+    "lock_indication",
+    "move",
+    "offered_actions",
 ]
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
@@ -131,8 +141,9 @@ def move(indication: Indication, target: str, *, by, reason: str = "") -> None:
     indication.status_reason = reason
     indication.full_clean()
     indication.save()
-    IndicationStatusChange.objects.create(indication=indication, from_status=source, to_status=target, by=by,
-                                          reason=reason)
+    IndicationStatusChange.objects.create(
+        indication=indication, from_status=source, to_status=target, by=by, reason=reason
+    )
     record_event(
         actor=by,
         action=AuditEvent.Action.TRANSITION,

@@ -7,8 +7,13 @@ from indications.models import Municipality, Product
 from .models import DurationAmbition, Population
 
 INHABITANTS_2020 = {
-    "Alblasserdam": 20_100, "Dordrecht": 119_100, "Hardinxveld-Giessendam": 18_300, "Hendrik-Ido-Ambacht": 31_400,
-    "Papendrecht": 32_400, "Sliedrecht": 25_300, "Zwijndrecht": 44_800,
+    "Alblasserdam": 20_100,
+    "Dordrecht": 119_100,
+    "Hardinxveld-Giessendam": 18_300,
+    "Hendrik-Ido-Ambacht": 31_400,
+    "Papendrecht": 32_400,
+    "Sliedrecht": 25_300,
+    "Zwijndrecht": 44_800,
 }
 AMBITION_WEEKS = {"IB0": 26, "IB1": 52, "IB2": 26, "IB3": 52}
 
@@ -17,7 +22,8 @@ def ensure_demo_reference_data(*, last_year: int) -> None:
     for municipality in Municipality.objects.filter(name__in=INHABITANTS_2020):
         for year in range(2015, last_year + 1):
             Population.objects.get_or_create(
-                municipality=municipality, year=year,
+                municipality=municipality,
+                year=year,
                 defaults={"inhabitants": round(INHABITANTS_2020[municipality.name] * 1.005 ** (year - 2020))},
             )
     for product in Product.objects.filter(code__in=AMBITION_WEEKS):

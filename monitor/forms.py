@@ -15,18 +15,31 @@ FIRST_YEAR = 2015
 class MonitorFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=FIRST_YEAR, max_value=2100)
     years = forms.IntegerField(label=_("Aantal jaren in de trend"), min_value=1, max_value=10, initial=5)
-    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.order_by("name"),
-                                          required=False, empty_label=_("alle gemeenten"))
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.order_by("level"), required=False,
-                                     empty_label=_("alle producten"))
-    reference_group = forms.ModelChoiceField(label=_("Referentiegroep"), queryset=ReferenceGroup.objects.all(),
-                                             required=False, empty_label=_("alle referentiegroepen"))
-    provider = forms.ModelChoiceField(label=_("Aanbieder"), queryset=Provider.objects.order_by("name"),
-                                      required=False, empty_label=_("alle aanbieders"))
-    age_group = forms.ChoiceField(label=_("Leeftijd"), choices=[("", _("alle leeftijden")), *AgeGroup.choices],
-                                  required=False)
-    gender = forms.ChoiceField(label=_("Geslacht"), choices=[("", _("alle")), *Client.Gender.choices],
-                               required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("alle gemeenten"),
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.order_by("level"), required=False, empty_label=_("alle producten")
+    )
+    reference_group = forms.ModelChoiceField(
+        label=_("Referentiegroep"),
+        queryset=ReferenceGroup.objects.all(),
+        required=False,
+        empty_label=_("alle referentiegroepen"),
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Aanbieder"),
+        queryset=Provider.objects.order_by("name"),
+        required=False,
+        empty_label=_("alle aanbieders"),
+    )
+    age_group = forms.ChoiceField(
+        label=_("Leeftijd"), choices=[("", _("alle leeftijden")), *AgeGroup.choices], required=False
+    )
+    gender = forms.ChoiceField(label=_("Geslacht"), choices=[("", _("alle")), *Client.Gender.choices], required=False)
 
     @classmethod
     def for_request(cls, query, *, today: date):
@@ -46,9 +59,14 @@ class MonitorFilterForm(forms.Form):
 
     def selection(self) -> Selection:
         data = self.cleaned_data
-        return Selection(municipality=data["municipality"], product=data["product"], provider=data["provider"],
-                         reference_group=data["reference_group"], age_group=data["age_group"] or None,
-                         gender=data["gender"] or None)
+        return Selection(
+            municipality=data["municipality"],
+            product=data["product"],
+            provider=data["provider"],
+            reference_group=data["reference_group"],
+            age_group=data["age_group"] or None,
+            gender=data["gender"] or None,
+        )
 
     def trend_years(self) -> list[int]:
         year = self.cleaned_data["year"]
@@ -57,5 +75,9 @@ class MonitorFilterForm(forms.Form):
 
 class CeoExportForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=FIRST_YEAR, max_value=2100)
-    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.order_by("name"),
-                                          required=False, empty_label=_("alle gemeenten"))
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("alle gemeenten"),
+    )

@@ -16,15 +16,22 @@ class AgeGroup(models.TextChoices):
 
 
 # The lowest age of each group, in the order above.
-AGE_GROUP_FROM = {AgeGroup.UNDER_18: 0, AgeGroup.FROM_18: 18, AgeGroup.FROM_26: 26, AgeGroup.FROM_46: 46,
-                  AgeGroup.FROM_66: 66, AgeGroup.OVER_75: 76}
+AGE_GROUP_FROM = {
+    AgeGroup.UNDER_18: 0,
+    AgeGroup.FROM_18: 18,
+    AgeGroup.FROM_26: 26,
+    AgeGroup.FROM_46: 46,
+    AgeGroup.FROM_66: 66,
+    AgeGroup.OVER_75: 76,
+}
 
 
 class Population(models.Model):
     """Inhabitants per municipality on 1 January of a year (CBS), for rates per 1,000 inhabitants."""
 
-    municipality = models.ForeignKey("indications.Municipality", on_delete=models.PROTECT,
-                                     related_name="population", verbose_name=_("gemeente"))
+    municipality = models.ForeignKey(
+        "indications.Municipality", on_delete=models.PROTECT, related_name="population", verbose_name=_("gemeente")
+    )
     year = models.PositiveSmallIntegerField(_("jaar"))
     inhabitants = models.PositiveIntegerField(_("inwoners"))
 
@@ -47,8 +54,9 @@ class Population(models.Model):
 class DurationAmbition(models.Model):
     """The policy ambition for the duration of a beschikking of a product, in weeks."""
 
-    product = models.OneToOneField("indications.Product", on_delete=models.PROTECT, related_name="duration_ambition",
-                                   verbose_name=_("product"))
+    product = models.OneToOneField(
+        "indications.Product", on_delete=models.PROTECT, related_name="duration_ambition", verbose_name=_("product")
+    )
     weeks = models.PositiveSmallIntegerField(_("ambitie trajectduur (weken)"))
 
     class Meta:
@@ -67,8 +75,9 @@ class CubeDimensions(models.Model):
     municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
     provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
-    reference_group = models.ForeignKey("providers.ReferenceGroup", on_delete=models.CASCADE, null=True,
-                                        related_name="+")
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
     gender = models.CharField(max_length=1)
     opslag = models.BooleanField()

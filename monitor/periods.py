@@ -32,8 +32,9 @@ def four_week_periods(year: int) -> list[Span]:
     spans = []
     for period in range(1, PERIODS_PER_YEAR + 1):
         last_week = _last_iso_week(year) if period == PERIODS_PER_YEAR else 4 * period
-        spans.append(Span(year, period, date.fromisocalendar(year, 4 * period - 3, 1),
-                          date.fromisocalendar(year, last_week, 7)))
+        spans.append(
+            Span(year, period, date.fromisocalendar(year, 4 * period - 3, 1), date.fromisocalendar(year, last_week, 7))
+        )
     return spans
 
 

@@ -78,8 +78,13 @@ class DaysBetween(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-                           arg_joiner=") - julianday(", **extra_context)
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
 
 
 def _date(value: date) -> Value:
@@ -101,8 +106,10 @@ def age_group_on(reference_date: date, field: str = "client__date_of_birth") -> 
     database computes no ages)."""
     groups = sorted(AGE_GROUP_FROM.items(), key=lambda item: -item[1])
     return Case(
-        *[When(**{f"{field}__lte": years_before(reference_date, lowest)}, then=Value(group.value))
-          for group, lowest in groups[:-1]],
+        *[
+            When(**{f"{field}__lte": years_before(reference_date, lowest)}, then=Value(group.value))
+            for group, lowest in groups[:-1]
+        ],
         default=Value(groups[-1][0].value),
         output_field=CharField(),
     )
@@ -118,15 +125,18 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     """One row per cell with the period's measures, as one grouped query."""
     start, end = span.start, min(span.end, today)
     beschikkingen = overlapping(granted_beschikkingen(), start, end)
-    live_on_end = granted_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end),
-                                                 start_date__lte=end)
+    live_on_end = granted_beschikkingen().filter(Q(care_end__isnull=True) | Q(care_end__gte=end), start_date__lte=end)
     window = heraanmelding_window()
     next_day = ExpressionWrapper(OuterRef("care_end") + timedelta(days=1), output_field=DateField())
-    continued = granted_beschikkingen().filter(client=OuterRef("client_id"), start_date__lte=next_day).filter(
-        Q(care_end__isnull=True) | Q(care_end__gte=next_day)
-    ).exclude(pk=OuterRef("pk"))
+    continued = (
+        granted_beschikkingen()
+        .filter(client=OuterRef("client_id"), start_date__lte=next_day)
+        .filter(Q(care_end__isnull=True) | Q(care_end__gte=next_day))
+        .exclude(pk=OuterRef("pk"))
+    )
     returned = granted_beschikkingen().filter(
-        client=OuterRef("client_id"), care_end__lt=OuterRef("start_date"),
+        client=OuterRef("client_id"),
+        care_end__lt=OuterRef("start_date"),
         care_end__gte=ExpressionWrapper(OuterRef("start_date") - window, output_field=DateField()),
     )
     cost_from = Greatest("start_date", _date(start))
@@ -135,8 +145,12 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     )
     money = DecimalField(max_digits=14, decimal_places=2)
     price = Subquery(tariff.values("amount_per_period")[:1], output_field=money) + Case(
-        When(opslag=True, then=Coalesce(Subquery(tariff.values("opslag_per_period")[:1], output_field=money),
-                                        Value(0, output_field=money))),
+        When(
+            opslag=True,
+            then=Coalesce(
+                Subquery(tariff.values("opslag_per_period")[:1], output_field=money), Value(0, output_field=money)
+            ),
+        ),
         default=Value(0, output_field=money),
     )
     days = DaysBetween(Least(Coalesce("care_end", _date(end)), _date(end)), "cost_from") + 1
@@ -144,11 +158,15 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     ends_in_span = Q(care_end__gte=start, care_end__lte=end)
     instroom = starts_in_span & Q(kind=Indication.Kind.FIRST)
     return (
-        beschikkingen.annotate(cost_from=cost_from, age_group=age_group_on(end), **{
-            f"d_{name}": expression for name, expression in DIMENSIONS.items()})
+        beschikkingen.annotate(
+            cost_from=cost_from,
+            age_group=age_group_on(end),
+            **{f"d_{name}": expression for name, expression in DIMENSIONS.items()},
+        )
         .annotate(
             first_in_cell=~Exists(_started_later(beschikkingen)),
-            live_in_cell=Q(start_date__lte=end) & (Q(care_end__isnull=True) | Q(care_end__gte=end))
+            live_in_cell=Q(start_date__lte=end)
+            & (Q(care_end__isnull=True) | Q(care_end__gte=end))
             & ~Exists(_started_later(live_on_end)),
         )
         .order_by()
@@ -169,8 +187,19 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
     )
 
 
-MEASURES = ["clients", "clients_on_reference_date", "instroom", "heraanmeldingen", "uitstroom", "afschaling",
-            "opschaling", "care_days", "cost", "ended", "ended_days"]
+MEASURES = [
+    "clients",
+    "clients_on_reference_date",
+    "instroom",
+    "heraanmeldingen",
+    "uitstroom",
+    "afschaling",
+    "opschaling",
+    "care_days",
+    "cost",
+    "ended",
+    "ended_days",
+]
 
 
 def _insert_grouped(model, grouped: QuerySet, fixed: tuple, columns: list[str], sources: list[str]) -> int:
@@ -194,7 +223,9 @@ def _insert_grouped(model, grouped: QuerySet, fixed: tuple, columns: list[str], 
 def _insert_cells(span: Span, *, today: date) -> int:
     """The period's grouped measures into Cell."""
     return _insert_grouped(
-        Cell, span_measures(span, today=today), (span.year, span.period),
+        Cell,
+        span_measures(span, today=today),
+        (span.year, span.period),
         ["year", "period", "age_group", *DIMENSIONS, *MEASURES],
         ["age_group", *(f"d_{name}" for name in DIMENSIONS), *(f"m_{name}" for name in MEASURES)],
     )
@@ -205,14 +236,22 @@ def _insert_duration_cells(year: int, *, today: date) -> int:
     into DurationCell; the dimensions as in the year's cells (the age group on its last day)."""
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     grouped = (
-        granted_beschikkingen().filter(care_end__gte=start, care_end__lte=end)
-        .annotate(age_group=age_group_on(end), d_days=DaysBetween("care_end", "start_date") + 1,
-                  **{f"d_{name}": expression for name, expression in DIMENSIONS.items()})
-        .order_by().values("age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days")
+        granted_beschikkingen()
+        .filter(care_end__gte=start, care_end__lte=end)
+        .annotate(
+            age_group=age_group_on(end),
+            d_days=DaysBetween("care_end", "start_date") + 1,
+            **{f"d_{name}": expression for name, expression in DIMENSIONS.items()},
+        )
+        .order_by()
+        .values("age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days")
         .annotate(m_ended=Count("pk"))
     )
     return _insert_grouped(
-        DurationCell, grouped, (year,), ["year", "age_group", *DIMENSIONS, "days", "ended"],
+        DurationCell,
+        grouped,
+        (year,),
+        ["year", "age_group", *DIMENSIONS, "days", "ended"],
         ["age_group", *(f"d_{name}" for name in DIMENSIONS), "d_days", "m_ended"],
     )
 
@@ -225,7 +264,8 @@ def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     addresses: dict[tuple, set] = defaultdict(set)
     across: Counter = Counter()
     for municipality, mask, postcode, house_number in (
-        clients_with_stacking(reference_date).order_by()
+        clients_with_stacking(reference_date)
+        .order_by()
         .values_list("municipality_id", "stacking_mask", "postcode", "house_number")
     ):
         clients[municipality][mask] += 1
@@ -238,12 +278,26 @@ def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     cells = []
     for municipality, per_mask in clients.items():
         for mask, count in per_mask.items():
-            cells.append(StackingCell(year=year, municipality_id=municipality, combination=mask, clients=count,
-                                      households=len(addresses[municipality, mask]),
-                                      across_laws=count if len(describe_stacking(mask)[1]) >= 2 else 0))
-        cells.append(StackingCell(year=year, municipality_id=municipality, combination=None,
-                                  clients=sum(per_mask.values()), households=len(addresses[municipality, None]),
-                                  across_laws=across[municipality]))
+            cells.append(
+                StackingCell(
+                    year=year,
+                    municipality_id=municipality,
+                    combination=mask,
+                    clients=count,
+                    households=len(addresses[municipality, mask]),
+                    across_laws=count if len(describe_stacking(mask)[1]) >= 2 else 0,
+                )
+            )
+        cells.append(
+            StackingCell(
+                year=year,
+                municipality_id=municipality,
+                combination=None,
+                clients=sum(per_mask.values()),
+                households=len(addresses[municipality, None]),
+                across_laws=across[municipality],
+            )
+        )
     return cells
 
 
@@ -252,8 +306,9 @@ def first_year_with_data() -> int | None:
     return first.year if first else None
 
 
-def refresh_monitor(*, today: date, first_year: int | None = None, last_year: int | None = None,
-                    progress=None) -> Refresh:
+def refresh_monitor(
+    *, today: date, first_year: int | None = None, last_year: int | None = None, progress=None
+) -> Refresh:
     """Recompute the monitor for the years first_year..last_year (default: from the first
     beschikking to today's year), and the providers' stored SLA figures of those years. Each year
     is replaced in one transaction, so a page never sees half a year; running it twice gives the
@@ -281,5 +336,10 @@ def refresh_monitor(*, today: date, first_year: int | None = None, last_year: in
         refresh_sla_figures(today=today, years=[year])
         if progress:
             progress(year)
-    return Refresh.objects.create(reference_date=today, first_year=first_year, last_year=last_year, cells=cells,
-                                  seconds=round(time.monotonic() - started, 2))
+    return Refresh.objects.create(
+        reference_date=today,
+        first_year=first_year,
+        last_year=last_year,
+        cells=cells,
+        seconds=round(time.monotonic() - started, 2),
+    )

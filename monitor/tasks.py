@@ -19,6 +19,7 @@ def refresh(years: int | None = None) -> int:
     them); older years stay as they were computed, `manage.py refresh_monitor --alle-jaren` redoes all."""
     today = timezone.localdate()
     run = refresh_monitor(today=today, first_year=today.year - (years or settings.MONITOR_REFRESH_YEARS) + 1)
-    logger.info("Monitor refreshed: %d cells for %d-%d in %.1f s", run.cells, run.first_year, run.last_year,
-                run.seconds)
+    logger.info(
+        "Monitor refreshed: %d cells for %d-%d in %.1f s", run.cells, run.first_year, run.last_year, run.seconds
+    )
     return run.cells

@@ -25,8 +25,12 @@ def dashboard(request):
     ambition, product shares, reference groups and stacking, for the chosen selection."""
     today = timezone.localdate()
     form = MonitorFilterForm.for_request(request.GET, today=today)
-    context = {"form": form, "refresh": selectors.last_refresh(), "query": query_without_export(request),
-               "can_export_ceo": request.user.has_perm("monitor.export_ceo_population")}
+    context = {
+        "form": form,
+        "refresh": selectors.last_refresh(),
+        "query": query_without_export(request),
+        "can_export_ceo": request.user.has_perm("monitor.export_ceo_population"),
+    }
     if not form.is_valid():
         return render(request, "monitor/dashboard.html", context, status=200)
     selection, year, years = form.selection(), form.cleaned_data["year"], form.trend_years()
@@ -35,32 +39,52 @@ def dashboard(request):
     products = selectors.product_shares(selection, years)
     groups = selectors.clients_per_reference_group(selection, years)
     stacking_rates, stacking_combinations = selectors.stacking(year, municipality=selection.municipality)
-    tables = [per_year, per_period, selectors.spending(selection, year, per="product"),
-              selectors.spending(selection, year, per="provider"), selectors.durations(selection, year, per="product"),
-              selectors.durations(selection, year, per="provider"), products, groups,
-              selectors.growth_per_year(groups), stacking_rates, stacking_combinations]
+    tables = [
+        per_year,
+        per_period,
+        selectors.spending(selection, year, per="product"),
+        selectors.spending(selection, year, per="provider"),
+        selectors.durations(selection, year, per="product"),
+        selectors.durations(selection, year, per="provider"),
+        products,
+        groups,
+        selectors.growth_per_year(groups),
+        stacking_rates,
+        stacking_combinations,
+    ]
     refresh = context["refresh"]
-    download = requested_export(request, tables, context=export_context(
-        request, form, figures_on=refresh.reference_date if refresh else None))
+    download = requested_export(
+        request, tables, context=export_context(request, form, figures_on=refresh.reference_date if refresh else None)
+    )
     if download:
         return download
     year_labels = [str(row[0]) for row in per_year.rows]
     context.update(
         year=year,
         tables={table.slug: table for table in tables},
-        trend_chart=charts.line_chart(_("Cliënten, instroom en uitstroom per jaar"), year_labels,
-                                      _series(per_year, [2, 3, 4])),
+        trend_chart=charts.line_chart(
+            _("Cliënten, instroom en uitstroom per jaar"), year_labels, _series(per_year, [2, 3, 4])
+        ),
         cost_chart=charts.line_chart(_("Kosten per jaar"), year_labels, _series(per_year, [9]), kind="money"),
-        period_chart=charts.line_chart(_("Cliënten, instroom en uitstroom per periode van 4 weken in %(year)s")
-                                       % {"year": year}, [str(row[0])[-3:] for row in per_period.rows],
-                                       _series(per_period, [4, 5, 6])),
-        product_chart=charts.share_chart(str(products.title), [str(y) for y in years],
-                                         [charts.Series(str(row[0]), row[1:-1]) for row in products.rows]),
-        group_chart=charts.line_chart(str(groups.title), [str(y) for y in years],
-                                      [charts.Series(str(row[0]), row[1:-1]) for row in groups.rows]),
-        cards=[(column.label, format_cell(value, column.kind))
-               for column, value in zip(per_year.columns[1:], per_year.rows[-1][1:], strict=True)]
-        if per_year.rows and per_year.rows[-1][0] == year else [],
+        period_chart=charts.line_chart(
+            _("Cliënten, instroom en uitstroom per periode van 4 weken in %(year)s") % {"year": year},
+            [str(row[0])[-3:] for row in per_period.rows],
+            _series(per_period, [4, 5, 6]),
+        ),
+        product_chart=charts.share_chart(
+            str(products.title),
+            [str(y) for y in years],
+            [charts.Series(str(row[0]), row[1:-1]) for row in products.rows],
+        ),
+        group_chart=charts.line_chart(
+            str(groups.title), [str(y) for y in years], [charts.Series(str(row[0]), row[1:-1]) for row in groups.rows]
+        ),
+        cards=[
+            (column.label, format_cell(value, column.kind))
+            for column, value in zip(per_year.columns[1:], per_year.rows[-1][1:], strict=True)
+        ]
+        if per_year.rows and per_year.rows[-1][0] == year
+        else [],
     )
     return render(request, "monitor/dashboard.html", context)
 
@@ -74,8 +98,14 @@ def ceo_population(request):
         return render(request, "monitor/ceo_population.html", {"form": form})
     year, municipality = form.cleaned_data["year"], form.cleaned_data["municipality"]
     for covered in [municipality] if municipality else Municipality.objects.all():
-        record_event(actor=request.user, action=AuditEvent.Action.READ, obj=covered,
-                     summary=f"Export populatie cliëntervaringsonderzoek {year}", ip_address=client_ip(request))
+        record_event(
+            actor=request.user,
+            action=AuditEvent.Action.READ,
+            obj=covered,
+            summary=f"Export populatie cliëntervaringsonderzoek {year}",
+            ip_address=client_ip(request),
+        )
     table = selectors.ceo_population(year, municipality=municipality)
-    return export_response(table, request.GET["formaat"],
-                           context=export_context(request, form, figures_on=timezone.localdate()))
+    return export_response(
+        table, request.GET["formaat"], context=export_context(request, form, figures_on=timezone.localdate())
+    )

@@ -80,18 +80,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if request.method == "GET":
             expiring = list(api_tokens_expiring(now=timezone.now(), within_days=settings.API_KEYS["WARN_DAYS"]))
             for token in expiring:
-                messages.warning(request, _(
-                    "De API-sleutel %(prefix)s… (%(name)s) van %(provider)s verloopt op %(date)s: geef tijdig een "
-                    "nieuwe uit en trek de oude daarna in."
-                ) % {"prefix": token.prefix, "name": token.name, "provider": token.provider.name,
-                     "date": date_format(timezone.localtime(token.expires_at), "j F Y")})
+                messages.warning(
+                    request,
+                    _(
+                        "De API-sleutel %(prefix)s… (%(name)s) van %(provider)s verloopt op %(date)s: geef tijdig een "
+                        "nieuwe uit en trek de oude daarna in."
+                    )
+                    % {
+                        "prefix": token.prefix,
+                        "name": token.name,
+                        "provider": token.provider.name,
+                        "date": date_format(timezone.localtime(token.expires_at), "j F Y"),
+                    },
+                )
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:
             return
-        token, key = services.issue_api_token(obj.provider, name=obj.name, by=request.user,
-                                              expires_at=obj.expires_at)
+        token, key = services.issue_api_token(obj.provider, name=obj.name, by=request.user, expires_at=obj.expires_at)
         obj.pk = token.pk
         obj._state.adding = False
         messages.warning(

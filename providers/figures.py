@@ -51,29 +51,46 @@ class ProviderDashboard:
         self.trend_years = list(range(year - TREND_YEARS + 1, year + 1))
         self.stored = selectors.stored_figures_of(provider, self.trend_years)
         group = selectors.stored_group_figures(provider, self.trend_years)
-        self.per_year = {trend_year: (self.stored.get((trend_year, 0)), selectors.group_averages(group[trend_year]))
-                         for trend_year in self.trend_years}
+        self.per_year = {
+            trend_year: (self.stored.get((trend_year, 0)), selectors.group_averages(group[trend_year]))
+            for trend_year in self.trend_years
+        }
         self.own, self.group = self.per_year[year]
 
     def quarters(self) -> Table:
         """The SLA figures per quarter and for the whole year, with the reference group's average."""
-        rows = [[period.label, *_values(self.stored.get((self.year, quarter)), self.keys)]
-                for quarter, period in enumerate(selectors.periods(self.year, "kwartaal"), start=1)]
+        rows = [
+            [period.label, *_values(self.stored.get((self.year, quarter)), self.keys)]
+            for quarter, period in enumerate(selectors.periods(self.year, "kwartaal"), start=1)
+        ]
         rows.append([_("Heel %(year)s") % {"year": self.year}, *_values(self.own, self.keys)])
         rows.append([_("Gemiddelde referentiegroep %(year)s") % {"year": self.year}, *_values(self.group, self.keys)])
-        return Table("sla-per-kwartaal", _("SLA-cijfers van %(provider)s per kwartaal in %(year)s")
-                     % {"provider": self.provider.name, "year": self.year},
-                     [Column(_("Periode"), "text"), *(column for _key, column in self.columns)], rows,
-                     note=_("te laat: meer dan 7 dagen na de start- of stopdatum gemeld"))
+        return Table(
+            "sla-per-kwartaal",
+            _("SLA-cijfers van %(provider)s per kwartaal in %(year)s")
+            % {"provider": self.provider.name, "year": self.year},
+            [Column(_("Periode"), "text"), *(column for _key, column in self.columns)],
+            rows,
+            note=_("te laat: meer dan 7 dagen na de start- of stopdatum gemeld"),
+        )
 
     def trend(self) -> Table:
         """The year figures over five years, with the group's average uitstroom and results."""
-        rows = [[str(trend_year), *_values(own, self.keys), group["uitstroom_percentage"], group["behaald_percentage"]]
-                for trend_year, (own, group) in self.per_year.items()]
-        return Table("sla-per-jaar", _("SLA-cijfers van %(provider)s per jaar") % {"provider": self.provider.name},
-                     [Column(_("Jaar"), "text"), *(column for _key, column in self.columns),
-                      Column(_("Uitstroom % referentiegroep"), "pct"),
-                      Column(_("Resultaten behaald % referentiegroep"), "pct")], rows)
+        rows = [
+            [str(trend_year), *_values(own, self.keys), group["uitstroom_percentage"], group["behaald_percentage"]]
+            for trend_year, (own, group) in self.per_year.items()
+        ]
+        return Table(
+            "sla-per-jaar",
+            _("SLA-cijfers van %(provider)s per jaar") % {"provider": self.provider.name},
+            [
+                Column(_("Jaar"), "text"),
+                *(column for _key, column in self.columns),
+                Column(_("Uitstroom % referentiegroep"), "pct"),
+                Column(_("Resultaten behaald % referentiegroep"), "pct"),
+            ],
+            rows,
+        )
 
     def results(self) -> Table:
         """Evaluation outcomes and results achieved per product in the year."""
@@ -83,13 +100,27 @@ class ProviderDashboard:
             "resultaten-per-product",
             _("Evaluaties en behaalde resultaten van %(provider)s per product in %(year)s")
             % {"provider": self.provider.name, "year": self.year},
-            [Column(_("Product"), "text"), Column(_("Evaluaties")), *(Column(label) for label in outcome_labels),
-             Column(_("Beoordeelde resultaten")), Column(_("Behaald")), Column(_("Deels behaald")),
-             Column(_("Niet behaald")), Column(_("Behaald %"), "pct")],
-            [[product.name, product.evaluations,
-              *(getattr(product, field) for field in selectors.OUTCOME_FIELDS.values()),
-              product.results_assessed, *(getattr(product, field) for field in selectors.PROGRESS_FIELDS.values()),
-              product.behaald_percentage] for product in products],
+            [
+                Column(_("Product"), "text"),
+                Column(_("Evaluaties")),
+                *(Column(label) for label in outcome_labels),
+                Column(_("Beoordeelde resultaten")),
+                Column(_("Behaald")),
+                Column(_("Deels behaald")),
+                Column(_("Niet behaald")),
+                Column(_("Behaald %"), "pct"),
+            ],
+            [
+                [
+                    product.name,
+                    product.evaluations,
+                    *(getattr(product, field) for field in selectors.OUTCOME_FIELDS.values()),
+                    product.results_assessed,
+                    *(getattr(product, field) for field in selectors.PROGRESS_FIELDS.values()),
+                    product.behaald_percentage,
+                ]
+                for product in products
+            ],
             note=_("per resultaat de laatste beoordeling in het jaar"),
         )
 
@@ -100,36 +131,62 @@ class ProviderDashboard:
         note = ""
         if limit is not None and open_signals.total > limit:
             note = _("de eerste %(limit)s van %(total)s; de download bevat ze allemaal") % {
-                "limit": limit, "total": open_signals.total}
+                "limit": limit,
+                "total": open_signals.total,
+            }
         return Table(
-            "open-sla-signalen", _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
-            [Column(_("Signaal"), "text"), Column(_("Toewijzing"), "text"), Column(_("Urgentie"), "text"),
-             Column(_("Uiterlijk"), "date"), Column(_("Status"), "text")],
-            [[signal.type_label, signal.assignment_number, Tag(signal.urgency_label, signal.urgency_tone),
-              signal.due_date, signal.status_label] for signal in open_signals.signals],
+            "open-sla-signalen",
+            _("Openstaande SLA-signalen van %(provider)s") % {"provider": self.provider.name},
+            [
+                Column(_("Signaal"), "text"),
+                Column(_("Toewijzing"), "text"),
+                Column(_("Urgentie"), "text"),
+                Column(_("Uiterlijk"), "date"),
+                Column(_("Status"), "text"),
+            ],
+            [
+                [
+                    signal.type_label,
+                    signal.assignment_number,
+                    Tag(signal.urgency_label, signal.urgency_tone),
+                    signal.due_date,
+                    signal.status_label,
+                ]
+                for signal in open_signals.signals
+            ],
             note=note,
         )
 
     def review_figures(self) -> Table:
         """The summary for the annual review: each year figure against the reference group's average."""
         rows = []
-        for (_key, column), own, average in zip(self.columns, _values(self.own, self.keys),
-                                               _values(self.group, self.keys), strict=True):
+        for (_key, column), own, average in zip(
+            self.columns, _values(self.own, self.keys), _values(self.group, self.keys), strict=True
+        ):
             difference = own - average if own is not None and average is not None else None
             rows.append([str(column.label), own, average, difference])
-        return Table("jaargesprek", _("Jaargesprek %(year)s: %(provider)s tegen het gemiddelde van de referentiegroep")
-                     % {"year": self.year, "provider": self.provider.name},
-                     [Column(_("Cijfer"), "text"), Column(_("Aanbieder"), "decimal"),
-                      Column(_("Gemiddelde referentiegroep"), "decimal"), Column(_("Verschil"), "decimal")], rows,
-                     note=_("gemiddelde over de %(count)s aanbieders met cliënten, elke aanbieder telt even zwaar")
-                     % {"count": self.group["providers"]})
+        return Table(
+            "jaargesprek",
+            _("Jaargesprek %(year)s: %(provider)s tegen het gemiddelde van de referentiegroep")
+            % {"year": self.year, "provider": self.provider.name},
+            [
+                Column(_("Cijfer"), "text"),
+                Column(_("Aanbieder"), "decimal"),
+                Column(_("Gemiddelde referentiegroep"), "decimal"),
+                Column(_("Verschil"), "decimal"),
+            ],
+            rows,
+            note=_("gemiddelde over de %(count)s aanbieders met cliënten, elke aanbieder telt even zwaar")
+            % {"count": self.group["providers"]},
+        )
 
     def tables(self) -> list[Table]:
         return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
 
 
-def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, title: str,
-                    highlight: str = "") -> tuple[Table, list]:
+def benchmark_table(
+    year: int, quarter: int, providers: QuerySet[Provider], *, title: str, highlight: str = ""
+) -> tuple[Table, list]:
     """The providers side by side on the stored SLA figures of the year (quarter 0) or a quarter,
     open SLA signals included, with the group's average as the last row; each name links to the
     provider's dashboard of that year (`highlight`, a provider's uuid, marks one as current).
@@ -145,7 +202,11 @@ def benchmark_table(year: int, quarter: int, providers: QuerySet[Provider], *, t
     table_rows = [[name(row), row.reference_group.name, *_values(row, keys)] for row in rows]
     if rows:
         table_rows.append([_("Gemiddelde"), "", *_values(selectors.group_averages(rows), keys)])
-    table = Table("benchmark", title, [Column(_("Aanbieder"), "text"), Column(_("Referentiegroep"), "text"),
-                                      *(column for _key, column in columns)], table_rows,
-                  note=_("gemiddelde over de aanbieders met cliënten in de periode; elke telt even zwaar"))
+    table = Table(
+        "benchmark",
+        title,
+        [Column(_("Aanbieder"), "text"), Column(_("Referentiegroep"), "text"), *(column for _key, column in columns)],
+        table_rows,
+        note=_("gemiddelde over de aanbieders met cliënten in de periode; elke telt even zwaar"),
+    )
     return table, rows

@@ -22,12 +22,12 @@ class AnswerChangeRequestForm(forms.Form):
 
 class SlaFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=2016, max_value=2100)
-    granularity = forms.ChoiceField(
-        label=_("Periode"), choices=[("jaar", _("jaar")), ("kwartaal", _("kwartaal"))]
-    )
+    granularity = forms.ChoiceField(label=_("Periode"), choices=[("jaar", _("jaar")), ("kwartaal", _("kwartaal"))])
     part = forms.IntegerField(label=_("Welk kwartaal"), min_value=1, max_value=4, required=False)
     reference_group = forms.ModelChoiceField(
-        label=_("Referentiegroep"), queryset=ReferenceGroup.objects.all(), required=False,
+        label=_("Referentiegroep"),
+        queryset=ReferenceGroup.objects.all(),
+        required=False,
         empty_label=_("alle referentiegroepen"),
     )
 
@@ -41,9 +41,11 @@ class AnnualReviewForm(forms.Form):
 
     year = forms.IntegerField(widget=forms.HiddenInput, min_value=2015, max_value=2100)
     held_on = forms.DateField(label=_("Gehouden op"), widget=DateInput())
-    participants = forms.CharField(label=_("Deelnemers"), max_length=500,
-                                   help_text=_("Namen en rollen, van de gemeente en van de aanbieder."))
+    participants = forms.CharField(
+        label=_("Deelnemers"), max_length=500, help_text=_("Namen en rollen, van de gemeente en van de aanbieder.")
+    )
     conclusions = forms.CharField(label=_("Conclusies over de prestaties"), widget=forms.Textarea(attrs={"rows": 4}))
-    agreements = forms.CharField(label=_("Afspraken en verbeterpunten"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+    agreements = forms.CharField(
+        label=_("Afspraken en verbeterpunten"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     next_review_on = forms.DateField(label=_("Volgend gesprek"), required=False, widget=DateInput())

@@ -48,8 +48,9 @@ class Provider(models.Model):
 class Contract(models.Model):
     """Which IB products a provider may deliver, and when."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts",
-                                 verbose_name=_("aanbieder"))
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("aanbieder")
+    )
     products = models.ManyToManyField("indications.Product", related_name="contracts", verbose_name=_("producten"))
     valid_from = models.DateField(_("geldig vanaf"))
     valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
@@ -103,10 +104,13 @@ class AssignmentQuerySet(models.QuerySet):
 
     def with_status_on(self, day) -> "AssignmentQuerySet":
         """Annotated with `status_on`: the status (Assignment.Status) on `day`."""
-        return self.annotate(status_on=models.Case(
-            models.When(_ended_status_on(day), then=models.Value(Assignment.Status.ENDED.value)),
-            default=models.F("status"), output_field=models.CharField(),
-        ))
+        return self.annotate(
+            status_on=models.Case(
+                models.When(_ended_status_on(day), then=models.Value(Assignment.Status.ENDED.value)),
+                default=models.F("status"),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class Assignment(models.Model):
@@ -163,8 +167,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(care_stopped_on__isnull=True)
                 | (
-                    models.Q(care_started_on__isnull=False)
-                    & models.Q(care_stopped_on__gte=models.F("care_started_on"))
+                    models.Q(care_started_on__isnull=False) & models.Q(care_stopped_on__gte=models.F("care_started_on"))
                 ),
                 name="assignment_stop_after_start",
             ),
@@ -295,14 +298,19 @@ class ApiToken(models.Model):
     """A provider organisation's API key. Only a hash is stored; the key is shown once. A key works
     until it expires (401 key_expired afterwards) or is revoked, whichever comes first."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="api_tokens",
-                                 verbose_name=_("aanbieder"))
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("aanbieder")
+    )
     name = models.CharField(_("omschrijving"), max_length=100)
     prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("aangemaakt door"),
     )
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)

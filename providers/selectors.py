@@ -44,8 +44,11 @@ def provider_overview(*, today: date | None = None) -> QuerySet[Provider]:
     today = today or timezone.localdate()
     live = Q(indications__status__in=LIVE_STATUSES)
     in_care = (
-        Assignment.objects.filter(in_care_on(today), provider=OuterRef("pk")).order_by().values("provider")
-        .annotate(clients=Count("indication__client", distinct=True)).values("clients")
+        Assignment.objects.filter(in_care_on(today), provider=OuterRef("pk"))
+        .order_by()
+        .values("provider")
+        .annotate(clients=Count("indication__client", distinct=True))
+        .values("clients")
     )
     return (
         Provider.objects.select_related("reference_group")
@@ -115,21 +118,29 @@ class Period:
 def periods(year: int, granularity: str) -> list[Period]:
     """The months, quarters or the whole of a year."""
     if granularity == "maand":
-        return [Period(f"{year}-{month:02d}", date(year, month, 1),
-                       date(year, month, monthrange(year, month)[1])) for month in range(1, 13)]
+        return [
+            Period(f"{year}-{month:02d}", date(year, month, 1), date(year, month, monthrange(year, month)[1]))
+            for month in range(1, 13)
+        ]
     if granularity == "kwartaal":
-        return [Period(f"{year}-K{q}", date(year, 3 * q - 2, 1),
-                       date(year, 3 * q, monthrange(year, 3 * q)[1])) for q in range(1, 5)]
+        return [
+            Period(f"{year}-K{q}", date(year, 3 * q - 2, 1), date(year, 3 * q, monthrange(year, 3 * q)[1]))
+            for q in range(1, 5)
+        ]
     return [Period(str(year), date(year, 1, 1), date(year, 12, 31))]
 
 
 def _provider_rows(providers: QuerySet[Provider] | None) -> list[Provider]:
-    return list((providers if providers is not None else Provider.objects.all()).select_related("reference_group")
-                .order_by("reference_group__number", "name"))
+    return list(
+        (providers if providers is not None else Provider.objects.all())
+        .select_related("reference_group")
+        .order_by("reference_group__number", "name")
+    )
 
 
-def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None,
-                 today: date | None = None) -> list[Provider]:
+def flow_figures(
+    period: Period, *, providers: QuerySet[Provider] | None = None, today: date | None = None
+) -> list[Provider]:
     """Per provider: instroom, uitstroom, afschaling, opschaling, clients, average and median
     trajectory duration and the uitstroom percentage. One query grouped per provider over the
     toewijzingen that overlap the period (every figure is about one of those), so its cost
@@ -151,7 +162,8 @@ def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None,
         Assignment.objects.filter(provider__in=[row.pk for row in rows], start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .exclude(status=Assignment.Status.WITHDRAWN)  # ingetrokken: no care was given
-        .order_by().values("provider")
+        .order_by()
+        .values("provider")
         .annotate(
             instroom=Count("pk", filter=in_period & Q(indication__kind="eerste")),
             afschaling=Count("pk", filter=in_period & Q(indication__kind="afschaling")),
@@ -164,8 +176,16 @@ def flow_figures(period: Period, *, providers: QuerySet[Provider] | None = None,
         .annotate(uitstroom_percentage=_percentage("uitstroom", "clients"))
     )
     figures = {values.pop("provider"): values for values in per_provider}
-    nothing = {"instroom": 0, "afschaling": 0, "opschaling": 0, "uitstroom": 0, "clients": 0,
-               "average_duration": None, "median_duration": None, "uitstroom_percentage": None}
+    nothing = {
+        "instroom": 0,
+        "afschaling": 0,
+        "opschaling": 0,
+        "uitstroom": 0,
+        "clients": 0,
+        "average_duration": None,
+        "median_duration": None,
+        "uitstroom_percentage": None,
+    }
     for row in rows:
         for name, value in figures.get(row.pk, nothing).items():
             setattr(row, name, value)
@@ -190,8 +210,14 @@ def late_start_reports(period: Period, *, late_after_days: int = 7, today: date 
         Assignment.objects.filter(start_date__gte=period.start, start_date__lte=period.end)
         .annotate(cutoff=_days_after("start_date", late_after_days))
         .filter(
-            Exists(CareEvent.objects.filter(assignment=OuterRef("pk"), kind=CareEvent.Kind.START, accepted=True,
-                                            received_at__date__gt=OuterRef("cutoff")))
+            Exists(
+                CareEvent.objects.filter(
+                    assignment=OuterRef("pk"),
+                    kind=CareEvent.Kind.START,
+                    accepted=True,
+                    received_at__date__gt=OuterRef("cutoff"),
+                )
+            )
             | (Q(care_started_on__isnull=True, cutoff__lt=today) & Assignment.active_condition(today))
         )
     )
@@ -213,27 +239,43 @@ def late_stop_reports(period: Period, *, late_after_days: int = 7, today: date |
         .filter(stopped_on__gte=period.start, stopped_on__lte=period.end)
         .annotate(cutoff=_days_after("stopped_on", late_after_days))
         .filter(
-            Exists(CareEvent.objects.filter(assignment=OuterRef("pk"), kind=CareEvent.Kind.STOP, accepted=True,
-                                            received_at__date__gt=OuterRef("cutoff")))
+            Exists(
+                CareEvent.objects.filter(
+                    assignment=OuterRef("pk"),
+                    kind=CareEvent.Kind.STOP,
+                    accepted=True,
+                    received_at__date__gt=OuterRef("cutoff"),
+                )
+            )
             | Q(care_stopped_on__isnull=True, cutoff__lt=today)
         )
     )
 
 
 def _count_per_provider(assignments: QuerySet[Assignment], provider_ids: list[int]) -> dict[int, int]:
-    return dict(assignments.filter(provider__in=provider_ids).order_by().values("provider")
-                .annotate(n=Count("pk")).values_list("provider", "n"))
+    return dict(
+        assignments.filter(provider__in=provider_ids)
+        .order_by()
+        .values("provider")
+        .annotate(n=Count("pk"))
+        .values_list("provider", "n")
+    )
 
 
-def late_reports(period: Period, *, provider_ids: list[int], late_after_days: int = 7,
-                 today: date | None = None) -> dict[int, dict]:
+def late_reports(
+    period: Period, *, provider_ids: list[int], late_after_days: int = 7, today: date | None = None
+) -> dict[int, dict]:
     """Per provider, in two grouped queries: late start reports, late stop reports and both."""
-    starts = _count_per_provider(late_start_reports(period, late_after_days=late_after_days, today=today),
-                                 provider_ids)
-    stops = _count_per_provider(late_stop_reports(period, late_after_days=late_after_days, today=today),
-                                provider_ids)
-    return {pk: {"late_start_reports": starts.get(pk, 0), "late_stop_reports": stops.get(pk, 0),
-                 "late_reports": starts.get(pk, 0) + stops.get(pk, 0)} for pk in provider_ids}
+    starts = _count_per_provider(late_start_reports(period, late_after_days=late_after_days, today=today), provider_ids)
+    stops = _count_per_provider(late_stop_reports(period, late_after_days=late_after_days, today=today), provider_ids)
+    return {
+        pk: {
+            "late_start_reports": starts.get(pk, 0),
+            "late_stop_reports": stops.get(pk, 0),
+            "late_reports": starts.get(pk, 0) + stops.get(pk, 0),
+        }
+        for pk in provider_ids
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,8 +346,10 @@ PROGRESS_FIELDS = {
 }
 
 
-NO_RESULTS = {**dict.fromkeys(["evaluations", *OUTCOME_FIELDS.values(), "results_assessed",
-                                *PROGRESS_FIELDS.values()], 0), "behaald_percentage": None}
+NO_RESULTS = {
+    **dict.fromkeys(["evaluations", *OUTCOME_FIELDS.values(), "results_assessed", *PROGRESS_FIELDS.values()], 0),
+    "behaald_percentage": None,
+}
 
 
 def _percentage(part: str, whole: str) -> ExpressionWrapper:
@@ -318,18 +362,25 @@ def results_per_provider_and_product(period: Period, *, provider_ids: list[int] 
     the percentage behaald). Two grouped queries; only pairs with an evaluation are keys."""
     figures: dict[tuple, dict] = {}
     evaluations = (
-        evaluations_held(period, provider_ids=provider_ids).order_by().values("delivered_by", "indication__product")
-        .annotate(evaluations=Count("pk"),
-                  **{field: Count("pk", filter=Q(outcome=value)) for value, field in OUTCOME_FIELDS.items()})
+        evaluations_held(period, provider_ids=provider_ids)
+        .order_by()
+        .values("delivered_by", "indication__product")
+        .annotate(
+            evaluations=Count("pk"),
+            **{field: Count("pk", filter=Q(outcome=value)) for value, field in OUTCOME_FIELDS.items()},
+        )
     )
     for values in evaluations:
         key = (values.pop("delivered_by"), values.pop("indication__product"))
         figures[key] = {**NO_RESULTS, **values}
     assessed = (
-        assessed_results(period, provider_ids=provider_ids).order_by()
+        assessed_results(period, provider_ids=provider_ids)
+        .order_by()
         .values("delivered_by", "evaluation__indication__product")
-        .annotate(results_assessed=Count("pk"),
-                  **{field: Count("pk", filter=Q(progress=value)) for value, field in PROGRESS_FIELDS.items()})
+        .annotate(
+            results_assessed=Count("pk"),
+            **{field: Count("pk", filter=Q(progress=value)) for value, field in PROGRESS_FIELDS.items()},
+        )
         .annotate(behaald_percentage=_percentage("behaald", "results_assessed"))
     )
     for values in assessed:
@@ -357,14 +408,17 @@ def results_per_provider(period: Period, *, provider_ids: list[int] | None = Non
     """Per provider whose care was evaluated in the period (delivered_by): the results assessed
     (assessed_results) and how many of them were behaald, in one grouped query."""
     per_provider = (
-        assessed_results(period, provider_ids=provider_ids).order_by().values("delivered_by")
+        assessed_results(period, provider_ids=provider_ids)
+        .order_by()
+        .values("delivered_by")
         .annotate(assessed=Count("pk"), behaald=Count("pk", filter=Q(progress=ResultProgress.Progress.ACHIEVED)))
     )
     return {row["delivered_by"]: row for row in per_provider}
 
 
-def benchmark(period: Period, *, providers: QuerySet[Provider], late_after_days: int = 7,
-              today: date | None = None) -> list[Provider]:
+def benchmark(
+    period: Period, *, providers: QuerySet[Provider], late_after_days: int = 7, today: date | None = None
+) -> list[Provider]:
     """Per provider (e.g. of one reference group): flow_figures, the late start and stop reports,
     the open SLA signals (counted by the signals app, through providers.hooks) and the results
     assessed and behaald with the percentage behaald.
@@ -404,8 +458,10 @@ def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] |
     SLA signals as they are now: two queries. A provider without stored figures gets none (None)."""
     rows = _provider_rows(providers)
     ids = [row.pk for row in rows]
-    stored = {figures.provider_id: figures for figures in
-              SlaFigures.objects.filter(provider__in=ids, year=year, quarter=quarter)}
+    stored = {
+        figures.provider_id: figures
+        for figures in SlaFigures.objects.filter(provider__in=ids, year=year, quarter=quarter)
+    }
     signals = open_sla_signal_counts(ids)
     for row in rows:
         figures = stored.get(row.pk)
@@ -418,15 +474,18 @@ def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] |
 
 def stored_figures_of(provider: Provider, years: list[int]) -> dict[tuple[int, int], SlaFigures]:
     """The provider's stored figures per (year, quarter) for the years: one query."""
-    return {(figures.year, figures.quarter): figures
-            for figures in SlaFigures.objects.filter(provider=provider, year__in=years)}
+    return {
+        (figures.year, figures.quarter): figures
+        for figures in SlaFigures.objects.filter(provider=provider, year__in=years)
+    }
 
 
 def stored_group_figures(provider: Provider, years: list[int]) -> dict[int, list[SlaFigures]]:
     """The year figures of every provider in the provider's reference group, per year: one query."""
     per_year: dict[int, list[SlaFigures]] = {year: [] for year in years}
-    for figures in SlaFigures.objects.filter(provider__reference_group_id=provider.reference_group_id,
-                                             year__in=years, quarter=0):
+    for figures in SlaFigures.objects.filter(
+        provider__reference_group_id=provider.reference_group_id, year__in=years, quarter=0
+    ):
         per_year[figures.year].append(figures)
     return per_year
 
@@ -469,8 +528,12 @@ def annual_reviews_of(provider: Provider) -> QuerySet[AnnualReview]:
 def api_tokens_expiring(*, now, within_days: int) -> QuerySet[ApiToken]:
     """Keys still in use (not revoked, not yet expired) that expire within `within_days` days, soonest first."""
     return (
-        ApiToken.objects.filter(revoked_at__isnull=True, provider__is_active=True, expires_at__gt=now,
-                                expires_at__lte=now + timedelta(days=within_days))
+        ApiToken.objects.filter(
+            revoked_at__isnull=True,
+            provider__is_active=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=within_days),
+        )
         .select_related("provider")
         .order_by("expires_at")
     )

@@ -75,8 +75,9 @@ def contract_errors(indication) -> list[ValidationError]:
     return []
 
 
-def _create_assignment(indication, *, provider: Provider, start_date: date, by, today: date,
-                       summary: str) -> Assignment:
+def _create_assignment(
+    indication, *, provider: Provider, start_date: date, by, today: date, summary: str
+) -> Assignment:
     """The one place a toewijzing is written: to `provider` for the beschikking's product from
     `start_date` to the beschikking's end, numbered, with its audit event."""
     assignment = Assignment(
@@ -89,8 +90,13 @@ def _create_assignment(indication, *, provider: Provider, start_date: date, by, 
         number=next_assignment_number(),
     )
     assignment.save()
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=assignment, client_id=indication.client_id,
-                 summary=summary.format(number=assignment.number, agb_code=provider.agb_code))
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=assignment,
+        client_id=indication.client_id,
+        summary=summary.format(number=assignment.number, agb_code=provider.agb_code),
+    )
     return assignment
 
 
@@ -98,13 +104,24 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
     """Create the toewijzing for a vastgestelde beschikking that names a provider, and end the
     assignment of the beschikking it replaces. Call inside the vaststelling's transaction."""
     if indication.replaces_id:
-        end_assignments_of(indication.replaces, end_date=indication.start_date - timedelta(days=1),
-                           reason=reason or RedenWijziging.VERLENGING, by=by, today=today)
+        end_assignments_of(
+            indication.replaces,
+            end_date=indication.start_date - timedelta(days=1),
+            reason=reason or RedenWijziging.VERLENGING,
+            by=by,
+            today=today,
+        )
     if indication.provider_id is None:
         return None
     ensure_contract_covers(indication.provider, indication.product, indication.start_date)
-    return _create_assignment(indication, provider=indication.provider, start_date=indication.start_date, by=by,
-                              today=today, summary="toewijzing {number} aan {agb_code}")
+    return _create_assignment(
+        indication,
+        provider=indication.provider,
+        start_date=indication.start_date,
+        by=by,
+        today=today,
+        summary="toewijzing {number} aan {agb_code}",
+    )
 
 
 def assign_on_vaststelling(vaststelling: Vaststelling) -> None:
@@ -130,8 +147,13 @@ def apply_assignment_end(assignment, *, end_date: date, reason: str, today: date
 def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, today: date) -> None:
     apply_assignment_end(assignment, end_date=end_date, reason=reason, today=today)
     assignment.save(update_fields=["status", "end_date", "change_reason"])
-    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
-                 client_id=assignment.indication.client_id, summary=f"toewijzing beëindigd ({reason})")
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=assignment,
+        client_id=assignment.indication.client_id,
+        summary=f"toewijzing beëindigd ({reason})",
+    )
 
 
 def end_lapsed_assignments(*, today: date | None = None) -> NightlyOutcome:
@@ -147,9 +169,13 @@ def end_lapsed_assignments(*, today: date | None = None) -> NightlyOutcome:
         assignment.status = Assignment.Status.ENDED
         assignment.full_clean()
         assignment.save(update_fields=["status"])
-        record_event(actor=None, action=AuditEvent.Action.TRANSITION, obj=assignment,
-                     client_id=assignment.indication.client_id,
-                     summary=f"toewijzing beëindigd (einddatum {assignment.end_date:%d-%m-%Y} verstreken)")
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.TRANSITION,
+            obj=assignment,
+            client_id=assignment.indication.client_id,
+            summary=f"toewijzing beëindigd (einddatum {assignment.end_date:%d-%m-%Y} verstreken)",
+        )
         case_changed(assignment.indication.client_id, today=today)
 
     lapsed = Assignment.objects.filter(status=Assignment.Status.ACTIVE, end_date__lt=today)
@@ -183,12 +209,14 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
     if on < indication.start_date or (indication.end_date and on > indication.end_date):
         raise ValidationError({"on": _("De overstapdatum valt buiten de looptijd van de beschikking.")})
     ensure_contract_covers(provider, indication.product, on)
-    end_assignments_of(indication, end_date=on - timedelta(days=1), reason=RedenWijziging.ANDERE_AANBIEDER, by=by,
-                       today=today)
+    end_assignments_of(
+        indication, end_date=on - timedelta(days=1), reason=RedenWijziging.ANDERE_AANBIEDER, by=by, today=today
+    )
     indication.provider = provider
     indication.save(update_fields=["provider", "updated_at"])
-    assignment = _create_assignment(indication, provider=provider, start_date=on, by=by, today=today,
-                                    summary="overstap naar {agb_code}")
+    assignment = _create_assignment(
+        indication, provider=provider, start_date=on, by=by, today=today, summary="overstap naar {agb_code}"
+    )
     case_changed(indication.client_id, today=today)
     return assignment
 
@@ -219,21 +247,39 @@ def record_care_start(assignment: Assignment, *, on: date, by, today: date | Non
     assignment = _lock_assignment(assignment)
     _common_date_checks(assignment, on, today=today, field="startdatum")
     if on < assignment.start_date:
-        raise ValidationError({"startdatum": ValidationError(
-            _("De zorg kan niet starten vóór de ingangsdatum van de toewijzing (%(date)s).")
-            % {"date": assignment.start_date.strftime("%d-%m-%Y")},
-            code="start_before_beschikking",
-        )})
+        raise ValidationError(
+            {
+                "startdatum": ValidationError(
+                    _("De zorg kan niet starten vóór de ingangsdatum van de toewijzing (%(date)s).")
+                    % {"date": assignment.start_date.strftime("%d-%m-%Y")},
+                    code="start_before_beschikking",
+                )
+            }
+        )
     if assignment.end_date and on > assignment.end_date:
-        raise ValidationError({"startdatum": ValidationError(
-            _("De startdatum ligt na de einddatum van de toewijzing."), code="start_after_end")})
+        raise ValidationError(
+            {
+                "startdatum": ValidationError(
+                    _("De startdatum ligt na de einddatum van de toewijzing."), code="start_after_end"
+                )
+            }
+        )
     if assignment.care_started_on is not None:
-        raise ValidationError(_("De start van de zorg is al gemeld (%(date)s).")
-                              % {"date": assignment.care_started_on.strftime("%d-%m-%Y")}, code="already_started")
+        raise ValidationError(
+            _("De start van de zorg is al gemeld (%(date)s).")
+            % {"date": assignment.care_started_on.strftime("%d-%m-%Y")},
+            code="already_started",
+        )
     assignment.care_started_on = on
     assignment.save(update_fields=["care_started_on"])
-    record_event(actor=by, action=AuditEvent.Action.UPDATE, obj=assignment,
-                 client_id=assignment.indication.client_id, summary="start zorg", changes={"startdatum": str(on)})
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=assignment,
+        client_id=assignment.indication.client_id,
+        summary="start zorg",
+        changes={"startdatum": str(on)},
+    )
     case_changed(assignment.indication.client_id, today=today)
     return assignment
 
@@ -244,15 +290,26 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     assignment = _lock_assignment(assignment)
     _common_date_checks(assignment, on, today=today, field="einddatum")
     if reason not in RedenBeeindiging.values:
-        raise ValidationError({"redenBeeindiging": ValidationError(
-            _("Onbekende reden beëindiging '%(reason)s' (codelijst WMO588).") % {"reason": reason},
-            code="unknown_reason")})
+        raise ValidationError(
+            {
+                "redenBeeindiging": ValidationError(
+                    _("Onbekende reden beëindiging '%(reason)s' (codelijst WMO588).") % {"reason": reason},
+                    code="unknown_reason",
+                )
+            }
+        )
     if assignment.care_started_on is None:
         raise ValidationError(_("Meld eerst de start van de zorg."), code="not_started")
     if on < assignment.care_started_on:
-        raise ValidationError({"einddatum": ValidationError(
-            _("De zorg kan niet stoppen vóór de start (%(date)s).")
-            % {"date": assignment.care_started_on.strftime("%d-%m-%Y")}, code="stop_before_start")})
+        raise ValidationError(
+            {
+                "einddatum": ValidationError(
+                    _("De zorg kan niet stoppen vóór de start (%(date)s).")
+                    % {"date": assignment.care_started_on.strftime("%d-%m-%Y")},
+                    code="stop_before_start",
+                )
+            }
+        )
     if assignment.care_stopped_on is not None:
         raise ValidationError(_("Het einde van de zorg is al gemeld."), code="already_stopped")
     assignment.care_stopped_on = on
@@ -261,15 +318,25 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     if assignment.end_date is None or on < assignment.end_date:  # care ended earlier than assigned
         assignment.end_date = on
     assignment.save(update_fields=["care_stopped_on", "stop_reason", "status", "end_date"])
-    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=assignment,
-                 client_id=assignment.indication.client_id, summary=f"stop zorg ({reason})",
-                 changes={"einddatum": str(on), "redenBeeindiging": reason})
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=assignment,
+        client_id=assignment.indication.client_id,
+        summary=f"stop zorg ({reason})",
+        changes={"einddatum": str(on), "redenBeeindiging": reason},
+    )
     case_changed(assignment.indication.client_id, today=today)
     return assignment
 
 
 def submit_change_request(
-    assignment: Assignment, *, motivation: str, by, product=None, end_date: date | None = None,
+    assignment: Assignment,
+    *,
+    motivation: str,
+    by,
+    product=None,
+    end_date: date | None = None,
     today: date | None = None,
 ) -> ChangeRequest:
     """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation.
@@ -277,8 +344,9 @@ def submit_change_request(
     today = today or timezone.localdate()
     assignment = _lock_assignment(assignment)
     if assignment.status_on(today) != Assignment.Status.ACTIVE:
-        raise ValidationError(_("Alleen voor een actieve toewijzing kan een wijziging worden gevraagd."),
-                              code="assignment_not_active")
+        raise ValidationError(
+            _("Alleen voor een actieve toewijzing kan een wijziging worden gevraagd."), code="assignment_not_active"
+        )
     if product is None and end_date is None:
         raise ValidationError(_("Vraag om een ander product, een andere einddatum of beide."), code="nothing_asked")
     if not motivation.strip():
@@ -286,8 +354,13 @@ def submit_change_request(
     if product is not None and product.pk == assignment.product_id and end_date is None:
         raise ValidationError({"product": ValidationError(_("Dit is het huidige product."), code="same_product")})
     if end_date is not None and end_date <= assignment.start_date:
-        raise ValidationError({"einddatum": ValidationError(
-            _("De gevraagde einddatum ligt niet na de ingangsdatum."), code="end_before_start")})
+        raise ValidationError(
+            {
+                "einddatum": ValidationError(
+                    _("De gevraagde einddatum ligt niet na de ingangsdatum."), code="end_before_start"
+                )
+            }
+        )
     if product is not None:
         ensure_contract_covers(assignment.provider, product, assignment.start_date)
     if ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists():
@@ -295,23 +368,35 @@ def submit_change_request(
     request = ChangeRequest.objects.create(
         assignment=assignment, requested_product=product, requested_end_date=end_date, motivation=motivation
     )
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=request,
-                 client_id=assignment.indication.client_id, summary="verzoek om wijziging")
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=request,
+        client_id=assignment.indication.client_id,
+        summary="verzoek om wijziging",
+    )
     return request
 
 
 @transaction.atomic
 def answer_change_request(
-    change_request: ChangeRequest, *, by, accept: bool, reason: str, start_date: date | None = None,
+    change_request: ChangeRequest,
+    *,
+    by,
+    accept: bool,
+    reason: str,
+    start_date: date | None = None,
     today: date | None = None,
 ) -> ChangeRequest:
     """The consultant grants or refuses a verzoek om wijziging. Granting creates the follow-up
     beschikking through the foundation's services (an opschaling, afschaling or herindicatie that
     replaces the current one); its vaststelling assigns it and ends the old assignment (WMO002 12)."""
     today = today or timezone.localdate()
-    change_request = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
-        "assignment__indication__product", "requested_product"
-    ).get(pk=change_request.pk)
+    change_request = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("assignment__indication__product", "requested_product")
+        .get(pk=change_request.pk)
+    )
     if change_request.status != ChangeRequest.Status.OPEN:
         raise ValidationError(_("Dit verzoek is al beantwoord."), code="already_answered")
     if not reason.strip():
@@ -320,8 +405,10 @@ def answer_change_request(
     if accept:
         product = change_request.requested_product or current.product
         kind = (
-            Indication.Kind.SCALE_UP if product.level > current.product.level
-            else Indication.Kind.SCALE_DOWN if product.level < current.product.level
+            Indication.Kind.SCALE_UP
+            if product.level > current.product.level
+            else Indication.Kind.SCALE_DOWN
+            if product.level < current.product.level
             else Indication.Kind.HERINDICATIE
         )
         start = start_date or max(today, current.start_date + timedelta(days=2))
@@ -332,21 +419,34 @@ def answer_change_request(
             )
             for item in current.results.select_related("result").prefetch_related("sub_results")
         ]
-        evaluations = [planned.planned_on for planned in current.planned_evaluations.filter(
-            evaluation__isnull=True, planned_on__gte=start)] or [start + timedelta(weeks=13)]
+        evaluations = [
+            planned.planned_on
+            for planned in current.planned_evaluations.filter(evaluation__isnull=True, planned_on__gte=start)
+        ] or [start + timedelta(weeks=13)]
         if end:
             evaluations = [day for day in evaluations if day <= end] or [start + (end - start) // 2]
         follow_up = indication_services.save_indication_concept(
-            None, client=current.client, by=by, results=results, evaluation_dates=evaluations,
-            product=product, kind=kind, replaces=current, start_date=start, end_date=end,
-            provider=current.provider, aanvraag=current.aanvraag, opslag=current.opslag,
+            None,
+            client=current.client,
+            by=by,
+            results=results,
+            evaluation_dates=evaluations,
+            product=product,
+            kind=kind,
+            replaces=current,
+            start_date=start,
+            end_date=end,
+            provider=current.provider,
+            aanvraag=current.aanvraag,
+            opslag=current.opslag,
             opslag_motivation=current.opslag_motivation,
         )
         if four_eyes.needs_four_eyes(follow_up, today=today):
             four_eyes.submit_for_review(follow_up, by=by, today=today)
         else:
-            indication_services.issue_beschikking(follow_up, by=by, today=today,
-                                                  change_reason=RedenWijziging.DOOR_AANBIEDER)
+            indication_services.issue_beschikking(
+                follow_up, by=by, today=today, change_reason=RedenWijziging.DOOR_AANBIEDER
+            )
         follow_up.refresh_from_db()
         change_request.follow_up = follow_up
     change_request.status = ChangeRequest.Status.GRANTED if accept else ChangeRequest.Status.REFUSED
@@ -354,8 +454,13 @@ def answer_change_request(
     change_request.answered_by = by
     change_request.answered_at = timezone.now()
     change_request.save()
-    record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=change_request, client_id=current.client_id,
-                 summary=f"verzoek om wijziging {change_request.status}")
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=change_request,
+        client_id=current.client_id,
+        summary=f"verzoek om wijziging {change_request.status}",
+    )
     return change_request
 
 
@@ -383,8 +488,13 @@ class MessageIdReused(Exception):
 def message_fingerprint(*, kind: str, number: str, fields: dict) -> str:
     """A hash of the message's canonical content: the same message sent again (keys in another order,
     other whitespace) has the same fingerprint; another kind, toewijzing or field value has not."""
-    canonical = json.dumps({"soort": kind, "toewijzingnummer": number, "velden": fields},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    canonical = json.dumps(
+        {"soort": kind, "toewijzingnummer": number, "velden": fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        allow_nan=False,
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -400,8 +510,17 @@ def _replay(earlier: CareEvent, fingerprint: str) -> MessageOutcome:
     return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
 
 
-def process_message(*, provider: Provider, message_id: str, kind: str, assignment: Assignment | None,
-                    handle, event_date: date | None = None, reason: str = "", fingerprint: str = "") -> MessageOutcome:
+def process_message(
+    *,
+    provider: Provider,
+    message_id: str,
+    kind: str,
+    assignment: Assignment | None,
+    handle,
+    event_date: date | None = None,
+    reason: str = "",
+    fingerprint: str = "",
+) -> MessageOutcome:
     """Run one provider message exactly once. `handle()` applies it and returns (status, body), having
     turned rule violations into a 400 itself. A processed outcome (2xx, or 400) is stored with the
     message id and its fingerprint: a retry with the same content gets it back unchanged; the same id
@@ -414,9 +533,16 @@ def process_message(*, provider: Provider, message_id: str, kind: str, assignmen
         with transaction.atomic():
             status, body = handle()
             if _is_processed(status):
-                values = {"assignment": assignment, "kind": kind, "event_date": event_date, "reason": reason,
-                          "accepted": 200 <= status < 300, "response_status": status, "response": body,
-                          "fingerprint": fingerprint}
+                values = {
+                    "assignment": assignment,
+                    "kind": kind,
+                    "event_date": event_date,
+                    "reason": reason,
+                    "accepted": 200 <= status < 300,
+                    "response_status": status,
+                    "response": body,
+                    "fingerprint": fingerprint,
+                }
                 if earlier is None:
                     CareEvent.objects.create(provider=provider, message_id=message_id, **values)
                 else:  # stored before only processed answers were (e.g. a 404): now it is processed
@@ -442,13 +568,19 @@ def issue_api_token(provider: Provider, *, name: str, by, expires_at=None) -> tu
     now = timezone.now()
     expires_at = expires_at or api_key_expiry()
     if expires_at <= now:
-        raise ValidationError({"expires_at": ValidationError(_("Een nieuwe sleutel moet na vandaag verlopen."),
-                                                             code="expiry_in_past")})
+        raise ValidationError(
+            {"expires_at": ValidationError(_("Een nieuwe sleutel moet na vandaag verlopen."), code="expiry_in_past")}
+        )
     key = f"sdd_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(provider=provider, name=name, prefix=key[4:12], key_hash=hash_key(key),
-                                    created_by=by, expires_at=expires_at)
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=token,
-                 summary=f"API-sleutel {token.prefix}, geldig tot {timezone.localdate(expires_at):%d-%m-%Y}")
+    token = ApiToken.objects.create(
+        provider=provider, name=name, prefix=key[4:12], key_hash=hash_key(key), created_by=by, expires_at=expires_at
+    )
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=token,
+        summary=f"API-sleutel {token.prefix}, geldig tot {timezone.localdate(expires_at):%d-%m-%Y}",
+    )
     return token, key
 
 
@@ -458,8 +590,9 @@ def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(actor=by, action=AuditEvent.Action.TRANSITION, obj=token,
-                     summary=f"API-sleutel {token.prefix} ingetrokken")
+        record_event(
+            actor=by, action=AuditEvent.Action.TRANSITION, obj=token, summary=f"API-sleutel {token.prefix} ingetrokken"
+        )
     return token
 
 
@@ -470,8 +603,16 @@ def revoke_api_token(token: ApiToken, *, by) -> ApiToken:
 
 @transaction.atomic
 def record_annual_review(
-    provider: Provider, *, year: int, held_on: date, participants: str, conclusions: str, agreements: str = "",
-    next_review_on: date | None = None, by, today: date,
+    provider: Provider,
+    *,
+    year: int,
+    held_on: date,
+    participants: str,
+    conclusions: str,
+    agreements: str = "",
+    next_review_on: date | None = None,
+    by,
+    today: date,
 ) -> AnnualReview:
     """Record the jaargesprek over `year` with the provider, with the figures discussed: the stored
     SLA figures of that year as the dashboard shows them today (rows of label, provider,
@@ -495,16 +636,32 @@ def record_annual_review(
         raise ValidationError(errors)
     Provider.objects.select_for_update().get(pk=provider.pk)  # one review per year, also when two save at once
     if AnnualReview.objects.filter(provider=provider, year=year).exists():
-        raise ValidationError({"year": ValidationError(
-            _("Het jaargesprek over %(year)s met %(provider)s is al vastgelegd.")
-            % {"year": year, "provider": provider.name}, code="duplicate")})
+        raise ValidationError(
+            {
+                "year": ValidationError(
+                    _("Het jaargesprek over %(year)s met %(provider)s is al vastgelegd.")
+                    % {"year": year, "provider": provider.name},
+                    code="duplicate",
+                )
+            }
+        )
     review = AnnualReview.objects.create(
-        provider=provider, year=year, held_on=held_on, participants=participants.strip(),
-        conclusions=conclusions.strip(), agreements=agreements.strip(), next_review_on=next_review_on,
-        figures=ProviderDashboard(provider, year, today=today).review_figures().rows, recorded_by=by,
+        provider=provider,
+        year=year,
+        held_on=held_on,
+        participants=participants.strip(),
+        conclusions=conclusions.strip(),
+        agreements=agreements.strip(),
+        next_review_on=next_review_on,
+        figures=ProviderDashboard(provider, year, today=today).review_figures().rows,
+        recorded_by=by,
     )
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=review,
-                 summary=f"Jaargesprek {year} met {provider.name} vastgelegd")
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=review,
+        summary=f"Jaargesprek {year} met {provider.name} vastgelegd",
+    )
     return review
 
 
@@ -521,18 +678,27 @@ def refresh_sla_figures(*, today: date, years) -> int:
     written = 0
     for year in years:
         (whole_year,) = periods(year, "jaar")
-        computed = [(quarter, benchmark(period, providers=Provider.objects.all(), today=today))
-                    for quarter, period in [(0, whole_year), *enumerate(periods(year, "kwartaal"), start=1)]]
+        computed = [
+            (quarter, benchmark(period, providers=Provider.objects.all(), today=today))
+            for quarter, period in [(0, whole_year), *enumerate(periods(year, "kwartaal"), start=1)]
+        ]
         results = results_per_provider_and_product(whole_year)
         figures = [
             SlaFigures(
-                provider_id=row.pk, year=year, quarter=quarter, computed_on=today,
+                provider_id=row.pk,
+                year=year,
+                quarter=quarter,
+                computed_on=today,
                 **{figure.name: figure.stored_value(getattr(row, figure.name)) for figure in SLA_FIGURES},
             )
-            for quarter, rows in computed for row in rows
+            for quarter, rows in computed
+            for row in rows
         ]
-        product_results = [SlaProductResults(provider_id=provider_id, year=year, product_id=product_id, **values)
-                           for (provider_id, product_id), values in results.items() if provider_id is not None]
+        product_results = [
+            SlaProductResults(provider_id=provider_id, year=year, product_id=product_id, **values)
+            for (provider_id, product_id), values in results.items()
+            if provider_id is not None
+        ]
         with transaction.atomic():
             SlaFigures.objects.filter(year=year).delete()
             SlaProductResults.objects.filter(year=year).delete()

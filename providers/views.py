@@ -41,8 +41,12 @@ def sla(request):
     results achieved, late reports and open SLA signals, with bar charts and exports."""
     today = timezone.localdate()
     form = SlaFilterForm(_with_defaults(request, year=today.year, granularity="jaar"))
-    context = {"form": form, "period": None, "query": query_without_export(request),
-               "computed_on": sla_figures_computed_on()}
+    context = {
+        "form": form,
+        "period": None,
+        "query": query_without_export(request),
+        "computed_on": sla_figures_computed_on(),
+    }
     if not form.is_valid():
         return render(request, "providers/sla.html", context)
     year, granularity = form.cleaned_data["year"], form.cleaned_data["granularity"]
@@ -53,34 +57,59 @@ def sla(request):
     if group:
         providers = providers.filter(reference_group=group)
     title = _("SLA-benchmark %(period)s: %(group)s") % {
-        "period": period.label, "group": group.name if group else _("alle referentiegroepen")}
-    table, rows = figures.benchmark_table(year, quarter, providers, title=title,
-                                          highlight=request.GET.get("aanbieder", ""))
-    download = requested_export(request, [table], context=export_context(
-        request, form, figures_on=context["computed_on"]))
+        "period": period.label,
+        "group": group.name if group else _("alle referentiegroepen"),
+    }
+    table, rows = figures.benchmark_table(
+        year, quarter, providers, title=title, highlight=request.GET.get("aanbieder", "")
+    )
+    download = requested_export(
+        request, [table], context=export_context(request, form, figures_on=context["computed_on"])
+    )
     if download:
         return download
     highlight = next((row.name for row in rows if str(row.uuid) == request.GET.get("aanbieder")), None)
     names = [row.name for row in rows]
 
     def bars(title, series, kind="int"):
-        return charts.grouped_bar_chart(title, names, [charts.Series(str(name), values) for name, values in series],
-                                        kind=kind, highlight=highlight)
+        return charts.grouped_bar_chart(
+            title, names, [charts.Series(str(name), values) for name, values in series], kind=kind, highlight=highlight
+        )
 
     context.update(
-        period=period, table=table, rows=rows, highlight=highlight,
+        period=period,
+        table=table,
+        rows=rows,
+        highlight=highlight,
         charts=[
-            bars(_("Uitstroom %% per aanbieder in %(period)s") % {"period": period.label},
-                 [(_("Uitstroom %"), [row.uitstroom_percentage for row in rows])], "pct"),
-            bars(_("Resultaten behaald %% per aanbieder in %(period)s") % {"period": period.label},
-                 [(_("Resultaten behaald %"), [row.behaald_percentage for row in rows])], "pct"),
-            bars(_("Te late start- en stopmeldingen in %(period)s") % {"period": period.label},
-                 [(_("Te late startmeldingen"), [row.late_start_reports for row in rows]),
-                  (_("Te late stopmeldingen"), [row.late_stop_reports for row in rows])]),
-            bars(_("Gemiddelde en mediane duur van beëindigde toewijzingen (dagen)"),
-                 [(_("Gemiddelde duur"), [figures.days(row.average_duration) for row in rows]),
-                  (_("Mediane duur"), [figures.days(row.median_duration) for row in rows])], "days"),
-        ] if rows else [],
+            bars(
+                _("Uitstroom %% per aanbieder in %(period)s") % {"period": period.label},
+                [(_("Uitstroom %"), [row.uitstroom_percentage for row in rows])],
+                "pct",
+            ),
+            bars(
+                _("Resultaten behaald %% per aanbieder in %(period)s") % {"period": period.label},
+                [(_("Resultaten behaald %"), [row.behaald_percentage for row in rows])],
+                "pct",
+            ),
+            bars(
+                _("Te late start- en stopmeldingen in %(period)s") % {"period": period.label},
+                [
+                    (_("Te late startmeldingen"), [row.late_start_reports for row in rows]),
+                    (_("Te late stopmeldingen"), [row.late_stop_reports for row in rows]),
+                ],
+            ),
+            bars(
+                _("Gemiddelde en mediane duur van beëindigde toewijzingen (dagen)"),
+                [
+                    (_("Gemiddelde duur"), [figures.days(row.average_duration) for row in rows]),
+                    (_("Mediane duur"), [figures.days(row.median_duration) for row in rows]),
+                ],
+                "days",
+            ),
+        ]
+        if rows
+        else [],
     )
     return render(request, "providers/sla.html", context)
 
@@ -94,38 +123,67 @@ def _dashboard_year(request, today) -> tuple[DashboardFilterForm, int | None]:
     return form, form.cleaned_data["year"] if form.is_valid() else None
 
 
-def _render_dashboard(request, provider: Provider, form: DashboardFilterForm, year: int | None, *,
-                      review_form: AnnualReviewForm | None = None, status: int = 200):
+def _render_dashboard(
+    request,
+    provider: Provider,
+    form: DashboardFilterForm,
+    year: int | None,
+    *,
+    review_form: AnnualReviewForm | None = None,
+    status: int = 200,
+):
     today = timezone.localdate()
-    context = {"provider": provider, "form": form, "query": query_without_export(request), "year": year,
-               "computed_on": sla_figures_computed_on()}
+    context = {
+        "provider": provider,
+        "form": form,
+        "query": query_without_export(request),
+        "year": year,
+        "computed_on": sla_figures_computed_on(),
+    }
     if year is None:
         return render(request, "providers/dashboard.html", context, status=status)
     dashboard = figures.ProviderDashboard(provider, year, today=today)
     tables = dashboard.tables()
-    download = requested_export(request, tables, context=export_context(
-        request, form, figures_on=context["computed_on"], filters=[(_("Aanbieder"), provider.name)]))
+    download = requested_export(
+        request,
+        tables,
+        context=export_context(
+            request, form, figures_on=context["computed_on"], filters=[(_("Aanbieder"), provider.name)]
+        ),
+    )
     if download:
         return download
     # On screen the most urgent open signals; the download above holds them all.
-    tables = [dashboard.open_signals(limit=figures.SIGNALS_ON_SCREEN) if table.slug == "open-sla-signalen" else table
-              for table in tables]
+    tables = [
+        dashboard.open_signals(limit=figures.SIGNALS_ON_SCREEN) if table.slug == "open-sla-signalen" else table
+        for table in tables
+    ]
     trend, results = tables[1], tables[2]
     years = [row[0] for row in trend.rows]
     uitstroom = dashboard.keys.index("uitstroom_percentage") + 1
     context.update(
         tables={table.slug: table for table in tables},
         trend_chart=charts.line_chart(
-            _("Instroom, uitstroom en cliënten per jaar"), years,
-            [charts.Series(str(trend.columns[index].label), [row[index] for row in trend.rows])
-             for index in (1, 2, 5)]),
+            _("Instroom, uitstroom en cliënten per jaar"),
+            years,
+            [charts.Series(str(trend.columns[index].label), [row[index] for row in trend.rows]) for index in (1, 2, 5)],
+        ),
         uitstroom_chart=charts.line_chart(
-            _("Uitstroom % tegen de referentiegroep"), years,
-            [charts.Series(provider.name, [row[uitstroom] for row in trend.rows]),
-             charts.Series(str(_("Gemiddelde referentiegroep")), [row[-2] for row in trend.rows])], kind="pct"),
-        results_chart=charts.bar_chart(_("Resultaten behaald %% per product in %(year)s") % {"year": year},
-                                       [row[0] for row in results.rows], [row[-1] for row in results.rows],
-                                       kind="pct", series_name=str(results.columns[-1].label)),
+            _("Uitstroom % tegen de referentiegroep"),
+            years,
+            [
+                charts.Series(provider.name, [row[uitstroom] for row in trend.rows]),
+                charts.Series(str(_("Gemiddelde referentiegroep")), [row[-2] for row in trend.rows]),
+            ],
+            kind="pct",
+        ),
+        results_chart=charts.bar_chart(
+            _("Resultaten behaald %% per product in %(year)s") % {"year": year},
+            [row[0] for row in results.rows],
+            [row[-1] for row in results.rows],
+            kind="pct",
+            series_name=str(results.columns[-1].label),
+        ),
         reviews=annual_reviews_of(provider),
         can_record_review=request.user.has_perm("providers.add_annualreview"),
         review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}, auto_id=REVIEW_FORM_IDS),
@@ -164,8 +222,7 @@ def record_annual_review(request, provider_uuid):
     if not form.is_valid():
         form = DashboardFilterForm({"year": today.year})
         form.is_valid()
-    return _render_dashboard(request, provider, form, form.cleaned_data["year"], review_form=review_form,
-                             status=400)
+    return _render_dashboard(request, provider, form, form.cleaned_data["year"], review_form=review_form, status=400)
 
 
 @require_POST
@@ -193,8 +250,9 @@ def change_provider(request, indication_uuid):
 def answer_change_request(request, request_uuid):
     """The consultant's answer to a verzoek om wijziging, from the beschikking page."""
     change_request = get_object_or_404(
-        ChangeRequest.objects.filter(assignment__indication__client__in=clients_visible_to(request.user))
-        .select_related("assignment__indication"),
+        ChangeRequest.objects.filter(
+            assignment__indication__client__in=clients_visible_to(request.user)
+        ).select_related("assignment__indication"),
         uuid=request_uuid,
     )
     indication = change_request.assignment.indication
@@ -212,6 +270,4 @@ def answer_change_request(request, request_uuid):
         else:
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
-    return render_indication_detail(
-        request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form}
-    )
+    return render_indication_detail(request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form})

@@ -24,12 +24,18 @@ def _perm(*perms: str) -> Callable:
 
 MENU = [
     MenuItem(_("Werkvoorraad"), "indications:worklist", _perm("indications.view_client")),
-    MenuItem(_("Cliënt zoeken"), "indications:client_search",
-             _perm("indications.view_client", "indications.search_client_for_access_log")),
+    MenuItem(
+        _("Cliënt zoeken"),
+        "indications:client_search",
+        _perm("indications.view_client", "indications.search_client_for_access_log"),
+    ),
     MenuItem(_("Nieuwe cliënt"), "indications:client_create", _perm("indications.add_client")),
     MenuItem(_("Signalen"), "signals:list", _perm("signals.change_signal")),
-    MenuItem(_("Zorgstapeling"), "signals:stacking_overview",
-             _perm("indications.review_indication", "indications.view_management_information")),
+    MenuItem(
+        _("Zorgstapeling"),
+        "signals:stacking_overview",
+        _perm("indications.review_indication", "indications.view_management_information"),
+    ),
     MenuItem(_("Beoordelingen"), "indications:review_queue", _perm("indications.review_indication")),
     MenuItem(_("Monitor"), "monitor:dashboard", _perm("indications.view_management_information")),
     MenuItem(_("SLA-cijfers"), "providers:sla", _perm("indications.view_management_information")),

@@ -54,8 +54,19 @@ from providers.models import Assignment
 from .models import SignalType, Urgency
 
 COLUMNS = (
-    "sig_subject", "sig_variant", "sig_due", "sig_urgency", "sig_escalate", "sig_assigned_to", "sig_client",
-    "sig_municipality", "sig_indication", "sig_melding", "sig_aanvraag", "sig_assignment", "sig_provider",
+    "sig_subject",
+    "sig_variant",
+    "sig_due",
+    "sig_urgency",
+    "sig_escalate",
+    "sig_assigned_to",
+    "sig_client",
+    "sig_municipality",
+    "sig_indication",
+    "sig_melding",
+    "sig_aanvraag",
+    "sig_assignment",
+    "sig_provider",
 )
 
 
@@ -132,8 +143,9 @@ def evaluation_overdue(today: date) -> QuerySet:
         sig_subject=F("pk"),
         sig_due=F("planned_on"),
         sig_urgency=Value(Urgency.OVERDUE),
-        sig_escalate=Case(When(planned_on__lt=escalate_before, then=Value(True)), default=Value(False),
-                          output_field=BooleanField()),
+        sig_escalate=Case(
+            When(planned_on__lt=escalate_before, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
         client="indication__client",
         consultant="indication__consultant",
         sig_indication=F("indication_id"),
@@ -153,7 +165,9 @@ def beschikking_expiring(today: date) -> QuerySet:
         indication=OuterRef("pk"), held_on__gte=today - timedelta(days=window)
     )
     expiring = Indication.objects.filter(
-        status=IndicationStatus.ACTIEF, end_date__gte=today, end_date__lte=today + timedelta(days=window),
+        status=IndicationStatus.ACTIEF,
+        end_date__gte=today,
+        end_date__lte=today + timedelta(days=window),
         ended_on__isnull=True,
     ).filter(~Exists(follow_up), ~Exists(recent_evaluation))
     return _columns(
@@ -190,15 +204,17 @@ def _legal_deadline(model, *, done: Exists, days: int, today: date, link: str) -
 def onderzoek_deadline(today: date) -> QuerySet:
     """The onderzoek is not finished within 6 weeks of the melding (art. 2.3.2 Wmo 2015)."""
     concluded = Exists(Intake.objects.filter(melding=OuterRef("pk"), concluded_on__isnull=False))
-    return _legal_deadline(Melding, done=concluded, days=settings.SDD["ONDERZOEK_DEADLINE_DAYS"], today=today,
-                           link="sig_melding")
+    return _legal_deadline(
+        Melding, done=concluded, days=settings.SDD["ONDERZOEK_DEADLINE_DAYS"], today=today, link="sig_melding"
+    )
 
 
 def beschikking_deadline(today: date) -> QuerySet:
     """No beschikking within 2 weeks of the aanvraag (art. 2.3.5 lid 2 Wmo 2015)."""
     decided = Exists(Indication.objects.filter(DECIDED, aanvraag=OuterRef("pk")))
-    return _legal_deadline(Aanvraag, done=decided, days=settings.SDD["BESCHIKKING_DEADLINE_DAYS"], today=today,
-                           link="sig_aanvraag")
+    return _legal_deadline(
+        Aanvraag, done=decided, days=settings.SDD["BESCHIKKING_DEADLINE_DAYS"], today=today, link="sig_aanvraag"
+    )
 
 
 # -- 4. IB2 / IB0 too long ---------------------------------------------------------------------------
@@ -211,10 +227,16 @@ def product_too_long(today: date) -> QuerySet:
     maxima = {code: weeks for code, weeks in config("MAX_WEEKS").items() if weeks}
     if not maxima:
         # An always-false filter, not .none(): an empty queryset has no SQL for the conditions table.
-        return _columns(Indication.objects.filter(Value(False)), sig_subject=F("pk"), sig_due=F("start_date"),
-                        sig_urgency=Value(Urgency.OVERDUE), client="client")
+        return _columns(
+            Indication.objects.filter(Value(False)),
+            sig_subject=F("pk"),
+            sig_due=F("start_date"),
+            sig_urgency=Value(Urgency.OVERDUE),
+            client="client",
+        )
     run_start = Case(
-        When(replaces__product=F("product"), then=F("replaces__start_date")), default=F("start_date"),
+        When(replaces__product=F("product"), then=F("replaces__start_date")),
+        default=F("start_date"),
         output_field=DateField(),
     )
     candidates = Indication.objects.filter(status=IndicationStatus.ACTIEF, product__code__in=list(maxima))
@@ -227,9 +249,13 @@ def product_too_long(today: date) -> QuerySet:
         conditions |= Q(product__code=code) & too_long
     over = candidates.annotate(run_start=run_start).filter(conditions)
     due = Case(
-        *[When(product__code=code, then=ExpressionWrapper(F("run_start") + timedelta(weeks=weeks),
-                                                          output_field=DateField()))
-          for code, weeks in maxima.items()],
+        *[
+            When(
+                product__code=code,
+                then=ExpressionWrapper(F("run_start") + timedelta(weeks=weeks), output_field=DateField()),
+            )
+            for code, weeks in maxima.items()
+        ],
         output_field=DateField(),
     )
     return _columns(
@@ -295,32 +321,41 @@ def clients_with_stacking(today: date, *, client_id: int | None = None) -> Query
     candidates = Client.objects.filter(pk__in=with_ib)
     if client_id is not None:
         the_client = Client.objects.filter(pk=client_id)
-        with_any = with_any.filter(postcode=Subquery(the_client.values("postcode")),
-                                   house_number=Subquery(the_client.values("house_number")))
+        with_any = with_any.filter(
+            postcode=Subquery(the_client.values("postcode")), house_number=Subquery(the_client.values("house_number"))
+        )
         candidates = candidates.filter(pk=client_id)
     address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
     shared_addresses = (
-        with_any.exclude(postcode="").annotate(address_key=address).order_by().values("address_key")
-        .annotate(clients=Count("pk")).filter(clients__gt=1).values("address_key")
+        with_any.exclude(postcode="")
+        .annotate(address_key=address)
+        .order_by()
+        .values("address_key")
+        .annotate(clients=Count("pk"))
+        .filter(clients__gt=1)
+        .values("address_key")
     )
-    active_ib = Q(indications__assignments__status=Assignment.Status.ACTIVE,
-                  indications__assignments__start_date__lte=today) & (
-        Q(indications__assignments__end_date__isnull=True) | Q(indications__assignments__end_date__gte=today)
-    )
+    active_ib = Q(
+        indications__assignments__status=Assignment.Status.ACTIVE, indications__assignments__start_date__lte=today
+    ) & (Q(indications__assignments__end_date__isnull=True) | Q(indications__assignments__end_date__gte=today))
     active_provision = Q(other_provisions__start_date__lte=today) & (
         Q(other_provisions__end_date__isnull=True) | Q(other_provisions__end_date__gte=today)
     )
-    bits = Case(*[When(active_provision & Q(other_provisions__kind=kind), then=Value(bit))
-                  for kind, bit in KIND_BITS.items()], output_field=IntegerField())
+    bits = Case(
+        *[When(active_provision & Q(other_provisions__kind=kind), then=Value(bit)) for kind, bit in KIND_BITS.items()],
+        output_field=IntegerField(),
+    )
     return (
-        candidates
-        .annotate(
+        candidates.annotate(
             # Not "address": that is a property of Client, and instances of this queryset need it.
             address_key=address,
             ib_count=Count("indications__assignments", filter=active_ib, distinct=True),
             kinds_mask=Coalesce(Sum(bits, distinct=True), Value(0)),
-            household=Case(When(address_key__in=shared_addresses, then=Value(HOUSEHOLD)), default=Value(0),
-                           output_field=IntegerField()),
+            household=Case(
+                When(address_key__in=shared_addresses, then=Value(HOUSEHOLD)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
         .annotate(
             stacking_mask=F("kinds_mask")
@@ -368,7 +403,8 @@ def no_start_reported(today: date) -> QuerySet:
     its date, or from the start date when that is later)."""
     cutoff = working_days_before(today, config("START_REPORT_WORKING_DAYS"))
     waiting = (
-        Assignment.objects.active_on(today).filter(care_started_on__isnull=True)
+        Assignment.objects.active_on(today)
+        .filter(care_started_on__isnull=True)
         .annotate(counted_from=Greatest("assigned_on", "start_date"))
         .filter(counted_from__lt=cutoff)
     )
@@ -384,8 +420,10 @@ def care_after_end(today: date) -> QuerySet:
     running = (
         Assignment.objects.filter(care_started_on__isnull=False, care_stopped_on__isnull=True)
         .exclude(status=Assignment.Status.WITHDRAWN)
-        .filter(Q(end_date__lt=cutoff, end_date__gte=since) | Q(indication__ended_on__lt=cutoff,
-                                                               indication__ended_on__gte=since))
+        .filter(
+            Q(end_date__lt=cutoff, end_date__gte=since)
+            | Q(indication__ended_on__lt=cutoff, indication__ended_on__gte=since)
+        )
     )
     return _provider_columns(running, due=Coalesce("indication__ended_on", "end_date"))
 
@@ -425,8 +463,9 @@ def nazorg_due(today: date) -> QuerySet:
         output_field=DateField(),
     )
     referred = (
-        Intake.objects.filter(conclusion__in=Intake.REFERRAL_CONCLUSIONS, concluded_on__isnull=False,
-                              nazorg_done_on__isnull=True)
+        Intake.objects.filter(
+            conclusion__in=Intake.REFERRAL_CONCLUSIONS, concluded_on__isnull=False, nazorg_done_on__isnull=True
+        )
         .annotate(nazorg_on=due)
         .filter(nazorg_on__lte=today)
     )
@@ -488,8 +527,9 @@ def review_waiting(today: date) -> QuerySet:
     horizon = review_deadline_horizon(today)
     waiting = Review.objects.filter(outcome="", indication__status=IndicationStatus.TER_BEOORDELING).annotate(
         submitted_on=TruncDate("submitted_at"),
-        deadline=ExpressionWrapper(F("indication__aanvraag__received_on") + timedelta(days=deadline_days),
-                                   output_field=DateField()),
+        deadline=ExpressionWrapper(
+            F("indication__aanvraag__received_on") + timedelta(days=deadline_days), output_field=DateField()
+        ),
     )
     # The deadline comparison as one on the aanvraag's date: deadline <= horizon.
     near_deadline = Q(indication__aanvraag__received_on__lte=horizon - timedelta(days=deadline_days))

@@ -57,7 +57,11 @@ class Signal(models.Model):
     # Who it is for: a consultant, and always the team of the client's municipality (whose team lead
     # sees escalated signals and those without a person).
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="signals",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signals",
         verbose_name=_("voor"),
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="signals")

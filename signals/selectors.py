@@ -63,8 +63,9 @@ def grouped_by_type(signals, *, today: date | None = None) -> list[SignalGroup]:
     today = today or timezone.localdate()
     groups: dict[str, SignalGroup] = {}
     for signal in signals:
-        groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label, today)
-                          ).signals.append(signal)
+        groups.setdefault(signal.type, SignalGroup(signal.type, SignalType(signal.type).label, today)).signals.append(
+            signal
+        )
     for group in groups.values():
         # Most urgent first by the real date, as the tags show it (a stored urgency can be stale).
         group.signals.sort(key=lambda signal: (signal.urgency_on(today), signal.due_date, signal.pk))
@@ -86,8 +87,9 @@ def counts_by_type(signals: QuerySet[Signal]) -> list[TypeCount]:
     rows = (
         signals.order_by()
         .values("type")
-        .annotate(total=Count("id", distinct=True),
-                  overdue=Count("id", filter=Q(urgency=Urgency.OVERDUE), distinct=True))
+        .annotate(
+            total=Count("id", distinct=True), overdue=Count("id", filter=Q(urgency=Urgency.OVERDUE), distinct=True)
+        )
     )
     counts = {row["type"]: row for row in rows}
     return [
@@ -116,10 +118,15 @@ def stacking_timeline(client: Client, *, today: date) -> tuple[list[TimelineBar]
     """Every IB beschikking (with its provider) and other provision of the client, positioned on one
     time axis (percentages) from the first start to a year after today."""
     bars = [
-        TimelineBar(f"{ind.product.name}" + (f" ({ind.provider.name})" if ind.provider_id else ""), "ib",
-                    ind.start_date, ind.ended_on or ind.end_date)
+        TimelineBar(
+            f"{ind.product.name}" + (f" ({ind.provider.name})" if ind.provider_id else ""),
+            "ib",
+            ind.start_date,
+            ind.ended_on or ind.end_date,
+        )
         for ind in Indication.objects.filter(client=client, status__in=GRANTED_STATUSES)
-        .select_related("product", "provider").order_by("start_date")
+        .select_related("product", "provider")
+        .order_by("start_date")
     ] + [
         TimelineBar(provision.get_kind_display(), "other", provision.start_date, provision.end_date)
         for provision in OtherProvision.objects.filter(client=client).order_by("start_date")
@@ -186,8 +193,9 @@ def open_sla_signals(*, providers: QuerySet[Provider] | None = None) -> QuerySet
     """Per provider, in one query: the SLA signals open now (open or in behandeling), per type and
     in total. Independent of any period: they are what is still to be put right."""
     open_now = Q(signals__type__in=SLA_SIGNAL_TYPES, signals__status__in=OPEN_STATUSES)
-    per_type = {field: Count("signals", filter=open_now & Q(signals__type=value))
-                for value, field in SLA_SIGNAL_FIELDS.items()}
+    per_type = {
+        field: Count("signals", filter=open_now & Q(signals__type=value)) for value, field in SLA_SIGNAL_FIELDS.items()
+    }
     return (
         (providers if providers is not None else Provider.objects.all())
         .annotate(**per_type, open_sla_signals=Count("signals", filter=open_now))
@@ -197,8 +205,9 @@ def open_sla_signals(*, providers: QuerySet[Provider] | None = None) -> QuerySet
 
 def open_sla_signal_counts(provider_ids: Sequence[int]) -> dict[int, int]:
     """Per provider id, the number of SLA signals open now, every id a key: one query."""
-    return dict(open_sla_signals(providers=Provider.objects.filter(pk__in=provider_ids))
-                .values_list("pk", "open_sla_signals"))
+    return dict(
+        open_sla_signals(providers=Provider.objects.filter(pk__in=provider_ids)).values_list("pk", "open_sla_signals")
+    )
 
 
 def open_sla_signals_for(provider: Provider | int) -> QuerySet[Signal]:
@@ -223,12 +232,16 @@ def open_sla_signal_listing(provider_id: int, today: date, limit: int | None) ->
     rows = []
     for signal in signals:
         urgency = signal.urgency_on(today)
-        rows.append(OpenSlaSignal(
-            type_label=str(signal.get_type_display()),
-            assignment_number=signal.assignment.number if signal.assignment else "",
-            urgency_label=str(Urgency(urgency).label), urgency_tone=URGENCY_TONES[urgency],
-            due_date=signal.due_date, status_label=str(signal.get_status_display()),
-        ))
+        rows.append(
+            OpenSlaSignal(
+                type_label=str(signal.get_type_display()),
+                assignment_number=signal.assignment.number if signal.assignment else "",
+                urgency_label=str(Urgency(urgency).label),
+                urgency_tone=URGENCY_TONES[urgency],
+                due_date=signal.due_date,
+                status_label=str(signal.get_status_display()),
+            )
+        )
     return OpenSlaSignals(total=len(rows) if total is None else total, signals=rows)
 
 

@@ -89,8 +89,9 @@ def recheck_client(client_id: int, today: date) -> list[CheckOutcome]:
                 Signal.objects.filter(client_id=client_id).values_list("pk", "type", "subject_id", "variant", "status")
             )
             closed_by_a_user = set(
-                SignalEvent.objects.filter(signal__client_id=client_id, to_status=SignalStatus.LAPSED,
-                                           by__isnull=False).values_list("signal_id", flat=True)
+                SignalEvent.objects.filter(
+                    signal__client_id=client_id, to_status=SignalStatus.LAPSED, by__isnull=False
+                ).values_list("signal_id", flat=True)
             )
             return [_synchronise_client(check, today, client_id, signals, closed_by_a_user) for check in CHECKS]
     except DatabaseError:
@@ -106,12 +107,16 @@ def _synchronise_client(check: Check, today: date, client_id: int, signals: list
     known = {key for _pk, _status, key in own}
     new_rows = [row for row in rows if (row["sig_subject"], row["sig_variant"]) not in known]
     cleared = [(pk, status) for pk, status, key in own if status in OPEN_STATUSES and key not in holds]
-    returned = [(pk, status) for pk, status, key in own
-                if status == SignalStatus.LAPSED and key in holds and pk not in closed_by_a_user]
+    returned = [
+        (pk, status)
+        for pk, status, key in own
+        if status == SignalStatus.LAPSED and key in holds and pk not in closed_by_a_user
+    ]
     # Signals raised now carry today's urgency already: only older ones may need moving on.
     already_open = any(status in OPEN_STATUSES for _pk, status, _key in own)
-    open_signals = (Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id)
-                    if already_open else None)
+    open_signals = (
+        Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id) if already_open else None
+    )
     return _apply(check, today, new_rows, cleared, returned, open_signals)
 
 
@@ -147,8 +152,9 @@ def _synchronise(check: Check, today: date) -> CheckOutcome:
     return _apply(check, today, new_rows, cleared, returned, open_signals)
 
 
-def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple], returned: list[tuple],
-           open_signals) -> CheckOutcome:
+def _apply(
+    check: Check, today: date, new_rows: list[dict], cleared: list[tuple], returned: list[tuple], open_signals
+) -> CheckOutcome:
     """Raise the new conditions, reopen the returned ones, lapse the cleared ones, and move the open
     signals on with the calendar (deadlines passed, evaluations to escalate); open_signals None: none
     to move on."""
@@ -158,19 +164,23 @@ def _apply(check: Check, today: date, new_rows: list[dict], cleared: list[tuple]
         returned, _("Opnieuw gesignaleerd: de aanleiding is er weer."), status=SignalStatus.OPEN, closed_on=None
     )
     outcome.lapsed = _note_and_update(
-        cleared, _("Automatisch vervallen: de aanleiding is er niet meer."),
-        status=SignalStatus.LAPSED, closed_on=today,
+        cleared,
+        _("Automatisch vervallen: de aanleiding is er niet meer."),
+        status=SignalStatus.LAPSED,
+        closed_on=today,
     )
     if open_signals is None:
         return outcome
     if check.type == SignalType.REVIEW_WAITING:
         # Waiting long, and now the beschikking's deadline nears too: escalated, "termijn nadert".
-        nearing = open_signals.filter(urgency=Urgency.ATTENTION, aanvraag__isnull=False,
-                                      due_date__lte=review_deadline_horizon(today))
+        nearing = open_signals.filter(
+            urgency=Urgency.ATTENTION, aanvraag__isnull=False, due_date__lte=review_deadline_horizon(today)
+        )
         outcome.escalated = _note_and_update(
             list(nearing.values_list("pk", "status")),
             _("Geëscaleerd: de termijn van de beschikking nadert en de beoordeling is nog niet gedaan."),
-            urgency=Urgency.WARNING, escalated_on=today,
+            urgency=Urgency.WARNING,
+            escalated_on=today,
         )
     if check.type in DEADLINE_TYPES:
         passed = open_signals.filter(urgency=Urgency.WARNING, due_date__lt=today)
@@ -250,7 +260,7 @@ def _note_and_update(rows: list[tuple[int, str]], note: str, **changes) -> int:
         return 0
     to_status = changes.get("status")
     for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
+        chunk = rows[start : start + BATCH]
         SignalEvent.objects.bulk_create(
             SignalEvent(signal_id=pk, from_status=status, to_status=to_status or status, note=note)
             for pk, status in chunk

@@ -59,6 +59,8 @@ def beat_schedule(checks=None) -> dict:
     schedule = {}
     for index, check in enumerate(CHECKS if checks is None else checks):
         hour, minute = divmod(NIGHTLY_FROM_MINUTE + MINUTES_APART * index, 60)
-        schedule[f"signals-{check.name}"] = {"task": task_name(check),
-                                             "schedule": every or crontab(hour=hour % 24, minute=minute)}
+        schedule[f"signals-{check.name}"] = {
+            "task": task_name(check),
+            "schedule": every or crontab(hour=hour % 24, minute=minute),
+        }
     return schedule

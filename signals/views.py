@@ -37,8 +37,9 @@ def _move(request, signal: Signal) -> MoveSignalForm | None:
     form = _move_form(signal, request.POST)
     if form.is_valid():
         try:
-            move_signal(signal, to_status=form.cleaned_data["to_status"], by=request.user,
-                        note=form.cleaned_data["note"])
+            move_signal(
+                signal, to_status=form.cleaned_data["to_status"], by=request.user, note=form.cleaned_data["note"]
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -69,13 +70,22 @@ def _signal_page(request, *, failed: tuple[int, MoveSignalForm] | None = None):
         for errors in failed[1].errors.values():
             for message in errors:
                 messages.error(request, message)
-    return render(request, "signals/signal_list.html", {
-        "groups": selectors.grouped_by_type(page, today=today), "page": page, "today": today,
-        "counts": counts, "kind": kind,
-        "total": sum(row.total for row in counts), "team_view": team_view, "everything": everything,
-        "is_team_lead": _is_team_lead(request.user),
-        "failed_form": failed_form,
-    })
+    return render(
+        request,
+        "signals/signal_list.html",
+        {
+            "groups": selectors.grouped_by_type(page, today=today),
+            "page": page,
+            "today": today,
+            "counts": counts,
+            "kind": kind,
+            "total": sum(row.total for row in counts),
+            "team_view": team_view,
+            "everything": everything,
+            "is_team_lead": _is_team_lead(request.user),
+            "failed_form": failed_form,
+        },
+    )
 
 
 @requires("signals.change_signal")
@@ -112,9 +122,17 @@ def client_stacking(request, client_uuid):
     client = get_object_or_404(clients_visible_to(request.user), uuid=client_uuid)
     today = timezone.localdate()
     bars, first, last = selectors.stacking_timeline(client, today=today)
-    return render(request, "signals/client_stacking.html", {
-        "client": client, "bars": bars, "first": first, "last": last, "today": today,
-    })
+    return render(
+        request,
+        "signals/client_stacking.html",
+        {
+            "client": client,
+            "bars": bars,
+            "first": first,
+            "last": last,
+            "today": today,
+        },
+    )
 
 
 def stacking_overview(request):
@@ -127,6 +145,11 @@ def stacking_overview(request):
     else:
         municipalities = municipalities_of(user)
     today = timezone.localdate()
-    return render(request, "signals/stacking_overview.html", {
-        "rows": selectors.stacking_overview(today=today, municipalities=municipalities), "today": today,
-    })
+    return render(
+        request,
+        "signals/stacking_overview.html",
+        {
+            "rows": selectors.stacking_overview(today=today, municipalities=municipalities),
+            "today": today,
+        },
+    )

@@ -23,8 +23,9 @@ def trigger_names(connection) -> list[str]:
                 [TABLE],
             )
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name",
-                           [TABLE])
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name", [TABLE]
+            )
         return [name for (name,) in cursor.fetchall()]
 
 

@@ -426,9 +426,14 @@ class CaseFile:
     indication: Indication
 
 
-def build_case_file(*, consultant=None, scores: dict[str, int | None] | None = None,
-                    results: list[str] | None = None, melding_on: date = TODAY - timedelta(days=30),
-                    **indication_fields) -> CaseFile:
+def build_case_file(
+    *,
+    consultant=None,
+    scores: dict[str, int | None] | None = None,
+    results: list[str] | None = None,
+    melding_on: date = TODAY - timedelta(days=30),
+    **indication_fields,
+) -> CaseFile:
     """A client's file up to a concept indication that passes every IB rule (as the services would
     have built it): melding, onderzoek with a conversation concluded as maatwerk, ZRM (financiën 2,
     sociaal netwerk 3 unless `scores` says otherwise), aanvraag, and a concept on those domains."""
@@ -437,14 +442,23 @@ def build_case_file(*, consultant=None, scores: dict[str, int | None] | None = N
     melding = MeldingFactory(client=client, consultant=consultant, received_on=melding_on, intake=None)
     intake = IntakeFactory(melding=melding, maatwerk=True)
     ConversationFactory(intake=intake)
-    zrm = ZrmAssessmentFactory(client=client, intake=intake, assessed_by=consultant,
-                               assessed_on=melding_on + timedelta(days=5),
-                               scores=scores if scores is not None else {"financien": 2, "sociaal-netwerk": 3})
-    aanvraag = AanvraagFactory(client=client, intake=intake, consultant=consultant,
-                               received_on=intake.concluded_on + timedelta(days=1))
-    indication = IndicationFactory(client=client, aanvraag=aanvraag, consultant=consultant,
-                                   results=results if results is not None else ["financien", "sociaal-netwerk"],
-                                   **indication_fields)
+    zrm = ZrmAssessmentFactory(
+        client=client,
+        intake=intake,
+        assessed_by=consultant,
+        assessed_on=melding_on + timedelta(days=5),
+        scores=scores if scores is not None else {"financien": 2, "sociaal-netwerk": 3},
+    )
+    aanvraag = AanvraagFactory(
+        client=client, intake=intake, consultant=consultant, received_on=intake.concluded_on + timedelta(days=1)
+    )
+    indication = IndicationFactory(
+        client=client,
+        aanvraag=aanvraag,
+        consultant=consultant,
+        results=results if results is not None else ["financien", "sociaal-netwerk"],
+        **indication_fields,
+    )
     return CaseFile(client, melding, intake, zrm, aanvraag, indication)
 
 
@@ -454,8 +468,12 @@ def issued_assignment(provider, consultant, *, today: date, product="IB1", days_
     since the API and the pages read the clock; others pass TODAY."""
     client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=days_ago + 10)).client
     indication = IndicationFactory(
-        client=client, consultant=consultant, provider=provider, product=Product.objects.get(code=product),
-        start_date=today - timedelta(days=days_ago), end_date=today + timedelta(days=200),
+        client=client,
+        consultant=consultant,
+        provider=provider,
+        product=Product.objects.get(code=product),
+        start_date=today - timedelta(days=days_ago),
+        end_date=today + timedelta(days=200),
         aanvraag__received_on=today - timedelta(days=days_ago + 5),
     )
     issue_beschikking(indication, by=consultant, today=today, decision_date=today - timedelta(days=days_ago + 2))

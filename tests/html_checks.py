@@ -66,8 +66,9 @@ def markup_problems(html: str) -> list[str]:
     """What is wrong with the page's form markup (empty when nothing is)."""
     markup = parse(html)
     problems = [f"id {name!r} occurs {count} times" for name, count in markup.ids.items() if count > 1]
-    problems += [f"aria-describedby points to missing id {ref!r}" for ref in markup.described_by
-                 if ref not in markup.ids]
+    problems += [
+        f"aria-describedby points to missing id {ref!r}" for ref in markup.described_by if ref not in markup.ids
+    ]
     problems += [f"label for missing id {ref!r}" for ref in markup.label_targets if ref not in markup.ids]
     for href in markup.summary_links:
         if not href.startswith("#") or href[1:] not in markup.ids:

@@ -66,8 +66,10 @@ def test_the_admin_speaks_dutch_on_every_page_a_superuser_sees(client):
 
 def test_selects_in_admin_forms_start_with_a_dutch_empty_choice(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert '<option value="" selected>Kies een aanbieder</option>' in client.get(
-        "/beheer/providers/apitoken/add/").content.decode()
+    assert (
+        '<option value="" selected>Kies een aanbieder</option>'
+        in client.get("/beheer/providers/apitoken/add/").content.decode()
+    )
 
 
 def test_default_permissions_have_dutch_names():
@@ -84,7 +86,12 @@ def test_the_beheerder_unlocks_accounts_but_cannot_change_a_superuser(client):
     page = client.get(f"/beheer/auth/user/{superuser.pk}/change/")
     assert page.status_code == 200 and "adminform" in page.context  # to look at ...
     assert not page.context["has_change_permission"]
-    assert client.post(f"/beheer/auth/user/{superuser.pk}/password/",
-                       {"password1": "Overgenomen-2026!", "password2": "Overgenomen-2026!"}).status_code == 403
+    assert (
+        client.post(
+            f"/beheer/auth/user/{superuser.pk}/password/",
+            {"password1": "Overgenomen-2026!", "password2": "Overgenomen-2026!"},
+        ).status_code
+        == 403
+    )
     superuser.refresh_from_db()
     assert not superuser.check_password("Overgenomen-2026!")

@@ -31,12 +31,17 @@ def product_post(product: Product, rows: list[dict]) -> dict:
     """The product change form as posted: the product unchanged, `rows` as its tariff inline
     (each {"tariff": Tariff or None, "valid_from", "valid_to", "amount", "delete"})."""
     data = {
-        "code": product.code, "name": product.name, "iwmo_category": product.iwmo_category,
-        "iwmo_code": product.iwmo_code, "level": product.level, "description": product.description,
+        "code": product.code,
+        "name": product.name,
+        "iwmo_category": product.iwmo_category,
+        "iwmo_code": product.iwmo_code,
+        "level": product.level,
+        "description": product.description,
         "max_duration_weeks": product.max_duration_weeks or "",
         "tariffs-TOTAL_FORMS": str(len(rows)),
         "tariffs-INITIAL_FORMS": str(sum(1 for row in rows if row.get("tariff"))),
-        "tariffs-MIN_NUM_FORMS": "0", "tariffs-MAX_NUM_FORMS": "1000",
+        "tariffs-MIN_NUM_FORMS": "0",
+        "tariffs-MAX_NUM_FORMS": "1000",
     }
     if product.requires_end_date:
         data["requires_end_date"] = "on"
@@ -45,14 +50,16 @@ def product_post(product: Product, rows: list[dict]) -> dict:
     for index, row in enumerate(rows):
         tariff = row.get("tariff")
         prefix = f"tariffs-{index}-"
-        data.update({
-            f"{prefix}id": tariff.pk if tariff else "",
-            f"{prefix}product": product.pk,
-            f"{prefix}valid_from": _iso(row["valid_from"]),
-            f"{prefix}valid_to": _iso(row.get("valid_to")),
-            f"{prefix}amount_per_period": row.get("amount", "400.00"),
-            f"{prefix}opslag_per_period": row.get("opslag", tariff.opslag_per_period or "" if tariff else ""),
-        })
+        data.update(
+            {
+                f"{prefix}id": tariff.pk if tariff else "",
+                f"{prefix}product": product.pk,
+                f"{prefix}valid_from": _iso(row["valid_from"]),
+                f"{prefix}valid_to": _iso(row.get("valid_to")),
+                f"{prefix}amount_per_period": row.get("amount", "400.00"),
+                f"{prefix}opslag_per_period": row.get("opslag", tariff.opslag_per_period or "" if tariff else ""),
+            }
+        )
         if row.get("delete"):
             data[f"{prefix}DELETE"] = "on"
     return data
@@ -91,8 +98,12 @@ def test_closing_a_period_and_adding_the_next_in_one_save_is_accepted_and_audite
     product = Product.objects.get(code="IB1")
     stored = product.tariffs.get()
     rows = [
-        {"tariff": stored, "valid_from": stored.valid_from, "valid_to": date(2025, 12, 31),
-         "amount": str(stored.amount_per_period)},
+        {
+            "tariff": stored,
+            "valid_from": stored.valid_from,
+            "valid_to": date(2025, 12, 31),
+            "amount": str(stored.amount_per_period),
+        },
         {"valid_from": date(2026, 1, 1), "amount": "812.50"},
     ]
     response = beheer.post(change_url(product), product_post(product, rows))
@@ -123,10 +134,16 @@ def test_a_stored_period_deleted_in_the_same_save_no_longer_counts(beheer):
 
 def test_an_overlapping_tariff_on_its_own_admin_page_is_a_form_error(beheer):
     product = Product.objects.get(code="IB3")
-    response = beheer.post("/beheer/indications/tariff/add/", {
-        "product": product.pk, "valid_from": "2030-01-01", "valid_to": "", "amount_per_period": "900.00",
-        "opslag_per_period": "",
-    })
+    response = beheer.post(
+        "/beheer/indications/tariff/add/",
+        {
+            "product": product.pk,
+            "valid_from": "2030-01-01",
+            "valid_to": "",
+            "amount_per_period": "900.00",
+            "opslag_per_period": "",
+        },
+    )
     assert response.status_code == 200
     assert "overlapt" in str(response.context["adminform"].form.errors["valid_from"])
     assert product.tariffs.count() == 1
@@ -134,10 +151,16 @@ def test_an_overlapping_tariff_on_its_own_admin_page_is_a_form_error(beheer):
 
 def test_editing_a_tariff_records_who_changed_which_field(beheer):
     tariff = Tariff.objects.get(product__code="IB0")
-    response = beheer.post(f"/beheer/indications/tariff/{tariff.pk}/change/", {
-        "product": tariff.product_id, "valid_from": tariff.valid_from.isoformat(), "valid_to": "",
-        "amount_per_period": "1.00", "opslag_per_period": "",
-    })
+    response = beheer.post(
+        f"/beheer/indications/tariff/{tariff.pk}/change/",
+        {
+            "product": tariff.product_id,
+            "valid_from": tariff.valid_from.isoformat(),
+            "valid_to": "",
+            "amount_per_period": "1.00",
+            "opslag_per_period": "",
+        },
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(object_type="indications.tariff")
     assert (event.action, event.actor, event.object_id) == (AuditEvent.Action.UPDATE, beheer.user, str(tariff.pk))
@@ -171,8 +194,9 @@ def test_postgresql_holds_the_tariff_rule_in_an_exclusion_constraint():
     check is the rule."""
     product = Product.objects.get(code="IB1")
     overlapping = Tariff(product=product, valid_from=date(2030, 1, 1), amount_per_period=Decimal("1.00"))
-    following = Tariff(product=Product.objects.get(code="IB2"), valid_from=date(2030, 1, 1),
-                       amount_per_period=Decimal("1.00"))
+    following = Tariff(
+        product=Product.objects.get(code="IB2"), valid_from=date(2030, 1, 1), amount_per_period=Decimal("1.00")
+    )
     if connection.vendor == "postgresql":
         with pytest.raises(IntegrityError), transaction.atomic():
             overlapping.save()

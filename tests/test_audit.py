@@ -19,14 +19,24 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(consultant):
     client = ClientFactory()
-    return record_event(actor=consultant, action=AuditEvent.Action.READ, obj=client, client_id=client.pk,
-                        summary="dossier ingezien", ip_address="10.0.0.1")
+    return record_event(
+        actor=consultant,
+        action=AuditEvent.Action.READ,
+        obj=client,
+        client_id=client.pk,
+        summary="dossier ingezien",
+        ip_address="10.0.0.1",
+    )
 
 
 def test_an_event_records_who_what_and_from_where(event, consultant):
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.actor, stored.action, stored.object_type, stored.ip_address) == (
-        consultant, "read", "indications.client", "10.0.0.1")
+        consultant,
+        "read",
+        "indications.client",
+        "10.0.0.1",
+    )
 
 
 def test_an_event_cannot_be_changed(event):
@@ -93,8 +103,11 @@ def test_the_database_refuses_raw_sql_that_changes_or_removes_events(event):
 
 
 def test_appending_still_works(event, consultant):
-    raw(f"INSERT INTO {TABLE} (uuid, at, actor_label, action, object_type, object_id, summary, changes) "
-        "VALUES (%s, %s, '', 'read', 'x', '1', 'rauw', '{}')", [uuid.uuid4().hex, timezone.now()])
+    raw(
+        f"INSERT INTO {TABLE} (uuid, at, actor_label, action, object_type, object_id, summary, changes) "
+        "VALUES (%s, %s, '', 'read', 'x', '1', 'rauw', '{}')",
+        [uuid.uuid4().hex, timezone.now()],
+    )
     assert AuditEvent.objects.filter(summary="rauw").exists()
 
 
@@ -120,8 +133,10 @@ def test_a_test_database_can_still_be_flushed(consultant):
 
 
 def test_the_triggers_exist_on_this_database():
-    expected = {"postgresql": ["audit_auditevent_append_only", "audit_auditevent_no_truncate"],
-                "sqlite": ["audit_auditevent_no_delete", "audit_auditevent_no_update"]}
+    expected = {
+        "postgresql": ["audit_auditevent_append_only", "audit_auditevent_no_truncate"],
+        "sqlite": ["audit_auditevent_no_delete", "audit_auditevent_no_update"],
+    }
     assert trigger_names(connection) == expected[connection.vendor]
 
 
@@ -129,9 +144,13 @@ def test_the_triggers_exist_on_this_database():
 
 
 def test_control_characters_are_stored_escaped(consultant):
-    event = record_event(actor=consultant, action=AuditEvent.Action.READ, obj=consultant,
-                         summary="pad /api/v1/producten/\x00/ met \x1b[31m en \\x00 en \ud800",
-                         changes={"veld\x00": ["a\x00", 1]})
+    event = record_event(
+        actor=consultant,
+        action=AuditEvent.Action.READ,
+        obj=consultant,
+        summary="pad /api/v1/producten/\x00/ met \x1b[31m en \\x00 en \ud800",
+        changes={"veld\x00": ["a\x00", 1]},
+    )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.summary == "pad /api/v1/producten/\\x00/ met \\x1b[31m en \\\\x00 en \\ud800"
     assert stored.changes == {"veld\\x00": ["a\\x00", 1]}

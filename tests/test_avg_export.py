@@ -66,11 +66,15 @@ def test_the_avg_export_covers_every_model_that_refers_to_the_client(case_load):
         some = model._default_manager.filter(query).first()
         assert some is not None, f"no {model._meta.label} in the test data: the check would prove nothing"
         person = next(
-            Client.objects.get(pk=value) for chain in chains
+            Client.objects.get(pk=value)
+            for chain in chains
             if (value := model._default_manager.filter(pk=some.pk).values_list(f"{chain}__pk", flat=True)[0])
         )
-        expected = model._default_manager.filter(
-            reduce(operator.or_, (Q(**{chain: person}) for chain in chains))).distinct().count()
+        expected = (
+            model._default_manager.filter(reduce(operator.or_, (Q(**{chain: person}) for chain in chains)))
+            .distinct()
+            .count()
+        )
         workbook = load_workbook(BytesIO(privacy.inzage_export(person)))
         assert workbook[privacy.sheet_title(model)].max_row - 1 == expected, model._meta.label
 
@@ -79,7 +83,10 @@ def test_the_avg_export_writes_dutch_dates_and_dutch_column_names(case_load):
     person = Signal.objects.filter(history__isnull=False).first().client
     workbook = load_workbook(BytesIO(privacy.inzage_export(person)))
     formats = {
-        cell.number_format for sheet in workbook for row in sheet.iter_rows(min_row=2) for cell in row
+        cell.number_format
+        for sheet in workbook
+        for row in sheet.iter_rows(min_row=2)
+        for cell in row
         if isinstance(cell.value, date)
     }
     assert formats == {"dd-mm-yyyy", "dd-mm-yyyy hh:mm"}
@@ -87,4 +94,5 @@ def test_the_avg_export_writes_dutch_dates_and_dutch_column_names(case_load):
         for field in privacy.export_fields(model):
             derived = field.name.replace("_", " ").capitalize()  # what Django makes of a field without a name
             assert privacy.column_label(field) != derived or field.name in privacy.DUTCH_AS_IS, (
-                f"{model._meta.label}.{field.name} has no Dutch name: give it a verbose_name")
+                f"{model._meta.label}.{field.name} has no Dutch name: give it a verbose_name"
+            )

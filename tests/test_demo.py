@@ -54,8 +54,22 @@ CLIENTS = 60
 # Rules that only hold at the moment of vaststellen: afterwards the planned evaluations have been
 # held and the replaced beschikking has ended, as they should.
 RULES_ONLY_AT_ISSUE = {"no_evaluation", "replaces_not_live"}
-COUNTED = (Client, Melding, Intake, Aanvraag, Indication, IndicationStatusChange, Evaluation, ZrmAssessment, ZrmScore,
-           Review, Provider, Assignment, CareEvent, ChangeRequest)
+COUNTED = (
+    Client,
+    Melding,
+    Intake,
+    Aanvraag,
+    Indication,
+    IndicationStatusChange,
+    Evaluation,
+    ZrmAssessment,
+    ZrmScore,
+    Review,
+    Provider,
+    Assignment,
+    CareEvent,
+    ChangeRequest,
+)
 
 
 @pytest.fixture
@@ -170,8 +184,15 @@ def test_complex_beschikkingen_were_approved_by_a_team_lead(demo):
 def test_the_consultant_has_open_work_in_every_section(demo):
     consultant = _user("consulent")
     sections = {**worklist(consultant, today=TODAY), "change_requests": open_change_requests_for(consultant)}
-    for name in ("open_onderzoeken", "open_aanvragen", "concept_indications", "nazorg_due", "evaluations_due",
-                 "ending_soon", "change_requests"):
+    for name in (
+        "open_onderzoeken",
+        "open_aanvragen",
+        "concept_indications",
+        "nazorg_due",
+        "evaluations_due",
+        "ending_soon",
+        "change_requests",
+    ):
         assert sections[name].exists(), name
     assert Indication.objects.filter(consultant=consultant, status=S.TER_BEOORDELING).exists()
     assert Indication.objects.filter(consultant=consultant, status=S.GOEDGEKEURD).exists()
@@ -238,9 +259,18 @@ def test_the_demo_beheerder_is_a_functioneel_beheerder_and_does_what_the_readme_
     assert list(beheerder.groups.values_list("name", flat=True)) == [FUNCTIONEEL_BEHEERDER]
     assert client.login(username="beheerder", password="demo-beheer-2026")
     assert client.get("/beheer/").status_code == 200
-    for model in ("indications/product", "indications/tariff", "indications/complexityrule",
-                  "indications/municipality", "providers/provider", "providers/apitoken", "accounts/team",
-                  "auth/user", "auth/group", "audit/auditevent"):
+    for model in (
+        "indications/product",
+        "indications/tariff",
+        "indications/complexityrule",
+        "indications/municipality",
+        "providers/provider",
+        "providers/apitoken",
+        "accounts/team",
+        "auth/user",
+        "auth/group",
+        "audit/auditevent",
+    ):
         assert client.get(f"/beheer/{model}/").status_code == 200, model
     consultant = _user("consulent2")
     form = client.get(f"/beheer/auth/user/{consultant.pk}/change/").context["adminform"].form
@@ -293,10 +323,11 @@ def test_the_replaced_toewijzing_keeps_the_change_reason_of_the_vaststelling(dem
             continue
         asked = ChangeRequest.objects.filter(follow_up=successor, status=ChangeRequest.Status.GRANTED).exists()
         assert last.change_reason == (RedenWijziging.DOOR_AANBIEDER if asked else RedenWijziging.VERLENGING), (
-            successor.pk, last.change_reason)
+            successor.pk,
+            last.change_reason,
+        )
         checked += 1
     assert checked
-
 
 
 def test_every_status_history_follows_the_transition_table(demo):
@@ -340,7 +371,10 @@ def test_toewijzingen_end_as_the_services_end_them(demo):
             assert assignment.end_date >= assignment.start_date, assignment.pk
         if assignment.care_stopped_on is not None:
             assert assignment.end_date is not None and assignment.end_date <= assignment.care_stopped_on, (
-                assignment.pk, assignment.end_date, assignment.care_stopped_on)
+                assignment.pk,
+                assignment.end_date,
+                assignment.care_stopped_on,
+            )
             stopped += 1
         if assignment.status == Assignment.Status.WITHDRAWN:
             assert assignment.end_date == assignment.start_date and assignment.change_reason, assignment.pk
@@ -398,7 +432,8 @@ def test_no_app_imports_the_demo_generator():
     root = Path(__file__).resolve().parent.parent
     importers = [
         path.relative_to(root)
-        for app in settings.INSTALLED_APPS if (root / app).is_dir() and app != "demo"
+        for app in settings.INSTALLED_APPS
+        if (root / app).is_dir() and app != "demo"
         for path in (root / app).rglob("*.py")
         if re.search(r"^\s*(from demo\b|import demo\b)", path.read_text(encoding="utf-8"), re.MULTILINE)
     ]
@@ -411,8 +446,14 @@ def test_the_output_does_not_depend_on_the_order_in_which_chunks_are_generated(m
 
     def case_load():
         return sorted(
-            (client.bsn, client.first_name, client.last_name, client.date_of_birth, client.postcode,
-             tuple(sorted((i.product.code, i.status, i.start_date, i.end_date) for i in client.indications.all())))
+            (
+                client.bsn,
+                client.first_name,
+                client.last_name,
+                client.date_of_birth,
+                client.postcode,
+                tuple(sorted((i.product.code, i.status, i.start_date, i.end_date) for i in client.indications.all())),
+            )
             for client in Client.objects.prefetch_related("indications__product")
         )
 
@@ -430,8 +471,10 @@ def test_the_output_does_not_depend_on_the_order_in_which_chunks_are_generated(m
 
 def _schema():
     with connection.cursor() as cursor:
-        return {model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
-                for model in WRITTEN}
+        return {
+            model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for model in WRITTEN
+        }
 
 
 def test_a_bulk_load_puts_back_every_key_and_index_it_lifted(monkeypatch):

@@ -31,16 +31,23 @@ def test_the_next_evaluation_message_states_the_rule(consultant):
     indication = IndicationFactory(actief=True, consultant=consultant)
     with pytest.raises(ValidationError) as refused:
         services.record_evaluation(
-            indication, by=consultant, held_on=TODAY, outcome="voortzetten", zrm_scores={}, progress={},
-            next_evaluation_on=TODAY, today=TODAY,
+            indication,
+            by=consultant,
+            held_on=TODAY,
+            outcome="voortzetten",
+            zrm_scores={},
+            progress={},
+            next_evaluation_on=TODAY,
+            today=TODAY,
         )
     assert "De volgende evaluatie moet na deze evaluatie liggen." in refused.value.message_dict["next_evaluation_on"]
 
 
 def test_four_eyes_reasons_are_whole_sentences_without_repeating_the_rule(client, consultant):
     assessment = ZrmAssessmentFactory(scores={"financien": 2})
-    indication = IndicationFactory(client=assessment.client, consultant=consultant, product=get_product("IB3"),
-                                   opslag=True, opslag_motivation="")
+    indication = IndicationFactory(
+        client=assessment.client, consultant=consultant, product=get_product("IB3"), opslag=True, opslag_motivation=""
+    )
     reasons = [finding.reason for finding in complexity_findings(indication, today=TODAY)]
     assert "Product IB3 zwaar." in reasons and "Opslag, nog zonder motivering." in reasons
     assert not any(reason.endswith(": -") for reason in reasons)
@@ -104,8 +111,11 @@ def test_every_product_in_a_dropdown_shows_its_code_or_that_it_has_none():
 def test_the_decision_reads_as_its_status(client, consultant, trait, expected, absent):
     indication = IndicationFactory(consultant=consultant, **trait)
     client.force_login(consultant)
-    besluit = re.search(r'<section aria-labelledby="h-besluit">(.*?)</section>',
-                        client.get(f"/indicaties/{indication.uuid}/").content.decode(), re.S).group(1)
+    besluit = re.search(
+        r'<section aria-labelledby="h-besluit">(.*?)</section>',
+        client.get(f"/indicaties/{indication.uuid}/").content.decode(),
+        re.S,
+    ).group(1)
     assert expected in besluit and absent not in besluit
 
 
@@ -117,10 +127,13 @@ def test_a_withdrawn_beschikking_reads_as_withdrawn(client, consultant):
     assert "is ingetrokken." in page and "wordt op grond van" not in page
 
 
-@pytest.mark.parametrize("action, data, status", [
-    ("intrekken", {"reason": "Cliënt ziet af van de ondersteuning."}, IndicationStatus.INGETROKKEN),
-    ("beeindigen", {"ended_on": TODAY.isoformat(), "reason": "Doelen behaald."}, IndicationStatus.BEEINDIGD),
-])
+@pytest.mark.parametrize(
+    "action, data, status",
+    [
+        ("intrekken", {"reason": "Cliënt ziet af van de ondersteuning."}, IndicationStatus.INGETROKKEN),
+        ("beeindigen", {"ended_on": TODAY.isoformat(), "reason": "Doelen behaald."}, IndicationStatus.BEEINDIGD),
+    ],
+)
 def test_irreversible_actions_ask_for_confirmation_without_javascript(client, consultant, action, data, status):
     indication = IndicationFactory(actief=True, consultant=consultant)
     client.force_login(consultant)

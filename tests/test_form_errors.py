@@ -38,9 +38,14 @@ def test_end_before_start_is_an_error_of_the_einddatum_field():
     case = build_case_file()
     start = timezone.localdate()
     form = IndicationForm(
-        {"aanvraag": case.aanvraag.pk, "kind": "eerste", "product": get_product("IB1").pk,
-         "start_date": start.isoformat(), "end_date": (start - timedelta(days=1)).isoformat(),
-         "evaluation_date_1": (start + timedelta(days=30)).isoformat()},
+        {
+            "aanvraag": case.aanvraag.pk,
+            "kind": "eerste",
+            "product": get_product("IB1").pk,
+            "start_date": start.isoformat(),
+            "end_date": (start - timedelta(days=1)).isoformat(),
+            "evaluation_date_1": (start + timedelta(days=30)).isoformat(),
+        },
         client=case.client,
     )
     assert not form.is_valid()
@@ -60,13 +65,21 @@ def test_the_einddatum_error_is_shown_at_the_field_and_linked_from_the_summary(s
     case = build_case_file(consultant=consultant)
     aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)  # no indication yet
     start = timezone.localdate()
-    response = signed_in.post(f"/aanvragen/{aanvraag.uuid}/indicatie/", {
-        "aanvraag": aanvraag.pk, "kind": "eerste", "product": get_product("IB1").pk,
-        "start_date": start.isoformat(), "end_date": (start - timedelta(days=1)).isoformat(),
-        "evaluation_date_1": (start + timedelta(days=30)).isoformat(),
-        "resultaten-TOTAL_FORMS": "1", "resultaten-INITIAL_FORMS": "0",
-        "resultaten-MIN_NUM_FORMS": "1", "resultaten-MAX_NUM_FORMS": "12",
-    })
+    response = signed_in.post(
+        f"/aanvragen/{aanvraag.uuid}/indicatie/",
+        {
+            "aanvraag": aanvraag.pk,
+            "kind": "eerste",
+            "product": get_product("IB1").pk,
+            "start_date": start.isoformat(),
+            "end_date": (start - timedelta(days=1)).isoformat(),
+            "evaluation_date_1": (start + timedelta(days=30)).isoformat(),
+            "resultaten-TOTAL_FORMS": "1",
+            "resultaten-INITIAL_FORMS": "0",
+            "resultaten-MIN_NUM_FORMS": "1",
+            "resultaten-MAX_NUM_FORMS": "12",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_end_date_error"' in html
@@ -81,8 +94,10 @@ def test_issuing_without_a_decision_date_shows_the_error_at_the_field_not_a_pass
     assert response.status_code == 200
     assert list(response.context["messages"]) == []  # no bare message at the top of the page
     assert response.context["issue_form"].errors["decision_date"]
-    assert '<div class="field__errors" id="vaststellen_decision_date_error"><p class="field__error">' \
-           'Dit veld is verplicht.</p></div>' in html
+    assert (
+        '<div class="field__errors" id="vaststellen_decision_date_error"><p class="field__error">'
+        "Dit veld is verplicht.</p></div>" in html
+    )
     assert "voldoet aan de IB-regels" not in html
     assert markup_problems(html) == []
     indication.refresh_from_db()

@@ -45,7 +45,8 @@ def test_a_page_outside_the_menu_marks_nothing(everyone):
 def test_the_rendered_menu_of_the_sla_benchmark_has_one_current_item(client, everyone):
     client.force_login(everyone)
     page = client.get("/aanbieders/sla/").content.decode()
-    nav = page[page.index('<nav aria-label="Hoofdmenu"'):page.index("</nav>")]
-    assert re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav) == [("/aanbieders/sla/",
-                                                                                       "SLA-cijfers")]
+    nav = page[page.index('<nav aria-label="Hoofdmenu"') : page.index("</nav>")]
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', nav) == [
+        ("/aanbieders/sla/", "SLA-cijfers")
+    ]
     assert "Aanbieders</a>" in nav  # still in the menu, not current

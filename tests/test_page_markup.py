@@ -58,8 +58,9 @@ def world(db):
     consultant = staff_member(CONSULENT, username="consulent-markup")
     team_lead = staff_member(TEAMLEIDER, username="teamleider-markup")
     case = build_case_file(consultant=consultant)
-    open_intake = MeldingFactory(consultant=consultant, client=case.client,
-                                 received_on=today - timedelta(days=5)).intake
+    open_intake = MeldingFactory(
+        consultant=consultant, client=case.client, received_on=today - timedelta(days=5)
+    ).intake
     referred = IntakeFactory(referred=True, melding__consultant=consultant, melding__client=case.client)
     scored = ZrmAssessmentFactory(scores={"financien": 2}).client
     in_review = IndicationFactory(client=scored, consultant=consultant, product=get_product("IB3"))
@@ -74,16 +75,26 @@ def world(db):
     change = provider_services.submit_change_request(
         assignment, motivation="Meer tijd", by=None, end_date=assignment.end_date + timedelta(days=30)
     )
-    OtherProvisionFactory(client=assignment.indication.client, kind="dagbesteding",
-                          start_date=today - timedelta(days=60))
+    OtherProvisionFactory(
+        client=assignment.indication.client, kind="dagbesteding", start_date=today - timedelta(days=60)
+    )
     signals = many_signals(consultant, 30, client=case.client)
     # An aanvraag without an indication yet: its create page shows the indication form.
     free_aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)
     return {
         "free_aanvraag": free_aanvraag,
-        "consultant": consultant, "team_lead": team_lead, "case": case, "open_intake": open_intake,
-        "referred": referred, "in_review": in_review, "question": question, "approved": approved,
-        "provider": provider, "assignment": assignment, "change": change, "signal": signals[0],
+        "consultant": consultant,
+        "team_lead": team_lead,
+        "case": case,
+        "open_intake": open_intake,
+        "referred": referred,
+        "in_review": in_review,
+        "question": question,
+        "approved": approved,
+        "provider": provider,
+        "assignment": assignment,
+        "change": change,
+        "signal": signals[0],
         "contract_manager": staff_member(CONTRACTMANAGER, username="contract-markup"),
         "beheerder": staff_member(FUNCTIONEEL_BEHEERDER, username="beheer-markup"),
     }
@@ -106,14 +117,30 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "post", intake, {"step": "gesprek"}, True),
         ("consultant", "post", intake, {"step": "zrm", "zrm-assessed_on": "gisteren"}, True),
         ("consultant", "post", intake, {"step": "conclusie"}, True),
-        ("consultant", "post", intake, {"step": "voorziening", "voorziening-start_date": "2026-05-02",
-                                        "voorziening-end_date": "2026-05-01"}, True),
+        (
+            "consultant",
+            "post",
+            intake,
+            {"step": "voorziening", "voorziening-start_date": "2026-05-02", "voorziening-end_date": "2026-05-01"},
+            True,
+        ),
         ("consultant", "post", f"/onderzoeken/{w['referred'].uuid}/", {"step": "nazorg"}, True),
         ("consultant", "post", f"/onderzoeken/{case.intake.uuid}/aanvraag/", {"received_on": "2001-01-01"}, True),
-        ("consultant", "post", f"/aanvragen/{w['free_aanvraag'].uuid}/indicatie/",
-         {"start_date": "2026-05-02", "end_date": "2026-05-01", "resultaten-TOTAL_FORMS": "2",
-          "resultaten-INITIAL_FORMS": "0", "resultaten-MIN_NUM_FORMS": "1", "resultaten-MAX_NUM_FORMS": "12",
-          "resultaten-0-goal": "Doel zonder resultaat"}, True),
+        (
+            "consultant",
+            "post",
+            f"/aanvragen/{w['free_aanvraag'].uuid}/indicatie/",
+            {
+                "start_date": "2026-05-02",
+                "end_date": "2026-05-01",
+                "resultaten-TOTAL_FORMS": "2",
+                "resultaten-INITIAL_FORMS": "0",
+                "resultaten-MIN_NUM_FORMS": "1",
+                "resultaten-MAX_NUM_FORMS": "12",
+                "resultaten-0-goal": "Doel zonder resultaat",
+            },
+            True,
+        ),
         ("consultant", "get", f"/indicaties/{concept.uuid}/", {}, False),
         ("consultant", "post", f"/indicaties/{concept.uuid}/wijzigen/", {"end_date": "morgen"}, True),
         ("consultant", "post", f"/indicaties/{concept.uuid}/vaststellen/", {}, True),

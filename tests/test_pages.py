@@ -48,29 +48,50 @@ def open_case(consultant, *, bsn: str, today: date, conclude: bool = True, with_
     )
     received = today - timedelta(days=20)
     melding = services.register_melding(
-        client=client, received_on=received, channel="telefoon", question="Hulp", consultant=consultant,
-        by=consultant, today=today,
+        client=client,
+        received_on=received,
+        channel="telefoon",
+        question="Hulp",
+        consultant=consultant,
+        by=consultant,
+        today=today,
     )
     services.add_conversation(
-        melding.intake, by=consultant, today=today, held_on=received + timedelta(days=3), place="thuis",
+        melding.intake,
+        by=consultant,
+        today=today,
+        held_on=received + timedelta(days=3),
+        place="thuis",
         participants=["client"],
     )
     scores = {domain: (2 if domain.code == "financien" else 4) for domain in ZrmDomain.objects.all()}
     services.record_zrm_assessment(
-        client=client, assessed_on=received + timedelta(days=3), scores=scores, by=consultant,
-        intake=melding.intake, today=today,
+        client=client,
+        assessed_on=received + timedelta(days=3),
+        scores=scores,
+        by=consultant,
+        intake=melding.intake,
+        today=today,
     )
     intake = melding.intake
     if conclude:
         intake = services.conclude_intake(
-            intake, by=consultant, conclusion="maatwerkvoorziening", concluded_on=received + timedelta(days=5),
-            report="Verslag", today=today,
+            intake,
+            by=consultant,
+            conclusion="maatwerkvoorziening",
+            concluded_on=received + timedelta(days=5),
+            report="Verslag",
+            today=today,
         )
     aanvraag = None
     if conclude and with_aanvraag:
         aanvraag = services.register_aanvraag(
-            client=client, received_on=received + timedelta(days=6), consultant=consultant, by=consultant,
-            intake=intake, today=today,
+            client=client,
+            received_on=received + timedelta(days=6),
+            consultant=consultant,
+            by=consultant,
+            intake=intake,
+            today=today,
         )
     return client, intake, aanvraag
 
@@ -105,8 +126,13 @@ def results_formset(result_pk: int | str = "", goal: str = "") -> dict:
 
 def test_client_with_invalid_bsn_is_refused_on_the_form(browser):
     municipality = Municipality.objects.get(name="Dordrecht")
-    data = {"bsn": BSN_ELFPROEF_FAILS, "last_name": "Jansen", "date_of_birth": "1980-01-01", "gender": "M",
-            "municipality": municipality.pk}
+    data = {
+        "bsn": BSN_ELFPROEF_FAILS,
+        "last_name": "Jansen",
+        "date_of_birth": "1980-01-01",
+        "gender": "M",
+        "municipality": municipality.pk,
+    }
     response = browser.post("/clienten/nieuw/", data)
     assert response.status_code == 200
     assert "bsn" in response.context["form"].errors
@@ -117,8 +143,13 @@ def test_client_with_invalid_bsn_is_refused_on_the_form(browser):
 def test_client_with_a_bsn_that_already_exists_is_refused(browser, consultant):
     open_case(consultant, bsn=BSN_VALID, today=timezone.localdate(), conclude=False)
     municipality = Municipality.objects.get(name="Dordrecht")
-    data = {"bsn": BSN_VALID, "last_name": "Ander", "date_of_birth": "1990-01-01", "gender": "V",
-            "municipality": municipality.pk}
+    data = {
+        "bsn": BSN_VALID,
+        "last_name": "Ander",
+        "date_of_birth": "1990-01-01",
+        "gender": "V",
+        "municipality": municipality.pk,
+    }
     response = browser.post("/clienten/nieuw/", data)
     assert response.status_code == 200
     assert "bsn" in response.context["form"].errors
@@ -266,7 +297,8 @@ def test_issuing_a_concept_that_breaks_an_ib_rule_shows_the_rule_and_changes_not
     indication = concept_for(consultant, aanvraag, domain_code="huisvesting")
     events_before = AuditEvent.objects.count()
     response = browser.post(
-        f"/indicaties/{indication.uuid}/vaststellen/", {"decision_date": timezone.localdate().isoformat()},
+        f"/indicaties/{indication.uuid}/vaststellen/",
+        {"decision_date": timezone.localdate().isoformat()},
         follow=True,
     )
     assert response.status_code == 200
@@ -355,8 +387,13 @@ def test_client_file_runs_a_constant_number_of_queries(browser, consultant, djan
     small = count_queries(django_assert_max_num_queries, browser, f"/clienten/{client.uuid}/", 24)
     for _ in range(3):
         melding = services.register_melding(
-            client=client, received_on=today, channel="balie", question="Nog een vraag", consultant=consultant,
-            by=consultant, today=today,
+            client=client,
+            received_on=today,
+            channel="balie",
+            question="Nog een vraag",
+            consultant=consultant,
+            by=consultant,
+            today=today,
         )
         services.add_conversation(
             melding.intake, by=consultant, today=today, held_on=today, place="kantoor", participants=["client"]

@@ -95,12 +95,14 @@ def test_repeated_failed_logins_lock_the_account_for_that_address(client, settin
         assert response.status_code == 200  # the form with its error
     last_try = client.post("/inloggen/", {"username": "slot", "password": "fout"}, REMOTE_ADDR="10.9.9.9")
     assert last_try.status_code == 429
-    locked = client.post("/inloggen/", {"username": "slot", "password": "Juist-wachtwoord-2026"},
-                         REMOTE_ADDR="10.9.9.9")
+    locked = client.post(
+        "/inloggen/", {"username": "slot", "password": "Juist-wachtwoord-2026"}, REMOTE_ADDR="10.9.9.9"
+    )
     assert locked.status_code == 429
     assert "Te veel mislukte inlogpogingen" in locked.content.decode()
-    other_address = client.post("/inloggen/", {"username": "slot", "password": "Juist-wachtwoord-2026"},
-                                REMOTE_ADDR="10.8.8.8")
+    other_address = client.post(
+        "/inloggen/", {"username": "slot", "password": "Juist-wachtwoord-2026"}, REMOTE_ADDR="10.8.8.8"
+    )
     assert other_address.status_code == 302
 
 

@@ -92,8 +92,11 @@ YEAR = 2025
 Q1, Q2, Q3, Q4 = periods(YEAR, "kwartaal")
 ENDED, ACTIVE, WITHDRAWN = Assignment.Status.ENDED, Assignment.Status.ACTIVE, Assignment.Status.WITHDRAWN
 FIRST, AFSCHALING, OPSCHALING = Indication.Kind.FIRST, Indication.Kind.SCALE_DOWN, Indication.Kind.SCALE_UP
-ACHIEVED, PARTLY, NOT_ACHIEVED = (ResultProgress.Progress.ACHIEVED, ResultProgress.Progress.PARTLY,
-                                  ResultProgress.Progress.NOT_ACHIEVED)
+ACHIEVED, PARTLY, NOT_ACHIEVED = (
+    ResultProgress.Progress.ACHIEVED,
+    ResultProgress.Progress.PARTLY,
+    ResultProgress.Progress.NOT_ACHIEVED,
+)
 CLIENT_MARK = "Privacyvlieg"
 
 
@@ -113,16 +116,34 @@ class World:
 
 def beschikking(label, client, provider, *, kind, product, start, end, consultant):
     return IndicationFactory(
-        client=client, aanvraag=None, consultant=consultant, provider=provider, product=get_product(product),
-        kind=kind, start_date=start, end_date=end, status=IndicationStatus.ACTIEF, decision_date=start,
-        number=f"IB-DB-{label}", results=[], evaluations=[],
+        client=client,
+        aanvraag=None,
+        consultant=consultant,
+        provider=provider,
+        product=get_product(product),
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        status=IndicationStatus.ACTIEF,
+        decision_date=start,
+        number=f"IB-DB-{label}",
+        results=[],
+        evaluations=[],
     )
 
 
 def toewijzing(label, indication, provider, *, start, end, status, started=None, stopped=None, reason=""):
     return Assignment.objects.create(
-        indication=indication, provider=provider, product=indication.product, assigned_on=start, start_date=start,
-        end_date=end, status=status, number=f"TW-DB-{label}", care_started_on=started, care_stopped_on=stopped,
+        indication=indication,
+        provider=provider,
+        product=indication.product,
+        assigned_on=start,
+        start_date=start,
+        end_date=end,
+        status=status,
+        number=f"TW-DB-{label}",
+        care_started_on=started,
+        care_stopped_on=stopped,
         stop_reason=reason,
     )
 
@@ -130,8 +151,13 @@ def toewijzing(label, indication, provider, *, start, end, status, started=None,
 def report(assignment, kind, received: datetime, *, accepted=True):
     """A start or stop zorg message of the provider, received at `received`."""
     event = CareEvent.objects.create(
-        provider=assignment.provider, assignment=assignment, message_id=f"{kind}-{assignment.number}-{received:%j%H%M}",
-        kind=kind, event_date=assignment.start_date, accepted=accepted, response_status=200 if accepted else 400,
+        provider=assignment.provider,
+        assignment=assignment,
+        message_id=f"{kind}-{assignment.number}-{received:%j%H%M}",
+        kind=kind,
+        event_date=assignment.start_date,
+        accepted=accepted,
+        response_status=200 if accepted else 400,
     )
     CareEvent.objects.filter(pk=event.pk).update(received_at=received)
 
@@ -141,8 +167,9 @@ def noon(day: date) -> datetime:
 
 
 def evaluate(indication, held_on, outcome, consultant, progress=()):
-    evaluation = Evaluation.objects.create(indication=indication, held_on=held_on, consultant=consultant,
-                                           outcome=outcome)
+    evaluation = Evaluation.objects.create(
+        indication=indication, held_on=held_on, consultant=consultant, outcome=outcome
+    )
     for result, value in progress:
         ResultProgress.objects.create(evaluation=evaluation, indication_result=result, progress=value)
     return evaluation
@@ -150,9 +177,16 @@ def evaluate(indication, held_on, outcome, consultant, progress=()):
 
 def signal(kind, assignment, *, status=SignalStatus.OPEN, due):
     return Signal.objects.create(
-        type=kind, subject_id=assignment.pk, status=status, urgency=Urgency.OVERDUE, due_date=due,
-        client=assignment.indication.client, indication=assignment.indication, assignment=assignment,
-        provider=assignment.provider, created_on=due,
+        type=kind,
+        subject_id=assignment.pk,
+        status=status,
+        urgency=Urgency.OVERDUE,
+        due_date=due,
+        client=assignment.indication.client,
+        indication=assignment.indication,
+        assignment=assignment,
+        provider=assignment.provider,
+        created_on=due,
         closed_on=None if status in (SignalStatus.OPEN, SignalStatus.IN_PROGRESS) else due,
     )
 
@@ -181,23 +215,69 @@ def build_world() -> World:
         "b9": bes("b9", "c8", w, kind=FIRST, product="IB1", start=date(2025, 6, 1), end=None),
     }
     a = {
-        "a0": toewijzing("a0", b["b0"], n, start=date(2024, 9, 1), end=date(2025, 2, 28), status=ENDED,
-                         started=date(2024, 9, 1), stopped=date(2025, 2, 28), reason="19"),
-        "a5": toewijzing("a5", b["b5"], n, start=date(2025, 3, 1), end=date(2025, 9, 30), status=ENDED,
-                         started=date(2025, 3, 1), stopped=date(2025, 9, 30), reason="19"),
-        "a1": toewijzing("a1", b["b1"], n, start=date(2025, 1, 10), end=date(2025, 6, 30), status=ENDED,
-                         started=date(2025, 1, 10), stopped=date(2025, 6, 30), reason="19"),
-        "a2": toewijzing("a2", b["b2"], n, start=date(2025, 4, 1), end=None, status=ACTIVE,
-                         started=date(2025, 4, 1)),
+        "a0": toewijzing(
+            "a0",
+            b["b0"],
+            n,
+            start=date(2024, 9, 1),
+            end=date(2025, 2, 28),
+            status=ENDED,
+            started=date(2024, 9, 1),
+            stopped=date(2025, 2, 28),
+            reason="19",
+        ),
+        "a5": toewijzing(
+            "a5",
+            b["b5"],
+            n,
+            start=date(2025, 3, 1),
+            end=date(2025, 9, 30),
+            status=ENDED,
+            started=date(2025, 3, 1),
+            stopped=date(2025, 9, 30),
+            reason="19",
+        ),
+        "a1": toewijzing(
+            "a1",
+            b["b1"],
+            n,
+            start=date(2025, 1, 10),
+            end=date(2025, 6, 30),
+            status=ENDED,
+            started=date(2025, 1, 10),
+            stopped=date(2025, 6, 30),
+            reason="19",
+        ),
+        "a2": toewijzing("a2", b["b2"], n, start=date(2025, 4, 1), end=None, status=ACTIVE, started=date(2025, 4, 1)),
         "a3": toewijzing("a3", b["b3"], n, start=date(2025, 11, 3), end=None, status=ACTIVE),
-        "a4": toewijzing("a4", b["b4"], n, start=date(2025, 7, 1), end=date(2025, 12, 31), status=ENDED,
-                         started=date(2025, 7, 2)),
-        "a6": toewijzing("a6", b["b6"], n, start=date(2025, 2, 1), end=date(2025, 7, 31), status=ENDED,
-                         started=date(2025, 2, 3), stopped=date(2025, 7, 31), reason="19"),
-        "a7": toewijzing("a7", b["b6"], o, start=date(2025, 8, 1), end=date(2026, 1, 31), status=ENDED,
-                         started=date(2025, 8, 1)),
-        "a8": toewijzing("a8", b["b8"], o, start=date(2025, 3, 1), end=date(2025, 8, 31), status=ENDED,
-                         started=date(2025, 3, 1), stopped=date(2025, 8, 31), reason="19"),
+        "a4": toewijzing(
+            "a4", b["b4"], n, start=date(2025, 7, 1), end=date(2025, 12, 31), status=ENDED, started=date(2025, 7, 2)
+        ),
+        "a6": toewijzing(
+            "a6",
+            b["b6"],
+            n,
+            start=date(2025, 2, 1),
+            end=date(2025, 7, 31),
+            status=ENDED,
+            started=date(2025, 2, 3),
+            stopped=date(2025, 7, 31),
+            reason="19",
+        ),
+        "a7": toewijzing(
+            "a7", b["b6"], o, start=date(2025, 8, 1), end=date(2026, 1, 31), status=ENDED, started=date(2025, 8, 1)
+        ),
+        "a8": toewijzing(
+            "a8",
+            b["b8"],
+            o,
+            start=date(2025, 3, 1),
+            end=date(2025, 8, 31),
+            status=ENDED,
+            started=date(2025, 3, 1),
+            stopped=date(2025, 8, 31),
+            reason="19",
+        ),
         "a9": toewijzing("a9", b["b9"], w, start=date(2025, 6, 1), end=None, status=ACTIVE),
     }
     report(a["a0"], "stop", noon(date(2025, 3, 3)))
@@ -212,12 +292,17 @@ def build_world() -> World:
     def result(indication, domain):
         return IndicationResult.objects.create(indication=indication, result=result_in(domain), goal="Doel")
 
-    r = {"r1": result(b["b1"], "financien"), "r2": result(b["b1"], "sociaal-netwerk"),
-         "r3": result(b["b2"], "financien"), "r6": result(b["b6"], "financien")}
+    r = {
+        "r1": result(b["b1"], "financien"),
+        "r2": result(b["b1"], "sociaal-netwerk"),
+        "r3": result(b["b2"], "financien"),
+        "r6": result(b["b6"], "financien"),
+    }
     out = Evaluation.Outcome
     e = {
-        "e1": evaluate(b["b1"], date(2025, 3, 15), out.CONTINUE, consultant,
-                       [(r["r1"], NOT_ACHIEVED), (r["r2"], PARTLY)]),
+        "e1": evaluate(
+            b["b1"], date(2025, 3, 15), out.CONTINUE, consultant, [(r["r1"], NOT_ACHIEVED), (r["r2"], PARTLY)]
+        ),
         "e2": evaluate(b["b1"], date(2025, 6, 20), out.STOP, consultant, [(r["r1"], ACHIEVED), (r["r2"], PARTLY)]),
         "e3": evaluate(b["b2"], date(2025, 10, 1), out.CONTINUE, consultant, [(r["r3"], ACHIEVED)]),
         "e4": evaluate(b["b2"], date(2025, 10, 1), out.SCALE_DOWN, consultant, [(r["r3"], NOT_ACHIEVED)]),
@@ -318,8 +403,16 @@ def test_flow_figures_of_a_month_for_one_provider(world):
 
 def test_a_withdrawn_toewijzing_is_no_instroom(world):
     client = ClientFactory(last_name=f"{CLIENT_MARK}9")
-    indication = beschikking("bx", client, world.z, kind=FIRST, product="IB1", start=date(2025, 5, 1),
-                             end=None, consultant=world.b["b1"].consultant)
+    indication = beschikking(
+        "bx",
+        client,
+        world.z,
+        kind=FIRST,
+        product="IB1",
+        start=date(2025, 5, 1),
+        end=None,
+        consultant=world.b["b1"].consultant,
+    )
     # withdrawn before its start: services._end_assignment leaves end_date = start_date, status ingetrokken
     toewijzing("ax", indication, world.z, start=date(2025, 5, 1), end=date(2025, 5, 1), status=WITHDRAWN)
     (z,) = selectors.flow_figures(YEAR_2025, providers=Provider.objects.filter(pk=world.z.pk))
@@ -383,8 +476,9 @@ def test_late_stop_reports_skip_withdrawn_and_never_started_toewijzingen(world):
 def test_late_reports_per_provider(world):
     ids = [world.n.pk, world.o.pk, world.z.pk, world.w.pk]
     late = selectors.late_reports(YEAR_2025, provider_ids=ids, today=TODAY)
-    figures = {pk: (row["late_start_reports"], row["late_stop_reports"], row["late_reports"])
-               for pk, row in late.items()}
+    figures = {
+        pk: (row["late_start_reports"], row["late_stop_reports"], row["late_reports"]) for pk, row in late.items()
+    }
     assert figures == {
         world.n.pk: (2, 2, 4),  # start a2, a3; stop a1, a4
         world.o.pk: (0, 0, 0),
@@ -404,8 +498,16 @@ def test_evaluations_held_with_the_delivering_provider(world):
     held = {evaluation.pk: evaluation.delivered_by for evaluation in selectors.evaluations_held(YEAR_2025)}
     e, n, o = world.e, world.n.pk, world.o.pk
     # e6 on 2025-08-01, the day a7 (O) started; e9 is in 2026
-    assert held == {e["e1"].pk: n, e["e2"].pk: n, e["e3"].pk: n, e["e4"].pk: n, e["e5"].pk: n, e["e6"].pk: o,
-                    e["e7"].pk: o, e["e8"].pk: n}
+    assert held == {
+        e["e1"].pk: n,
+        e["e2"].pk: n,
+        e["e3"].pk: n,
+        e["e4"].pk: n,
+        e["e5"].pk: n,
+        e["e6"].pk: o,
+        e["e7"].pk: o,
+        e["e8"].pk: n,
+    }
     only_o = selectors.evaluations_held(YEAR_2025, provider_ids=[o])
     assert {evaluation.pk for evaluation in only_o} == {e["e6"].pk, e["e7"].pk}
     assert not selectors.evaluations_held(YEAR_2025, provider_ids=[world.z.pk]).exists()
@@ -419,8 +521,10 @@ def test_a_withdrawn_toewijzing_delivers_nothing(world):
 
 
 def test_assessed_results_count_the_last_assessment_per_provider(world):
-    assessed = {(row.indication_result_id, row.delivered_by): (row.evaluation_id, row.progress)
-                for row in selectors.assessed_results(YEAR_2025)}
+    assessed = {
+        (row.indication_result_id, row.delivered_by): (row.evaluation_id, row.progress)
+        for row in selectors.assessed_results(YEAR_2025)
+    }
     r, e, n, o = world.r, world.e, world.n.pk, world.o.pk
     assert assessed == {
         (r["r1"].pk, n): (e["e2"].pk, ACHIEVED),  # first niet behaald (e1), later behaald (e2)
@@ -437,7 +541,9 @@ def test_results_per_provider(world):
     per_provider = selectors.results_per_provider(YEAR_2025)
     # N: r1 behaald, r2 deels, r3 niet, r6 niet; O: r6 behaald
     assert {key: (row["assessed"], row["behaald"]) for key, row in per_provider.items()} == {
-        world.n.pk: (4, 1), world.o.pk: (1, 1)}
+        world.n.pk: (4, 1),
+        world.o.pk: (1, 1),
+    }
     assert list(selectors.results_per_provider(YEAR_2025, provider_ids=[world.o.pk])) == [world.o.pk]
 
 
@@ -477,11 +583,17 @@ def test_results_per_product(world):
 
 def test_open_sla_signals_per_provider(world):
     rows = by_name(open_sla_signals())
-    figures = {name: (row.open_no_start_reported, row.open_care_after_end, row.open_stop_without_reason,
-                      row.open_sla_signals) for name, row in rows.items()}
+    figures = {
+        name: (row.open_no_start_reported, row.open_care_after_end, row.open_stop_without_reason, row.open_sla_signals)
+        for name, row in rows.items()
+    }
     # N: s1 (open), s2 (in behandeling); s3 is opgelost and s4 no SLA type. O: s5
-    assert figures == {"Aanbieder Noord": (1, 1, 0, 2), "Aanbieder Oost": (0, 0, 1, 1),
-                       "Aanbieder Zuid": (0, 0, 0, 0), "Aanbieder West": (0, 0, 0, 0)}
+    assert figures == {
+        "Aanbieder Noord": (1, 1, 0, 2),
+        "Aanbieder Oost": (0, 0, 1, 1),
+        "Aanbieder Zuid": (0, 0, 0, 0),
+        "Aanbieder West": (0, 0, 0, 0),
+    }
 
 
 def test_open_sla_signals_of_a_provider_without_client_data(world, django_assert_num_queries):
@@ -497,7 +609,13 @@ def test_benchmark_rows(world):
     assert list(rows) == ["Aanbieder Noord", "Aanbieder Oost", "Aanbieder Zuid", "Aanbieder West"]
     n, z, w = rows["Aanbieder Noord"], rows["Aanbieder Zuid"], rows["Aanbieder West"]
     assert (n.instroom, n.uitstroom, n.clients, n.late_start_reports, n.late_stop_reports, n.late_reports) == (
-        4, 4, 6, 2, 2, 4)
+        4,
+        4,
+        6,
+        2,
+        2,
+        4,
+    )
     assert (n.open_sla_signals, n.results_assessed, n.results_behaald, n.behaald_percentage) == (2, 4, 1, 25.0)
     assert (z.results_assessed, z.behaald_percentage, z.open_sla_signals, z.late_reports) == (0, None, 0, 0)
     assert (w.instroom, w.late_start_reports, w.results_assessed) == (1, 1, 0)
@@ -525,10 +643,12 @@ def test_group_averages_weigh_each_provider_the_same_and_skip_missing_values(wor
 def test_annual_reviews_of_the_latest_year_first(world):
     user = UserFactory()
     for year in (2023, 2025, 2024):
-        record_annual_review(world.n, year=year, held_on=date(year + 1, 2, 1), participants="A", conclusions="B",
-                             by=user, today=TODAY)
-    record_annual_review(world.o, year=2025, held_on=date(2026, 2, 1), participants="A", conclusions="B", by=user,
-                         today=TODAY)
+        record_annual_review(
+            world.n, year=year, held_on=date(year + 1, 2, 1), participants="A", conclusions="B", by=user, today=TODAY
+        )
+    record_annual_review(
+        world.o, year=2025, held_on=date(2026, 2, 1), participants="A", conclusions="B", by=user, today=TODAY
+    )
     assert [review.year for review in selectors.annual_reviews_of(world.n)] == [2025, 2024, 2023]
 
 
@@ -542,8 +662,16 @@ def test_refresh_stores_every_provider_per_year_and_quarter(world):
     # 3 years x 4 providers x (the year + 4 quarters) = 60 figures; 4 (provider, product) pairs in 2025
     assert refresh_sla_figures(today=TODAY, years=[2023, 2024, 2025]) == 60 + 4
     stored = SlaFigures.objects.get(provider=world.n, year=2025, quarter=0)
-    assert (stored.instroom, stored.uitstroom, stored.clients, stored.late_start_reports, stored.late_stop_reports,
-            stored.late_reports, stored.results_assessed, stored.results_behaald) == (4, 4, 6, 2, 2, 4, 4, 1)
+    assert (
+        stored.instroom,
+        stored.uitstroom,
+        stored.clients,
+        stored.late_start_reports,
+        stored.late_stop_reports,
+        stored.late_reports,
+        stored.results_assessed,
+        stored.results_behaald,
+    ) == (4, 4, 6, 2, 2, 4, 4, 1)
     assert (stored.average_duration, stored.median_duration) == (pytest.approx(185.4), 180.0)  # in days
     assert (stored.behaald_percentage, stored.computed_on) == (25.0, TODAY)
     k3 = SlaFigures.objects.get(provider=world.n, year=2025, quarter=3)
@@ -569,8 +697,16 @@ def test_the_nightly_monitor_refresh_stores_the_sla_figures(world):
 def test_the_pages_read_the_figures_of_the_last_refresh(refreshed):
     # a new late start in 2025 at Z: not in the stored figures until the next refresh
     client = ClientFactory(last_name=f"{CLIENT_MARK}9")
-    indication = beschikking("bx", client, refreshed.z, kind=FIRST, product="IB1", start=date(2025, 5, 1),
-                             end=None, consultant=refreshed.b["b1"].consultant)
+    indication = beschikking(
+        "bx",
+        client,
+        refreshed.z,
+        kind=FIRST,
+        product="IB1",
+        start=date(2025, 5, 1),
+        end=None,
+        consultant=refreshed.b["b1"].consultant,
+    )
     toewijzing("ax", indication, refreshed.z, start=date(2025, 5, 1), end=None, status=ACTIVE)
     z = by_name(selectors.stored_benchmark(2025, 0))["Aanbieder Zuid"]
     assert (z.instroom, z.late_start_reports) == (0, 0)
@@ -581,8 +717,9 @@ def test_the_pages_read_the_figures_of_the_last_refresh(refreshed):
 
 def test_stored_benchmark(refreshed, django_assert_num_queries):
     with django_assert_num_queries(3):  # providers, stored figures, open signals
-        rows = by_name(selectors.stored_benchmark(2025, 2, providers=Provider.objects.filter(
-            reference_group__number=1)))
+        rows = by_name(
+            selectors.stored_benchmark(2025, 2, providers=Provider.objects.filter(reference_group__number=1))
+        )
     assert list(rows) == ["Aanbieder Noord", "Aanbieder Oost", "Aanbieder Zuid"]
     n = rows["Aanbieder Noord"]
     # K2: a2 in, c1 out of c1, c2, c5, c6; late start a2 and late stop a1; open signals are live (s1, s2)
@@ -595,12 +732,18 @@ def test_stored_benchmark(refreshed, django_assert_num_queries):
 def test_stored_results_per_product_and_computed_on(refreshed):
     rows = {product.code: product for product in selectors.stored_results_per_product(refreshed.n, 2025)}
     assert [(code, p.evaluations, p.results_assessed, p.niet_behaald) for code, p in rows.items()] == [
-        ("IB0", 0, 0, 0), ("IB1", 3, 3, 1), ("IB2", 2, 1, 1), ("IB3", 1, 0, 0)]
+        ("IB0", 0, 0, 0),
+        ("IB1", 3, 3, 1),
+        ("IB2", 2, 1, 1),
+        ("IB3", 1, 0, 0),
+    ]
     assert (rows["IB0"].behaald_percentage, rows["IB3"].behaald_percentage) == (None, None)
     assert selectors.sla_figures_computed_on() == TODAY
     groups = selectors.stored_group_figures(refreshed.n, [2022, 2025])
     assert (len(groups[2022]), sorted(f.provider_id for f in groups[2025])) == (
-        0, sorted([refreshed.n.pk, refreshed.o.pk, refreshed.z.pk]))
+        0,
+        sorted([refreshed.n.pk, refreshed.o.pk, refreshed.z.pk]),
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -610,9 +753,23 @@ def test_stored_results_per_product_and_computed_on(refreshed):
 DURATION_N = (180 + 171 + 183 + 213 + 180) / 5  # 185.4
 YEAR_ROW_N = [4, 4, 1, 1, 6, pytest.approx(4 * 100 / 6), pytest.approx(185.4), 180.0, 2, 2, 4, 25.0]
 # The group's average is over the providers with clients in 2025: N and O (Z had none).
-GROUP_ROW_1 = [pytest.approx(v) for v in (
-    (4 + 2) / 2, (4 + 1) / 2, 1 / 2, 1 / 2, (6 + 2) / 2, (4 * 100 / 6 + 50) / 2,
-    (DURATION_N + 183) / 2, (180 + 183) / 2, 2 / 2, 2 / 2, (4 + 1) / 2, (25 + 100) / 2)]
+GROUP_ROW_1 = [
+    pytest.approx(v)
+    for v in (
+        (4 + 2) / 2,
+        (4 + 1) / 2,
+        1 / 2,
+        1 / 2,
+        (6 + 2) / 2,
+        (4 * 100 / 6 + 50) / 2,
+        (DURATION_N + 183) / 2,
+        (180 + 183) / 2,
+        2 / 2,
+        2 / 2,
+        (4 + 1) / 2,
+        (25 + 100) / 2,
+    )
+]
 NOTHING = [0, 0, 0, 0, 0, None, None, None, 0, 0, 0, None]
 NOT_COMPUTED = [None] * 12
 
@@ -624,8 +781,14 @@ def dashboard(refreshed):
 
 def test_dashboard_quarters(dashboard):
     rows = dashboard.quarters().rows
-    assert [row[0] for row in rows] == ["2025-K1", "2025-K2", "2025-K3", "2025-K4", "Heel 2025",
-                                        "Gemiddelde referentiegroep 2025"]
+    assert [row[0] for row in rows] == [
+        "2025-K1",
+        "2025-K2",
+        "2025-K3",
+        "2025-K4",
+        "Heel 2025",
+        "Gemiddelde referentiegroep 2025",
+    ]
     # K1: instroom a1, a6; afschaling a5; clients c1, c5, c6; a0 ended (continued); 180 days; e1: r1, r2
     assert rows[0][1:] == [2, 0, 1, 0, 3, 0.0, 180.0, 180.0, 0, 0, 2, 0.0]
     # K2: instroom a2; clients c1, c2, c5, c6; a1 left (171 days); late start a2, late stop a1; e2 (r1 behaald,
@@ -663,8 +826,13 @@ def test_dashboard_results_per_product(dashboard):
 def test_dashboard_open_signals(dashboard):
     assert list(dashboard.open_signals().rows) == [
         ["Geen start zorg gemeld", "TW-DB-a3", Tag("termijn verstreken", "verlopen"), date(2025, 11, 17), "open"],
-        ["Zorg loopt door na einde beschikking", "TW-DB-a4", Tag("termijn verstreken", "verlopen"), date(2026, 1, 12),
-         "in behandeling"],
+        [
+            "Zorg loopt door na einde beschikking",
+            "TW-DB-a4",
+            Tag("termijn verstreken", "verlopen"),
+            date(2026, 1, 12),
+            "in behandeling",
+        ],
     ]
 
 
@@ -700,8 +868,12 @@ def test_benchmark_table_with_the_average_row(refreshed):
     assert [row.name for row in rows] == ["Aanbieder Noord", "Aanbieder Oost", "Aanbieder Zuid"]
     assert [column.label for column in table.columns][-1] == "Open SLA-signalen"
     # each name links to the provider's dashboard of the year
-    assert table.rows[0] == [Link("Aanbieder Noord", f"{dashboard_url(refreshed.n)}?year={YEAR}"), "Gehandicaptenzorg",
-                             *YEAR_ROW_N, 2]
+    assert table.rows[0] == [
+        Link("Aanbieder Noord", f"{dashboard_url(refreshed.n)}?year={YEAR}"),
+        "Gehandicaptenzorg",
+        *YEAR_ROW_N,
+        2,
+    ]
     # O: a7, a8; clients c6, c7; a8 left (183 days); r6 behaald; s5
     assert table.rows[1][1:] == ["Gehandicaptenzorg", 2, 1, 0, 0, 2, 50.0, 183.0, 183.0, 0, 0, 1, 100.0, 1]
     assert table.rows[2][1:] == ["Gehandicaptenzorg", *NOTHING, 0]
@@ -726,14 +898,20 @@ def review_url(provider) -> str:
 
 def management_information_only():
     user = UserFactory(username="alleen-stuurinformatie")
-    user.user_permissions.add(Permission.objects.get(codename="view_management_information",
-                                                     content_type__app_label="indications"))
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_management_information", content_type__app_label="indications")
+    )
     return user
 
 
-REVIEW_POST = {"year": "2025", "held_on": "15-02-2026", "participants": "Contractmanager, directeur Noord",
-               "conclusions": "Te veel late meldingen.", "agreements": "Startmeldingen binnen een week.",
-               "next_review_on": "15-02-2027"}
+REVIEW_POST = {
+    "year": "2025",
+    "held_on": "15-02-2026",
+    "participants": "Contractmanager, directeur Noord",
+    "conclusions": "Te veel late meldingen.",
+    "agreements": "Startmeldingen binnen een week.",
+    "next_review_on": "15-02-2027",
+}
 
 
 @pytest.fixture
@@ -789,9 +967,16 @@ def test_a_bad_year_is_a_form_error(client, world, pinned_today, contract_manage
     assert sla.status_code == 200 and "year" in sla.context["form"].errors and "rows" not in sla.context
 
 
-@pytest.mark.parametrize("query", [{"granularity": "week"}, {"granularity": "maand", "part": 4},
-                                   {"granularity": "kwartaal", "part": 5}, {"granularity": "kwartaal", "part": 0},
-                                   {"granularity": "jaar", "reference_group": 999}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"granularity": "week"},
+        {"granularity": "maand", "part": 4},
+        {"granularity": "kwartaal", "part": 5},
+        {"granularity": "kwartaal", "part": 0},
+        {"granularity": "jaar", "reference_group": 999},
+    ],
+)
 def test_a_bad_filter_on_the_benchmark_is_a_form_error(client, world, pinned_today, contract_manager, query):
     client.force_login(contract_manager)
     page = client.get("/aanbieders/sla/", {"year": YEAR, **query})
@@ -848,7 +1033,8 @@ def test_benchmark_highlights_the_chosen_provider(client, refreshed, pinned_toda
     assert 'aria-current="true">Aanbieder Oost</a>' in page.content.decode()
     # as the page says, the name opens the provider's dashboard (of the year shown)
     assert f'<th scope="row"><a href="{dashboard_url(refreshed.n)}?year={YEAR}">Aanbieder Noord</a></th>' in (
-        page.content.decode())
+        page.content.decode()
+    )
     for unknown in ("00000000-0000-4000-8000-000000000000", "geen-uuid"):
         page = client.get("/aanbieders/sla/", {**query, "aanbieder": unknown})
         assert page.status_code == 200 and page.context["highlight"] is None
@@ -867,24 +1053,66 @@ def read_xlsx(response) -> list[list]:
 
 def as_in_a_file(rows) -> list[list]:
     """Table rows as openpyxl reads them back: an empty cell is None, a float compared approximately."""
-    return [[None if value == "" else pytest.approx(value) if isinstance(value, float)
-             else str(value) if isinstance(value, Link | Tag) else value for value in row]
-            for row in rows]
+    return [
+        [
+            None
+            if value == ""
+            else pytest.approx(value)
+            if isinstance(value, float)
+            else str(value)
+            if isinstance(value, Link | Tag)
+            else value
+            for value in row
+        ]
+        for row in rows
+    ]
 
 
 def test_benchmark_csv_export(client, refreshed, pinned_today, contract_manager):
     client.force_login(contract_manager)
     group1 = ReferenceGroup.objects.get(number=1).pk
-    response = client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "jaar", "reference_group": group1,
-                                               "export": "benchmark", "formaat": "csv"})
+    response = client.get(
+        "/aanbieders/sla/",
+        {"year": YEAR, "granularity": "jaar", "reference_group": group1, "export": "benchmark", "formaat": "csv"},
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
     assert rows[0][:3] == ["Aanbieder", "Referentiegroep", "Instroom"] and rows[0][-1] == "Open SLA-signalen"
     # uitstroom % 66,7; durations in whole days (185.4 -> 185); behaald % 25,0; 2 open signals
-    assert rows[1] == ["Aanbieder Noord", "Gehandicaptenzorg", "4", "4", "1", "1", "6", "66,7", "185", "180", "2",
-                       "2", "4", "25,0", "2"]
-    assert rows[3] == ["Aanbieder Zuid", "Gehandicaptenzorg", "0", "0", "0", "0", "0", "", "", "", "0", "0", "0",
-                       "", "0"]
+    assert rows[1] == [
+        "Aanbieder Noord",
+        "Gehandicaptenzorg",
+        "4",
+        "4",
+        "1",
+        "1",
+        "6",
+        "66,7",
+        "185",
+        "180",
+        "2",
+        "2",
+        "4",
+        "25,0",
+        "2",
+    ]
+    assert rows[3] == [
+        "Aanbieder Zuid",
+        "Gehandicaptenzorg",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "",
+        "",
+        "",
+        "0",
+        "0",
+        "0",
+        "",
+        "0",
+    ]
     # averages over N and O, rounded half up: 3, 2.5, 0.5, 0.5, 4; 58,3 %; 184.2 and 181.5 days; 1, 1, 2.5;
     # 62,5 %; 1.5 signals
     assert rows[4] == ["Gemiddelde", "", "3", "3", "1", "1", "4", "58,3", "184", "182", "1", "1", "3", "62,5", "2"]
@@ -919,8 +1147,7 @@ def test_the_export_link_of_the_plain_benchmark_page_downloads(client, refreshed
     assert response["Content-Type"].startswith("text/csv")
 
 
-def test_benchmark_page_query_count(client, refreshed, pinned_today, contract_manager,
-                                    django_assert_max_num_queries):
+def test_benchmark_page_query_count(client, refreshed, pinned_today, contract_manager, django_assert_max_num_queries):
     client.force_login(contract_manager)
     # measured 12: session, user, 2 x permissions, computed_on, providers, stored figures, open signals,
     # the reference groups of the form, and saving the session (3)
@@ -945,8 +1172,13 @@ def test_dashboard_page(client, refreshed, pinned_today, contract_manager):
     client.force_login(contract_manager)
     page = client.get(dashboard_url(refreshed.n), {"year": YEAR})
     tables = page.context["tables"]
-    assert list(tables) == ["sla-per-kwartaal", "sla-per-jaar", "resultaten-per-product", "open-sla-signalen",
-                            "jaargesprek"]
+    assert list(tables) == [
+        "sla-per-kwartaal",
+        "sla-per-jaar",
+        "resultaten-per-product",
+        "open-sla-signalen",
+        "jaargesprek",
+    ]
     assert tables["sla-per-kwartaal"].rows[4][1:] == YEAR_ROW_N
     html = page.content.decode()
     assert "TW-DB-a3" in html and "17-11-2025" in html  # the open signal's toewijzing and due date
@@ -961,8 +1193,15 @@ def test_dashboard_page(client, refreshed, pinned_today, contract_manager):
 def test_dashboard_query_count(client, refreshed, pinned_today, contract_manager, django_assert_max_num_queries):
     client.force_login(contract_manager)
     for year in (2022, 2023, 2024):
-        record_annual_review(refreshed.n, year=year, held_on=date(year + 1, 3, 1), participants="A", conclusions="B",
-                             by=UserFactory(), today=TODAY)
+        record_annual_review(
+            refreshed.n,
+            year=year,
+            held_on=date(year + 1, 3, 1),
+            participants="A",
+            conclusions="B",
+            by=UserFactory(),
+            today=TODAY,
+        )
     # measured 16: session, user, 2 x permissions, the provider, computed_on, the provider's stored figures,
     # its group's, the results per product, the products, the open signals, the review of the year, the
     # reviews with who recorded them, and saving the session (3)
@@ -996,9 +1235,9 @@ class _TableCells(HTMLParser):
 
 def on_screen(html: str, slug: str) -> list[list[str]]:
     """The body rows of the page's table `slug` as the user reads them."""
-    block = html[html.index(f'id="tabel-{slug}"'):]
+    block = html[html.index(f'id="tabel-{slug}"') :]
     parser = _TableCells()
-    parser.feed(block[block.index("<tbody>"):block.index("</tbody>")])
+    parser.feed(block[block.index("<tbody>") : block.index("</tbody>")])
     return parser.rows
 
 
@@ -1018,8 +1257,9 @@ def as_read(value, kind: str) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("slug", ["sla-per-kwartaal", "sla-per-jaar", "resultaten-per-product", "open-sla-signalen",
-                                  "jaargesprek"])
+@pytest.mark.parametrize(
+    "slug", ["sla-per-kwartaal", "sla-per-jaar", "resultaten-per-product", "open-sla-signalen", "jaargesprek"]
+)
 def test_dashboard_exports_match_the_screen(client, refreshed, pinned_today, contract_manager, slug):
     client.force_login(contract_manager)
     url, query = dashboard_url(refreshed.n), {"year": YEAR}
@@ -1029,8 +1269,16 @@ def test_dashboard_exports_match_the_screen(client, refreshed, pinned_today, con
     xlsx = read_xlsx(client.get(url, {**query, "export": slug, "formaat": "xlsx"}))
     assert xlsx[0] == [str(column.label) for column in page.context["tables"][slug].columns]
     assert [[as_read(value, kind) for value, kind in zip(row, kinds, strict=True)] for row in xlsx[1:]] == screen
-    assert len(screen) == {"sla-per-kwartaal": 6, "sla-per-jaar": 5, "resultaten-per-product": 4,
-                           "open-sla-signalen": 2, "jaargesprek": 12}[slug]
+    assert (
+        len(screen)
+        == {
+            "sla-per-kwartaal": 6,
+            "sla-per-jaar": 5,
+            "resultaten-per-product": 4,
+            "open-sla-signalen": 2,
+            "jaargesprek": 12,
+        }[slug]
+    )
     rows = read_csv(client.get(url, {**query, "export": slug, "formaat": "csv"}))
     assert rows[0] == xlsx[0]
     assert [[cell or "–" for cell in row] for row in rows[1:]] == screen  # the CSV writes what the page shows
@@ -1062,8 +1310,10 @@ def test_the_export_link_of_the_plain_dashboard_downloads(client, refreshed, pin
 def test_no_client_names_or_bsn_on_pages_or_in_exports(client, refreshed, pinned_today, contract_manager):
     client.force_login(contract_manager)
     url = dashboard_url(refreshed.n)
-    texts = [client.get(url, {"year": YEAR}).content.decode(),
-             client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "jaar"}).content.decode()]
+    texts = [
+        client.get(url, {"year": YEAR}).content.decode(),
+        client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "jaar"}).content.decode(),
+    ]
     slugs = ["sla-per-kwartaal", "sla-per-jaar", "resultaten-per-product", "open-sla-signalen", "jaargesprek"]
     exports = [(url, {"year": YEAR, "export": slug}) for slug in slugs]
     exports.append(("/aanbieders/sla/", {"year": YEAR, "granularity": "jaar", "export": "benchmark"}))
@@ -1084,15 +1334,27 @@ def test_no_client_names_or_bsn_on_pages_or_in_exports(client, refreshed, pinned
 
 
 def review(provider, user, **fields):
-    data = {"year": 2025, "held_on": date(2026, 2, 15), "participants": "Karin Smit, directeur",
-            "conclusions": "Voldoende.", "by": user, "today": TODAY}
+    data = {
+        "year": 2025,
+        "held_on": date(2026, 2, 15),
+        "participants": "Karin Smit, directeur",
+        "conclusions": "Voldoende.",
+        "by": user,
+        "today": TODAY,
+    }
     return record_annual_review(provider, **{**data, **fields})
 
 
 def test_record_annual_review(world):
     user = UserFactory()
-    saved = review(world.n, user, participants="  Karin Smit  ", conclusions=" Goed. ", agreements=" Beter melden ",
-                   next_review_on=date(2027, 2, 1))
+    saved = review(
+        world.n,
+        user,
+        participants="  Karin Smit  ",
+        conclusions=" Goed. ",
+        agreements=" Beter melden ",
+        next_review_on=date(2027, 2, 1),
+    )
     saved.refresh_from_db()
     assert (saved.year, saved.held_on, saved.next_review_on) == (2025, date(2026, 2, 15), date(2027, 2, 1))
     assert (saved.participants, saved.conclusions, saved.agreements) == ("Karin Smit", "Goed.", "Beter melden")
@@ -1112,16 +1374,19 @@ def test_the_boundaries_of_a_valid_review(world):
     assert review(world.n, user, year=2026, held_on=TODAY, next_review_on=TODAY + timedelta(days=1)).pk
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"year": 2014, "held_on": date(2015, 3, 1)}, "year"),
-    ({"year": 2027}, "year"),  # after this year (today 2026-11-23): held_on is not compared with it
-    ({"held_on": TODAY + timedelta(days=1)}, "held_on"),
-    ({"held_on": date(2024, 12, 31)}, "held_on"),  # before 2025, the year it is about
-    ({"next_review_on": date(2026, 2, 15)}, "next_review_on"),  # the same day as held_on
-    ({"next_review_on": date(2026, 2, 14)}, "next_review_on"),
-    ({"participants": "   "}, "participants"),
-    ({"conclusions": ""}, "conclusions"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"year": 2014, "held_on": date(2015, 3, 1)}, "year"),
+        ({"year": 2027}, "year"),  # after this year (today 2026-11-23): held_on is not compared with it
+        ({"held_on": TODAY + timedelta(days=1)}, "held_on"),
+        ({"held_on": date(2024, 12, 31)}, "held_on"),  # before 2025, the year it is about
+        ({"next_review_on": date(2026, 2, 15)}, "next_review_on"),  # the same day as held_on
+        ({"next_review_on": date(2026, 2, 14)}, "next_review_on"),
+        ({"participants": "   "}, "participants"),
+        ({"conclusions": ""}, "conclusions"),
+    ],
+)
 def test_an_invalid_review_is_refused_per_field(world, fields, field):
     with pytest.raises(ValidationError) as refused:
         review(world.n, UserFactory(), **fields)
@@ -1132,8 +1397,15 @@ def test_an_invalid_review_is_refused_per_field(world, fields, field):
 
 def test_all_errors_of_a_review_come_at_once(world):
     with pytest.raises(ValidationError) as refused:
-        review(world.n, UserFactory(), year=2030, held_on=TODAY + timedelta(days=3), next_review_on=TODAY,
-               participants="", conclusions=" ")
+        review(
+            world.n,
+            UserFactory(),
+            year=2030,
+            held_on=TODAY + timedelta(days=3),
+            next_review_on=TODAY,
+            participants="",
+            conclusions=" ",
+        )
     assert set(refused.value.message_dict) == {"year", "held_on", "next_review_on", "participants", "conclusions"}
 
 
@@ -1180,8 +1452,11 @@ def test_record_a_review_on_the_dashboard(client, refreshed, pinned_today, contr
     assert response.status_code == 302
     assert response["Location"] == f"/aanbieders/{refreshed.n.uuid}/dashboard/?year=2025"
     saved = AnnualReview.objects.get(provider=refreshed.n, year=2025)
-    assert (saved.held_on, saved.next_review_on, saved.recorded_by) == (date(2026, 2, 15), date(2027, 2, 15),
-                                                                        contract_manager)
+    assert (saved.held_on, saved.next_review_on, saved.recorded_by) == (
+        date(2026, 2, 15),
+        date(2027, 2, 15),
+        contract_manager,
+    )
     # the figures as the dashboard showed them on the day (a JSON snapshot)
     assert saved.figures == approx_rows(REVIEW_FIGURES)
     html = client.get(response["Location"]).content.decode()
@@ -1196,16 +1471,19 @@ def test_record_a_review_on_the_dashboard(client, refreshed, pinned_today, contr
     assert SlaFigures.objects.get(provider=refreshed.n, year=2025, quarter=0).behaald_percentage == 50.0  # r1, r6
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"held_on": "31-12-2024"}, "held_on"),  # before 2025
-    ({"held_on": "24-11-2026"}, "held_on"),  # tomorrow
-    ({"next_review_on": "01-01-2026"}, "next_review_on"),
-    ({"participants": ""}, "participants"),
-    ({"conclusions": "  "}, "conclusions"),
-    ({"held_on": "gisteren"}, "held_on"),
-    ({"year": "2027"}, "year"),
-    ({"year": "abc"}, "year"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"held_on": "31-12-2024"}, "held_on"),  # before 2025
+        ({"held_on": "24-11-2026"}, "held_on"),  # tomorrow
+        ({"next_review_on": "01-01-2026"}, "next_review_on"),
+        ({"participants": ""}, "participants"),
+        ({"conclusions": "  "}, "conclusions"),
+        ({"held_on": "gisteren"}, "held_on"),
+        ({"year": "2027"}, "year"),
+        ({"year": "abc"}, "year"),
+    ],
+)
 def test_a_bad_review_comes_back_with_its_errors(client, refreshed, pinned_today, contract_manager, changes, field):
     client.force_login(contract_manager)
     response = client.post(review_url(refreshed.n), {**REVIEW_POST, **changes})
@@ -1230,8 +1508,9 @@ def test_the_refusal_of_a_second_review_is_on_the_page(client, refreshed, pinned
     assert "Het jaargesprek over 2025 met Aanbieder Noord is al vastgelegd." in again.content.decode()
 
 
-def test_the_page_lists_the_most_urgent_signals_and_the_download_all(client, refreshed, pinned_today,
-                                                                      contract_manager, monkeypatch):
+def test_the_page_lists_the_most_urgent_signals_and_the_download_all(
+    client, refreshed, pinned_today, contract_manager, monkeypatch
+):
     monkeypatch.setattr("providers.figures.SIGNALS_ON_SCREEN", 1)
     client.force_login(contract_manager)
     url, query = dashboard_url(refreshed.n), {"year": YEAR}
@@ -1243,12 +1522,20 @@ def test_the_page_lists_the_most_urgent_signals_and_the_download_all(client, ref
     assert [row[1] for row in rows[1:]] == ["TW-DB-a3", "TW-DB-a4"]
 
 
-def test_the_sla_downloads_record_the_selection_and_write_real_dates(client, refreshed, pinned_today,
-                                                                    contract_manager):
+def test_the_sla_downloads_record_the_selection_and_write_real_dates(client, refreshed, pinned_today, contract_manager):
     client.force_login(contract_manager)
     group1 = ReferenceGroup.objects.get(number=1)
-    response = client.get("/aanbieders/sla/", {"year": YEAR, "granularity": "kwartaal", "part": 2,
-                                               "reference_group": group1.pk, "export": "benchmark", "formaat": "xlsx"})
+    response = client.get(
+        "/aanbieders/sla/",
+        {
+            "year": YEAR,
+            "granularity": "kwartaal",
+            "part": 2,
+            "reference_group": group1.pk,
+            "export": "benchmark",
+            "formaat": "xlsx",
+        },
+    )
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames[0] == "Selectie" and workbook.active.title.startswith("SLA-benchmark")
     facts = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if len(row) > 1 and row[0]}
@@ -1259,7 +1546,8 @@ def test_the_sla_downloads_record_the_selection_and_write_real_dates(client, ref
 
     response = client.get(dashboard_url(refreshed.n), {"year": YEAR, "export": "open-sla-signalen", "formaat": "xlsx"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True)
-            if len(row) > 1 and row[0]}["Aanbieder"] == "Aanbieder Noord"
+    assert {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if len(row) > 1 and row[0]}[
+        "Aanbieder"
+    ] == "Aanbieder Noord"
     due = workbook.active["D2"]
     assert due.is_date and due.value == datetime(2025, 11, 17) and due.number_format == "dd-mm-yyyy"

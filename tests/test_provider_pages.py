@@ -29,8 +29,9 @@ def assignment(consultant):
 
 
 def test_the_beschikking_page_shows_assignments_and_events(client, consultant, assignment):
-    services.process_message(provider=assignment.provider, message_id="m1", kind="start", assignment=assignment,
-                             handle=lambda: (200, {}))
+    services.process_message(
+        provider=assignment.provider, message_id="m1", kind="start", assignment=assignment, handle=lambda: (200, {})
+    )
     client.force_login(consultant)
     page = client.get(f"/indicaties/{assignment.indication.uuid}/").content.decode()
     assert assignment.number in page and "Eerste Zorg" in page and "m1" in page
@@ -40,8 +41,10 @@ def test_change_provider_from_the_page(client, consultant, assignment):
     other = contracted_provider(name="Tweede Zorg")
     client.force_login(consultant)
     on = timezone.localdate()
-    response = client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
-                           {"provider": other.pk, "on": on.isoformat()})
+    response = client.post(
+        f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
+        {"provider": other.pk, "on": on.isoformat()},
+    )
     assert response.status_code == 302
     assignment.refresh_from_db()
     new = Assignment.objects.get(provider=other)
@@ -51,27 +54,34 @@ def test_change_provider_from_the_page(client, consultant, assignment):
 
 def test_change_provider_without_contract_shows_an_error_and_changes_nothing(client, consultant, assignment):
     client.force_login(consultant)
-    response = client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
-                           {"provider": ProviderFactory().pk, "on": timezone.localdate().isoformat()}, follow=True)
+    response = client.post(
+        f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/",
+        {"provider": ProviderFactory().pk, "on": timezone.localdate().isoformat()},
+        follow=True,
+    )
     assert "geen contract" in response.content.decode()
     assert Assignment.objects.count() == 1
 
 
 def test_answer_a_change_request_from_the_page(client, consultant, assignment):
-    request = services.submit_change_request(assignment, end_date=assignment.end_date + timedelta(days=30),
-                                             motivation="Meer tijd", by=None)
+    request = services.submit_change_request(
+        assignment, end_date=assignment.end_date + timedelta(days=30), motivation="Meer tijd", by=None
+    )
     client.force_login(consultant)
     assert "Eerste Zorg" in client.get("/werkvoorraad/").content.decode()
-    response = client.post(f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/",
-                           {"decision": "afwijzen", "reason": "Eerst evalueren"})
+    response = client.post(
+        f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/",
+        {"decision": "afwijzen", "reason": "Eerst evalueren"},
+    )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.REFUSED and request.answered_by == consultant
 
 
 def test_a_contract_manager_cannot_change_providers_or_answer(client, assignment):
-    request = services.submit_change_request(assignment, end_date=assignment.end_date + timedelta(days=30),
-                                             motivation="Meer tijd", by=None)
+    request = services.submit_change_request(
+        assignment, end_date=assignment.end_date + timedelta(days=30), motivation="Meer tijd", by=None
+    )
     client.force_login(staff_member(CONTRACTMANAGER))
     assert client.post(f"/aanbieders/beschikkingen/{assignment.indication.uuid}/aanbieder/", {}).status_code == 403
     assert client.post(f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/", {}).status_code == 403
@@ -90,10 +100,12 @@ def test_pages_show_changes_made_by_the_system(client, consultant, assignment):
 
 def test_a_later_end_keeps_the_first_reason(assignment):
     today = timezone.localdate()
-    services.end_assignments_of(assignment.indication, end_date=today + timedelta(days=30), reason="09", by=None,
-                                today=today)
-    services.end_assignments_of(assignment.indication, end_date=today + timedelta(days=10), reason="05", by=None,
-                                today=today)
+    services.end_assignments_of(
+        assignment.indication, end_date=today + timedelta(days=30), reason="09", by=None, today=today
+    )
+    services.end_assignments_of(
+        assignment.indication, end_date=today + timedelta(days=10), reason="05", by=None, today=today
+    )
     assignment.refresh_from_db()
     assert (assignment.change_reason, assignment.end_date) == ("09", today + timedelta(days=10))
 
@@ -118,9 +130,14 @@ def state_cell(page: str, number: str) -> str:
 def future_assignment(provider, consultant):
     today = timezone.localdate()
     client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=10)).client
-    indication = IndicationFactory(client=client, consultant=consultant, provider=provider,
-                                   start_date=today + timedelta(days=14), end_date=today + timedelta(days=200),
-                                   aanvraag__received_on=today - timedelta(days=3))
+    indication = IndicationFactory(
+        client=client,
+        consultant=consultant,
+        provider=provider,
+        start_date=today + timedelta(days=14),
+        end_date=today + timedelta(days=200),
+        aanvraag__received_on=today - timedelta(days=3),
+    )
     issue_beschikking(indication, by=consultant, today=today)
     return Assignment.objects.get(indication=indication)
 

@@ -46,8 +46,13 @@ def demo_server(tmp_path):
     for command in (["migrate", "--noinput"], ["load_demo", "--clients", "300"]):
         subprocess.run([*manage, *command, "--verbosity", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _attempt in range(300):  # wait until it listens (a readiness wait, not an assertion)
@@ -92,6 +97,7 @@ def test_the_readmes_curl_flow_runs_on_the_demo_data(demo_server):
         answer, position = decoder.raw_decode(done.stdout, position)
         answers.append(answer)
     stopped = answers[-1]
-    today = subprocess.run(["date", "+%F"], env={**env, "TZ": "Europe/Amsterdam"}, capture_output=True,
-                           text=True, check=True).stdout.strip()
+    today = subprocess.run(
+        ["date", "+%F"], env={**env, "TZ": "Europe/Amsterdam"}, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert (stopped["zorgGestartOp"], stopped["zorgGestoptOp"], stopped["redenBeeindiging"]) == (today, today, "19")

@@ -35,8 +35,17 @@ def loaded_settings(overrides: dict) -> dict:
 
 
 def test_the_variable_list_is_found():
-    assert {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "CELERY_BROKER_URL", "CACHE_URL",
-            "SESSION_COOKIE_AGE", "SDD_IB0_TARIFF", "LOG_LEVEL"} <= settings_variables()
+    assert {
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DEBUG",
+        "CELERY_BROKER_URL",
+        "CACHE_URL",
+        "SESSION_COOKIE_AGE",
+        "SDD_IB0_TARIFF",
+        "LOG_LEVEL",
+    } <= settings_variables()
 
 
 def test_empty_variables_mean_the_defaults(tmp_path):

@@ -16,18 +16,37 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def make(provider, client, *, kind, product, start, end, status):
-    indication = IndicationFactory(client=client, kind=kind, product=Product.objects.get(code=product),
-                                   start_date=start, end_date=end, status=IndicationStatus.ACTIEF,
-                                   decision_date=start, number=f"IB-T-{start:%Y%m%d}-{client.pk}")
-    return Assignment.objects.create(indication=indication, provider=provider, product=indication.product,
-                                     assigned_on=start, start_date=start, end_date=end, status=status,
-                                     number=f"T{indication.pk:09d}")
+    indication = IndicationFactory(
+        client=client,
+        kind=kind,
+        product=Product.objects.get(code=product),
+        start_date=start,
+        end_date=end,
+        status=IndicationStatus.ACTIEF,
+        decision_date=start,
+        number=f"IB-T-{start:%Y%m%d}-{client.pk}",
+    )
+    return Assignment.objects.create(
+        indication=indication,
+        provider=provider,
+        product=indication.product,
+        assigned_on=start,
+        start_date=start,
+        end_date=end,
+        status=status,
+        number=f"T{indication.pk:09d}",
+    )
 
 
 def start_report(assignment, received_on: date):
     event = CareEvent.objects.create(
-        provider=assignment.provider, assignment=assignment, message_id=f"m{assignment.pk}", kind="start",
-        event_date=assignment.start_date, accepted=True, response_status=200,
+        provider=assignment.provider,
+        assignment=assignment,
+        message_id=f"m{assignment.pk}",
+        kind="start",
+        event_date=assignment.start_date,
+        accepted=True,
+        response_status=200,
     )
     CareEvent.objects.filter(pk=event.pk).update(received_at=datetime.combine(received_on, datetime.min.time(), AMS))
 
@@ -69,8 +88,7 @@ def test_year_figures(provider):
 
 def test_quarter_figures(provider):
     q1, q2, q3, q4 = periods(2026, "kwartaal")
-    rows = {label: figures_of(p, pk=provider.pk) for label, p in
-            (("q1", q1), ("q2", q2), ("q4", q4))}
+    rows = {label: figures_of(p, pk=provider.pk) for label, p in (("q1", q1), ("q2", q2), ("q4", q4))}
     assert (rows["q1"].instroom, rows["q1"].opschaling, rows["q1"].uitstroom) == (1, 1, 0)
     assert (rows["q2"].afschaling, rows["q2"].uitstroom) == (1, 1)  # c1 left in May
     assert (rows["q4"].instroom, rows["q4"].clients) == (1, 2)

@@ -148,8 +148,9 @@ def test_a_refused_move_of_a_signal_not_on_the_page_is_said_at_the_top(signed_in
 def test_a_move_from_the_page_returns_to_the_same_page(signed_in, consultant):
     many_signals(consultant, 30)
     signal = Signal.objects.order_by("type", "urgency", "due_date", "id")[SIGNAL_PAGE_SIZE + 1]
-    response = signed_in.post("/signalen/?pagina=2", {"signaal": signal.pk, "to_status": "in_behandeling",
-                                                       "note": "Gebeld"})
+    response = signed_in.post(
+        "/signalen/?pagina=2", {"signaal": signal.pk, "to_status": "in_behandeling", "note": "Gebeld"}
+    )
     assert response.status_code == 302 and response["Location"] == "/signalen/?pagina=2"
     signal.refresh_from_db()
     assert signal.status == SignalStatus.IN_PROGRESS

@@ -17,8 +17,15 @@ def many_signals(consultant, count: int, *, client=None) -> list[Signal]:
     kinds, urgencies = cycle(SignalType.values), cycle(Urgency.values)
     first = (Signal.objects.order_by("-subject_id").values_list("subject_id", flat=True).first() or 0) + 1
     return Signal.objects.bulk_create(
-        Signal(type=next(kinds), subject_id=number, urgency=next(urgencies),
-               due_date=today + timedelta(days=number % 20), assigned_to=consultant, client=client, created_on=today)
+        Signal(
+            type=next(kinds),
+            subject_id=number,
+            urgency=next(urgencies),
+            due_date=today + timedelta(days=number % 20),
+            assigned_to=consultant,
+            client=client,
+            created_on=today,
+        )
         for number in range(first, first + count)
     )
 

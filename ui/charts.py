@@ -113,8 +113,10 @@ def _y_axis(parts: list[str], values: list[float], kind: str) -> float:
     for value in values:
         y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / top_value
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="chart__grid"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart__label">'
-                     f"{escape(tick_label(value, kind))}</text>")
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart__label">'
+            f"{escape(tick_label(value, kind))}</text>"
+        )
     return top_value
 
 
@@ -140,8 +142,10 @@ def _legend(parts: list[str], entries: Sequence[tuple[str, int]], top: float, *,
         colour, marker = style(index)
         parts.append(f'<g class="chart__legend-item" data-colour="{colour}" data-marker="{marker}">')
         if kind == "line":
-            parts.append(f'<line x1="{x:.1f}" x2="{x + 16:.1f}" y1="{y + 8:.1f}" y2="{y + 8:.1f}" '
-                         f'stroke="{colour}" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x + 16:.1f}" y1="{y + 8:.1f}" y2="{y + 8:.1f}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
         else:
             parts.append(f'<rect x="{x:.1f}" y="{y + 1:.1f}" width="16" height="14" fill="{colour}"/>')
         parts.append(_marker(marker, x + 8, y + 8, colour if kind == "line" else "#fff"))
@@ -162,11 +166,15 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     if shape == "triangle-down":
         return f'<path d="M{x:.1f} {y + 5:.1f}l5-9h-10z" fill="{colour}"/>'
     if shape == "plus":
-        return (f'<path d="M{x - 5:.1f} {y:.1f}h10M{x:.1f} {y - 5:.1f}v10" stroke="{colour}" stroke-width="2.5" '
-                f'fill="none"/>')
+        return (
+            f'<path d="M{x - 5:.1f} {y:.1f}h10M{x:.1f} {y - 5:.1f}v10" stroke="{colour}" stroke-width="2.5" '
+            f'fill="none"/>'
+        )
     if shape == "cross":
-        return (f'<path d="M{x - 4:.1f} {y - 4:.1f}l8 8M{x + 4:.1f} {y - 4:.1f}l-8 8" stroke="{colour}" '
-                f'stroke-width="2.5" fill="none"/>')
+        return (
+            f'<path d="M{x - 4:.1f} {y - 4:.1f}l8 8M{x + 4:.1f} {y - 4:.1f}l-8 8" stroke="{colour}" '
+            f'stroke-width="2.5" fill="none"/>'
+        )
     # star: five points
     points = " ".join(
         f"{x + radius * math.sin(math.pi * k / 5):.1f},{y - radius * math.cos(math.pi * k / 5):.1f}"
@@ -179,8 +187,10 @@ def _x_labels(parts: list[str], categories: Sequence[str], x_of) -> None:
     every = max(1, math.ceil(len(categories) / 13))
     for index, category in enumerate(categories):
         if index % every == 0:
-            parts.append(f'<text x="{x_of(index):.1f}" y="{TOP + PLOT_HEIGHT + 16}" text-anchor="middle" '
-                         f'class="chart__label">{escape(category)}</text>')
+            parts.append(
+                f'<text x="{x_of(index):.1f}" y="{TOP + PLOT_HEIGHT + 16}" text-anchor="middle" '
+                f'class="chart__label">{escape(category)}</text>'
+            )
 
 
 def _frame(title: str, description: str, names: Sequence[str]) -> tuple[list[str], float]:
@@ -207,8 +217,11 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
     for number, one in enumerate(series):
         colour, marker = style(number)
         parts.append(f'<g class="chart__series" data-colour="{colour}" data-marker="{marker}">')
-        points = [(LEFT + i * step, TOP + PLOT_HEIGHT - PLOT_HEIGHT * v / top_value)
-                  for i, v in enumerate(one.values) if v is not None]
+        points = [
+            (LEFT + i * step, TOP + PLOT_HEIGHT - PLOT_HEIGHT * v / top_value)
+            for i, v in enumerate(one.values)
+            if v is not None
+        ]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
@@ -222,8 +235,10 @@ def share_chart(title: str, categories: Sequence[str], series: Sequence[Series])
     """Shares: per category a bar of 100% split into the series (e.g. products per year)."""
     totals = [sum(s.values[i] or 0 for s in series) for i in range(len(categories))]
     description = "; ".join(
-        f"{c}: " + ", ".join(f"{s.name} {_value_label(100 * (s.values[i] or 0) / totals[i], 'pct')}"
-                             for s in series if totals[i])
+        f"{c}: "
+        + ", ".join(
+            f"{s.name} {_value_label(100 * (s.values[i] or 0) / totals[i], 'pct')}" for s in series if totals[i]
+        )
         for i, c in enumerate(categories)
     )
     parts, legend_top = _frame(title, description, [s.name for s in series])
@@ -239,8 +254,10 @@ def share_chart(title: str, categories: Sequence[str], series: Sequence[Series])
             height = PLOT_HEIGHT * share
             bottom -= height
             colour, marker = style(number)
-            groups[number].append(f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{bar:.1f}" height="{height:.1f}" '
-                                  f'fill="{colour}" stroke="#fff" stroke-width="1"/>')
+            groups[number].append(
+                f'<rect x="{x:.1f}" y="{bottom:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                f'fill="{colour}" stroke="#fff" stroke-width="1"/>'
+            )
             if height >= 12:  # the series' marker on its part, as in the legend
                 groups[number].append(_marker(marker, x + bar / 2, bottom + height / 2, "#fff"))
     for number, rects in enumerate(groups):
@@ -251,8 +268,9 @@ def share_chart(title: str, categories: Sequence[str], series: Sequence[Series])
     return _close(parts)
 
 
-def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, kind: str = "int",
-                      highlight: str | None = None) -> SafeString:
+def grouped_bar_chart(
+    title: str, labels: Sequence[str], series: Sequence[Series], *, kind: str = "int", highlight: str | None = None
+) -> SafeString:
     """A comparison: per label (e.g. a provider) one horizontal bar per series, each with its value
     printed next to it and the series in the legend; `highlight` marks one label (bold, with ▶)."""
     bar, gap, label_width = 14, 10, 220
@@ -261,8 +279,11 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
     values = [v for s in series for v in s.values if v is not None]
     top_value = ticks(max(values, default=0), kind)[-1]
     description = "; ".join(
-        f"{label}: " + ", ".join(_value_label(s.values[i], kind) if len(series) == 1
-                                 else f"{s.name} {_value_label(s.values[i], kind)}" for s in series)
+        f"{label}: "
+        + ", ".join(
+            _value_label(s.values[i], kind) if len(series) == 1 else f"{s.name} {_value_label(s.values[i], kind)}"
+            for s in series
+        )
         for i, label in enumerate(labels)
     )
     names = [s.name for s in series]
@@ -275,9 +296,11 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
         y = plot_top + i * group
         current = label == highlight
         text = f"▶ {label}" if current else label
-        parts.append(f'<text x="{label_width - 6}" y="{y + group / 2 + 1:.1f}" text-anchor="end" '
-                     f'class="chart__label{" chart__label--current" if current else ""}">'
-                     f"{escape(text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + '…')}</text>")
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + group / 2 + 1:.1f}" text-anchor="end" '
+            f'class="chart__label{" chart__label--current" if current else ""}">'
+            f"{escape(text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + '…')}</text>"
+        )
         for number, one in enumerate(series):
             colour, _marker_shape = style(number)
             value = one.values[i]
@@ -286,7 +309,8 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
             groups[number].append(
                 f'<rect x="{label_width}" y="{bar_y + 1:.1f}" width="{width:.1f}" height="{bar - 2}" fill="{colour}"/>'
                 f'<text x="{label_width + width + 4:.1f}" y="{bar_y + bar - 3:.1f}" class="chart__label">'
-                f"{escape(_value_label(value, kind))}</text>")
+                f"{escape(_value_label(value, kind))}</text>"
+            )
     for number, rects in enumerate(groups):
         colour, marker = style(number)
         parts.append(f'<g class="chart__series" data-colour="{colour}" data-marker="{marker}">{"".join(rects)}</g>')
@@ -294,7 +318,14 @@ def grouped_bar_chart(title: str, labels: Sequence[str], series: Sequence[Series
     return _close(parts)
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None], *, kind: str = "int",
-              highlight: str | None = None, series_name: str | None = None) -> SafeString:
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    kind: str = "int",
+    highlight: str | None = None,
+    series_name: str | None = None,
+) -> SafeString:
     """A comparison of one figure: one horizontal bar per label (e.g. providers)."""
     return grouped_bar_chart(title, labels, [Series(series_name or title, values)], kind=kind, highlight=highlight)

@@ -29,8 +29,14 @@ from ui.tables import Table, as_number, format_cell
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_FORMATS = {"money": '"€" #,##0.00', "pct": "0.0", "decimal": "0.0", "int": "0", "days": "0",
-                  "date": "dd-mm-yyyy"}
+NUMBER_FORMATS = {
+    "money": '"€" #,##0.00',
+    "pct": "0.0",
+    "decimal": "0.0",
+    "int": "0",
+    "days": "0",
+    "date": "dd-mm-yyyy",
+}
 # Column widths in characters: numbers and dates by their kind, text by its longest value among
 # the first rows (a file is written in one pass, so not all rows can be read first).
 KIND_WIDTHS = {"money": 14, "pct": 9, "decimal": 9, "int": 9, "days": 9, "date": 12}
@@ -65,8 +71,9 @@ def chosen_filters(form: forms.Form) -> list[tuple[str, str]]:
     return filters
 
 
-def export_context(request, form: forms.Form | None = None, *, figures_on=None,
-                   filters: Sequence[tuple[str, str]] = ()) -> ExportContext:
+def export_context(
+    request, form: forms.Form | None = None, *, figures_on=None, filters: Sequence[tuple[str, str]] = ()
+) -> ExportContext:
     user = request.user
     return ExportContext(
         filters=[*(chosen_filters(form) if form is not None else []), *filters],
@@ -87,8 +94,9 @@ def _csv_lines(table: Table):
     yield "\ufeff" + writer.writerow([str(column.label) for column in table.columns])
     kinds = [column.kind for column in table.columns]
     for row in table.rows:
-        yield writer.writerow([format_cell(value, kind, grouping=False)
-                               for value, kind in zip(row, kinds, strict=True)])
+        yield writer.writerow(
+            [format_cell(value, kind, grouping=False) for value, kind in zip(row, kinds, strict=True)]
+        )
 
 
 def _sheet_title(title: str) -> str:

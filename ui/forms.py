@@ -23,8 +23,9 @@ def dutch_empty_label(formfield, name) -> forms.Field:
     elif isinstance(formfield, forms.ChoiceField):
         choices = list(formfield.choices)
         if any(value == "" and text == DJANGO_EMPTY_LABEL for value, text in choices):
-            formfield.choices = [(value, label if value == "" and text == DJANGO_EMPTY_LABEL else text)
-                                 for value, text in choices]
+            formfield.choices = [
+                (value, label if value == "" and text == DJANGO_EMPTY_LABEL else text) for value, text in choices
+            ]
     return formfield
 
 

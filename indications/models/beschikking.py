@@ -142,17 +142,14 @@ class Indication(models.Model):
             ),
             models.CheckConstraint(
                 # Before vaststelling there is no decision; a concept can be withdrawn before any decision.
-                condition=Q(status__in=[*UNDECIDED_STATUSES, *VOID_STATUSES])
-                | Q(decision_date__isnull=False),
+                condition=Q(status__in=[*UNDECIDED_STATUSES, *VOID_STATUSES]) | Q(decision_date__isnull=False),
                 name="indication_decided_has_decision_date",
             ),
             # Four eyes, also in the database: a complex beschikking is never decided without the
             # approval of someone other than its author.
             models.CheckConstraint(
                 condition=~(
-                    Q(four_eyes_required=True)
-                    & Q(status__in=[*GRANTED_STATUSES])
-                    & Q(approved_by__isnull=True)
+                    Q(four_eyes_required=True) & Q(status__in=[*GRANTED_STATUSES]) & Q(approved_by__isnull=True)
                 ),
                 name="indication_four_eyes_approved",
             ),

@@ -15,7 +15,11 @@ class Municipality(models.Model):
     # The team that gets the municipality's signals, one of the teams serving it (accounts.Team
     # .municipalities); see signals.selectors.signal_team_per_municipality for when it is not set.
     signal_team = models.ForeignKey(
-        "accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("team voor signalen"),
         help_text=_("Het team dat de signalen over cliënten van deze gemeente krijgt (een team van de gemeente)."),
     )

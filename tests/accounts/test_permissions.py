@@ -59,8 +59,17 @@ def pages(case) -> dict[str, str]:
 
 
 CASE_PAGES = {
-    "worklist", "client_create", "client_file", "client_update", "melding_create", "intake", "aanvraag_create",
-    "indication_create", "indication_detail", "indication_update", "evaluation_create",
+    "worklist",
+    "client_create",
+    "client_file",
+    "client_update",
+    "melding_create",
+    "intake",
+    "aanvraag_create",
+    "indication_create",
+    "indication_detail",
+    "indication_update",
+    "evaluation_create",
 }
 REACHABLE = {
     CONSULENT: CASE_PAGES | {"client_search", "providers"},
@@ -97,7 +106,9 @@ ACTIONS = {
 
 
 FORBIDDEN_ACTIONS = [
-    (role, action) for role in ROLES for action, (*_, permission) in ACTIONS.items()
+    (role, action)
+    for role in ROLES
+    for action, (*_, permission) in ACTIONS.items()
     if permission not in ROLE_PERMISSIONS[role]
 ]
 

@@ -74,10 +74,12 @@ def test_use_is_recorded_as_the_last_used_time(provider):
 
 
 def test_the_admin_warns_about_keys_that_expire_within_30_days(admin_client, provider):
-    soon, _ = services.issue_api_token(provider, name="bijna op", by=None,
-                                       expires_at=timezone.now() + timedelta(days=12))
-    later, _ = services.issue_api_token(provider, name="nog lang", by=None,
-                                        expires_at=timezone.now() + timedelta(days=60))
+    soon, _ = services.issue_api_token(
+        provider, name="bijna op", by=None, expires_at=timezone.now() + timedelta(days=12)
+    )
+    later, _ = services.issue_api_token(
+        provider, name="nog lang", by=None, expires_at=timezone.now() + timedelta(days=60)
+    )
     expired, _ = services.issue_api_token(provider, name="al op", by=None)
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
     page = admin_client.get("/beheer/providers/apitoken/")
@@ -90,18 +92,29 @@ def test_the_admin_warns_about_keys_that_expire_within_30_days(admin_client, pro
 
 def test_the_admin_issues_a_key_with_the_chosen_expiry(admin_client, provider):
     expiry = timezone.localtime() + timedelta(days=90)
-    response = admin_client.post("/beheer/providers/apitoken/add/", {
-        "provider": provider.pk, "name": "via beheer",
-        "expires_at_0": expiry.strftime("%d-%m-%Y"), "expires_at_1": "12:00:00",
-    })
+    response = admin_client.post(
+        "/beheer/providers/apitoken/add/",
+        {
+            "provider": provider.pk,
+            "name": "via beheer",
+            "expires_at_0": expiry.strftime("%d-%m-%Y"),
+            "expires_at_1": "12:00:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     token = ApiToken.objects.get(name="via beheer")
     assert timezone.localtime(token.expires_at).date() == expiry.date()
 
 
 def test_the_admin_refuses_an_expiry_in_the_past(admin_client, provider):
-    response = admin_client.post("/beheer/providers/apitoken/add/", {
-        "provider": provider.pk, "name": "te laat", "expires_at_0": "01-01-2020", "expires_at_1": "12:00:00",
-    })
+    response = admin_client.post(
+        "/beheer/providers/apitoken/add/",
+        {
+            "provider": provider.pk,
+            "name": "te laat",
+            "expires_at_0": "01-01-2020",
+            "expires_at_1": "12:00:00",
+        },
+    )
     assert response.status_code == 200 and "moet na vandaag verlopen" in response.content.decode()
     assert not ApiToken.objects.exists()

@@ -46,8 +46,12 @@ def start_body(assignment, message_id="m-1", days=1):
 
 def test_a_stop_sent_under_a_starts_id_is_a_conflict_and_changes_nothing(api, assignment):
     assert send(api, assignment, "start", start_body(assignment)).status_code == 200
-    stop = send(api, assignment, "stop", {"berichtId": "m-1", "einddatum": str(assignment.start_date + timedelta(3)),
-                                         "redenBeeindiging": "19"})
+    stop = send(
+        api,
+        assignment,
+        "stop",
+        {"berichtId": "m-1", "einddatum": str(assignment.start_date + timedelta(3)), "redenBeeindiging": "19"},
+    )
     body = assert_refused(stop, 409, "bericht_id_conflict")
     assert "m-1" in body["melding"] and "Idempotent-Replayed" not in stop
     assignment.refresh_from_db()
@@ -81,12 +85,23 @@ def test_the_same_message_in_another_key_order_or_layout_is_a_retry(api, assignm
 
 def test_a_batch_message_and_the_single_endpoint_share_the_id(api, assignment):
     first = send(api, assignment, "start", start_body(assignment))
-    batch = api.post("/api/v1/berichten/", {"berichten": [
-        {"soort": "start", "toewijzingnummer": assignment.number, **start_body(assignment)},
-        {"soort": "start", "toewijzingnummer": assignment.number, **start_body(assignment, days=5)},
-        {"soort": "stop", "toewijzingnummer": assignment.number, "berichtId": "m-1",
-         "einddatum": str(assignment.start_date + timedelta(3)), "redenBeeindiging": "19"},
-    ]}, format="json").json()["resultaten"]
+    batch = api.post(
+        "/api/v1/berichten/",
+        {
+            "berichten": [
+                {"soort": "start", "toewijzingnummer": assignment.number, **start_body(assignment)},
+                {"soort": "start", "toewijzingnummer": assignment.number, **start_body(assignment, days=5)},
+                {
+                    "soort": "stop",
+                    "toewijzingnummer": assignment.number,
+                    "berichtId": "m-1",
+                    "einddatum": str(assignment.start_date + timedelta(3)),
+                    "redenBeeindiging": "19",
+                },
+            ]
+        },
+        format="json",
+    ).json()["resultaten"]
     assert batch[0]["httpStatus"] == 200 and batch[0]["antwoord"] == first.json()
     assert [(r["httpStatus"], r["antwoord"]["code"]) for r in batch[1:]] == [(409, "bericht_id_conflict")] * 2
 
@@ -129,13 +144,26 @@ def test_a_failure_while_processing_is_not_stored(provider, assignment):
         raise RuntimeError("storing failed")
 
     with pytest.raises(RuntimeError):
-        services.process_message(provider=provider, message_id="f-1", kind="start", assignment=assignment,
-                                 handle=failing, fingerprint="a")
-    outcome = services.process_message(provider=provider, message_id="f-1", kind="start", assignment=assignment,
-                                       handle=lambda: (503, {"code": "unavailable"}), fingerprint="a")
+        services.process_message(
+            provider=provider, message_id="f-1", kind="start", assignment=assignment, handle=failing, fingerprint="a"
+        )
+    outcome = services.process_message(
+        provider=provider,
+        message_id="f-1",
+        kind="start",
+        assignment=assignment,
+        handle=lambda: (503, {"code": "unavailable"}),
+        fingerprint="a",
+    )
     assert outcome.status == 503 and not CareEvent.objects.exists()
-    outcome = services.process_message(provider=provider, message_id="f-1", kind="start", assignment=assignment,
-                                       handle=lambda: (200, {"ok": True}), fingerprint="a")
+    outcome = services.process_message(
+        provider=provider,
+        message_id="f-1",
+        kind="start",
+        assignment=assignment,
+        handle=lambda: (200, {"ok": True}),
+        fingerprint="a",
+    )
     assert (outcome.status, outcome.replayed) == (200, False) and CareEvent.objects.get().fingerprint == "a"
 
 
@@ -149,8 +177,15 @@ def test_a_rule_refusal_is_stored_and_replayed_but_a_corrected_message_needs_a_n
 
 
 def test_an_unprocessed_answer_stored_before_the_fix_is_processed_now(api, assignment, provider):
-    CareEvent.objects.create(provider=provider, assignment=None, message_id="oud", kind="start", accepted=False,
-                             response_status=404, response={"code": "not_found"})
+    CareEvent.objects.create(
+        provider=provider,
+        assignment=None,
+        message_id="oud",
+        kind="start",
+        accepted=False,
+        response_status=404,
+        response={"code": "not_found"},
+    )
     response = send(api, assignment, "start", start_body(assignment, "oud"))
     assert response.status_code == 200 and "Idempotent-Replayed" not in response
     event = CareEvent.objects.get(message_id="oud")
@@ -158,8 +193,15 @@ def test_an_unprocessed_answer_stored_before_the_fix_is_processed_now(api, assig
 
 
 def test_a_message_stored_without_a_fingerprint_is_replayed_as_before(api, assignment, provider):
-    CareEvent.objects.create(provider=provider, assignment=assignment, message_id="oud", kind="start", accepted=True,
-                             response_status=200, response={"oud": True})
+    CareEvent.objects.create(
+        provider=provider,
+        assignment=assignment,
+        message_id="oud",
+        kind="start",
+        accepted=True,
+        response_status=200,
+        response={"oud": True},
+    )
     response = send(api, assignment, "start", start_body(assignment, "oud", days=4))
     assert response.json() == {"oud": True} and response["Idempotent-Replayed"] == "true"
 

@@ -56,8 +56,11 @@ def test_every_message_of_an_input_field_is_dutch():
 @pytest.mark.parametrize(
     "message",
     [
-        *(cls.default_detail for cls in vars(exceptions).values()
-          if isinstance(cls, type) and issubclass(cls, exceptions.APIException)),
+        *(
+            cls.default_detail
+            for cls in vars(exceptions).values()
+            if isinstance(cls, type) and issubclass(cls, exceptions.APIException)
+        ),
         pagination.PageNumberPagination.invalid_page_message,
         validators.ProhibitSurrogateCharactersValidator.message,
         fields.CharField().validators[-2].message,  # Django's ProhibitNullCharactersValidator

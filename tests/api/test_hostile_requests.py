@@ -130,13 +130,31 @@ def test_a_broken_batch_is_a_dutch_400(http, provider, body, code):
 
 
 def test_broken_messages_inside_a_batch_are_answered_in_dutch(http, assignment):
-    response = post(http, "/api/v1/berichten/", json.dumps({"berichten": [
-        {"soort": "start", "toewijzingnummer": assignment.number, "berichtId": 1e308, "startdatum": {"x": 1}},
-        {"soort": ["start"], "toewijzingnummer": {"a": 1}},
-        {"soort": "stop", "toewijzingnummer": assignment.number, "berichtId": "s", "einddatum": "morgen",
-         "redenBeeindiging": 19},
-        {"soort": "start", "toewijzingnummer": "\u0000", "berichtId": "\ud800"},
-    ]}))
+    response = post(
+        http,
+        "/api/v1/berichten/",
+        json.dumps(
+            {
+                "berichten": [
+                    {
+                        "soort": "start",
+                        "toewijzingnummer": assignment.number,
+                        "berichtId": 1e308,
+                        "startdatum": {"x": 1},
+                    },
+                    {"soort": ["start"], "toewijzingnummer": {"a": 1}},
+                    {
+                        "soort": "stop",
+                        "toewijzingnummer": assignment.number,
+                        "berichtId": "s",
+                        "einddatum": "morgen",
+                        "redenBeeindiging": 19,
+                    },
+                    {"soort": "start", "toewijzingnummer": "\u0000", "berichtId": "\ud800"},
+                ]
+            }
+        ),
+    )
     assert response.status_code == 200
     results = response.json()["resultaten"]
     assert [result["httpStatus"] for result in results] == [400, 400, 400, 400]
@@ -152,8 +170,16 @@ def assert_refused_body(body):
 
 @pytest.mark.parametrize(
     "content_type",
-    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",
-     "application/json-patch+json", "", "application/json\x00", "tekst/\u00ff"],
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "application/json-patch+json",
+        "",
+        "application/json\x00",
+        "tekst/\u00ff",
+    ],
 )
 def test_another_content_type_is_a_dutch_415(http, assignment, provider, content_type):
     counter = AuditCounter()
@@ -191,8 +217,9 @@ def test_the_parser_itself_refuses_more_than_the_limit(settings):
 
 def test_a_lying_content_length_is_harmless(http, assignment, provider):
     counter = AuditCounter()
-    response = http.generic("POST", start_url(assignment), b'{"berichtId": "x"}', "application/json",
-                            CONTENT_LENGTH="abc")
+    response = http.generic(
+        "POST", start_url(assignment), b'{"berichtId": "x"}', "application/json", CONTENT_LENGTH="abc"
+    )
     assert_refused(response, 400, "required")
     assert_audited(counter, provider, 400)
 
@@ -258,8 +285,12 @@ def test_a_page_that_does_not_exist(http, assignment, provider, page):
 
 
 def test_unknown_parameters_are_refused_on_every_provider_endpoint(http, assignment, provider):
-    for path in [f"/api/v1/toewijzingen/{assignment.number}/", "/api/v1/wijzigingsverzoeken/",
-                 "/api/v1/sla/?jaar=2026&", start_url(assignment)]:
+    for path in [
+        f"/api/v1/toewijzingen/{assignment.number}/",
+        "/api/v1/wijzigingsverzoeken/",
+        "/api/v1/sla/?jaar=2026&",
+        start_url(assignment),
+    ]:
         separator = "&" if "?" in path else "?"
         method = "POST" if path.endswith("start/") else "GET"
         response = http.generic(method, f"{path}{separator}onbekend=1", b"{}", "application/json")
@@ -300,8 +331,11 @@ def test_a_get_without_the_trailing_slash_is_redirected_in_json(http, assignment
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOOBAR"])
 def test_a_method_that_is_not_offered_is_a_dutch_405(http, assignment, provider, method):
     counter = AuditCounter()
-    assert_refused(http.generic(method, f"/api/v1/toewijzingen/{assignment.number}/", b"{}", "application/json"),
-                   405, "method_not_allowed")
+    assert_refused(
+        http.generic(method, f"/api/v1/toewijzingen/{assignment.number}/", b"{}", "application/json"),
+        405,
+        "method_not_allowed",
+    )
     assert_audited(counter, provider, 405)
 
 
@@ -337,8 +371,7 @@ def test_an_odd_authorization_header_is_a_dutch_401(assignment, authorization, c
 
 def test_no_authorization_header_at_all(assignment):
     counter = AuditCounter()
-    assert_refused(Client().post(start_url(assignment), {}, content_type="application/json"), 401,
-                   "not_authenticated")
+    assert_refused(Client().post(start_url(assignment), {}, content_type="application/json"), 401, "not_authenticated")
     assert counter.the_call().actor_label == "zonder API-sleutel"
 
 
@@ -350,8 +383,14 @@ def test_a_disallowed_host_is_a_json_400(http, provider):
 
 def test_control_characters_in_other_headers_are_harmless(http, assignment, provider):
     counter = AuditCounter()
-    response = http.get("/api/v1/toewijzingen/", HTTP_X_FORWARDED_FOR="\x00\x01", HTTP_USER_AGENT="\x00",
-                        HTTP_ACCEPT_LANGUAGE="\x00en", HTTP_COOKIE="sessionid=\x00", REMOTE_ADDR="\x00")
+    response = http.get(
+        "/api/v1/toewijzingen/",
+        HTTP_X_FORWARDED_FOR="\x00\x01",
+        HTTP_USER_AGENT="\x00",
+        HTTP_ACCEPT_LANGUAGE="\x00en",
+        HTTP_COOKIE="sessionid=\x00",
+        REMOTE_ADDR="\x00",
+    )
     assert response.status_code == 200
     call = counter.the_call()
     assert call.summary.endswith("→ 200") and call.ip_address is None
@@ -360,8 +399,15 @@ def test_control_characters_in_other_headers_are_harmless(http, assignment, prov
 # -- generated input ----------------------------------------------------------------------------------
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=latin-1", "text/plain",
-                                 "application/x-www-form-urlencoded", "application/octet-stream"])
+CONTENT_TYPES = st.sampled_from(
+    [
+        "application/json",
+        "application/json; charset=latin-1",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/octet-stream",
+    ]
+)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/berichten/", "START"])
@@ -384,8 +430,15 @@ JSON_VALUES = st.recursive(
 
 
 @SETTINGS
-@given(body=st.dictionaries(st.sampled_from(["berichtId", "startdatum", "einddatum", "redenBeeindiging",
-                                             "product", "motivering", "soort", "x"]), JSON_VALUES, max_size=5))
+@given(
+    body=st.dictionaries(
+        st.sampled_from(
+            ["berichtId", "startdatum", "einddatum", "redenBeeindiging", "product", "motivering", "soort", "x"]
+        ),
+        JSON_VALUES,
+        max_size=5,
+    )
+)
 def test_any_json_object_as_a_message(http, assignment, provider, body):
     counter = AuditCounter()
     response = post(http, start_url(assignment), json.dumps(body))
@@ -396,8 +449,10 @@ def test_any_json_object_as_a_message(http, assignment, provider, body):
 
 
 @SETTINGS
-@given(segment=st.text(min_size=1, max_size=20),
-       base=st.sampled_from(["/api/v1/toewijzingen/", "/api/v1/producten/", "/api/v1/wijzigingsverzoeken/"]))
+@given(
+    segment=st.text(min_size=1, max_size=20),
+    base=st.sampled_from(["/api/v1/toewijzingen/", "/api/v1/producten/", "/api/v1/wijzigingsverzoeken/"]),
+)
 def test_any_text_as_an_identifier_in_the_path(http, provider, base, segment):
     counter = AuditCounter()
     response = http.get(base + quote(segment, safe="") + "/")

@@ -65,8 +65,10 @@ def codes(response) -> set[str]:
 def test_issuing_a_beschikking_assigns_it_to_the_provider(assignment, provider_a):
     assert assignment.provider == provider_a
     assert assignment.product.code == "IB1"
-    assert (assignment.start_date, assignment.end_date) == (assignment.indication.start_date,
-                                                            assignment.indication.end_date)
+    assert (assignment.start_date, assignment.end_date) == (
+        assignment.indication.start_date,
+        assignment.indication.end_date,
+    )
     assert assignment.status == Assignment.Status.ACTIVE and assignment.unit == "82"
 
 
@@ -85,9 +87,7 @@ def test_list_shows_only_own_assignments(api_a, api_b, assignment, provider_b, c
     listed = api_a.get("/api/v1/toewijzingen/").json()
     assert [item["toewijzingnummer"] for item in listed["results"]] == [assignment.number]
     assert listed["count"] == 1
-    assert [item["toewijzingnummer"] for item in api_b.get("/api/v1/toewijzingen/").json()["results"]] == [
-        other.number
-    ]
+    assert [item["toewijzingnummer"] for item in api_b.get("/api/v1/toewijzingen/").json()["results"]] == [other.number]
 
 
 def test_an_assignment_carries_what_the_provider_needs(api_a, assignment):
@@ -116,8 +116,7 @@ def test_list_runs_a_constant_number_of_queries(api_a, provider_a, consultant, d
         assert api_a.get("/api/v1/toewijzingen/").json()["count"] == 3
 
 
-def test_pages_keep_the_newest_first_order_and_never_repeat_an_assignment(api_a, provider_a, consultant,
-                                                                          monkeypatch):
+def test_pages_keep_the_newest_first_order_and_never_repeat_an_assignment(api_a, provider_a, consultant, monkeypatch):
     monkeypatch.setattr(IdsFirstPageNumberPagination, "page_size", 2)
     today = timezone.localdate()
     made = [issued_assignment(provider_a, consultant, days_ago=days, today=today) for days in (50, 10, 30, 10, 40)]
@@ -131,15 +130,42 @@ def test_pages_keep_the_newest_first_order_and_never_repeat_an_assignment(api_a,
 def test_another_providers_assignment_is_not_found_on_every_endpoint(api_b, assignment):
     before = (assignment.care_started_on, assignment.status)
     assert api_b.get(url(assignment)).status_code == 404
-    assert api_b.post(url(assignment, "start/"), {"berichtId": "b1", "startdatum": str(assignment.start_date)},
-                      format="json").status_code == 404
-    assert api_b.post(url(assignment, "stop/"), {"berichtId": "b2", "einddatum": str(assignment.start_date),
-                                                 "redenBeeindiging": "19"}, format="json").status_code == 404
-    assert api_b.post(url(assignment, "wijzigingsverzoeken/"), {"berichtId": "b3", "product": "IB3",
-                                                               "motivering": "x"}, format="json").status_code == 404
-    batch = api_b.post("/api/v1/berichten/", {"berichten": [
-        {"soort": "start", "toewijzingnummer": assignment.number, "berichtId": "b4",
-         "startdatum": str(assignment.start_date)}]}, format="json")
+    assert (
+        api_b.post(
+            url(assignment, "start/"), {"berichtId": "b1", "startdatum": str(assignment.start_date)}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api_b.post(
+            url(assignment, "stop/"),
+            {"berichtId": "b2", "einddatum": str(assignment.start_date), "redenBeeindiging": "19"},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert (
+        api_b.post(
+            url(assignment, "wijzigingsverzoeken/"),
+            {"berichtId": "b3", "product": "IB3", "motivering": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )
+    batch = api_b.post(
+        "/api/v1/berichten/",
+        {
+            "berichten": [
+                {
+                    "soort": "start",
+                    "toewijzingnummer": assignment.number,
+                    "berichtId": "b4",
+                    "startdatum": str(assignment.start_date),
+                }
+            ]
+        },
+        format="json",
+    )
     assert batch.json()["resultaten"][0]["httpStatus"] == 404
     assignment.refresh_from_db()
     assert (assignment.care_started_on, assignment.status) == before
@@ -147,8 +173,11 @@ def test_another_providers_assignment_is_not_found_on_every_endpoint(api_b, assi
 
 
 def test_another_providers_change_request_is_not_found(api_a, api_b, assignment):
-    created = api_a.post(url(assignment, "wijzigingsverzoeken/"), {"berichtId": "w1", "product": "IB3",
-                                                                 "motivering": "Meer nodig"}, format="json")
+    created = api_a.post(
+        url(assignment, "wijzigingsverzoeken/"),
+        {"berichtId": "w1", "product": "IB3", "motivering": "Meer nodig"},
+        format="json",
+    )
     request_id = created.json()["id"]
     assert api_a.get(f"/api/v1/wijzigingsverzoeken/{request_id}/").status_code == 200
     assert api_b.get(f"/api/v1/wijzigingsverzoeken/{request_id}/").status_code == 404
@@ -194,8 +223,9 @@ def test_report_start_and_stop(api_a, assignment):
     response = api_a.post(url(assignment, "start/"), {"berichtId": "s1", "startdatum": str(start)}, format="json")
     assert response.status_code == 200 and response.json()["zorgGestartOp"] == str(start)
     stop = start + timedelta(days=5)
-    response = api_a.post(url(assignment, "stop/"), {"berichtId": "s2", "einddatum": str(stop),
-                                                     "redenBeeindiging": "19"}, format="json")
+    response = api_a.post(
+        url(assignment, "stop/"), {"berichtId": "s2", "einddatum": str(stop), "redenBeeindiging": "19"}, format="json"
+    )
     assert response.status_code == 200
     assignment.refresh_from_db()
     assert (assignment.care_stopped_on, assignment.stop_reason, assignment.status) == (stop, "19", "beeindigd")
@@ -222,8 +252,11 @@ def test_start_errors(api_a, assignment, payload, code):
 
 
 def test_unknown_fields_are_refused(api_a, assignment):
-    response = api_a.post(url(assignment, "start/"), {"berichtId": "u1", "startdatum": str(assignment.start_date),
-                                                      "startDatum": "2026-01-01"}, format="json")
+    response = api_a.post(
+        url(assignment, "start/"),
+        {"berichtId": "u1", "startdatum": str(assignment.start_date), "startDatum": "2026-01-01"},
+        format="json",
+    )
     assert response.status_code == 400
     assert {"veld": "startDatum", "code": "unknown_field", "melding": "Onbekend veld."} in response.json()["fouten"]
 
@@ -252,8 +285,10 @@ def test_start_twice_is_refused_with_a_new_message_id(api_a, assignment):
 def test_stop_errors(api_a, assignment, payload, code):
     start = assignment.start_date + timedelta(days=3)
     api_a.post(url(assignment, "start/"), {"berichtId": "st", "startdatum": str(start)}, format="json")
-    values = {key: (str(start - timedelta(days=1)) if value == "START-1" else str(start) if value == "START"
-                    else value) for key, value in payload.items()}
+    values = {
+        key: (str(start - timedelta(days=1)) if value == "START-1" else str(start) if value == "START" else value)
+        for key, value in payload.items()
+    }
     response = api_a.post(url(assignment, "stop/"), {"berichtId": "sp", **values}, format="json")
     assert response.status_code == 400 and code in codes(response)
     assignment.refresh_from_db()
@@ -261,15 +296,19 @@ def test_stop_errors(api_a, assignment, payload, code):
 
 
 def test_stop_before_a_start_was_reported(api_a, assignment):
-    response = api_a.post(url(assignment, "stop/"), {"berichtId": "n1", "einddatum": str(assignment.start_date),
-                                                     "redenBeeindiging": "19"}, format="json")
+    response = api_a.post(
+        url(assignment, "stop/"),
+        {"berichtId": "n1", "einddatum": str(assignment.start_date), "redenBeeindiging": "19"},
+        format="json",
+    )
     assert response.status_code == 400 and "not_started" in codes(response)
 
 
 def test_events_for_a_withdrawn_beschikking_are_refused(api_a, assignment, consultant):
     indication_services.withdraw_beschikking(assignment.indication, by=consultant, reason="Bezwaar gegrond")
-    response = api_a.post(url(assignment, "start/"), {"berichtId": "x1", "startdatum": str(assignment.start_date)},
-                          format="json")
+    response = api_a.post(
+        url(assignment, "start/"), {"berichtId": "x1", "startdatum": str(assignment.start_date)}, format="json"
+    )
     assert response.status_code == 400 and "beschikking_withdrawn" in codes(response)
 
 
@@ -298,19 +337,29 @@ def test_a_rejected_message_is_also_answered_the_same_on_retry(api_a, assignment
 
 def test_message_ids_are_per_provider(api_a, api_b, assignment, provider_b, consultant):
     other = issued_assignment(provider_b, consultant, today=timezone.localdate())
-    assert api_a.post(url(assignment, "start/"), {"berichtId": "same", "startdatum": str(assignment.start_date)},
-                      format="json").status_code == 200
-    assert api_b.post(url(other, "start/"), {"berichtId": "same", "startdatum": str(other.start_date)},
-                      format="json").status_code == 200
+    assert (
+        api_a.post(
+            url(assignment, "start/"), {"berichtId": "same", "startdatum": str(assignment.start_date)}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        api_b.post(
+            url(other, "start/"), {"berichtId": "same", "startdatum": str(other.start_date)}, format="json"
+        ).status_code
+        == 200
+    )
 
 
 # -- verzoek om wijziging ------------------------------------------------------------------------
 
 
 def test_change_request_and_the_answer(api_a, assignment, consultant):
-    created = api_a.post(url(assignment, "wijzigingsverzoeken/"),
-                         {"berichtId": "c1", "product": "IB3", "motivering": "Situatie is verslechterd."},
-                         format="json")
+    created = api_a.post(
+        url(assignment, "wijzigingsverzoeken/"),
+        {"berichtId": "c1", "product": "IB3", "motivering": "Situatie is verslechterd."},
+        format="json",
+    )
     assert created.status_code == 201 and created.json()["status"] == "open"
     request = ChangeRequest.objects.get()
     services.answer_change_request(request, by=consultant, accept=True, reason="Akkoord na overleg.")
@@ -324,25 +373,38 @@ def test_change_request_and_the_answer(api_a, assignment, consultant):
 
 
 def test_a_granted_lighter_product_is_issued_and_reassigned(api_a, assignment, consultant):
-    api_a.post(url(assignment, "wijzigingsverzoeken/"),
-               {"berichtId": "c2", "product": "IB0", "motivering": "Kan af met minder."}, format="json")
-    request = services.answer_change_request(ChangeRequest.objects.get(), by=consultant, accept=True,
-                                             reason="Afschalen naar IB0.")
+    api_a.post(
+        url(assignment, "wijzigingsverzoeken/"),
+        {"berichtId": "c2", "product": "IB0", "motivering": "Kan af met minder."},
+        format="json",
+    )
+    request = services.answer_change_request(
+        ChangeRequest.objects.get(), by=consultant, accept=True, reason="Afschalen naar IB0."
+    )
     new = Assignment.objects.get(indication=request.follow_up)
     assignment.refresh_from_db()
     assert new.product.code == "IB0" and new.provider == assignment.provider
     assert assignment.end_date == new.start_date - timedelta(days=1)
     assert assignment.change_reason == "12"
-    assert api_a.get(f"/api/v1/wijzigingsverzoeken/{request.uuid}/").json()["vervolgbeschikking"] == \
-        request.follow_up.number
+    assert (
+        api_a.get(f"/api/v1/wijzigingsverzoeken/{request.uuid}/").json()["vervolgbeschikking"]
+        == request.follow_up.number
+    )
 
 
 def test_a_refused_change_request(api_a, assignment, consultant):
-    api_a.post(url(assignment, "wijzigingsverzoeken/"),
-               {"berichtId": "c3", "einddatum": str(assignment.end_date + timedelta(days=60)),
-                "motivering": "Meer tijd nodig."}, format="json")
-    request = services.answer_change_request(ChangeRequest.objects.get(), by=consultant, accept=False,
-                                             reason="Eerst evalueren.")
+    api_a.post(
+        url(assignment, "wijzigingsverzoeken/"),
+        {
+            "berichtId": "c3",
+            "einddatum": str(assignment.end_date + timedelta(days=60)),
+            "motivering": "Meer tijd nodig.",
+        },
+        format="json",
+    )
+    request = services.answer_change_request(
+        ChangeRequest.objects.get(), by=consultant, accept=False, reason="Eerst evalueren."
+    )
     assert request.status == "afgewezen" and request.follow_up is None
 
 
@@ -365,24 +427,54 @@ def test_change_request_errors(api_a, assignment, payload, code):
 
 def test_batch_answers_per_message(api_a, assignment, provider_a, consultant):
     second = issued_assignment(provider_a, consultant, days_ago=40, today=timezone.localdate())
-    response = api_a.post("/api/v1/berichten/", {"berichten": [
-        {"soort": "start", "toewijzingnummer": assignment.number, "berichtId": "b1",
-         "startdatum": str(assignment.start_date)},
-        {"soort": "start", "toewijzingnummer": second.number, "berichtId": "b2", "startdatum": "2001-01-01"},
-        {"soort": "onbekend", "toewijzingnummer": second.number, "berichtId": "b3"},
-        {"soort": "stop", "toewijzingnummer": "0000000000", "berichtId": "b4", "einddatum": "2026-01-01",
-         "redenBeeindiging": "19"},
-    ]}, format="json")
+    response = api_a.post(
+        "/api/v1/berichten/",
+        {
+            "berichten": [
+                {
+                    "soort": "start",
+                    "toewijzingnummer": assignment.number,
+                    "berichtId": "b1",
+                    "startdatum": str(assignment.start_date),
+                },
+                {"soort": "start", "toewijzingnummer": second.number, "berichtId": "b2", "startdatum": "2001-01-01"},
+                {"soort": "onbekend", "toewijzingnummer": second.number, "berichtId": "b3"},
+                {
+                    "soort": "stop",
+                    "toewijzingnummer": "0000000000",
+                    "berichtId": "b4",
+                    "einddatum": "2026-01-01",
+                    "redenBeeindiging": "19",
+                },
+            ]
+        },
+        format="json",
+    )
     assert response.status_code == 200
     results = response.json()["resultaten"]
     assert [(r["berichtId"], r["status"], r["httpStatus"]) for r in results] == [
-        ("b1", "geaccepteerd", 200), ("b2", "afgewezen", 400), ("b3", "afgewezen", 400), ("b4", "afgewezen", 404)]
+        ("b1", "geaccepteerd", 200),
+        ("b2", "afgewezen", 400),
+        ("b3", "afgewezen", 400),
+        ("b4", "afgewezen", 404),
+    ]
     assignment.refresh_from_db()
     second.refresh_from_db()
     assert assignment.care_started_on == assignment.start_date and second.care_started_on is None
-    retry = api_a.post("/api/v1/berichten/", {"berichten": [
-        {"soort": "start", "toewijzingnummer": assignment.number, "berichtId": "b1",
-         "startdatum": str(assignment.start_date)}]}, format="json")
+    retry = api_a.post(
+        "/api/v1/berichten/",
+        {
+            "berichten": [
+                {
+                    "soort": "start",
+                    "toewijzingnummer": assignment.number,
+                    "berichtId": "b1",
+                    "startdatum": str(assignment.start_date),
+                }
+            ]
+        },
+        format="json",
+    )
     assert retry.json()["resultaten"][0] == results[0]
 
 
@@ -411,8 +503,7 @@ def test_too_many_requests_get_429_with_retry_after(api_a, settings):
 
 def test_every_api_call_is_in_the_audit_trail(api_a, assignment, provider_a):
     api_a.get(url(assignment))
-    api_a.post(url(assignment, "start/"), {"berichtId": "a1", "startdatum": str(assignment.start_date)},
-               format="json")
+    api_a.post(url(assignment, "start/"), {"berichtId": "a1", "startdatum": str(assignment.start_date)}, format="json")
     calls = AuditEvent.objects.filter(actor_label__startswith=f"aanbieder {provider_a.agb_code}")
     summaries = list(calls.values_list("summary", flat=True))
     assert any(s.startswith("API GET") and s.endswith("200") for s in summaries)

@@ -32,10 +32,14 @@ def future_assignment(provider, consultant, *, starts_in_days=14) -> Assignment:
     """A beschikking vastgesteld today that starts later: its toewijzing is toegewezen, not in care."""
     today = timezone.localdate()
     client = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=10)).client
-    indication = IndicationFactory(client=client, consultant=consultant, provider=provider,
-                                   start_date=today + timedelta(days=starts_in_days),
-                                   end_date=today + timedelta(days=200),
-                                   aanvraag__received_on=today - timedelta(days=3))
+    indication = IndicationFactory(
+        client=client,
+        consultant=consultant,
+        provider=provider,
+        start_date=today + timedelta(days=starts_in_days),
+        end_date=today + timedelta(days=200),
+        aanvraag__received_on=today - timedelta(days=3),
+    )
     indication_services.issue_beschikking(indication, by=consultant, today=today)
     return Assignment.objects.get(indication=indication)
 
@@ -52,8 +56,9 @@ def world(provider, consultant):
     withdrawn = issued_assignment(provider, consultant, days_ago=50, today=timezone.localdate())
     indication_services.withdraw_beschikking(withdrawn.indication, by=consultant, reason="Bezwaar gegrond")
     ended = issued_assignment(provider, consultant, days_ago=60, today=timezone.localdate())
-    indication_services.end_beschikking(ended.indication, by=consultant, ended_on=today - timedelta(days=5),
-                                       reason="Verhuisd", today=today)
+    indication_services.end_beschikking(
+        ended.indication, by=consultant, ended_on=today - timedelta(days=5), reason="Verhuisd", today=today
+    )
     return {
         "startable": issued_assignment(provider, consultant, days_ago=10, today=timezone.localdate()),
         "future": future_assignment(provider, consultant),
@@ -73,30 +78,40 @@ def numbers(api, status):
 def test_the_status_field_is_the_real_state(api, world):
     shown = {item["toewijzingnummer"]: item["status"] for item in api.get("/api/v1/toewijzingen/").json()["results"]}
     assert {name: shown[assignment.number] for name, assignment in world.items()} == {
-        "startable": "toegewezen", "future": "toegewezen", "started": "gestart", "stopped": "gestopt",
-        "withdrawn": "ingetrokken", "ended": "beeindigd",
+        "startable": "toegewezen",
+        "future": "toegewezen",
+        "started": "gestart",
+        "stopped": "gestopt",
+        "withdrawn": "ingetrokken",
+        "ended": "beeindigd",
     }
 
 
-@pytest.mark.parametrize(("status", "expected"), [
-    ("toegewezen", {"startable", "future"}),
-    ("gestart", {"started"}),
-    ("gestopt", {"stopped"}),
-    ("beeindigd", {"ended"}),
-    ("ingetrokken", {"withdrawn"}),
-    # In force today and care started: not a vastgestelde beschikking whose care has not begun.
-    ("actief", {"started"}),
-    # What a provider can report the start of today: toegewezen and in force today.
-    ("startbaar", {"startable"}),
-])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("toegewezen", {"startable", "future"}),
+        ("gestart", {"started"}),
+        ("gestopt", {"stopped"}),
+        ("beeindigd", {"ended"}),
+        ("ingetrokken", {"withdrawn"}),
+        # In force today and care started: not a vastgestelde beschikking whose care has not begun.
+        ("actief", {"started"}),
+        # What a provider can report the start of today: toegewezen and in force today.
+        ("startbaar", {"startable"}),
+    ],
+)
 def test_the_status_filter(api, world, status, expected):
     assert numbers(api, status) == {world[name].number for name in expected}
 
 
 def test_a_startable_toewijzing_can_be_started_today(api, world):
     (number,) = numbers(api, "startbaar")
-    response = api.post(f"/api/v1/toewijzingen/{number}/start/",
-                        {"berichtId": "start-1", "startdatum": timezone.localdate().isoformat()}, format="json")
+    response = api.post(
+        f"/api/v1/toewijzingen/{number}/start/",
+        {"berichtId": "start-1", "startdatum": timezone.localdate().isoformat()},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "gestart"
     assert numbers(api, "startbaar") == set()
     assert world["startable"].number in numbers(api, "actief")

@@ -18,14 +18,19 @@ PASSWORD = "Vier-ogen-test-2026!"
 
 def test_complex_indication_needs_a_team_leads_approval(page, log_in, assert_accessible):
     today = date.today()
-    consultant = staff_member(CONSULENT, username="opsteller", password=PASSWORD, first_name="Fatima",
-                              last_name="El Amrani")
+    consultant = staff_member(
+        CONSULENT, username="opsteller", password=PASSWORD, first_name="Fatima", last_name="El Amrani"
+    )
     staff_member(TEAMLEIDER, username="leider", password=PASSWORD, first_name="Marieke", last_name="Verbeek")
     assessment = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=10))
     start = today + timedelta(days=14)
     indication = IndicationFactory(
-        client=assessment.client, consultant=consultant, product=Product.objects.get(code="IB3"),
-        start_date=start, end_date=start + timedelta(days=180), aanvraag__received_on=today - timedelta(days=3),
+        client=assessment.client,
+        consultant=consultant,
+        product=Product.objects.get(code="IB3"),
+        start_date=start,
+        end_date=start + timedelta(days=180),
+        aanvraag__received_on=today - timedelta(days=3),
     )
 
     # The consultant sees why four eyes are needed and submits.

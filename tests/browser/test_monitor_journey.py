@@ -27,8 +27,14 @@ PASSWORD = "Monitor-test-2026!"
 
 
 def beschikking(client, provider, start: date):
-    return IndicationFactory(client=client, provider=provider, start_date=start, end_date=None,
-                             status=IndicationStatus.ACTIEF, decision_date=start)
+    return IndicationFactory(
+        client=client,
+        provider=provider,
+        start_date=start,
+        end_date=None,
+        status=IndicationStatus.ACTIEF,
+        decision_date=start,
+    )
 
 
 def test_contract_manager_filters_the_monitor_and_downloads_xlsx(page, log_in, assert_accessible, tmp_path):
@@ -78,8 +84,12 @@ def test_contract_manager_compares_providers_and_records_the_jaargesprek(page, l
     # GGZ Sterk: 3 toewijzingen (eerste indicatie) starting this year; GGZ Klein: 1.
     for provider, count in ((strong, 3), (small, 1)):
         for _ in range(count):
-            AssignmentFactory(provider=provider, indication__start_date=date(today.year, 1, 5),
-                              indication__end_date=None, indication__kind=Indication.Kind.FIRST)
+            AssignmentFactory(
+                provider=provider,
+                indication__start_date=date(today.year, 1, 5),
+                indication__end_date=None,
+                indication__kind=Indication.Kind.FIRST,
+            )
     refresh_monitor(today=today)
 
     log_in("contract", PASSWORD)

@@ -16,8 +16,9 @@ PASSWORD = "Onderzoek-test-2026!"
 
 def test_saving_one_section_keeps_what_was_typed_in_the_others(page, log_in, assert_accessible):
     consultant = staff_member(CONSULENT, username="onderzoeker", password=PASSWORD, first_name="Lot")
-    melding = MeldingFactory(client=ClientFactory(), consultant=consultant,
-                             received_on=date.today() - timedelta(days=3))
+    melding = MeldingFactory(
+        client=ClientFactory(), consultant=consultant, received_on=date.today() - timedelta(days=3)
+    )
     log_in("onderzoeker", PASSWORD)
     page.goto(f"/onderzoeken/{melding.intake.uuid}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Onderzoek")

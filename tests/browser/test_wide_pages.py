@@ -63,15 +63,33 @@ def consultant_world():
     case = build_case_file(consultant=consultant, melding_on=today - timedelta(days=40))
     Conversation.objects.filter(intake=case.intake).update(need_notes=LONG, network_notes=LONG)
     Indication.objects.filter(pk=case.indication.pk).update(
-        status=IndicationStatus.ACTIEF, number="IB-BREED-1", decision_date=today - timedelta(days=300),
-        start_date=today - timedelta(days=280), end_date=today + timedelta(days=80), provider=provider,
-        product=get_product("IB2"), opslag=True, opslag_motivation=LONG, status_reason=LONG)
+        status=IndicationStatus.ACTIEF,
+        number="IB-BREED-1",
+        decision_date=today - timedelta(days=300),
+        start_date=today - timedelta(days=280),
+        end_date=today + timedelta(days=80),
+        provider=provider,
+        product=get_product("IB2"),
+        opslag=True,
+        opslag_motivation=LONG,
+        status_reason=LONG,
+    )
     indication = Indication.objects.get(pk=case.indication.pk)
-    IndicationStatusChange.objects.create(indication=indication, from_status=IndicationStatus.VASTGESTELD,
-                                          to_status=IndicationStatus.ACTIEF, by=consultant, reason=LONG)
-    assignment = AssignmentFactory(indication=indication, provider=provider, number="TW-BREED-1",
-                                   assigned_on=indication.start_date, start_date=indication.start_date,
-                                   end_date=indication.end_date)
+    IndicationStatusChange.objects.create(
+        indication=indication,
+        from_status=IndicationStatus.VASTGESTELD,
+        to_status=IndicationStatus.ACTIEF,
+        by=consultant,
+        reason=LONG,
+    )
+    assignment = AssignmentFactory(
+        indication=indication,
+        provider=provider,
+        number="TW-BREED-1",
+        assigned_on=indication.start_date,
+        start_date=indication.start_date,
+        end_date=indication.end_date,
+    )
     ChangeRequest.objects.create(assignment=assignment, motivation=LONG, requested_end_date=indication.end_date)
     # An onderzoek past its 6 weeks and the IB2 past its 26 weeks: signals on the worklist.
     MeldingFactory(consultant=consultant, client=case.client, received_on=today - timedelta(days=45))
@@ -83,8 +101,15 @@ def test_no_page_is_wider_than_the_screen(page, log_in, assert_accessible):
     consultant, case, provider = consultant_world()
     manager = staff_member(CONTRACTMANAGER, username="breed-contract", password=PASSWORD)
     today = date.today()
-    AnnualReview.objects.create(provider=provider, year=today.year, held_on=today, participants="P" * 500,
-                                conclusions=LONG, agreements=LONG, recorded_by=manager)
+    AnnualReview.objects.create(
+        provider=provider,
+        year=today.year,
+        held_on=today,
+        participants="P" * 500,
+        conclusions=LONG,
+        agreements=LONG,
+        recorded_by=manager,
+    )
     refresh_monitor(today=today)
     pages = {
         "breed": [

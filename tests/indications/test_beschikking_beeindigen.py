@@ -34,8 +34,13 @@ def in_care(consultant):
 def planned(in_care, consultant):
     """Ended per 30 days from today by the consultant."""
     today = timezone.localdate()
-    services.end_beschikking(in_care.indication, by=consultant, ended_on=today + timedelta(days=30),
-                            reason="Cliënt verhuist naar Utrecht", today=today)
+    services.end_beschikking(
+        in_care.indication,
+        by=consultant,
+        ended_on=today + timedelta(days=30),
+        reason="Cliënt verhuist naar Utrecht",
+        today=today,
+    )
     return in_care
 
 
@@ -71,17 +76,20 @@ def test_the_nightly_job_ends_it_the_day_after(planned, offset, live):
         assert (indication.status, indication.ended_on) == (S.BEEINDIGD, end)
         change = indication.status_changes.get(to_status=S.BEEINDIGD)
         assert (change.by, change.reason) == (None, "Cliënt verhuist naar Utrecht")
-        assert (assignment.status, assignment.state, assignment.end_date) == (Assignment.Status.ENDED, "beeindigd",
-                                                                              end)
+        assert (assignment.status, assignment.state, assignment.end_date) == (Assignment.Status.ENDED, "beeindigd", end)
 
 
 def test_ending_per_a_day_that_has_passed_ends_it_at_once(in_care, consultant):
     today = timezone.localdate()
-    services.end_beschikking(in_care.indication, by=consultant, ended_on=today - timedelta(days=1),
-                            reason="Overleden", today=today)
+    services.end_beschikking(
+        in_care.indication, by=consultant, ended_on=today - timedelta(days=1), reason="Overleden", today=today
+    )
     assignment, indication = reread(in_care)
-    assert (indication.status, indication.status_reason, indication.end_reason) == (S.BEEINDIGD, "Overleden",
-                                                                                     "Overleden")
+    assert (indication.status, indication.status_reason, indication.end_reason) == (
+        S.BEEINDIGD,
+        "Overleden",
+        "Overleden",
+    )
     assert assignment.status == Assignment.Status.ENDED
 
 

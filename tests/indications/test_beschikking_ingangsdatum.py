@@ -47,8 +47,9 @@ def test_a_start_before_the_melding_needs_a_motivation(consultant, today):
 
 def test_a_start_that_directly_continues_an_earlier_beschikking_needs_no_motivation(consultant, today):
     case = case_starting(10, consultant)
-    earlier = IndicationFactory(client=case.client, beeindigd=True,
-                                end_date=case.indication.start_date - timedelta(days=1))
+    earlier = IndicationFactory(
+        client=case.client, beeindigd=True, end_date=case.indication.start_date - timedelta(days=1)
+    )
     assert codes(case.indication, today) == set()
     earlier.end_date -= timedelta(days=1)  # a gap of one day is no continuation
     earlier.save(update_fields=["end_date"])
@@ -69,8 +70,9 @@ def test_the_reported_case_six_years_back_is_refused(consultant, today):
     case.aanvraag.received_on = date(2026, 11, 20)
     case.aanvraag.save()
     indication = case.indication
-    Indication.objects.filter(pk=indication.pk).update(start_date=date(2020, 1, 6), end_date=date(2020, 12, 31),
-                                                        retroactive_motivation="Achteraf")
+    Indication.objects.filter(pk=indication.pk).update(
+        start_date=date(2020, 1, 6), end_date=date(2020, 12, 31), retroactive_motivation="Achteraf"
+    )
     indication.planned_evaluations.update(planned_on=date(2020, 4, 6))
     indication.refresh_from_db()
     assert "retroactive_limit" in codes(indication, today)
@@ -79,8 +81,9 @@ def test_the_reported_case_six_years_back_is_refused(consultant, today):
 
 
 def test_without_an_aanvraag_the_decision_is_the_reference(consultant, today, ib_client):
-    indication = IndicationFactory(client=ib_client, aanvraag=None, start_date=today - timedelta(days=3),
-                                   end_date=today + timedelta(days=200))
+    indication = IndicationFactory(
+        client=ib_client, aanvraag=None, start_date=today - timedelta(days=3), end_date=today + timedelta(days=200)
+    )
     assert codes(indication, today) == {"retroactive_start"}
 
 

@@ -47,9 +47,15 @@ def test_onderzoek_deadline_is_exactly_42_days_after_the_melding(melding_on, dea
 
 
 def test_register_melding_starts_the_clock_on_the_day_of_the_melding(consultant, today):
-    melding = services.register_melding(client=ClientFactory(), received_on=today - timedelta(days=3),
-                                        channel="wijkteam", question="Vastgelopen administratie",
-                                        consultant=consultant, by=consultant, today=today)
+    melding = services.register_melding(
+        client=ClientFactory(),
+        received_on=today - timedelta(days=3),
+        channel="wijkteam",
+        question="Vastgelopen administratie",
+        consultant=consultant,
+        by=consultant,
+        today=today,
+    )
     assert melding.onderzoek_deadline == today - timedelta(days=3) + timedelta(weeks=6)
 
 
@@ -72,8 +78,14 @@ def test_beschikking_deadline_is_exactly_14_days_after_the_aanvraag(aanvraag_on,
 
 def test_register_aanvraag_sets_the_beschikking_deadline(consultant, today):
     intake = IntakeFactory(maatwerk=True, melding__received_on=today - timedelta(days=20))
-    aanvraag = services.register_aanvraag(client=intake.melding.client, received_on=today, consultant=consultant,
-                                          by=consultant, intake=intake, today=today)
+    aanvraag = services.register_aanvraag(
+        client=intake.melding.client,
+        received_on=today,
+        consultant=consultant,
+        by=consultant,
+        intake=intake,
+        today=today,
+    )
     assert aanvraag.beschikking_deadline == today + timedelta(days=14)
 
 
@@ -95,13 +107,20 @@ def test_the_deadline_day_itself_is_on_time_and_the_next_day_is_late():
 
 @pytest.mark.parametrize(
     "days_before, text",
-    [(4, "nog 4 dagen"), (3, "nog 3 dagen"), (1, "nog 1 dag"), (0, "nog 0 dagen"), (-1, "1 dag te laat"),
-     (-2, "2 dagen te laat")],
+    [
+        (4, "nog 4 dagen"),
+        (3, "nog 3 dagen"),
+        (1, "nog 1 dag"),
+        (0, "nog 0 dagen"),
+        (-1, "1 dag te laat"),
+        (-2, "2 dagen te laat"),
+    ],
 )
 def test_the_deadline_badge_at_the_boundary(days_before, text):
     deadline = date(2027, 1, 4)
-    html = render_to_string("includes/deadline.html", {"deadline": deadline,
-                                                       "today": deadline - timedelta(days=days_before)})
+    html = render_to_string(
+        "includes/deadline.html", {"deadline": deadline, "today": deadline - timedelta(days=days_before)}
+    )
     assert text in html
     assert ("badge--overdue" in html) is (days_before < 0)
     assert ("badge--soon" in html) is (0 <= days_before <= 3)
@@ -131,8 +150,9 @@ def test_an_aanvraag_leaves_the_worklist_when_its_beschikking_is_decided(consult
 
 def concluded(intake, consultant, today, conclusion, concluded_on, **extra):
     ConversationFactory(intake=intake, held_on=intake.melding.received_on)
-    return services.conclude_intake(intake, by=consultant, conclusion=conclusion, concluded_on=concluded_on,
-                                    report="Verslag", today=today, **extra)
+    return services.conclude_intake(
+        intake, by=consultant, conclusion=conclusion, concluded_on=concluded_on, report="Verslag", today=today, **extra
+    )
 
 
 @pytest.mark.parametrize(
@@ -152,8 +172,14 @@ def test_a_referral_plans_nazorg_exactly_42_days_after_the_conclusion(consultant
 
 def test_nazorg_follows_the_settings(consultant, today, settings):
     settings.SDD = {**settings.SDD, "NAZORG_AFTER_DAYS": 28}
-    intake = concluded(IntakeFactory(melding__received_on=today - timedelta(days=5)), consultant, today,
-                       Intake.Conclusion.ALGEMENE_VOORZIENING, today, referral_provision="Buurtkamer")
+    intake = concluded(
+        IntakeFactory(melding__received_on=today - timedelta(days=5)),
+        consultant,
+        today,
+        Intake.Conclusion.ALGEMENE_VOORZIENING,
+        today,
+        referral_provision="Buurtkamer",
+    )
     assert intake.nazorg_due_on == today + timedelta(days=28)
 
 
@@ -169,22 +195,27 @@ def test_worklist_shows_nazorg_from_14_days_before_it_is_due(consultant, today):
     due_in_14 = IntakeFactory(referred=True, melding__consultant=consultant, nazorg_due_on=today + timedelta(days=14))
     IntakeFactory(referred=True, melding__consultant=consultant, nazorg_due_on=today + timedelta(days=15))
     overdue = IntakeFactory(referred=True, melding__consultant=consultant, nazorg_due_on=today - timedelta(days=3))
-    IntakeFactory(referred=True, melding__consultant=consultant, nazorg_due_on=today - timedelta(days=3),
-                  nazorg_done_on=today - timedelta(days=1))  # done
+    IntakeFactory(
+        referred=True,
+        melding__consultant=consultant,
+        nazorg_due_on=today - timedelta(days=3),
+        nazorg_done_on=today - timedelta(days=1),
+    )  # done
     assert list(worklist(consultant, today=today)["nazorg_due"]) == [overdue, due_in_14]
 
 
 def test_nazorg_can_be_recorded_from_the_day_of_the_conclusion_until_today(consultant, today):
-    intake = IntakeFactory(referred=True, melding__consultant=consultant,
-                           melding__received_on=today - timedelta(days=60))
+    intake = IntakeFactory(
+        referred=True, melding__consultant=consultant, melding__received_on=today - timedelta(days=60)
+    )
     with pytest.raises(ValidationError) as early:
-        services.record_nazorg(intake, by=consultant, done_on=intake.concluded_on - timedelta(days=1),
-                               notes="Gebeld", today=today)
+        services.record_nazorg(
+            intake, by=consultant, done_on=intake.concluded_on - timedelta(days=1), notes="Gebeld", today=today
+        )
     assert "done_on" in early.value.error_dict
     with pytest.raises(ValidationError) as future:
         services.record_nazorg(intake, by=consultant, done_on=today + timedelta(days=1), notes="Gebeld", today=today)
     assert "done_on" in future.value.error_dict
-    done = services.record_nazorg(intake, by=consultant, done_on=intake.concluded_on, notes="Werkt goed.",
-                                  today=today)
+    done = services.record_nazorg(intake, by=consultant, done_on=intake.concluded_on, notes="Werkt goed.", today=today)
     assert done.nazorg_done_on == intake.concluded_on
     assert not worklist(consultant, today=today)["nazorg_due"].exists()

@@ -20,10 +20,17 @@ S = IndicationStatus
 def second_concept(case, consultant, **fields):
     start = case.indication.start_date
     return services.save_indication_concept(
-        None, client=case.client, by=consultant,
+        None,
+        client=case.client,
+        by=consultant,
         results=[services.ResultInput(result=result_in("financien"), goal="Doel")],
-        evaluation_dates=[start + timedelta(days=60)], kind="eerste", product=case.indication.product,
-        start_date=start, end_date=start + timedelta(days=180), aanvraag=case.aanvraag, **fields,
+        evaluation_dates=[start + timedelta(days=60)],
+        kind="eerste",
+        product=case.indication.product,
+        start_date=start,
+        end_date=start + timedelta(days=180),
+        aanvraag=case.aanvraag,
+        **fields,
     )
 
 
@@ -51,10 +58,18 @@ def test_the_database_refuses_a_second_indication_on_an_aanvraag(consultant):
 
 def test_a_beschikking_has_one_successor(consultant, today, ib_client):
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
-    follow_up = dict(client=ib_client, by=consultant, kind="herindicatie", replaces=old, product=old.product,
-                     start_date=today + timedelta(days=7), end_date=today + timedelta(days=200),
-                     results=[services.ResultInput(result=result_in("financien"), goal="Doel")],
-                     evaluation_dates=[today + timedelta(days=60)], aanvraag=old.aanvraag)
+    follow_up = dict(
+        client=ib_client,
+        by=consultant,
+        kind="herindicatie",
+        replaces=old,
+        product=old.product,
+        start_date=today + timedelta(days=7),
+        end_date=today + timedelta(days=200),
+        results=[services.ResultInput(result=result_in("financien"), goal="Doel")],
+        evaluation_dates=[today + timedelta(days=60)],
+        aanvraag=old.aanvraag,
+    )
     first = services.save_indication_concept(None, **follow_up)
     assert first.aanvraag == old.aanvraag  # a follow-up shares the aanvraag
     with pytest.raises(ValidationError) as failure:
@@ -97,8 +112,9 @@ def test_every_offered_move_is_in_the_status_table(status, today):
         assert ("withdraw" in actions) == (S.INGETROKKEN in targets)
         assert ("submit_for_review" in actions) <= (S.TER_BEOORDELING in targets)
         assert ("edit" in actions) == (status == S.CONCEPT)
-    concept_actions = workflow.offered_actions(Indication(status=S.CONCEPT, start_date=today), today=today,
-                                               needs_review=True)
+    concept_actions = workflow.offered_actions(
+        Indication(status=S.CONCEPT, start_date=today), today=today, needs_review=True
+    )
     assert "issue" not in concept_actions and "submit_for_review" in concept_actions
 
 
@@ -117,8 +133,9 @@ def test_an_issued_beschikking_offers_no_concept_actions(client, consultant, tod
 
 def test_ending_before_the_start_defaults_to_the_start_date(client, consultant):
     today = timezone.localdate()  # the page's day
-    case = build_case_file(consultant=consultant, start_date=today + timedelta(days=7),
-                           melding_on=today - timedelta(days=30))
+    case = build_case_file(
+        consultant=consultant, start_date=today + timedelta(days=7), melding_on=today - timedelta(days=30)
+    )
     services.issue_beschikking(case.indication, by=consultant, today=today)
     client.force_login(consultant)
     response = client.get(f"/indicaties/{case.indication.uuid}/")
@@ -139,8 +156,9 @@ def test_the_end_default_is_accepted_by_the_service(consultant, today):
 
 
 def test_the_evaluation_page_of_a_beschikking_that_has_not_started_leads_back(client, consultant):
-    indication = IndicationFactory(vastgesteld=True, consultant=consultant,
-                                   start_date=timezone.localdate() + timedelta(days=7))
+    indication = IndicationFactory(
+        vastgesteld=True, consultant=consultant, start_date=timezone.localdate() + timedelta(days=7)
+    )
     client.force_login(consultant)
     response = client.get(f"/indicaties/{indication.uuid}/evaluatie/")
     assert response.status_code == 302 and response.url == f"/indicaties/{indication.uuid}/"
@@ -158,8 +176,12 @@ def test_a_started_beschikking_offers_the_evaluation_with_an_accepted_date(clien
 
 def test_a_concept_that_breaks_an_ib_rule_offers_changing_it_not_issuing(client, consultant):
     today = timezone.localdate()
-    case = build_case_file(consultant=consultant, start_date=today + timedelta(days=7),
-                           melding_on=today - timedelta(days=30), evaluations=[])  # no planned evaluation
+    case = build_case_file(
+        consultant=consultant,
+        start_date=today + timedelta(days=7),
+        melding_on=today - timedelta(days=30),
+        evaluations=[],
+    )  # no planned evaluation
     client.force_login(consultant)
     response = client.get(f"/indicaties/{case.indication.uuid}/")
     assert response.context["rule_errors"]

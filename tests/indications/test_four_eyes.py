@@ -22,8 +22,9 @@ def codes(indication, today):
 
 @pytest.fixture
 def client_scored(today):
-    return ZrmAssessmentFactory(scores={"financien": 2, "sociaal-netwerk": 3, "huisvesting": 3,
-                                        "huiselijke-relaties": 2, "adl": 3}).client
+    return ZrmAssessmentFactory(
+        scores={"financien": 2, "sociaal-netwerk": 3, "huisvesting": 3, "huiselijke-relaties": 2, "adl": 3}
+    ).client
 
 
 # -- the complexity rules -------------------------------------------------------------------------
@@ -61,37 +62,55 @@ def test_the_threshold_is_data(client_scored, today):
 
 def test_a_long_or_open_ended_duration_is_complex(client_scored, today):
     start = today + timedelta(days=7)
-    assert "looptijd" not in codes(IndicationFactory(client=client_scored, start_date=start,
-                                                     end_date=start + timedelta(weeks=52)), today)
-    assert "looptijd" in codes(IndicationFactory(client=client_scored, start_date=start,
-                                                 end_date=start + timedelta(weeks=52, days=1)), today)
+    assert "looptijd" not in codes(
+        IndicationFactory(client=client_scored, start_date=start, end_date=start + timedelta(weeks=52)), today
+    )
+    assert "looptijd" in codes(
+        IndicationFactory(client=client_scored, start_date=start, end_date=start + timedelta(weeks=52, days=1)), today
+    )
     assert "looptijd" in codes(IndicationFactory(client=client_scored, end_date=None), today)
 
 
 @pytest.mark.parametrize("kind, complex_", [("beschermd_wonen", True), ("dagbesteding", True), ("vervoer", False)])
 def test_stacking_with_beschermd_wonen_or_dagbesteding_is_complex(client_scored, today, consultant, kind, complex_):
     indication = IndicationFactory(client=client_scored)
-    services.record_other_provision(client=client_scored, kind=kind, start_date=today - timedelta(days=30),
-                                    by=consultant)
+    services.record_other_provision(
+        client=client_scored, kind=kind, start_date=today - timedelta(days=30), by=consultant
+    )
     assert ("stapeling" in codes(indication, today)) is complex_
 
 
 def test_stacking_needs_overlapping_periods(client_scored, today, consultant):
     indication = IndicationFactory(client=client_scored)
-    services.record_other_provision(client=client_scored, kind="beschermd_wonen", start_date=date(2020, 1, 1),
-                                    end_date=indication.start_date - timedelta(days=1), by=consultant)
+    services.record_other_provision(
+        client=client_scored,
+        kind="beschermd_wonen",
+        start_date=date(2020, 1, 1),
+        end_date=indication.start_date - timedelta(days=1),
+        by=consultant,
+    )
     assert "stapeling" not in codes(indication, today)
 
 
 def test_a_herindicatie_that_scales_up_is_complex(client_scored, today):
     old = IndicationFactory(client=client_scored, actief=True, end_date=None)
-    up = IndicationFactory(client=client_scored, replaces=old, kind=Indication.Kind.HERINDICATIE,
-                           product=Product.objects.get(code="IB2"), start_date=today,
-                           end_date=today + timedelta(weeks=20))
+    up = IndicationFactory(
+        client=client_scored,
+        replaces=old,
+        kind=Indication.Kind.HERINDICATIE,
+        product=Product.objects.get(code="IB2"),
+        start_date=today,
+        end_date=today + timedelta(weeks=20),
+    )
     assert "opschaling" in codes(up, today)
     Indication.objects.filter(pk=up.pk).update(status=Indication.Status.INGETROKKEN)  # one successor at a time
-    down = IndicationFactory(client=client_scored, replaces=old, kind=Indication.Kind.SCALE_DOWN,
-                             product=Product.objects.get(code="IB0"), start_date=today)
+    down = IndicationFactory(
+        client=client_scored,
+        replaces=old,
+        kind=Indication.Kind.SCALE_DOWN,
+        product=Product.objects.get(code="IB0"),
+        start_date=today,
+    )
     assert "opschaling" not in codes(down, today)
 
 
@@ -101,8 +120,9 @@ def test_the_manual_tick_asks_for_four_eyes(client_scored, today):
 
 def test_an_inactive_rule_does_not_count(client_scored, today):
     ComplexityRule.objects.filter(kind="product").update(is_active=False)
-    assert "product" not in codes(IndicationFactory(client=client_scored, product=Product.objects.get(code="IB3")),
-                                  today)
+    assert "product" not in codes(
+        IndicationFactory(client=client_scored, product=Product.objects.get(code="IB3")), today
+    )
 
 
 # -- the flow ------------------------------------------------------------------------------------
@@ -167,9 +187,11 @@ def test_reject_correct_approve_issue(complex_concept, consultant, team_lead, to
 def test_the_author_cannot_review_even_as_team_lead(client_scored, team_lead, today):
     own = IndicationFactory(client=client_scored, consultant=team_lead, product=Product.objects.get(code="IB3"))
     four_eyes.submit_for_review(own, by=team_lead, today=today)
-    for decide in (lambda: four_eyes.approve_indication(own, by=team_lead),
-                   lambda: four_eyes.reject_indication(own, by=team_lead, motivation="x"),
-                   lambda: four_eyes.ask_review_question(own, by=team_lead, question="?")):
+    for decide in (
+        lambda: four_eyes.approve_indication(own, by=team_lead),
+        lambda: four_eyes.reject_indication(own, by=team_lead, motivation="x"),
+        lambda: four_eyes.ask_review_question(own, by=team_lead, question="?"),
+    ):
         with pytest.raises(ValidationError) as failure:
             decide()
         assert failure.value.code == "reviewer_is_author"
@@ -214,12 +236,17 @@ def test_reopening_an_approved_concept_drops_the_approval(complex_concept, consu
         services.issue_beschikking(reopened, by=consultant, today=today)
 
 
-def test_review_queue_shows_waiting_reviews_of_others_oldest_first(client_scored, consultant, team_lead, today,
-                                                                    django_assert_max_num_queries):
+def test_review_queue_shows_waiting_reviews_of_others_oldest_first(
+    client_scored, consultant, team_lead, today, django_assert_max_num_queries
+):
     first = IndicationFactory(client=client_scored, consultant=consultant, product=Product.objects.get(code="IB3"))
     four_eyes.submit_for_review(first, by=consultant, today=today)
-    own = IndicationFactory(client=client_scored, consultant=team_lead, product=Product.objects.get(code="IB3"),
-                            start_date=today + timedelta(days=400))
+    own = IndicationFactory(
+        client=client_scored,
+        consultant=team_lead,
+        product=Product.objects.get(code="IB3"),
+        start_date=today + timedelta(days=400),
+    )
     four_eyes.submit_for_review(own, by=team_lead, today=today)
     queue = review_queue(team_lead)
     assert [review.indication for review in queue] == [first]
@@ -234,8 +261,9 @@ def test_review_figures_per_consultant(complex_concept, consultant, team_lead, t
     four_eyes.reject_indication(complex_concept, by=team_lead, motivation="Concreter")
     four_eyes.submit_for_review(complex_concept, by=consultant, today=today)
     four_eyes.approve_indication(complex_concept, by=team_lead)
-    Review.objects.filter(outcome="afgekeurd").update(decided_at=Review.objects.get(outcome="afgekeurd").submitted_at
-                                                      + timedelta(hours=4))
+    Review.objects.filter(outcome="afgekeurd").update(
+        decided_at=Review.objects.get(outcome="afgekeurd").submitted_at + timedelta(hours=4)
+    )
     (row,) = review_figures()
     assert (row.consultant, row.reviewed, row.approved, row.approval_rate) == (consultant, 2, 1, 0.5)
     assert row.median_wait_hours == pytest.approx(2.0, abs=0.1)
@@ -243,8 +271,9 @@ def test_review_figures_per_consultant(complex_concept, consultant, team_lead, t
 
 def test_other_provision_period_is_validated(client_scored, consultant, today):
     with pytest.raises(ValidationError):
-        services.record_other_provision(client=client_scored, kind="wlz", start_date=today,
-                                        end_date=today - timedelta(days=1), by=consultant)
+        services.record_other_provision(
+            client=client_scored, kind="wlz", start_date=today, end_date=today - timedelta(days=1), by=consultant
+        )
     assert not OtherProvision.objects.exists()
 
 

@@ -23,10 +23,27 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ALL_RULE_CODES = {
-    "no_results", "end_before_start", "end_date_required", "duration_too_long", "no_tariff", "opslag",
-    "no_opslag_tariff", "opslag_motivation", "no_evaluation", "evaluation_outside_period", "no_zrm", "zrm_missing",
-    "zrm_acute", "zrm_self_reliant", "domain_requires_other", "replaces_not_live", "replaces_kind", "not_heavier",
-    "not_lighter", "replaces_start", "overlap",
+    "no_results",
+    "end_before_start",
+    "end_date_required",
+    "duration_too_long",
+    "no_tariff",
+    "opslag",
+    "no_opslag_tariff",
+    "opslag_motivation",
+    "no_evaluation",
+    "evaluation_outside_period",
+    "no_zrm",
+    "zrm_missing",
+    "zrm_acute",
+    "zrm_self_reliant",
+    "domain_requires_other",
+    "replaces_not_live",
+    "replaces_kind",
+    "not_heavier",
+    "not_lighter",
+    "replaces_start",
+    "overlap",
 }
 
 
@@ -67,8 +84,9 @@ def test_a_valid_indication_breaks_no_rule_and_is_vastgesteld(ib_client, today):
 @pytest.mark.parametrize("code", ["IB0", "IB1", "IB2", "IB3"])
 def test_every_product_can_be_indicated(ib_client, today, code):
     start = today + timedelta(days=7)
-    indication = IndicationFactory(client=ib_client, product=get_product(code), start_date=start,
-                                   end_date=start + timedelta(weeks=20))
+    indication = IndicationFactory(
+        client=ib_client, product=get_product(code), start_date=start, end_date=start + timedelta(weeks=20)
+    )
     assert codes(indication, today) == set()
 
 
@@ -79,18 +97,25 @@ def test_issue_beschikking_refuses_with_the_codes_of_check_ib_rules(ib_client, t
 
 def test_all_broken_rules_are_reported_at_once(today):
     client = scored_client(financien=5)
-    indication = IndicationFactory(client=client, product=get_product("IB0"), opslag=True, evaluations=[],
-                                   results=["financien", "justitie"])
-    assert codes(indication, today) == {"opslag", "opslag_motivation", "no_evaluation", "zrm_self_reliant",
-                                        "domain_requires_other"}
+    indication = IndicationFactory(
+        client=client, product=get_product("IB0"), opslag=True, evaluations=[], results=["financien", "justitie"]
+    )
+    assert codes(indication, today) == {
+        "opslag",
+        "opslag_motivation",
+        "no_evaluation",
+        "zrm_self_reliant",
+        "domain_requires_other",
+    }
     assert len(services.check_ib_rules(indication, today=today)) == 6  # justitie (scored 4) is self-reliant too
 
 
 def test_every_rule_code_of_the_services_is_tested_here():
     """The codes are the contract with the views and the API: a new rule fails this test until it
     is added to ALL_RULE_CODES (and gets a test of its own below)."""
-    source = "".join(inspect.getsource(f) for f in (ib_rules.check_ib_rules, ib_rules._zrm_errors_for,
-                                                     ib_rules._overlap_errors))
+    source = "".join(
+        inspect.getsource(f) for f in (ib_rules.check_ib_rules, ib_rules._zrm_errors_for, ib_rules._overlap_errors)
+    )
     assert set(re.findall(r'code\s*=\s*"(\w+)"', source)) == ALL_RULE_CODES
 
 
@@ -113,8 +138,9 @@ def test_the_end_date_lies_after_the_start_date(ib_client, today, days):
 
 def test_one_day_is_the_shortest_period(ib_client, today):
     start = today + timedelta(days=7)
-    indication = IndicationFactory(client=ib_client, start_date=start, end_date=start + timedelta(days=1),
-                                   evaluations=[start])
+    indication = IndicationFactory(
+        client=ib_client, start_date=start, end_date=start + timedelta(days=1), evaluations=[start]
+    )
     assert codes(indication, today) == set()
 
 
@@ -133,12 +159,12 @@ def test_ib2_lasts_at_most_26_weeks(ib_client, today):
     ib2 = get_product("IB2")
     assert ib2.max_duration_weeks == 26
     start = today + timedelta(days=7)
-    longest = IndicationFactory(client=ib_client, product=ib2, start_date=start,
-                                end_date=start + timedelta(weeks=26))
+    longest = IndicationFactory(client=ib_client, product=ib2, start_date=start, end_date=start + timedelta(weeks=26))
     assert codes(longest, today) == set()
     longest.delete()
-    too_long = IndicationFactory(client=ib_client, product=ib2, start_date=start,
-                                 end_date=start + timedelta(weeks=26, days=1))
+    too_long = IndicationFactory(
+        client=ib_client, product=ib2, start_date=start, end_date=start + timedelta(weeks=26, days=1)
+    )
     assert codes(too_long, today) == {"duration_too_long"}
 
 
@@ -147,8 +173,12 @@ def test_the_maximum_duration_is_data(ib_client, today):
     ib1.max_duration_weeks = 13
     ib1.save()
     start = today + timedelta(days=7)
-    indication = IndicationFactory(client=ib_client, start_date=start, end_date=start + timedelta(weeks=14),
-                                   evaluations=[start + timedelta(weeks=6)])
+    indication = IndicationFactory(
+        client=ib_client,
+        start_date=start,
+        end_date=start + timedelta(weeks=14),
+        evaluations=[start + timedelta(weeks=6)],
+    )
     assert codes(indication, today) == {"duration_too_long"}
 
 
@@ -157,12 +187,22 @@ def test_the_maximum_duration_is_data(ib_client, today):
 
 def test_ib0_has_no_tariff_before_1_august_2018(ib_client, today):
     ib0 = get_product("IB0")
-    before = IndicationFactory(client=ib_client, product=ib0, start_date=date(2018, 7, 31),
-                               end_date=date(2018, 12, 31), evaluations=[date(2018, 10, 1)])
+    before = IndicationFactory(
+        client=ib_client,
+        product=ib0,
+        start_date=date(2018, 7, 31),
+        end_date=date(2018, 12, 31),
+        evaluations=[date(2018, 10, 1)],
+    )
     assert codes(before, today) == {"no_tariff"}
     before.delete()
-    first_day = IndicationFactory(client=ib_client, product=ib0, start_date=date(2018, 8, 1),
-                                  end_date=date(2018, 12, 31), evaluations=[date(2018, 10, 1)])
+    first_day = IndicationFactory(
+        client=ib_client,
+        product=ib0,
+        start_date=date(2018, 8, 1),
+        end_date=date(2018, 12, 31),
+        evaluations=[date(2018, 10, 1)],
+    )
     assert codes(first_day, today) == set()
 
 
@@ -176,16 +216,23 @@ def test_no_tariff_after_the_last_tariff_ended(ib_client, today):
 
 
 def test_no_opslag_on_ib0(ib_client, today):
-    indication = IndicationFactory(client=ib_client, product=get_product("IB0"), opslag=True,
-                                   opslag_motivation="NAH, ernstige gedragsproblematiek")
+    indication = IndicationFactory(
+        client=ib_client, product=get_product("IB0"), opslag=True, opslag_motivation="NAH, ernstige gedragsproblematiek"
+    )
     assert codes(indication, today) == {"opslag"}
 
 
 @pytest.mark.parametrize("code", ["IB1", "IB2", "IB3"])
 def test_opslag_on_ib1_to_ib3_with_a_motivation(ib_client, today, code):
     start = today + timedelta(days=7)
-    indication = IndicationFactory(client=ib_client, product=get_product(code), opslag=True, start_date=start,
-                                   end_date=start + timedelta(weeks=20), opslag_motivation="PSY: ernstige agressie")
+    indication = IndicationFactory(
+        client=ib_client,
+        product=get_product(code),
+        opslag=True,
+        start_date=start,
+        end_date=start + timedelta(weeks=20),
+        opslag_motivation="PSY: ernstige agressie",
+    )
     assert codes(indication, today) == set()
 
 
@@ -231,8 +278,9 @@ def test_planned_evaluations_lie_within_the_period(ib_client, today, offset, ins
 
 def test_an_open_ended_beschikking_may_plan_far_ahead(ib_client, today):
     start = today + timedelta(days=7)
-    indication = IndicationFactory(client=ib_client, start_date=start, end_date=None,
-                                   evaluations=[start + timedelta(days=900)])
+    indication = IndicationFactory(
+        client=ib_client, start_date=start, end_date=None, evaluations=[start + timedelta(days=900)]
+    )
     assert codes(indication, today) == set()
 
 
@@ -367,9 +415,14 @@ def test_the_replaced_beschikking_does_not_count_as_overlap(ib_client, today):
 def test_opschaling_must_be_heavier(ib_client, today):
     old = IndicationFactory(client=ib_client, actief=True, product=get_product("IB3"))
     for code in ("IB3", "IB2"):
-        same_or_lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_UP,
-                                            product=get_product(code), start_date=today,
-                                            end_date=today + timedelta(weeks=20))
+        same_or_lighter = IndicationFactory(
+            client=ib_client,
+            replaces=old,
+            kind=Indication.Kind.SCALE_UP,
+            product=get_product(code),
+            start_date=today,
+            end_date=today + timedelta(weeks=20),
+        )
         assert codes(same_or_lighter, today) == {"not_heavier"}
         same_or_lighter.status = Indication.Status.INGETROKKEN  # a beschikking has one successor at a time
         same_or_lighter.save(update_fields=["status"])
@@ -378,13 +431,15 @@ def test_opschaling_must_be_heavier(ib_client, today):
 def test_afschaling_must_be_lighter(ib_client, today):
     old = IndicationFactory(client=ib_client, actief=True)  # IB1
     for code in ("IB1", "IB3"):
-        same_or_heavier = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
-                                            product=get_product(code), start_date=today)
+        same_or_heavier = IndicationFactory(
+            client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN, product=get_product(code), start_date=today
+        )
         assert codes(same_or_heavier, today) == {"not_lighter"}
         same_or_heavier.status = Indication.Status.INGETROKKEN
         same_or_heavier.save(update_fields=["status"])
-    lighter = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
-                                product=get_product("IB0"), start_date=today)
+    lighter = IndicationFactory(
+        client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN, product=get_product("IB0"), start_date=today
+    )
     assert codes(lighter, today) == set()
 
 

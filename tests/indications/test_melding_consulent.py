@@ -44,21 +44,33 @@ def test_the_form_offers_only_consulenten_of_the_clients_teams(client, people):
 def test_the_service_refuses_anyone_else(people, who, today):
     ib_client = ClientFactory()
     with pytest.raises(ValidationError) as failure:
-        services.register_melding(client=ib_client, received_on=today, channel="telefoon", question="Hulp",
-                                  consultant=people[who], by=people["consultant"], today=today)
+        services.register_melding(
+            client=ib_client,
+            received_on=today,
+            channel="telefoon",
+            question="Hulp",
+            consultant=people[who],
+            by=people["consultant"],
+            today=today,
+        )
     assert "consultant" in failure.value.error_dict
     assert not Melding.objects.exists()
     with pytest.raises(ValidationError) as failure:
-        services.register_aanvraag(client=ib_client, received_on=today, consultant=people[who],
-                                   by=people["consultant"], today=today)
+        services.register_aanvraag(
+            client=ib_client, received_on=today, consultant=people[who], by=people["consultant"], today=today
+        )
     assert "consultant" in failure.value.error_dict
 
 
 def test_a_posted_outsider_is_a_form_error(client, people, today):
     client.force_login(people["consultant"])
     ib_client = ClientFactory()
-    data = {"received_on": today.isoformat(), "channel": "telefoon", "question": "Hulp",
-            "consultant": people["contract_manager"].pk}
+    data = {
+        "received_on": today.isoformat(),
+        "channel": "telefoon",
+        "question": "Hulp",
+        "consultant": people["contract_manager"].pk,
+    }
     response = client.post(f"/clienten/{ib_client.uuid}/melding/", data)
     assert response.status_code == 200 and "consultant" in response.context["form"].errors
     assert not Melding.objects.exists()
@@ -68,6 +80,13 @@ def test_a_user_with_the_permission_itself_counts_as_consulent(people, today):
     user = people["no_role"]
     user.user_permissions.add(Permission.objects.get(codename="change_intake"))
     TeamFactory(name="Team Dordrecht").members.add(user)
-    melding = services.register_melding(client=ClientFactory(), received_on=today, channel="balie", question="Hulp",
-                                        consultant=user, by=people["consultant"], today=today)
+    melding = services.register_melding(
+        client=ClientFactory(),
+        received_on=today,
+        channel="balie",
+        question="Hulp",
+        consultant=user,
+        by=people["consultant"],
+        today=today,
+    )
     assert melding.consultant == user

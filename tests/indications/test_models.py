@@ -45,14 +45,23 @@ pytestmark = pytest.mark.django_db
 
 def test_the_seven_municipalities_of_the_sdd():
     assert list(Municipality.objects.values_list("name", flat=True)) == [
-        "Alblasserdam", "Dordrecht", "Hardinxveld-Giessendam", "Hendrik-Ido-Ambacht", "Papendrecht", "Sliedrecht",
-        "Zwijndrecht"]
+        "Alblasserdam",
+        "Dordrecht",
+        "Hardinxveld-Giessendam",
+        "Hendrik-Ido-Ambacht",
+        "Papendrecht",
+        "Sliedrecht",
+        "Zwijndrecht",
+    ]
     assert Municipality.objects.get(name="Dordrecht").code == "0505"
 
 
 def test_the_ib_products_with_their_iwmo_codes_and_levels():
-    rows = list(Product.objects.values_list("code", "iwmo_code", "level", "requires_end_date", "max_duration_weeks",
-                                            "allows_opslag"))
+    rows = list(
+        Product.objects.values_list(
+            "code", "iwmo_code", "level", "requires_end_date", "max_duration_weeks", "allows_opslag"
+        )
+    )
     assert rows == [
         ("IB0", "", 0, False, None, False),
         ("IB1", "02A06", 1, False, None, True),
@@ -64,12 +73,15 @@ def test_the_ib_products_with_their_iwmo_codes_and_levels():
 
 def test_score_1_is_ib_territory_only_in_dagbesteding_and_mental_health():
     assert set(ZrmDomain.objects.filter(allows_acute_score=True).values_list("code", flat=True)) == {
-        "dagbesteding", "geestelijke-gezondheid"}
+        "dagbesteding",
+        "geestelijke-gezondheid",
+    }
 
 
 def test_the_result_areas_cover_the_zrm_domains_as_seed_002_takes_them_together():
-    covered = {domain.code: sorted(domain.zrm_domains.values_list("code", flat=True))
-               for domain in ResultDomain.objects.all()}
+    covered = {
+        domain.code: sorted(domain.zrm_domains.values_list("code", flat=True)) for domain in ResultDomain.objects.all()
+    }
     assert covered["geestelijke-gezondheid-verslaving"] == ["geestelijke-gezondheid", "verslaving"]
     assert covered["zelfzorg"] == ["adl", "lichamelijke-gezondheid"]
     assert covered["financien"] == ["financien"]
@@ -89,8 +101,9 @@ def test_every_result_area_has_a_result_with_sub_results():
 
 
 def new_tariff(code, valid_from, valid_to=None, amount="400.00"):
-    return Tariff(product=get_product(code), valid_from=valid_from, valid_to=valid_to,
-                  amount_per_period=Decimal(amount))
+    return Tariff(
+        product=get_product(code), valid_from=valid_from, valid_to=valid_to, amount_per_period=Decimal(amount)
+    )
 
 
 @pytest.mark.parametrize(
@@ -138,9 +151,17 @@ def test_a_tariff_period_is_ordered_and_starts_once_per_product():
 
 
 def test_client_names_and_masked_bsn():
-    client = ClientFactory(first_name="Anna", initials="A.M.", name_prefix="van der", last_name="Berg",
-                           bsn="111222333", street="Voorstraat", house_number="12", postcode="3311 AB",
-                           city="Dordrecht")
+    client = ClientFactory(
+        first_name="Anna",
+        initials="A.M.",
+        name_prefix="van der",
+        last_name="Berg",
+        bsn="111222333",
+        street="Voorstraat",
+        house_number="12",
+        postcode="3311 AB",
+        city="Dordrecht",
+    )
     assert client.full_name == str(client) == "Anna van der Berg"
     assert client.masked_bsn == "*****2333"
     assert client.address == "Voorstraat 12, 3311 AB Dordrecht"
@@ -190,16 +211,16 @@ def test_a_beschikking_ends_after_it_starts():
         Indication.objects.filter(pk=indication.pk).update(end_date=indication.start_date)
 
 
-@pytest.mark.parametrize("status", [IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF,
-                                    IndicationStatus.BEEINDIGD])
+@pytest.mark.parametrize("status", [IndicationStatus.VASTGESTELD, IndicationStatus.ACTIEF, IndicationStatus.BEEINDIGD])
 def test_a_decided_beschikking_has_a_decision_date(status):
     indication = IndicationFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Indication.objects.filter(pk=indication.pk).update(status=status)
 
 
-@pytest.mark.parametrize("status", [IndicationStatus.TER_BEOORDELING, IndicationStatus.GOEDGEKEURD,
-                                    IndicationStatus.INGETROKKEN])
+@pytest.mark.parametrize(
+    "status", [IndicationStatus.TER_BEOORDELING, IndicationStatus.GOEDGEKEURD, IndicationStatus.INGETROKKEN]
+)
 def test_undecided_statuses_need_no_decision_date(status):
     indication = IndicationFactory()
     Indication.objects.filter(pk=indication.pk).update(status=status)

@@ -24,10 +24,16 @@ def whole_page(step: str, **typed) -> dict:
     today = timezone.localdate().isoformat()
     data = {
         "step": step,
-        "gesprek-held_on": today, "gesprek-place": "thuis", "gesprek-participants": ["client"],
-        "gesprek-need_notes": "", "zrm-assessed_on": today,
-        "voorziening-kind": "", "voorziening-start_date": "", "voorziening-notes": "",
-        "conclusie-concluded_on": today, "conclusie-report": "",
+        "gesprek-held_on": today,
+        "gesprek-place": "thuis",
+        "gesprek-participants": ["client"],
+        "gesprek-need_notes": "",
+        "zrm-assessed_on": today,
+        "voorziening-kind": "",
+        "voorziening-start_date": "",
+        "voorziening-notes": "",
+        "conclusie-concluded_on": today,
+        "conclusie-report": "",
     }
     data.update({f"zrm-zrm_{domain.code}": "" for domain in ZrmDomain.objects.all()})
     data.update(typed)
@@ -36,8 +42,13 @@ def whole_page(step: str, **typed) -> dict:
 
 def test_saving_the_zrm_keeps_the_conversation_notes_typed_meanwhile(client, onderzoek):
     notes = "Post blijft ongeopend; dochter helpt soms."
-    response = client.post(onderzoek, whole_page("zrm", **{"gesprek-need_notes": notes, "zrm-zrm_financien": "2",
-                                                           "conclusie-report": "Concept van het verslag"}))
+    response = client.post(
+        onderzoek,
+        whole_page(
+            "zrm",
+            **{"gesprek-need_notes": notes, "zrm-zrm_financien": "2", "conclusie-report": "Concept van het verslag"},
+        ),
+    )
     assert response.status_code == 302
     assert ZrmAssessment.objects.count() == 1 and not Conversation.objects.exists()
     page = client.get(onderzoek)
@@ -52,8 +63,10 @@ def test_saving_the_zrm_keeps_the_conversation_notes_typed_meanwhile(client, ond
 
 
 def test_a_refused_section_keeps_the_other_sections_input(client, onderzoek):
-    data = whole_page("gesprek", **{"gesprek-participants": [], "zrm-zrm_financien": "3",
-                                   "voorziening-notes": "Dagbesteding bij De Hoven"})
+    data = whole_page(
+        "gesprek",
+        **{"gesprek-participants": [], "zrm-zrm_financien": "3", "voorziening-notes": "Dagbesteding bij De Hoven"},
+    )
     response = client.post(onderzoek, data)
     assert response.status_code == 200
     assert "participants" in response.context["conversation_form"].errors
@@ -72,7 +85,7 @@ def test_enter_in_a_field_saves_nothing_and_keeps_everything(client, onderzoek):
 
 def test_the_page_is_one_form_with_a_button_per_section(client, onderzoek):
     html = client.get(onderzoek).content.decode()
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     assert main.count("<form") == 1
     for step in ("gesprek", "zrm", "voorziening", "conclusie"):
         assert f'name="step" value="{step}"' in main

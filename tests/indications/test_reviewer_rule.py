@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def in_review(consultant, today):
-    client = ZrmAssessmentFactory(scores={"financien": 2, "sociaal-netwerk": 3, "huisvesting": 3,
-                                          "huiselijke-relaties": 2, "adl": 3}).client
+    client = ZrmAssessmentFactory(
+        scores={"financien": 2, "sociaal-netwerk": 3, "huisvesting": 3, "huiselijke-relaties": 2, "adl": 3}
+    ).client
     indication = IndicationFactory(client=client, consultant=consultant, product=Product.objects.get(code="IB3"))
     review = four_eyes.submit_for_review(indication, by=consultant, today=today)
     return indication, review
@@ -26,8 +27,12 @@ def test_the_page_offers_review_exactly_when_the_service_accepts_it(in_review, c
     submitter_lead = staff_member(TEAMLEIDER)
     review.submitted_by = submitter_lead  # a team lead who offered a colleague's concept
     review.save(update_fields=["submitted_by"])
-    cases = {consultant: "not_a_reviewer", submitter_lead: "reviewer_is_author",
-             staff_member(CONSULENT): "not_a_reviewer", team_lead: None}
+    cases = {
+        consultant: "not_a_reviewer",
+        submitter_lead: "reviewer_is_author",
+        staff_member(CONSULENT): "not_a_reviewer",
+        team_lead: None,
+    }
     for user, code in cases.items():
         refusal = four_eyes.reviewer_refusal(user, indication, review)
         assert (refusal.code if refusal else None) == code

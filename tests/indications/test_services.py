@@ -51,16 +51,29 @@ def events_for(obj, action=None):
 
 def test_register_client_validates_the_bsn_and_writes_nothing_when_refused(consultant):
     with pytest.raises(ValidationError) as failure:
-        services.register_client(by=consultant, bsn="111222334", last_name="Jansen", date_of_birth=date(1990, 1, 1),
-                                 gender="V", municipality=get_municipality())
+        services.register_client(
+            by=consultant,
+            bsn="111222334",
+            last_name="Jansen",
+            date_of_birth=date(1990, 1, 1),
+            gender="V",
+            municipality=get_municipality(),
+        )
     assert "bsn" in failure.value.error_dict
     assert not AuditEvent.objects.exists()
 
 
 def test_register_client_records_the_event(consultant):
-    client = services.register_client(by=consultant, bsn="111222333", last_name="Jansen", first_name="Anna",
-                                      date_of_birth=date(1990, 1, 1), gender="V", municipality=get_municipality(),
-                                      unknown_field="ignored")
+    client = services.register_client(
+        by=consultant,
+        bsn="111222333",
+        last_name="Jansen",
+        first_name="Anna",
+        date_of_birth=date(1990, 1, 1),
+        gender="V",
+        municipality=get_municipality(),
+        unknown_field="ignored",
+    )
     assert client.full_name == "Anna Jansen"
     event = events_for(client).get()
     assert (event.action, event.actor, event.client_id) == (AuditEvent.Action.CREATE, consultant, client.pk)
@@ -69,8 +82,14 @@ def test_register_client_records_the_event(consultant):
 def test_a_bsn_is_registered_once(consultant):
     ClientFactory(bsn="111222333")
     with pytest.raises(ValidationError) as failure:
-        services.register_client(by=consultant, bsn="111222333", last_name="Dubbel", date_of_birth=date(1990, 1, 1),
-                                 gender="M", municipality=get_municipality())
+        services.register_client(
+            by=consultant,
+            bsn="111222333",
+            last_name="Dubbel",
+            date_of_birth=date(1990, 1, 1),
+            gender="M",
+            municipality=get_municipality(),
+        )
     assert "bsn" in failure.value.error_dict
 
 
@@ -87,16 +106,30 @@ def test_update_client_records_before_and_after_and_only_real_changes(consultant
 
 def test_a_melding_opens_its_onderzoek_and_is_audited(consultant, today):
     client = ClientFactory()
-    melding = services.register_melding(client=client, received_on=today, channel="telefoon", question="Hulp",
-                                        consultant=consultant, by=consultant, today=today)
+    melding = services.register_melding(
+        client=client,
+        received_on=today,
+        channel="telefoon",
+        question="Hulp",
+        consultant=consultant,
+        by=consultant,
+        today=today,
+    )
     assert melding.intake.concluded_on is None
     assert events_for(melding).get().summary == "melding telefoon"
 
 
 def test_a_melding_cannot_be_in_the_future(consultant, today):
     with pytest.raises(ValidationError) as failure:
-        services.register_melding(client=ClientFactory(), received_on=today + timedelta(days=1), channel="telefoon",
-                                  question="?", consultant=consultant, by=consultant, today=today)
+        services.register_melding(
+            client=ClientFactory(),
+            received_on=today + timedelta(days=1),
+            channel="telefoon",
+            question="?",
+            consultant=consultant,
+            by=consultant,
+            today=today,
+        )
     assert "received_on" in failure.value.error_dict
     assert not Melding.objects.exists() and not Intake.objects.exists()
 
@@ -105,12 +138,14 @@ def test_a_conversation_is_recorded_between_the_melding_and_today(consultant, to
     intake = IntakeFactory(melding__received_on=today - timedelta(days=5))
     for held_on in (today - timedelta(days=6), today + timedelta(days=1)):
         with pytest.raises(ValidationError) as failure:
-            services.add_conversation(intake, by=consultant, today=today, held_on=held_on, place="thuis",
-                                      participants=["client"])
+            services.add_conversation(
+                intake, by=consultant, today=today, held_on=held_on, place="thuis", participants=["client"]
+            )
         assert "held_on" in failure.value.error_dict
     for held_on in (today - timedelta(days=5), today):
-        services.add_conversation(intake, by=consultant, today=today, held_on=held_on, place="thuis",
-                                  participants=["client", "mantelzorger"])
+        services.add_conversation(
+            intake, by=consultant, today=today, held_on=held_on, place="thuis", participants=["client", "mantelzorger"]
+        )
     assert intake.conversations.count() == 2
     assert AuditEvent.objects.filter(object_type="indications.conversation").count() == 2
 
@@ -119,15 +154,21 @@ def test_a_conversation_is_recorded_between_the_melding_and_today(consultant, to
 def test_a_conversation_needs_known_participants(consultant, today, participants):
     intake = IntakeFactory()
     with pytest.raises(ValidationError) as failure:
-        services.add_conversation(intake, by=consultant, today=today, held_on=today, place="thuis",
-                                  participants=participants)
+        services.add_conversation(
+            intake, by=consultant, today=today, held_on=today, place="thuis", participants=participants
+        )
     assert "participants" in failure.value.error_dict
     assert not Conversation.objects.exists()
 
 
 def conclude(intake, consultant, today, **overrides):
-    data = {"conclusion": Intake.Conclusion.OWN_STRENGTH, "concluded_on": today, "report": "Verslag",
-            "today": today, **overrides}
+    data = {
+        "conclusion": Intake.Conclusion.OWN_STRENGTH,
+        "concluded_on": today,
+        "report": "Verslag",
+        "today": today,
+        **overrides,
+    }
     return services.conclude_intake(intake, by=consultant, **data)
 
 
@@ -169,8 +210,15 @@ def test_concluding_records_the_outcome_and_a_transition_event(consultant, today
     intake = IntakeFactory(melding__received_on=today - timedelta(days=10))
     ConversationFactory(intake=intake)
     ZrmAssessmentFactory(client=intake.melding.client, intake=intake, scores={"financien": 2})
-    done = conclude(intake, consultant, today, conclusion=Intake.Conclusion.MAATWERK, report_sent_on=today,
-                    referral_provision="niet van toepassing", persoonlijk_plan_received_on=today)
+    done = conclude(
+        intake,
+        consultant,
+        today,
+        conclusion=Intake.Conclusion.MAATWERK,
+        report_sent_on=today,
+        referral_provision="niet van toepassing",
+        persoonlijk_plan_received_on=today,
+    )
     done.refresh_from_db()
     assert (done.conclusion, done.concluded_on, done.report_sent_on) == (Intake.Conclusion.MAATWERK, today, today)
     assert done.referral_provision == ""  # only kept for a referral to an algemene voorziening
@@ -183,14 +231,21 @@ def test_concluding_records_the_outcome_and_a_transition_event(consultant, today
 def test_a_concluded_onderzoek_is_closed(consultant, today):
     intake = IntakeFactory(maatwerk=True)
     with pytest.raises(ValidationError) as conversation:
-        services.add_conversation(intake, by=consultant, today=today, held_on=today, place="thuis",
-                                  participants=["client"])
+        services.add_conversation(
+            intake, by=consultant, today=today, held_on=today, place="thuis", participants=["client"]
+        )
     assert conversation.value.code == "concluded"
     with pytest.raises(ValidationError):
         conclude(intake, consultant, today, no_conversation_reason="x")
     with pytest.raises(ValidationError):
-        services.record_zrm_assessment(client=intake.melding.client, assessed_on=today, by=consultant,
-                                       scores={get_zrm_domain("financien"): 2}, intake=intake, today=today)
+        services.record_zrm_assessment(
+            client=intake.melding.client,
+            assessed_on=today,
+            by=consultant,
+            scores={get_zrm_domain("financien"): 2},
+            intake=intake,
+            today=today,
+        )
     assert not ZrmAssessment.objects.exists()
 
 
@@ -217,16 +272,31 @@ def test_nazorg_only_where_planned_and_only_once(consultant, today):
 def test_zrm_scores_range_from_1_to_5(consultant, today):
     intake = IntakeFactory()
     financien = get_zrm_domain("financien")
-    for scores, code in (({financien: 6}, "zrm_range"), ({financien: 0}, "zrm_range"),
-                         ({financien: None}, "zrm_empty"), ({}, "zrm_empty")):
+    for scores, code in (
+        ({financien: 6}, "zrm_range"),
+        ({financien: 0}, "zrm_range"),
+        ({financien: None}, "zrm_empty"),
+        ({}, "zrm_empty"),
+    ):
         with pytest.raises(ValidationError) as failure:
-            services.record_zrm_assessment(client=intake.melding.client, assessed_on=today, scores=scores,
-                                           by=consultant, intake=intake, today=today)
+            services.record_zrm_assessment(
+                client=intake.melding.client,
+                assessed_on=today,
+                scores=scores,
+                by=consultant,
+                intake=intake,
+                today=today,
+            )
         assert failure.value.code == code
     assert not ZrmAssessment.objects.exists()
-    assessment = services.record_zrm_assessment(client=intake.melding.client, assessed_on=today, by=consultant,
-                                                scores={financien: 1, get_zrm_domain("adl"): 5}, intake=intake,
-                                                today=today)
+    assessment = services.record_zrm_assessment(
+        client=intake.melding.client,
+        assessed_on=today,
+        by=consultant,
+        scores={financien: 1, get_zrm_domain("adl"): 5},
+        intake=intake,
+        today=today,
+    )
     assert {s.domain.code: s.score for s in assessment.scores.all()} == {"financien": 1, "adl": 5}
     assert events_for(assessment).get().changes == {"financien": 1, "adl": 5}
 
@@ -235,19 +305,27 @@ def test_a_zrm_is_not_dated_in_the_future_and_belongs_to_an_onderzoek_or_evaluat
     intake = IntakeFactory()
     scores = {get_zrm_domain("financien"): 2}
     with pytest.raises(ValidationError) as future:
-        services.record_zrm_assessment(client=intake.melding.client, assessed_on=today + timedelta(days=1),
-                                       scores=scores, by=consultant, intake=intake, today=today)
+        services.record_zrm_assessment(
+            client=intake.melding.client,
+            assessed_on=today + timedelta(days=1),
+            scores=scores,
+            by=consultant,
+            intake=intake,
+            today=today,
+        )
     assert "assessed_on" in future.value.error_dict
     with pytest.raises(ValidationError):
-        services.record_zrm_assessment(client=intake.melding.client, assessed_on=today, scores=scores,
-                                       by=consultant, today=today)
+        services.record_zrm_assessment(
+            client=intake.melding.client, assessed_on=today, scores=scores, by=consultant, today=today
+        )
     assert not ZrmAssessment.objects.exists()
 
 
 def test_zrm_history_shows_scores_over_time(today):
     first = ZrmAssessmentFactory(scores={"financien": 2}, assessed_on=today - timedelta(days=100))
-    ZrmAssessmentFactory(client=first.client, scores={"financien": 3, "adl": None},
-                         assessed_on=today - timedelta(days=10))
+    ZrmAssessmentFactory(
+        client=first.client, scores={"financien": 3, "adl": None}, assessed_on=today - timedelta(days=10)
+    )
     assessments, rows = zrm_history(client_file(first.client.pk))
     by_code = {row["domain"].code: row["scores"] for row in rows}
     assert [a.assessed_on for a in assessments] == [today - timedelta(days=100), today - timedelta(days=10)]
@@ -261,19 +339,32 @@ def test_zrm_history_shows_scores_over_time(today):
 def test_an_aanvraag_follows_a_maatwerk_conclusion(consultant, today):
     open_intake = IntakeFactory()
     with pytest.raises(ValidationError) as failure:
-        services.register_aanvraag(client=open_intake.melding.client, received_on=today, consultant=consultant,
-                                   by=consultant, intake=open_intake, today=today)
+        services.register_aanvraag(
+            client=open_intake.melding.client,
+            received_on=today,
+            consultant=consultant,
+            by=consultant,
+            intake=open_intake,
+            today=today,
+        )
     assert failure.value.code == "no_maatwerk"
     intake = IntakeFactory(maatwerk=True)
-    aanvraag = services.register_aanvraag(client=intake.melding.client, received_on=today, consultant=consultant,
-                                          by=consultant, intake=intake, today=today)
+    aanvraag = services.register_aanvraag(
+        client=intake.melding.client,
+        received_on=today,
+        consultant=consultant,
+        by=consultant,
+        intake=intake,
+        today=today,
+    )
     assert aanvraag.intake == intake
     assert events_for(aanvraag).get().client_id == intake.melding.client_id
 
 
 def test_an_aanvraag_without_onderzoek_is_possible(consultant, today):
-    aanvraag = services.register_aanvraag(client=ClientFactory(), received_on=today, consultant=consultant,
-                                          by=consultant, today=today)
+    aanvraag = services.register_aanvraag(
+        client=ClientFactory(), received_on=today, consultant=consultant, by=consultant, today=today
+    )
     assert aanvraag.intake is None
 
 
@@ -281,13 +372,15 @@ def test_an_aanvraag_is_validated(consultant, today):
     intake = IntakeFactory(maatwerk=True, melding__received_on=today - timedelta(days=20))
     client = intake.melding.client
     with pytest.raises(ValidationError) as other_client:
-        services.register_aanvraag(client=ClientFactory(), received_on=today, consultant=consultant, by=consultant,
-                                   intake=intake, today=today)
+        services.register_aanvraag(
+            client=ClientFactory(), received_on=today, consultant=consultant, by=consultant, intake=intake, today=today
+        )
     assert other_client.value.code == "wrong_client"
     for received_on in (today + timedelta(days=1), today - timedelta(days=21)):
         with pytest.raises(ValidationError) as failure:
-            services.register_aanvraag(client=client, received_on=received_on, consultant=consultant,
-                                       by=consultant, intake=intake, today=today)
+            services.register_aanvraag(
+                client=client, received_on=received_on, consultant=consultant, by=consultant, intake=intake, today=today
+            )
         assert "received_on" in failure.value.error_dict
     assert not client.aanvragen.exists()
 
@@ -298,8 +391,13 @@ def test_an_aanvraag_is_validated(consultant, today):
 def concept_input(**overrides):
     financien = result_in("financien")
     data = {
-        "results": [ResultInput(result=financien, goal="Betaalt vaste lasten zelf op tijd",
-                                sub_results=list(financien.sub_results.all()[:2]))],
+        "results": [
+            ResultInput(
+                result=financien,
+                goal="Betaalt vaste lasten zelf op tijd",
+                sub_results=list(financien.sub_results.all()[:2]),
+            )
+        ],
         "evaluation_dates": [date(2027, 3, 1), date(2026, 12, 20), date(2027, 3, 1)],
         "product": get_product("IB1"),
         "start_date": date(2026, 12, 1),
@@ -313,17 +411,27 @@ def test_save_indication_concept_creates_results_and_planned_evaluations(ib_clie
     assert (indication.status, indication.consultant) == (S.CONCEPT, consultant)
     (result,) = indication.results.all()
     assert result.sub_results.count() == 2 and result.goal == "Betaalt vaste lasten zelf op tijd"
-    assert list(indication.planned_evaluations.values_list("planned_on", flat=True)) == [date(2026, 12, 20),
-                                                                                         date(2027, 3, 1)]
+    assert list(indication.planned_evaluations.values_list("planned_on", flat=True)) == [
+        date(2026, 12, 20),
+        date(2027, 3, 1),
+    ]
     assert events_for(indication, AuditEvent.Action.CREATE).get().summary == "concept-indicatie"
 
 
 def test_saving_a_concept_again_replaces_its_results_and_records_the_changes(ib_client, consultant):
     indication = services.save_indication_concept(None, client=ib_client, by=consultant, **concept_input())
     netwerk = result_in("sociaal-netwerk")
-    services.save_indication_concept(indication, client=ib_client, by=consultant, **concept_input(
-        results=[ResultInput(result=netwerk, goal="Bouwt een netwerk op")], evaluation_dates=[date(2027, 2, 1)],
-        product=get_product("IB2"), end_date=date(2027, 5, 1)))
+    services.save_indication_concept(
+        indication,
+        client=ib_client,
+        by=consultant,
+        **concept_input(
+            results=[ResultInput(result=netwerk, goal="Bouwt een netwerk op")],
+            evaluation_dates=[date(2027, 2, 1)],
+            product=get_product("IB2"),
+            end_date=date(2027, 5, 1),
+        ),
+    )
     indication.refresh_from_db()
     assert [r.result for r in indication.results.all()] == [netwerk]
     assert list(indication.planned_evaluations.values_list("planned_on", flat=True)) == [date(2027, 2, 1)]
@@ -343,25 +451,40 @@ def test_only_a_concept_can_be_changed(ib_client, consultant):
 def test_a_concept_is_validated_for_shape(ib_client, consultant):
     other = ClientFactory()
     with pytest.raises(ValidationError) as dates:
-        services.save_indication_concept(None, client=ib_client, by=consultant,
-                                         **concept_input(end_date=date(2026, 12, 1)))
+        services.save_indication_concept(
+            None, client=ib_client, by=consultant, **concept_input(end_date=date(2026, 12, 1))
+        )
     assert "end_date" in dates.value.error_dict
     with pytest.raises(ValidationError) as aanvraag:
-        services.save_indication_concept(None, client=ib_client, by=consultant,
-                                         aanvraag=IndicationFactory(client=other).aanvraag, **concept_input())
+        services.save_indication_concept(
+            None, client=ib_client, by=consultant, aanvraag=IndicationFactory(client=other).aanvraag, **concept_input()
+        )
     assert "aanvraag" in aanvraag.value.error_dict
     with pytest.raises(ValidationError) as replaces:
-        services.save_indication_concept(None, client=ib_client, by=consultant,
-                                         replaces=IndicationFactory(client=other, actief=True), **concept_input())
+        services.save_indication_concept(
+            None,
+            client=ib_client,
+            by=consultant,
+            replaces=IndicationFactory(client=other, actief=True),
+            **concept_input(),
+        )
     assert "replaces" in replaces.value.error_dict
     wrong_sub = result_in("huisvesting").sub_results.first()
     with pytest.raises(ValidationError) as sub:
-        services.save_indication_concept(None, client=ib_client, by=consultant, **concept_input(
-            results=[ResultInput(result=result_in("financien"), goal="Doel", sub_results=[wrong_sub])]))
+        services.save_indication_concept(
+            None,
+            client=ib_client,
+            by=consultant,
+            **concept_input(results=[ResultInput(result=result_in("financien"), goal="Doel", sub_results=[wrong_sub])]),
+        )
     assert sub.value.code == "sub_result_mismatch"
     with pytest.raises(ValidationError) as goal:
-        services.save_indication_concept(None, client=ib_client, by=consultant, **concept_input(
-            results=[ResultInput(result=result_in("financien"), goal="  ")]))
+        services.save_indication_concept(
+            None,
+            client=ib_client,
+            by=consultant,
+            **concept_input(results=[ResultInput(result=result_in("financien"), goal="  ")]),
+        )
     assert goal.value.code == "goal_required"
     assert not Indication.objects.filter(client=ib_client).exists()
 
@@ -404,33 +527,41 @@ def test_vaststellen_needs_a_contract_with_the_provider(simple, case_file, consu
 @pytest.mark.parametrize("days, code", [(1, "decision_future"), (-30, "decision_before_aanvraag")])
 def test_the_decision_date_lies_between_the_aanvraag_and_today(simple, case_file, consultant, today, days, code):
     with pytest.raises(ValidationError) as failure:
-        services.issue_beschikking(case_file.indication, by=consultant, today=today,
-                                   decision_date=today + timedelta(days=days))
+        services.issue_beschikking(
+            case_file.indication, by=consultant, today=today, decision_date=today + timedelta(days=days)
+        )
     assert {e.code for e in failure.value.error_list} == {code}
-    on_aanvraag_day = services.issue_beschikking(case_file.indication, by=consultant, today=today,
-                                                 decision_date=case_file.aanvraag.received_on)
+    on_aanvraag_day = services.issue_beschikking(
+        case_file.indication, by=consultant, today=today, decision_date=case_file.aanvraag.received_on
+    )
     assert on_aanvraag_day.decision_date == case_file.aanvraag.received_on
 
 
 def test_opschaling_ends_the_old_beschikking_the_day_before(simple, ib_client, consultant, today):
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
-    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_UP,
-                            product=get_product("IB3"), start_date=today)
+    new = IndicationFactory(
+        client=ib_client, replaces=old, kind=Indication.Kind.SCALE_UP, product=get_product("IB3"), start_date=today
+    )
     services.issue_beschikking(new, by=consultant, today=today)
     old.refresh_from_db()
     new.refresh_from_db()
     assert new.status == S.ACTIEF
-    assert (old.status, old.end_date, old.ended_on) == (S.BEEINDIGD, today - timedelta(days=1),
-                                                        today - timedelta(days=1))
+    assert (old.status, old.end_date, old.ended_on) == (
+        S.BEEINDIGD,
+        today - timedelta(days=1),
+        today - timedelta(days=1),
+    )
     assert old.status_changes.get().reason == f"Vervangen door {new.number}"
 
 
-def test_a_future_scaling_shortens_the_old_beschikking_which_stays_live_until_then(simple, ib_client, consultant,
-                                                                                    today):
+def test_a_future_scaling_shortens_the_old_beschikking_which_stays_live_until_then(
+    simple, ib_client, consultant, today
+):
     old = IndicationFactory(client=ib_client, actief=True, end_date=None)
     start = today + timedelta(days=14)
-    new = IndicationFactory(client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN,
-                            product=get_product("IB0"), start_date=start)
+    new = IndicationFactory(
+        client=ib_client, replaces=old, kind=Indication.Kind.SCALE_DOWN, product=get_product("IB0"), start_date=start
+    )
     services.issue_beschikking(new, by=consultant, today=today)
     old.refresh_from_db()
     assert (old.status, old.end_date) == (S.ACTIEF, start - timedelta(days=1))
@@ -474,8 +605,9 @@ def test_nightly_jobs_activate_started_and_end_expired_beschikkingen(today):
 
 def test_a_vastgestelde_beschikking_whose_whole_period_passed_is_ended(today):
     """Never activated (e.g. the job did not run): it still ends, straight from vastgesteld."""
-    stale = IndicationFactory(vastgesteld=True, start_date=today - timedelta(days=20),
-                              end_date=today - timedelta(days=2))
+    stale = IndicationFactory(
+        vastgesteld=True, start_date=today - timedelta(days=20), end_date=today - timedelta(days=2)
+    )
     assert services.end_expired_beschikkingen(today=today).done == 1
     stale.refresh_from_db()
     assert (stale.status, stale.ended_on) == (S.BEEINDIGD, today - timedelta(days=2))
@@ -485,9 +617,14 @@ def test_ended_beschikkingen_end_their_toewijzing_on_the_injected_day(simple, ib
     """The nightly job run for a given day ends the toewijzingen as of that day, not the wall clock."""
     start = today + timedelta(days=400)  # far after the real clock of any test run
     issue_day = start - timedelta(days=3)
-    indication = IndicationFactory(client=ib_client, provider=provider, start_date=start,
-                                   end_date=start + timedelta(days=60), evaluations=[start + timedelta(days=30)],
-                                   aanvraag__received_on=issue_day)
+    indication = IndicationFactory(
+        client=ib_client,
+        provider=provider,
+        start_date=start,
+        end_date=start + timedelta(days=60),
+        evaluations=[start + timedelta(days=30)],
+        aanvraag__received_on=issue_day,
+    )
     services.issue_beschikking(indication, by=consultant, today=issue_day)
     assert services.end_expired_beschikkingen(today=start + timedelta(days=61)).done == 1
     assignment = Assignment.objects.get(indication=indication)
@@ -515,7 +652,10 @@ def test_an_evaluation_records_progress_a_new_zrm_and_plans_the_next(consultant,
     indication = IndicationFactory(actief=True, results=["financien", "sociaal-netwerk"])
     planned = indication.planned_evaluations.get()
     evaluation = services.record_evaluation(
-        indication, by=consultant, held_on=today, today=today,
+        indication,
+        by=consultant,
+        held_on=today,
+        today=today,
         **evaluation_input(indication, next_evaluation_on=today + timedelta(days=90), notes="Gaat goed"),
     )
     planned.refresh_from_db()
@@ -524,15 +664,21 @@ def test_an_evaluation_records_progress_a_new_zrm_and_plans_the_next(consultant,
     assessment = evaluation.zrm_assessment
     assert (assessment.assessed_on, assessment.intake, assessment.assessed_by) == (today, None, consultant)
     assert {s.domain.code: s.score for s in assessment.scores.all()} == {"financien": 3, "sociaal-netwerk": 4}
-    assert list(indication.planned_evaluations.filter(evaluation__isnull=True).values_list("planned_on", flat=True)) \
-        == [today + timedelta(days=90)]
+    assert list(
+        indication.planned_evaluations.filter(evaluation__isnull=True).values_list("planned_on", flat=True)
+    ) == [today + timedelta(days=90)]
     assert events_for(evaluation).get().summary == "evaluatie: voortzetten"
 
 
 def test_the_earliest_open_planned_evaluation_is_the_one_held(consultant, today):
     indication = IndicationFactory(actief=True, evaluations=[today + timedelta(days=30), today - timedelta(days=5)])
-    evaluation = services.record_evaluation(indication, by=consultant, held_on=today, today=today,
-                                            **evaluation_input(indication, outcome=Evaluation.Outcome.STOP))
+    evaluation = services.record_evaluation(
+        indication,
+        by=consultant,
+        held_on=today,
+        today=today,
+        **evaluation_input(indication, outcome=Evaluation.Outcome.STOP),
+    )
     assert PlannedEvaluation.objects.get(evaluation=evaluation).planned_on == today - timedelta(days=5)
     assert indication.planned_evaluations.filter(evaluation__isnull=True).count() == 1
 
@@ -552,8 +698,9 @@ def test_an_evaluation_is_validated(consultant, today, held_offset, extra, field
     indication = IndicationFactory(actief=True)  # started 30 days ago, ends in 334 days
     held_on = today + timedelta(days=held_offset)
     with pytest.raises(ValidationError) as failure:
-        services.record_evaluation(indication, by=consultant, held_on=held_on, today=today,
-                                   **evaluation_input(indication, **extra))
+        services.record_evaluation(
+            indication, by=consultant, held_on=held_on, today=today, **evaluation_input(indication, **extra)
+        )
     assert field in failure.value.error_dict
     assert not Evaluation.objects.exists() and not AuditEvent.objects.exists()
 
@@ -579,8 +726,13 @@ def test_an_evaluation_gives_valid_progress_on_every_result(consultant, today, p
 def test_only_a_live_beschikking_is_evaluated(consultant, today, trait):
     indication = IndicationFactory(**({trait: True} if trait else {}))
     with pytest.raises(ValidationError) as failure:
-        services.record_evaluation(indication, by=consultant, held_on=today, today=today,
-                                   **evaluation_input(indication, outcome=Evaluation.Outcome.STOP))
+        services.record_evaluation(
+            indication,
+            by=consultant,
+            held_on=today,
+            today=today,
+            **evaluation_input(indication, outcome=Evaluation.Outcome.STOP),
+        )
     assert failure.value.code == "not_live"
 
 
@@ -595,13 +747,15 @@ def test_the_evaluation_factory_makes_a_consistent_evaluation():
 
 def test_other_provisions_are_recorded_and_audited(consultant, today):
     client = ClientFactory()
-    provision = services.record_other_provision(client=client, kind="dagbesteding", start_date=today,
-                                                by=consultant, notes="2 dagdelen")
+    provision = services.record_other_provision(
+        client=client, kind="dagbesteding", start_date=today, by=consultant, notes="2 dagdelen"
+    )
     assert provision.law == "wmo"
     assert events_for(provision).get().summary == "voorziening dagbesteding"
     with pytest.raises(ValidationError):
-        services.record_other_provision(client=client, kind="wlz", start_date=today,
-                                        end_date=today - timedelta(days=1), by=consultant)
+        services.record_other_provision(
+            client=client, kind="wlz", start_date=today, end_date=today - timedelta(days=1), by=consultant
+        )
 
 
 # -- tariffs and cost ----------------------------------------------------------------------------
@@ -631,8 +785,13 @@ def test_ib0_has_a_tariff_from_1_august_2018_without_opslag(settings):
 def test_the_tariff_is_chosen_by_date():
     ib1 = get_product("IB1")
     Tariff.objects.filter(product=ib1).update(valid_to=date(2016, 12, 31))
-    Tariff.objects.create(product=ib1, valid_from=date(2017, 1, 1), valid_to=date(2017, 12, 31),
-                          amount_per_period=Decimal("345.00"), opslag_per_period=Decimal("112.00"))
+    Tariff.objects.create(
+        product=ib1,
+        valid_from=date(2017, 1, 1),
+        valid_to=date(2017, 12, 31),
+        amount_per_period=Decimal("345.00"),
+        opslag_per_period=Decimal("112.00"),
+    )
     Tariff.objects.create(product=ib1, valid_from=date(2018, 1, 1), amount_per_period=Decimal("350.00"))
     assert tariff_for(ib1, date(2016, 12, 31)).amount_per_period == Decimal("337.66")
     assert tariff_for(ib1, date(2017, 1, 1)).amount_per_period == Decimal("345.00")
@@ -642,9 +801,14 @@ def test_the_tariff_is_chosen_by_date():
 
 
 def cost_of(code="IB1", days=364, start=date(2026, 1, 1), **fields):
-    return beschikking_cost(IndicationFactory(product=get_product(code), start_date=start,
-                                              end_date=start + timedelta(days=days) if days is not None else None,
-                                              **fields))
+    return beschikking_cost(
+        IndicationFactory(
+            product=get_product(code),
+            start_date=start,
+            end_date=start + timedelta(days=days) if days is not None else None,
+            **fields,
+        )
+    )
 
 
 def test_the_cost_is_per_period_of_4_weeks():

@@ -58,7 +58,7 @@ def test_every_changed_single_digit_is_caught():
     for position in range(9):
         for digit in "0123456789":
             if digit != valid[position]:
-                typo = valid[:position] + digit + valid[position + 1:]
+                typo = valid[:position] + digit + valid[position + 1 :]
                 assert not is_valid_bsn(typo), typo
 
 
@@ -74,8 +74,9 @@ def test_the_factory_generator_makes_distinct_valid_bsns():
 
 @pytest.mark.django_db
 def test_the_client_model_validates_its_bsn():
-    client = Client(bsn="111222334", last_name="Jansen", date_of_birth=date(1980, 1, 1), gender="V",
-                    municipality=get_municipality())
+    client = Client(
+        bsn="111222334", last_name="Jansen", date_of_birth=date(1980, 1, 1), gender="V", municipality=get_municipality()
+    )
     with pytest.raises(ValidationError) as failure:
         client.full_clean()
     assert [error.code for error in failure.value.error_dict["bsn"]] == ["bsn_elfproef"]

@@ -61,8 +61,12 @@ def reach(ib_client, consultant, team_lead, today):
     The consultant asks for four eyes where the path runs past a team lead."""
 
     def _reach(status):
-        indication = IndicationFactory(client=ib_client, consultant=consultant, start_date=today + timedelta(days=7),
-                                       four_eyes_requested=status in (S.TER_BEOORDELING, S.GOEDGEKEURD))
+        indication = IndicationFactory(
+            client=ib_client,
+            consultant=consultant,
+            start_date=today + timedelta(days=7),
+            four_eyes_requested=status in (S.TER_BEOORDELING, S.GOEDGEKEURD),
+        )
         if status == S.CONCEPT:
             pass
         elif status in (S.VASTGESTELD, S.ACTIEF, S.BEEINDIGD):
@@ -71,8 +75,13 @@ def reach(ib_client, consultant, team_lead, today):
                 services.activate_beschikking(indication, today=indication.start_date)
             if status == S.BEEINDIGD:
                 # Per a day that has passed: ended at once (a later day only plans the end).
-                services.end_beschikking(indication, by=consultant, ended_on=indication.start_date,
-                                        reason="Cliënt verhuisd", today=indication.start_date + timedelta(days=1))
+                services.end_beschikking(
+                    indication,
+                    by=consultant,
+                    ended_on=indication.start_date,
+                    reason="Cliënt verhuisd",
+                    today=indication.start_date + timedelta(days=1),
+                )
         elif status == S.INGETROKKEN:
             services.withdraw_beschikking(indication, by=consultant, reason="Aanvraag ingetrokken")
         else:
@@ -104,8 +113,13 @@ def move_to(consultant, team_lead, today):
         elif target == S.ACTIEF:
             services.activate_beschikking(indication, today=indication.start_date)
         elif target == S.BEEINDIGD:
-            services.end_beschikking(indication, by=consultant, ended_on=indication.start_date + timedelta(days=30),
-                                    reason="Doelen behaald", today=indication.start_date + timedelta(days=31))
+            services.end_beschikking(
+                indication,
+                by=consultant,
+                ended_on=indication.start_date + timedelta(days=30),
+                reason="Doelen behaald",
+                today=indication.start_date + timedelta(days=31),
+            )
         elif target == S.INGETROKKEN:
             services.withdraw_beschikking(indication, by=consultant, reason="Bezwaar gegrond")
         indication.refresh_from_db()
@@ -130,8 +144,13 @@ def test_every_allowed_move_succeeds_and_is_recorded(reach, move_to, consultant,
     by_team_lead = target == S.GOEDGEKEURD or (source, target) == (S.TER_BEOORDELING, S.CONCEPT)
     expected_actor = None if target == S.ACTIEF else team_lead if by_team_lead else consultant
     assert last.by == expected_actor
-    event = AuditEvent.objects.filter(action=AuditEvent.Action.TRANSITION, object_type="indications.indication",
-                                      object_id=str(moved.pk)).order_by("pk").last()
+    event = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.TRANSITION, object_type="indications.indication", object_id=str(moved.pk)
+        )
+        .order_by("pk")
+        .last()
+    )
     assert event.changes == {"status": [source, target]}
     assert (event.actor, event.client_id) == (expected_actor, moved.client_id)
 
@@ -190,16 +209,21 @@ def test_concept_to_vastgesteld_to_actief_to_beeindigd(case_file, consultant, to
     activated = services.activate_beschikking(issued, today=concept.start_date)
     assert activated.status == S.ACTIEF
     ended_on = concept.start_date + timedelta(days=60)
-    ended = services.end_beschikking(activated, by=consultant, ended_on=ended_on, reason="Doelen behaald",
-                                    today=ended_on + timedelta(days=1))
+    ended = services.end_beschikking(
+        activated, by=consultant, ended_on=ended_on, reason="Doelen behaald", today=ended_on + timedelta(days=1)
+    )
     assert ended.status == S.BEEINDIGD
     assert ended.ended_on == ended.end_date == ended_on
     assert ended.status_reason == "Doelen behaald"
     history = list(ended.status_changes.values_list("from_status", "to_status", "by"))
-    assert history == [(S.CONCEPT, S.VASTGESTELD, consultant.pk), (S.VASTGESTELD, S.ACTIEF, None),
-                       (S.ACTIEF, S.BEEINDIGD, consultant.pk)]
-    transitions = AuditEvent.objects.filter(action=AuditEvent.Action.TRANSITION, object_id=str(concept.pk),
-                                            object_type="indications.indication")
+    assert history == [
+        (S.CONCEPT, S.VASTGESTELD, consultant.pk),
+        (S.VASTGESTELD, S.ACTIEF, None),
+        (S.ACTIEF, S.BEEINDIGD, consultant.pk),
+    ]
+    transitions = AuditEvent.objects.filter(
+        action=AuditEvent.Action.TRANSITION, object_id=str(concept.pk), object_type="indications.indication"
+    )
     assert transitions.count() == 3
 
 
@@ -240,24 +264,28 @@ def test_ending_needs_a_reason_and_a_date_within_a_year(consultant, today):
         services.end_beschikking(indication, by=consultant, ended_on=today, reason="", today=today)
     assert "reason" in no_reason.value.error_dict
     with pytest.raises(ValidationError) as too_late:
-        services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=366), reason="x",
-                                today=today)
+        services.end_beschikking(
+            indication, by=consultant, ended_on=today + timedelta(days=366), reason="x", today=today
+        )
     assert "ended_on" in too_late.value.error_dict
     with pytest.raises(ValidationError) as before_start:
-        services.end_beschikking(indication, by=consultant, ended_on=indication.start_date - timedelta(days=1),
-                                reason="x", today=today)
+        services.end_beschikking(
+            indication, by=consultant, ended_on=indication.start_date - timedelta(days=1), reason="x", today=today
+        )
     assert "ended_on" in before_start.value.error_dict
     indication.refresh_from_db()
     assert indication.status == S.ACTIEF and not indication.status_changes.exists()
-    ended = services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=365), reason="x",
-                                    today=today)
+    ended = services.end_beschikking(
+        indication, by=consultant, ended_on=today + timedelta(days=365), reason="x", today=today
+    )
     assert (ended.status, ended.ended_on) == (S.ACTIEF, today + timedelta(days=365))  # planned: live until then
 
 
 def test_ending_later_than_planned_keeps_the_planned_end_date(consultant, today):
     indication = IndicationFactory(actief=True, end_date=today + timedelta(days=10))
-    ended = services.end_beschikking(indication, by=consultant, ended_on=today + timedelta(days=20), reason="x",
-                                    today=today)
+    ended = services.end_beschikking(
+        indication, by=consultant, ended_on=today + timedelta(days=20), reason="x", today=today
+    )
     assert ended.end_date == today + timedelta(days=10)
     assert ended.ended_on == today + timedelta(days=20)
 

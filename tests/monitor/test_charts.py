@@ -9,9 +9,18 @@ import pytest
 from ui import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
-NAMES = ["Gehandicaptenzorg", "GGZ", "Psychische kwetsbaarheid / psychosociaal", "Autismezorg",
-         "Thuiszorg en maatschappelijke dienstverlening", "Ouderenzorg", "Jeugd naar Wmo", "Overig", "Negende reeks",
-         "Tiende reeks"]
+NAMES = [
+    "Gehandicaptenzorg",
+    "GGZ",
+    "Psychische kwetsbaarheid / psychosociaal",
+    "Autismezorg",
+    "Thuiszorg en maatschappelijke dienstverlening",
+    "Ouderenzorg",
+    "Jeugd naar Wmo",
+    "Overig",
+    "Negende reeks",
+    "Tiende reeks",
+]
 
 
 def svg_of(figure: str) -> ET.Element:
@@ -20,13 +29,19 @@ def svg_of(figure: str) -> ET.Element:
 
 def legend(svg: ET.Element) -> list[tuple[str, str, str]]:
     """(name, colour, marker) per legend entry."""
-    return [("".join(item.find(f"{SVG}text").itertext()), item.get("data-colour"), item.get("data-marker"))
-            for item in svg.iter(f"{SVG}g") if item.get("class") == "chart__legend-item"]
+    return [
+        ("".join(item.find(f"{SVG}text").itertext()), item.get("data-colour"), item.get("data-marker"))
+        for item in svg.iter(f"{SVG}g")
+        if item.get("class") == "chart__legend-item"
+    ]
 
 
 def drawn_series(svg: ET.Element) -> list[tuple[str, str]]:
-    return [(group.get("data-colour"), group.get("data-marker"))
-            for group in svg.iter(f"{SVG}g") if group.get("class") == "chart__series"]
+    return [
+        (group.get("data-colour"), group.get("data-marker"))
+        for group in svg.iter(f"{SVG}g")
+        if group.get("class") == "chart__series"
+    ]
 
 
 def axis_labels(svg: ET.Element) -> list[str]:
@@ -34,8 +49,7 @@ def axis_labels(svg: ET.Element) -> list[str]:
 
 
 def all_charts(count: int) -> dict[str, str]:
-    series = [charts.Series(name, [index + 1, 2 * index + 3, None, index]) for index, name in
-              enumerate(NAMES[:count])]
+    series = [charts.Series(name, [index + 1, 2 * index + 3, None, index]) for index, name in enumerate(NAMES[:count])]
     years = ["2022", "2023", "2024", "2025"]
     return {
         "line": charts.line_chart("Cliënten per referentiegroep", years, series),
@@ -70,8 +84,11 @@ def test_the_legend_wraps_inside_the_chart(count):
             x, y = float(text.get("x")), float(text.get("y"))
             assert x + charts.CHAR_WIDTH * len(text.text) <= width + 1, (kind, text.text)
             assert y <= height, (kind, text.text)
-        lines = {item.find(f"{SVG}text").get("y") for item in svg.iter(f"{SVG}g")
-                 if item.get("class") == "chart__legend-item"}
+        lines = {
+            item.find(f"{SVG}text").get("y")
+            for item in svg.iter(f"{SVG}g")
+            if item.get("class") == "chart__legend-item"
+        }
         assert len(lines) > 1, kind  # six long names do not fit on one line
 
 
@@ -83,23 +100,29 @@ def test_counts_on_the_axis_are_whole_numbers_without_a_decimal():
 
 
 def test_money_on_the_axis_shows_euros_and_percentages_show_a_percent_sign():
-    money = svg_of(charts.line_chart("Kosten", ["2024", "2025"], [charts.Series("Kosten", [12212.95, 33635.94])],
-                                     kind="money"))
+    money = svg_of(
+        charts.line_chart("Kosten", ["2024", "2025"], [charts.Series("Kosten", [12212.95, 33635.94])], kind="money")
+    )
     assert axis_labels(money) == ["€ 0", "€ 10.000", "€ 20.000", "€ 30.000", "€ 40.000"]
-    pct = svg_of(charts.line_chart("Uitstroom %", ["2024", "2025"], [charts.Series("Uitstroom %", [18, 66.7])],
-                                   kind="pct"))
+    pct = svg_of(
+        charts.line_chart("Uitstroom %", ["2024", "2025"], [charts.Series("Uitstroom %", [18, 66.7])], kind="pct")
+    )
     assert axis_labels(pct) == ["0%", "20%", "40%", "60%", "80%"]
 
 
 def test_the_product_share_axis_shows_percentages():
-    svg = svg_of(charts.share_chart("Cliënten per product", ["2025"], [charts.Series("IB1", [3]),
-                                                                       charts.Series("IB2", [1])]))
+    svg = svg_of(
+        charts.share_chart("Cliënten per product", ["2025"], [charts.Series("IB1", [3]), charts.Series("IB2", [1])])
+    )
     assert axis_labels(svg) == ["0%", "25%", "50%", "75%", "100%"]
 
 
 def test_grouped_bars_print_each_value_with_its_unit():
     figure = charts.grouped_bar_chart(
-        "Uitstroom", ["Aanbieder A", "Aanbieder B"],
-        [charts.Series("Uitstroom %", [66.66, None]), charts.Series("Referentiegroep", [50, 25])], kind="pct")
+        "Uitstroom",
+        ["Aanbieder A", "Aanbieder B"],
+        [charts.Series("Uitstroom %", [66.66, None]), charts.Series("Referentiegroep", [50, 25])],
+        kind="pct",
+    )
     texts = [text.text for text in svg_of(figure).iter(f"{SVG}text")]
     assert {"66,7%", "–", "50,0%", "25,0%", "Aanbieder A", "Aanbieder B"} <= set(texts)

@@ -26,8 +26,9 @@ CEO = reverse("monitor:ceo_population")
 
 @pytest.fixture
 def manager(client, cube, pinned_today):
-    client.force_login(staff_member(CONTRACTMANAGER, username="export-check", first_name="Rianne",
-                                    last_name="Hoogendoorn"))
+    client.force_login(
+        staff_member(CONTRACTMANAGER, username="export-check", first_name="Rianne", last_name="Hoogendoorn")
+    )
     return client
 
 
@@ -37,16 +38,25 @@ def workbook_of(response) -> openpyxl.Workbook:
 
 def selection_sheet(workbook) -> dict:
     """The first sheet as {label: value} (its title row and empty rows left out)."""
-    return {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[0]
-            and len(row) > 1}
+    return {
+        row[0]: row[1] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[0] and len(row) > 1
+    }
 
 
 def test_the_monitor_download_records_the_filters_the_date_of_the_figures_and_who(manager):
     dordrecht = Municipality.objects.get(name="Dordrecht")
     ggz = ReferenceGroup.objects.get(number=2)
-    response = manager.get(DASHBOARD, {"year": "2025", "years": "2", "municipality": dordrecht.pk,
-                                       "reference_group": ggz.pk, "export": "kerncijfers-per-jaar",
-                                       "formaat": "xlsx"})
+    response = manager.get(
+        DASHBOARD,
+        {
+            "year": "2025",
+            "years": "2",
+            "municipality": dordrecht.pk,
+            "reference_group": ggz.pk,
+            "export": "kerncijfers-per-jaar",
+            "formaat": "xlsx",
+        },
+    )
     workbook = workbook_of(response)
     assert workbook.sheetnames == ["Selectie", "Kerncijfers per jaar"]
     assert workbook.active.title == "Kerncijfers per jaar"  # the figures open first
@@ -64,8 +74,9 @@ def test_the_monitor_download_records_the_filters_the_date_of_the_figures_and_wh
 
 
 def test_period_dates_are_date_cells_in_a_dutch_format(manager):
-    response = manager.get(DASHBOARD, {"year": "2025", "years": "2", "export": "kerncijfers-per-periode",
-                                       "formaat": "xlsx"})
+    response = manager.get(
+        DASHBOARD, {"year": "2025", "years": "2", "export": "kerncijfers-per-periode", "formaat": "xlsx"}
+    )
     sheet = workbook_of(response).active
     header = [cell.value for cell in sheet[1]]
     first = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
@@ -90,8 +101,12 @@ def test_the_ceo_population_download_records_its_selection(manager):
 
 
 def test_text_columns_are_as_wide_as_their_values_up_to_a_maximum(tmp_path):
-    table = Table("t", "Notities", [Column("Naam", "text"), Column("Toelichting", "text"), Column("Op", "date")],
-                  iter([["Jansen", "x" * 500, date(2025, 12, 29)], ["Van der Hoeven-Pietersen", "kort", None]]))
+    table = Table(
+        "t",
+        "Notities",
+        [Column("Naam", "text"), Column("Toelichting", "text"), Column("Op", "date")],
+        iter([["Jansen", "x" * 500, date(2025, 12, 29)], ["Van der Hoeven-Pietersen", "kort", None]]),
+    )
     target = tmp_path / "t.xlsx"
     write_xlsx(table, target, ExportContext())
     sheet = openpyxl.load_workbook(target).active

@@ -148,8 +148,6 @@ def test_command_refuses_bad_options(db, arguments):
 # -- the Celery task -----------------------------------------------------------------------------
 
 
-
-
 def test_the_task_has_a_stable_name_in_the_beat_schedule():
     assert tasks.refresh.name == "monitor.refresh"
     assert "monitor.refresh" in app.tasks  # registered under that name once the module is imported

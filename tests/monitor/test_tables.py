@@ -76,11 +76,26 @@ def test_materialise_keeps_a_list():
 
 
 def test_the_template_filter_formats_each_cell_for_its_column():
-    columns = [Column("Gemeente", "text"), Column("Kosten", "money"), Column("Per 1.000", "decimal"),
-               Column("Vanaf", "date"), Column("Aanbieder", "text"), Column("Urgentie", "text")]
+    columns = [
+        Column("Gemeente", "text"),
+        Column("Kosten", "money"),
+        Column("Per 1.000", "decimal"),
+        Column("Vanaf", "date"),
+        Column("Aanbieder", "text"),
+        Column("Urgentie", "text"),
+    ]
     plain = {"url": "", "current": False, "tone": ""}
-    assert cells(["Dordrecht", Decimal("14508.63"), None, date(2025, 12, 29), Link("Zorg BV", "/a/", current=True),
-                  Tag("termijn nadert", "nadert")], columns) == [
+    assert cells(
+        [
+            "Dordrecht",
+            Decimal("14508.63"),
+            None,
+            date(2025, 12, 29),
+            Link("Zorg BV", "/a/", current=True),
+            Tag("termijn nadert", "nadert"),
+        ],
+        columns,
+    ) == [
         {**plain, "text": "Dordrecht", "numeric": False, "kind": "text"},
         {**plain, "text": "14.508,63", "numeric": True, "kind": "money"},
         {**plain, "text": "", "numeric": True, "kind": "decimal"},
@@ -94,8 +109,14 @@ def test_the_template_filter_formats_each_cell_for_its_column():
 
 @pytest.mark.parametrize(
     ("value", "kind", "text"),
-    [(2.5, "int", "3"), (182.5, "days", "183"), (183.5, "days", "184"), (0.25, "pct", "0,3"),
-     (Decimal("0.125"), "money", "0,13"), (-2.5, "int", "-3")],
+    [
+        (2.5, "int", "3"),
+        (182.5, "days", "183"),
+        (183.5, "days", "184"),
+        (0.25, "pct", "0,3"),
+        (Decimal("0.125"), "money", "0,13"),
+        (-2.5, "int", "-3"),
+    ],
 )
 def test_format_cell_rounds_half_up_as_people_do(value, kind, text):
     assert format_cell(value, kind) == text

@@ -104,10 +104,12 @@ def test_the_team_is_the_one_working_for_the_clients_municipality(consultant, te
     zwijndrecht_team = TeamFactory(name="Team Zwijndrecht", municipalities=["Zwijndrecht"])
     TeamFactory(name="Team Papendrecht", municipalities=["Papendrecht"])
     in_dordrecht = MeldingFactory(consultant=consultant, received_on=TODAY - days(40))
-    in_zwijndrecht = MeldingFactory(consultant=consultant, received_on=TODAY - days(40),
-                                    client__municipality=get_municipality("Zwijndrecht"))
-    nowhere = MeldingFactory(consultant=consultant, received_on=TODAY - days(40),
-                             client__municipality=get_municipality("Sliedrecht"))
+    in_zwijndrecht = MeldingFactory(
+        consultant=consultant, received_on=TODAY - days(40), client__municipality=get_municipality("Zwijndrecht")
+    )
+    nowhere = MeldingFactory(
+        consultant=consultant, received_on=TODAY - days(40), client__municipality=get_municipality("Sliedrecht")
+    )
     assert run("termijn_onderzoek", TODAY).created == 3
     team_of = {s.melding_id: s.team for s in signals_of(SignalType.ONDERZOEK_DEADLINE)}
     assert team_of == {in_dordrecht.pk: team, in_zwijndrecht.pk: zwijndrecht_team, nowhere.pk: None}
@@ -165,10 +167,14 @@ class TestEvaluationOverdue:
         signal = the_signal(SignalType.EVALUATION_OVERDUE)
 
         indication_services.record_evaluation(
-            indication, by=consultant, held_on=TODAY, outcome=Evaluation.Outcome.CONTINUE,
+            indication,
+            by=consultant,
+            held_on=TODAY,
+            outcome=Evaluation.Outcome.CONTINUE,
             zrm_scores={domain: 3 for domain in ZrmDomain.objects.filter(is_active=True)},
             progress={result.pk: ("deels", "") for result in indication.results.all()},
-            next_evaluation_on=TODAY + days(91), today=TODAY,
+            next_evaluation_on=TODAY + days(91),
+            today=TODAY,
         )
         # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(signal, on=TODAY)
@@ -209,8 +215,9 @@ class TestBeschikkingExpiring:
         assert run("beschikking_loopt_af", TODAY + days(1)).created == 1
 
     def test_not_for_a_beschikking_that_is_not_active(self, consultant):
-        IndicationFactory(vastgesteld=True, consultant=consultant, start_date=TODAY - days(10),
-                          end_date=TODAY + days(20))
+        IndicationFactory(
+            vastgesteld=True, consultant=consultant, start_date=TODAY - days(10), end_date=TODAY + days(20)
+        )
         assert run("beschikking_loopt_af", TODAY).created == 0
 
     def test_an_evaluation_in_the_window_counts_as_follow_up(self, consultant):
@@ -223,15 +230,26 @@ class TestBeschikkingExpiring:
 
     def test_a_withdrawn_follow_up_does_not_count(self, consultant):
         indication = active_indication(consultant, end_date=TODAY + days(30))
-        IndicationFactory(client=indication.client, replaces=indication, consultant=consultant, ingetrokken=True,
-                          kind="herindicatie", start_date=indication.end_date + days(1))
+        IndicationFactory(
+            client=indication.client,
+            replaces=indication,
+            consultant=consultant,
+            ingetrokken=True,
+            kind="herindicatie",
+            start_date=indication.end_date + days(1),
+        )
         assert run("beschikking_loopt_af", TODAY).created == 1
 
     def test_lapses_when_a_follow_up_beschikking_is_made(self, consultant):
         indication = active_indication(consultant, end_date=TODAY + days(30))
         run("beschikking_loopt_af", TODAY)
-        IndicationFactory(client=indication.client, replaces=indication, consultant=consultant,
-                          kind="herindicatie", start_date=indication.end_date + days(1))
+        IndicationFactory(
+            client=indication.client,
+            replaces=indication,
+            consultant=consultant,
+            kind="herindicatie",
+            start_date=indication.end_date + days(1),
+        )
         assert run("beschikking_loopt_af", TODAY + days(1)).lapsed == 1
         assert_lapsed(the_signal(SignalType.BESCHIKKING_EXPIRING), on=TODAY + days(1))
 
@@ -282,8 +300,13 @@ class TestOnderzoekDeadline:
         melding = MeldingFactory(consultant=consultant, received_on=TODAY - days(40))
         run("termijn_onderzoek", TODAY)
         indication_services.conclude_intake(
-            melding.intake, by=consultant, conclusion=Intake.Conclusion.OWN_STRENGTH, concluded_on=TODAY,
-            report="Netwerk helpt met de post.", no_conversation_reason="Telefonisch afgehandeld.", today=TODAY,
+            melding.intake,
+            by=consultant,
+            conclusion=Intake.Conclusion.OWN_STRENGTH,
+            concluded_on=TODAY,
+            report="Netwerk helpt met de post.",
+            no_conversation_reason="Telefonisch afgehandeld.",
+            today=TODAY,
         )
         # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(the_signal(SignalType.ONDERZOEK_DEADLINE), on=TODAY)
@@ -345,10 +368,10 @@ class TestProductTooLong:
 
     def test_an_ib2_planned_beyond_26_weeks_fires_at_once(self, consultant):
         start = TODAY - days(10)
-        at_most = active_indication(consultant, product=get_product("IB2"), start_date=start,
-                                    end_date=start + days(182))
-        beyond = active_indication(consultant, product=get_product("IB2"), start_date=start,
-                                   end_date=start + days(183))
+        at_most = active_indication(
+            consultant, product=get_product("IB2"), start_date=start, end_date=start + days(182)
+        )
+        beyond = active_indication(consultant, product=get_product("IB2"), start_date=start, end_date=start + days(183))
         run("product_te_lang", TODAY)
         signal = the_signal(SignalType.PRODUCT_TOO_LONG)
         assert signal.indication == beyond != at_most
@@ -356,25 +379,50 @@ class TestProductTooLong:
 
     def test_ib1_and_ib3_have_no_maximum(self, consultant):
         for code in ("IB1", "IB3"):
-            active_indication(consultant, product=get_product(code), start_date=TODAY - days(400),
-                              end_date=TODAY + days(300))
+            active_indication(
+                consultant, product=get_product(code), start_date=TODAY - days(400), end_date=TODAY + days(300)
+            )
         assert run("product_te_lang", TODAY).created == 0
 
     def test_an_extension_with_the_same_product_counts_from_the_first_start(self, consultant):
-        first = IndicationFactory(beeindigd=True, consultant=consultant, product=get_product("IB2"),
-                                  start_date=TODAY - days(150), end_date=TODAY - days(31), ended_on=TODAY - days(31))
-        extension = active_indication(consultant, client=first.client, replaces=first, product=get_product("IB2"),
-                                      start_date=TODAY - days(30), end_date=TODAY + days(60))
+        first = IndicationFactory(
+            beeindigd=True,
+            consultant=consultant,
+            product=get_product("IB2"),
+            start_date=TODAY - days(150),
+            end_date=TODAY - days(31),
+            ended_on=TODAY - days(31),
+        )
+        extension = active_indication(
+            consultant,
+            client=first.client,
+            replaces=first,
+            product=get_product("IB2"),
+            start_date=TODAY - days(30),
+            end_date=TODAY + days(60),
+        )
         run("product_te_lang", TODAY)
         signal = the_signal(SignalType.PRODUCT_TOO_LONG)
         assert signal.indication == extension
         assert signal.due_date == first.start_date + days(182)
 
     def test_a_follow_up_of_another_product_starts_a_new_run(self, consultant):
-        first = IndicationFactory(beeindigd=True, consultant=consultant, product=get_product("IB1"),
-                                  start_date=TODAY - days(150), end_date=TODAY - days(31), ended_on=TODAY - days(31))
-        active_indication(consultant, client=first.client, replaces=first, product=get_product("IB2"),
-                          start_date=TODAY - days(30), end_date=TODAY + days(60))
+        first = IndicationFactory(
+            beeindigd=True,
+            consultant=consultant,
+            product=get_product("IB1"),
+            start_date=TODAY - days(150),
+            end_date=TODAY - days(31),
+            ended_on=TODAY - days(31),
+        )
+        active_indication(
+            consultant,
+            client=first.client,
+            replaces=first,
+            product=get_product("IB2"),
+            start_date=TODAY - days(30),
+            end_date=TODAY + days(60),
+        )
         assert run("product_te_lang", TODAY).created == 0
 
     def test_the_maxima_follow_the_settings(self, consultant, settings):
@@ -393,8 +441,9 @@ class TestProductTooLong:
 
     def test_lapses_when_the_end_date_is_brought_back(self, consultant):
         start = TODAY - days(10)
-        indication = active_indication(consultant, product=get_product("IB2"), start_date=start,
-                                       end_date=start + days(200))
+        indication = active_indication(
+            consultant, product=get_product("IB2"), start_date=start, end_date=start + days(200)
+        )
         run("product_te_lang", TODAY)
         indication.end_date = start + days(182)
         indication.save()
@@ -403,6 +452,7 @@ class TestProductTooLong:
 
 
 # -- 5. zorgstapeling ------------------------------------------------------------------------------
+
 
 def client_at(house_number: str | None = None, **fields):
     """A client at an address of their own (as every ClientFactory client) unless a house number
@@ -507,8 +557,9 @@ class TestStacking:
         OtherProvisionFactory(client=client)
         run("zorgstapeling", TODAY)
         first = the_signal(SignalType.STACKING)
-        move_signal(first, to_status=SignalStatus.RESOLVED, by=consultant, note="Besproken met de aanbieders.",
-                    today=TODAY)
+        move_signal(
+            first, to_status=SignalStatus.RESOLVED, by=consultant, note="Besproken met de aanbieders.", today=TODAY
+        )
         with_ib(client, consultant, start_date=TODAY + days(1))
         outcome = run("zorgstapeling", TODAY + days(1))
         assert (outcome.created, outcome.lapsed) == (1, 0)
@@ -535,8 +586,9 @@ class TestStacking:
         client = client_at()
         with_ib(client, consultant)
         OtherProvisionFactory(client=client)
-        wlz = OtherProvisionFactory(client=client, kind=OtherProvision.Kind.WLZ, start_date=TODAY + days(1),
-                                    end_date=TODAY + days(9))
+        wlz = OtherProvisionFactory(
+            client=client, kind=OtherProvision.Kind.WLZ, start_date=TODAY + days(1), end_date=TODAY + days(9)
+        )
         run("zorgstapeling", TODAY)
         run("zorgstapeling", TODAY + days(1))
         first = Signal.objects.get(type=SignalType.STACKING, variant=DAGBESTEDING)
@@ -548,7 +600,9 @@ class TestStacking:
         first.refresh_from_db()
         assert (first.status, first.closed_on) == (SignalStatus.OPEN, None)
         assert [e.to_status for e in first.history.all()] == [
-            SignalStatus.OPEN, SignalStatus.LAPSED, SignalStatus.OPEN,
+            SignalStatus.OPEN,
+            SignalStatus.LAPSED,
+            SignalStatus.OPEN,
         ]
         assert Signal.objects.get(variant=DAGBESTEDING | WLZ).status == SignalStatus.LAPSED
 
@@ -578,8 +632,9 @@ class TestStacking:
 
 def toewijzing(consultant, *, start: date, provider=None, indication=None, **fields) -> Assignment:
     indication = indication or active_indication(consultant, start_date=start, end_date=start + days(364))
-    return AssignmentFactory(indication=indication, provider=provider or ProviderFactory(), assigned_on=start,
-                             start_date=start, **fields)
+    return AssignmentFactory(
+        indication=indication, provider=provider or ProviderFactory(), assigned_on=start, start_date=start, **fields
+    )
 
 
 class TestNoStartReported:
@@ -642,8 +697,9 @@ class TestCareAfterEnd:
     def test_fires_5_working_days_after_the_toewijzing_ended(self, consultant, team):
         provider = ProviderFactory()
         start = MONDAY - days(100)
-        assignment = toewijzing(consultant, start=start, provider=provider, care_started_on=start,
-                                end_date=MONDAY - days(7))
+        assignment = toewijzing(
+            consultant, start=start, provider=provider, care_started_on=start, end_date=MONDAY - days(7)
+        )
         assert run("zorg_na_einde", MONDAY).created == 0
         assert run("zorg_na_einde", MONDAY + days(1)).created == 1
         signal = the_signal(SignalType.CARE_AFTER_END)
@@ -657,10 +713,20 @@ class TestCareAfterEnd:
 
     def test_fires_5_working_days_after_the_beschikking_ended(self, consultant):
         friday = MONDAY - days(3)
-        indication = IndicationFactory(beeindigd=True, consultant=consultant, start_date=MONDAY - days(100),
-                                       end_date=MONDAY + days(200), ended_on=friday)
-        toewijzing(consultant, start=indication.start_date, indication=indication,
-                   care_started_on=indication.start_date, end_date=None)
+        indication = IndicationFactory(
+            beeindigd=True,
+            consultant=consultant,
+            start_date=MONDAY - days(100),
+            end_date=MONDAY + days(200),
+            ended_on=friday,
+        )
+        toewijzing(
+            consultant,
+            start=indication.start_date,
+            indication=indication,
+            care_started_on=indication.start_date,
+            end_date=None,
+        )
         assert run("zorg_na_einde", MONDAY + days(4)).created == 0
         assert run("zorg_na_einde", MONDAY + days(5)).created == 1
         assert the_signal(SignalType.CARE_AFTER_END).due_date == friday
@@ -668,14 +734,24 @@ class TestCareAfterEnd:
     def test_not_without_a_start_or_for_a_withdrawn_toewijzing(self, consultant):
         start = MONDAY - days(100)
         toewijzing(consultant, start=start, end_date=MONDAY - days(30))
-        toewijzing(consultant, start=start, care_started_on=start, end_date=MONDAY - days(30),
-                   status=Assignment.Status.WITHDRAWN)
+        toewijzing(
+            consultant,
+            start=start,
+            care_started_on=start,
+            end_date=MONDAY - days(30),
+            status=Assignment.Status.WITHDRAWN,
+        )
         assert run("zorg_na_einde", MONDAY).created == 0
 
     def test_only_within_the_sla_year(self, consultant):
         indication = active_indication(consultant, start_date=MONDAY - days(400), end_date=MONDAY + days(100))
-        assignment = toewijzing(consultant, start=indication.start_date, indication=indication,
-                                care_started_on=indication.start_date, end_date=MONDAY - days(365))
+        assignment = toewijzing(
+            consultant,
+            start=indication.start_date,
+            indication=indication,
+            care_started_on=indication.start_date,
+            end_date=MONDAY - days(365),
+        )
         assert run("zorg_na_einde", MONDAY).created == 1
         outcome = run("zorg_na_einde", MONDAY + days(1))
         assert outcome.lapsed == 1
@@ -686,8 +762,9 @@ class TestCareAfterEnd:
         start = MONDAY - days(100)
         assignment = toewijzing(consultant, start=start, care_started_on=start, end_date=MONDAY - days(30))
         run("zorg_na_einde", MONDAY)
-        provider_services.record_care_stop(assignment, on=MONDAY - days(30), reason=RedenBeeindiging.VOLGENS_PLAN,
-                                           by=None, today=MONDAY)
+        provider_services.record_care_stop(
+            assignment, on=MONDAY - days(30), reason=RedenBeeindiging.VOLGENS_PLAN, by=None, today=MONDAY
+        )
         # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(the_signal(SignalType.CARE_AFTER_END), on=MONDAY)
         assert run("zorg_na_einde", MONDAY + days(1)).lapsed == 0
@@ -696,8 +773,16 @@ class TestCareAfterEnd:
 class TestStopWithoutReason:
     def stopped(self, consultant, *, on: date, reason: str = "", provider=None) -> Assignment:
         start = on - days(60)
-        return toewijzing(consultant, start=start, provider=provider, care_started_on=start, care_stopped_on=on,
-                          end_date=on, stop_reason=reason, status=Assignment.Status.ENDED)
+        return toewijzing(
+            consultant,
+            start=start,
+            provider=provider,
+            care_started_on=start,
+            care_stopped_on=on,
+            end_date=on,
+            stop_reason=reason,
+            status=Assignment.Status.ENDED,
+        )
 
     def test_fires_for_a_stop_without_reason(self, consultant, team):
         provider = ProviderFactory()
@@ -734,8 +819,7 @@ class TestStopWithoutReason:
 
 class TestNazorg:
     def test_fires_on_the_planned_nazorg_date(self, consultant, team):
-        intake = IntakeFactory(referred=True, melding__consultant=consultant,
-                               melding__received_on=TODAY - days(52))
+        intake = IntakeFactory(referred=True, melding__consultant=consultant, melding__received_on=TODAY - days(52))
         assert intake.nazorg_due_on == TODAY
         assert run("nazorg", TODAY - days(1)).created == 0
         assert run("nazorg", TODAY).created == 1
@@ -749,9 +833,15 @@ class TestNazorg:
         assert (signal.indication, signal.aanvraag, signal.assignment, signal.provider) == (None, None, None, None)
 
     def test_without_a_planned_date_42_days_after_the_referral(self, consultant):
-        intake = IntakeFactory(referred=True, conclusion=Intake.Conclusion.OTHER_LAW, other_law="wlz",
-                               referral_provision="", melding__consultant=consultant,
-                               melding__received_on=TODAY - days(60), nazorg_due_on=None)
+        intake = IntakeFactory(
+            referred=True,
+            conclusion=Intake.Conclusion.OTHER_LAW,
+            other_law="wlz",
+            referral_provision="",
+            melding__consultant=consultant,
+            melding__received_on=TODAY - days(60),
+            nazorg_due_on=None,
+        )
         due = intake.concluded_on + days(42)
         assert run("nazorg", due - days(1)).created == 0
         assert run("nazorg", due).created == 1
@@ -763,11 +853,11 @@ class TestNazorg:
         assert run("nazorg", TODAY).created == 0
 
     def test_lapses_when_the_nazorg_is_recorded(self, consultant):
-        intake = IntakeFactory(referred=True, melding__consultant=consultant,
-                               melding__received_on=TODAY - days(60))
+        intake = IntakeFactory(referred=True, melding__consultant=consultant, melding__received_on=TODAY - days(60))
         run("nazorg", TODAY)
-        indication_services.record_nazorg(intake, by=consultant, done_on=TODAY, notes="Gaat naar de inloop.",
-                                          today=TODAY)
+        indication_services.record_nazorg(
+            intake, by=consultant, done_on=TODAY, notes="Gaat naar de inloop.", today=TODAY
+        )
         # The service rechecked the client at once; the nightly run finds nothing left to do.
         assert_lapsed(the_signal(SignalType.NAZORG_DUE), on=TODAY)
         assert run("nazorg", TODAY + days(1)).lapsed == 0
@@ -777,8 +867,14 @@ class TestNazorg:
 
 
 def outflow(consultant, *, ended_on: date, **fields):
-    return IndicationFactory(beeindigd=True, consultant=consultant, start_date=ended_on - days(300),
-                             end_date=ended_on, ended_on=ended_on, **fields)
+    return IndicationFactory(
+        beeindigd=True,
+        consultant=consultant,
+        start_date=ended_on - days(300),
+        end_date=ended_on,
+        ended_on=ended_on,
+        **fields,
+    )
 
 
 class TestHeraanmelding:
@@ -811,8 +907,14 @@ class TestHeraanmelding:
 
     def test_not_when_the_beschikking_was_followed_up(self, consultant):
         ended = outflow(consultant, ended_on=TODAY - days(100))
-        active_indication(consultant, client=ended.client, replaces=ended, product=get_product("IB0"),
-                          start_date=ended.end_date + days(1), end_date=None)
+        active_indication(
+            consultant,
+            client=ended.client,
+            replaces=ended,
+            product=get_product("IB0"),
+            start_date=ended.end_date + days(1),
+            end_date=None,
+        )
         MeldingFactory(client=ended.client, consultant=consultant, received_on=TODAY)
         assert run("heraanmelding", TODAY).created == 0
 
@@ -841,12 +943,19 @@ class TestReviewWaiting:
 
     def waiting(self, consultant, *, submitted_on: date, aanvraag_on: date | None = None) -> Review:
         indication = IndicationFactory(
-            consultant=consultant, status=IndicationStatus.TER_BEOORDELING, four_eyes_requested=True,
-            four_eyes_required=True, **({"aanvraag__received_on": aanvraag_on} if aanvraag_on else {"aanvraag": None}),
+            consultant=consultant,
+            status=IndicationStatus.TER_BEOORDELING,
+            four_eyes_requested=True,
+            four_eyes_required=True,
+            **({"aanvraag__received_on": aanvraag_on} if aanvraag_on else {"aanvraag": None}),
         )
         submitted_at = timezone.make_aware(datetime.combine(submitted_on, time(16, 30)))
-        return Review.objects.create(indication=indication, submitted_by=consultant, submitted_at=submitted_at,
-                                     findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}])
+        return Review.objects.create(
+            indication=indication,
+            submitted_by=consultant,
+            submitted_at=submitted_at,
+            findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}],
+        )
 
     def test_working_days_after(self):
         assert working_days_after(MONDAY, 2) == MONDAY + days(2)
@@ -864,7 +973,10 @@ class TestReviewWaiting:
         assert (signal.urgency, signal.escalated_on) == (Urgency.ATTENTION, None)
         assert (signal.assigned_to, signal.team) == (None, team)  # the team, not one person
         assert (signal.client, signal.indication, signal.aanvraag) == (
-            review.indication.client, review.indication, review.indication.aanvraag)
+            review.indication.client,
+            review.indication,
+            review.indication.aanvraag,
+        )
         assert list(signals_for(team_lead, team_view=True)) == [signal]
         assert list(signals_for(consultant)) == []
 
@@ -922,8 +1034,9 @@ class TestReviewWaiting:
 
     def test_not_for_a_decided_review(self, consultant, team_lead):
         review = self.waiting(consultant, submitted_on=MONDAY - days(10), aanvraag_on=MONDAY - days(10))
-        Review.objects.filter(pk=review.pk).update(outcome=Review.Outcome.APPROVED, reviewer=team_lead,
-                                                   decided_at=timezone.now())
+        Review.objects.filter(pk=review.pk).update(
+            outcome=Review.Outcome.APPROVED, reviewer=team_lead, decided_at=timezone.now()
+        )
         assert run("beoordeling_wacht", MONDAY).created == 0
 
     @pytest.mark.parametrize("decision", ["approve", "reject"])

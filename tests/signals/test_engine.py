@@ -58,6 +58,7 @@ def active_indication(consultant, **fields):
 
 # -- one condition of each type, true on TODAY, for the consultant's Dordrecht client ------------
 
+
 def _stacking(consultant):
     client = ClientFactory()
     AssignmentFactory(indication=active_indication(consultant, client=client))
@@ -70,35 +71,52 @@ def _assignment(consultant, *, start: date, **fields):
 
 
 def _heraanmelding(consultant):
-    ended = IndicationFactory(beeindigd=True, consultant=consultant, ended_on=TODAY - days(100),
-                              end_date=TODAY - days(100))
+    ended = IndicationFactory(
+        beeindigd=True, consultant=consultant, ended_on=TODAY - days(100), end_date=TODAY - days(100)
+    )
     MeldingFactory(client=ended.client, consultant=consultant, received_on=TODAY - days(3))
 
 
 def _review_waiting(consultant):
-    indication = IndicationFactory(consultant=consultant, status=IndicationStatus.TER_BEOORDELING,
-                                   four_eyes_requested=True, four_eyes_required=True,
-                                   aanvraag__received_on=TODAY - days(10))
+    indication = IndicationFactory(
+        consultant=consultant,
+        status=IndicationStatus.TER_BEOORDELING,
+        four_eyes_requested=True,
+        four_eyes_required=True,
+        aanvraag__received_on=TODAY - days(10),
+    )
     submitted_at = timezone.make_aware(datetime.combine(TODAY - days(7), time(10)))
-    Review.objects.create(indication=indication, submitted_by=consultant, submitted_at=submitted_at,
-                          findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}])
+    Review.objects.create(
+        indication=indication,
+        submitted_by=consultant,
+        submitted_at=submitted_at,
+        findings=[{"rule": "vier_ogen_gevraagd", "reason": "Gevraagd"}],
+    )
 
 
 SCENARIOS = {
-    "evaluatie_te_laat": lambda c: PlannedEvaluationFactory(indication=active_indication(c),
-                                                            planned_on=TODAY - days(1)),
+    "evaluatie_te_laat": lambda c: PlannedEvaluationFactory(
+        indication=active_indication(c), planned_on=TODAY - days(1)
+    ),
     "beschikking_loopt_af": lambda c: active_indication(c, end_date=TODAY + days(30)),
     "termijn_onderzoek": lambda c: MeldingFactory(consultant=c, received_on=TODAY - days(40)),
     "termijn_beschikking": lambda c: AanvraagFactory(consultant=c, received_on=TODAY - days(10)),
-    "product_te_lang": lambda c: active_indication(c, product=get_product("IB0"), start_date=TODAY - days(200),
-                                                   end_date=None),
+    "product_te_lang": lambda c: active_indication(
+        c, product=get_product("IB0"), start_date=TODAY - days(200), end_date=None
+    ),
     "zorgstapeling": _stacking,
     "geen_start_zorg": lambda c: _assignment(c, start=TODAY - days(14)),
-    "zorg_na_einde": lambda c: _assignment(c, start=TODAY - days(100), care_started_on=TODAY - days(100),
-                                           end_date=TODAY - days(30)),
-    "stop_zonder_reden": lambda c: _assignment(c, start=TODAY - days(100), care_started_on=TODAY - days(100),
-                                               care_stopped_on=TODAY - days(10), end_date=TODAY - days(10),
-                                               status=Assignment.Status.ENDED),
+    "zorg_na_einde": lambda c: _assignment(
+        c, start=TODAY - days(100), care_started_on=TODAY - days(100), end_date=TODAY - days(30)
+    ),
+    "stop_zonder_reden": lambda c: _assignment(
+        c,
+        start=TODAY - days(100),
+        care_started_on=TODAY - days(100),
+        care_stopped_on=TODAY - days(10),
+        end_date=TODAY - days(10),
+        status=Assignment.Status.ENDED,
+    ),
     "nazorg": lambda c: IntakeFactory(referred=True, melding__consultant=c, melding__received_on=TODAY - days(60)),
     "heraanmelding": _heraanmelding,
     "beoordeling_wacht": _review_waiting,
@@ -159,8 +177,7 @@ class TestEveryType:
 def test_a_lapsed_signal_opens_again_when_its_condition_returns(consultant):
     """Nobody closed it: the engine let it lapse, so the engine raises it again (same row, same identity)."""
     start = TODAY - days(10)
-    indication = active_indication(consultant, product=get_product("IB2"), start_date=start,
-                                   end_date=start + days(200))
+    indication = active_indication(consultant, product=get_product("IB2"), start_date=start, end_date=start + days(200))
     run("product_te_lang", TODAY)
     indication.end_date = start + days(100)
     indication.save()
@@ -246,8 +263,13 @@ class TestEscalation:
         planned_on = TODAY - days(1)
         PlannedEvaluationFactory(indication=active_indication(consultant), planned_on=planned_on)
         run("evaluatie_te_laat", TODAY)
-        move_signal(Signal.objects.get(), to_status=SignalStatus.RESOLVED, by=consultant,
-                    note="Evaluatie staat gepland.", today=TODAY)
+        move_signal(
+            Signal.objects.get(),
+            to_status=SignalStatus.RESOLVED,
+            by=consultant,
+            note="Evaluatie staat gepland.",
+            today=TODAY,
+        )
         assert run("evaluatie_te_laat", planned_on + days(20)).escalated == 0
         assert Signal.objects.get().escalated_on is None
 
@@ -278,8 +300,11 @@ class TestDeadlineUrgency:
         signal.refresh_from_db()
         assert (signal.urgency, signal.status) == (Urgency.OVERDUE, SignalStatus.OPEN)
         last = signal.history.last()
-        assert (last.from_status, last.to_status, last.note) == (SignalStatus.OPEN, SignalStatus.OPEN,
-                                                                 "Termijn verstreken.")
+        assert (last.from_status, last.to_status, last.note) == (
+            SignalStatus.OPEN,
+            SignalStatus.OPEN,
+            "Termijn verstreken.",
+        )
 
         assert run(name, TODAY + days(4)).updated == 0
         assert signal.history.count() == 2
@@ -364,8 +389,13 @@ class TestMoveSignal:
         assert taken.assigned_to == consultant  # already someone's: stays theirs
         assert taken.closed_on is None
 
-        solved = move_signal(taken, to_status=SignalStatus.RESOLVED, by=consultant, today=TODAY + days(1),
-                             note="  Onderzoek ingepland met de cliënt.  ")
+        solved = move_signal(
+            taken,
+            to_status=SignalStatus.RESOLVED,
+            by=consultant,
+            today=TODAY + days(1),
+            note="  Onderzoek ingepland met de cliënt.  ",
+        )
         assert (solved.status, solved.closed_on) == (SignalStatus.RESOLVED, TODAY + days(1))
         solved.refresh_from_db()
         assert solved.status == SignalStatus.RESOLVED
@@ -378,12 +408,17 @@ class TestMoveSignal:
 
         taken_event, solved_event = audit_events(signal)
         assert (taken_event.action, taken_event.actor, taken_event.client_id) == (
-            AuditEvent.Action.TRANSITION, team_lead, signal.client_id)
+            AuditEvent.Action.TRANSITION,
+            team_lead,
+            signal.client_id,
+        )
         assert taken_event.changes == {"status": ["open", "in_behandeling"]}
         assert "open → in behandeling" in taken_event.summary
         assert (solved_event.action, solved_event.actor) == (AuditEvent.Action.TRANSITION, consultant)
-        assert solved_event.changes == {"status": ["in_behandeling", "opgelost"],
-                                        "note": [None, "Onderzoek ingepland met de cliënt."]}
+        assert solved_event.changes == {
+            "status": ["in_behandeling", "opgelost"],
+            "note": [None, "Onderzoek ingepland met de cliënt."],
+        }
 
     def test_taking_up_a_signal_without_a_person_assigns_it(self, signal, team_lead):
         Signal.objects.filter(pk=signal.pk).update(assigned_to=None)
@@ -407,8 +442,12 @@ class TestMoveSignal:
 
     @pytest.mark.parametrize(
         "current, target",
-        [(current, target) for current in SignalStatus.values for target in SignalStatus.values
-         if target not in ALLOWED_STATUS_CHANGES[current]],
+        [
+            (current, target)
+            for current in SignalStatus.values
+            for target in SignalStatus.values
+            if target not in ALLOWED_STATUS_CHANGES[current]
+        ],
     )
     def test_a_forbidden_move_raises_and_changes_nothing(self, signal, consultant, current, target):
         Signal.objects.filter(pk=signal.pk).update(status=current)
@@ -465,10 +504,13 @@ class TestCommand:
         assert "Totaal: 1 nieuw" in call("termijn_onderzoek")
         assert Signal.objects.get().created_on == timezone.localdate()
 
-    @pytest.mark.parametrize("args, message", [
-        (["bestaat_niet"], "Onbekende controle: bestaat_niet."),
-        (["--datum", "23-11-2026"], "Geef de datum als JJJJ-MM-DD."),
-    ])
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["bestaat_niet"], "Onbekende controle: bestaat_niet."),
+            (["--datum", "23-11-2026"], "Geef de datum als JJJJ-MM-DD."),
+        ],
+    )
     def test_refuses_what_it_does_not_know(self, args, message):
         with pytest.raises(CommandError, match=message):
             call(*args)
@@ -476,8 +518,6 @@ class TestCommand:
 
 
 # -- the Celery tasks -------------------------------------------------------------------------------
-
-
 
 
 def test_one_task_per_check_with_a_stable_name_in_the_beat_schedule():

@@ -30,16 +30,23 @@ def today():
 
 
 def overdue_onderzoek(consultant, **client_fields):
-    melding = MeldingFactory(consultant=consultant, received_on=today() - timedelta(days=45),
-                             client=ClientFactory(**client_fields))
+    melding = MeldingFactory(
+        consultant=consultant, received_on=today() - timedelta(days=45), client=ClientFactory(**client_fields)
+    )
     run_check(CHECKS_BY_NAME["termijn_onderzoek"], today=today(), force=True)
     return Signal.objects.get(type=SignalType.ONDERZOEK_DEADLINE, melding=melding)
 
 
 def stacked_client(consultant, *, kinds=("dagbesteding",), **client_fields):
     client = ClientFactory(**client_fields)
-    indication = IndicationFactory(actief=True, consultant=consultant, client=client, evaluations=[],
-                                   start_date=today() - timedelta(days=30), end_date=today() + timedelta(days=300))
+    indication = IndicationFactory(
+        actief=True,
+        consultant=consultant,
+        client=client,
+        evaluations=[],
+        start_date=today() - timedelta(days=30),
+        end_date=today() + timedelta(days=300),
+    )
     AssignmentFactory(indication=indication)
     for kind in kinds:
         OtherProvisionFactory(client=client, kind=kind, start_date=today() - timedelta(days=60))
@@ -79,8 +86,7 @@ def test_one_click_in_behandeling_then_opgelost_with_history(client, consultant)
     client.force_login(consultant)
     response = client.post(f"/signalen/{signal.pk}/", {"to_status": "in_behandeling", "note": "bel cliënt"})
     assert response.status_code == 302
-    response = client.post(f"/signalen/{signal.pk}/", {"to_status": "opgelost", "note": "gesprek gepland"},
-                           follow=True)
+    response = client.post(f"/signalen/{signal.pk}/", {"to_status": "opgelost", "note": "gesprek gepland"}, follow=True)
     signal.refresh_from_db()
     assert signal.status == SignalStatus.RESOLVED and signal.closed_on == today()
     assert [e.to_status for e in signal.history.all()] == ["open", "in_behandeling", "opgelost"]

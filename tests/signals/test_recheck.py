@@ -58,10 +58,19 @@ def test_issuing_the_beschikking_resolves_the_deadline_signal_at_once(consultant
 
 def test_a_care_stop_resolves_and_the_recheck_is_limited_to_that_client(consultant):
     start = TODAY - days(100)
-    mine, other = (AssignmentFactory(indication=IndicationFactory(actief=True, consultant=consultant, start_date=start,
-                                                                  end_date=start + days(364), evaluations=[]),
-                                     provider=ProviderFactory(), assigned_on=start, start_date=start,
-                                     care_started_on=start, end_date=TODAY - days(30)) for _ in range(2))
+    mine, other = (
+        AssignmentFactory(
+            indication=IndicationFactory(
+                actief=True, consultant=consultant, start_date=start, end_date=start + days(364), evaluations=[]
+            ),
+            provider=ProviderFactory(),
+            assigned_on=start,
+            start_date=start,
+            care_started_on=start,
+            end_date=TODAY - days(30),
+        )
+        for _ in range(2)
+    )
     run("zorg_na_einde")
     signals = {s.assignment_id: s for s in Signal.objects.filter(type=SignalType.CARE_AFTER_END)}
     assert set(signals) == {mine.pk, other.pk}
@@ -71,11 +80,16 @@ def test_a_care_stop_resolves_and_the_recheck_is_limited_to_that_client(consulta
 
 
 def test_a_change_that_causes_a_condition_raises_its_signal_at_once(consultant):
-    assignment = AssignmentFactory(indication__consultant=consultant, indication__start_date=TODAY - days(30),
-                                   start_date=TODAY - days(30), assigned_on=TODAY - days(30))
+    assignment = AssignmentFactory(
+        indication__consultant=consultant,
+        indication__start_date=TODAY - days(30),
+        start_date=TODAY - days(30),
+        assigned_on=TODAY - days(30),
+    )
     client = assignment.indication.client
-    indication_services.record_other_provision(client=client, kind=OtherProvision.Kind.values[0],
-                                               start_date=TODAY - days(5), by=consultant)
+    indication_services.record_other_provision(
+        client=client, kind=OtherProvision.Kind.values[0], start_date=TODAY - days(5), by=consultant
+    )
     # record_other_provision rechecks on the real clock, which is after TODAY: the stacking holds then too.
     assert Signal.objects.filter(type=SignalType.STACKING, client=client, status=SignalStatus.OPEN).exists()
 
@@ -90,8 +104,13 @@ def test_a_failing_recheck_never_fails_the_users_change(consultant, monkeypatch)
 
     monkeypatch.setattr(signal_services, "_synchronise_client", broken)
     indication_services.conclude_intake(
-        melding.intake, by=consultant, conclusion="eigen_kracht", concluded_on=TODAY,
-        report="Netwerk helpt.", no_conversation_reason="Telefonisch afgehandeld.", today=TODAY,
+        melding.intake,
+        by=consultant,
+        conclusion="eigen_kracht",
+        concluded_on=TODAY,
+        report="Netwerk helpt.",
+        no_conversation_reason="Telefonisch afgehandeld.",
+        today=TODAY,
     )
     melding.intake.refresh_from_db()
     assert melding.intake.concluded_on == TODAY
@@ -103,10 +122,15 @@ def test_a_failing_recheck_never_fails_the_users_change(consultant, monkeypatch)
 def test_a_clients_conditions_are_the_whole_sets_rows_of_that_client(consultant):
     """Every check's per-client query (zorgstapeling has its own) gives exactly that client's rows of
     the whole condition set, households included."""
+
     def ib(client):
-        AssignmentFactory(indication=IndicationFactory(actief=True, consultant=consultant, client=client,
-                                                       start_date=TODAY - days(30), evaluations=[]),
-                          start_date=TODAY - days(30), assigned_on=TODAY - days(30))
+        AssignmentFactory(
+            indication=IndicationFactory(
+                actief=True, consultant=consultant, client=client, start_date=TODAY - days(30), evaluations=[]
+            ),
+            start_date=TODAY - days(30),
+            assigned_on=TODAY - days(30),
+        )
 
     alone, with_provision, housemate_ib, elsewhere = (ClientFactory() for _ in range(4))
     housemate_provision = ClientFactory(house_number=housemate_ib.house_number)  # the same address

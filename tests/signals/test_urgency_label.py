@@ -27,8 +27,14 @@ def ib2_running_too_long(consultant, *, weeks_running: int):
     """An active IB2 (maximum 26 weeks) that started `weeks_running` weeks ago and is planned for a
     year: the check flags it now, its maximum lies (26 - weeks_running) weeks ahead."""
     start = today() - timedelta(weeks=weeks_running)
-    indication = IndicationFactory(actief=True, consultant=consultant, product=get_product("IB2"), evaluations=[],
-                                   start_date=start, end_date=start + timedelta(weeks=52))
+    indication = IndicationFactory(
+        actief=True,
+        consultant=consultant,
+        product=get_product("IB2"),
+        evaluations=[],
+        start_date=start,
+        end_date=start + timedelta(weeks=52),
+    )
     run_check(CHECKS_BY_NAME["product_te_lang"], today=today(), force=True)
     return Signal.objects.get(type=SignalType.PRODUCT_TOO_LONG, indication=indication)
 

@@ -51,9 +51,14 @@ class Command(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
-            summary = generate_demo(clients=clients, seed=seed, today=timezone.localdate(), progress=progress,
-                                    trajectories=trajectories,
-                                    workers=default_workers() if workers is None else workers)
+            summary = generate_demo(
+                clients=clients,
+                seed=seed,
+                today=timezone.localdate(),
+                progress=progress,
+                trajectories=trajectories,
+                workers=default_workers() if workers is None else workers,
+            )
         ensure_demo_reference_data(last_year=timezone.localdate().year)
         if summary.skipped:
             self.stdout.write(f"Demodata al aanwezig ({summary.clients} cliënten); niets toegevoegd.")

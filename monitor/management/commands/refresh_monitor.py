@@ -25,5 +25,8 @@ class Command(BaseCommand):
 
         run = refresh_monitor(today=today, first_year=vanaf, last_year=tot, progress=progress)
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(
-                f"Monitor bijgewerkt: {run.first_year}-{run.last_year}, {run.cells} cellen in {run.seconds:.1f} s"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Monitor bijgewerkt: {run.first_year}-{run.last_year}, {run.cells} cellen in {run.seconds:.1f} s"
+                )
+            )
