@@ -142,7 +142,7 @@ def reviewer_refusal(user, indication: Indication, review: Review | None = None)
     team lead (REVIEW_PERMISSION) who is neither the indication's author nor the review's submitter."""
     if not user.has_perm(REVIEW_PERMISSION):
         return ValidationError(_("Alleen een teamleider kan een indicatie beoordelen."), code="not_a_reviewer")
-    if user.pk in (indication.consultant_id, review.submitted_by_id if review else None):
+    if user.pk in Review.authors_of(indication, review):
         return ValidationError(
             _("Vier ogen: u kunt een indicatie die u zelf hebt opgesteld niet beoordelen."), code="reviewer_is_author"
         )

@@ -29,6 +29,7 @@ from .models import (
     ZrmAssessment,
     ZrmDomain,
     ZrmScore,
+    own_work_of,
 )
 from .workflow import DECIDED, LIVE_STATUSES, VOID_STATUSES
 
@@ -276,8 +277,7 @@ def review_queue(user, *, team=None, min_age_days: int | None = None, now=None) 
     now = now or timezone.now()
     reviews = (
         Review.objects.filter(outcome="", indication__client__in=clients_visible_to(user))
-        .exclude(submitted_by=user)
-        .exclude(indication__consultant=user)
+        .exclude(own_work_of(user))
         .select_related("indication__client", "indication__product", "indication__consultant", "submitted_by")
         .prefetch_related(
             Prefetch(

@@ -32,7 +32,7 @@ from .beschikking import (
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
-from .review import ComplexityRule, Review, ReviewQuestion
+from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
 
 __all__ = [
     "DECIDED",
@@ -62,6 +62,8 @@ __all__ = [
     "ResultProgress",
     "Review",
     "ReviewQuestion",
+    "REVIEW_AUTHOR_FIELDS",
+    "own_work_of",
     "Tariff",
     "ZrmAssessment",
     "ZrmDomain",

@@ -50,6 +50,19 @@ class ComplexityRule(models.Model):
         return self.name
 
 
+# The four-eyes rule's "own work": a review of an indication the user wrote or submitted. One list of
+# fields, read by the Python check (Review.is_own_work_of) and by the review queue's query (own_work_of).
+REVIEW_AUTHOR_FIELDS = ("indication__consultant", "submitted_by")
+
+
+def own_work_of(user) -> Q:
+    """The reviews that are the user's own work (the queue leaves them out)."""
+    condition = Q()
+    for field in REVIEW_AUTHOR_FIELDS:
+        condition |= Q(**{field: user})
+    return condition
+
+
 class Review(models.Model):
     """One round of four-eyes review: submitted by the consultant, decided by a team lead."""
 
@@ -92,6 +105,24 @@ class Review(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+    @staticmethod
+    def authors_of(indication, review: "Review | None" = None) -> set:
+        """The ids of the users whose own work this is, read along REVIEW_AUTHOR_FIELDS (before a
+        review exists: the fields through the indication only)."""
+        ids = set()
+        for field in REVIEW_AUTHOR_FIELDS:
+            *path, last = field.split("__")
+            if path and path[0] == "indication":
+                obj, path = indication, path[1:]
+            elif review is None:
+                continue
+            else:
+                obj = review
+            for step in path:
+                obj = getattr(obj, step)
+            ids.add(getattr(obj, f"{last}_id"))
+        return ids
 
 
 class ReviewQuestion(models.Model):

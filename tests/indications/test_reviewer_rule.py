@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications import four_eyes
-from indications.models import Product
+from indications.models import Indication, Product
+from indications.selectors import review_queue
 from tests.factories import IndicationFactory, ZrmAssessmentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,17 @@ def test_the_page_offers_review_exactly_when_the_service_accepts_it(in_review, c
                 four_eyes.ask_review_question(indication, by=user, question="Waarom?")
             assert failure.value.code == code
     four_eyes.ask_review_question(indication, by=team_lead, question="Waarom IB3?")
+
+
+def test_the_review_queue_holds_a_review_exactly_for_the_team_leads_the_rule_lets_review(in_review, team_lead):
+    """The queue's query and the service's check read the same author fields (REVIEW_AUTHOR_FIELDS)."""
+    indication, review = in_review
+    submitter_lead, author_lead = staff_member(TEAMLEIDER), staff_member(TEAMLEIDER)
+    review.submitted_by = submitter_lead
+    review.save(update_fields=["submitted_by"])
+    Indication.objects.filter(pk=indication.pk).update(consultant=author_lead)
+    indication.refresh_from_db()
+    for lead, expected in ((team_lead, True), (submitter_lead, False), (author_lead, False)):
+        in_queue = review_queue(lead).filter(pk=review.pk).exists()
+        assert in_queue is expected, lead
+        assert four_eyes.may_review(lead, indication, review) is expected, lead
