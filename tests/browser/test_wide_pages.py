@@ -156,5 +156,7 @@ def test_a_wide_table_scrolls_in_its_box_with_the_keyboard(page, log_in):
     box.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("End")
+    # The key press scrolls asynchronously (the browser may animate it): wait until the box has moved.
+    page.wait_for_function("() => document.querySelector('#tabel-benchmark .table-scroll').scrollLeft > 0")
     assert box.evaluate("box => box.scrollLeft") > 0
     assert page.evaluate(PAGE_WIDTH) <= 390
