@@ -18,6 +18,7 @@ from ui.tables import Column, Table
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
+from .publication import SECRET
 from .services import age_group_on
 
 
@@ -288,6 +289,13 @@ def clients_per_reference_group(selection: Selection, years: list[int]) -> Table
     )
 
 
+def _growth(before, after):
+    """Growth in percent; "geheim" when either count is (a table protected for publication)."""
+    if isinstance(before, str) or isinstance(after, str):
+        return SECRET
+    return (after - before) * 100 / before if before else None
+
+
 def growth_per_year(table: Table) -> Table:
     """Year-on-year growth of a per-year table (percentages)."""
     years = [column.label for column in table.columns[1:-1]]
@@ -297,10 +305,7 @@ def growth_per_year(table: Table) -> Table:
         rows.append(
             [
                 row[0],
-                *(
-                    (values[i] - values[i - 1]) * 100 / values[i - 1] if values[i - 1] else None
-                    for i in range(1, len(values))
-                ),
+                *(_growth(values[i - 1], values[i]) for i in range(1, len(values))),
             ]
         )
     return Table(

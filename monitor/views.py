@@ -12,6 +12,16 @@ from ui.tables import format_cell
 
 from . import selectors
 from .forms import CeoExportForm, MonitorFilterForm
+from .publication import Protection, protect_table
+
+
+def _for_publication(request, tables: list, groups) -> list:
+    """The tables with the one asked for protected for publication (monitor.publication); the
+    growth of the reference groups is computed from the protected counts."""
+    protection, slug = Protection.from_settings(), request.GET.get("export")
+    if slug == "referentiegroepen-per-jaar-groei":
+        return [selectors.growth_per_year(protect_table(groups, protection))]
+    return [protect_table(table.materialise(), protection) if table.slug == slug else table for table in tables]
 
 
 def _series(table, keys: list[int]):
@@ -53,14 +63,31 @@ def dashboard(request):
         stacking_combinations,
     ]
     refresh = context["refresh"]
+    publication = request.GET.get("publicatie") == "1"
     download = requested_export(
-        request, tables, context=export_context(request, form, figures_on=refresh.reference_date if refresh else None)
+        request,
+        _for_publication(request, tables, groups) if publication else tables,
+        context=export_context(
+            request,
+            form,
+            figures_on=refresh.reference_date if refresh else None,
+            filters=[
+                (
+                    _("Variant"),
+                    _("voor publicatie: %(rule)s") % {"rule": Protection.from_settings().describe()}
+                    if publication
+                    else _("intern, exacte aantallen"),
+                )
+            ],
+        ),
+        suffix=_("publicatie") if publication else "",
     )
     if download:
         return download
     year_labels = [str(row[0]) for row in per_year.rows]
     context.update(
         year=year,
+        publication=Protection.from_settings().describe(),
         tables={table.slug: table for table in tables},
         trend_chart=charts.line_chart(
             _("Cliënten, instroom en uitstroom per jaar"), year_labels, _series(per_year, [2, 3, 4])

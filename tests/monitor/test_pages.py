@@ -257,10 +257,14 @@ def screen(manager):
 
 
 def test_every_table_has_an_xlsx_and_a_csv_link(screen):
+    """Internal (exact) and for publication (monitor.publication)."""
     page, _texts, tables = screen
     links = export_links(page)
     assert sorted(links) == sorted(
-        f"?year=2025&years=2&export={slug}&formaat={file_format}" for slug in tables for file_format in ("xlsx", "csv")
+        f"?year=2025&years=2&export={slug}&formaat={file_format}{variant}"
+        for slug in tables
+        for file_format in ("xlsx", "csv")
+        for variant in ("", "&publicatie=1")
     )
 
 
