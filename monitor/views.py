@@ -29,6 +29,14 @@ def _series(table, keys: list[int]):
     return [charts.Series(str(table.columns[key].label), [row[key] for row in table.rows]) for key in keys]
 
 
+def _waiting_series(table, years: list[int]):
+    """Per step the median waiting time of each year (None where no step was completed)."""
+    medians: dict = {}
+    for year, step, _count, median, *_rest in table.rows:
+        medians.setdefault(step, {})[year] = median
+    return [charts.Series(step, [per_year.get(year) for year in years]) for step, per_year in medians.items()]
+
+
 @permission_required("indications.view_management_information", raise_exception=True)
 def dashboard(request):
     """The IB monitor: trends over the years, the periods of a year, spending, duration against the
@@ -49,6 +57,7 @@ def dashboard(request):
     products = selectors.product_shares(selection, years)
     groups = selectors.clients_per_reference_group(selection, years)
     stacking_rates, stacking_combinations = selectors.stacking(year, municipality=selection.municipality)
+    waiting_per_year = selectors.waiting_times_per_year(selection, years)
     tables = [
         per_year,
         per_period,
@@ -61,6 +70,11 @@ def dashboard(request):
         selectors.growth_per_year(groups),
         stacking_rates,
         stacking_combinations,
+        waiting_per_year,
+        selectors.waiting_times_per_period(selection, year),
+        selectors.waiting_times(selection, year, per="municipality"),
+        selectors.waiting_times(selection, year, per="product"),
+        selectors.waiting_times(selection, year, per="provider"),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"
@@ -106,6 +120,14 @@ def dashboard(request):
         group_chart=charts.line_chart(
             str(groups.title), [str(y) for y in years], [charts.Series(str(row[0]), row[1:-1]) for row in groups.rows]
         ),
+        waiting_chart=charts.line_chart(
+            _("Mediane wachttijd per stap per jaar (dagen)"),
+            [str(y) for y in years],
+            _waiting_series(waiting_per_year, years),
+            kind="days",
+        )
+        if waiting_per_year.rows
+        else None,
         cards=[
             (column.label, format_cell(value, column.kind))
             for column, value in zip(per_year.columns[1:], per_year.rows[-1][1:], strict=True)
