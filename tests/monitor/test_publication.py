@@ -123,3 +123,17 @@ def test_the_page_offers_both_variants_and_says_what_publication_means(manager):
     page = response.content.decode()
     assert "export=kerncijfers-per-jaar&amp;formaat=xlsx&amp;publicatie=1" in page
     assert "waarden 0 tot en met 7 zijn geheim, aantallen afgerond op 5" in page
+
+
+@pytest.mark.django_db
+def test_the_growth_for_publication_is_computed_from_the_protected_counts(manager, settings):
+    query = {"year": "2025", "years": "2", "export": "referentiegroepen-per-jaar-groei", "formaat": "csv"}
+    exact = _csv_rows(manager.get(DASHBOARD, query))
+    assert SECRET not in {cell for row in exact for cell in row}
+    # Every reference group has fewer than 8 clients a year: its growth is secret too.
+    published = _csv_rows(manager.get(DASHBOARD, {**query, "publicatie": "1"}))
+    assert [row[0] for row in published[1:]] == [row[0] for row in exact[1:]]
+    assert {row[1] for row in published[1:]} == {SECRET}
+    # With no threshold and no rounding the variant for publication is the internal export.
+    settings.MONITOR_PUBLICATION = {"SECRET_BELOW": 0, "ROUND_TO": 1}
+    assert _csv_rows(manager.get(DASHBOARD, {**query, "publicatie": "1"})) == exact
