@@ -6,19 +6,45 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import DECIDED, GRANTED_STATUSES, Client, Indication, Municipality, OtherProvision, Product
-from providers.models import ReferenceGroup
+from indications.models import (
+    DECIDED,
+    GRANTED_STATUSES,
+    Client,
+    Indication,
+    Intake,
+    Municipality,
+    OtherProvision,
+    Product,
+)
+from providers.models import Assignment, ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
 
 from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
 from .periods import four_week_periods
-from .services import age_group_on
+from .publication import SECRET
+from .services import DaysBetween, age_group_on
 
 
 @dataclass(frozen=True)
@@ -288,6 +314,13 @@ def clients_per_reference_group(selection: Selection, years: list[int]) -> Table
     )
 
 
+def _growth(before, after):
+    """Growth in percent; "geheim" when either count is (a table protected for publication)."""
+    if isinstance(before, str) or isinstance(after, str):
+        return SECRET
+    return (after - before) * 100 / before if before else None
+
+
 def growth_per_year(table: Table) -> Table:
     """Year-on-year growth of a per-year table (percentages)."""
     years = [column.label for column in table.columns[1:-1]]
@@ -297,10 +330,7 @@ def growth_per_year(table: Table) -> Table:
         rows.append(
             [
                 row[0],
-                *(
-                    (values[i] - values[i - 1]) * 100 / values[i - 1] if values[i - 1] else None
-                    for i in range(1, len(values))
-                ),
+                *(_growth(values[i - 1], values[i]) for i in range(1, len(values))),
             ]
         )
     return Table(
@@ -442,4 +472,215 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
             )
         ],
         rows,
+    )
+
+
+# -- funnel and waiting time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the funnel with its waiting time: from `start` to `end` (date fields of `model`,
+    the end date sets the step's period); `client`, `product` and `provider` are the paths to the
+    selection's dimensions (None: the step has none, as the onderzoek precedes the choice of
+    product and provider); `term_setting` names the term in settings.SDD."""
+
+    key: str
+    label: str
+    model: type
+    start: str
+    end: str
+    client: str
+    product: str | None
+    provider: str | None
+    term_setting: str
+
+    def term_days(self) -> int:
+        return settings.SDD[self.term_setting]
+
+    def done(self, selection: Selection, start: date, end: date) -> QuerySet | None:
+        """The steps completed from start to end within the selection; None when the selection
+        filters on a dimension the step does not have."""
+        if self.product is None and (selection.product or selection.provider or selection.reference_group):
+            return None
+        queryset = self.model.objects.filter(
+            **{f"{self.end}__gte": start, f"{self.end}__lte": end, f"{self.start}__isnull": False}
+        )
+        if self.model is Indication:
+            queryset = queryset.filter(DECIDED)
+        filters = {f"{self.client}__municipality": selection.municipality, f"{self.client}__gender": selection.gender}
+        if self.product is not None:
+            filters |= {
+                self.product: selection.product,
+                self.provider: selection.provider,
+                f"{self.provider}__reference_group": selection.reference_group,
+            }
+        queryset = queryset.filter(**{key: value for key, value in filters.items() if value})
+        if selection.age_group:
+            age_group = age_group_on(end, field=f"{self.client}__date_of_birth")
+            queryset = queryset.alias(step_age_group=age_group).filter(step_age_group=selection.age_group)
+        return queryset
+
+
+STEPS = (
+    Step(
+        "onderzoek",
+        gettext_lazy("Melding → onderzoek afgerond"),
+        Intake,
+        "melding__received_on",
+        "concluded_on",
+        "melding__client",
+        None,
+        None,
+        "ONDERZOEK_DEADLINE_DAYS",
+    ),
+    Step(
+        "beschikking",
+        gettext_lazy("Aanvraag → beschikking"),
+        Indication,
+        "aanvraag__received_on",
+        "decision_date",
+        "client",
+        "product",
+        "provider",
+        "BESCHIKKING_DEADLINE_DAYS",
+    ),
+    Step(
+        "start_zorg",
+        gettext_lazy("Toewijzing → start zorg"),
+        Assignment,
+        "assigned_on",
+        "care_started_on",
+        "indication__client",
+        "product",
+        "provider",
+        "CARE_START_TERM_DAYS",
+    ),
+)
+WAITING_COLUMNS = (
+    ("count", gettext_lazy("Aantal"), "int"),
+    ("median", gettext_lazy("Mediaan (dagen)"), "days"),
+    ("within_term", gettext_lazy("Binnen termijn"), "int"),
+    ("within_term_percentage", gettext_lazy("Binnen termijn %"), "pct"),
+)
+WAITING_NOTE = gettext_lazy(
+    "wachttijd in kalenderdagen, geteld in de periode waarin de stap werd afgerond; de stap melding → "
+    "onderzoek telt niet mee bij een keuze van product, aanbieder of referentiegroep"
+)
+
+
+def step_figures(histogram: list[tuple[int, int]], term: int) -> dict:
+    """Count, median and how many (and which share) within the term, from (days, count) pairs."""
+    count = sum(number for _days, number in histogram)
+    within = sum(number for days, number in histogram if days <= term)
+    return {
+        "count": count,
+        "median": _median(histogram),
+        "within_term": within,
+        "within_term_percentage": within * 100 / count if count else None,
+    }
+
+
+def _step_histograms(step: Step, selection: Selection, start: date, end: date, group) -> dict:
+    """{group: [(days, count), ...]} of the steps completed from start to end: one grouped query
+    in which the database counts the steps per group and waiting time in days."""
+    queryset = step.done(selection, start, end)
+    if queryset is None:
+        return {}
+    histograms: dict = defaultdict(list)
+    rows = (
+        queryset.annotate(step_group=group, step_days=DaysBetween(step.end, step.start))
+        .values("step_group", "step_days")
+        .annotate(number=Count("pk"))
+        .order_by("step_group", "step_days")
+        .values_list("step_group", "step_days", "number")
+    )
+    for key, days, number in rows:
+        histograms[key].append((days, number))
+    return histograms
+
+
+def _step_label(step: Step) -> str:
+    return _("%(step)s (termijn %(days)s dagen)") % {"step": step.label, "days": step.term_days()}
+
+
+def _waiting_table(slug: str, title: str, first: str, groups: list, per_step: list) -> Table:
+    """Rows [group, step, figures...] per group (in the order of `groups`, (key, label) pairs) and step."""
+    rows = []
+    for key, label in groups:
+        for step, histograms in per_step:
+            if key in histograms:
+                figures = step_figures(histograms[key], step.term_days())
+                rows.append([label, _step_label(step), *(figures[name] for name, _l, _k in WAITING_COLUMNS)])
+    return Table(
+        slug,
+        title,
+        [
+            Column(first, "text"),
+            Column(_("Stap"), "text"),
+            *(Column(label, kind) for _key, label, kind in WAITING_COLUMNS),
+        ],
+        rows,
+        note=WAITING_NOTE,
+    )
+
+
+def waiting_times_per_year(selection: Selection, years: list[int]) -> Table:
+    """The funnel's steps completed per year: how many, the median waiting time and how many
+    within the term (6 weeks onderzoek, 2 weeks beschikking, the SLA's term for the start of care)."""
+    start, end = date(years[0], 1, 1), date(years[-1], 12, 31)
+    per_step = [(step, _step_histograms(step, selection, start, end, ExtractYear(step.end))) for step in STEPS]
+    return _waiting_table(
+        "doorlooptijden-per-jaar",
+        _("Doorlooptijden en wachttijd per jaar"),
+        _("Jaar"),
+        [(year, year) for year in years],
+        per_step,
+    )
+
+
+def waiting_times_per_period(selection: Selection, year: int) -> Table:
+    spans = four_week_periods(year)
+    per_step = []
+    for step in STEPS:
+        period = Case(
+            *[When(**{f"{step.end}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        per_step.append((step, _step_histograms(step, selection, spans[0].start, spans[-1].end, period)))
+    return _waiting_table(
+        "doorlooptijden-per-periode",
+        _("Doorlooptijden en wachttijd per periode van 4 weken in %(year)s") % {"year": year},
+        _("Periode"),
+        [(span.period, span.label) for span in spans],
+        per_step,
+    )
+
+
+WAITING_PER = {
+    "municipality": ("gemeente", gettext_lazy("Gemeente"), gettext_lazy("Doorlooptijden per gemeente in %(year)s")),
+    "product": ("product", gettext_lazy("Product"), gettext_lazy("Doorlooptijden per product in %(year)s")),
+    "provider": ("aanbieder", gettext_lazy("Aanbieder"), gettext_lazy("Doorlooptijden per aanbieder in %(year)s")),
+}
+
+
+def waiting_times(selection: Selection, year: int, *, per: str) -> Table:
+    """The funnel's steps completed in the year per municipality, product or provider (the
+    onderzoek only per municipality: it has no product or provider)."""
+    slug, first, title = WAITING_PER[per]
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    per_step = []
+    for step in STEPS:
+        path = f"{step.client}__municipality__name" if per == "municipality" else getattr(step, per)
+        if path is not None:
+            name = path if per == "municipality" else f"{path}__name"
+            per_step.append((step, _step_histograms(step, selection, start, end, F(name))))
+    keys = sorted({key for _step, histograms in per_step for key in histograms}, key=lambda key: (key is None, key))
+    return _waiting_table(
+        f"doorlooptijden-per-{slug}",
+        title % {"year": year},
+        first,
+        [(key, key if key is not None else _("(geen aanbieder)")) for key in keys],
+        per_step,
     )

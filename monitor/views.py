@@ -12,11 +12,29 @@ from ui.tables import format_cell
 
 from . import selectors
 from .forms import CeoExportForm, MonitorFilterForm
+from .publication import Protection, protect_table
+
+
+def _for_publication(request, tables: list, groups) -> list:
+    """The tables with the one asked for protected for publication (monitor.publication); the
+    growth of the reference groups is computed from the protected counts."""
+    protection, slug = Protection.from_settings(), request.GET.get("export")
+    if slug == "referentiegroepen-per-jaar-groei":
+        return [selectors.growth_per_year(protect_table(groups, protection))]
+    return [protect_table(table.materialise(), protection) if table.slug == slug else table for table in tables]
 
 
 def _series(table, keys: list[int]):
     """Chart series from a table: the columns at `keys`, named after their headers."""
     return [charts.Series(str(table.columns[key].label), [row[key] for row in table.rows]) for key in keys]
+
+
+def _waiting_series(table, years: list[int]):
+    """Per step the median waiting time of each year (None where no step was completed)."""
+    medians: dict = {}
+    for year, step, _count, median, *_rest in table.rows:
+        medians.setdefault(step, {})[year] = median
+    return [charts.Series(step, [per_year.get(year) for year in years]) for step, per_year in medians.items()]
 
 
 @permission_required("indications.view_management_information", raise_exception=True)
@@ -39,6 +57,7 @@ def dashboard(request):
     products = selectors.product_shares(selection, years)
     groups = selectors.clients_per_reference_group(selection, years)
     stacking_rates, stacking_combinations = selectors.stacking(year, municipality=selection.municipality)
+    waiting_per_year = selectors.waiting_times_per_year(selection, years)
     tables = [
         per_year,
         per_period,
@@ -51,16 +70,38 @@ def dashboard(request):
         selectors.growth_per_year(groups),
         stacking_rates,
         stacking_combinations,
+        waiting_per_year,
+        selectors.waiting_times_per_period(selection, year),
+        selectors.waiting_times(selection, year, per="municipality"),
+        selectors.waiting_times(selection, year, per="product"),
+        selectors.waiting_times(selection, year, per="provider"),
     ]
     refresh = context["refresh"]
+    publication = request.GET.get("publicatie") == "1"
     download = requested_export(
-        request, tables, context=export_context(request, form, figures_on=refresh.reference_date if refresh else None)
+        request,
+        _for_publication(request, tables, groups) if publication else tables,
+        context=export_context(
+            request,
+            form,
+            figures_on=refresh.reference_date if refresh else None,
+            filters=[
+                (
+                    _("Variant"),
+                    _("voor publicatie: %(rule)s") % {"rule": Protection.from_settings().describe()}
+                    if publication
+                    else _("intern, exacte aantallen"),
+                )
+            ],
+        ),
+        suffix=_("publicatie") if publication else "",
     )
     if download:
         return download
     year_labels = [str(row[0]) for row in per_year.rows]
     context.update(
         year=year,
+        publication=Protection.from_settings().describe(),
         tables={table.slug: table for table in tables},
         trend_chart=charts.line_chart(
             _("Cliënten, instroom en uitstroom per jaar"), year_labels, _series(per_year, [2, 3, 4])
@@ -79,6 +120,14 @@ def dashboard(request):
         group_chart=charts.line_chart(
             str(groups.title), [str(y) for y in years], [charts.Series(str(row[0]), row[1:-1]) for row in groups.rows]
         ),
+        waiting_chart=charts.line_chart(
+            _("Mediane wachttijd per stap per jaar (dagen)"),
+            [str(y) for y in years],
+            _waiting_series(waiting_per_year, years),
+            kind="days",
+        )
+        if waiting_per_year.rows
+        else None,
         cards=[
             (column.label, format_cell(value, column.kind))
             for column, value in zip(per_year.columns[1:], per_year.rows[-1][1:], strict=True)

@@ -240,6 +240,12 @@ CELERY_BEAT_SCHEDULE = {
 # per day (see signals.services.run_check), the rest of the ticks skip. 0: nightly.
 SIGNAL_BEAT_EVERY_SECONDS = env.int("SIGNAL_BEAT_EVERY_SECONDS", default=0)
 MONITOR_REFRESH_YEARS = env.int("MONITOR_REFRESH_YEARS", default=2)
+# The monitor's exports "voor publicatie" (monitor.publication): counts below SECRET_BELOW are shown
+# as "geheim", the others rounded to a multiple of ROUND_TO (1: not rounded).
+MONITOR_PUBLICATION = {
+    "SECRET_BELOW": env.int("MONITOR_PUBLICATION_SECRET_BELOW", default=8),
+    "ROUND_TO": env.int("MONITOR_PUBLICATION_ROUND_TO", default=5),
+}
 
 # The signal checks' thresholds (signals/checks.py); days unless said otherwise.
 SIGNALS = {
@@ -265,6 +271,9 @@ SIGNALS = {
 SDD = {
     "ONDERZOEK_DEADLINE_DAYS": env.int("SDD_ONDERZOEK_DEADLINE_DAYS", default=42),
     "BESCHIKKING_DEADLINE_DAYS": env.int("SDD_BESCHIKKING_DEADLINE_DAYS", default=14),
+    # The term within which care starts after the toewijzing (the SLA's; the seeds name no number,
+    # so this default is an assumption for contract management to set).
+    "CARE_START_TERM_DAYS": env.int("SDD_CARE_START_TERM_DAYS", default=14),
     "NAZORG_AFTER_DAYS": env.int("SDD_NAZORG_AFTER_DAYS", default=42),
     # How far a beschikking's ingangsdatum may lie before the melding (terugwerkende kracht), and only
     # when it directly continues an earlier beschikking or the consultant motivates it.

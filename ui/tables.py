@@ -78,6 +78,8 @@ def format_cell(value, kind: str, *, grouping: bool = True) -> str:
     """A cell as Dutch text: decimal comma, and a thousands point on screen (not in CSV files)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):  # a text in a numeric column (e.g. "geheim") is shown as it is
+        return value
     if kind == "date" and isinstance(value, date):
         # A date read back from a file is a datetime at midnight: the same day.
         return f"{value:%d-%m-%Y}"

@@ -39,6 +39,11 @@ SLUGS = [
     "referentiegroepen-per-jaar-groei",
     "zorgstapeling-per-gemeente",
     "zorgstapeling-combinaties",
+    "doorlooptijden-per-jaar",
+    "doorlooptijden-per-periode",
+    "doorlooptijden-per-gemeente",
+    "doorlooptijden-per-product",
+    "doorlooptijden-per-aanbieder",
 ]
 YEAR_2025 = {"year": "2025", "years": "2"}
 
@@ -241,8 +246,9 @@ def test_before_the_first_refresh_the_page_says_so(manager):
 
 def test_the_number_of_queries_does_not_grow_with_the_page(manager, django_assert_max_num_queries):
     # Measured: 27 queries (session, user, permissions, the refresh, one or two per table, the filter
-    # form's choices); the bound leaves a little room. The world's size does not enter into it.
-    with django_assert_max_num_queries(30):
+    # form's choices), and 13 for the waiting times (one per step and table: 3 + 3 + 3 + 2 + 2);
+    # the bound leaves a little room. The world's size does not enter into it.
+    with django_assert_max_num_queries(43):
         assert manager.get(DASHBOARD, YEAR_2025).status_code == 200
 
 
@@ -257,10 +263,14 @@ def screen(manager):
 
 
 def test_every_table_has_an_xlsx_and_a_csv_link(screen):
+    """Internal (exact) and for publication (monitor.publication)."""
     page, _texts, tables = screen
     links = export_links(page)
     assert sorted(links) == sorted(
-        f"?year=2025&years=2&export={slug}&formaat={file_format}" for slug in tables for file_format in ("xlsx", "csv")
+        f"?year=2025&years=2&export={slug}&formaat={file_format}{variant}"
+        for slug in tables
+        for file_format in ("xlsx", "csv")
+        for variant in ("", "&publicatie=1")
     )
 
 
@@ -436,7 +446,8 @@ def test_without_a_valid_choice_the_ceo_page_shows_the_form(manager, cube, query
 def test_the_charts_are_accessible_svg(manager):
     page = manager.get(DASHBOARD, YEAR_2025).content.decode()
     svgs = re.findall(r"<svg [^>]*>", page)
-    assert len(svgs) == 5  # trend, cost, periods, products, reference groups
+    # trend, cost, periods, products, reference groups; the world has no waiting times (no chart)
+    assert len(svgs) == 5
     assert all('role="img"' in svg and "aria-label=" in svg for svg in svgs)
     titles = re.findall(r"<svg [^>]*><title>(.*?)</title><desc>(.*?)</desc>", page)
     assert [title for title, _description in titles] == [
