@@ -106,6 +106,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="checks",
                         to="indications.qualitysample",
+                        verbose_name="steekproef",
                     ),
                 ),
             ],

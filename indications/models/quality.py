@@ -67,7 +67,9 @@ class QualityCheck(models.Model):
         DONE = "afgerond", _("afgerond")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sample = models.ForeignKey(QualitySample, on_delete=models.PROTECT, related_name="checks")
+    sample = models.ForeignKey(
+        QualitySample, on_delete=models.PROTECT, related_name="checks", verbose_name=_("steekproef")
+    )
     indication = models.OneToOneField(
         Indication, on_delete=models.PROTECT, related_name="quality_check", verbose_name=_("beschikking")
     )
