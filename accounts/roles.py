@@ -43,6 +43,7 @@ REFERENCE_DATA_MODELS = [
     "indications.product",
     "indications.tariff",
     "indications.complexityrule",
+    "indications.qualityquestion",
     "providers.provider",
     "providers.referencegroup",
     "providers.contract",

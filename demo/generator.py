@@ -41,6 +41,7 @@ from indications.models import (
     OtherProvision,
     PlannedEvaluation,
     Product,
+    QualitySample,
     ResultProgress,
     Review,
     ReviewQuestion,
@@ -57,6 +58,7 @@ from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, Plan
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_teams, ensure_demo_users
+from .quality import ensure_quality_checks
 from .reference import Reference, load_reference
 from .rows import Rows
 from .timestamps import Clock
@@ -126,6 +128,7 @@ class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin)
 
 # Case data, children first. Models of other apps that point into it are deleted before it.
 CASE_MODELS = [
+    QualitySample,  # its checks and answers point into the case data and go first
     ReviewQuestion,
     Review,
     ResultProgress,
@@ -265,6 +268,7 @@ def generate_demo(
         summary.skipped, summary.clients = True, existing
         if clients:  # clients=0 asks for the users only
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
+            ensure_quality_checks(today=today, seed=seed)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -284,6 +288,7 @@ def generate_demo(
             _count(summary, map(_generate_chunk, tasks), total, progress)
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
+    ensure_quality_checks(today=today, seed=seed)
     return summary
 
 

@@ -11,6 +11,7 @@ from .models import (
     IbSubResult,
     Municipality,
     Product,
+    QualityQuestion,
     ResultDomain,
     Tariff,
     ZrmDomain,
@@ -131,3 +132,12 @@ class ComplexityRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_active", "threshold", "product"]
     list_editable = ["is_active", "threshold"]
     list_filter = ["kind", "is_active"]
+
+
+@admin.register(QualityQuestion)
+class QualityQuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The quality checklist: the functioneel beheerder adds, orders and switches off questions."""
+
+    list_display = ["text", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]

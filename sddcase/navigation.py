@@ -37,6 +37,7 @@ MENU = [
         _perm("indications.review_indication", "indications.view_management_information"),
     ),
     MenuItem(_("Beoordelingen"), "indications:review_queue", _perm("indications.review_indication")),
+    MenuItem(_("Kwaliteitscontrole"), "indications:quality_checks", _perm("indications.review_indication")),
     MenuItem(_("Monitor"), "monitor:dashboard", _perm("indications.view_management_information")),
     MenuItem(_("SLA-cijfers"), "providers:sla", _perm("indications.view_management_information")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),

@@ -20,6 +20,7 @@ from demo.generator import generate_demo, reset_demo_case_data
 from demo.models import HeldBackDefinition
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
+from indications import quality
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.ib_rules import one_indication_errors
 from indications.models import (
@@ -33,6 +34,9 @@ from indications.models import (
     IndicationStatusChange,
     Intake,
     Melding,
+    QualityAnswer,
+    QualityCheck,
+    QualitySample,
     Review,
     ZrmAssessment,
     ZrmScore,
@@ -284,6 +288,19 @@ def test_the_demo_beheerder_is_a_functioneel_beheerder_and_does_what_the_readme_
     assert client.get(reverse("indications:client_access_log", args=[someone.uuid])).status_code == 200
     assert client.get(reverse("indications:client_inzage_export", args=[someone.uuid])).status_code == 200
     assert client.get(reverse("indications:client_file", args=[someone.uuid])).status_code == 403
+
+
+def test_the_team_lead_has_a_completed_quality_sample_with_findings(demo):
+    lead = _user("teamleider")
+    sample = QualitySample.objects.get()
+    assert sample.drawn_by == lead and sample.checks.filter(status=QualityCheck.Status.OPEN).exists()
+    done = sample.checks.filter(status=QualityCheck.Status.DONE)
+    assert done.count() >= 3
+    rows = quality.findings(lead)
+    assert sum(row.checks_done for row in rows) == done.count()
+    assert len({row.quarter for row in rows}) == 2  # the two quarters before today's
+    verdicts = set(QualityAnswer.objects.values_list("verdict", flat=True))
+    assert QualityAnswer.Verdict.FAILS in verdicts and QualityAnswer.Verdict.MEETS in verdicts
 
 
 def test_the_readmes_api_example_can_be_started_on_any_day(demo):

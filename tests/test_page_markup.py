@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
-from indications import four_eyes
+from indications import four_eyes, quality
 from providers import services as provider_services
 from tests.factories import (
     AanvraagFactory,
@@ -81,7 +81,11 @@ def world(db):
     signals = many_signals(consultant, 30, client=case.client)
     # An aanvraag without an indication yet: its create page shows the indication form.
     free_aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)
+    sample = quality.draw_sample(
+        by=team_lead, period_start=today - timedelta(days=400), period_end=today, per_consultant=1, seed="markup"
+    )
     return {
+        "quality_check": sample.checks.first(),
         "free_aanvraag": free_aanvraag,
         "consultant": consultant,
         "team_lead": team_lead,
@@ -162,6 +166,11 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("team_lead", "post", f"/indicaties/{w['in_review'].uuid}/vraag/", {}, True),
         ("team_lead", "get", "/signalen/", {"alle": "1"}, False),
         ("team_lead", "get", "/signalen/zorgstapeling/", {}, False),
+        ("team_lead", "get", "/kwaliteit/", {}, False),
+        ("team_lead", "post", "/kwaliteit/", {"per_consultant": "0"}, True),
+        ("team_lead", "get", f"/kwaliteit/controles/{w['quality_check'].uuid}/", {}, False),
+        ("team_lead", "post", f"/kwaliteit/controles/{w['quality_check'].uuid}/", {"afronden": "1"}, True),
+        ("team_lead", "get", "/kwaliteit/overzicht/", {}, False),
         ("contract_manager", "get", "/aanbieders/", {}, False),
         ("contract_manager", "get", "/aanbieders/sla/", {"year": "abc"}, True),
         ("contract_manager", "get", f"/aanbieders/{w['provider'].uuid}/dashboard/", {"year": "abc"}, True),

@@ -5,7 +5,8 @@
 - `case`: the client, melding, onderzoek (intake) with keukentafelgesprekken, aanvraag, other provisions;
 - `beschikking`: the indication that becomes the beschikking, its results and status history;
 - `evaluation`: evaluations and ZRM assessments;
-- `review`: the four-eyes review and the complexity rules that call for it.
+- `review`: the four-eyes review and the complexity rules that call for it;
+- `quality`: quality checks after the fact on a random sample of issued beschikkingen.
 
 Models hold data, constraints and small derived properties; every rule and state change lives in
 the services. Import models from `indications.models`, not from the submodules.
@@ -31,6 +32,7 @@ from .beschikking import (
 )
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
+from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
 from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
 
@@ -58,6 +60,10 @@ __all__ = [
     "OtherProvision",
     "PlannedEvaluation",
     "Product",
+    "QualityAnswer",
+    "QualityCheck",
+    "QualityQuestion",
+    "QualitySample",
     "ResultDomain",
     "ResultProgress",
     "Review",

@@ -47,7 +47,11 @@ def reference_data(transactional_db):
     from indications.models import Municipality
 
     if not Municipality.objects.exists():
-        for module, function in (("0002_reference_data", "load"), ("0005_complexity_rules", "seed")):
+        for module, function in (
+            ("0002_reference_data", "load"),
+            ("0005_complexity_rules", "seed"),
+            ("0011_quality_checklist", "add_questions"),
+        ):
             getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
     sync_roles()
 
