@@ -44,6 +44,7 @@ ALL_RULE_CODES = {
     "not_lighter",
     "replaces_start",
     "overlap",
+    "age_limit",
 }
 
 
