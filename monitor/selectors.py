@@ -6,12 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import DecimalField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import DECIDED, GRANTED_STATUSES, Client, Indication, Municipality, OtherProvision, Product
+from indications.models import (
+    DECIDED,
+    GRANTED_STATUSES,
+    Client,
+    Indication,
+    Melding,
+    Municipality,
+    OtherProvision,
+    Product,
+)
 from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
@@ -272,6 +281,34 @@ def product_shares(selection: Selection, years: list[int]) -> Table:
         "producten-per-jaar",
         _("Cliënten per product per jaar"),
         _("Product"),
+    )
+
+
+def meldingen_per_channel(selection: Selection, years: list[int]) -> Table:
+    """Meldingen per channel (inflow: jeugdhulp and GGZ / kliniek among them, seed 000) per year of
+    receipt, counted from the meldingen themselves. Only the municipality of the selection applies:
+    a melding has no product, provider, reference group yet."""
+    meldingen = Melding.objects.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1])
+    if selection.municipality:
+        meldingen = meldingen.filter(client__municipality=selection.municipality)
+    counts = {
+        (row["received_on__year"], row["channel"]): row["meldingen"]
+        for row in meldingen.values("received_on__year", "channel").annotate(meldingen=Count("pk")).order_by()
+    }
+    rows = []
+    for channel, label in Melding.Channel.choices:
+        values = [counts.get((year, channel), 0) for year in years]
+        growth = (values[-1] - values[0]) * 100 / values[0] if values[0] else None
+        rows.append([str(label), *values, growth])
+    return Table(
+        "meldingen-per-kanaal",
+        _("Meldingen per kanaal per jaar"),
+        [
+            Column(_("Kanaal"), "text"),
+            *(Column(str(year)) for year in years),
+            Column(_("Groei %(first)s–%(last)s (%%)") % {"first": years[0], "last": years[-1]}, "pct"),
+        ],
+        rows,
     )
 
 
