@@ -69,7 +69,7 @@ def load(assignments: int) -> None:
     for provider in providers:
         contract, _created = Contract.objects.get_or_create(provider=provider, valid_from=date(2016, 1, 1))
         contract.products.set(Product.objects.all())
-    products = list(Product.objects.exclude(code="IB0"))
+    products = list(Product.objects.exclude(code="IB0").filter(age_limit__isnull=True))  # not IB4 (age limit)
     municipalities = list(Municipality.objects.all())
     consultant = get_user_model().objects.get(username="consulent")
     rng = random.Random(7)

@@ -28,6 +28,7 @@ from .figures import (
     REJECTIONS,
     REVIEW_QUESTIONS,
     WITHDRAWALS,
+    YOUTH_IB4_CHANCE,
     Plan,
 )
 from .rows import (
@@ -158,6 +159,15 @@ class BeschikkingMixin:
         products = self.ref.products
         if plan.product and plan.product in products:
             return products[plan.product]
+        ib4 = products.get("IB4")
+        if (
+            state.youth == "step"
+            and ib4 is not None
+            and self._tariff(ib4, day)
+            and self._age(state, day) < (ib4.age_limit or 99)
+            and self.rng.random() < YOUTH_IB4_CHANCE
+        ):
+            return ib4
         weights = {
             code: weight
             * (1.3 if code == "IB3" and state.group in (2, 3) else 1)
@@ -330,7 +340,11 @@ class BeschikkingMixin:
 
     def _switch_product(self, product: Product, day: date) -> tuple[str, Product] | None:
         """Op- or afschaling in the middle of a beschikking, after an evaluation."""
-        levels = sorted((p for p in self.ref.products.values() if self._tariff(p, day)), key=lambda p: p.level)
+        # A product with an age limit (IB4) is for the youth who start on it, not a general op- or afschaling.
+        levels = sorted(
+            (p for p in self.ref.products.values() if p.age_limit is None and self._tariff(p, day)),
+            key=lambda p: p.level,
+        )
         heavier = [p for p in levels if p.level > product.level]
         lighter = [p for p in levels if p.level < product.level]
         if heavier and (not lighter or self.rng.random() < 0.6):

@@ -22,13 +22,17 @@ class ClientsMixin:
         span = (self.today - FIRST_DAY).days - 30
         return FIRST_DAY + timedelta(days=int(span * self.rng.random() ** 0.8))
 
-    def new_client(self, rows: Rows, bsn: str, first_day: date, *, scenario: bool) -> ClientState:
+    def new_client(self, rows: Rows, bsn: str, first_day: date, *, scenario: bool, youth: str = "") -> ClientState:
         rng, ref = self.rng, self.ref
         gender = rng.choices(["V", "M", "X"], weights=[52, 46, 2])[0]
         # New clients got younger: average age 57 in 2016, 43 from 2019 (seed 000).
         progress = min(max((first_day.year - 2016) / 3, 0), 1)
         age = int(rng.triangular(18, 92, 60 - 40 * progress))
         born = first_day - timedelta(days=age * 365 + rng.randint(0, 364))
+        if youth == "nearing":  # jeugdhulp, 18 within one to five months from today
+            born = add_years(self.today + timedelta(days=rng.randint(30, 150)), -18)
+        elif youth == "step":  # comes in from the Jeugdwet in the year after the 18th birthday
+            born = add_years(first_day - timedelta(days=rng.randint(0, 365)), -18)
         prefix, last_name = rng.choice(LAST_NAMES)
         household = rows.clients[-1] if rows.clients and not scenario and rng.random() < 0.06 else None
         if household is not None:  # a second client at the same address: a household
@@ -72,7 +76,7 @@ class ClientsMixin:
         rows.clients.append(client)
         consultants = ref.consultants[municipality.id]
         consultant = consultants[0] if scenario else rng.choice(consultants)
-        return ClientState(client=client, consultant=consultant, born=born)
+        return ClientState(client=client, consultant=consultant, born=born, youth=youth)
 
     def _age(self, state: ClientState, day: date) -> int:
         return (day - state.born).days // 365
@@ -114,7 +118,12 @@ class ClientsMixin:
 
     def _heavier(self, product: Product, day: date) -> Product | None:
         heavier = sorted(
-            (p for p in self.ref.products.values() if p.level > product.level and self._tariff(p, day)),
+            # A product with an age limit (IB4) is for the youth who start on it, not a general opschaling.
+            (
+                p
+                for p in self.ref.products.values()
+                if p.level > product.level and p.age_limit is None and self._tariff(p, day)
+            ),
             key=lambda p: p.level,
         )
         return heavier[0] if heavier else None
@@ -145,6 +154,16 @@ class ClientsMixin:
                 end = None if rng.random() < 0.7 else day + timedelta(days=rng.randint(30, 900))
             self._provision(rows, state, kind, start, end, recorded=day)
 
+    def _jeugdhulp(self, rows: Rows, state: ClientState, day: date) -> None:
+        """The step at 18: jeugdhulp since childhood, recorded on `day`; open for a youth nearing 18,
+        ending around the 18th birthday (or running on, as the Jeugdwet allows) for one who came in."""
+        rng = self.rng
+        start = min(add_years(state.born, rng.randint(10, 16)), day - timedelta(days=90))
+        end = None
+        if state.youth == "step" and rng.random() < 0.8:
+            end = max(add_years(state.born, 18) + timedelta(days=rng.randint(0, 120)), start)
+        self._provision(rows, state, OtherProvision.Kind.JEUGDHULP, start, end, recorded=day)
+
     def _provision(self, rows: Rows, state: ClientState, kind, start: date, end: date | None, *, recorded) -> None:
         state.provisions.append((kind, start, end))
         rows.provisions.append(
@@ -158,6 +177,14 @@ class ClientsMixin:
                 recorded_at=self._at(recorded),
             )
         )
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` moved by whole years; 29 February falls on 28 February in a year that has none."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def valid_bsns(start: int = 0):

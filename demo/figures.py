@@ -348,6 +348,12 @@ GROUP_DOMAINS = {
 GROUP_JUSTICE = {2: 0.12, 3: 0.10}
 # The first product (weights); IB0 only where a tariff is in force, IB2 grew in 2016-2017.
 FIRST_PRODUCTS = {"IB0": 4, "IB1": 36, "IB2": 48, "IB3": 12}
+# The step at 18 (seed 003): the share of new clients who come in from the Jeugdwet around their 18th
+# birthday (melding channel jeugdhulp), and the chance that such a client gets IB4 (from 2017).
+YOUTH_SHARE = 0.02
+YOUTH_IB4_CHANCE = 0.7
+# Melding channels (weights); jeugdhulp and GGZ / kliniek are the inflow seed 000 names.
+CHANNELS = {"telefoon": 35, "wijkteam": 25, "huisarts": 15, "aanbieder": 15, "balie": 7, "ggz_kliniek": 4, "anders": 3}
 # What follows a beschikking that runs to its end date: (kind, product, weight). A kind whose product
 # is not lighter (afschaling) or heavier (opschaling), or has no tariff then, is skipped.
 FOLLOW_UPS = {
@@ -361,6 +367,8 @@ FOLLOW_UPS = {
     ],
     "IB2": [("stop", None, 16), ("afschaling", "IB1", 50), ("afschaling", "IB0", 12), ("opschaling", "IB3", 22)],
     "IB3": [("stop", None, 12), ("herindicatie", "IB3", 22), ("afschaling", "IB2", 46), ("afschaling", "IB1", 20)],
+    # IB4 (the step at 18, age limit): no herindicatie on IB4 itself in the demo, a way down to IB3 / IB2.
+    "IB4": [("stop", None, 25), ("afschaling", "IB3", 50), ("afschaling", "IB2", 25)],
 }
 OPSLAG_MOTIVATION = "Ernstige gedragsproblematiek (PSY/NAH); intensievere begeleiding nodig."
 EVALUATION_OUTCOME = {
@@ -544,6 +552,7 @@ class Plan:
     provider: str | None = None  # AGB-code: this provider gets the toewijzing
     care_started: bool = True  # False: the provider has not reported the start yet
     forced: bool = False
+    youth: str = ""  # the step at 18 (YOUTH_SHARE): "step" or "nearing"; stage "geen_melding": no melding
 
 
 def _scenario(**kwargs) -> Plan:
@@ -566,6 +575,11 @@ SCENARIOS = [
     _scenario(melding_ago=352, product="IB1", weeks=52, start_in=7, fate="concept_follow"),
     _scenario(melding_ago=345, product="IB3", weeks=52, start_in=7, fate="decided_follow"),
     _scenario(melding_ago=119, product="IB1", weeks=52, start_in=7, fate="live", overdue_evaluation=True),
+    # The step at 18 (seed 003): youth with jeugdhulp who turn 18 within months, three not yet known to
+    # the Wmo (the signal jeugdhulp_18), two with a melding; two young adults on IB4.
+    *[_scenario(stage="geen_melding", melding_ago=20, youth="nearing") for _ in range(3)],
+    *[_scenario(stage="gemeld", melding_ago=4, youth="nearing") for _ in range(2)],
+    *[_scenario(melding_ago=120, product="IB4", weeks=52, start_in=7, fate="live", youth="step") for _ in range(2)],
 ]
 # The README's API example: a toewijzing of this provider whose start can be reported today.
 API_EXAMPLE_PROVIDER = "98030001"

@@ -55,7 +55,7 @@ from .beschikkingen import BeschikkingMixin
 from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
-from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, Plan
+from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_teams, ensure_demo_users
 from .quality import ensure_quality_checks
@@ -108,7 +108,15 @@ class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin)
     def client_history(self, rows: Rows, bsn: str, scenario: Plan | None = None) -> None:
         rng, today = self.rng, self.today
         first_day = today - timedelta(days=scenario.melding_ago) if scenario else self._first_melding_day()
-        state = self.new_client(rows, bsn, first_day, scenario=scenario is not None)
+        if scenario:
+            youth = scenario.youth
+        else:  # the step at 18: a few come in from the Jeugdwet (IB4 from 2017)
+            youth = "step" if rng.random() < YOUTH_SHARE else ""
+        state = self.new_client(rows, bsn, first_day, scenario=scenario is not None, youth=youth)
+        if youth:
+            self._jeugdhulp(rows, state, first_day)
+        if scenario and scenario.stage == "geen_melding":
+            return  # jeugdhulp known, no melding yet: the signal jeugdhulp_18
         day = first_day
         if scenario:
             trajectories = 1

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from indications.models import Indication, Intake, OtherProvision, ResultDomain
 
 from .figures import (
+    CHANNELS,
     GROUP_DOMAINS,
     GROUP_JUSTICE,
     NAZORG_NOTES,
@@ -172,9 +173,7 @@ class OnderzoekMixin:
         melding = MeldingRow(
             client=state.client,
             received_on=melding_day,
-            channel=rng.choices(
-                ["telefoon", "wijkteam", "huisarts", "aanbieder", "balie", "anders"], weights=[35, 25, 15, 15, 7, 3]
-            )[0],
+            channel="jeugdhulp" if state.youth else rng.choices(list(CHANNELS), weights=list(CHANNELS.values()))[0],
             question=question,
             consultant=state.consultant,
             created_at=self._at(melding_day),

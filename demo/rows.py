@@ -108,3 +108,4 @@ class ClientState:
     domains: list = field(default_factory=list)  # result domains of the running trajectory
     provisions: list = field(default_factory=list)  # (kind, start, end)
     gone: bool = False  # died or moved away: no further trajectories
+    youth: str = ""  # the step at 18: "step" came in from the Jeugdwet, "nearing" turns 18 soon (figures)

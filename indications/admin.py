@@ -114,7 +114,16 @@ class TariffForm(forms.ModelForm):
 
 @admin.register(Product)
 class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "iwmo_code", "level", "requires_end_date", "max_duration_weeks", "allows_opslag"]
+    list_display = [
+        "code",
+        "name",
+        "iwmo_code",
+        "level",
+        "requires_end_date",
+        "max_duration_weeks",
+        "allows_opslag",
+        "age_limit",
+    ]
     inlines = [TariffInline]
 
 

@@ -73,6 +73,7 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
             )
 
     errors.extend(_retroactive_start_errors(indication, today=today))
+    errors.extend(_age_limit_errors(indication))
 
     # Opslag and tariff.
     tariff = tariff_for(product, indication.start_date)
@@ -145,6 +146,29 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
 
     errors.extend(_overlap_errors(indication))
     return errors
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Full years of age on `day`."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def _age_limit_errors(indication: Indication) -> list[ValidationError]:
+    """A product with an age limit (IB4, for the step from the Jeugdwet at 18) is only for a client
+    younger than that limit on the ingangsdatum."""
+    limit = indication.product.age_limit
+    if limit is None or indication.start_date is None:
+        return []
+    age = age_on(indication.client.date_of_birth, indication.start_date)
+    if age < limit:
+        return []
+    return [
+        ValidationError(
+            _("%(product)s is voor jongeren tot %(limit)s jaar; de cliënt is op de ingangsdatum %(age)s.")
+            % {"product": indication.product.name, "limit": limit, "age": age},
+            code="age_limit",
+        )
+    ]
 
 
 def melding_date_of(indication: Indication) -> date | None:

@@ -15,7 +15,7 @@ INHABITANTS_2020 = {
     "Sliedrecht": 25_300,
     "Zwijndrecht": 44_800,
 }
-AMBITION_WEEKS = {"IB0": 26, "IB1": 52, "IB2": 26, "IB3": 52}
+AMBITION_WEEKS = {"IB0": 26, "IB1": 52, "IB2": 26, "IB3": 52, "IB4": 52}
 
 
 def ensure_demo_reference_data(*, last_year: int) -> None:

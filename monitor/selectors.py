@@ -33,6 +33,7 @@ from indications.models import (
     Client,
     Indication,
     Intake,
+    Melding,
     Municipality,
     OtherProvision,
     Product,
@@ -298,6 +299,34 @@ def product_shares(selection: Selection, years: list[int]) -> Table:
         "producten-per-jaar",
         _("Cliënten per product per jaar"),
         _("Product"),
+    )
+
+
+def meldingen_per_channel(selection: Selection, years: list[int]) -> Table:
+    """Meldingen per channel (inflow: jeugdhulp and GGZ / kliniek among them, seed 000) per year of
+    receipt, counted from the meldingen themselves. Only the municipality of the selection applies:
+    a melding has no product, provider, reference group yet."""
+    meldingen = Melding.objects.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1])
+    if selection.municipality:
+        meldingen = meldingen.filter(client__municipality=selection.municipality)
+    counts = {
+        (row["received_on__year"], row["channel"]): row["meldingen"]
+        for row in meldingen.values("received_on__year", "channel").annotate(meldingen=Count("pk")).order_by()
+    }
+    rows = []
+    for channel, label in Melding.Channel.choices:
+        values = [counts.get((year, channel), 0) for year in years]
+        growth = (values[-1] - values[0]) * 100 / values[0] if values[0] else None
+        rows.append([str(label), *values, growth])
+    return Table(
+        "meldingen-per-kanaal",
+        _("Meldingen per kanaal per jaar"),
+        [
+            Column(_("Kanaal"), "text"),
+            *(Column(str(year)) for year in years),
+            Column(_("Groei %(first)s–%(last)s (%%)") % {"first": years[0], "last": years[-1]}, "pct"),
+        ],
+        rows,
     )
 
 

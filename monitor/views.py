@@ -66,6 +66,7 @@ def dashboard(request):
         selectors.durations(selection, year, per="product"),
         selectors.durations(selection, year, per="provider"),
         products,
+        selectors.meldingen_per_channel(selection, years),
         groups,
         selectors.growth_per_year(groups),
         stacking_rates,

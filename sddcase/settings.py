@@ -265,6 +265,12 @@ SIGNALS = {
     # sooner when the beschikking's deadline is within the margin the consultant needs to issue it.
     "REVIEW_WAITING_WORKING_DAYS": env.int("SIGNAL_REVIEW_WAITING_WORKING_DAYS", default=3),
     "REVIEW_DEADLINE_MARGIN_WORKING_DAYS": env.int("SIGNAL_REVIEW_DEADLINE_MARGIN_WORKING_DAYS", default=2),
+    # The step at 18 (seed 003): a client with current jeugdhulp whose 18th birthday is this many months
+    # away or nearer, and no Wmo melding since the jeugdhulp started nor within the lookback; the signal
+    # lapses a grace period after the birthday.
+    "YOUTH_18_WITHIN_MONTHS": env.int("SIGNAL_YOUTH_18_WITHIN_MONTHS", default=6),
+    "YOUTH_18_GRACE_MONTHS": env.int("SIGNAL_YOUTH_18_GRACE_MONTHS", default=3),
+    "YOUTH_MELDING_LOOKBACK_MONTHS": env.int("SIGNAL_YOUTH_MELDING_LOOKBACK_MONTHS", default=12),
 }
 
 # Domain settings that the business may change (deadlines in days, see DOMAIN.md).
@@ -282,6 +288,9 @@ SDD = {
     "WORKLIST_EVALUATION_WITHIN_DAYS": env.int("SDD_WORKLIST_EVALUATION_WITHIN_DAYS", default=14),
     # IB0 has no tariff in the 2016 proposal; this seeds its first tariff row (editable in the admin).
     "IB0_TARIFF": env("SDD_IB0_TARIFF", default="168.83"),
+    # IB4 (the step at 18, developed in 2016, seed 003) has no tariff in the seeds either: its first
+    # tariff row, valid from 1-1-2017 (editable in the admin), heavier than IB3.
+    "IB4_TARIFF": env("SDD_IB4_TARIFF", default="1350.00"),
 }
 
 LOGGING = {

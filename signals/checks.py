@@ -8,6 +8,7 @@ database compares columns with constants (and with each other) and can use its i
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,7 +32,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, Greatest, TruncDate
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    LPad,
+    TruncDate,
+)
 from django.utils.translation import gettext_lazy as _
 
 from indications.heraanmelding import heraanmelding_window
@@ -551,6 +562,78 @@ def review_waiting(today: date) -> QuerySet:
     )
 
 
+# -- 10. jeugdhulp nearing 18 ---------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months` (negative: back); a day past the month's end falls on its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def youth_18_birth_window(today: date) -> tuple[date, date]:
+    """The birth dates of the clients the check is about today: whose 18th birthday lies at most
+    YOUTH_18_WITHIN_MONTHS ahead, and at most YOUTH_18_GRACE_MONTHS behind."""
+    earliest = add_months(today, -config("YOUTH_18_GRACE_MONTHS") - 18 * 12)
+    latest = add_months(today, config("YOUTH_18_WITHIN_MONTHS") - 18 * 12)
+    return earliest, latest
+
+
+def _eighteenth_birthday(field: str) -> Cast:
+    """The date `field` (a birth date) + 18 years, as a database expression: the date written out
+    from its parts (29 February falls on 28 February in a year that has none, as add_months does)."""
+
+    def part(expression, width):
+        return LPad(Cast(expression, CharField()), width, Value("0"))
+
+    day = Case(
+        When(**{f"{field}__month": 2, f"{field}__day": 29}, then=Value(28)),
+        default=ExtractDay(field),
+        output_field=IntegerField(),
+    )
+    text = Concat(
+        part(ExtractYear(field) + 18, 4),
+        Value("-"),
+        part(ExtractMonth(field), 2),
+        Value("-"),
+        part(day, 2),
+        output_field=CharField(),
+    )
+    return Cast(text, DateField())
+
+
+def youth_turning_18(today: date) -> QuerySet:
+    """The step at 18 (seed 003): a client with current jeugdhulp (Jeugdwet) whose 18th birthday is
+    within YOUTH_18_WITHIN_MONTHS, and who has no Wmo melding since the jeugdhulp started nor within
+    the last YOUTH_MELDING_LOOKBACK_MONTHS, must be made known to the Wmo so support can continue.
+    For the team of the client's municipality; due on the birthday ("termijn nadert"), overdue after it
+    (also for a signal raised earlier: a deadline type in services.py); it lapses once a
+    melding is registered, the jeugdhulp ends, or YOUTH_18_GRACE_MONTHS after the birthday."""
+    earliest, latest = youth_18_birth_window(today)
+    lookback = add_months(today, -config("YOUTH_MELDING_LOOKBACK_MONTHS"))
+    melding = Melding.objects.filter(client=OuterRef("client")).filter(
+        Q(received_on__gte=OuterRef("start_date")) | Q(received_on__gte=lookback)
+    )
+    turned_18_before_today = add_months(today, -18 * 12) - timedelta(days=1)
+    youth = _active_provisions(today).filter(
+        ~Exists(melding),
+        kind=OtherProvision.Kind.JEUGDHULP,
+        client__date_of_birth__gte=earliest,
+        client__date_of_birth__lte=latest,
+    )
+    return _columns(
+        youth,
+        sig_subject=F("pk"),
+        sig_due=_eighteenth_birthday("client__date_of_birth"),
+        sig_urgency=Case(
+            When(client__date_of_birth__lte=turned_18_before_today, then=Value(Urgency.OVERDUE)),
+            default=Value(Urgency.WARNING),
+        ),
+        client="client",
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -579,5 +662,6 @@ CHECKS: list[Check] = [
     Check("nazorg", SignalType.NAZORG_DUE, nazorg_due),
     Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
     Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting),
+    Check("jeugdhulp_18", SignalType.YOUTH_TURNING_18, youth_turning_18),
 ]
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}

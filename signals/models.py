@@ -20,6 +20,7 @@ class SignalType(models.TextChoices):
     NAZORG_DUE = "nazorg", _("Nazorg na verwijzing")
     HERAANMELDING = "heraanmelding", _("Heraanmelding kort na uitstroom")
     REVIEW_WAITING = "beoordeling_wacht", _("Vier-ogenbeoordeling wacht te lang")
+    YOUTH_TURNING_18 = "jeugdhulp_18", _("Jeugdhulp: 18 binnen 6 maanden, geen Wmo-melding")
 
 
 class SignalStatus(models.TextChoices):

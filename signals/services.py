@@ -30,7 +30,12 @@ EVENT_TABLE = SignalEvent._meta.db_table
 CONDITIONS = "signal_conditions"
 # Signals whose urgency follows their due date: a warning turns into "termijn verstreken" on the
 # day after the due date, without asking the check again.
-DEADLINE_TYPES = (SignalType.ONDERZOEK_DEADLINE, SignalType.BESCHIKKING_DEADLINE, SignalType.REVIEW_WAITING)
+DEADLINE_TYPES = (
+    SignalType.ONDERZOEK_DEADLINE,
+    SignalType.BESCHIKKING_DEADLINE,
+    SignalType.REVIEW_WAITING,
+    SignalType.YOUTH_TURNING_18,
+)
 
 
 @dataclass

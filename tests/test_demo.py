@@ -533,3 +533,23 @@ def test_a_bulk_load_that_breaks_a_reference_fails_when_it_puts_the_keys_back(mo
     monkeypatch.setattr(demo_generator, "write_chunk", dangling)
     with pytest.raises(IntegrityError, match="indications_melding.*violates foreign key"), transaction.atomic():
         generate_demo(clients=5, today=TODAY, seed=7, bulk=True)
+
+
+def test_the_demo_shows_the_step_at_18(demo):
+    """Youth with jeugdhulp nearing 18, some known to the Wmo by a melding (channel jeugdhulp) and
+    some not (the signal jeugdhulp_18), and young adults on IB4 below its age limit."""
+    from indications.models import OtherProvision
+    from signals.checks import CHECKS_BY_NAME
+
+    nearing = OtherProvision.objects.filter(
+        kind=OtherProvision.Kind.JEUGDHULP, end_date=None, client__date_of_birth__gt=date(2008, 11, 23)
+    )
+    assert nearing.filter(client__meldingen__isnull=True).count() == 3
+    assert nearing.filter(client__meldingen__channel=Melding.Channel.YOUTH_CARE).count() == 2
+    raised = CHECKS_BY_NAME["jeugdhulp_18"].conditions(TODAY)
+    assert {row["sig_client"] for row in raised} == set(
+        nearing.filter(client__meldingen__isnull=True).values_list("client_id", flat=True)
+    )
+    ib4 = list(_decided().filter(product__code="IB4"))
+    assert len(ib4) >= 2
+    assert all(ind.start_date < date(ind.client.date_of_birth.year + 23, 1, 1) for ind in ib4)

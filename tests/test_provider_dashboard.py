@@ -558,7 +558,7 @@ def test_results_per_provider_and_product(world):
 
 def test_results_per_product(world):
     rows = {product.code: product for product in selectors.results_per_product(YEAR_2025, provider=world.n)}
-    assert list(rows) == ["IB0", "IB1", "IB2", "IB3"]  # every product, also without data
+    assert list(rows) == ["IB0", "IB1", "IB2", "IB3", "IB4"]  # every product, also without data
     ib1, ib2, ib3, ib0 = rows["IB1"], rows["IB2"], rows["IB3"], rows["IB0"]
     # IB1 at N: e1 (voortzetten), e2 (beeindigen), e5 (voortzetten); results r1 behaald, r2 deels, r6 niet
     assert (ib1.evaluations, ib1.outcome_voortzetten, ib1.outcome_beeindigen, ib1.outcome_afschalen) == (3, 2, 1, 0)
@@ -736,6 +736,7 @@ def test_stored_results_per_product_and_computed_on(refreshed):
         ("IB1", 3, 3, 1),
         ("IB2", 2, 1, 1),
         ("IB3", 1, 0, 0),
+        ("IB4", 0, 0, 0),
     ]
     assert (rows["IB0"].behaald_percentage, rows["IB3"].behaald_percentage) == (None, None)
     assert selectors.sla_figures_computed_on() == TODAY
@@ -814,13 +815,14 @@ def test_dashboard_trend_over_five_years(dashboard):
 
 def test_dashboard_results_per_product(dashboard):
     rows = {row[0]: row[1:] for row in dashboard.results().rows}
-    names = [get_product(code).name for code in ("IB0", "IB1", "IB2", "IB3")]
+    names = [get_product(code).name for code in ("IB0", "IB1", "IB2", "IB3", "IB4")]
     assert list(rows) == names
     # evaluations, voortzetten, afschalen, opschalen, beeindigen, herindicatie, assessed, behaald, deels, niet, %
     assert rows[names[0]] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None]
     assert rows[names[1]] == [3, 2, 0, 0, 1, 0, 3, 1, 1, 1, pytest.approx(100 / 3)]
     assert rows[names[2]] == [2, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0.0]
     assert rows[names[3]] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, None]
+    assert rows[names[4]] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, None]  # IB4: listed, no data
 
 
 def test_dashboard_open_signals(dashboard):
@@ -1274,7 +1276,7 @@ def test_dashboard_exports_match_the_screen(client, refreshed, pinned_today, con
         == {
             "sla-per-kwartaal": 6,
             "sla-per-jaar": 5,
-            "resultaten-per-product": 4,
+            "resultaten-per-product": 5,
             "open-sla-signalen": 2,
             "jaargesprek": 12,
         }[slug]

@@ -96,6 +96,9 @@ class Melding(models.Model):
         WIJKTEAM = "wijkteam", _("wijkteam")
         PROVIDER = "aanbieder", _("aanbieder")
         GP = "huisarts", _("huisarts")
+        # Inflow named in seed 000: young people from the Jeugdwet, and GGZ clients leaving a clinic.
+        YOUTH_CARE = "jeugdhulp", _("jeugdhulp")
+        MENTAL_HEALTH_CLINIC = "ggz_kliniek", _("GGZ / kliniek")
         OTHER = "anders", _("anders")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

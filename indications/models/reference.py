@@ -112,7 +112,7 @@ class IbSubResult(models.Model):
 
 
 class Product(models.Model):
-    """An IB product (IB0 .. IB3) with its iWmo product code."""
+    """An IB product (IB0 .. IB4) with its iWmo product code."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("naam"), max_length=100)
@@ -125,6 +125,14 @@ class Product(models.Model):
     requires_end_date = models.BooleanField(_("altijd eindig"), default=False)
     max_duration_weeks = models.PositiveSmallIntegerField(_("maximale duur (weken)"), null=True, blank=True)
     allows_opslag = models.BooleanField(_("opslag mogelijk"), default=True)
+    # IB4 is for young people moving from the Jeugdwet to the Wmo; the seed gives no upper bound, so
+    # it is reference data: the client must be younger than this on the ingangsdatum (empty: no bound).
+    age_limit = models.PositiveSmallIntegerField(
+        _("leeftijdsgrens"),
+        null=True,
+        blank=True,
+        help_text=_("De cliënt is op de ingangsdatum jonger dan deze leeftijd; leeg: geen grens."),
+    )
 
     class Meta:
         ordering = ["level"]

@@ -24,7 +24,7 @@ def test_products_endpoint_lists_products_with_tariffs(django_user_model, client
     response = client.get("/api/v1/producten/")
     assert response.status_code == 200
     by_code = {item["code"]: item for item in response.json()}
-    assert list(by_code) == ["IB0", "IB1", "IB2", "IB3"]
+    assert list(by_code) == ["IB0", "IB1", "IB2", "IB3", "IB4"]
     assert by_code["IB2"]["iwmo_code"] == "02A07"
     assert by_code["IB2"]["requires_end_date"] is True
     assert by_code["IB1"]["tariffs"][0]["amount_per_period"] == "337.66"

@@ -50,7 +50,8 @@ def reference_data(transactional_db):
         for module, function in (
             ("0002_reference_data", "load"),
             ("0005_complexity_rules", "seed"),
-            ("0011_quality_checklist", "add_questions"),
+            ("0010_ib4_product_age_limit_melding_channels", "add_ib4"),
+            ("0012_quality_checklist", "add_questions"),
         ):
             getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
     sync_roles()

@@ -44,6 +44,7 @@ ALL_RULE_CODES = {
     "not_lighter",
     "replaces_start",
     "overlap",
+    "age_limit",
 }
 
 
@@ -114,7 +115,13 @@ def test_every_rule_code_of_the_services_is_tested_here():
     """The codes are the contract with the views and the API: a new rule fails this test until it
     is added to ALL_RULE_CODES (and gets a test of its own below)."""
     source = "".join(
-        inspect.getsource(f) for f in (ib_rules.check_ib_rules, ib_rules._zrm_errors_for, ib_rules._overlap_errors)
+        inspect.getsource(f)
+        for f in (
+            ib_rules.check_ib_rules,
+            ib_rules._zrm_errors_for,
+            ib_rules._overlap_errors,
+            ib_rules._age_limit_errors,
+        )
     )
     assert set(re.findall(r'code\s*=\s*"(\w+)"', source)) == ALL_RULE_CODES
 

@@ -67,6 +67,7 @@ def test_the_ib_products_with_their_iwmo_codes_and_levels():
         ("IB1", "02A06", 1, False, None, True),
         ("IB2", "02A07", 2, True, 26, True),
         ("IB3", "02A09", 3, False, None, True),
+        ("IB4", "", 4, False, None, False),  # the step at 18: no iWmo code given (seed 003)
     ]
     assert all(product.iwmo_category == "02" for product in Product.objects.all())
 

@@ -176,4 +176,5 @@ def test_demo_reference_data():
         "IB1": 52,
         "IB2": 26,
         "IB3": 52,
+        "IB4": 52,
     }

@@ -244,6 +244,7 @@ def test_product_shares_per_year(cube):
         ["IB1 licht", 2, 5, 3, 50.0],  # (3 - 2) / 2
         ["IB2 middel", 1, 0, 0, -100.0],
         ["IB3 zwaar", 0, 1, 1, None],  # no growth from zero
+        ["IB4 zwaar jongeren", 0, 0, 0, None],  # every product, also without clients
     ]
     # Each year's shares add up to the year's clients (each client in one product).
     assert [sum(row[i] for row in table.rows) for i in (1, 2, 3)] == [4, 6, 4]

@@ -35,6 +35,7 @@ SLUGS = [
     "duur-per-product",
     "duur-per-provider",
     "producten-per-jaar",
+    "meldingen-per-kanaal",
     "referentiegroepen-per-jaar",
     "referentiegroepen-per-jaar-groei",
     "zorgstapeling-per-gemeente",

@@ -120,6 +120,10 @@ SCENARIOS = {
     "nazorg": lambda c: IntakeFactory(referred=True, melding__consultant=c, melding__received_on=TODAY - days(60)),
     "heraanmelding": _heraanmelding,
     "beoordeling_wacht": _review_waiting,
+    # Jeugdhulp and an 18th birthday four months ahead, no melding (a team signal).
+    "jeugdhulp_18": lambda c: OtherProvisionFactory(
+        kind="jeugdhulp", client=ClientFactory(date_of_birth=date(2009, 3, 23)), start_date=TODAY - days(300)
+    ),
 }
 
 
@@ -139,8 +143,10 @@ def raised(request, consultant) -> Signal:
 
 class TestEveryType:
     def test_raised_for_the_consultant_and_the_team_of_the_municipality(self, raised, consultant):
-        # A waiting review is for the team leads of the team, not for the consultant who offered it.
-        assert raised.assigned_to == (None if raised.type == SignalType.REVIEW_WAITING else consultant)
+        # A waiting review is for the team leads of the team, not for the consultant who offered it;
+        # a youth nearing 18 without a melding has no Wmo consultant yet: for the team too.
+        team_only = (SignalType.REVIEW_WAITING, SignalType.YOUTH_TURNING_18)
+        assert raised.assigned_to == (None if raised.type in team_only else consultant)
         assert raised.team == Team.objects.get(name="Team Dordrecht")
         assert raised.client.municipality.name == "Dordrecht"
         assert (raised.status, raised.created_on, raised.closed_on) == (SignalStatus.OPEN, TODAY, None)

@@ -23,6 +23,6 @@ def remove_questions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indications", "0010_quality_checks")]
+    dependencies = [("indications", "0011_quality_checks")]
 
     operations = [migrations.RunPython(add_questions, remove_questions)]

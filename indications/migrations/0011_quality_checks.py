@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indications", "0009_municipality_signal_team"),
+        ("indications", "0010_ib4_product_age_limit_melding_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
