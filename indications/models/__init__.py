@@ -27,14 +27,16 @@ from .beschikking import (
     IndicationStatus,
     IndicationStatusChange,
     PlannedEvaluation,
+    TreatmentNeeded,
     decided,
 )
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
-from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
+from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import ComplexityRule, Review, ReviewQuestion
 
 __all__ = [
+    "CostReference",
     "DECIDED",
     "EDITABLE_STATUSES",
     "GRANTED_STATUSES",
@@ -57,6 +59,7 @@ __all__ = [
     "Municipality",
     "OtherProvision",
     "PlannedEvaluation",
+    "TreatmentNeeded",
     "Product",
     "ResultDomain",
     "ResultProgress",
