@@ -439,8 +439,12 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
 class OtherProvisionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = OtherProvision
-        fields = ["kind", "start_date", "end_date", "notes"]
+        fields = ["kind", "start_date", "end_date", "cost_per_period", "notes"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_per_period"].widget.attrs.update({"min": 0, "step": "0.01"})
 
     def clean(self):
         cleaned_data = super().clean()
