@@ -11,7 +11,16 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import DECIDED, GRANTED_STATUSES, Client, Indication, Municipality, OtherProvision, Product
+from indications.models import (
+    DECIDED,
+    GRANTED_STATUSES,
+    Client,
+    Indication,
+    Municipality,
+    OtherProvision,
+    Product,
+    ResultDomain,
+)
 from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
@@ -31,6 +40,8 @@ class Selection:
     reference_group: object | None = None
     age_group: str | None = None
     gender: str | None = None
+    primary_domain: ResultDomain | None = None
+    treatment_needed: str | None = None
 
     def cells(self, model=Cell) -> QuerySet:
         """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
@@ -41,6 +52,8 @@ class Selection:
             "reference_group": self.reference_group,
             "age_group": self.age_group,
             "gender": self.gender,
+            "primary_domain": self.primary_domain,
+            "treatment_needed": self.treatment_needed,
         }
         return model.objects.filter(**{key: value for key, value in filters.items() if value})
 
