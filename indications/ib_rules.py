@@ -174,12 +174,14 @@ EXTRAMURAL_KINDS = (
 
 
 def provisions_during(indication: Indication) -> list[OtherProvision]:
-    """The client's other provisions that run on some day of the indication's period."""
+    """The client's other provisions that run on some day of the indication's period (up to the day
+    it ended, for one ended early)."""
     provisions = OtherProvision.objects.filter(client_id=indication.client_id).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=indication.start_date)
     )
-    if indication.end_date:
-        provisions = provisions.filter(start_date__lte=indication.end_date)
+    last_day = indication.ended_on or indication.end_date
+    if last_day:
+        provisions = provisions.filter(start_date__lte=last_day)
     return list(provisions.order_by("start_date", "id"))
 
 
