@@ -4,7 +4,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 
-from indications.models import Product, Tariff
+from indications.models import Indication, Product, Tariff
 from providers.models import Assignment, AssignmentState, ChangeRequest
 from providers.sla import COUNT, SHOWN_FIGURES, SlaFigure
 
@@ -75,6 +75,14 @@ class AssignmentSerializer(serializers.ModelSerializer):
     redenBeeindiging = serializers.CharField(source="stop_reason")
     client = ClientSummarySerializer(source="indication.client")
     resultaten = ResultSerializer(source="indication.results", many=True)
+    primairLeefdomein = serializers.CharField(source="indication.primary_domain.name", allow_null=True, default=None)
+    behandelingNodig = serializers.ChoiceField(
+        source="indication.treatment_needed", choices=Indication.TreatmentNeeded.choices, allow_blank=True
+    )
+    dagdelenDagbestedingIB = serializers.IntegerField(
+        source="indication.dagbesteding_dagdelen_ib",
+        help_text=_("Dagdelen dagbesteding per week ingevuld met IB; één dagdeel telt als één uur IB."),
+    )
     contactpersoon = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,6 +105,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "redenBeeindiging",
             "client",
             "resultaten",
+            "primairLeefdomein",
+            "behandelingNodig",
+            "dagdelenDagbestedingIB",
             "contactpersoon",
         ]
 

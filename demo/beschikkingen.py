@@ -18,15 +18,20 @@ from providers.codes import RedenBeeindiging, RedenWijziging
 from providers.models import Provider
 
 from .figures import (
+    DAGDELEN_IB_SHARE,
     EARLY_ENDS,
     EVALUATION_NOTES,
     EVALUATION_OUTCOME,
+    EXTRAMURAL_COST_MOTIVATION,
     FIRST_PRODUCTS,
     FOLLOW_UPS,
     GOALS,
     OPSLAG_MOTIVATION,
+    PRIMARY_DOMAIN_SHARE,
     REJECTIONS,
     REVIEW_QUESTIONS,
+    TREATMENT_WEIGHTS,
+    VERBLIJF_MOTIVATION,
     WITHDRAWALS,
     YOUTH_IB4_CHANCE,
     Plan,
@@ -229,7 +234,34 @@ class BeschikkingMixin:
             rows.results.append(row)
             rows.result_subs.append((row, rng.sample(subs, k=min(len(subs), rng.randint(1, 3)))))
             ind.demo_results.append(row)
+        self._focus(state, ind)
         return ind
+
+    def _focus(self, state: ClientState, ind: IndicationRow) -> None:
+        """The primary life domain (one of the results'), whether treatment is needed, dagdelen
+        dagbesteding filled in with IB, and the motivation where the IB cost rule cannot decide."""
+        rng = self.rng
+        if state.domains and rng.random() < PRIMARY_DOMAIN_SHARE:
+            ind.primary_domain = rng.choice(state.domains)
+        weights = TREATMENT_WEIGHTS.get(state.group, TREATMENT_WEIGHTS["default"])
+        ind.treatment_needed = rng.choices(list(Indication.TreatmentNeeded.values), weights=weights)[0]
+        end = ind.end_date
+        running = [
+            (kind, start)
+            for kind, start, stop in state.provisions
+            if (stop is None or stop >= ind.start_date) and (end is None or start <= end)
+        ]
+        if (
+            ind.product.level in (1, 2)
+            and any(kind == OtherProvision.Kind.DAGBESTEDING for kind, _start in running)
+            and rng.random() < DAGDELEN_IB_SHARE
+        ):
+            ind.dagbesteding_dagdelen_ib = rng.randint(1, 3)
+        stays = (OtherProvision.Kind.BESCHERMD_WONEN, OtherProvision.Kind.WLZ, OtherProvision.Kind.OPVANG)
+        if any(kind in stays for kind, _start in running):  # the uitstroom from beschermd wonen overlaps
+            ind.verblijf_motivation = VERBLIJF_MOTIVATION
+        if any(item in state.unknown_cost for item in running):
+            ind.extramural_cost_motivation = EXTRAMURAL_COST_MOTIVATION
 
     def _schedule(self, ind: IndicationRow) -> list[date]:
         """Planned evaluations: 13 weeks after the start (halfway for short ones), then every half year,

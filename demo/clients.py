@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from indications.models import OtherProvision, Product
 from providers.models import Provider
 
-from .figures import FIRST_DAY, FIRST_NAMES, GROUP_CLIENTS, LAST_NAMES, POSTCODES, PROVISION_NOTES, STREETS, Plan
+from .figures import (
+    FIRST_DAY,
+    FIRST_NAMES,
+    GROUP_CLIENTS,
+    LAST_NAMES,
+    POSTCODES,
+    PROVISION_COST_KNOWN,
+    PROVISION_COSTS,
+    PROVISION_NOTES,
+    STREETS,
+    Plan,
+)
 from .people import ascii_name
 from .rows import ClientRow, ClientState, OtherProvisionRow, Rows
 
@@ -166,12 +178,19 @@ class ClientsMixin:
 
     def _provision(self, rows: Rows, state: ClientState, kind, start: date, end: date | None, *, recorded) -> None:
         state.provisions.append((kind, start, end))
+        cost = None
+        if kind in PROVISION_COSTS:
+            if self.rng.random() < PROVISION_COST_KNOWN:
+                cost = Decimal(self.rng.randint(*PROVISION_COSTS[kind]))
+            else:
+                state.unknown_cost.add((kind, start))
         rows.provisions.append(
             OtherProvisionRow(
                 client=state.client,
                 kind=kind,
                 start_date=start,
                 end_date=end,
+                cost_per_period=cost,
                 notes=PROVISION_NOTES.get(kind, ""),
                 recorded_by=state.consultant,
                 recorded_at=self._at(recorded),

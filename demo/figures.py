@@ -471,6 +471,26 @@ PROVISION_NOTES = {
     OtherProvision.Kind.BESCHERMD_WONEN: "Beschermd wonen tot de uitstroom naar een eigen woning.",
     OtherProvision.Kind.WLZ: "Indicatie Wet langdurige zorg; zorg via het zorgkantoor.",
 }
+# The known cost per 4 weeks of an extramural provision (euro, low-high), recorded for most of them:
+# the IB rule compares the whole extramural package with an intramural one (indications.ib_rules).
+PROVISION_COSTS = {
+    OtherProvision.Kind.HUISHOUDELIJKE_ONDERSTEUNING: (120, 400),
+    OtherProvision.Kind.DAGBESTEDING: (300, 900),
+    OtherProvision.Kind.ZVW_BEHANDELING: (150, 700),
+    OtherProvision.Kind.WIJKVERPLEGING: (200, 900),
+}
+PROVISION_COST_KNOWN = 0.8
+EXTRAMURAL_COST_MOTIVATION = (
+    "Kosten van de andere voorziening(en) nog niet bekend; naar verwachting ruim onder een intramuraal pakket."
+)
+VERBLIJF_MOTIVATION = "Uitstroom uit beschermd wonen naar een eigen woning; verblijf is niet langer nodig."
+# The primary life domain is named on most beschikkingen; treatment (Zvw) needed, per group (2 and
+# 3: GGZ and psychische kwetsbaarheid need it more often): weights of nee, ingezet, wachtlijst, niet ingezet.
+PRIMARY_DOMAIN_SHARE = 0.9
+TREATMENT_WEIGHTS = {"default": (70, 18, 7, 5), 2: (35, 40, 17, 8), 3: (50, 28, 14, 8)}
+# Of the clients with dagbesteding and IB1/IB2, the share whose dagbesteding is filled in with IB
+# (1-3 dagdelen a week, each counted as one hour IB).
+DAGDELEN_IB_SHARE = 0.25
 # Early ends: (reason, weight, whether the client leaves for good, WMO588 reden beëindiging).
 EARLY_ENDS = [
     ("Eenzijdig door cliënt beëindigd (reden 21)", 24, False, RedenBeeindiging.DOOR_CLIENT),

@@ -107,5 +107,6 @@ class ClientState:
     scores: dict = field(default_factory=dict)  # ZrmDomain pk → current score
     domains: list = field(default_factory=list)  # result domains of the running trajectory
     provisions: list = field(default_factory=list)  # (kind, start, end)
+    unknown_cost: set = field(default_factory=set)  # (kind, start) of extramural provisions without a cost
     gone: bool = False  # died or moved away: no further trajectories
     youth: str = ""  # the step at 18: "step" came in from the Jeugdwet, "nearing" turns 18 soon (figures)

@@ -7,6 +7,7 @@ from audit.admin import AuditedAdminMixin
 from . import tariffs
 from .models import (
     ComplexityRule,
+    CostReference,
     IbResult,
     IbSubResult,
     Municipality,
@@ -132,6 +133,13 @@ class TariffAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TariffForm
     list_display = ["product", "valid_from", "valid_to", "amount_per_period", "opslag_per_period"]
     list_filter = ["product"]
+
+
+@admin.register(CostReference)
+class CostReferenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The intramural package and the hour rate the IB cost rule compares with (indications.ib_rules)."""
+
+    list_display = ["intramural_package", "valid_from", "valid_to", "intramural_cost_per_period", "ib_hour_rate"]
 
 
 @admin.register(ComplexityRule)

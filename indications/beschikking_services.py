@@ -20,7 +20,7 @@ from . import hooks
 from .codes import RedenWijziging
 from .four_eyes import complexity_findings
 from .hooks import case_changed
-from .ib_rules import check_ib_rules, one_indication_errors
+from .ib_rules import check_ib_rules, one_indication_errors, primary_domain_errors
 from .models import (
     Client,
     Evaluation,
@@ -65,6 +65,11 @@ INDICATION_FIELDS = (
     "replaces",
     "aanvraag",
     "four_eyes_requested",
+    "primary_domain",
+    "treatment_needed",
+    "dagbesteding_dagdelen_ib",
+    "verblijf_motivation",
+    "extramural_cost_motivation",
 )
 
 
@@ -118,6 +123,8 @@ def save_indication_concept(
             raise ValidationError(
                 _("Geef bij '%(result)s' een concreet doel.") % {"result": item.result}, code="goal_required"
             )
+    for error in primary_domain_errors(indication.primary_domain, {item.result.domain for item in results}):
+        raise ValidationError({"primary_domain": error})
     indication.full_clean()
     indication.save()
 

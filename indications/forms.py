@@ -19,6 +19,7 @@ from .models import (
     Intake,
     Melding,
     OtherProvision,
+    ResultDomain,
     ResultProgress,
     ZrmDomain,
     ZrmScore,
@@ -333,6 +334,11 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "start_date",
             "retroactive_motivation",
             "end_date",
+            "primary_domain",
+            "treatment_needed",
+            "dagbesteding_dagdelen_ib",
+            "verblijf_motivation",
+            "extramural_cost_motivation",
             "provider",
             "four_eyes_requested",
         ]
@@ -341,6 +347,8 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "end_date": DateInput(),
             "opslag_motivation": forms.Textarea(attrs={"rows": 2}),
             "retroactive_motivation": forms.Textarea(attrs={"rows": 2}),
+            "verblijf_motivation": forms.Textarea(attrs={"rows": 2}),
+            "extramural_cost_motivation": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -355,6 +363,11 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         # reference up to providers, see indications.hooks): the active providers to choose from.
         self.fields["provider"].queryset = self.fields["provider"].queryset.filter(is_active=True)
         self.fields["provider"].required = False
+        # The primary domain must be one of the chosen results' domains: the service checks it.
+        self.fields["primary_domain"].queryset = ResultDomain.objects.order_by("order")
+        self.fields["primary_domain"].empty_label = _("Kies het leefdomein van een van de resultaten")
+        self.fields["dagbesteding_dagdelen_ib"].required = False
+        self.fields["dagbesteding_dagdelen_ib"].widget.attrs.update({"min": 0, "max": 10})
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
             for index, planned_on in enumerate(dates[:3], start=1):
@@ -364,6 +377,9 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         cleaned_data = super().clean()
         end_after_start(self, same_day=False)
         return cleaned_data
+
+    def clean_dagbesteding_dagdelen_ib(self):
+        return self.cleaned_data.get("dagbesteding_dagdelen_ib") or 0
 
     def evaluation_dates(self):
         return [
@@ -423,8 +439,12 @@ class EvaluationForm(ZrmFieldsMixin, forms.Form):
 class OtherProvisionForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = OtherProvision
-        fields = ["kind", "start_date", "end_date", "notes"]
+        fields = ["kind", "start_date", "end_date", "cost_per_period", "notes"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_per_period"].widget.attrs.update({"min": 0, "step": "0.01"})
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,14 +7,15 @@ aanvraag and one successor per beschikking that saving a concept runs.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Indication, ResultDomain
-from .selectors import latest_zrm_assessment, tariff_for
+from .models import Indication, OtherProvision, ResultDomain
+from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
 
 S = Indication.Status
@@ -145,6 +146,14 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
             )
 
     errors.extend(_overlap_errors(indication))
+
+    # Seed 002: no IB where verblijf is necessary, nor where extramural costs more than intramural;
+    # dagdelen dagbesteding filled in with IB need a dagbesteding; the primary domain is a result's.
+    provisions = provisions_during(indication)
+    errors.extend(verblijf_errors(indication, provisions))
+    errors.extend(extramural_cost_errors(indication, provisions))
+    errors.extend(dagdelen_dagbesteding_errors(indication, provisions))
+    errors.extend(primary_domain_errors(indication.primary_domain, result_domains))
     return errors
 
 
@@ -169,6 +178,183 @@ def _age_limit_errors(indication: Indication) -> list[ValidationError]:
             code="age_limit",
         )
     ]
+
+
+# The provisions whose verblijf shows that it is part of the support (seed 002, around line 211):
+# beschermd wonen and Wlz care (Wlz is zorg met verblijf, or its equivalent at home). Opvang is a
+# stay too, but often temporary (on the way to living independently): data cannot decide, so the
+# consultant motivates.
+VERBLIJF_KINDS = (OtherProvision.Kind.BESCHERMD_WONEN, OtherProvision.Kind.WLZ)
+UNDECIDED_VERBLIJF_KINDS = (OtherProvision.Kind.OPVANG,)
+# The extramural provisions that make up the total extramural support package with the IB.
+EXTRAMURAL_KINDS = (
+    OtherProvision.Kind.DAGBESTEDING,
+    OtherProvision.Kind.HUISHOUDELIJKE_ONDERSTEUNING,
+    OtherProvision.Kind.KORTDUREND_VERBLIJF,
+    OtherProvision.Kind.VERVOER,
+    OtherProvision.Kind.ZVW_BEHANDELING,
+    OtherProvision.Kind.WIJKVERPLEGING,
+)
+
+
+def provisions_during(indication: Indication) -> list[OtherProvision]:
+    """The client's other provisions that run on some day of the indication's period (up to the day
+    it ended, for one ended early)."""
+    provisions = OtherProvision.objects.filter(client_id=indication.client_id).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=indication.start_date)
+    )
+    last_day = indication.ended_on or indication.end_date
+    if last_day:
+        provisions = provisions.filter(start_date__lte=last_day)
+    return list(provisions.order_by("start_date", "id"))
+
+
+def _covers_period(provision: OtherProvision, indication: Indication) -> bool:
+    """The provision runs on every day of the indication (an open-ended indication: from its start on)."""
+    if provision.start_date > indication.start_date:
+        return False
+    if provision.end_date is None:
+        return True
+    return indication.end_date is not None and provision.end_date >= indication.end_date
+
+
+def _period_text(provision: OtherProvision) -> str:
+    end = provision.end_date.strftime("%d-%m-%Y") if provision.end_date else _("onbepaald")
+    return f"{provision.get_kind_display()} {provision.start_date:%d-%m-%Y} – {end}"
+
+
+def _field_error(field: str, message: str, params: dict, *, code: str) -> ValidationError:
+    """An IB-rule error that names the indication's field where it is put right (params["field"])."""
+    return ValidationError(message, code=code, params={**params, "field": field})
+
+
+def verblijf_errors(indication: Indication, provisions: list[OtherProvision]) -> list[ValidationError]:
+    """No IB where verblijf is a necessary part of the support (seed 002). A beschermd-wonen or Wlz
+    provision over the whole period decides it: verblijf is part of the package, so no IB. Such a
+    provision over part of the period (moving in or out) or opvang cannot be decided from data: then
+    the consultant motivates why verblijf is not necessary (field verblijf_motivation)."""
+    stays = [p for p in provisions if p.kind in VERBLIJF_KINDS]
+    covering = [p for p in stays if _covers_period(p, indication)]
+    if covering:
+        return [
+            ValidationError(
+                _(
+                    "Geen IB: de cliënt heeft in de hele looptijd %(provision)s. Verblijf is dan een noodzakelijk "
+                    "onderdeel van de ondersteuning; begeleiding hoort bij dat pakket."
+                ),
+                code="verblijf_necessary",
+                params={"provision": _period_text(covering[0])},
+            )
+        ]
+    undecided = stays + [p for p in provisions if p.kind in UNDECIDED_VERBLIJF_KINDS]
+    if undecided and not indication.verblijf_motivation.strip():
+        return [
+            _field_error(
+                "verblijf_motivation",
+                _(
+                    "De cliënt heeft in de looptijd %(provisions)s. Motiveer waarom verblijf geen noodzakelijk "
+                    "onderdeel van de ondersteuning is."
+                ),
+                {"provisions": ", ".join(_period_text(p) for p in undecided)},
+                code="verblijf_motivation",
+            )
+        ]
+    return []
+
+
+def extramural_cost_errors(indication: Indication, provisions: list[OtherProvision]) -> list[ValidationError]:
+    """No IB where the total extramural package costs more than an intramural one (seed 002).
+
+    The package per 4 weeks: the IB (tariff, opslag, dagdelen dagbesteding as hours IB) plus the
+    known cost of the client's other extramural provisions in the period, against the intramural
+    package of the cost reference in force on the ingangsdatum (CostReference, admin). Dearer: no
+    IB (the seed says "wordt niet geïndiceerd"). Where the cost of an extramural provision is
+    unknown and the known package is cheaper, data cannot decide: the consultant motivates (field
+    extramural_cost_motivation), or records the cost with the other provision."""
+    reference = cost_reference_for(indication.start_date)
+    cost = beschikking_cost(indication)
+    if reference is None or cost.per_period is None:
+        return []  # no tariff is its own error (no_tariff); without a reference nothing to compare with
+    extramural = [p for p in provisions if p.kind in EXTRAMURAL_KINDS]
+    known = sum((p.cost_per_period for p in extramural if p.cost_per_period is not None), Decimal(0))
+    unknown = [p for p in extramural if p.cost_per_period is None]
+    total = cost.per_period + known
+    values = {
+        "total": _money(total),
+        "package": reference.intramural_package,
+        "intramural": _money(reference.intramural_cost_per_period),
+    }
+    if total > reference.intramural_cost_per_period:
+        return [
+            ValidationError(
+                _(
+                    "Geen IB: het extramurale pakket kost %(total)s per 4 weken (IB en de bekende kosten van andere "
+                    "voorzieningen), meer dan een intramuraal pakket (%(package)s: %(intramural)s per 4 weken)."
+                ),
+                code="extramural_exceeds_intramural",
+                params=values,
+            )
+        ]
+    if unknown and not indication.extramural_cost_motivation.strip():
+        return [
+            _field_error(
+                "extramural_cost_motivation",
+                _(
+                    "De kosten van %(provisions)s zijn onbekend, dus is niet vast te stellen of het extramurale "
+                    "pakket (bekend: %(total)s per 4 weken) goedkoper is dan een intramuraal pakket (%(intramural)s). "
+                    "Vul de kosten in bij de andere voorzieningen, of motiveer."
+                ),
+                {**values, "provisions": ", ".join(p.get_kind_display() for p in unknown)},
+                code="extramural_cost_motivation",
+            )
+        ]
+    return []
+
+
+def dagdelen_dagbesteding_errors(indication: Indication, provisions: list[OtherProvision]) -> list[ValidationError]:
+    """Dagdelen dagbesteding can be filled in with IB only where the client has dagbesteding (seed
+    002); they count as hours IB at the cost reference's hour rate, so one must be in force."""
+    if not indication.dagbesteding_dagdelen_ib:
+        return []
+    errors = []
+    if not any(p.kind == OtherProvision.Kind.DAGBESTEDING for p in provisions):
+        errors.append(
+            _field_error(
+                "dagbesteding_dagdelen_ib",
+                _(
+                    "Dagdelen dagbesteding invullen met IB kan alleen als de cliënt in de looptijd dagbesteding "
+                    "heeft (leg die vast bij de andere voorzieningen)."
+                ),
+                {},
+                code="dagdelen_without_dagbesteding",
+            )
+        )
+    if dagdelen_cost_per_period(indication) is None:
+        errors.append(
+            ValidationError(
+                _("Er is geen kostenreferentie (uurtarief IB) op de ingangsdatum."), code="no_cost_reference"
+            )
+        )
+    return errors
+
+
+def primary_domain_errors(primary_domain: ResultDomain | None, result_domains: set) -> list[ValidationError]:
+    """The primary life domain is the domain of one of the indication's results."""
+    if primary_domain is None or primary_domain in result_domains:
+        return []
+    return [
+        _field_error(
+            "primary_domain",
+            _("Het primaire leefdomein '%(domain)s' is geen domein van de gekozen resultaten."),
+            {"domain": primary_domain.name},
+            code="primary_domain_not_in_results",
+        )
+    ]
+
+
+def _money(amount: Decimal) -> str:
+    """Dutch notation: € 1.234,56."""
+    return "€ " + f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def melding_date_of(indication: Indication) -> date | None:

@@ -6,6 +6,7 @@ object. Rule violations raise ValidationError with Dutch messages and stable cod
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -330,11 +331,25 @@ def register_aanvraag(
 
 @transaction.atomic
 def record_other_provision(
-    *, client: Client, kind: str, start_date: date, end_date: date | None = None, notes: str = "", by
+    *,
+    client: Client,
+    kind: str,
+    start_date: date,
+    end_date: date | None = None,
+    notes: str = "",
+    cost_per_period: Decimal | None = None,
+    by,
 ) -> OtherProvision:
-    """Record a provision the client has besides IB (Wmo or another law)."""
+    """Record a provision the client has besides IB (Wmo or another law); its cost per 4 weeks where
+    known, for the IB rule that compares the extramural package with an intramural one."""
     provision = OtherProvision(
-        client=client, kind=kind, start_date=start_date, end_date=end_date, notes=notes, recorded_by=by
+        client=client,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes,
+        cost_per_period=cost_per_period,
+        recorded_by=by,
     )
     provision.full_clean()
     provision.save()

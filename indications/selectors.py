@@ -16,6 +16,7 @@ from .models import (
     Aanvraag,
     Client,
     Conversation,
+    CostReference,
     Indication,
     IndicationResult,
     Intake,
@@ -95,28 +96,54 @@ def tariff_for(product: Product, on: date) -> Tariff | None:
     )
 
 
+def cost_reference_for(on: date) -> CostReference | None:
+    """The cost reference (intramural package, IB hour rate) in force on a day."""
+    return (
+        CostReference.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def dagdelen_cost_per_period(indication: Indication) -> Decimal | None:
+    """Dagdelen dagbesteding filled in with IB count as hours IB (seed 002): per week, so 4 times per
+    period, at the hour rate of the cost reference. None when there is no cost reference."""
+    if not indication.dagbesteding_dagdelen_ib:
+        return Decimal(0)
+    reference = cost_reference_for(indication.start_date)
+    if reference is None:
+        return None
+    return reference.ib_hour_rate * indication.dagbesteding_dagdelen_ib * 4
+
+
 @dataclass(frozen=True)
 class BeschikkingCost:
     tariff: Tariff | None
     per_period: Decimal | None
     periods: int | None
     total: Decimal | None
+    # Of per_period: the dagdelen dagbesteding filled in with IB, counted as hours IB.
+    dagdelen_per_period: Decimal = Decimal(0)
 
 
 def beschikking_cost(indication: Indication) -> BeschikkingCost:
-    """The 4-weekly cost (tariff in force at the start, plus opslag) and the total expected cost
-    over the whole duration, counting every started period of 4 weeks."""
+    """The 4-weekly cost (tariff in force at the start, plus opslag, plus the dagdelen dagbesteding
+    filled in with IB as hours) and the total expected cost over the whole duration, counting every
+    started period of 4 weeks."""
     tariff = tariff_for(indication.product, indication.start_date)
     if tariff is None:
         return BeschikkingCost(None, None, None, None)
     per_period = tariff.amount_per_period
     if indication.opslag and tariff.opslag_per_period is not None:
         per_period += tariff.opslag_per_period
+    dagdelen = dagdelen_cost_per_period(indication) or Decimal(0)
+    per_period += dagdelen
     if indication.end_date is None:
-        return BeschikkingCost(tariff, per_period, None, None)
+        return BeschikkingCost(tariff, per_period, None, None, dagdelen)
     days = (indication.end_date - indication.start_date).days + 1
     periods = math.ceil(days / PERIOD_DAYS)
-    return BeschikkingCost(tariff, per_period, periods, per_period * periods)
+    return BeschikkingCost(tariff, per_period, periods, per_period * periods, dagdelen)
 
 
 def latest_zrm_assessment(client: Client, *, on_or_before: date | None = None) -> ZrmAssessment | None:
@@ -250,7 +277,14 @@ def worklist(user, *, today: date) -> dict[str, QuerySet]:
 def indication_detail(indication_pk: int) -> Indication:
     return (
         Indication.objects.select_related(
-            "client__municipality", "product", "provider", "consultant", "aanvraag", "replaces", "approved_by"
+            "client__municipality",
+            "product",
+            "provider",
+            "consultant",
+            "aanvraag",
+            "replaces",
+            "approved_by",
+            "primary_domain",
         )
         .prefetch_related(
             Prefetch(

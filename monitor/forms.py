@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indications.models import Client, Municipality, Product
+from indications.models import Client, Indication, Municipality, Product, ResultDomain
 from providers.models import Provider, ReferenceGroup
 
 from .models import AgeGroup
@@ -40,6 +40,17 @@ class MonitorFilterForm(forms.Form):
         label=_("Leeftijd"), choices=[("", _("alle leeftijden")), *AgeGroup.choices], required=False
     )
     gender = forms.ChoiceField(label=_("Geslacht"), choices=[("", _("alle")), *Client.Gender.choices], required=False)
+    primary_domain = forms.ModelChoiceField(
+        label=_("Primair leefdomein"),
+        queryset=ResultDomain.objects.order_by("order"),
+        required=False,
+        empty_label=_("alle leefdomeinen"),
+    )
+    treatment_needed = forms.ChoiceField(
+        label=_("Behandeling (Zvw) nodig"),
+        choices=[("", _("alle")), *Indication.TreatmentNeeded.choices],
+        required=False,
+    )
 
     @classmethod
     def for_request(cls, query, *, today: date):
@@ -66,6 +77,8 @@ class MonitorFilterForm(forms.Form):
             reference_group=data["reference_group"],
             age_group=data["age_group"] or None,
             gender=data["gender"] or None,
+            primary_domain=data["primary_domain"],
+            treatment_needed=data["treatment_needed"] or None,
         )
 
     def trend_years(self) -> list[int]:

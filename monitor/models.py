@@ -81,6 +81,12 @@ class CubeDimensions(models.Model):
     age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
     gender = models.CharField(max_length=1)
     opslag = models.BooleanField()
+    # The beschikking's primary life domain and whether treatment (Zvw) is needed (seed 000);
+    # null / blank where the beschikking does not record them.
+    primary_domain = models.ForeignKey(
+        "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    treatment_needed = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         abstract = True

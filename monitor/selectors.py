@@ -37,6 +37,7 @@ from indications.models import (
     Municipality,
     OtherProvision,
     Product,
+    ResultDomain,
 )
 from providers.models import Assignment, ReferenceGroup
 from signals.checks import describe_stacking
@@ -58,6 +59,8 @@ class Selection:
     reference_group: object | None = None
     age_group: str | None = None
     gender: str | None = None
+    primary_domain: ResultDomain | None = None
+    treatment_needed: str | None = None
 
     def cells(self, model=Cell) -> QuerySet:
         """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
@@ -68,6 +71,8 @@ class Selection:
             "reference_group": self.reference_group,
             "age_group": self.age_group,
             "gender": self.gender,
+            "primary_domain": self.primary_domain,
+            "treatment_needed": self.treatment_needed,
         }
         return model.objects.filter(**{key: value for key, value in filters.items() if value})
 

@@ -65,6 +65,8 @@ DIMENSIONS = {
     "reference_group_id": F("provider__reference_group_id"),
     "gender": F("client__gender"),
     "opslag": F("opslag"),
+    "primary_domain_id": F("primary_domain_id"),
+    "treatment_needed": F("treatment_needed"),
 }
 
 

@@ -95,7 +95,9 @@ def assignments_for(provider: Provider) -> QuerySet[Assignment]:
     """The provider's own assignments, with what the API shows, in a fixed number of queries."""
     return (
         Assignment.objects.filter(provider=provider)
-        .select_related("product", "indication__client__municipality", "indication__consultant")
+        .select_related(
+            "product", "indication__client__municipality", "indication__consultant", "indication__primary_domain"
+        )
         .prefetch_related(
             Prefetch("indication__results", queryset=IndicationResult.objects.select_related("result__domain"))
         )

@@ -20,7 +20,7 @@ from demo.generator import generate_demo, reset_demo_case_data
 from demo.models import HeldBackDefinition
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
-from indications import quality
+from indications import ib_rules, quality
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.ib_rules import one_indication_errors
 from indications.models import (
@@ -34,6 +34,7 @@ from indications.models import (
     IndicationStatusChange,
     Intake,
     Melding,
+    OtherProvision,
     QualityAnswer,
     QualityCheck,
     QualitySample,
@@ -124,6 +125,21 @@ def test_every_decided_indication_keeps_the_ib_rules(demo):
         broken = {error.code for error in check_ib_rules(indication, today=indication.decision_date)}
         assert not broken - RULES_ONLY_AT_ISSUE, (indication.pk, broken)
         assert indication.number == f"IB-{indication.decision_date.year}-{indication.pk:07d}"
+
+
+def test_the_demo_fills_the_primary_domain_treatment_and_provision_costs(demo):
+    decided = list(_decided().prefetch_related("results__result"))
+    named = [indication for indication in decided if indication.primary_domain_id]
+    assert len(named) >= 0.75 * len(decided)
+    for indication in named:  # one of its results' domains (the rules above check it too)
+        assert indication.primary_domain_id in {item.result.domain_id for item in indication.results.all()}
+    treatments = [indication.treatment_needed for indication in decided]
+    assert set(treatments) <= set(Indication.TreatmentNeeded.values)
+    assert treatments.count("nee") > len(treatments) / 3
+    assert any(treatment.startswith("ja") for treatment in treatments)
+    extramural = OtherProvision.objects.filter(kind__in=ib_rules.EXTRAMURAL_KINDS)
+    assert extramural.filter(cost_per_period__isnull=False).count() > extramural.count() / 2
+    assert not OtherProvision.objects.exclude(kind__in=ib_rules.EXTRAMURAL_KINDS).filter(cost_per_period__isnull=False)
 
 
 def test_every_client_passes_the_address_phone_and_birth_date_validators(demo):

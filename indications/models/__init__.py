@@ -28,15 +28,17 @@ from .beschikking import (
     IndicationStatus,
     IndicationStatusChange,
     PlannedEvaluation,
+    TreatmentNeeded,
     decided,
 )
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
-from .reference import IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
+from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
 
 __all__ = [
+    "CostReference",
     "DECIDED",
     "EDITABLE_STATUSES",
     "GRANTED_STATUSES",
@@ -59,6 +61,7 @@ __all__ = [
     "Municipality",
     "OtherProvision",
     "PlannedEvaluation",
+    "TreatmentNeeded",
     "Product",
     "QualityAnswer",
     "QualityCheck",

@@ -4,12 +4,13 @@ status history."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .case import Aanvraag, Client
-from .reference import IbResult, IbSubResult, Product
+from .reference import IbResult, IbSubResult, Product, ResultDomain
 
 
 class IndicationStatus(models.TextChoices):
@@ -48,6 +49,15 @@ def decided(path: str = "") -> Q:
 DECIDED = decided()
 
 
+class TreatmentNeeded(models.TextChoices):
+    """Seed 000: at indication, check whether treatment (Zvw) is needed besides IB."""
+
+    NO = "nee", _("nee")
+    IN_PLACE = "ja_ingezet", _("ja, behandeling is ingezet")
+    WAITING = "ja_wachtlijst", _("ja, cliënt wacht op behandeling")
+    NOT_YET = "ja_niet_ingezet", _("ja, nog niet ingezet of aangevraagd")
+
+
 class Indication(models.Model):
     """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
 
@@ -58,6 +68,7 @@ class Indication(models.Model):
         SCALE_DOWN = "afschaling", _("afschaling")
 
     Status = IndicationStatus
+    TreatmentNeeded = TreatmentNeeded
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
@@ -82,6 +93,41 @@ class Indication(models.Model):
         help_text=_("Alleen als de ingangsdatum vóór de melding ligt en niet aansluit op een eerdere beschikking."),
     )
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    # Seed 000 (advice on focus): the one life domain the support is aimed at first, one of the
+    # domains of the indication's results (the service checks it), and whether treatment is needed.
+    primary_domain = models.ForeignKey(
+        ResultDomain,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primair leefdomein"),
+        help_text=_("Het leefdomein waarop de ondersteuning zich het eerst richt: een van de gekozen resultaten."),
+    )
+    treatment_needed = models.CharField(
+        _("is behandeling (Zvw) nodig?"), max_length=20, choices=TreatmentNeeded.choices, blank=True
+    )
+    # Seed 002: a provider may fill in a dagbesteding indication with IB (a job- or dagbestedingscoach);
+    # one dagdeel dagbesteding then counts as one hour IB, in the cost and on the beschikking.
+    dagbesteding_dagdelen_ib = models.PositiveSmallIntegerField(
+        _("dagdelen dagbesteding ingevuld met IB (per week)"),
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text=_(
+            "Eén dagdeel dagbesteding staat gelijk aan één uur individuele begeleiding (ten hoogste 10 per week)."
+        ),
+    )
+    # The IB rules of seed 002 that data cannot always decide (ib_rules): asked only when needed.
+    verblijf_motivation = models.TextField(
+        _("motivering: verblijf niet noodzakelijk"),
+        blank=True,
+        help_text=_("Alleen als de cliënt beschermd wonen, Wlz-zorg of opvang heeft in de looptijd."),
+    )
+    extramural_cost_motivation = models.TextField(
+        _("motivering: extramuraal niet duurder dan intramuraal"),
+        blank=True,
+        help_text=_("Alleen als de kosten van andere voorzieningen onbekend zijn of het pakket duurder is."),
+    )
     # The case file's one upward reference (model level only, see indications.models and .hooks).
     provider = models.ForeignKey(
         "providers.Provider",

@@ -286,6 +286,15 @@ class OtherProvision(models.Model):
     start_date = models.DateField(_("vanaf"))
     end_date = models.DateField(_("tot en met"), null=True, blank=True)
     notes = models.CharField(_("toelichting"), max_length=300, blank=True)
+    # Known cost, for the IB rule "extramural no dearer than intramural" (indications.ib_rules).
+    cost_per_period = models.DecimalField(
+        _("kosten per 4 weken"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Indien bekend; nodig voor de vergelijking met een intramuraal pakket."),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

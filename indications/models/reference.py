@@ -185,3 +185,39 @@ class Tariff(models.Model):
 
     def __str__(self):
         return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
+
+
+class CostReference(models.Model):
+    """Reference costs for the IB rule of seed 002 "no IB where the extramural package costs more
+    than an intramural one", versioned by validity period: the cost of the intramural package
+    compared with (a beschermd-wonen or Wlz package with verblijf) per 4 weeks, and the price of one
+    hour IB with which dagdelen dagbesteding filled in with IB are counted."""
+
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    intramural_package = models.CharField(_("intramuraal pakket"), max_length=100)
+    intramural_cost_per_period = models.DecimalField(
+        _("kosten intramuraal pakket per 4 weken"), max_digits=9, decimal_places=2
+    )
+    ib_hour_rate = models.DecimalField(
+        _("tarief per uur IB"),
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("Waarmee een dagdeel dagbesteding ingevuld met IB als één uur IB meetelt."),
+    )
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("kostenreferentie intramuraal")
+        verbose_name_plural = _("kostenreferenties intramuraal")
+        constraints = [
+            models.UniqueConstraint(fields=["valid_from"], name="cost_reference_unique_start"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="cost_reference_period_ordered",
+                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.intramural_package} (vanaf {self.valid_from:%d-%m-%Y})"

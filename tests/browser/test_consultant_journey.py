@@ -110,6 +110,15 @@ def test_consultant_journey_from_melding_to_beschikking(page, assert_accessible)
     assert_accessible(page)
     page.locator("#id_resultaten-0-result").select_option(label="Voert zelfstandig de eigen (financiële) administratie")
     page.locator("#id_resultaten-0-goal").fill("Betaalt vaste lasten binnen drie maanden zelf op tijd.")
+    # The primary life domain must be one of the results' domains; treatment (Zvw) needed or waited for.
+    page.locator("#id_primary_domain").select_option(label="Huisvesting")
+    page.locator("#id_treatment_needed").select_option("ja_wachtlijst")
+    page.get_by_role("button", name="Concept opslaan").click()
+    expect(page.locator("#id_primary_domain").locator("xpath=..")).to_contain_text(
+        "geen domein van de gekozen resultaten"
+    )
+    assert_accessible(page)
+    page.locator("#id_primary_domain").select_option(label="Financiën")
     page.get_by_role("button", name="Concept opslaan").click()
 
     # Concept → vastgesteld
@@ -120,9 +129,11 @@ def test_consultant_journey_from_melding_to_beschikking(page, assert_accessible)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beschikking IB-")
     expect(page.locator(".status")).to_have_text("vastgesteld")
     assert_accessible(page)
+    expect(page.locator("dd").filter(has_text="ja, cliënt wacht op behandeling")).to_be_visible()
 
     indication = Indication.objects.get(client__bsn="111222333")
     assert indication.status == IndicationStatus.VASTGESTELD
     assert indication.decision_date == today
     assert indication.results.get().result.domain.code == "financien"
+    assert (indication.primary_domain.code, indication.treatment_needed) == ("financien", "ja_wachtlijst")
     assert indication.status_changes.filter(to_status=IndicationStatus.VASTGESTELD).exists()

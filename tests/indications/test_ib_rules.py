@@ -45,6 +45,14 @@ ALL_RULE_CODES = {
     "replaces_start",
     "overlap",
     "age_limit",
+    # Seed 002 and the primary domain: their tests are in test_ib_rules_seed002.py.
+    "verblijf_necessary",
+    "verblijf_motivation",
+    "extramural_exceeds_intramural",
+    "extramural_cost_motivation",
+    "dagdelen_without_dagbesteding",
+    "no_cost_reference",
+    "primary_domain_not_in_results",
 }
 
 
@@ -121,6 +129,10 @@ def test_every_rule_code_of_the_services_is_tested_here():
             ib_rules._zrm_errors_for,
             ib_rules._overlap_errors,
             ib_rules._age_limit_errors,
+            ib_rules.verblijf_errors,
+            ib_rules.extramural_cost_errors,
+            ib_rules.dagdelen_dagbesteding_errors,
+            ib_rules.primary_domain_errors,
         )
     )
     assert set(re.findall(r'code\s*=\s*"(\w+)"', source)) == ALL_RULE_CODES
