@@ -292,9 +292,10 @@ def answer_change_request(request, request_uuid):
 def import_satisfaction(request):
     """Contract management uploads the results of the cliëntervaringsonderzoek (XLSX): all rows are
     imported or, with an error per row and column, none."""
-    form = SatisfactionImportForm(request.POST or None, request.FILES or None)
+    form = SatisfactionImportForm()
     status = 200
     if request.method == "POST":
+        form = SatisfactionImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 source = services.import_client_satisfaction(form.cleaned_data["file"], by=request.user)
