@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER
 from audit.models import AuditEvent
 from providers import services
 from providers.models import ClientSatisfaction, SatisfactionImport, SatisfactionTarget
 from providers.selectors import satisfaction_target
-from providers.services import import_client_satisfaction
+from providers.services import import_client_satisfaction, issue_api_token
 from tests.factories import contracted_provider, staff_member
 from ui.tables import Tag
 
@@ -359,3 +360,15 @@ def test_a_score_below_the_target_of_a_later_year_is_flagged(client, imported, m
     client.force_login(manager)
     table = client.get("/aanbieders/sla/", {"year": 2025, "granularity": "jaar"}).context["satisfaction"]
     assert [row[-1] for row in table.rows] == [Tag("onder het doel", "verlopen"), "doel gehaald"]
+
+
+def test_the_providers_own_sla_api_gives_its_score_of_the_year_against_the_target(imported):
+    _token, key = issue_api_token(imported[0], name="ceo", by=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    quarters = api.get("/api/v1/sla/", {"jaar": 2025, "periode": "kwartaal"}).json()
+    assert len(quarters) == 4
+    assert {(row["clienttevredenheid"], row["clienttevredenheidRespondenten"]) for row in quarters} == {(7.5, 40)}
+    assert quarters[0]["clienttevredenheidDoel"] == 7.5
+    (other_year,) = api.get("/api/v1/sla/", {"jaar": 2024}).json()
+    assert (other_year["clienttevredenheid"], other_year["clienttevredenheidRespondenten"]) == (None, 0)
