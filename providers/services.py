@@ -720,6 +720,7 @@ def refresh_sla_figures(*, today: date, years) -> int:
 SATISFACTION_MAX_BYTES = 2 * 1024 * 1024  # a results file of all providers is a few hundred kB at most
 SATISFACTION_MAX_ROWS = 5000
 SATISFACTION_MAX_ERRORS = 50
+SATISFACTION_MAX_RESPONDENTS = 1_000_000  # more than all Wmo clients of the region: a typing error
 # The columns of the file (the first row holds their headers; the order is free, case is ignored,
 # anything after " (" in a header is a note, e.g. "Positief (8-10)").
 SATISFACTION_COLUMNS = {
@@ -829,7 +830,9 @@ def _score(value) -> Decimal | None:
         score = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return score.quantize(Decimal("0.01")) if score.is_finite() else None
+    if not score.is_finite() or not Decimal(1) <= score <= Decimal(10):
+        return None  # also "1e999999", which cannot be rounded to two decimals
+    return score.quantize(Decimal("0.01"))
 
 
 def _satisfaction_row(number: int, values: tuple, columns: dict[str, int], lookups: dict, today: date):
@@ -867,11 +870,11 @@ def _satisfaction_row(number: int, values: tuple, columns: dict[str, int], looku
         error("Jaar", _("een jaar van 2015 tot en met %(year)s.") % {"year": today.year})
     respondents = cell("respondents")
     fields["respondents"] = _whole_number(respondents) if respondents is not None else None
-    if fields["respondents"] is None or fields["respondents"] < 0:
+    if fields["respondents"] is None or not 0 <= fields["respondents"] <= SATISFACTION_MAX_RESPONDENTS:
         error("Respondenten", _("een geheel aantal van 0 of meer."))
     score = cell("score")
     fields["score"] = _score(score) if score is not None else None
-    if fields["score"] is None or not Decimal(1) <= fields["score"] <= Decimal(10):
+    if fields["score"] is None:
         error("Score", _("een gemiddeld cijfer van 1 tot en met 10."))
     spread = {}
     for label in SATISFACTION_SPREAD:

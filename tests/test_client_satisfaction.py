@@ -175,6 +175,26 @@ def test_every_bad_row_and_column_gets_a_dutch_error_and_nothing_is_written(prov
     assert ClientSatisfaction.objects.count() == 1 and SatisfactionImport.objects.count() == 1  # only the earlier
 
 
+def test_absurd_numbers_are_row_errors_not_a_crash(providers, manager):
+    file = xlsx(
+        [
+            ["01234567", "IB1", 2025, 40, "1e999999"],
+            ["01234567", "IB2", 2025, 40, "NaN"],
+            ["01234567", "IB3", 2025, 10**12, 7.5],
+            ["01234567", "IB0", "99999999999999999999", 40, 7.5],
+        ],
+        header=HEADER[:5],
+    )
+    with pytest.raises(ValidationError) as raised:
+        import_client_satisfaction(file, by=manager, today=TODAY)
+    assert messages_of(raised.value) == [
+        "rij 2, kolom 'Score': een gemiddeld cijfer van 1 tot en met 10.",
+        "rij 3, kolom 'Score': een gemiddeld cijfer van 1 tot en met 10.",
+        "rij 4, kolom 'Respondenten': een geheel aantal van 0 of meer.",
+        "rij 5, kolom 'Jaar': een jaar van 2015 tot en met 2026.",
+    ]
+
+
 def test_many_errors_are_cut_off_with_a_count(providers, manager):
     rows = [["onbekend", None, 2025, 1, 7] for _index in range(60)]
     with pytest.raises(ValidationError) as raised:
