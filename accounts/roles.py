@@ -48,6 +48,7 @@ REFERENCE_DATA_MODELS = [
     "providers.referencegroup",
     "providers.contract",
     "providers.apitoken",
+    "providers.satisfactiontarget",
     "accounts.team",
     "monitor.population",
     "monitor.durationambition",
@@ -70,6 +71,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "monitor.export_ceo_population",
         "providers.view_annualreview",
         "providers.add_annualreview",
+        "providers.view_clientsatisfaction",
+        "providers.add_clientsatisfaction",
     ],
     FUNCTIONEEL_BEHEERDER: [
         *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),

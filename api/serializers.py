@@ -247,5 +247,17 @@ SlaFiguresSerializer = type(
         "van": serializers.DateField(),
         "tot": serializers.DateField(),
         **{figure.api_name: _sla_figure_field(figure) for figure in SHOWN_FIGURES},
+        # The cliëntervaringsonderzoek is imported per year, not computed per period: the year's result.
+        "clienttevredenheid": serializers.FloatField(
+            allow_null=True,
+            help_text="Gemiddelde score (1-10) van het cliëntervaringsonderzoek van het jaar, over alle cliënten; "
+            "leeg als er geen uitslag is ingelezen.",
+        ),
+        "clienttevredenheidRespondenten": serializers.IntegerField(
+            help_text="Aantal respondenten van het cliëntervaringsonderzoek van het jaar."
+        ),
+        "clienttevredenheidDoel": serializers.FloatField(
+            allow_null=True, help_text="Het doel voor de gemiddelde score in dat jaar (7,5 sinds 2016)."
+        ),
     },
 )

@@ -12,7 +12,17 @@ from rest_framework.views import APIView
 
 from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
-from providers.selectors import assignments_for, benchmark, in_care_on, periods, startable_on, state_conditions
+from providers.selectors import (
+    assignments_for,
+    benchmark,
+    in_care_on,
+    overall_score,
+    periods,
+    satisfaction_of,
+    satisfaction_target,
+    startable_on,
+    state_conditions,
+)
 from providers.sla import SHOWN_FIGURES
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
@@ -258,7 +268,8 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
 
 
 class SlaView(ProviderAPIMixin, APIView):
-    """Your own SLA figures per period (the same figures contract management sees)."""
+    """Your own SLA figures per period (the same figures contract management sees), with the year's
+    cliëntervaringsonderzoek."""
 
     audit_object_type = "providers.provider"
     query_parameters = ("jaar", "periode")
@@ -268,8 +279,16 @@ class SlaView(ProviderAPIMixin, APIView):
         query = SlaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         own = Provider.objects.filter(pk=request.user.provider.pk)
+        year = query.validated_data["jaar"]
+        respondents, score = overall_score(satisfaction_of(request.user.provider, year))
+        target = satisfaction_target(year)
+        satisfaction = {
+            "clienttevredenheid": float(score) if score is not None else None,
+            "clienttevredenheidRespondenten": respondents,
+            "clienttevredenheidDoel": float(target) if target is not None else None,
+        }
         rows = []
-        for period in periods(query.validated_data["jaar"], query.validated_data["periode"]):
+        for period in periods(year, query.validated_data["periode"]):
             figures = benchmark(period, providers=own)[0]
             rows.append(
                 {
@@ -277,6 +296,7 @@ class SlaView(ProviderAPIMixin, APIView):
                     "van": period.start,
                     "tot": period.end,
                     **{figure.api_name: figure.api_value(getattr(figures, figure.name)) for figure in SHOWN_FIGURES},
+                    **satisfaction,
                 }
             )
         return Response(SlaFiguresSerializer(rows, many=True).data)

@@ -57,7 +57,7 @@ from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .onderzoeken import OnderzoekMixin
-from .people import ensure_demo_providers, ensure_demo_teams, ensure_demo_users
+from .people import ensure_demo_providers, ensure_demo_satisfaction, ensure_demo_teams, ensure_demo_users
 from .quality import ensure_quality_checks
 from .reference import Reference, load_reference
 from .rows import Rows
@@ -272,6 +272,8 @@ def generate_demo(
     existing = Client.objects.count()
     consultants_by_team = ensure_demo_teams(clients=max(clients, existing))
     summary.consultants = sum(len(users) for users in consultants_by_team.values())
+    if clients:
+        ensure_demo_satisfaction(ensure_demo_providers(), today=today)
     if existing >= clients:
         summary.skipped, summary.clients = True, existing
         if clients:  # clients=0 asks for the users only

@@ -8,8 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin import AuditedAdminMixin
 
 from . import services
-from .models import ApiToken, Contract, Provider, ReferenceGroup
+from .models import ApiToken, Contract, Provider, ReferenceGroup, SatisfactionTarget
 from .selectors import api_tokens_expiring
+
+
+@admin.register(SatisfactionTarget)
+class SatisfactionTargetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["from_year", "score"]
 
 
 @admin.register(ReferenceGroup)

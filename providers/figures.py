@@ -7,11 +7,13 @@ open SLA signals are read live (from the signals app, through providers.hooks). 
 puts them in rows and columns."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from indications.models import Product
 from ui.tables import Column, Link, Table, Tag
 
 from . import hooks, selectors
@@ -180,8 +182,19 @@ class ProviderDashboard:
             % {"count": self.group["providers"]},
         )
 
+    def satisfaction(self) -> Table:
+        """The cliëntervaringsonderzoek of the year per product and for all clients, against the target."""
+        return satisfaction_table(self.provider, self.year)
+
     def tables(self) -> list[Table]:
-        return [self.quarters(), self.trend(), self.results(), self.open_signals(), self.review_figures()]
+        return [
+            self.quarters(),
+            self.trend(),
+            self.results(),
+            self.open_signals(),
+            self.review_figures(),
+            self.satisfaction(),
+        ]
 
 
 def benchmark_table(
@@ -210,3 +223,105 @@ def benchmark_table(
         note=_("gemiddelde over de aanbieders met cliënten in de periode; elke telt even zwaar"),
     )
     return table, rows
+
+
+# -- the cliëntervaringsonderzoek (imported, not computed: its own tables, not an SLA figure) ---------
+
+
+def score_value(score: Decimal | None) -> float | None:
+    return float(score) if score is not None else None
+
+
+def against_target(score: Decimal | None, target: Decimal | None):
+    """The badge of a score against the year's target: a red tag below it (the text says so too)."""
+    if score is None or target is None:
+        return ""
+    if score < target:
+        return Tag(_("onder het doel"), "verlopen")
+    return _("doel gehaald")
+
+
+def satisfaction_table(provider: Provider, year: int) -> Table:
+    """One provider's imported cliëntervaringsonderzoek of a year: per product, then for all its
+    clients (as imported, or the products weighted by their respondents)."""
+    target = selectors.satisfaction_target(year)
+    results = selectors.satisfaction_of(provider, year)
+    rows = [
+        [
+            row.product.name if row.product else _("Alle producten"),
+            row.respondents,
+            score_value(row.score),
+            row.positive,
+            row.neutral,
+            row.negative,
+            against_target(row.score, target),
+        ]
+        for row in results
+    ]
+    if results and all(row.product is not None for row in results):
+        respondents, score = selectors.overall_score(results)
+        rows.append(
+            [_("Alle producten"), respondents, score_value(score), None, None, None, against_target(score, target)]
+        )
+    return Table(
+        "clienttevredenheid",
+        _("Cliënttevredenheid van %(provider)s per product in %(year)s") % {"provider": provider.name, "year": year},
+        [
+            Column(_("Product"), "text"),
+            Column(_("Respondenten")),
+            Column(_("Gemiddelde score"), "decimal"),
+            Column(_("Positief (8-10)")),
+            Column(_("Neutraal (6-7)")),
+            Column(_("Negatief (1-5)")),
+            Column(_("Tegen het doel"), "text"),
+        ],
+        rows,
+        note=satisfaction_note(target),
+    )
+
+
+def satisfaction_note(target: Decimal | None) -> str:
+    if target is None:
+        return _("cliëntervaringsonderzoek; voor dit jaar is geen doel vastgesteld")
+    return _("cliëntervaringsonderzoek, cijfer 1-10; het doel is gemiddeld %(target)s") % {
+        "target": f"{target:.1f}".replace(".", ",")
+    }
+
+
+def satisfaction_benchmark_table(year: int, providers: QuerySet[Provider], *, highlight: str = "") -> Table:
+    """The providers side by side on the cliëntervaringsonderzoek of the year: the score for all
+    their clients and per product, against the target."""
+    target = selectors.satisfaction_target(year)
+    results = selectors.satisfaction_per_provider(year, providers)
+    codes = sorted({code for item in results for code in item.per_product})
+    levels = {product.code: product.level for product in Product.objects.filter(code__in=codes)}
+    codes.sort(key=lambda code: levels.get(code, 0))
+
+    def name(provider) -> Link:
+        url = f"{reverse('providers:dashboard', args=[provider.uuid])}?year={year}"
+        return Link(provider.name, url, current=str(provider.uuid) == highlight)
+
+    return Table(
+        "clienttevredenheid",
+        _("Cliënttevredenheid per aanbieder en product in %(year)s") % {"year": year},
+        [
+            Column(_("Aanbieder"), "text"),
+            Column(_("Referentiegroep"), "text"),
+            Column(_("Respondenten")),
+            Column(_("Gemiddelde score"), "decimal"),
+            *(Column(_("Score %(product)s") % {"product": code}, "decimal") for code in codes),
+            Column(_("Tegen het doel"), "text"),
+        ],
+        [
+            [
+                name(item.provider),
+                item.provider.reference_group.name,
+                item.respondents,
+                score_value(item.score),
+                *(score_value(item.per_product.get(code)) for code in codes),
+                against_target(item.score, target),
+            ]
+            for item in results
+        ],
+        note=satisfaction_note(target),
+    )

@@ -49,3 +49,24 @@ class AnnualReviewForm(forms.Form):
         label=_("Afspraken en verbeterpunten"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_review_on = forms.DateField(label=_("Volgend gesprek"), required=False, widget=DateInput())
+
+
+# What the import page explains about the file (providers.services.import_client_satisfaction reads it).
+SATISFACTION_FILE_COLUMNS = [
+    (_("Aanbieder"), _("AGB-code (8 cijfers) of de naam van de aanbieder; verplicht")),
+    (_("Product"), _("productcode, bijvoorbeeld IB1; leeg: alle cliënten van de aanbieder")),
+    (_("Jaar"), _("het jaar van het onderzoek; verplicht")),
+    (_("Respondenten"), _("aantal cliënten dat antwoordde, 0 of meer; verplicht")),
+    (_("Score"), _("gemiddeld cijfer van 1 tot en met 10; verplicht")),
+    (_("Positief (8-10), Neutraal (6-7), Negatief (1-5)"), _("aantallen; alle drie of geen, samen de respondenten")),
+]
+
+
+class SatisfactionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Uitslagen cliëntervaringsonderzoek (XLSX)"),
+        help_text=_("Eén werkblad; de eerste rij bevat de kolomkoppen. Ten hoogste 2 MB."),
+        widget=forms.FileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

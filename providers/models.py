@@ -429,3 +429,85 @@ class SlaProductResults(models.Model):
 
     def __str__(self):
         return f"Resultaten {self.provider_id} {self.year} {self.product_id}"
+
+
+class SatisfactionTarget(models.Model):
+    """The target for the average score of the cliëntervaringsonderzoek, from a year on (seed 003:
+    "De doelstelling is een 7,5 gemiddeld"); the target of a year is the one with the latest
+    `from_year` up to that year."""
+
+    from_year = models.PositiveSmallIntegerField(_("vanaf jaar"), unique=True)
+    score = models.DecimalField(_("doelscore"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["from_year"]
+        verbose_name = _("doel cliënttevredenheid")
+        verbose_name_plural = _("doelen cliënttevredenheid")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1) & models.Q(score__lte=10), name="satisfaction_target_1_to_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score} vanaf {self.from_year}"
+
+
+class SatisfactionImport(models.Model):
+    """One uploaded XLSX file of cliëntervaringsonderzoek results (all its rows or none)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    rows = models.PositiveIntegerField(_("regels"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    imported_at = models.DateTimeField(_("geïmporteerd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("import cliëntervaringsonderzoek")
+        verbose_name_plural = _("imports cliëntervaringsonderzoek")
+
+    def __str__(self):
+        return f"Import CEO {self.file_name}"
+
+
+class ClientSatisfaction(models.Model):
+    """The cliëntervaringsonderzoek result of a provider over a year, for one IB product or (product
+    empty) for all its clients: the respondents, their average score (1-10) and how many answered
+    positive (8-10), neutral (6-7) and negative (1-5), as seed 003 reports the KTV. A re-import of
+    the same provider, product and year replaces the row."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="satisfaction")
+    product = models.ForeignKey(
+        "indications.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    respondents = models.PositiveIntegerField(_("respondenten"))
+    score = models.DecimalField(_("gemiddelde score"), max_digits=4, decimal_places=2)
+    positive = models.PositiveIntegerField(_("positief (8-10)"), null=True, blank=True)
+    neutral = models.PositiveIntegerField(_("neutraal (6-7)"), null=True, blank=True)
+    negative = models.PositiveIntegerField(_("negatief (1-5)"), null=True, blank=True)
+    source = models.ForeignKey(SatisfactionImport, on_delete=models.PROTECT, related_name="results")
+
+    class Meta:
+        ordering = ["provider", "year", "product"]
+        verbose_name = _("cliënttevredenheid")
+        verbose_name_plural = _("cliënttevredenheid")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "product", "year"],
+                condition=models.Q(product__isnull=False),
+                name="client_satisfaction_once_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "year"],
+                condition=models.Q(product__isnull=True),
+                name="client_satisfaction_once_per_provider",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1) & models.Q(score__lte=10), name="client_satisfaction_score_1_to_10"
+            ),
+        ]
+
+    def __str__(self):
+        return f"CEO {self.provider_id} {self.year} {self.product_id or '-'}"

@@ -1,6 +1,7 @@
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
@@ -30,7 +31,10 @@ from .models import (
     Assignment,
     AssignmentState,
     CareEvent,
+    ClientSatisfaction,
     Provider,
+    SatisfactionImport,
+    SatisfactionTarget,
     SlaFigures,
     SlaProductResults,
 )
@@ -539,3 +543,61 @@ def api_tokens_expiring(*, now, within_days: int) -> QuerySet[ApiToken]:
         .select_related("provider")
         .order_by("expires_at")
     )
+
+
+# -- the cliëntervaringsonderzoek ------------------------------------------------------------
+
+
+def satisfaction_target(year: int) -> Decimal | None:
+    """The target average score of the year: the one set from the latest year up to it."""
+    target = SatisfactionTarget.objects.filter(from_year__lte=year).order_by("-from_year").first()
+    return target.score if target else None
+
+
+def satisfaction_of(provider: Provider, year: int) -> list[ClientSatisfaction]:
+    """The provider's imported results of the year: per product (by product level), then the one
+    for all its clients (no product) if imported."""
+    rows = list(ClientSatisfaction.objects.filter(provider=provider, year=year).select_related("product"))
+    return sorted(rows, key=lambda row: (row.product is None, row.product.level if row.product else 0))
+
+
+@dataclass
+class ProviderSatisfaction:
+    """A provider's satisfaction over a year: per product code and for all its clients."""
+
+    provider: Provider
+    respondents: int
+    score: Decimal | None
+    per_product: dict[str, Decimal]
+
+
+def overall_score(rows: list[ClientSatisfaction]) -> tuple[int, Decimal | None]:
+    """Respondents and average score over all of a provider's clients: the result for all clients
+    when imported, else the products' scores weighted by their respondents."""
+    whole = next((row for row in rows if row.product_id is None), None)
+    if whole is not None:
+        return whole.respondents, whole.score
+    respondents = sum(row.respondents for row in rows)
+    if not respondents:
+        return 0, None
+    total = sum(row.score * row.respondents for row in rows)
+    return respondents, (total / respondents).quantize(Decimal("0.01"))
+
+
+def satisfaction_per_provider(year: int, providers: QuerySet[Provider]) -> list[ProviderSatisfaction]:
+    """The providers with imported results in the year, by name (one query)."""
+    per_provider: dict[int, list[ClientSatisfaction]] = {}
+    for row in ClientSatisfaction.objects.filter(year=year, provider__in=providers).select_related(
+        "provider__reference_group", "product"
+    ):
+        per_provider.setdefault(row.provider_id, []).append(row)
+    result = []
+    for rows in per_provider.values():
+        respondents, score = overall_score(rows)
+        per_product = {row.product.code: row.score for row in rows if row.product is not None}
+        result.append(ProviderSatisfaction(rows[0].provider, respondents, score, per_product))
+    return sorted(result, key=lambda item: item.provider.name)
+
+
+def recent_satisfaction_imports(limit: int = 10) -> QuerySet[SatisfactionImport]:
+    return SatisfactionImport.objects.select_related("imported_by")[:limit]

@@ -7,6 +7,7 @@ app_name = "providers"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("sla/", views.sla, name="sla"),
+    path("clienttevredenheid/import/", views.import_satisfaction, name="import_satisfaction"),
     path("<uuid:provider_uuid>/dashboard/", views.dashboard, name="dashboard"),
     path("<uuid:provider_uuid>/jaargesprek/", views.record_annual_review, name="record_annual_review"),
     path("beschikkingen/<uuid:indication_uuid>/aanbieder/", views.change_provider, name="change_provider"),

@@ -15,10 +15,23 @@ from ui import charts
 from ui.exports import export_context, query_without_export, requested_export
 
 from . import figures, services
-from .forms import AnnualReviewForm, AnswerChangeRequestForm, DashboardFilterForm, SlaFilterForm
+from .forms import (
+    SATISFACTION_FILE_COLUMNS,
+    AnnualReviewForm,
+    AnswerChangeRequestForm,
+    DashboardFilterForm,
+    SatisfactionImportForm,
+    SlaFilterForm,
+)
 from .models import ChangeRequest, Provider
 from .panels import ANSWER_FORM, CHANGE_PROVIDER_FORM, answer_form, change_provider_form
-from .selectors import annual_reviews_of, periods, provider_overview, sla_figures_computed_on
+from .selectors import (
+    annual_reviews_of,
+    periods,
+    provider_overview,
+    recent_satisfaction_imports,
+    sla_figures_computed_on,
+)
 
 
 @permission_required("providers.view_provider", raise_exception=True)
@@ -63,8 +76,9 @@ def sla(request):
     table, rows = figures.benchmark_table(
         year, quarter, providers, title=title, highlight=request.GET.get("aanbieder", "")
     )
+    satisfaction = figures.satisfaction_benchmark_table(year, providers, highlight=request.GET.get("aanbieder", ""))
     download = requested_export(
-        request, [table], context=export_context(request, form, figures_on=context["computed_on"])
+        request, [table, satisfaction], context=export_context(request, form, figures_on=context["computed_on"])
     )
     if download:
         return download
@@ -79,6 +93,7 @@ def sla(request):
     context.update(
         period=period,
         table=table,
+        satisfaction=satisfaction,
         rows=rows,
         highlight=highlight,
         charts=[
@@ -271,3 +286,33 @@ def answer_change_request(request, request_uuid):
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return render_indication_detail(request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form})
+
+
+@permission_required("providers.add_clientsatisfaction", raise_exception=True)
+def import_satisfaction(request):
+    """Contract management uploads the results of the cliëntervaringsonderzoek (XLSX): all rows are
+    imported or, with an error per row and column, none."""
+    form = SatisfactionImportForm()
+    status = 200
+    if request.method == "POST":
+        form = SatisfactionImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                source = services.import_client_satisfaction(form.cleaned_data["file"], by=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s uitslagen van het cliëntervaringsonderzoek zijn geïmporteerd.")
+                    % {"count": source.rows},
+                )
+                return redirect("providers:import_satisfaction")
+        status = 400
+    return render(
+        request,
+        "providers/import_satisfaction.html",
+        {"form": form, "imports": recent_satisfaction_imports(), "columns": SATISFACTION_FILE_COLUMNS},
+        status=status,
+    )

@@ -47,8 +47,9 @@ from indications.services import check_ib_rules, issue_beschikking
 from indications.validators import is_valid_bsn
 from indications.workflow import LIVE_STATUSES, VOID_STATUSES, ensure_transition_allowed
 from providers.codes import RedenBeeindiging, RedenWijziging
-from providers.models import Assignment, CareEvent, ChangeRequest, Provider
+from providers.models import Assignment, CareEvent, ChangeRequest, ClientSatisfaction, Provider
 from providers.panels import open_change_requests_for
+from providers.selectors import satisfaction_target
 from providers.services import answer_change_request, ensure_contract_covers, record_care_start, record_care_stop
 from tests.factories import TODAY
 
@@ -569,3 +570,14 @@ def test_the_demo_shows_the_step_at_18(demo):
     ib4 = list(_decided().filter(product__code="IB4"))
     assert len(ib4) >= 2
     assert all(ind.start_date < date(ind.client.date_of_birth.year + 23, 1, 1) for ind in ib4)
+
+
+def test_the_demo_providers_have_client_satisfaction_of_recent_years_a_few_below_target(demo):
+    years = {TODAY.year - 3, TODAY.year - 2, TODAY.year - 1}
+    results = list(ClientSatisfaction.objects.all())
+    assert {row.year for row in results} == years
+    assert {row.provider_id for row in results} == set(Provider.objects.values_list("pk", flat=True))
+    below = [row for row in results if row.score < satisfaction_target(row.year)]
+    assert 0 < len(below) < len(results) / 4  # a few below the target 7.5
+    generate_demo(clients=CLIENTS + 1, today=TODAY, seed=7)  # idempotent: the years are left alone
+    assert ClientSatisfaction.objects.count() == len(results)

@@ -175,6 +175,8 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("contract_manager", "get", "/aanbieders/sla/", {"year": "abc"}, True),
         ("contract_manager", "get", f"/aanbieders/{w['provider'].uuid}/dashboard/", {"year": "abc"}, True),
         ("contract_manager", "post", f"/aanbieders/{w['provider'].uuid}/jaargesprek/", {"year": "2026"}, True),
+        ("contract_manager", "get", "/aanbieders/clienttevredenheid/import/", {}, False),
+        ("contract_manager", "post", "/aanbieders/clienttevredenheid/import/", {}, True),
         ("contract_manager", "get", "/monitor/", {"year": "abc"}, True),
         ("contract_manager", "get", "/monitor/clientervaringsonderzoek/", {"year": "abc"}, True),
         ("beheerder", "get", "/clienten/", {"name": "Test"}, False),

@@ -1180,6 +1180,7 @@ def test_dashboard_page(client, refreshed, pinned_today, contract_manager):
         "resultaten-per-product",
         "open-sla-signalen",
         "jaargesprek",
+        "clienttevredenheid",  # imported results of the cliëntervaringsonderzoek (tests/test_client_satisfaction.py)
     ]
     assert tables["sla-per-kwartaal"].rows[4][1:] == YEAR_ROW_N
     html = page.content.decode()
@@ -1206,8 +1207,9 @@ def test_dashboard_query_count(client, refreshed, pinned_today, contract_manager
         )
     # measured 16: session, user, 2 x permissions, the provider, computed_on, the provider's stored figures,
     # its group's, the results per product, the products, the open signals, the review of the year, the
-    # reviews with who recorded them, and saving the session (3)
-    with django_assert_max_num_queries(18):
+    # reviews with who recorded them, and saving the session (3); the cliëntervaringsonderzoek adds 2 (the
+    # year's target, the provider's results with their products)
+    with django_assert_max_num_queries(20):
         page = client.get(dashboard_url(refreshed.n), {"year": YEAR})
     assert page.status_code == 200 and len(page.context["reviews"]) == 3
 

@@ -90,6 +90,11 @@ def test_the_api_returns_every_declared_figure(provider):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     (year,) = api.get("/api/v1/sla/", {"jaar": timezone.localdate().year}).json()
-    assert list(year) == ["periode", "van", "tot", *(figure.api_name for figure in SHOWN_FIGURES)]
+    satisfaction = [
+        "clienttevredenheid",
+        "clienttevredenheidRespondenten",
+        "clienttevredenheidDoel",
+    ]  # imported, per year
+    assert list(year) == ["periode", "van", "tot", *(figure.api_name for figure in SHOWN_FIGURES), *satisfaction]
     assert list(SlaFiguresSerializer().fields) == list(year)
     assert year["clienten"] == 1
