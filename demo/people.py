@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.models import Team
 from indications.models import Municipality, Product, Tariff
 from providers.models import ClientSatisfaction, Contract, Provider, ReferenceGroup
-from providers.services import import_client_satisfaction
+from providers.satisfaction import import_client_satisfaction
 
 from .figures import (
     CLIENTS_PER_CONSULTANT,

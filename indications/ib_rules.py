@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ui.tables import euro
+
 from .models import Indication, OtherProvision, ResultDomain
 from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
@@ -280,9 +282,9 @@ def extramural_cost_errors(indication: Indication, provisions: list[OtherProvisi
     unknown = [p for p in extramural if p.cost_per_period is None]
     total = cost.per_period + known
     values = {
-        "total": _money(total),
+        "total": euro(total),
         "package": reference.intramural_package,
-        "intramural": _money(reference.intramural_cost_per_period),
+        "intramural": euro(reference.intramural_cost_per_period),
     }
     if total > reference.intramural_cost_per_period:
         return [
@@ -350,11 +352,6 @@ def primary_domain_errors(primary_domain: ResultDomain | None, result_domains: s
             code="primary_domain_not_in_results",
         )
     ]
-
-
-def _money(amount: Decimal) -> str:
-    """Dutch notation: € 1.234,56."""
-    return "€ " + f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def melding_date_of(indication: Indication) -> date | None:

@@ -51,7 +51,7 @@ class AnnualReviewForm(forms.Form):
     next_review_on = forms.DateField(label=_("Volgend gesprek"), required=False, widget=DateInput())
 
 
-# What the import page explains about the file (providers.services.import_client_satisfaction reads it).
+# What the import page explains about the file (providers.satisfaction.import_client_satisfaction reads it).
 SATISFACTION_FILE_COLUMNS = [
     (_("Aanbieder"), _("AGB-code (8 cijfers) of de naam van de aanbieder; verplicht")),
     (_("Product"), _("productcode, bijvoorbeeld IB1; leeg: alle cliënten van de aanbieder")),

@@ -14,7 +14,7 @@ from indications.views import render_indication_detail
 from ui import charts
 from ui.exports import export_context, query_without_export, requested_export
 
-from . import figures, services
+from . import figures, satisfaction, services
 from .forms import (
     SATISFACTION_FILE_COLUMNS,
     AnnualReviewForm,
@@ -298,7 +298,7 @@ def import_satisfaction(request):
         form = SatisfactionImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                source = services.import_client_satisfaction(form.cleaned_data["file"], by=request.user)
+                source = satisfaction.import_client_satisfaction(form.cleaned_data["file"], by=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error("file", message)

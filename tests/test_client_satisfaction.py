@@ -16,10 +16,11 @@ from rest_framework.test import APIClient
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER
 from audit.models import AuditEvent
-from providers import services
+from providers import satisfaction
 from providers.models import ClientSatisfaction, SatisfactionImport, SatisfactionTarget
+from providers.satisfaction import import_client_satisfaction
 from providers.selectors import satisfaction_target
-from providers.services import import_client_satisfaction, issue_api_token
+from providers.services import issue_api_token
 from tests.factories import contracted_provider, staff_member
 from ui.tables import Tag
 
@@ -200,7 +201,7 @@ def test_many_errors_are_cut_off_with_a_count(providers, manager):
     with pytest.raises(ValidationError) as raised:
         import_client_satisfaction(xlsx(rows, header=HEADER[:5]), by=manager, today=TODAY)
     errors = messages_of(raised.value)
-    assert len(errors) == services.SATISFACTION_MAX_ERRORS + 1 and errors[-1] == "en nog 10 fouten."
+    assert len(errors) == satisfaction.SATISFACTION_MAX_ERRORS + 1 and errors[-1] == "en nog 10 fouten."
 
 
 # -- the service: hostile and broken files ------------------------------------------------------
@@ -256,12 +257,12 @@ def test_an_empty_sheet_a_header_only_and_missing_headers_are_refused(providers,
 
 
 def test_a_huge_file_is_refused_before_it_is_read(providers, manager, monkeypatch):
-    big = SimpleUploadedFile("ceo.xlsx", b"x" * (services.SATISFACTION_MAX_BYTES + 1))
+    big = SimpleUploadedFile("ceo.xlsx", b"x" * (satisfaction.SATISFACTION_MAX_BYTES + 1))
     with pytest.raises(ValidationError) as raised:
         import_client_satisfaction(big, by=manager, today=TODAY)
     assert messages_of(raised.value) == ["Het bestand is te groot: ten hoogste 2 MB."]
     # A small file that unpacks to too many rows (a zip bomb of rows) stops at the row limit.
-    monkeypatch.setattr(services, "SATISFACTION_MAX_ROWS", 20)
+    monkeypatch.setattr(satisfaction, "SATISFACTION_MAX_ROWS", 20)
     rows = [["01234567", None, 2025, 1, 7] for _index in range(30)]
     with pytest.raises(ValidationError) as raised:
         import_client_satisfaction(xlsx(rows, header=HEADER[:5]), by=manager, today=TODAY)

@@ -91,3 +91,10 @@ def format_cell(value, kind: str, *, grouping: bool = True) -> str:
     if kind in ("int", "days") and isinstance(value, (int, float, Decimal)):
         return f"{_half_up(value, 0):{separator}.0f}".replace(",", ".")
     return str(value)
+
+
+def euro(value) -> str:
+    """An amount the Dutch way, with the euro sign: € 1.124,99 (a dash when there is none)."""
+    if value is None:
+        return "—"
+    return f"€ {format_cell(value, 'money')}"

@@ -1,5 +1,7 @@
 from django import template
 
+from ui.tables import euro
+
 register = template.Library()
 
 
@@ -14,10 +16,4 @@ def abs_value(value):
     return abs(value)
 
 
-@register.filter
-def euro(value):
-    """Format an amount the Dutch way: € 1.124,99."""
-    if value is None:
-        return "—"
-    whole, _, cents = f"{value:,.2f}".partition(".")
-    return f"€ {whole.replace(',', '.')},{cents}"
+register.filter("euro", euro)  # € 1.124,99, the one Dutch amount format (ui.tables.euro)

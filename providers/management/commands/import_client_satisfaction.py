@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from providers.services import import_client_satisfaction
+from providers.satisfaction import import_client_satisfaction
 
 
 class Command(BaseCommand):
