@@ -4,8 +4,11 @@ melding, nothing changes, and the call is in the audit trail (on SQLite and on P
 import json
 from io import BytesIO
 from urllib.parse import quote
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.signals import request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +19,7 @@ from api.parsers import JSONParser, RequestTooLarge
 from audit.models import AuditEvent
 from providers import services
 from providers.models import CareEvent
+from sddcase.wsgi import application
 from tests.api.hostile import AuditCounter, assert_refused, english_in
 from tests.factories import contracted_provider, issued_assignment
 
@@ -471,3 +475,54 @@ def test_any_query_parameter(http, provider, assignment, name, value):
     if response.status_code >= 400:
         assert_refused(response, response.status_code)
     counter.the_call()
+
+
+# -- the WSGI entry point -----------------------------------------------------------------------------
+
+
+def call_wsgi(method: str, path: str, body: bytes, content_type: str, **headers) -> tuple[int, bytes]:
+    """A request through sddcase.wsgi.application, the callable runserver and gunicorn serve: Django
+    builds the request itself there, which the test client does not exercise."""
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": BytesIO(body),
+        **headers,
+    }
+    setup_testing_defaults(environ)
+    status = []
+    request_started.disconnect(close_old_connections)  # as the test client does: keep the test's connection
+    try:
+        content = b"".join(application(environ, lambda line, headers, exc_info=None: status.append(line)))
+    finally:
+        request_started.connect(close_old_connections)
+    return int(status[0].split()[0]), content
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=\x00", "application/json; charset=utf-\x008", "application/json\x00", "\x00"],
+)
+def test_a_control_character_in_the_content_type_is_refused_not_a_500(key, assignment, provider, content_type):
+    counter = AuditCounter()
+    status, content = call_wsgi(
+        "POST", start_url(assignment), b'{"startdatum": "2026-01-01"}', content_type, HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert status == 415
+    body = json.loads(content)
+    assert body["code"] and not english_in(body["melding"])
+    assert_audited(counter, provider, 415)
+    assert not CareEvent.objects.exists()
+
+
+def test_a_clean_content_type_passes_the_wsgi_entry_point_unchanged(key, assignment):
+    status, content = call_wsgi(
+        "POST",
+        start_url(assignment),
+        b'{"startdatum": "x"}',
+        "application/json; charset=utf-8",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert status == 400 and json.loads(content)["code"]
