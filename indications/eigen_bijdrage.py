@@ -84,7 +84,13 @@ def rule_periods() -> list[RulePeriod]:
 def latest_due_start(rules: Sequence[RulePeriod] | None = None) -> date | None:
     """The most recent day the eigen bijdrage started to be due after a period without it (or the
     first rule): 1 December 2020 with the rules of the data migration."""
-    rules = rule_periods() if rules is None else rules
+    if rules is None:
+        rules = [
+            RulePeriod(valid_from, None, is_due, None)
+            for valid_from, is_due in EigenBijdrageRule.objects.order_by("valid_from").values_list(
+                "valid_from", "is_due"
+            )
+        ]
     start, previous_due = None, False
     for rule in rules:
         if rule.is_due and not previous_due:
