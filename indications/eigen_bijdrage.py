@@ -223,21 +223,21 @@ def describe(result: Obligation | None, *, decided: bool) -> list[str]:
     if result is None:
         return []
     lines = list(result.reasons)
-    if result.is_due:
-        owes = _("U bent") if decided else _("De cliënt is")
+    owes = _("U bent") if decided else _("De cliënt is")
+    for segment in result.segments:  # one sentence per abonnementstarief
         period = (
-            _("vanaf %(start)s tot en met %(end)s") % {"start": _day(result.start), "end": _day(result.end)}
-            if result.end
-            else _("vanaf %(start)s") % {"start": _day(result.start)}
+            _("vanaf %(start)s tot en met %(end)s") % {"start": _day(segment.start), "end": _day(segment.end)}
+            if segment.end
+            else _("vanaf %(start)s") % {"start": _day(segment.start)}
         )
         lines.append(
             _(
                 "%(owes)s een eigen bijdrage verschuldigd %(period)s via het CAK (abonnementstarief "
                 "%(amount)s per maand). Het CAK stelt de bijdrage vast en int haar."
             )
-            % {"owes": owes, "period": period, "amount": euro(result.amount_per_month)}
+            % {"owes": owes, "period": period, "amount": euro(segment.amount_per_month)}
         )
-    elif not lines:
+    if not result.is_due and not lines:
         lines.append(_("Er is geen eigen bijdrage verschuldigd."))
     return lines
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from accounts.roles import CONSULENT, FUNCTIONEEL_BEHEERDER
@@ -80,6 +81,31 @@ def test_a_rule_period_that_overlaps_another_is_refused_in_the_admin_form():
     eigen_bijdrage.validate_rule_period(date(2025, 1, 1), None)
 
 
+def test_the_beheerder_adds_a_rule_in_the_admin_audited_and_an_overlap_is_a_form_error(client):
+    client.force_login(staff_member(FUNCTIONEEL_BEHEERDER, username="beheerder-regels", is_staff=True))
+    data = {"valid_from": "2024-01-01", "valid_until": "", "is_due": "on", "amount_per_month": "21.00", "source": ""}
+    response = client.post("/beheer/indications/eigenbijdragerule/add/", data)
+    assert response.status_code == 200
+    assert "overlapt" in str(response.context["adminform"].form.errors["valid_from"])
+    EigenBijdrageRule.objects.filter(valid_from=DUE_FROM).update(valid_until=date(2023, 12, 31))
+    assert client.post("/beheer/indications/eigenbijdragerule/add/", data).status_code == 302
+    added = EigenBijdrageRule.objects.get(valid_from=date(2024, 1, 1))
+    event = AuditEvent.objects.get(object_type="indications.eigenbijdragerule", object_id=str(added.pk))
+    assert event.action == AuditEvent.Action.CREATE
+
+
+def test_postgresql_holds_one_rule_per_day_in_an_exclusion_constraint():
+    overlapping = EigenBijdrageRule(valid_from=date(2030, 1, 1), is_due=True, amount_per_month=Decimal("19"))
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            overlapping.save()
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS eigen_bijdrage_rules_do_not_overlap IMMEDIATE")
+    else:
+        overlapping.save()  # SQLite: the service's check (the admin form) is the rule
+        assert overlapping.pk is not None
+
+
 def test_an_amount_is_required_exactly_when_the_eigen_bijdrage_is_due():
     with pytest.raises(ValidationError):
         EigenBijdrageRule(valid_from=date(1990, 1, 1), is_due=True).full_clean()
@@ -139,6 +165,9 @@ def test_rule_periods_with_another_amount_are_kept_apart_and_equal_ones_joined()
         (date(2022, 1, 1), date(2022, 12, 31), Decimal("19.00")),
         (date(2023, 1, 1), date(2023, 6, 30), Decimal("20.60")),
     ]
+    lines = eigen_bijdrage.describe(result, decided=True)
+    assert "vanaf 01-01-2022 tot en met 31-12-2022 via het CAK (abonnementstarief € 19,00 per maand)" in lines[0]
+    assert "vanaf 01-01-2023 tot en met 30-06-2023 via het CAK (abonnementstarief € 20,60 per maand)" in lines[1]
     later.amount_per_month = Decimal("19.00")
     later.save()
     assert len(_obligation(date(2022, 1, 1), date(2023, 6, 30)).segments) == 1
