@@ -11,7 +11,7 @@ derived each time from the data, never stored, so it follows every change of a b
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,15 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from ui.tables import Column, Table, euro
 
-from .models import GRANTED_STATUSES, CakExport, EigenBijdrageExemption, EigenBijdrageRule, Indication
+from .models import (
+    DECIDED,
+    GRANTED_STATUSES,
+    VOID_STATUSES,
+    CakExport,
+    EigenBijdrageExemption,
+    EigenBijdrageRule,
+    Indication,
+)
 
 Rule = EigenBijdrageExemption.Rule
 
@@ -257,9 +265,9 @@ class CakRow:
     product: str
     care_start: date
     care_end: date | None
-    start: date
+    start: date | None
     end: date | None
-    amount_per_month: Decimal
+    amount_per_month: Decimal | None
     change: str
 
 
@@ -275,15 +283,30 @@ def _mutation(segment: Segment, period_from: date, period_to: date) -> str:
     return " + ".join(changes)
 
 
-def cak_rows(period_from: date, period_to: date, *, kind: str = MUTATIONS, municipality=None) -> Iterable[CakRow]:
+def cak_rows(
+    period_from: date,
+    period_to: date,
+    *,
+    kind: str = MUTATIONS,
+    municipality=None,
+    changed_since: datetime | None = None,
+) -> Iterable[CakRow]:
     """Per granted beschikking the periods in which the eigen bijdrage is due, of every client:
     with `kind` MUTATIONS those that start or end in the period (what changed for the CAK), with
-    RUNNING those that overlap it. Sorted by client (BSN) and start."""
+    RUNNING those that overlap it. With `changed_since` (the moment of the last export) MUTATIONS
+    also holds every beschikking changed since then ("gewijzigd": a start or end moved, also into an
+    exported period) and every decided beschikking withdrawn since then ("ingetrokken": it never
+    applied, so neither did its eigen bijdrage). Sorted by client (BSN) and start."""
     rules = rule_periods()
+    in_period = Q(status__in=GRANTED_STATUSES, start_date__lte=period_to) & (
+        Q(care_until__isnull=True) | Q(care_until__gte=period_from)
+    )
+    changed = Q(pk__in=[])
+    if kind == MUTATIONS and changed_since is not None:
+        changed = DECIDED & Q(updated_at__gte=changed_since, status__in=[*GRANTED_STATUSES, *VOID_STATUSES])
     beschikkingen = (
-        Indication.objects.filter(status__in=GRANTED_STATUSES, start_date__lte=period_to)
-        .annotate(care_until=Coalesce("ended_on", "end_date"))
-        .filter(Q(care_until__isnull=True) | Q(care_until__gte=period_from))
+        Indication.objects.annotate(care_until=Coalesce("ended_on", "end_date"))
+        .filter(in_period | changed)
         .select_related("client__municipality", "product")
         .order_by("client__bsn", "start_date", "pk")
     )
@@ -291,20 +314,10 @@ def cak_rows(period_from: date, period_to: date, *, kind: str = MUTATIONS, munic
         beschikkingen = beschikkingen.filter(client__municipality=municipality)
     for indication in beschikkingen.iterator(chunk_size=2000):
         client = indication.client
-        result = obligation(
-            start=indication.start_date,
-            end=indication.care_until,
-            date_of_birth=client.date_of_birth,
-            product_id=indication.product_id,
-            rules=rules,
-        )
-        for segment in result.segments:
-            if not _overlaps(segment.start, segment.end, period_from, period_to):
-                continue
-            change = _mutation(segment, period_from, period_to)
-            if kind == MUTATIONS and not change:
-                continue
-            yield CakRow(
+        was_changed = changed_since is not None and kind == MUTATIONS and indication.updated_at >= changed_since
+
+        def row(start, end, amount, change, indication=indication, client=client):
+            return CakRow(
                 bsn=client.bsn,
                 name=" ".join(part for part in (client.initials, client.name_prefix, client.last_name) if part),
                 date_of_birth=client.date_of_birth,
@@ -313,11 +326,30 @@ def cak_rows(period_from: date, period_to: date, *, kind: str = MUTATIONS, munic
                 product=indication.product.iwmo_code or indication.product.code,
                 care_start=indication.start_date,
                 care_end=indication.care_until,
-                start=segment.start,
-                end=segment.end,
-                amount_per_month=segment.amount_per_month,
-                change=change or _("lopend"),
+                start=start,
+                end=end,
+                amount_per_month=amount,
+                change=change,
             )
+
+        if indication.status in VOID_STATUSES:
+            yield row(None, None, None, _("ingetrokken"))
+            continue
+        result = obligation(
+            start=indication.start_date,
+            end=indication.care_until,
+            date_of_birth=client.date_of_birth,
+            product_id=indication.product_id,
+            rules=rules,
+        )
+        for segment in result.segments:
+            change = ""
+            if _overlaps(segment.start, segment.end, period_from, period_to):
+                change = _mutation(segment, period_from, period_to) or (_("lopend") if kind == RUNNING else "")
+            if not change and was_changed:
+                change = _("gewijzigd")
+            if change:
+                yield row(segment.start, segment.end, segment.amount_per_month, change)
 
 
 def last_cak_export() -> CakExport | None:
@@ -357,7 +389,14 @@ def describe_period(period_from: date, period_to: date) -> str:
     }
 
 
-def cak_table(period_from: date, period_to: date, *, kind: str = MUTATIONS, municipality=None) -> Table:
+def cak_table(
+    period_from: date,
+    period_to: date,
+    *,
+    kind: str = MUTATIONS,
+    municipality=None,
+    changed_since: datetime | None = None,
+) -> Table:
     """The obligations for the CAK as a table (page, CSV and XLSX), rows as a list."""
     rows = [
         (
@@ -374,7 +413,7 @@ def cak_table(period_from: date, period_to: date, *, kind: str = MUTATIONS, muni
             row.amount_per_month,
             row.change,
         )
-        for row in cak_rows(period_from, period_to, kind=kind, municipality=municipality)
+        for row in cak_rows(period_from, period_to, kind=kind, municipality=municipality, changed_since=changed_since)
     ]
     title = (
         _("Mutaties eigen bijdrage voor het CAK") if kind == MUTATIONS else _("Lopende eigen bijdragen voor het CAK")
@@ -394,7 +433,7 @@ def cak_table(period_from: date, period_to: date, *, kind: str = MUTATIONS, muni
             Column(_("Start eigen bijdrage"), "date"),
             Column(_("Einde eigen bijdrage"), "date"),
             Column(_("Abonnementstarief per maand"), "money"),
-            Column(_("Mutatie in periode"), "text"),
+            Column(_("Mutatie"), "text"),
         ],
         rows,
         note=describe_period(period_from, period_to),

@@ -20,6 +20,11 @@ class CakExportForm(forms.Form):
         ],
         initial=MUTATIONS,
     )
+    since_last_export = forms.BooleanField(
+        label=_("Ook wat sinds de vorige export is gewijzigd of ingetrokken"),
+        required=False,
+        help_text=_("Bij mutaties: beschikkingen die na de vorige export zijn gewijzigd, ook buiten de periode."),
+    )
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"),
         queryset=Municipality.objects.order_by("name"),

@@ -25,7 +25,7 @@ def cak_export(request):
         form = CakExportForm(request.GET)
     else:
         start, end = eigen_bijdrage.default_export_period(today=today)
-        form = CakExportForm(initial={"period_from": start, "period_to": end})
+        form = CakExportForm(initial={"period_from": start, "period_to": end, "since_last_export": last is not None})
     context = {
         "form": form,
         "last_export": last,
@@ -36,7 +36,11 @@ def cak_export(request):
         return render(request, "indications/cak_export.html", context)
     data = form.cleaned_data
     table = eigen_bijdrage.cak_table(
-        data["period_from"], data["period_to"], kind=data["kind"], municipality=data["municipality"]
+        data["period_from"],
+        data["period_to"],
+        kind=data["kind"],
+        municipality=data["municipality"],
+        changed_since=last.exported_at if last is not None and data["since_last_export"] else None,
     )
     download = requested_export(request, [table], context=export_context(request, form, figures_on=today))
     if download:

@@ -13,12 +13,13 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import CONSULENT, FUNCTIONEEL_BEHEERDER
 from audit.models import AuditEvent
 from indications import eigen_bijdrage, services
 from indications.admin import EigenBijdrageRuleForm
-from indications.models import CakExport, EigenBijdrageExemption, EigenBijdrageRule
+from indications.models import CakExport, EigenBijdrageExemption, EigenBijdrageRule, Indication
 from tests.factories import (
     TODAY,
     ClientFactory,
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 DUE_FROM = date(2020, 12, 1)
 CAK = reverse("indications:cak_export")
+CSV = {"formaat": "csv"}
 
 
 def _obligation(start, end, *, born=date(1975, 5, 17), product="IB1"):
@@ -270,6 +272,28 @@ def test_the_cak_export_lists_the_starts_and_ends_in_the_period_and_is_recorded(
     # The next export starts where this one ended: the changes since the last export.
     page = client.get(CAK)
     assert page.context["form"].initial["period_from"] == date(2026, 11, 1)
+
+
+def test_the_next_export_also_holds_what_changed_or_was_withdrawn_since_the_last(client, beheerder):
+    started, ended, running = _beschikkingen()
+    first = {"period_from": "2026-10-01", "period_to": "2026-10-31", "kind": "mutaties"}
+    client.get(CAK, {**first, "export": "cak-eigen-bijdrage", "formaat": "csv"})
+    # After the export: the running one is ended per a day in the exported month, the started one withdrawn.
+    later = timezone.now() + timedelta(seconds=1)
+    Indication.objects.filter(pk=running.pk).update(
+        status=Indication.Status.BEEINDIGD, ended_on=date(2026, 10, 15), updated_at=later
+    )
+    Indication.objects.filter(pk=started.pk).update(status=Indication.Status.INGETROKKEN, updated_at=later)
+    page = client.get(CAK)
+    assert page.context["form"].initial["since_last_export"] is True
+    november = {"period_from": "2026-11-01", "period_to": "2026-11-30", "kind": "mutaties"}
+    rows = _csv(client.get(CAK, {**november, "since_last_export": "on", "export": "cak-eigen-bijdrage"} | CSV))
+    by_number = {row[4]: row for row in rows[1:]}
+    assert set(by_number) == {running.number, started.number}
+    assert by_number[running.number][8:] == ["01-03-2025", "15-10-2026", "19,00", "gewijzigd"]
+    assert by_number[started.number][8:] == ["", "", "", "ingetrokken"]
+    # Without it, only what starts or ends in November (nothing here).
+    assert _csv(client.get(CAK, {**november, "export": "cak-eigen-bijdrage"} | CSV))[1:] == []
 
 
 def test_the_cak_export_of_running_obligations_as_xlsx(client, beheerder):
