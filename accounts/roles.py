@@ -44,6 +44,8 @@ REFERENCE_DATA_MODELS = [
     "indications.tariff",
     "indications.complexityrule",
     "indications.qualityquestion",
+    "indications.eigenbijdragerule",
+    "indications.eigenbijdrageexemption",
     "providers.provider",
     "providers.referencegroup",
     "providers.contract",
@@ -83,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
         "indications.search_client_for_access_log",
         "indications.export_client_data",
+        # The eigen bijdrage: the periods of care for the CAK (indications.eigen_bijdrage).
+        "indications.export_cak",
         # Login protection (django-axes): see the attempts, and unlock an account by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -20,6 +20,9 @@ from providers.models import Provider
 from .figures import (
     DAGDELEN_IB_SHARE,
     EARLY_ENDS,
+    EIGEN_BIJDRAGE_FROM,
+    EIGEN_BIJDRAGE_STOP_REASON,
+    EIGEN_BIJDRAGE_STOP_UNTIL,
     EVALUATION_NOTES,
     EVALUATION_OUTCOME,
     EXTRAMURAL_COST_MOTIVATION,
@@ -579,6 +582,12 @@ class BeschikkingMixin:
                 reason, _weight, gone, code = rng.choices(EARLY_ENDS, weights=[e[1] for e in EARLY_ENDS])[0]
                 if code == RedenBeeindiging.OVERLIJDEN and self._age(state, stop_day) < 60:
                     reason, _weight, gone, code = EARLY_ENDS[1]
+                if (
+                    code == RedenBeeindiging.VOORTIJDIG
+                    and EIGEN_BIJDRAGE_FROM <= stop_day <= EIGEN_BIJDRAGE_STOP_UNTIL
+                    and self._age(state, stop_day) >= 18
+                ):
+                    reason, code = EIGEN_BIJDRAGE_STOP_REASON, RedenBeeindiging.DOOR_CLIENT
                 recorded = min(today, stop_day + timedelta(days=rng.randint(1, 8)))
                 self._end(rows, ind, stop_day, by=ind.consultant, reason=reason, recorded=recorded, code=code)
                 if code == RedenBeeindiging.ANDER_DOMEIN:

@@ -500,6 +500,15 @@ EARLY_ENDS = [
     ("Uitstroom naar ander domein: Wlz (reden 39)", 15, True, RedenBeeindiging.ANDER_DOMEIN),
     ("Overlijden (reden 02)", 10, True, RedenBeeindiging.OVERLIJDEN),
 ]
+# Seed 001: clients stop their support because of the eigen bijdrage. In the months after its
+# reintroduction (1-12-2020, the data migration's rule) an early end "in overeenstemming voortijdig"
+# of a client of 18 or older is one the client ends himself, so the monitor's "stops na de eigen
+# bijdrage" shows the effect against the same months a year earlier (no extra random draw).
+EIGEN_BIJDRAGE_FROM = date(2020, 12, 1)
+EIGEN_BIJDRAGE_STOP_UNTIL = date(2021, 5, 31)
+EIGEN_BIJDRAGE_STOP_REASON = (
+    "Eenzijdig door cliënt beëindigd (reden 21): cliënt ziet af van de ondersteuning vanwege de eigen bijdrage"
+)
 CHANGE_MOTIVATIONS = {
     "product": [
         "De situatie is verslechterd; met de huidige intensiteit halen we de doelen niet.",

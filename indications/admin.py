@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 
 from audit.admin import AuditedAdminMixin
 
-from . import tariffs
+from . import eigen_bijdrage, tariffs
 from .models import (
     ComplexityRule,
     CostReference,
+    EigenBijdrageExemption,
+    EigenBijdrageRule,
     IbResult,
     IbSubResult,
     Municipality,
@@ -158,3 +160,37 @@ class QualityQuestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["text", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
+
+
+class EigenBijdrageRuleForm(forms.ModelForm):
+    class Meta:
+        model = EigenBijdrageRule
+        fields = ["valid_from", "valid_until", "is_due", "amount_per_month", "exemptions", "source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("valid_from") and not self.has_error("valid_until"):
+            try:
+                eigen_bijdrage.validate_rule_period(
+                    cleaned["valid_from"], cleaned.get("valid_until"), replacing=self.instance.pk
+                )
+            except ValidationError as error:
+                self.add_error("valid_from", error)
+        return cleaned
+
+
+@admin.register(EigenBijdrageRule)
+class EigenBijdrageRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The periods of the eigen bijdrage for IB (indications.eigen_bijdrage): one rule per day."""
+
+    form = EigenBijdrageRuleForm
+    list_display = ["valid_from", "valid_until", "is_due", "amount_per_month"]
+    filter_horizontal = ["exemptions"]
+
+
+@admin.register(EigenBijdrageExemption)
+class EigenBijdrageExemptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The kinds of exemption from the eigen bijdrage, each evaluated by its rule code."""
+
+    list_display = ["name", "code", "rule", "age", "product", "is_active"]
+    list_filter = ["rule", "is_active"]

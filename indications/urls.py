@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views, privacy_views, quality_views, review_views, views
+from . import eigen_bijdrage_views, intake_views, privacy_views, quality_views, review_views, views
 
 app_name = "indications"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("kwaliteit/controles/<uuid:check_uuid>/", quality_views.quality_check, name="quality_check"),
     path("clienten/<uuid:client_uuid>/inzagelog/", privacy_views.client_access_log, name="client_access_log"),
     path("clienten/<uuid:client_uuid>/avg-export/", privacy_views.client_inzage_export, name="client_inzage_export"),
+    path("eigen-bijdrage/cak/", eigen_bijdrage_views.cak_export, name="cak_export"),
     path("clienten/", views.client_search, name="client_search"),
     path("clienten/nieuw/", views.client_create, name="client_create"),
     path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),

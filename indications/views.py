@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_read
 
-from . import four_eyes, panels, selectors, services, workflow
+from . import eigen_bijdrage, four_eyes, panels, selectors, services, workflow
 from .forms import (
     ClientForm,
     ClientSearchForm,
@@ -349,6 +349,9 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             "indication": indication,
             "client": indication.client,
             "cost": selectors.beschikking_cost(indication),
+            "eigen_bijdrage": eigen_bijdrage.describe(
+                eigen_bijdrage.obligation_of(indication), decided=indication.is_decided
+            ),
             "rule_errors": rule_errors,
             "findings": findings,
             # A page that shows an error never also says that all is well.

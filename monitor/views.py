@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import selectors
+from . import eigen_bijdrage, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -76,6 +76,7 @@ def dashboard(request):
         selectors.waiting_times(selection, year, per="municipality"),
         selectors.waiting_times(selection, year, per="product"),
         selectors.waiting_times(selection, year, per="provider"),
+        eigen_bijdrage.stops_after_eigen_bijdrage(selection),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

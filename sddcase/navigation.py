@@ -40,6 +40,7 @@ MENU = [
     MenuItem(_("Kwaliteitscontrole"), "indications:quality_checks", _perm("indications.review_indication")),
     MenuItem(_("Monitor"), "monitor:dashboard", _perm("indications.view_management_information")),
     MenuItem(_("SLA-cijfers"), "providers:sla", _perm("indications.view_management_information")),
+    MenuItem(_("Eigen bijdrage (CAK)"), "indications:cak_export", _perm("indications.export_cak")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Beheer"), "admin:index", lambda user: user.is_staff),
 ]

@@ -9,6 +9,7 @@ comes from the data migrations and is looked up here, never created."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -21,6 +22,8 @@ from indications.models import (
     Aanvraag,
     Client,
     Conversation,
+    EigenBijdrageExemption,
+    EigenBijdrageRule,
     Evaluation,
     IbResult,
     Indication,
@@ -280,6 +283,39 @@ class AanvraagFactory(factory.django.DjangoModelFactory):
 # --------------------------------------------------------------------------------------------
 # Indication / beschikking and evaluation
 # --------------------------------------------------------------------------------------------
+
+
+class EigenBijdrageExemptionFactory(factory.django.DjangoModelFactory):
+    """An exemption of clients younger than 21 (the data migration's is under 18)."""
+
+    class Meta:
+        model = EigenBijdrageExemption
+
+    code = factory.Sequence(lambda n: f"vrijstelling-{n}")
+    name = "cliënt jonger dan 21 jaar"
+    rule = EigenBijdrageExemption.Rule.AGE_BELOW
+    age = 21
+
+
+class EigenBijdrageRuleFactory(factory.django.DjangoModelFactory):
+    """A year without eigen bijdrage long before the data migration's periods (1951, 1952, ...).
+    Trait: due (abonnementstarief EUR 19 per month)."""
+
+    class Meta:
+        model = EigenBijdrageRule
+        skip_postgeneration_save = True
+
+    valid_from = factory.Sequence(lambda n: date(1951 + n, 1, 1))
+    valid_until = factory.LazyAttribute(lambda o: date(o.valid_from.year, 12, 31) if o.valid_from else None)
+    is_due = False
+
+    class Params:
+        due = factory.Trait(is_due=True, amount_per_month=Decimal("19.00"))
+
+    @factory.post_generation
+    def exemptions(self, create, extracted, **kwargs):
+        if extracted:
+            self.exemptions.set(extracted)
 
 
 class IndicationFactory(factory.django.DjangoModelFactory):

@@ -581,3 +581,20 @@ def test_the_demo_providers_have_client_satisfaction_of_recent_years_a_few_below
     assert 0 < len(below) < len(results) / 4  # a few below the target 7.5
     generate_demo(clients=CLIENTS + 1, today=TODAY, seed=7)  # idempotent: the years are left alone
     assert ClientSatisfaction.objects.count() == len(results)
+
+
+def test_the_demo_shows_stops_after_the_eigen_bijdrage(demo):
+    """The demo spans 1-12-2020, so the monitor's "stops na de eigen bijdrage" shows stops in the
+    months after it and a year before; there (seed 001) an adult client who ends early in agreement
+    ends it himself (reden 21) instead, which the default demo of 3,000 clients shows as a rise."""
+    from monitor.eigen_bijdrage import stops_after_eigen_bijdrage
+    from providers.codes import RedenBeeindiging
+
+    window = Assignment.objects.filter(
+        care_stopped_on__gte=date(2020, 12, 1), care_stopped_on__lte=date(2021, 5, 31)
+    ).select_related("indication__client")
+    adults = [a for a in window if a.care_stopped_on.year - a.indication.client.date_of_birth.year > 18]
+    assert adults and not [a for a in adults if a.stop_reason == RedenBeeindiging.VOORTIJDIG]
+    rows = stops_after_eigen_bijdrage().rows
+    assert [row[0] for row in rows][:2] == ["december 2020", "januari 2021"]
+    assert sum(row[1] for row in rows) > 0 and sum(row[3] for row in rows) > 0

@@ -181,6 +181,21 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("contract_manager", "get", "/monitor/clientervaringsonderzoek/", {"year": "abc"}, True),
         ("beheerder", "get", "/clienten/", {"name": "Test"}, False),
         ("beheerder", "get", f"/clienten/{client.uuid}/inzagelog/", {}, False),
+        ("beheerder", "get", "/eigen-bijdrage/cak/", {}, False),
+        (
+            "beheerder",
+            "get",
+            "/eigen-bijdrage/cak/",
+            {"period_from": "2026-10-31", "period_to": "2026-10-01", "kind": "mutaties"},
+            True,
+        ),
+        (
+            "beheerder",
+            "get",
+            "/eigen-bijdrage/cak/",
+            {"period_from": "2020-12-01", "period_to": "2026-12-31", "kind": "lopend"},
+            False,
+        ),
     ]
 
 

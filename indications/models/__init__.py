@@ -6,7 +6,8 @@
 - `beschikking`: the indication that becomes the beschikking, its results and status history;
 - `evaluation`: evaluations and ZRM assessments;
 - `review`: the four-eyes review and the complexity rules that call for it;
-- `quality`: quality checks after the fact on a random sample of issued beschikkingen.
+- `quality`: quality checks after the fact on a random sample of issued beschikkingen;
+- `eigen_bijdrage`: the periods of the eigen bijdrage and its exemptions (reference data).
 
 Models hold data, constraints and small derived properties; every rule and state change lives in
 the services. Import models from `indications.models`, not from the submodules.
@@ -32,6 +33,7 @@ from .beschikking import (
     decided,
 )
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
+from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
 from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
@@ -49,6 +51,9 @@ __all__ = [
     "Client",
     "ComplexityRule",
     "Conversation",
+    "CakExport",
+    "EigenBijdrageExemption",
+    "EigenBijdrageRule",
     "Evaluation",
     "IbResult",
     "IbSubResult",
