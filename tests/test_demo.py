@@ -581,3 +581,22 @@ def test_the_demo_providers_have_client_satisfaction_of_recent_years_a_few_below
     assert 0 < len(below) < len(results) / 4  # a few below the target 7.5
     generate_demo(clients=CLIENTS + 1, today=TODAY, seed=7)  # idempotent: the years are left alone
     assert ClientSatisfaction.objects.count() == len(results)
+
+
+def test_the_demo_shows_mantelzorgers_some_overloaded_with_the_result_area_set(demo):
+    """About half of the onderzoeken with a keukentafelgesprek record mantelzorgers (demo.mantelzorg);
+    an overloaded one is answered in the indication by the sub-result "voorkomen van overbelasting"
+    or a motivation (the IB rule: every decided indication keeps it, see above), and an overloaded
+    one without respijtzorg or ondersteuning offered by the onderzoek's note."""
+    from indications.models import Intake, Mantelzorger
+
+    talked = Intake.objects.filter(conversations__isnull=False).distinct()
+    with_mantelzorger = talked.filter(mantelzorgers__isnull=False).distinct()
+    assert 0.3 < with_mantelzorger.count() / talked.count() < 0.6
+    overloaded = Mantelzorger.objects.filter(Mantelzorger.overloaded_q())
+    assert 0 < overloaded.count() < Mantelzorger.objects.count() * 0.6
+    answered = Indication.objects.filter(aanvraag__intake__mantelzorgers__in=overloaded).distinct()
+    assert answered.filter(results__sub_results__prevents_network_overload=True).exists()
+    unsupported = overloaded.filter(respite_offered=False, support_offered=False, intake__concluded_on__isnull=False)
+    assert not unsupported.filter(intake__mantelzorg_notes="").exists()
+    assert all(ib_rules.mantelzorg_errors(indication) == [] for indication in _decided().filter(pk__in=answered))
