@@ -225,6 +225,7 @@ class BeschikkingMixin:
         )
         rows.level(level).append(ind)
         ind.demo_results = []
+        chosen = []
         for domain in state.domains:
             result = rng.choice(self.ref.results[domain.id])
             subs = self.ref.subs.get(result.id, [])
@@ -235,8 +236,10 @@ class BeschikkingMixin:
             )
             row.demo_domain = domain
             rows.results.append(row)
-            rows.result_subs.append((row, rng.sample(subs, k=min(len(subs), rng.randint(1, 3)))))
+            chosen.append((row, rng.sample(subs, k=min(len(subs), rng.randint(1, 3)))))
             ind.demo_results.append(row)
+        rows.result_subs.extend(chosen)
+        self._mantelzorg_in_indication(ind, chosen)  # an overloaded mantelzorger (demo.mantelzorg)
         self._focus(state, ind)
         return ind
 

@@ -37,6 +37,7 @@ from indications.models import (
     IndicationResult,
     IndicationStatusChange,
     Intake,
+    Mantelzorger,
     Melding,
     OtherProvision,
     PlannedEvaluation,
@@ -56,6 +57,7 @@ from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
+from .mantelzorg import MantelzorgMixin
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_satisfaction, ensure_demo_teams, ensure_demo_users
 from .quality import ensure_quality_checks
@@ -66,7 +68,7 @@ from .toewijzingen import ToewijzingMixin
 from .writer import WRITTEN, write_chunk
 
 
-class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin):
+class Generator(ClientsMixin, OnderzoekMixin, MantelzorgMixin, BeschikkingMixin, ToewijzingMixin):
     """One seeded random stream for the whole run: the same seed and size give the same demo."""
 
     def __init__(self, *, rng: random.Random, today: date, reference: Reference, trajectories: int | None = None):
@@ -151,6 +153,7 @@ CASE_MODELS = [
     Aanvraag,
     OtherProvision,
     Conversation,
+    Mantelzorger,
     Intake,
     Melding,
     Client,

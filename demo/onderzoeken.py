@@ -197,6 +197,8 @@ class OnderzoekMixin:
             self._provisions(rows, state, zrm_day)
         for day in talks:
             self._conversation(rows, state, intake, day, question)
+        if talks:
+            self._mantelzorgers(rows, state, intake, talks[0])
         if plan.stage == "onderzoek":
             if rng.random() < 0.6 and zrm_day < today:
                 self._intake_scores(state)
@@ -225,6 +227,7 @@ class OnderzoekMixin:
             intake.no_conversation_reason = (
                 "Heraanmelding: de situatie is bekend uit het vorige onderzoek en de evaluatie met de aanbieder."
             )
+        self._conclude_mantelzorg(intake)
         if rng.random() < 0.05:
             intake.persoonlijk_plan_received_on = max(melding_day, first_talk - timedelta(days=2))
         if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING:

@@ -20,6 +20,7 @@ from indications.models import (
     IndicationResult,
     IndicationStatusChange,
     Intake,
+    Mantelzorger,
     Melding,
     OtherProvision,
     PlannedEvaluation,
@@ -60,6 +61,7 @@ ClientRow = Row.of(Client)
 MeldingRow = Row.of(Melding)
 IntakeRow = Row.of(Intake)
 ConversationRow = Row.of(Conversation)
+MantelzorgerRow = Row.of(Mantelzorger)
 OtherProvisionRow = Row.of(OtherProvision)
 AanvraagRow = Row.of(Aanvraag)
 IndicationRow = Row.of(Indication)
@@ -81,6 +83,7 @@ class Rows:
 
     def __init__(self):
         self.clients, self.meldingen, self.intakes, self.conversations = [], [], [], []
+        self.mantelzorgers = []
         self.provisions, self.aanvragen, self.levels = [], [], []
         self.results, self.result_subs, self.evaluations, self.assessments, self.scores = [], [], [], [], []
         self.progress, self.planned, self.status_changes, self.reviews, self.questions = [], [], [], [], []

@@ -28,6 +28,7 @@ from indications.models import (
     IndicationResult,
     IndicationStatusChange,
     Intake,
+    Mantelzorger,
     Melding,
     OtherProvision,
     PlannedEvaluation,
@@ -123,6 +124,7 @@ _WITH_PK = (
 )
 _WITHOUT_PK = (
     Conversation,
+    Mantelzorger,
     OtherProvision,
     PlannedEvaluation,
     IndicationStatusChange,
@@ -182,6 +184,7 @@ def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
         (Melding, rows.meldingen),
         (Intake, rows.intakes),
         (Conversation, rows.conversations),
+        (Mantelzorger, rows.mantelzorgers),
         (OtherProvision, rows.provisions),
         (Aanvraag, rows.aanvragen),
         (Indication, rows.indications),

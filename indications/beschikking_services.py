@@ -70,6 +70,7 @@ INDICATION_FIELDS = (
     "dagbesteding_dagdelen_ib",
     "verblijf_motivation",
     "extramural_cost_motivation",
+    "mantelzorg_motivation",
 )
 
 

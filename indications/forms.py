@@ -17,6 +17,7 @@ from .models import (
     IbSubResult,
     Indication,
     Intake,
+    Mantelzorger,
     Melding,
     OtherProvision,
     ResultDomain,
@@ -199,14 +200,50 @@ class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "report_sent_on",
             "persoonlijk_plan_received_on",
             "no_conversation_reason",
+            "mantelzorg_notes",
             "concluded_on",
         ]
         widgets = {
             "report": forms.Textarea(attrs={"rows": 6}),
             "no_conversation_reason": forms.Textarea(attrs={"rows": 2}),
+            "mantelzorg_notes": forms.Textarea(attrs={"rows": 2}),
             "report_sent_on": DateInput(),
             "persoonlijk_plan_received_on": DateInput(),
         }
+
+
+class MantelzorgerForm(DutchEmptyLabelsMixin, forms.ModelForm):
+    tasks = forms.MultipleChoiceField(
+        label=_("Wat doet de mantelzorger?"),
+        choices=Mantelzorger.Task.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Mantelzorger
+        fields = [
+            "name",
+            "relation",
+            "lives_with_client",
+            "tasks",
+            "tasks_notes",
+            "hours_per_week",
+            "load",
+            "respite_offered",
+            "support_offered",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _("Optioneel.")
+        self.fields["hours_per_week"].widget.attrs.update({"min": 0, "max": 168})
+
+
+class MantelzorgerRemoveForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Ja, deze mantelzorger is per vergissing vastgelegd"))
 
 
 class NazorgForm(forms.Form):
@@ -339,6 +376,7 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "dagbesteding_dagdelen_ib",
             "verblijf_motivation",
             "extramural_cost_motivation",
+            "mantelzorg_motivation",
             "provider",
             "four_eyes_requested",
         ]
@@ -349,6 +387,7 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "retroactive_motivation": forms.Textarea(attrs={"rows": 2}),
             "verblijf_motivation": forms.Textarea(attrs={"rows": 2}),
             "extramural_cost_motivation": forms.Textarea(attrs={"rows": 2}),
+            "mantelzorg_motivation": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, client: Client, **kwargs):

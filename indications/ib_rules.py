@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from ui.tables import euro
 
 from .models import Indication, OtherProvision, ResultDomain
-from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
+from .selectors import (
+    beschikking_cost,
+    cost_reference_for,
+    dagdelen_cost_per_period,
+    latest_zrm_assessment,
+    overloaded_mantelzorgers_of,
+    tariff_for,
+)
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
 
 S = Indication.Status
@@ -156,7 +163,36 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     errors.extend(extramural_cost_errors(indication, provisions))
     errors.extend(dagdelen_dagbesteding_errors(indication, provisions))
     errors.extend(primary_domain_errors(indication.primary_domain, result_domains))
+    errors.extend(mantelzorg_errors(indication))
     return errors
+
+
+def prevents_network_overload(indication: Indication) -> bool:
+    """One of the indication's results has the sub-result for preventing overload of the network
+    (seed 002, sociaal netwerk: "Voorkomt overbelasting van het netwerk (ook: de mantelzorger leren)")."""
+    return indication.results.filter(sub_results__prevents_network_overload=True).exists()
+
+
+def mantelzorg_errors(indication: Indication) -> list[ValidationError]:
+    """An onderzoek that found a mantelzorger at risk of overload (overbelast, or zwaar belast with
+    intensive hours: Mantelzorger.overloaded_q) asks for the result "voorkomen van overbelasting"
+    (seed 002; the mantelzorger's interest, seed 002 "steun en respijt"), or a motivation why not
+    (field mantelzorg_motivation). The onderzoek is the one of the indication's aanvraag."""
+    overloaded = overloaded_mantelzorgers_of(indication.aanvraag)
+    if not overloaded or indication.mantelzorg_motivation.strip() or prevents_network_overload(indication):
+        return []
+    return [
+        _field_error(
+            "mantelzorg_motivation",
+            _(
+                "In het onderzoek is een mantelzorger vastgelegd die overbelast dreigt te raken (%(mantelzorgers)s). "
+                "Neem het resultaat 'Sociaal netwerk' op met het subresultaat 'Voorkomt overbelasting van het "
+                "netwerk', of motiveer waarom niet."
+            ),
+            {"mantelzorgers": ", ".join(f"{m}, {m.get_load_display()}, {m.hours_per_week} uur" for m in overloaded)},
+            code="mantelzorger_overloaded",
+        )
+    ]
 
 
 def age_on(date_of_birth: date, day: date) -> int:

@@ -1,5 +1,6 @@
-"""The onderzoek pages: the onderzoek with its sections (gesprekken, ZRM, other provisions,
-conclusion, nazorg) in one form, and the aanvraag that follows a maatwerk conclusion."""
+"""The onderzoek pages: the onderzoek with its sections (gesprekken, mantelzorgers, ZRM, other
+provisions, conclusion, nazorg) in one form, a mantelzorger's own page to change or remove it, and
+the aanvraag that follows a maatwerk conclusion."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,13 +16,15 @@ from .forms import (
     AanvraagForm,
     ConversationForm,
     IntakeConclusionForm,
+    MantelzorgerForm,
+    MantelzorgerRemoveForm,
     NazorgForm,
     OtherProvisionForm,
     ZrmAssessmentForm,
     apply_service_errors,
     kept_input,
 )
-from .models import Intake, ZrmAssessment
+from .models import Intake, Mantelzorger, ZrmAssessment
 from .views import _visible, requires
 
 
@@ -31,6 +34,7 @@ def _intake_or_404(request, intake_uuid) -> Intake:
         .select_related("melding__client__municipality", "melding__consultant")
         .prefetch_related(
             "conversations",
+            "mantelzorgers",
             Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
             Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
         )
@@ -42,6 +46,7 @@ def _intake_or_404(request, intake_uuid) -> Intake:
 # saving one section posts what was typed in the others too; that input is kept (INTAKE_DRAFTS).
 INTAKE_SECTIONS = (
     ("gesprek", "conversation_form", ConversationForm),
+    ("mantelzorger", "mantelzorger_form", MantelzorgerForm),
     ("zrm", "zrm_form", ZrmAssessmentForm),
     ("voorziening", "provision_form", OtherProvisionForm),
     ("conclusie", "conclusion_form", IntakeConclusionForm),
@@ -54,6 +59,7 @@ INTAKE_DRAFTS = "onderzoek-invoer-{uuid}"
 def _intake_defaults(today) -> dict[str, dict]:
     return {
         "gesprek": {"held_on": today, "participants": ["client"]},
+        "mantelzorger": {},
         "zrm": {"assessed_on": today},
         "voorziening": {},
         "conclusie": {"concluded_on": today},
@@ -130,6 +136,13 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
             lambda form: services.add_conversation(intake, by=user, **form.cleaned_data),
             _("Het gesprek is vastgelegd."),
         ),
+        "mantelzorger": (
+            "mantelzorger_form",
+            MantelzorgerForm,
+            "mantelzorger",
+            lambda form: services.add_mantelzorger(intake, by=user, **form.cleaned_data),
+            _("De mantelzorger is vastgelegd."),
+        ),
         "zrm": (
             "zrm_form",
             ZrmAssessmentForm,
@@ -178,6 +191,49 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
             messages.success(request, success)
             return redirect("indications:intake", intake_uuid=intake.uuid)
     return None
+
+
+def _mantelzorger_or_404(request, intake_uuid, mantelzorger_uuid) -> Mantelzorger:
+    mantelzorgers = _visible(Mantelzorger.objects, request, "intake__melding__client").select_related(
+        "intake__melding__client__municipality"
+    )
+    return get_object_or_404(mantelzorgers, uuid=mantelzorger_uuid, intake__uuid=intake_uuid)
+
+
+@requires("indications.change_intake")
+def mantelzorger_update(request, intake_uuid, mantelzorger_uuid):
+    """Change what is recorded of a mantelzorger, or remove one recorded by mistake (a form of its
+    own, so that no form is nested); only while the onderzoek is open."""
+    mantelzorger = _mantelzorger_or_404(request, intake_uuid, mantelzorger_uuid)
+    intake = mantelzorger.intake
+    client = intake.melding.client
+    if request.method == "GET":
+        record_read(request, mantelzorger, client_id=client.pk, summary="mantelzorger ingezien")
+    form = MantelzorgerForm(
+        request.POST if request.POST.get("step") == "wijzigen" else None, instance=mantelzorger, prefix="mantelzorger"
+    )
+    remove_form = MantelzorgerRemoveForm(request.POST if request.POST.get("step") == "verwijderen" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.update_mantelzorger(mantelzorger, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("De mantelzorger is gewijzigd."))
+            return redirect("indications:intake", intake_uuid=intake.uuid)
+    if remove_form.is_bound and remove_form.is_valid():
+        try:
+            services.remove_mantelzorger(mantelzorger, by=request.user)
+        except ValidationError as error:
+            apply_service_errors(remove_form, error)
+        else:
+            messages.success(request, _("De mantelzorger is verwijderd."))
+            return redirect("indications:intake", intake_uuid=intake.uuid)
+    return render(
+        request,
+        "indications/mantelzorger_form.html",
+        {"form": form, "remove_form": remove_form, "mantelzorger": mantelzorger, "intake": intake, "client": client},
+    )
 
 
 @requires("indications.add_aanvraag")

@@ -1,5 +1,5 @@
 """Services of the case file before the beschikking: the client, the melding and its onderzoek
-(keukentafelgesprekken, ZRM, conclusion, nazorg), the aanvraag and the client's other provisions.
+(keukentafelgesprekken, mantelzorgers, ZRM, conclusion, nazorg), the aanvraag and the client's other provisions.
 
 Each service validates, writes inside one transaction, records the audit event and returns the
 object. Rule violations raise ValidationError with Dutch messages and stable codes.
@@ -24,13 +24,14 @@ from .models import (
     Conversation,
     Evaluation,
     Intake,
+    Mantelzorger,
     Melding,
     OtherProvision,
     ZrmAssessment,
     ZrmDomain,
     ZrmScore,
 )
-from .selectors import consultants_for
+from .selectors import consultants_for, unsupported_overloaded_mantelzorgers
 from .service_utils import snapshot as _snapshot
 from .service_utils import today_or_now as _today
 
@@ -150,6 +151,111 @@ def add_conversation(intake: Intake, *, by, today: date | None = None, **data) -
     return conversation
 
 
+# --------------------------------------------------------------------------------------------
+# Mantelzorgers (art. 2.3.2 Wmo 2015: the care they give and the support they need)
+# --------------------------------------------------------------------------------------------
+
+MANTELZORGER_FIELDS = (
+    "name",
+    "relation",
+    "tasks",
+    "tasks_notes",
+    "hours_per_week",
+    "load",
+    "lives_with_client",
+    "respite_offered",
+    "support_offered",
+    "notes",
+)
+
+
+def _mantelzorger_errors(mantelzorger: Mantelzorger) -> dict[str, str]:
+    errors = {}
+    hours = mantelzorger.hours_per_week
+    if hours is None or not 0 <= hours <= 168:
+        errors["hours_per_week"] = _("Vul het aantal uren per week in: 0 tot en met 168.")
+    tasks = mantelzorger.tasks
+    if not isinstance(tasks, list) or not set(tasks) <= set(Mantelzorger.Task.values):
+        errors["tasks"] = _("Kies de taken uit de lijst.")
+    elif Mantelzorger.Task.OTHER in tasks and not mantelzorger.tasks_notes.strip():
+        errors["tasks_notes"] = _("Beschrijf wat de mantelzorger verder doet (taak 'anders').")
+    elif not tasks and not mantelzorger.tasks_notes.strip():
+        errors["tasks"] = _("Geef aan wat de mantelzorger doet: kies een taak of beschrijf het.")
+    return errors
+
+
+def _save_mantelzorger(mantelzorger: Mantelzorger) -> None:
+    errors = _mantelzorger_errors(mantelzorger)
+    if errors:
+        raise ValidationError(errors)
+    mantelzorger.full_clean()
+    mantelzorger.save()
+
+
+@transaction.atomic
+def add_mantelzorger(intake: Intake, *, by, **data) -> Mantelzorger:
+    """Record a mantelzorger of the client in the (open) onderzoek."""
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
+    _ensure_open(intake)
+    mantelzorger = Mantelzorger(
+        intake=intake, recorded_by=by, **{name: data[name] for name in MANTELZORGER_FIELDS if name in data}
+    )
+    _save_mantelzorger(mantelzorger)
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=mantelzorger,
+        client_id=intake.melding.client_id,
+        summary=f"mantelzorger ({mantelzorger.relation}, {mantelzorger.load})",
+        changes={name: str(getattr(mantelzorger, name)) for name in ("relation", "hours_per_week", "load")},
+    )
+    return mantelzorger
+
+
+@transaction.atomic
+def update_mantelzorger(mantelzorger: Mantelzorger, *, by, **data) -> Mantelzorger:
+    """Change what is recorded of a mantelzorger, while the onderzoek is open."""
+    mantelzorger = (
+        Mantelzorger.objects.select_for_update(of=("self",)).select_related("intake__melding").get(pk=mantelzorger.pk)
+    )
+    _ensure_open(mantelzorger.intake)
+    before = _snapshot(mantelzorger, MANTELZORGER_FIELDS)
+    for name in MANTELZORGER_FIELDS:
+        if name in data:
+            setattr(mantelzorger, name, data[name])
+    _save_mantelzorger(mantelzorger)
+    changes = changed_fields(before, _snapshot(mantelzorger, MANTELZORGER_FIELDS))
+    if changes:
+        record_event(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=mantelzorger,
+            client_id=mantelzorger.intake.melding.client_id,
+            summary="mantelzorger",
+            changes=changes,
+        )
+    return mantelzorger
+
+
+@transaction.atomic
+def remove_mantelzorger(mantelzorger: Mantelzorger, *, by) -> None:
+    """Remove a mantelzorger recorded by mistake, while the onderzoek is open (the audit trail keeps
+    what was recorded)."""
+    mantelzorger = (
+        Mantelzorger.objects.select_for_update(of=("self",)).select_related("intake__melding").get(pk=mantelzorger.pk)
+    )
+    _ensure_open(mantelzorger.intake)
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=mantelzorger,
+        client_id=mantelzorger.intake.melding.client_id,
+        summary="mantelzorger verwijderd",
+        changes={name: str(value) for name, value in _snapshot(mantelzorger, MANTELZORGER_FIELDS).items()},
+    )
+    mantelzorger.delete()
+
+
 @transaction.atomic
 def record_zrm_assessment(
     *,
@@ -207,9 +313,11 @@ def conclude_intake(
     other_law: str = "",
     no_conversation_reason: str = "",
     persoonlijk_plan_received_on: date | None = None,
+    mantelzorg_notes: str = "",
     today: date | None = None,
 ) -> Intake:
-    """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg."""
+    """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg.
+    An overloaded mantelzorger without respijtzorg or ondersteuning offered needs a note why."""
     intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
     today = _today(today)
@@ -238,6 +346,13 @@ def conclude_intake(
         and not ZrmAssessment.objects.filter(client_id=intake.melding.client_id).exists()
     ):
         errors["conclusion"] = _("Voor een maatwerkvoorziening is een ZRM-meting nodig; leg die eerst vast.")
+    unsupported = unsupported_overloaded_mantelzorgers(intake)
+    if unsupported and not mantelzorg_notes.strip():
+        errors["mantelzorg_notes"] = _(
+            "%(mantelzorgers)s dreigt overbelast te raken en kreeg geen respijtzorg of mantelzorgondersteuning "
+            "aangeboden. Bied die aan (wijzig de mantelzorger), of leg vast waarom niet en welke steun de "
+            "mantelzorger nodig heeft."
+        ) % {"mantelzorgers": ", ".join(str(m) for m in unsupported)}
     if errors:
         raise ValidationError(errors)
 
@@ -250,6 +365,7 @@ def conclude_intake(
     intake.other_law = other_law if conclusion == Intake.Conclusion.OTHER_LAW else ""
     intake.no_conversation_reason = no_conversation_reason
     intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
+    intake.mantelzorg_notes = mantelzorg_notes
     if conclusion in Intake.REFERRAL_CONCLUSIONS:
         intake.nazorg_due_on = concluded_on + timedelta(days=settings.SDD["NAZORG_AFTER_DAYS"])
     intake.full_clean()

@@ -20,6 +20,7 @@ from .models import (
     Indication,
     IndicationResult,
     Intake,
+    Mantelzorger,
     Melding,
     Municipality,
     PlannedEvaluation,
@@ -366,3 +367,26 @@ def review_figures(*, since=None, team=None) -> list[ReviewFigures]:
             )
         )
     return sorted(figures, key=lambda figure: str(figure.consultant))
+
+
+# --------------------------------------------------------------------------------------------
+# Mantelzorgers
+# --------------------------------------------------------------------------------------------
+
+
+def unsupported_overloaded_mantelzorgers(intake: Intake) -> list[Mantelzorger]:
+    """The onderzoek's mantelzorgers at risk of overload who were offered neither respijtzorg nor
+    mantelzorgondersteuning (art. 2.3.2 lid 4: the onderzoek must then say why)."""
+    return list(
+        Mantelzorger.objects.filter(intake=intake)
+        .filter(Mantelzorger.overloaded_q())
+        .filter(respite_offered=False, support_offered=False)
+    )
+
+
+def overloaded_mantelzorgers_of(aanvraag: Aanvraag | None) -> list[Mantelzorger]:
+    """The mantelzorgers at risk of overload recorded in the onderzoek that led to this aanvraag
+    (none without an aanvraag or an onderzoek): what the IB rule and the concept form's hint read."""
+    if aanvraag is None or aanvraag.intake_id is None:
+        return []
+    return list(Mantelzorger.objects.filter(intake_id=aanvraag.intake_id).filter(Mantelzorger.overloaded_q()))

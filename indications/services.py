@@ -32,7 +32,9 @@ from .ib_rules import check_ib_rules, melding_date_of, one_indication_errors
 from .nightly import NightlyOutcome, activate_started_beschikkingen, each_row_on_its_own, end_expired_beschikkingen
 from .onderzoek_services import (
     CLIENT_FIELDS,
+    MANTELZORGER_FIELDS,
     add_conversation,
+    add_mantelzorger,
     conclude_intake,
     record_nazorg,
     record_other_provision,
@@ -40,11 +42,14 @@ from .onderzoek_services import (
     register_aanvraag,
     register_client,
     register_melding,
+    remove_mantelzorger,
     update_client,
+    update_mantelzorger,
 )
 
 __all__ = [
     "CLIENT_FIELDS",
+    "MANTELZORGER_FIELDS",
     "INDICATION_FIELDS",
     "NightlyOutcome",
     "ResultInput",
@@ -52,6 +57,7 @@ __all__ = [
     "activate_beschikking",
     "activate_started_beschikkingen",
     "add_conversation",
+    "add_mantelzorger",
     "check_ib_rules",
     "conclude_intake",
     "end_beschikking",
@@ -66,7 +72,9 @@ __all__ = [
     "register_aanvraag",
     "register_client",
     "register_melding",
+    "remove_mantelzorger",
     "save_indication_concept",
     "update_client",
+    "update_mantelzorger",
     "withdraw_beschikking",
 ]

@@ -21,6 +21,11 @@ urlpatterns = [
     path("clienten/<uuid:client_uuid>/wijzigen/", views.client_update, name="client_update"),
     path("clienten/<uuid:client_uuid>/melding/", views.melding_create, name="melding_create"),
     path("onderzoeken/<uuid:intake_uuid>/", intake_views.intake, name="intake"),
+    path(
+        "onderzoeken/<uuid:intake_uuid>/mantelzorgers/<uuid:mantelzorger_uuid>/",
+        intake_views.mantelzorger_update,
+        name="mantelzorger_update",
+    ),
     path("onderzoeken/<uuid:intake_uuid>/aanvraag/", intake_views.aanvraag_create, name="aanvraag_create"),
     path("aanvragen/<uuid:aanvraag_uuid>/indicatie/", views.indication_create, name="indication_create"),
     path("indicaties/<uuid:indication_uuid>/", views.indication_detail, name="indication_detail"),

@@ -222,6 +222,12 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
         form = IndicationForm(request.POST or None, instance=indication, client=client, initial=initial)
         formset = IndicationResultFormSet(request.POST or None, prefix="resultaten", initial=result_initial)
     latest_zrm = selectors.latest_zrm_assessment(client)
+    # The IB rule on an overloaded mantelzorger (ib_rules.mantelzorg_errors), shown before it bites.
+    if indication is not None:
+        aanvraag = indication.aanvraag
+    else:
+        aanvraag = Aanvraag.objects.filter(pk=initial.get("aanvraag")).first()
+    overloaded_mantelzorgers = selectors.overloaded_mantelzorgers_of(aanvraag)
     if request.method == "POST" and not redraw and form.is_valid() and formset.is_valid():
         try:
             indication = services.save_indication_concept(
@@ -246,6 +252,7 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
             "client": client,
             "indication": indication,
             "latest_zrm": latest_zrm,
+            "overloaded_mantelzorgers": overloaded_mantelzorgers,
             "row_add": RESULT_ROW_ADD,
             "rows_refresh": RESULT_ROWS_REFRESH,
         },

@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import eigen_bijdrage, selectors
+from . import eigen_bijdrage, mantelzorg, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -40,7 +40,7 @@ def _waiting_series(table, years: list[int]):
 @permission_required("indications.view_management_information", raise_exception=True)
 def dashboard(request):
     """The IB monitor: trends over the years, the periods of a year, spending, duration against the
-    ambition, product shares, reference groups and stacking, for the chosen selection."""
+    ambition, product shares, reference groups, stacking and mantelzorg, for the chosen selection."""
     today = timezone.localdate()
     form = MonitorFilterForm.for_request(request.GET, today=today)
     context = {
@@ -77,6 +77,9 @@ def dashboard(request):
         selectors.waiting_times(selection, year, per="product"),
         selectors.waiting_times(selection, year, per="provider"),
         eigen_bijdrage.stops_after_eigen_bijdrage(selection),
+        mantelzorg.mantelzorg_per_year(selection, years),
+        mantelzorg.mantelzorg_per_period(selection, year),
+        mantelzorg.mantelzorg_per_municipality(selection, year),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

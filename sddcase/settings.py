@@ -286,6 +286,9 @@ SDD = {
     "RETROACTIVE_START_MAX_DAYS": env.int("SDD_RETROACTIVE_START_MAX_DAYS", default=91),
     "WORKLIST_ENDING_WITHIN_DAYS": env.int("SDD_WORKLIST_ENDING_WITHIN_DAYS", default=56),
     "WORKLIST_EVALUATION_WITHIN_DAYS": env.int("SDD_WORKLIST_EVALUATION_WITHIN_DAYS", default=14),
+    # A zwaar belaste mantelzorger giving at least this many hours a week (SCP's "intensieve
+    # mantelzorg": more than 8 hours) counts as at risk of overload, as an overbelaste one does.
+    "MANTELZORG_INTENSIVE_HOURS": env.int("SDD_MANTELZORG_INTENSIVE_HOURS", default=8),
     # IB0 has no tariff in the 2016 proposal; this seeds its first tariff row (editable in the admin).
     "IB0_TARIFF": env("SDD_IB0_TARIFF", default="168.83"),
     # IB4 (the step at 18, developed in 2016, seed 003) has no tariff in the seeds either: its first

@@ -235,6 +235,26 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     need_notes = "Loopt vast in de administratie; post blijft ongeopend liggen."
 
 
+class MantelzorgerFactory(factory.django.DjangoModelFactory):
+    """The client's partner, living in, doing the household and supervision 20 hours a week,
+    somewhat loaded, nothing offered. Trait: overbelast (overloaded, nothing offered yet)."""
+
+    class Meta:
+        model = "indications.Mantelzorger"
+
+    intake = factory.SubFactory(IntakeFactory)
+    name = "Joke"
+    relation = "partner"
+    tasks = factory.LazyFunction(lambda: ["huishouden", "begeleiding"])
+    hours_per_week = 20
+    load = "enigszins"
+    lives_with_client = True
+    recorded_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        overbelast = factory.Trait(load="overbelast", hours_per_week=35)
+
+
 def set_zrm_scores(assessment: ZrmAssessment, scores: dict[str, int | None]) -> ZrmAssessment:
     """Set the assessment's scores per ZRM domain code; None removes the domain's score."""
     for code, score in scores.items():

@@ -598,3 +598,22 @@ def test_the_demo_shows_stops_after_the_eigen_bijdrage(demo):
     rows = stops_after_eigen_bijdrage().rows
     assert [row[0] for row in rows][:2] == ["december 2020", "januari 2021"]
     assert sum(row[1] for row in rows) > 0 and sum(row[3] for row in rows) > 0
+
+
+def test_the_demo_shows_mantelzorgers_some_overloaded_with_the_result_area_set(demo):
+    """About half of the onderzoeken with a keukentafelgesprek record mantelzorgers (demo.mantelzorg);
+    an overloaded one is answered in the indication by the sub-result "voorkomen van overbelasting"
+    or a motivation (the IB rule: every decided indication keeps it, see above), and an overloaded
+    one without respijtzorg or ondersteuning offered by the onderzoek's note."""
+    from indications.models import Intake, Mantelzorger
+
+    talked = Intake.objects.filter(conversations__isnull=False).distinct()
+    with_mantelzorger = talked.filter(mantelzorgers__isnull=False).distinct()
+    assert 0.3 < with_mantelzorger.count() / talked.count() < 0.6
+    overloaded = Mantelzorger.objects.filter(Mantelzorger.overloaded_q())
+    assert 0 < overloaded.count() < Mantelzorger.objects.count() * 0.6
+    answered = Indication.objects.filter(aanvraag__intake__mantelzorgers__in=overloaded).distinct()
+    assert answered.filter(results__sub_results__prevents_network_overload=True).exists()
+    unsupported = overloaded.filter(respite_offered=False, support_offered=False, intake__concluded_on__isnull=False)
+    assert not unsupported.filter(intake__mantelzorg_notes="").exists()
+    assert all(ib_rules.mantelzorg_errors(indication) == [] for indication in _decided().filter(pk__in=answered))

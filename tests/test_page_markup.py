@@ -16,6 +16,7 @@ from tests.factories import (
     AanvraagFactory,
     IndicationFactory,
     IntakeFactory,
+    MantelzorgerFactory,
     MeldingFactory,
     OtherProvisionFactory,
     ZrmAssessmentFactory,
@@ -62,6 +63,7 @@ def world(db):
         consultant=consultant, client=case.client, received_on=today - timedelta(days=5)
     ).intake
     referred = IntakeFactory(referred=True, melding__consultant=consultant, melding__client=case.client)
+    mantelzorger = MantelzorgerFactory(intake=open_intake, overbelast=True)
     scored = ZrmAssessmentFactory(scores={"financien": 2}).client
     in_review = IndicationFactory(client=scored, consultant=consultant, product=get_product("IB3"))
     four_eyes.submit_for_review(in_review, by=consultant)
@@ -91,6 +93,7 @@ def world(db):
         "team_lead": team_lead,
         "case": case,
         "open_intake": open_intake,
+        "mantelzorger": mantelzorger,
         "referred": referred,
         "in_review": in_review,
         "question": question,
@@ -109,6 +112,7 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
     case, active = w["case"], w["assignment"].indication
     client, concept = case.client, case.indication
     intake = f"/onderzoeken/{w['open_intake'].uuid}/"
+    mantelzorger = f"{intake}mantelzorgers/{w['mantelzorger'].uuid}/"
     return [
         (None, "post", "/inloggen/", {"username": "", "password": ""}, True),
         ("consultant", "get", "/werkvoorraad/", {}, False),
@@ -121,6 +125,10 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "post", intake, {"step": "gesprek"}, True),
         ("consultant", "post", intake, {"step": "zrm", "zrm-assessed_on": "gisteren"}, True),
         ("consultant", "post", intake, {"step": "conclusie"}, True),
+        ("consultant", "post", intake, {"step": "mantelzorger", "mantelzorger-hours_per_week": "200"}, True),
+        ("consultant", "get", mantelzorger, {}, False),
+        ("consultant", "post", mantelzorger, {"step": "wijzigen", "mantelzorger-hours_per_week": "-1"}, True),
+        ("consultant", "post", mantelzorger, {"step": "verwijderen"}, True),
         (
             "consultant",
             "post",

@@ -2,7 +2,8 @@
 
 - `reference`: reference data the functioneel beheerder edits (municipalities, ZRM and result domains,
   results, products and tariffs);
-- `case`: the client, melding, onderzoek (intake) with keukentafelgesprekken, aanvraag, other provisions;
+- `case`: the client, melding, onderzoek (intake) with keukentafelgesprekken and mantelzorgers, aanvraag,
+  other provisions;
 - `beschikking`: the indication that becomes the beschikking, its results and status history;
 - `evaluation`: evaluations and ZRM assessments;
 - `review`: the four-eyes review and the complexity rules that call for it;
@@ -32,7 +33,7 @@ from .beschikking import (
     TreatmentNeeded,
     decided,
 )
-from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
+from .case import Aanvraag, Client, Conversation, Intake, Mantelzorger, Melding, OtherProvision
 from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
@@ -62,6 +63,7 @@ __all__ = [
     "IndicationStatus",
     "IndicationStatusChange",
     "Intake",
+    "Mantelzorger",
     "Melding",
     "Municipality",
     "OtherProvision",

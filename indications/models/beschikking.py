@@ -128,6 +128,14 @@ class Indication(models.Model):
         blank=True,
         help_text=_("Alleen als de kosten van andere voorzieningen onbekend zijn of het pakket duurder is."),
     )
+    mantelzorg_motivation = models.TextField(
+        _("motivering: geen resultaat voorkomen van overbelasting"),
+        blank=True,
+        help_text=_(
+            "Alleen als het onderzoek een overbelaste mantelzorger vastlegde en de indicatie geen resultaat "
+            "op het voorkomen van overbelasting van het netwerk heeft."
+        ),
+    )
     # The case file's one upward reference (model level only, see indications.models and .hooks).
     provider = models.ForeignKey(
         "providers.Provider",

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,8 @@ from ..validators import (
     validate_postcode,
 )
 from .reference import Municipality
+
+HOURS_IN_A_WEEK = 168
 
 
 class Client(models.Model):
@@ -158,6 +161,14 @@ class Intake(models.Model):
     nazorg_due_on = models.DateField(_("nazorg gepland op"), null=True, blank=True)
     nazorg_done_on = models.DateField(_("nazorg uitgevoerd op"), null=True, blank=True)
     nazorg_notes = models.TextField(_("uitkomst nazorg"), blank=True)
+    # Art. 2.3.2 lid 4: why an overloaded mantelzorger was offered neither respijtzorg nor support.
+    mantelzorg_notes = models.TextField(
+        _("aandacht voor de mantelzorger"),
+        blank=True,
+        help_text=_(
+            "Nodig als een mantelzorger overbelast is en geen respijtzorg of mantelzorgondersteuning is aangeboden."
+        ),
+    )
 
     class Meta:
         verbose_name = _("onderzoek")
@@ -220,6 +231,98 @@ class Conversation(models.Model):
     def get_participants_display(self) -> str:
         labels = dict(self.Participant.choices)
         return ", ".join(str(labels.get(value, value)) for value in self.participants)
+
+
+class Mantelzorger(models.Model):
+    """A mantelzorger of the client, recorded in the onderzoek: art. 2.3.2 Wmo 2015 asks that the
+    onderzoek looks at the care they give and at the support they need themselves (seed 004)."""
+
+    class Relation(models.TextChoices):
+        PARTNER = "partner", _("partner")
+        PARENT = "ouder", _("ouder")
+        CHILD = "kind", _("kind")
+        RELATIVE = "familielid", _("ander familielid")
+        NEIGHBOUR = "buur", _("buur")
+        FRIEND = "vriend", _("vriend of kennis")
+        OTHER = "anders", _("anders")
+
+    class Task(models.TextChoices):
+        HOUSEHOLD = "huishouden", _("huishouden")
+        PERSONAL_CARE = "persoonlijke_verzorging", _("persoonlijke verzorging")
+        SUPERVISION = "begeleiding", _("begeleiding en toezicht")
+        TRANSPORT = "vervoer", _("vervoer")
+        ADMINISTRATION = "administratie", _("administratie en geldzaken")
+        EMOTIONAL_SUPPORT = "emotionele_steun", _("emotionele steun")
+        OTHER = "anders", _("anders")
+
+    class Load(models.TextChoices):
+        NONE = "niet", _("niet belast")
+        SOMEWHAT = "enigszins", _("enigszins belast")
+        HEAVY = "zwaar", _("zwaar belast")
+        OVERLOADED = "overbelast", _("overbelast")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="mantelzorgers")
+    name = models.CharField(_("naam"), max_length=100, blank=True)
+    relation = models.CharField(_("relatie tot de cliënt"), max_length=20, choices=Relation.choices)
+    tasks = models.JSONField(_("taken"), default=list, blank=True)
+    tasks_notes = models.CharField(_("taken (toelichting)"), max_length=300, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("uren per week"), validators=[MaxValueValidator(HOURS_IN_A_WEEK)]
+    )
+    load = models.CharField(_("belasting"), max_length=20, choices=Load.choices)
+    lives_with_client = models.BooleanField(_("inwonend"), default=False)
+    respite_offered = models.BooleanField(_("respijtzorg aangeboden"), default=False)
+    support_offered = models.BooleanField(
+        _("mantelzorgondersteuning aangeboden"),
+        default=False,
+        help_text=_("Bijvoorbeeld een verwijzing naar het mantelzorgsteunpunt van de gemeente."),
+    )
+    notes = models.TextField(_("toelichting"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("mantelzorger")
+        verbose_name_plural = _("mantelzorgers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__lte=HOURS_IN_A_WEEK), name="mantelzorger_hours_within_a_week"
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_relation_display()
+        return f"{self.name} ({label})" if self.name else str(label)
+
+    @staticmethod
+    def overloaded_q(prefix: str = "") -> Q:
+        """At risk of overload: recorded as overbelast, or zwaar belast with at least
+        SDD["MANTELZORG_INTENSIVE_HOURS"] a week (SCP's intensive mantelzorg). The one definition
+        of the IB rule, the conclusion of the onderzoek and the monitor; `prefix` is the lookup
+        from another model ("mantelzorgers__")."""
+        return Q(**{f"{prefix}load": Mantelzorger.Load.OVERLOADED}) | Q(
+            **{
+                f"{prefix}load": Mantelzorger.Load.HEAVY,
+                f"{prefix}hours_per_week__gte": settings.SDD["MANTELZORG_INTENSIVE_HOURS"],
+            }
+        )
+
+    @property
+    def is_overloaded(self) -> bool:
+        """The same as overloaded_q, for one recorded mantelzorger."""
+        return self.load == self.Load.OVERLOADED or (
+            self.load == self.Load.HEAVY and self.hours_per_week >= settings.SDD["MANTELZORG_INTENSIVE_HOURS"]
+        )
+
+    def get_tasks_display(self) -> str:
+        labels = dict(self.Task.choices)
+        shown = [str(labels.get(value, value)) for value in self.tasks]
+        if self.tasks_notes:
+            shown.append(self.tasks_notes)
+        return ", ".join(shown)
 
 
 class Aanvraag(models.Model):

@@ -101,6 +101,12 @@ class IbSubResult(models.Model):
     )
     name = models.CharField(_("subresultaat"), max_length=255)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    # Seed 002: the sub-result that answers an overloaded mantelzorger (ib_rules.mantelzorg_errors).
+    prevents_network_overload = models.BooleanField(
+        _("voorkomt overbelasting van het netwerk"),
+        default=False,
+        help_text=_("Het subresultaat dat een overbelaste mantelzorger in de indicatie vraagt."),
+    )
 
     class Meta:
         ordering = ["result_id", "order"]
