@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ui.tables import euro
 
+from .membership import membership_errors
 from .models import Indication, OtherProvision, ResultDomain
 from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
@@ -76,6 +77,7 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
             )
 
     errors.extend(_retroactive_start_errors(indication, today=today))
+    errors.extend(membership_errors(indication))
     errors.extend(_age_limit_errors(indication))
 
     # Opslag and tariff.
