@@ -80,7 +80,7 @@ def membership_change_errors(
     """Why the membership cannot be changed to these dates: it may not leave case data outside."""
     errors: dict[str, str] = {}
     if member_from and member_until and member_until <= member_from:
-        errors["member_until"] = _("De einddatum van het lidmaatschap moet na de begindatum liggen.")
+        return {"member_until": _("De einddatum van het lidmaatschap moet na de begindatum liggen.")}
     if municipality.pk is None:
         return errors
     if member_from:
