@@ -6,6 +6,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from accounts.roles import CONTRACTMANAGER
+from audit.models import AuditEvent
 from indications.models import Municipality, Product
 from monitor.forms import MonitorFilterForm
 from monitor.models import Cell, Population, StackingCell
@@ -104,3 +105,16 @@ def test_the_monitor_page_says_which_municipalities_the_figures_cover(db, client
     page = client.get(reverse("monitor:dashboard"), {"year": "2019", "years": "4"}).content.decode()
     assert "De cijfers gaan over de gemeenten die in het jaar lid waren" in page
     assert f"2016–2017: 6 gemeenten ({SIX}); 2018–2019: 7 gemeenten ({SEVEN})." in page
+
+
+def test_the_ceo_population_covers_the_years_members(db, client):
+    client.force_login(staff_member(CONTRACTMANAGER, username="contractmanager-ceo-lidmaatschap"))
+    url = reverse("monitor:ceo_population")
+    response = client.get(url, {"year": "2017", "formaat": "csv"})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    read = AuditEvent.objects.filter(action=AuditEvent.Action.READ, summary__endswith="2017")
+    covered = {str(object_id) for object_id in read.values_list("object_id", flat=True)}
+    assert covered == {str(m.pk) for m in Municipality.objects.exclude(name=HARDINXVELD)}
+    page = client.get(url, {"year": "2017", "municipality": get_municipality(HARDINXVELD).pk, "formaat": "csv"})
+    assert "geen lid van de Sociale Dienst Drechtsteden" in page.content.decode()
