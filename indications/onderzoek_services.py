@@ -106,8 +106,8 @@ def register_melding(
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
-    elif not_member_message(client.municipality, received_on):
-        errors["received_on"] = not_member_message(client.municipality, received_on)
+    elif outside := not_member_message(client.municipality, received_on):
+        errors["received_on"] = outside
     consultant_error = _consultant_error(consultant, client)
     if consultant_error:
         errors["consultant"] = consultant_error
@@ -316,8 +316,8 @@ def register_aanvraag(
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de aanvraag kan niet in de toekomst liggen.")
-    elif not_member_message(client.municipality, received_on):
-        errors["received_on"] = not_member_message(client.municipality, received_on)
+    elif outside := not_member_message(client.municipality, received_on):
+        errors["received_on"] = outside
     consultant_error = _consultant_error(consultant, client)
     if consultant_error:
         errors["consultant"] = consultant_error
