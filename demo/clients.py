@@ -47,6 +47,8 @@ class ClientsMixin:
             born = add_years(first_day - timedelta(days=rng.randint(0, 365)), -18)
         prefix, last_name = rng.choice(LAST_NAMES)
         household = rows.clients[-1] if rows.clients and not scenario and rng.random() < 0.06 else None
+        if household is not None and not household.municipality.is_member_on(first_day):
+            household = None  # that address's municipality was no member of the SDD yet
         if household is not None:  # a second client at the same address: a household
             municipality = household.municipality
             street, number, postcode = household.street, household.house_number, household.postcode
@@ -56,7 +58,12 @@ class ClientsMixin:
             if scenario:
                 municipality = self.scenario_municipality
             else:
-                municipality = rng.choices(ref.municipalities, weights=ref.municipality_weights)[0]
+                # Only a municipality that was a member of the SDD on the first day (member_from).
+                weights = [
+                    weight if m.is_member_on(first_day) else 0
+                    for m, weight in zip(ref.municipalities, ref.municipality_weights, strict=True)
+                ]
+                municipality = rng.choices(ref.municipalities, weights=weights)[0]
             street = rng.choice(STREETS.get(municipality.name, ["Dorpsstraat", "Kerkstraat", "Molenweg"]))
             number = str(rng.randint(1, 250)) + rng.choice(["", "", "", "", "A", "B"])
             low, high = POSTCODES.get(municipality.name, (3300, 3399))

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from audit.admin import AuditedAdminMixin
 
 from . import eigen_bijdrage, tariffs
+from .membership import membership_change_errors
 from .models import (
     ComplexityRule,
     CostReference,
@@ -24,7 +25,7 @@ from .models import (
 class MunicipalityForm(forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["code", "name", "signal_team"]
+        fields = ["code", "name", "member_from", "member_until", "signal_team"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,11 +34,20 @@ class MunicipalityForm(forms.ModelForm):
         serving = field.queryset.filter(municipalities=self.instance) if self.instance.pk else field.queryset.none()
         field.queryset = serving
 
+    def clean(self):
+        data = super().clean()
+        errors = membership_change_errors(
+            self.instance, member_from=data.get("member_from"), member_until=data.get("member_until")
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return data
+
 
 @admin.register(Municipality)
 class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = MunicipalityForm
-    list_display = ["name", "code", "signal_team"]
+    list_display = ["name", "code", "member_from", "member_until", "signal_team"]
 
 
 @admin.register(ZrmDomain)

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from .models import (
     Intake,
     Mantelzorger,
     Melding,
+    Municipality,
     OtherProvision,
     ResultDomain,
     ResultProgress,
@@ -94,6 +96,11 @@ class ClientForm(DutchEmptyLabelsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if municipalities is not None:  # a consultant registers clients of their own teams' municipalities
             self.fields["municipality"].queryset = municipalities
+        # Only the municipalities that are members of the SDD today (the service checks it too); a
+        # client keeps the municipality they have.
+        members = Municipality.objects.members_on(timezone.localdate()).values("pk")
+        field = self.fields["municipality"]
+        field.queryset = field.queryset.filter(Q(pk__in=members) | Q(pk=self.instance.municipality_id))
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "placeholder": "1234 AB"})
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})

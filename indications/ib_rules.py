@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ui.tables import euro
 
+from .membership import membership_errors
 from .models import Indication, OtherProvision, ResultDomain
 from .selectors import (
     beschikking_cost,
@@ -83,6 +84,7 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
             )
 
     errors.extend(_retroactive_start_errors(indication, today=today))
+    errors.extend(membership_errors(indication))
     errors.extend(_age_limit_errors(indication))
 
     # Opslag and tariff.

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from audit.services import changed_fields, record_event
 
 from .hooks import case_changed
+from .membership import not_member_message
 from .models import (
     Aanvraag,
     Client,
@@ -57,9 +58,18 @@ CLIENT_FIELDS = (
 )
 
 
+def _ensure_member_today(client: Client, today: date) -> None:
+    """A client is registered in (or moved to) a municipality that is a member of the SDD today."""
+    if client.municipality_id is not None:
+        message = not_member_message(client.municipality, today)
+        if message:
+            raise ValidationError({"municipality": message}, code="municipality_not_member")
+
+
 @transaction.atomic
-def register_client(*, by, **data) -> Client:
+def register_client(*, by, today: date | None = None, **data) -> Client:
     client = Client(**{name: data[name] for name in CLIENT_FIELDS if name in data})
+    _ensure_member_today(client, _today(today))
     client.full_clean()
     client.save()
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=client, client_id=client.pk, summary="cliënt")
@@ -67,11 +77,14 @@ def register_client(*, by, **data) -> Client:
 
 
 @transaction.atomic
-def update_client(client: Client, *, by, **data) -> Client:
+def update_client(client: Client, *, by, today: date | None = None, **data) -> Client:
     before = _snapshot(client, CLIENT_FIELDS)
+    moved_from = client.municipality_id
     for name in CLIENT_FIELDS:
         if name in data:
             setattr(client, name, data[name])
+    if client.municipality_id != moved_from:
+        _ensure_member_today(client, _today(today))
     client.full_clean()
     client.save()
     changes = changed_fields(before, _snapshot(client, CLIENT_FIELDS))
@@ -94,6 +107,8 @@ def register_melding(
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de melding kan niet in de toekomst liggen.")
+    elif outside := not_member_message(client.municipality, received_on):
+        errors["received_on"] = outside
     consultant_error = _consultant_error(consultant, client)
     if consultant_error:
         errors["consultant"] = consultant_error
@@ -417,6 +432,8 @@ def register_aanvraag(
     errors = {}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de aanvraag kan niet in de toekomst liggen.")
+    elif outside := not_member_message(client.municipality, received_on):
+        errors["received_on"] = outside
     consultant_error = _consultant_error(consultant, client)
     if consultant_error:
         errors["consultant"] = consultant_error

@@ -20,7 +20,9 @@ AMBITION_WEEKS = {"IB0": 26, "IB1": 52, "IB2": 26, "IB3": 52, "IB4": 52}
 
 def ensure_demo_reference_data(*, last_year: int) -> None:
     for municipality in Municipality.objects.filter(name__in=INHABITANTS_2020):
-        for year in range(2015, last_year + 1):
+        # Only the years in which the municipality was a member of the SDD.
+        until = municipality.member_until.year if municipality.member_until else last_year
+        for year in range(max(2015, municipality.member_from.year), min(until, last_year) + 1):
             Population.objects.get_or_create(
                 municipality=municipality,
                 year=year,

@@ -12,6 +12,18 @@ from .selectors import Selection
 FIRST_YEAR = 2015
 
 
+def _ensure_member_in_year(form: forms.Form) -> None:
+    """A chosen municipality was a member of the SDD in the chosen year: before it joined, the SDD
+    has no figures for it (Municipality.member_from / member_until)."""
+    municipality, year = form.cleaned_data.get("municipality"), form.cleaned_data.get("year")
+    if municipality and year and not Municipality.objects.members_in_year(year).filter(pk=municipality.pk).exists():
+        form.add_error(
+            "municipality",
+            _("%(municipality)s was in %(year)s geen lid van de Sociale Dienst Drechtsteden: kies een ander jaar.")
+            % {"municipality": municipality.name, "year": year},
+        )
+
+
 class MonitorFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=FIRST_YEAR, max_value=2100)
     years = forms.IntegerField(label=_("Aantal jaren in de trend"), min_value=1, max_value=10, initial=5)
@@ -68,6 +80,11 @@ class MonitorFilterForm(forms.Form):
             raise forms.ValidationError(_("Kies een jaar tot en met het huidige jaar."))
         return year
 
+    def clean(self):
+        data = super().clean()
+        _ensure_member_in_year(self)
+        return data
+
     def selection(self) -> Selection:
         data = self.cleaned_data
         return Selection(
@@ -94,3 +111,8 @@ class CeoExportForm(forms.Form):
         required=False,
         empty_label=_("alle gemeenten"),
     )
+
+    def clean(self):
+        data = super().clean()
+        _ensure_member_in_year(self)
+        return data

@@ -74,7 +74,15 @@ class Selection:
             "primary_domain": self.primary_domain,
             "treatment_needed": self.treatment_needed,
         }
-        return model.objects.filter(**{key: value for key, value in filters.items() if value})
+        chosen = {key: value for key, value in filters.items() if value}
+        return model.objects.filter(MEMBER_IN_CELL_YEAR, **chosen)
+
+
+# A cell counts only for a year in which its municipality was a member of the SDD (Municipality
+# .member_from / member_until): a municipality's figures before it joined are not the region's.
+MEMBER_IN_CELL_YEAR = Q(municipality__member_from__year__lte=F("year")) & (
+    Q(municipality__member_until__isnull=True) | Q(municipality__member_until__year__gte=F("year"))
+)
 
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -378,11 +386,38 @@ def growth_per_year(table: Table) -> Table:
 def stacking(year: int, *, municipality: Municipality | None = None) -> tuple[Table, Table]:
     """Stacking on the year's reference date: per municipality the rates per 1,000 inhabitants, and
     the combinations with their clients and households."""
-    cells = StackingCell.objects.filter(year=year).select_related("municipality")
+    # Only the municipalities that were members of the SDD in the year: one that was not is absent,
+    # not a row of zeros, and its inhabitants do not count in the region's total.
+    members = set(Municipality.objects.members_in_year(year).values_list("pk", flat=True))
+    cells = StackingCell.objects.filter(year=year, municipality__in=members).select_related("municipality")
     if municipality:
         cells = cells.filter(municipality=municipality)
-    population = dict(Population.objects.filter(year=year).values_list("municipality_id", "inhabitants"))
-    totals = cells.filter(combination__isnull=True).order_by("municipality__name")
+    population = dict(
+        Population.objects.filter(year=year, municipality__in=members).values_list("municipality_id", "inhabitants")
+    )
+    totals = list(cells.filter(combination__isnull=True).order_by("municipality__name"))
+    rows = [
+        _stacking_row(
+            cell.municipality.name,
+            cell.clients,
+            cell.households,
+            cell.across_laws,
+            population.get(cell.municipality_id),
+        )
+        for cell in totals
+    ]
+    if totals and not municipality:
+        # The region's inhabitants: every member's, known only when each member's is known.
+        inhabitants = sum(population.values()) if members <= set(population) else None
+        rows.append(
+            _stacking_row(
+                _("Totaal (%(count)s gemeenten)") % {"count": len(members)},
+                sum(cell.clients for cell in totals),
+                sum(cell.households for cell in totals),
+                sum(cell.across_laws for cell in totals),
+                inhabitants,
+            )
+        )
     rates = Table(
         "zorgstapeling-per-gemeente",
         _("Zorgstapeling per gemeente in %(year)s") % {"year": year},
@@ -395,23 +430,9 @@ def stacking(year: int, *, municipality: Municipality | None = None) -> tuple[Ta
             Column(_("Per 1.000 inwoners"), "decimal"),
             Column(_("Over twee wetten per 1.000 inwoners"), "decimal"),
         ],
-        [
-            [
-                cell.municipality.name,
-                cell.clients,
-                cell.households,
-                cell.across_laws,
-                population.get(cell.municipality_id),
-                cell.clients * 1000 / population[cell.municipality_id]
-                if population.get(cell.municipality_id)
-                else None,
-                cell.across_laws * 1000 / population[cell.municipality_id]
-                if population.get(cell.municipality_id)
-                else None,
-            ]
-            for cell in totals
-        ],
-        note=_("cliënten met IB; inwoners per 1 januari"),
+        rows,
+        note=_("cliënten met IB; inwoners per 1 januari; alleen de gemeenten die in %(year)s lid waren")
+        % {"year": year},
     )
     combinations = (
         cells.filter(combination__isnull=False)
@@ -434,6 +455,53 @@ def stacking(year: int, *, municipality: Municipality | None = None) -> tuple[Ta
         ],
     )
     return rates, table
+
+
+def _stacking_row(name: str, clients: int, households: int, across_laws: int, inhabitants: int | None) -> list:
+    return [
+        name,
+        clients,
+        households,
+        across_laws,
+        inhabitants,
+        clients * 1000 / inhabitants if inhabitants else None,
+        across_laws * 1000 / inhabitants if inhabitants else None,
+    ]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The municipalities whose figures a run of years covers (the members of the SDD then)."""
+
+    first_year: int
+    last_year: int
+    municipalities: tuple[str, ...]
+
+    def __str__(self) -> str:
+        years = str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}–{self.last_year}"
+        return _("%(years)s: %(count)s gemeenten (%(names)s)") % {
+            "years": years,
+            "count": len(self.municipalities),
+            "names": ", ".join(self.municipalities),
+        }
+
+
+def coverage(years: list[int]) -> list[Coverage]:
+    """Per run of years with the same members, which municipalities the figures cover."""
+    runs: list[Coverage] = []
+    municipalities = list(Municipality.objects.order_by("name"))  # a handful: one query for every year
+    for year in sorted(years):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        names = tuple(
+            m.name
+            for m in municipalities
+            if m.member_from <= last and (m.member_until is None or m.member_until >= first)
+        )
+        if runs and runs[-1].municipalities == names and runs[-1].last_year == year - 1:
+            runs[-1] = Coverage(runs[-1].first_year, year, names)
+        else:
+            runs.append(Coverage(year, year, names))
+    return runs
 
 
 def available_years() -> list[int]:
@@ -459,7 +527,7 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
         .filter(in_force | decided)
     )
     last = in_year.order_by("-start_date", "-pk")
-    clients = Client.objects.filter(Exists(in_year))
+    clients = Client.objects.filter(Exists(in_year), municipality__in=Municipality.objects.members_in_year(year))
     if municipality:
         clients = clients.filter(municipality=municipality)
     rows = (

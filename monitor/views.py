@@ -106,6 +106,7 @@ def dashboard(request):
     year_labels = [str(row[0]) for row in per_year.rows]
     context.update(
         year=year,
+        coverage=selectors.coverage(years),
         publication=Protection.from_settings().describe(),
         tables={table.slug: table for table in tables},
         trend_chart=charts.line_chart(
@@ -151,7 +152,7 @@ def ceo_population(request):
     if not form.is_valid() or request.GET.get("formaat") not in ("csv", "xlsx"):
         return render(request, "monitor/ceo_population.html", {"form": form})
     year, municipality = form.cleaned_data["year"], form.cleaned_data["municipality"]
-    for covered in [municipality] if municipality else Municipality.objects.all():
+    for covered in [municipality] if municipality else Municipality.objects.members_in_year(year):
         record_event(
             actor=request.user,
             action=AuditEvent.Action.READ,

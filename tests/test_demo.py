@@ -16,8 +16,10 @@ from demo import bulkload
 from demo import generator as demo_generator
 from demo.api_example import api_example_assignment, api_example_works
 from demo.figures import API_EXAMPLE_PROVIDER, DEMO_USERS
-from demo.generator import generate_demo, reset_demo_case_data
+from demo.generator import DemoRandom, Generator, generate_demo, reset_demo_case_data
 from demo.models import HeldBackDefinition
+from demo.people import ensure_demo_providers, ensure_demo_teams
+from demo.reference import load_reference
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
 from indications import ib_rules, quality
@@ -34,6 +36,7 @@ from indications.models import (
     IndicationStatusChange,
     Intake,
     Melding,
+    Municipality,
     OtherProvision,
     QualityAnswer,
     QualityCheck,
@@ -617,3 +620,36 @@ def test_the_demo_shows_mantelzorgers_some_overloaded_with_the_result_area_set(d
     unsupported = overloaded.filter(respite_offered=False, support_offered=False, intake__concluded_on__isnull=False)
     assert not unsupported.filter(intake__mantelzorg_notes="").exists()
     assert all(ib_rules.mantelzorg_errors(indication) == [] for indication in _decided().filter(pk__in=answered))
+
+
+def test_no_demo_row_predates_its_municipalitys_membership(demo):
+    """The demo follows Municipality.member_from: no client, melding, aanvraag or beschikking of
+    Hardinxveld-Giessendam before it joined on 1 January 2018, and none of the others before 2015."""
+    for municipality in Municipality.objects.all():
+        before = municipality.member_from
+        assert not Client.objects.filter(municipality=municipality, created_at__date__lt=before).exists()
+        assert not Melding.objects.filter(client__municipality=municipality, received_on__lt=before).exists()
+        assert not Aanvraag.objects.filter(client__municipality=municipality, received_on__lt=before).exists()
+        assert not Indication.objects.filter(client__municipality=municipality, start_date__lt=before).exists()
+    # The demo's history starts in 2016 and Hardinxveld-Giessendam is there from 2018 on.
+    assert Melding.objects.filter(received_on__year__lt=2018).exists()
+    assert Client.objects.filter(municipality__name="Hardinxveld-Giessendam").exists()
+
+
+def test_the_generator_draws_a_new_clients_municipality_from_that_days_members(db):
+    """A client whose history starts before 1 January 2018 lives in one of the six; from then on the
+    seventh, Hardinxveld-Giessendam, gets its share (about 6% by inhabitants)."""
+    generate_demo(clients=0, today=TODAY)  # the demo users, teams and team lead only
+    generator = Generator(
+        rng=DemoRandom("lidmaatschap"),
+        today=TODAY,
+        reference=load_reference(ensure_demo_providers(), ensure_demo_teams(clients=10)),
+    )
+    rows = Rows()
+    for number in range(300):
+        generator.new_client(rows, f"{number:09d}", date(2017, 12, 31), scenario=False)
+    assert "Hardinxveld-Giessendam" not in {client.municipality.name for client in rows.clients}
+    rows = Rows()
+    for number in range(300):
+        generator.new_client(rows, f"{number:09d}", date(2018, 1, 1), scenario=False)
+    assert "Hardinxveld-Giessendam" in {client.municipality.name for client in rows.clients}

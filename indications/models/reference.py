@@ -1,17 +1,48 @@
 """Reference data of the case file, editable by the functioneel beheerder in the admin: municipalities,
 ZRM domains, result domains and results, products with their tariffs."""
 
+from datetime import date
+
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Deferrable, Q
+from django.db.models import Deferrable, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .constraints import DateRange, PostgresExclusionConstraint
+
+# The SDD has carried out the Wmo 2015 for its member municipalities since the law took effect.
+WMO_2015_START = date(2015, 1, 1)
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    """Membership of the Sociale Dienst Drechtsteden: the SDD carries out the Wmo for a municipality
+    from member_from up to and including member_until (open: still a member)."""
+
+    def members_during(self, first: date, last: date) -> "MunicipalityQuerySet":
+        """The municipalities that were members on at least one day from first to last (inclusive)."""
+        return self.filter(Q(member_until__isnull=True) | Q(member_until__gte=first), member_from__lte=last)
+
+    def members_on(self, day: date) -> "MunicipalityQuerySet":
+        return self.members_during(day, day)
+
+    def members_in_year(self, year: int) -> "MunicipalityQuerySet":
+        return self.members_during(date(year, 1, 1), date(year, 12, 31))
 
 
 class Municipality(models.Model):
     code = models.CharField(_("CBS-gemeentecode"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=100, unique=True)
+    member_from = models.DateField(
+        _("lid vanaf"),
+        default=WMO_2015_START,
+        help_text=_("De eerste dag waarop de SDD de Wmo voor deze gemeente uitvoert."),
+    )
+    member_until = models.DateField(
+        _("lid tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("De laatste dag waarop de SDD de Wmo voor deze gemeente uitvoert; leeg: nog lid."),
+    )
     # The team that gets the municipality's signals, one of the teams serving it (accounts.Team
     # .municipalities); see signals.selectors.signal_team_per_municipality for when it is not set.
     signal_team = models.ForeignKey(
@@ -24,13 +55,25 @@ class Municipality(models.Model):
         help_text=_("Het team dat de signalen over cliënten van deze gemeente krijgt (een team van de gemeente)."),
     )
 
+    objects = MunicipalityQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_until__isnull=True) | Q(member_until__gt=F("member_from")),
+                name="municipality_member_until_after_from",
+                violation_error_message=_("De einddatum van het lidmaatschap moet na de begindatum liggen."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def is_member_on(self, day: date) -> bool:
+        return self.member_from <= day and (self.member_until is None or day <= self.member_until)
 
 
 class ZrmDomain(models.Model):

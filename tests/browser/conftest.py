@@ -52,6 +52,7 @@ def reference_data(transactional_db):
             ("0005_complexity_rules", "seed"),
             ("0010_ib4_product_age_limit_melding_channels", "add_ib4"),
             ("0012_quality_checklist", "add_questions"),
+            ("0017_municipality_membership", "set_membership"),
         ):
             getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
     sync_roles()

@@ -163,7 +163,9 @@ def test_demo_reference_data():
 
     ensure_demo_reference_data(last_year=2026)
     ensure_demo_reference_data(last_year=2026)  # a second run adds nothing
-    assert Population.objects.count() == 7 * (2026 - 2015 + 1)
+    # Six members from 2015, Hardinxveld-Giessendam from 2018: no inhabitants before it joined.
+    assert Population.objects.count() == 6 * (2026 - 2015 + 1) + (2026 - 2018 + 1)
+    assert not Population.objects.filter(municipality__name="Hardinxveld-Giessendam", year__lt=2018).exists()
     inhabitants = {
         (p.municipality.name, p.year): p.inhabitants for p in Population.objects.select_related("municipality")
     }

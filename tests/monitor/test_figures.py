@@ -289,6 +289,8 @@ def test_stacking_rates_per_1000_inhabitants(cube):
         ["Dordrecht", 2, 1, 0, 8000, 0.25, 0.0],  # 2 x 1000 / 8000
         ["Sliedrecht", 1, 1, 1, 2500, 0.4, 0.4],  # Wmo and Zvw; 1 x 1000 / 2500
         ["Zwijndrecht", 1, 1, 0, None, None, None],  # no population for 2025
+        # The region: the inhabitants are known only when every member's are.
+        ["Totaal (7 gemeenten)", 4, 3, 1, None, None, None],
     ]
     sliedrecht, _ = stacking(2025, municipality=get_municipality("Sliedrecht"))
     assert sliedrecht.rows == [rates.rows[1]]
@@ -307,7 +309,11 @@ def test_stacking_combinations_per_client_and_household(cube):
     # On 2024-12-31 only C7 has an active toewijzing and nobody a provision: no stacking.
     assert stacking(2024)[0].rows == []
     # On TODAY (2026): b5's toewijzing ended 2026-01-31, so C3 is no longer counted.
-    assert [row[:4] for row in stacking(2026)[0].rows] == [["Dordrecht", 2, 1, 0], ["Sliedrecht", 1, 1, 1]]
+    assert [row[:4] for row in stacking(2026)[0].rows] == [
+        ["Dordrecht", 2, 1, 0],
+        ["Sliedrecht", 1, 1, 1],
+        ["Totaal (7 gemeenten)", 3, 2, 1],
+    ]
 
 
 # -- periods of 4 weeks --------------------------------------------------------------------------

@@ -77,9 +77,11 @@ def test_the_admin_offers_only_the_teams_serving_the_municipality(client, dordre
     offered = client.get(url).context["adminform"].form.fields["signal_team"].queryset
     assert set(offered) == set(teams)
     elders = Team.objects.get(name="Team Elders")
-    refused = client.post(url, {"code": dordrecht.code, "name": dordrecht.name, "signal_team": elders.pk})
+    # The admin form carries the membership too (lid vanaf, required; lid tot en met, empty).
+    fields = {"code": dordrecht.code, "name": dordrecht.name, "member_from": dordrecht.member_from.isoformat()}
+    refused = client.post(url, {**fields, "signal_team": elders.pk})
     assert refused.status_code == 200 and "signal_team" in refused.context["adminform"].form.errors
-    accepted = client.post(url, {"code": dordrecht.code, "name": dordrecht.name, "signal_team": teams[1].pk})
+    accepted = client.post(url, {**fields, "signal_team": teams[1].pk})
     assert accepted.status_code == 302
     dordrecht.refresh_from_db()
     assert dordrecht.signal_team == teams[1]
