@@ -37,7 +37,7 @@ from indications.models import (
     ZrmAssessment,
     ZrmScore,
 )
-from providers.models import Assignment, CareEvent, ChangeRequest
+from providers.models import Assignment, CareEvent, ChangeRequest, SupportPlan, SupportPlanPart
 
 from .numbering import number_chunk
 from .rows import Rows
@@ -120,6 +120,7 @@ _WITH_PK = (
     ZrmAssessment,
     Review,
     Assignment,
+    SupportPlan,
 )
 _WITHOUT_PK = (
     Conversation,
@@ -130,6 +131,7 @@ _WITHOUT_PK = (
     ReviewQuestion,
     ChangeRequest,
     CareEvent,
+    SupportPlanPart,
 )
 _TABLES: dict = {}
 # Every table a load writes.
@@ -196,6 +198,8 @@ def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
         (Assignment, rows.assignments),
         (ChangeRequest, rows.change_requests),
         (CareEvent, rows.care_events),
+        (SupportPlan, rows.support_plans),
+        (SupportPlanPart, rows.support_plan_parts),
     ]
 
 

@@ -373,7 +373,9 @@ class SupportPlanPart(models.Model):
     """The provider's plan for one result of the beschikking: the approach and activities, and the
     planned steps towards the result."""
 
-    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="parts")
+    plan = models.ForeignKey(
+        SupportPlan, on_delete=models.CASCADE, related_name="parts", verbose_name=_("ondersteuningsplan")
+    )
     indication_result = models.ForeignKey(
         "indications.IndicationResult", on_delete=models.PROTECT, related_name="+", verbose_name=_("resultaat")
     )
