@@ -273,10 +273,11 @@ def open_pdf(request, plan: SupportPlan):
     """The plan's PDF, opened for `request.user`, with the read recorded in the audit trail."""
     if not plan.pdf:
         raise ValidationError(_("Deze versie van het plan heeft geen PDF."), code="no_pdf")
+    handle = plan.pdf.open("rb")
     record_read(
         request,
         plan,
         client_id=plan.assignment.indication.client_id,
         summary=f"PDF ondersteuningsplan {plan.assignment.number} versie {plan.version} gedownload",
     )
-    return plan.pdf.open("rb")
+    return handle
