@@ -126,6 +126,19 @@ def test_a_refused_submission_leaves_no_file(assignment, private_media_in_tmp):
     assert stored_files(private_media_in_tmp) == before
 
 
+def test_a_failure_after_the_file_was_written_removes_it(assignment, private_media_in_tmp, monkeypatch):
+    before = stored_files(private_media_in_tmp)
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(support_plans, "record_event", audit_down)
+    with pytest.raises(RuntimeError):
+        submit_support_plan(assignment, pdf=PDF, by=None, today=TODAY)
+    assert stored_files(private_media_in_tmp) == before
+    assert not SupportPlan.objects.exists()
+
+
 @pytest.mark.parametrize("trait", ["gestopt", "beeindigd", "ingetrokken"])
 def test_only_a_running_toewijzing_takes_a_plan(consultant, trait):
     assignment = AssignmentFactory(indication=IndicationFactory(actief=True, consultant=consultant), **{trait: True})
