@@ -4,15 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0003_signal_type_youth_turning_18'),
+        ("signals", "0003_signal_type_youth_turning_18"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='signal',
-            name='type',
-            field=models.CharField(choices=[('evaluatie_te_laat', 'Evaluatie te laat'), ('beschikking_loopt_af', 'Beschikking loopt af'), ('termijn_onderzoek', 'Wettelijke termijn onderzoek (6 weken)'), ('termijn_beschikking', 'Wettelijke termijn beschikking (2 weken)'), ('product_te_lang', 'IB2 of IB0 loopt te lang'), ('zorgstapeling', 'Zorgstapeling'), ('geen_start_zorg', 'Geen start zorg gemeld'), ('zorg_na_einde', 'Zorg loopt door na einde beschikking'), ('stop_zonder_reden', 'Stop zorg zonder reden'), ('ondersteuningsplan_ontbreekt', 'Ondersteuningsplan ontbreekt'), ('nazorg', 'Nazorg na verwijzing'), ('heraanmelding', 'Heraanmelding kort na uitstroom'), ('beoordeling_wacht', 'Vier-ogenbeoordeling wacht te lang'), ('jeugdhulp_18', 'Jeugdhulp: 18 binnen 6 maanden, geen Wmo-melding')], max_length=30, verbose_name='soort'),
+            model_name="signal",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("evaluatie_te_laat", "Evaluatie te laat"),
+                    ("beschikking_loopt_af", "Beschikking loopt af"),
+                    ("termijn_onderzoek", "Wettelijke termijn onderzoek (6 weken)"),
+                    ("termijn_beschikking", "Wettelijke termijn beschikking (2 weken)"),
+                    ("product_te_lang", "IB2 of IB0 loopt te lang"),
+                    ("zorgstapeling", "Zorgstapeling"),
+                    ("geen_start_zorg", "Geen start zorg gemeld"),
+                    ("zorg_na_einde", "Zorg loopt door na einde beschikking"),
+                    ("stop_zonder_reden", "Stop zorg zonder reden"),
+                    ("ondersteuningsplan_ontbreekt", "Ondersteuningsplan ontbreekt"),
+                    ("nazorg", "Nazorg na verwijzing"),
+                    ("heraanmelding", "Heraanmelding kort na uitstroom"),
+                    ("beoordeling_wacht", "Vier-ogenbeoordeling wacht te lang"),
+                    ("jeugdhulp_18", "Jeugdhulp: 18 binnen 6 maanden, geen Wmo-melding"),
+                ],
+                max_length=30,
+                verbose_name="soort",
+            ),
         ),
     ]
