@@ -31,6 +31,8 @@ CASE_WORK = [
     "providers.view_provider",
     "providers.view_assignment",
     "providers.change_changerequest",
+    "providers.view_supportplan",
+    "providers.change_supportplan",
     "signals.view_signal",
     "signals.change_signal",
 ]

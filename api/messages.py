@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 
 from indications.models import Product
-from providers import services
+from providers import services, support_plans
 from providers.models import Assignment
 
 from .errors import as_api_error, error_body, message_id_conflict, not_found
@@ -21,9 +21,16 @@ from .serializers import (
     ChangeRequestSerializer,
     StartInputSerializer,
     StopInputSerializer,
+    SupportPlanInputSerializer,
+    SupportPlanSerializer,
 )
 
-INPUT = {"start": StartInputSerializer, "stop": StopInputSerializer, "wijzigingsverzoek": ChangeRequestInputSerializer}
+INPUT = {
+    "start": StartInputSerializer,
+    "stop": StopInputSerializer,
+    "wijzigingsverzoek": ChangeRequestInputSerializer,
+    "ondersteuningsplan": SupportPlanInputSerializer,
+}
 
 
 def _jsonable(body) -> dict:
@@ -39,6 +46,22 @@ def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, 
             assignment, on=data["einddatum"], reason=data["redenBeeindiging"], by=client
         )
         return status.HTTP_200_OK, AssignmentSerializer(assignment).data
+    if kind == "ondersteuningsplan":
+        plan = support_plans.submit_support_plan(
+            assignment,
+            pdf=data.get("pdf"),
+            parts=[
+                support_plans.PlanPartInput(
+                    domain=part["domein"],
+                    result=part["resultaat"],
+                    approach=part["aanpak"],
+                    steps=part.get("stappen", ""),
+                )
+                for part in data.get("resultaten", [])
+            ],
+            by=client,
+        )
+        return status.HTTP_201_CREATED, SupportPlanSerializer(plan).data
     product = None
     if data.get("product"):
         product = Product.objects.filter(code=data["product"]).first()

@@ -1,3 +1,6 @@
+import base64
+import binascii
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +8,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Indication, Product, Tariff
-from providers.models import Assignment, AssignmentState, ChangeRequest
+from providers.models import Assignment, AssignmentState, ChangeRequest, SupportPlan, SupportPlanPart
 from providers.sla import COUNT, SHOWN_FIGURES, SlaFigure
 
 
@@ -157,6 +160,51 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         ]
 
 
+class SupportPlanPartSerializer(serializers.ModelSerializer):
+    domein = serializers.CharField(source="indication_result.result.domain.name")
+    resultaat = serializers.CharField(source="indication_result.result.name")
+    aanpak = serializers.CharField(source="approach", help_text=_("Aanpak en activiteiten voor dit resultaat."))
+    stappen = serializers.CharField(source="steps", help_text=_("De geplande stappen naar het resultaat."))
+
+    class Meta:
+        model = SupportPlanPart
+        fields = ["domein", "resultaat", "aanpak", "stappen"]
+
+
+class SupportPlanSerializer(serializers.ModelSerializer):
+    """A version of the ondersteuningsplan with the consultant's judgement."""
+
+    id = serializers.UUIDField(source="uuid")
+    toewijzingnummer = serializers.CharField(source="assignment.number")
+    versie = serializers.IntegerField(source="version")
+    status = serializers.ChoiceField(choices=SupportPlan.Status.choices)
+    ingediendOp = serializers.DateTimeField(source="submitted_at")
+    pdfSha256 = serializers.CharField(
+        source="pdf_sha256", help_text=_("SHA-256 (hex) van de ontvangen PDF; leeg zonder PDF.")
+    )
+    pdfGrootte = serializers.IntegerField(source="pdf_size", allow_null=True, help_text=_("Bytes; leeg zonder PDF."))
+    resultaten = SupportPlanPartSerializer(source="parts", many=True)
+    beoordeeldOp = serializers.DateField(source="judged_on", allow_null=True)
+    opmerking = serializers.CharField(
+        source="remark", help_text=_("De opmerking van de consulent, bij een gevraagde wijziging: wat te wijzigen.")
+    )
+
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "id",
+            "toewijzingnummer",
+            "versie",
+            "status",
+            "ingediendOp",
+            "pdfSha256",
+            "pdfGrootte",
+            "resultaten",
+            "beoordeeldOp",
+            "opmerking",
+        ]
+
+
 # --------------------------------------------------------------------------------------------
 # Provider API: input (shape only; the services check the rules)
 # --------------------------------------------------------------------------------------------
@@ -206,6 +254,47 @@ class ChangeRequestInputSerializer(MessageSerializer):
     product = serializers.CharField(max_length=10, required=False, help_text=_("Gevraagd product, bv. IB3."))
     einddatum = serializers.DateField(required=False)
     motivering = serializers.CharField(max_length=2000)
+
+
+@extend_schema_field({"type": "string", "format": "byte"})
+class Base64Field(serializers.CharField):
+    """Bytes sent as base64 text (RFC 4648, no line breaks); the value is the decoded bytes."""
+
+    default_error_messages = {"invalid_base64": _("Dit is geen geldige base64.")}
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            self.fail("invalid_base64")
+
+    def to_representation(self, value):
+        return base64.b64encode(value).decode("ascii")
+
+
+class SupportPlanPartInputSerializer(StrictSerializer):
+    domein = serializers.CharField(max_length=100, help_text=_("Het domein, zoals de toewijzing het noemt."))
+    resultaat = serializers.CharField(max_length=255, help_text=_("Het resultaat, zoals de toewijzing het noemt."))
+    aanpak = serializers.CharField(max_length=10000, help_text=_("Aanpak en activiteiten voor dit resultaat."))
+    stappen = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, help_text=_("De geplande stappen naar het resultaat.")
+    )
+
+
+class SupportPlanInputSerializer(MessageSerializer):
+    pdf = Base64Field(
+        required=False,
+        help_text=_(
+            "Het plan als PDF, base64-gecodeerd; ten hoogste 1.500.000 bytes (het hele verzoek ten hoogste 2 MiB)."
+        ),
+    )
+    resultaten = SupportPlanPartInputSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text=_("Per resultaat van de beschikking de aanpak en de stappen; als tekst gegeven: elk resultaat."),
+    )
 
 
 class BatchItemSerializer(InputSerializer):

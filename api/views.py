@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from indications.models import Product
-from providers.models import Assignment, AssignmentState, ChangeRequest, Provider
+from providers.models import Assignment, AssignmentState, ChangeRequest, Provider, SupportPlan
 from providers.selectors import (
     assignments_for,
     benchmark,
@@ -41,6 +41,8 @@ from .serializers import (
     SlaQuerySerializer,
     StartInputSerializer,
     StopInputSerializer,
+    SupportPlanInputSerializer,
+    SupportPlanSerializer,
 )
 from .throttling import PerTokenThrottle
 
@@ -204,6 +206,37 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="wijzigingsverzoeken")
     def change_request(self, request, toewijzingnummer=None):
         return self._message(request, "wijzigingsverzoek", toewijzingnummer)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: SupportPlanSerializer(many=True), **ERRORS},
+        description="De versies van het ondersteuningsplan van deze toewijzing, nieuwste eerst, met het oordeel "
+        "van de consulent (geaccepteerd, of wijziging gevraagd met de opmerking).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=SupportPlanInputSerializer,
+        responses={201: SupportPlanSerializer, **MESSAGE_ERRORS},
+        description="Dien (een nieuwe versie van) het ondersteuningsplan in: een PDF (base64, ten hoogste "
+        "1.500.000 bytes) en/of per resultaat van de beschikking de aanpak en de geplande stappen; als tekst "
+        "gegeven, dan voor elk resultaat. Een versie die nog niet is beoordeeld, wordt vervangen. Het plan is "
+        "uiterlijk SDD_SUPPORT_PLAN_TERM_DAYS dagen (standaard 42) na de gemelde start zorg ingediend, en na "
+        "een gevraagde wijziging binnen evenveel dagen opnieuw. Hetzelfde bericht met hetzelfde berichtId "
+        "krijgt het eerste antwoord terug.",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="ondersteuningsplan")
+    def support_plan(self, request, toewijzingnummer=None):
+        if request.method == "POST":
+            return self._message(request, "ondersteuningsplan", toewijzingnummer)
+        assignment = self.get_object()
+        plans = (
+            SupportPlan.objects.filter(assignment=assignment)
+            .select_related("assignment")
+            .prefetch_related("parts__indication_result__result__domain")
+            .order_by("-version")
+        )
+        return Response(SupportPlanSerializer(plans, many=True).data)
 
 
 class ChangeRequestViewSet(ProviderAPIMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

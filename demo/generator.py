@@ -58,6 +58,7 @@ from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .mantelzorg import MantelzorgMixin
+from .ondersteuningsplannen import SupportPlanMixin
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_satisfaction, ensure_demo_teams, ensure_demo_users
 from .quality import ensure_quality_checks
@@ -68,7 +69,7 @@ from .toewijzingen import ToewijzingMixin
 from .writer import WRITTEN, write_chunk
 
 
-class Generator(ClientsMixin, OnderzoekMixin, MantelzorgMixin, BeschikkingMixin, ToewijzingMixin):
+class Generator(ClientsMixin, OnderzoekMixin, MantelzorgMixin, BeschikkingMixin, ToewijzingMixin, SupportPlanMixin):
     """One seeded random stream for the whole run: the same seed and size give the same demo."""
 
     def __init__(self, *, rng: random.Random, today: date, reference: Reference, trajectories: int | None = None):
@@ -233,6 +234,7 @@ def _generate_chunk(task: tuple[int, list[str], list[Plan]]) -> tuple[int, int, 
     rows = Rows()
     for bsn in bsns:
         generator.client_history(rows, bsn, scenarios.pop(0) if scenarios else None)
+    generator.add_support_plans(rows)
     with transaction.atomic():
         write_chunk(rows)
     return len(bsns), len(rows.meldingen), len(rows.indications), len(rows.evaluations), len(rows.reviews)
@@ -330,6 +332,7 @@ def _ensure_api_example(summary: DemoSummary, *, today: date, seed: int, consult
     taken = set(Client.objects.values_list("bsn", flat=True))
     rows = Rows()
     generator.client_history(rows, next(bsn for bsn in valid_bsns() if bsn not in taken), API_EXAMPLE)
+    generator.add_support_plans(rows)
     with transaction.atomic():
         write_chunk(rows)
     summary.api_example_added = True

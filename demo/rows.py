@@ -29,7 +29,7 @@ from indications.models import (
     ReviewQuestion,
     ZrmAssessment,
 )
-from providers.models import Assignment, CareEvent, ChangeRequest, Provider
+from providers.models import Assignment, CareEvent, ChangeRequest, Provider, SupportPlan, SupportPlanPart
 
 
 class Row:
@@ -76,6 +76,8 @@ ReviewQuestionRow = Row.of(ReviewQuestion)
 AssignmentRow = Row.of(Assignment)
 CareEventRow = Row.of(CareEvent)
 ChangeRequestRow = Row.of(ChangeRequest)
+SupportPlanRow = Row.of(SupportPlan)
+SupportPlanPartRow = Row.of(SupportPlanPart)
 
 
 class Rows:
@@ -88,6 +90,7 @@ class Rows:
         self.results, self.result_subs, self.evaluations, self.assessments, self.scores = [], [], [], [], []
         self.progress, self.planned, self.status_changes, self.reviews, self.questions = [], [], [], [], []
         self.assignments, self.care_events, self.change_requests = [], [], []
+        self.support_plans, self.support_plan_parts = [], []
 
     def level(self, number: int) -> list:
         """Beschikkingen by how many they replace (0: a first one), so each follows the one it replaces."""

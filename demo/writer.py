@@ -38,7 +38,7 @@ from indications.models import (
     ZrmAssessment,
     ZrmScore,
 )
-from providers.models import Assignment, CareEvent, ChangeRequest
+from providers.models import Assignment, CareEvent, ChangeRequest, SupportPlan, SupportPlanPart
 
 from .numbering import number_chunk
 from .rows import Rows
@@ -121,6 +121,7 @@ _WITH_PK = (
     ZrmAssessment,
     Review,
     Assignment,
+    SupportPlan,
 )
 _WITHOUT_PK = (
     Conversation,
@@ -132,6 +133,7 @@ _WITHOUT_PK = (
     ReviewQuestion,
     ChangeRequest,
     CareEvent,
+    SupportPlanPart,
 )
 _TABLES: dict = {}
 # Every table a load writes.
@@ -199,6 +201,8 @@ def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
         (Assignment, rows.assignments),
         (ChangeRequest, rows.change_requests),
         (CareEvent, rows.care_events),
+        (SupportPlan, rows.support_plans),
+        (SupportPlanPart, rows.support_plan_parts),
     ]
 
 

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -142,6 +143,8 @@ def cell_value(obj: models.Model, field: models.Field):
         value = getattr(obj, field.attname)
         return None if value in (None, "") else str(getattr(obj, f"get_{field.name}_display")())
     value = getattr(obj, field.attname)
+    if isinstance(value, FieldFile):  # a stored file: its name (the file itself is not in the sheet)
+        return value.name or None
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, datetime):

@@ -20,6 +20,20 @@ class AnswerChangeRequestForm(forms.Form):
     reason = forms.CharField(label=_("Toelichting voor de aanbieder"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class JudgeSupportPlanForm(forms.Form):
+    """The consultant's judgement of an ondersteuningsplan: the page's two buttons send `decision`."""
+
+    ACCEPT, ASK_CHANGES = "accepteren", "wijziging_vragen"
+    decision = forms.ChoiceField(choices=[(ACCEPT, _("Accepteren")), (ASK_CHANGES, _("Wijziging vragen"))])
+    remark = forms.CharField(
+        label=_("Opmerking voor de aanbieder"),
+        required=False,
+        max_length=4000,
+        help_text=_("Verplicht bij Wijziging vragen: wat moet de aanbieder in het plan aanpassen?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class SlaFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Jaar"), min_value=2016, max_value=2100)
     granularity = forms.ChoiceField(label=_("Periode"), choices=[("jaar", _("jaar")), ("kwartaal", _("kwartaal"))])

@@ -2,6 +2,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -212,6 +213,7 @@ class CareEvent(models.Model):
         START = "start", _("start zorg")
         STOP = "stop", _("stop zorg")
         CHANGE_REQUEST = "wijzigingsverzoek", _("verzoek om wijziging")
+        SUPPORT_PLAN = "ondersteuningsplan", _("ondersteuningsplan")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="care_events")
     assignment = models.ForeignKey(
@@ -287,6 +289,109 @@ class ChangeRequest(models.Model):
     def can_be_answered(self) -> bool:
         """Only an open request is answered (services.answer_change_request refuses any other)."""
         return self.status == self.Status.OPEN
+
+
+def private_storage():
+    """The storage of files with client data (settings.STORAGES["private"]): no public URL."""
+    return storages["private"]
+
+
+def support_plan_path(plan: "SupportPlan", filename: str) -> str:
+    return f"ondersteuningsplannen/{plan.assignment.uuid}/versie-{plan.version}-{plan.pdf_sha256[:16]}.pdf"
+
+
+class SupportPlan(models.Model):
+    """The provider's ondersteuningsplan for a toewijzing (seed 002: drawn up by the provider with the
+    client, based on the results of the beschikking, and part of the definitive beschikking). Each
+    submission is a new version: a PDF and/or a text per result of the beschikking. The consultant
+    accepts it or asks for changes (with a remark); an unjudged version that a newer one replaces is
+    vervangen. providers.support_plans holds the rules and the status table."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "ingediend", _("ingediend")
+        ACCEPTED = "geaccepteerd", _("geaccepteerd")
+        CHANGES_REQUESTED = "wijziging_gevraagd", _("wijziging gevraagd")
+        SUPERSEDED = "vervangen", _("vervangen door een nieuwere versie")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="support_plans", verbose_name=_("toewijzing")
+    )
+    version = models.PositiveSmallIntegerField(_("versie"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("ingediend op"))
+    submitted_by = models.ForeignKey(
+        "ApiToken",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingediend met API-sleutel"),
+    )
+    pdf = models.FileField(
+        _("plan (PDF)"), storage=private_storage, upload_to=support_plan_path, max_length=200, blank=True
+    )
+    pdf_sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("grootte van de PDF (bytes)"), null=True, blank=True)
+    judged_on = models.DateField(_("beoordeeld op"), null=True, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beoordeeld door"),
+    )
+    remark = models.TextField(_("opmerking van de consulent"), blank=True)
+
+    class Meta:
+        ordering = ["assignment", "-version"]
+        verbose_name = _("ondersteuningsplan")
+        verbose_name_plural = _("ondersteuningsplannen")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "version"], name="support_plan_version_once"),
+            models.CheckConstraint(
+                condition=~models.Q(status="wijziging_gevraagd") | ~models.Q(remark=""),
+                name="support_plan_changes_have_a_remark",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pdf="") | models.Q(pdf_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="support_plan_pdf_has_its_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ondersteuningsplan {self.assignment} versie {self.version}"
+
+    @property
+    def can_be_judged(self) -> bool:
+        """Only a submitted version is judged (support_plans.judge_support_plan refuses any other)."""
+        return self.status == self.Status.SUBMITTED
+
+
+class SupportPlanPart(models.Model):
+    """The provider's plan for one result of the beschikking: the approach and activities, and the
+    planned steps towards the result."""
+
+    plan = models.ForeignKey(
+        SupportPlan, on_delete=models.CASCADE, related_name="parts", verbose_name=_("ondersteuningsplan")
+    )
+    indication_result = models.ForeignKey(
+        "indications.IndicationResult", on_delete=models.PROTECT, related_name="+", verbose_name=_("resultaat")
+    )
+    approach = models.TextField(_("aanpak en activiteiten"))
+    steps = models.TextField(_("geplande stappen"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "indication_result__result__domain__order", "indication_result_id"]
+        verbose_name = _("plan per resultaat")
+        verbose_name_plural = _("plannen per resultaat")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indication_result"], name="support_plan_part_once_per_result"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.indication_result}"
 
 
 def api_key_expiry():

@@ -1,7 +1,7 @@
 """The provider domain's panels on the case file's pages (see indications.panels), registered in
 ProvidersConfig.ready(): the open verzoeken om wijziging on the worklist, the toewijzingen on the
-client file, and on the beschikking page the toewijzingen with their care events and verzoeken om
-wijziging, the form to answer each and the form to change provider.
+client file, and on the beschikking page the toewijzingen with their care events, verzoeken om
+wijziging and ondersteuningsplannen, the forms to answer and judge each and the form to change provider.
 
 The forms post to this app's views (providers.views), which come back to the beschikking page with
 a failed form through indications.views.render_indication_detail.
@@ -15,14 +15,16 @@ from django.db.models import Prefetch, prefetch_related_objects
 from indications.panels import PanelRequest
 from indications.views import WORKLIST_PAGE_SIZE
 
-from .forms import AnswerChangeRequestForm, ChangeProviderForm
-from .models import Assignment, ChangeRequest
+from . import support_plans
+from .forms import AnswerChangeRequestForm, ChangeProviderForm, JudgeSupportPlanForm
+from .models import Assignment, ChangeRequest, SupportPlan
 
 # The worklist's query parameter of the page of verzoeken om wijziging.
 CHANGE_REQUESTS_PARAM = "wijzigingsverzoeken"
 # The beschikking page's names of the failed forms (indications.views.render_indication_detail).
 CHANGE_PROVIDER_FORM = "change_provider_form"
 ANSWER_FORM = "change_request_answer_form"
+JUDGE_PLAN_FORM = "support_plan_judge_form"
 
 
 def change_provider_form(data=None, *, initial=None) -> ChangeProviderForm:
@@ -33,6 +35,11 @@ def change_provider_form(data=None, *, initial=None) -> ChangeProviderForm:
 def answer_form(change_request_pk: int, data=None) -> AnswerChangeRequestForm:
     """The form that answers one verzoek om wijziging, with ids of its own row."""
     return AnswerChangeRequestForm(data, auto_id=f"verzoek-{change_request_pk}_%s")
+
+
+def judge_plan_form(plan_pk: int, data=None) -> JudgeSupportPlanForm:
+    """The form that judges one version of an ondersteuningsplan, with ids of its own."""
+    return JudgeSupportPlanForm(data, auto_id=f"plan-{plan_pk}_%s")
 
 
 def open_change_requests_for(user):
@@ -73,6 +80,12 @@ def indication_detail_panel(panel: PanelRequest) -> Mapping[str, object]:
                     "change_requests",
                     queryset=ChangeRequest.objects.select_related("requested_product", "answered_by", "follow_up"),
                 ),
+                Prefetch(
+                    "support_plans",
+                    queryset=SupportPlan.objects.select_related("judged_by")
+                    .prefetch_related("parts__indication_result__result__domain")
+                    .order_by("-version"),
+                ),
             )
             .order_by("start_date", "id"),
         ),
@@ -80,6 +93,10 @@ def indication_detail_panel(panel: PanelRequest) -> Mapping[str, object]:
     for assignment in indication.assignments.all():
         for change in assignment.change_requests.all():
             change.answer_form = panel.failed.get((ANSWER_FORM, change.pk)) or answer_form(change.pk)
+        assignment.support_plan_due = support_plans.due_date(assignment)
+        for plan in assignment.support_plans.all():
+            if plan.can_be_judged:
+                plan.judge_form = panel.failed.get((JUDGE_PLAN_FORM, plan.pk)) or judge_plan_form(plan.pk)
     return {
         CHANGE_PROVIDER_FORM: panel.failed.get(CHANGE_PROVIDER_FORM)
         or change_provider_form(initial={"on": panel.today}),

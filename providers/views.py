@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +15,25 @@ from indications.views import render_indication_detail
 from ui import charts
 from ui.exports import export_context, query_without_export, requested_export
 
-from . import figures, satisfaction, services
+from . import figures, satisfaction, services, support_plans
 from .forms import (
     SATISFACTION_FILE_COLUMNS,
     AnnualReviewForm,
     AnswerChangeRequestForm,
     DashboardFilterForm,
+    JudgeSupportPlanForm,
     SatisfactionImportForm,
     SlaFilterForm,
 )
-from .models import ChangeRequest, Provider
-from .panels import ANSWER_FORM, CHANGE_PROVIDER_FORM, answer_form, change_provider_form
+from .models import ChangeRequest, Provider, SupportPlan
+from .panels import (
+    ANSWER_FORM,
+    CHANGE_PROVIDER_FORM,
+    JUDGE_PLAN_FORM,
+    answer_form,
+    change_provider_form,
+    judge_plan_form,
+)
 from .selectors import (
     annual_reviews_of,
     periods,
@@ -286,6 +295,55 @@ def answer_change_request(request, request_uuid):
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return render_indication_detail(request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form})
+
+
+def _visible_support_plan(request, plan_uuid) -> SupportPlan:
+    return get_object_or_404(
+        SupportPlan.objects.filter(assignment__indication__client__in=clients_visible_to(request.user)).select_related(
+            "assignment__indication"
+        ),
+        uuid=plan_uuid,
+    )
+
+
+@require_POST
+@permission_required("providers.change_supportplan", raise_exception=True)
+def judge_support_plan(request, plan_uuid):
+    """The consultant accepts an ondersteuningsplan or asks for changes, from the beschikking page."""
+    plan = _visible_support_plan(request, plan_uuid)
+    indication = plan.assignment.indication
+    form = judge_plan_form(plan.pk, request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == JudgeSupportPlanForm.ACCEPT
+        try:
+            support_plans.judge_support_plan(plan, by=request.user, accept=accept, remark=form.cleaned_data["remark"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Het ondersteuningsplan is geaccepteerd.")
+                if accept
+                else _("De aanbieder is gevraagd het ondersteuningsplan te wijzigen."),
+            )
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return render_indication_detail(request, indication.pk, failed={(JUDGE_PLAN_FORM, plan.pk): form})
+
+
+@permission_required("providers.view_supportplan", raise_exception=True)
+def support_plan_pdf(request, plan_uuid):
+    """The PDF of an ondersteuningsplan, as a download (recorded in the audit trail as a read)."""
+    plan = _visible_support_plan(request, plan_uuid)
+    try:
+        handle = support_plans.open_pdf(request, plan)
+    except ValidationError:
+        raise Http404(_("Deze versie van het plan heeft geen PDF.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"ondersteuningsplan-{plan.assignment.number}-versie-{plan.version}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @permission_required("providers.add_clientsatisfaction", raise_exception=True)

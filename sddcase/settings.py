@@ -163,6 +163,19 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Uploaded files that hold client data (the providers' ondersteuningsplannen) live in the "private"
+# storage: a directory outside the static files with no URL, served only by views that check the
+# permission and record the read in the audit trail. Nothing is stored in the "default" storage.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -281,6 +294,10 @@ SDD = {
     # so this default is an assumption for contract management to set).
     "CARE_START_TERM_DAYS": env.int("SDD_CARE_START_TERM_DAYS", default=14),
     "NAZORG_AFTER_DAYS": env.int("SDD_NAZORG_AFTER_DAYS", default=42),
+    # The provider submits the ondersteuningsplan within this many days after the start of care it
+    # reported (and again within as many days after the consultant asked for changes). The seeds name
+    # no term; 6 weeks after the start is common practice, an assumption for contract management to set.
+    "SUPPORT_PLAN_TERM_DAYS": env.int("SDD_SUPPORT_PLAN_TERM_DAYS", default=42),
     # How far a beschikking's ingangsdatum may lie before the melding (terugwerkende kracht), and only
     # when it directly continues an earlier beschikking or the consultant motivates it.
     "RETROACTIVE_START_MAX_DAYS": env.int("SDD_RETROACTIVE_START_MAX_DAYS", default=91),

@@ -60,7 +60,7 @@ from indications.models import (
     Review,
 )
 from indications.selectors import follow_ups_of
-from providers.models import Assignment
+from providers.models import Assignment, SupportPlan
 
 from .models import SignalType, Urgency
 
@@ -447,6 +447,58 @@ def stop_without_reason(today: date) -> QuerySet:
     )
 
 
+# The variants of ondersteuningsplan_ontbreekt: no plan at all, or changes asked and no new version.
+PLAN_MISSING, PLAN_CHANGES_NOT_SUBMITTED = 0, 1
+
+
+def support_plan_missing(today: date) -> QuerySet:
+    """A started toewijzing still running without an ondersteuningsplan that is submitted or accepted:
+    none arrived within SUPPORT_PLAN_TERM_DAYS after the start of care (variant 0), or the consultant
+    asked for changes and no new version arrived within as many days after that (variant 1). It
+    lapses when a version arrives, and when the toewijzing ends or care stops."""
+    term = timedelta(days=settings.SDD["SUPPORT_PLAN_TERM_DAYS"])
+    plans = SupportPlan.objects.filter(assignment=OuterRef("pk"))
+    standing = plans.filter(status__in=(SupportPlan.Status.SUBMITTED, SupportPlan.Status.ACCEPTED))
+    changes_asked_on = (
+        plans.filter(status=SupportPlan.Status.CHANGES_REQUESTED).order_by("-version").values("judged_on")[:1]
+    )
+    waiting = (
+        Assignment.objects.active_on(today)
+        .filter(care_started_on__isnull=False, care_stopped_on__isnull=True)
+        .filter(~Exists(standing))
+        .annotate(changes_asked_on=Subquery(changes_asked_on, output_field=DateField()))
+        .filter(
+            Q(changes_asked_on__isnull=True, care_started_on__lt=today - term) | Q(changes_asked_on__lt=today - term)
+        )
+        .annotate(
+            plan_due=Case(
+                When(
+                    changes_asked_on__isnull=True,
+                    then=ExpressionWrapper(F("care_started_on") + term, output_field=DateField()),
+                ),
+                default=ExpressionWrapper(F("changes_asked_on") + term, output_field=DateField()),
+                output_field=DateField(),
+            )
+        )
+    )
+    return _columns(
+        waiting,
+        sig_subject=F("pk"),
+        sig_variant=Case(
+            When(changes_asked_on__isnull=True, then=Value(PLAN_MISSING)),
+            default=Value(PLAN_CHANGES_NOT_SUBMITTED),
+            output_field=IntegerField(),
+        ),
+        sig_due=F("plan_due"),
+        sig_urgency=Value(Urgency.OVERDUE),
+        client="indication__client",
+        consultant="indication__consultant",
+        sig_indication=F("indication_id"),
+        sig_assignment=F("pk"),
+        sig_provider=F("provider_id"),
+    )
+
+
 def _provider_columns(queryset: QuerySet, *, due) -> QuerySet:
     return _columns(
         queryset,
@@ -659,6 +711,7 @@ CHECKS: list[Check] = [
     Check("geen_start_zorg", SignalType.NO_START_REPORTED, no_start_reported),
     Check("zorg_na_einde", SignalType.CARE_AFTER_END, care_after_end),
     Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),
+    Check("ondersteuningsplan_ontbreekt", SignalType.SUPPORT_PLAN_MISSING, support_plan_missing),
     Check("nazorg", SignalType.NAZORG_DUE, nazorg_due),
     Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
     Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting),

@@ -17,6 +17,7 @@ class SignalType(models.TextChoices):
     NO_START_REPORTED = "geen_start_zorg", _("Geen start zorg gemeld")
     CARE_AFTER_END = "zorg_na_einde", _("Zorg loopt door na einde beschikking")
     STOP_WITHOUT_REASON = "stop_zonder_reden", _("Stop zorg zonder reden")
+    SUPPORT_PLAN_MISSING = "ondersteuningsplan_ontbreekt", _("Ondersteuningsplan ontbreekt")
     NAZORG_DUE = "nazorg", _("Nazorg na verwijzing")
     HERAANMELDING = "heraanmelding", _("Heraanmelding kort na uitstroom")
     REVIEW_WAITING = "beoordeling_wacht", _("Vier-ogenbeoordeling wacht te lang")

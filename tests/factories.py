@@ -42,7 +42,16 @@ from indications.models import (
 )
 from indications.services import issue_beschikking
 from providers.codes import RedenBeeindiging
-from providers.models import Assignment, CareEvent, ChangeRequest, Contract, Provider, ReferenceGroup
+from providers.models import (
+    Assignment,
+    CareEvent,
+    ChangeRequest,
+    Contract,
+    Provider,
+    ReferenceGroup,
+    SupportPlan,
+    SupportPlanPart,
+)
 from signals.models import Signal, SignalStatus, SignalType, Urgency
 
 # The tests' "today": services get it injected, factories place their dates around it.
@@ -602,6 +611,45 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
             answer_reason="Eerst de evaluatie afwachten.",
             answered_by=factory.SubFactory(UserFactory),
             answered_at=factory.LazyFunction(lambda: _at_noon(TODAY - timedelta(days=1))),
+        )
+
+
+class SupportPlanFactory(factory.django.DjangoModelFactory):
+    """Version 1 of the ondersteuningsplan of a started toewijzing, submitted on the day before TODAY,
+    with a text for each result of its beschikking and no PDF (the rows support_plans.submit_support_plan
+    writes). Traits: geaccepteerd and wijziging_gevraagd (judged on TODAY by a consultant)."""
+
+    class Meta:
+        model = SupportPlan
+        skip_postgeneration_save = True
+
+    assignment = factory.SubFactory(AssignmentFactory, gestart=True)
+    version = 1
+    submitted_at = factory.LazyFunction(lambda: _at_noon(TODAY - timedelta(days=1)))
+
+    class Params:
+        geaccepteerd = factory.Trait(
+            status=SupportPlan.Status.ACCEPTED, judged_on=TODAY, judged_by=factory.SubFactory(UserFactory)
+        )
+        wijziging_gevraagd = factory.Trait(
+            status=SupportPlan.Status.CHANGES_REQUESTED,
+            judged_on=TODAY,
+            judged_by=factory.SubFactory(UserFactory),
+            remark="Werk de stappen op financiën concreet uit.",
+        )
+
+    @factory.post_generation
+    def parts(self, create, extracted, **kwargs):
+        if extracted is not None or not create:
+            return
+        SupportPlanPart.objects.bulk_create(
+            SupportPlanPart(
+                plan=self,
+                indication_result=result,
+                approach=f"Wekelijks huisbezoek voor {result.result.name}.",
+                steps="Overzicht maken, afspraken met schuldeisers.",
+            )
+            for result in self.assignment.indication.results.all()
         )
 
 

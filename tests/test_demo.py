@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import FUNCTIONEEL_BEHEERDER
 from demo import bulkload
@@ -653,3 +654,39 @@ def test_the_generator_draws_a_new_clients_municipality_from_that_days_members(d
     for number in range(300):
         generator.new_client(rows, f"{number:09d}", date(2018, 1, 1), scenario=False)
     assert "Hardinxveld-Giessendam" in {client.municipality.name for client in rows.clients}
+
+
+def test_the_demo_shows_ondersteuningsplannen_as_the_service_makes_them(demo):
+    """Most started toewijzingen have a plan covering every result, submitted while the toewijzing ran;
+    some were changed on request, some wait for a judgement, and a few are missing (the signal)."""
+    from providers.models import SupportPlan
+    from signals.checks import CHECKS_BY_NAME, PLAN_MISSING
+
+    plans = SupportPlan.objects.select_related("assignment").prefetch_related(
+        "parts", "assignment__indication__results"
+    )
+    statuses = set(plans.values_list("status", flat=True))
+    assert {SupportPlan.Status.ACCEPTED, SupportPlan.Status.CHANGES_REQUESTED} <= statuses
+    started = Assignment.objects.filter(care_started_on__isnull=False).exclude(status=Assignment.Status.WITHDRAWN)
+    with_plan = started.filter(support_plans__isnull=False).distinct().count()
+    assert with_plan > started.count() / 2
+    for plan in plans:
+        assignment = plan.assignment
+        assert {part.indication_result_id for part in plan.parts.all()} == {
+            result.pk for result in assignment.indication.results.all()
+        }
+        day = timezone.localdate(plan.submitted_at)
+        assert assignment.care_started_on <= day <= TODAY
+        assert assignment.end_date is None or day <= assignment.end_date
+        assert assignment.care_stopped_on is None or day < assignment.care_stopped_on
+        if plan.status == SupportPlan.Status.CHANGES_REQUESTED:
+            assert plan.remark and plan.judged_on >= day
+    versions: dict[int, list] = {}
+    for assignment_id, version, status in plans.values_list("assignment_id", "version", "status").order_by("version"):
+        versions.setdefault(assignment_id, []).append((version, status))
+    for history in versions.values():
+        assert [version for version, _status in history] == list(range(1, len(history) + 1))
+        # Only the newest version may still wait for a judgement; an earlier one was judged.
+        assert all(status != SupportPlan.Status.SUBMITTED for _version, status in history[:-1])
+    raised = list(CHECKS_BY_NAME["ondersteuningsplan_ontbreekt"].conditions(TODAY))
+    assert any(row["sig_variant"] == PLAN_MISSING for row in raised)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
 from indications import four_eyes, quality
 from providers import services as provider_services
+from providers import support_plans
 from tests.factories import (
     AanvraagFactory,
     IndicationFactory,
@@ -32,7 +33,7 @@ from tests.worklist_data import many_signals
 pytestmark = pytest.mark.django_db
 
 # Addresses that give no HTML page of their own.
-NOT_PAGES = {"indications:home", "indications:client_inzage_export", "logout"}
+NOT_PAGES = {"indications:home", "indications:client_inzage_export", "providers:support_plan_pdf", "logout"}
 CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor")
 
 
@@ -77,6 +78,15 @@ def world(db):
     change = provider_services.submit_change_request(
         assignment, motivation="Meer tijd", by=None, end_date=assignment.end_date + timedelta(days=30)
     )
+    plan = support_plans.submit_support_plan(
+        assignment,
+        pdf=b"%PDF-1.4\n%%EOF\n",
+        parts=[
+            support_plans.PlanPartInput(domain=item.result.domain.name, result=item.result.name, approach="Huisbezoek")
+            for item in assignment.indication.results.all()
+        ],
+        by=None,
+    )
     OtherProvisionFactory(
         client=assignment.indication.client, kind="dagbesteding", start_date=today - timedelta(days=60)
     )
@@ -101,6 +111,7 @@ def world(db):
         "provider": provider,
         "assignment": assignment,
         "change": change,
+        "plan": plan,
         "signal": signals[0],
         "contract_manager": staff_member(CONTRACTMANAGER, username="contract-markup"),
         "beheerder": staff_member(FUNCTIONEEL_BEHEERDER, username="beheer-markup"),
@@ -162,6 +173,13 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "post", f"/indicaties/{active.uuid}/evaluatie/", {"held_on": ""}, True),
         ("consultant", "post", f"/aanbieders/beschikkingen/{active.uuid}/aanbieder/", {}, True),
         ("consultant", "post", f"/aanbieders/wijzigingsverzoeken/{w['change'].uuid}/antwoord/", {}, True),
+        (
+            "consultant",
+            "post",
+            f"/aanbieders/ondersteuningsplannen/{w['plan'].uuid}/beoordeling/",
+            {"decision": "wijziging_vragen"},
+            True,
+        ),
         ("consultant", "post", f"/indicaties/{w['in_review'].uuid}/vraag/{w['question'].pk}/antwoord/", {}, True),
         ("consultant", "post", f"/indicaties/{w['approved'].uuid}/heropenen/", {}, True),
         ("consultant", "get", "/signalen/", {}, False),

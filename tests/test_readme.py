@@ -42,6 +42,7 @@ def demo_server(tmp_path):
     """A server on a fresh demo database (SQLite file), the way `make run` starts one."""
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env["PRIVATE_MEDIA_ROOT"] = str(tmp_path / "private_media")  # the plan the flow submits
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput"], ["load_demo", "--clients", "300"]):
         subprocess.run([*manage, *command, "--verbosity", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -86,6 +87,7 @@ def test_the_readmes_curl_flow_runs_on_the_demo_data(demo_server):
     posts = [(status, path.removeprefix(url)) for status, method, path in answers if method == "POST"]
     assert [(status, re.sub(r"/toewijzingen/\d+/", "/toewijzingen/NR/", path)) for status, path in posts] == [
         ("200", "/api/v1/toewijzingen/NR/start/"),
+        ("201", "/api/v1/toewijzingen/NR/ondersteuningsplan/"),
         ("201", "/api/v1/toewijzingen/NR/wijzigingsverzoeken/"),
         ("200", "/api/v1/toewijzingen/NR/stop/"),
     ], done.stdout

@@ -44,6 +44,8 @@ def test_the_variable_list_is_found():
         "CACHE_URL",
         "SESSION_COOKIE_AGE",
         "SDD_IB0_TARIFF",
+        "SDD_SUPPORT_PLAN_TERM_DAYS",
+        "PRIVATE_MEDIA_ROOT",
         "LOG_LEVEL",
     } <= settings_variables()
 

@@ -117,6 +117,8 @@ SCENARIOS = {
         end_date=TODAY - days(10),
         status=Assignment.Status.ENDED,
     ),
+    # Care started longer ago than the term (42 days), no ondersteuningsplan.
+    "ondersteuningsplan_ontbreekt": lambda c: _assignment(c, start=TODAY - days(60), care_started_on=TODAY - days(50)),
     "nazorg": lambda c: IntakeFactory(referred=True, melding__consultant=c, melding__received_on=TODAY - days(60)),
     "heraanmelding": _heraanmelding,
     "beoordeling_wacht": _review_waiting,
