@@ -55,6 +55,7 @@ from .beschikkingen import BeschikkingMixin
 from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
+from .decisions import DecisionMixin
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_satisfaction, ensure_demo_teams, ensure_demo_users
@@ -66,7 +67,7 @@ from .toewijzingen import ToewijzingMixin
 from .writer import WRITTEN, write_chunk
 
 
-class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, ToewijzingMixin):
+class Generator(ClientsMixin, OnderzoekMixin, BeschikkingMixin, DecisionMixin, ToewijzingMixin):
     """One seeded random stream for the whole run: the same seed and size give the same demo."""
 
     def __init__(self, *, rng: random.Random, today: date, reference: Reference, trajectories: int | None = None):

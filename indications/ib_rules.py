@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ui.tables import euro
 
+from .decisions import decision_errors
 from .models import Indication, OtherProvision, ResultDomain
 from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
@@ -46,7 +47,10 @@ def one_indication_errors(indication: Indication) -> dict[str, str]:
 
 
 def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationError]:
-    """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message."""
+    """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message. An afwijzing
+    grants no IB, so only the rules of a refusal apply to it (indications.decisions)."""
+    if indication.is_refusal:
+        return decision_errors(indication)
     errors: list[ValidationError] = []
     product = indication.product
     results = list(indication.results.select_related("result__domain"))
@@ -156,6 +160,7 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     errors.extend(extramural_cost_errors(indication, provisions))
     errors.extend(dagdelen_dagbesteding_errors(indication, provisions))
     errors.extend(primary_domain_errors(indication.primary_domain, result_domains))
+    errors.extend(decision_errors(indication))  # a gedeeltelijke toekenning is motivated
     return errors
 
 

@@ -26,6 +26,7 @@ from .beschikking_services import (
     issue_beschikking,
     record_evaluation,
     save_indication_concept,
+    save_refusal_concept,
     withdraw_beschikking,
 )
 from .ib_rules import check_ib_rules, melding_date_of, one_indication_errors
@@ -67,6 +68,7 @@ __all__ = [
     "register_client",
     "register_melding",
     "save_indication_concept",
+    "save_refusal_concept",
     "update_client",
     "withdraw_beschikking",
 ]

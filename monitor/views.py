@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import selectors
+from . import decisions, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -76,6 +76,10 @@ def dashboard(request):
         selectors.waiting_times(selection, year, per="municipality"),
         selectors.waiting_times(selection, year, per="product"),
         selectors.waiting_times(selection, year, per="provider"),
+        decisions.decisions_per_year(selection, years),
+        decisions.decisions_per_period(selection, year),
+        decisions.decisions_in_year(selection, year, per="municipality"),
+        decisions.decisions_in_year(selection, year, per="product"),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

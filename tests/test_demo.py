@@ -21,9 +21,11 @@ from demo.models import HeldBackDefinition
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
 from indications import ib_rules, quality
+from indications.decisions import derived_outcome
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.ib_rules import one_indication_errors
 from indications.models import (
+    DECIDED,
     Aanvraag,
     Client,
     ComplexityRule,
@@ -41,6 +43,7 @@ from indications.models import (
     Review,
     ZrmAssessment,
     ZrmScore,
+    decided_grant,
 )
 from indications.selectors import consultants_for, latest_zrm_assessment, worklist
 from indications.services import check_ib_rules, issue_beschikking
@@ -88,7 +91,8 @@ def _user(username):
 
 
 def _decided():
-    return Indication.objects.exclude(decision_date=None).select_related("product", "replaces__product", "client")
+    """The decided grants (an afwijzing is decided too, but grants nothing: see the test of refusals)."""
+    return Indication.objects.filter(decided_grant()).select_related("product", "replaces__product", "client")
 
 
 def test_generates_the_requested_case_load(demo):
@@ -196,7 +200,7 @@ def test_statuses_agree_with_the_dates(demo):
 
 def test_complex_beschikkingen_were_approved_by_a_team_lead(demo):
     lead = _user("teamleider")
-    for indication in _decided():
+    for indication in Indication.objects.filter(DECIDED).select_related("product", "replaces__product", "client"):
         if complexity_findings(indication, today=indication.decision_date):
             assert indication.four_eyes_required
             assert indication.approved_by == lead != indication.consultant
@@ -581,3 +585,22 @@ def test_the_demo_providers_have_client_satisfaction_of_recent_years_a_few_below
     assert 0 < len(below) < len(results) / 4  # a few below the target 7.5
     generate_demo(clients=CLIENTS + 1, today=TODAY, seed=7)  # idempotent: the years are left alone
     assert ClientSatisfaction.objects.count() == len(results)
+
+
+def test_the_demo_refuses_and_grants_in_part_as_the_services_would(demo):
+    on_aanvraag = Indication.objects.filter(DECIDED, aanvraag__isnull=False)
+    refused = list(on_aanvraag.filter(outcome=Indication.Outcome.AFWIJZING).select_related("aanvraag"))
+    partial = on_aanvraag.filter(outcome=Indication.Outcome.GEDEELTELIJK)
+    total = on_aanvraag.count()
+    assert refused and partial.exists()
+    assert len(refused) <= 0.15 * total and partial.count() <= 0.12 * total
+    lead = _user("teamleider")
+    for indication in refused:
+        assert indication.status == S.AFGEWEZEN and indication.number
+        assert indication.refusal_ground and indication.refusal_motivation and indication.provider_id is None
+        assert not indication.results.exists() and not indication.planned_evaluations.exists()
+        assert not indication.assignments.exists()
+        assert indication.approved_by == lead  # every afwijzing is reviewed (the active rule)
+        assert indication.aanvraag.received_on <= indication.decision_date
+    for indication in on_aanvraag.select_related("aanvraag__requested_product", "product"):
+        assert indication.outcome == derived_outcome(indication), indication.pk
