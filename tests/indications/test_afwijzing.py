@@ -6,15 +6,19 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from audit.models import AuditEvent
 from indications import four_eyes, hooks, services
-from indications.models import ComplexityRule, Indication
+from indications.models import GRANTED_STATUSES, ComplexityRule, Indication
 from indications.models import IndicationStatus as S
 from indications.selectors import worklist
+from monitor.models import Cell
+from monitor.selectors import ceo_population
+from monitor.services import refresh_monitor
 from providers.models import Assignment
 from signals.checks import beschikking_deadline
-from tests.factories import build_case_file
+from tests.factories import IndicationFactory, build_case_file
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +215,14 @@ def test_the_aanvraag_records_what_is_asked(case_file, consultant, products, tod
             requested_end_date=today - timedelta(days=2),
         )
     assert "requested_end_date" in failure.value.message_dict
+
+
+# -- an afwijzing is a decision, never care ----------------------------------------------------------
+
+
+def test_an_afwijzing_counts_in_no_figure_about_care(today):
+    refused = IndicationFactory(afgewezen=True, start_date=today - timedelta(days=40), results=[], evaluations=[])
+    refresh_monitor(today=today, first_year=today.year)
+    assert Cell.objects.filter(year=today.year).aggregate(clients=Sum("clients"))["clients"] in (None, 0)
+    assert not Indication.objects.filter(pk=refused.pk, status__in=GRANTED_STATUSES).exists()
+    assert refused.client.last_name not in [row[3] for row in ceo_population(today.year).rows]
