@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from indications.decisions import partial_reasons
 from indications.models import (
     ComplexityRule,
     Evaluation,
@@ -101,6 +102,8 @@ class BeschikkingMixin:
                 reason = f"Zwaarder product: van {replaced.product.name} naar {ind.product.name}."
             elif rule.kind == Rule.MANUAL and ind.four_eyes_requested:
                 reason = "De consulent vraagt om vier ogen."
+            elif rule.kind == Rule.PARTIAL and (partial := partial_reasons(ind)):
+                reason = f"Gedeeltelijke toekenning: {' '.join(partial)}"
             if reason:
                 findings.append({"code": rule.kind, "rule": rule.name, "reason": reason})
         return findings
@@ -306,6 +309,7 @@ class BeschikkingMixin:
         if findings:
             self._review(rows, ind, findings, clock, first=created, last=decision, outcome="approved")
         ind.decision_date = decision
+        self._outcome(ind)
         decided = clock.at(decision)
         self._move(rows, ind, S.VASTGESTELD, decided, ind.consultant)
         ind.demo_clock = clock
@@ -455,6 +459,8 @@ class BeschikkingMixin:
                 weeks=weeks,
                 provider=provider,
             )
+            if level == 0:  # what the aanvraag asked: all of it, or more than is granted
+                self._requested(aanvraag, ind, plan)
             self._decide(rows, state, ind, created=created, decision=decision, change_reason=change_reason)
             if request is not None:  # the provider's verzoek om wijziging that led to this beschikking
                 request.follow_up = ind

@@ -616,3 +616,38 @@ API_EXAMPLE_PROVIDER = "98030001"
 API_EXAMPLE = _scenario(
     melding_ago=16, product="IB1", weeks=26, start_in=4, provider=API_EXAMPLE_PROVIDER, care_started=False
 )
+
+
+# Decisions on an aanvraag besides the toekenning (issue #15): about 7% are refused, on the grounds of
+# seed 003 and the onderzoek, and about 5% are granted in part (a lighter product or a shorter period
+# than asked), each with its motivation.
+REFUSAL_SHARE = 0.07
+PARTIAL_SHARE = 0.05
+REFUSAL_GROUNDS = {
+    "eigen_kracht": 30,
+    "algemene_voorziening": 25,
+    "wlz": 12,
+    "zvw": 12,
+    "jeugdwet": 3,
+    "verblijf": 10,
+    "niet_ingezetene": 8,
+}
+REFUSAL_MOTIVATIONS = {
+    "eigen_kracht": "Uit het onderzoek blijkt dat de cliënt met hulp van partner en kinderen de administratie en "
+    "de dagstructuur zelf kan regelen; de ondersteuning door het netwerk volstaat.",
+    "algemene_voorziening": "Het inloopspreekuur van het sociaal wijkteam en de vrijwillige thuisadministratie "
+    "bieden de ondersteuning die nodig is; een maatwerkvoorziening is niet nodig.",
+    "wlz": "De cliënt heeft een Wlz-indicatie (CIZ) met zorg in de thuissituatie; de begeleiding valt onder de "
+    "Wet langdurige zorg.",
+    "zvw": "De gevraagde ondersteuning is behandeling door de GGZ-behandelaar en valt onder de Zorgverzekeringswet.",
+    "jeugdwet": "De cliënt is jonger dan 18 jaar; de ondersteuning valt onder de Jeugdwet.",
+    "verblijf": "De cliënt heeft toezicht en een beschermende woonomgeving nodig; ambulante begeleiding volstaat "
+    "niet, verblijf (beschermd wonen) is noodzakelijk.",
+    "niet_ingezetene": "De cliënt staat niet ingeschreven in de BRP van de gemeente en woont er niet; het college "
+    "van de woongemeente beslist op de aanvraag.",
+}
+PARTIAL_MOTIVATIONS = [
+    "Het netwerk neemt een deel van de ondersteuning over; een lichter product volstaat om de resultaten te bereiken.",
+    "Eerst een kortere looptijd met een vroege evaluatie; daarna wordt bezien of verlenging nodig is.",
+    "De ZRM-scores rechtvaardigen geen zwaarder product; de gevraagde intensiteit is niet nodig.",
+]

@@ -56,6 +56,7 @@ from .beschikkingen import BeschikkingMixin
 from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
+from .decisions import DecisionMixin
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .mantelzorg import MantelzorgMixin
 from .ondersteuningsplannen import SupportPlanMixin
@@ -69,7 +70,9 @@ from .toewijzingen import ToewijzingMixin
 from .writer import WRITTEN, write_chunk
 
 
-class Generator(ClientsMixin, OnderzoekMixin, MantelzorgMixin, BeschikkingMixin, ToewijzingMixin, SupportPlanMixin):
+class Generator(
+    ClientsMixin, OnderzoekMixin, MantelzorgMixin, BeschikkingMixin, DecisionMixin, ToewijzingMixin, SupportPlanMixin
+):
     """One seeded random stream for the whole run: the same seed and size give the same demo."""
 
     def __init__(self, *, rng: random.Random, today: date, reference: Reference, trajectories: int | None = None):

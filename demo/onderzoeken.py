@@ -15,6 +15,7 @@ from .figures import (
     OWN_STRENGTH_NOTES,
     QUESTIONS,
     REFERRALS,
+    REFUSAL_SHARE,
     Plan,
 )
 from .rows import AanvraagRow, ClientState, ConversationRow, IntakeRow, MeldingRow, Rows, ZrmAssessmentRow
@@ -270,6 +271,8 @@ class OnderzoekMixin:
         if stage == "besloten" and decision > today:
             stage = rng.choices(["concept", "ter_beoordeling", "goedgekeurd"], weights=[50, 35, 15])[0]
         if stage == "besloten":
+            if not plan.forced and rng.random() < REFUSAL_SHARE:
+                return self._refuse(rows, state, plan, aanvraag=aanvraag, created=created, decision=decision)
             return self._chain(rows, state, plan, aanvraag=aanvraag, created=created, decision=decision)
 
         # Still open today: a concept, in review, sent back, or approved and waiting to be vastgesteld.
@@ -289,5 +292,6 @@ class OnderzoekMixin:
             weeks=weeks,
             provider=provider,
         )
+        aanvraag.requested_product, aanvraag.requested_opslag = ind.product, ind.opslag
         self._leave_open(rows, state, ind, created=created, stage=stage, forced=plan.forced)
         return None

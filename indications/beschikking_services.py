@@ -18,10 +18,12 @@ from audit.services import changed_fields, record_event
 
 from . import hooks
 from .codes import RedenWijziging
+from .decisions import derived_outcome
 from .four_eyes import complexity_findings
 from .hooks import case_changed
 from .ib_rules import check_ib_rules, one_indication_errors, primary_domain_errors
 from .models import (
+    Aanvraag,
     Client,
     Evaluation,
     IbResult,
@@ -29,6 +31,7 @@ from .models import (
     Indication,
     IndicationResult,
     PlannedEvaluation,
+    Product,
     ResultProgress,
     ZrmDomain,
 )
@@ -71,7 +74,9 @@ INDICATION_FIELDS = (
     "verblijf_motivation",
     "extramural_cost_motivation",
     "mantelzorg_motivation",
+    "refusal_motivation",  # of a gedeeltelijke toekenning: why the part asked is not granted
 )
+REFUSAL_FIELDS = ("product", "refusal_ground", "refusal_motivation", "four_eyes_requested", "outcome", "provider")
 
 
 @transaction.atomic
@@ -95,6 +100,8 @@ def save_indication_concept(
         indication = Indication.objects.select_for_update().get(pk=indication.pk)
         if indication.status not in EDITABLE_STATUSES:
             raise ValidationError(_("Alleen een concept kan worden gewijzigd."), code="not_concept")
+        if indication.is_refusal:
+            raise ValidationError(_("Dit concept is een afwijzing: wijzig de afwijzing."), code="is_refusal")
         before = _snapshot(indication, INDICATION_FIELDS)
     for name in INDICATION_FIELDS:
         if name in data:
@@ -148,6 +155,71 @@ def save_indication_concept(
     return indication
 
 
+@transaction.atomic
+def save_refusal_concept(
+    indication: Indication | None,
+    *,
+    aanvraag: Aanvraag,
+    by,
+    product: Product,
+    refusal_ground: str,
+    refusal_motivation: str,
+    four_eyes_requested: bool = False,
+    today: date | None = None,
+) -> Indication:
+    """Draw up an afwijzing of the aanvraag (a concept), or turn the aanvraag's concept into one: the
+    product refused, the ground and the motivation. A refusal grants nothing, so its results, planned
+    evaluations and provider go. It is vastgesteld like any beschikking (issue_beschikking), after
+    four eyes where a complexity rule asks for it."""
+    if indication is None:
+        indication = Indication(client=aanvraag.client, consultant=by, aanvraag=aanvraag, kind=Indication.Kind.FIRST)
+        before = {}
+    else:
+        indication = Indication.objects.select_for_update().get(pk=indication.pk)
+        if indication.status not in EDITABLE_STATUSES:
+            raise ValidationError(_("Alleen een concept kan worden gewijzigd."), code="not_concept")
+        if indication.aanvraag_id != aanvraag.pk or indication.replaces_id is not None:
+            raise ValidationError(
+                _("Alleen de indicatie van deze aanvraag kan een afwijzing worden."), code="not_this_aanvraag"
+            )
+        before = _snapshot(indication, REFUSAL_FIELDS)
+    errors = {}
+    if refusal_ground not in Indication.RefusalGround.values:
+        errors["refusal_ground"] = _("Kies de grond van de afwijzing.")
+    if not refusal_motivation.strip():
+        errors["refusal_motivation"] = _("Motiveer de afwijzing.")
+    if errors:
+        raise ValidationError(errors)
+    indication.product = product
+    indication.outcome = Indication.Outcome.AFWIJZING
+    indication.refusal_ground = refusal_ground
+    indication.refusal_motivation = refusal_motivation
+    indication.four_eyes_requested = four_eyes_requested
+    indication.provider = None
+    # The aanvraag's day: a refusal has no ingangsdatum of care, and its "period" is none.
+    indication.start_date = aanvraag.received_on
+    indication.end_date = None
+    indication.opslag, indication.opslag_motivation = False, ""
+    indication.primary_domain, indication.treatment_needed = None, ""
+    errors = one_indication_errors(indication)
+    if errors:
+        raise ValidationError(errors)
+    indication.full_clean()
+    indication.save()
+    indication.results.all().delete()
+    indication.planned_evaluations.filter(evaluation__isnull=True).delete()
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE if not before else AuditEvent.Action.UPDATE,
+        obj=indication,
+        client_id=indication.client_id,
+        summary="concept-afwijzing",
+        changes=changed_fields(before, _snapshot(indication, REFUSAL_FIELDS)),
+    )
+    case_changed(indication.client_id, today=_today(today))
+    return indication
+
+
 # --------------------------------------------------------------------------------------------
 # Status transitions
 # --------------------------------------------------------------------------------------------
@@ -163,11 +235,17 @@ def issue_beschikking(
     change_reason: str = "",
 ) -> Indication:
     """Vaststellen: check every IB rule and the four-eyes approval, number the beschikking and end the
-    one it replaces. A complex concept must be approved first (see four_eyes.py)."""
+    one it replaces. A complex concept must be approved first (see four_eyes.py).
+
+    The same vaststelling decides an afwijzing: it reaches afgewezen (terminal), and since it grants
+    nothing, the providers' toewijzing (beschikking_issued) and the contract check are not run. A
+    grant stores its outcome, whole or partial, as derived from the aanvraag (indications.decisions)."""
     today = _today(today)
     decision_date = decision_date or today
     indication = _lock(indication)
-    ensure_transition_allowed(indication.status, S.VASTGESTELD)
+    refusal = indication.is_refusal
+    target = S.AFGEWEZEN if refusal else S.VASTGESTELD
+    ensure_transition_allowed(indication.status, target)
     errors = check_ib_rules(indication, today=today)
     if indication.status == S.CONCEPT:
         findings = complexity_findings(indication, today=today)
@@ -187,15 +265,20 @@ def issue_beschikking(
         errors.append(
             ValidationError(_("De besluitdatum kan niet vóór de aanvraag liggen."), code="decision_before_aanvraag")
         )
-    for check in hooks.vaststelling_checks.callbacks:  # e.g. the provider's contract (providers)
-        errors.extend(check(indication))
+    if not refusal:
+        for check in hooks.vaststelling_checks.callbacks:  # e.g. the provider's contract (providers)
+            errors.extend(check(indication))
     if errors:
         raise ValidationError(errors)
 
     indication.decision_date = decision_date
-    _move(indication, S.VASTGESTELD, by=by)
+    indication.outcome = derived_outcome(indication)
+    _move(indication, target, by=by)
     indication.number = f"IB-{decision_date.year}-{indication.pk:07d}"
     indication.save(update_fields=["number", "updated_at"])
+    if refusal:  # no toewijzing, no replaced beschikking, no activation: the decision is the end
+        case_changed(indication.client_id, today=today)
+        return indication
     # The toewijzing to the provider (and the end of the replaced beschikking's assignment), in this
     # transaction: a hook that fails takes the vaststelling back with it.
     vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)

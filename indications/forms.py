@@ -22,6 +22,7 @@ from .models import (
     Melding,
     Municipality,
     OtherProvision,
+    Product,
     ResultDomain,
     ResultProgress,
     ZrmDomain,
@@ -258,11 +259,35 @@ class NazorgForm(forms.Form):
     notes = forms.CharField(label=_("Uitkomst: werkt de verwijzing?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AanvraagForm(forms.ModelForm):
+class AanvraagForm(DutchEmptyLabelsMixin, forms.ModelForm):
     class Meta:
         model = Aanvraag
-        fields = ["received_on"]
-        widgets = {"received_on": DateInput()}
+        fields = ["received_on", "requested_product", "requested_opslag", "requested_end_date"]
+        widgets = {"received_on": DateInput(), "requested_end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_product"].empty_label = _("Niet opgegeven")
+        self.fields["requested_product"].help_text = _(
+            "Wat de cliënt vraagt: een lichter product of kortere looptijd is een gedeeltelijke toekenning."
+        )
+
+
+class RefusalForm(DutchEmptyLabelsMixin, forms.Form):
+    """The afwijzing of an aanvraag: what is refused, on which ground, and why."""
+
+    product = forms.ModelChoiceField(label=_("Gevraagd product"), queryset=Product.objects.order_by("level"))
+    refusal_ground = forms.ChoiceField(label=_("Grond van de afwijzing"), choices=Indication.RefusalGround.choices)
+    refusal_motivation = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Waarom de aanvraag wordt afgewezen; dit staat in de beschikking."),
+    )
+    four_eyes_requested = forms.BooleanField(label=_("Vier ogen gevraagd"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refusal_ground"].choices = [("", _("Kies een grond")), *Indication.RefusalGround.choices]
 
 
 def _grouped_result_choices():
@@ -386,8 +411,17 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "mantelzorg_motivation",
             "provider",
             "four_eyes_requested",
+            "refusal_motivation",
         ]
+        labels = {"refusal_motivation": _("Motivering gedeeltelijke toekenning")}
+        help_texts = {
+            "refusal_motivation": _(
+                "Alleen als minder wordt toegekend dan gevraagd (lichter product, geen opslag of kortere looptijd): "
+                "waarom het gevraagde deel niet."
+            )
+        }
         widgets = {
+            "refusal_motivation": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(),
             "end_date": DateInput(),
             "opslag_motivation": forms.Textarea(attrs={"rows": 2}),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import record_event
 
+from .decisions import partial_reasons
 from .hooks import case_changed
 from .ib_rules import check_ib_rules
 from .models import ComplexityRule, Indication, OtherProvision, Review, ReviewQuestion
@@ -50,8 +51,18 @@ def complexity_findings(indication: Indication, *, today: date) -> list[Finding]
     return findings
 
 
+# An afwijzing grants nothing: only these rules can make it complex (the others are about the care).
+REFUSAL_RULE_KINDS = (ComplexityRule.Kind.REFUSAL, ComplexityRule.Kind.MANUAL)
+
+
 def _rule_reason(rule: ComplexityRule, indication: Indication, results: list, *, today: date) -> str:
     kind = ComplexityRule.Kind
+    if indication.is_refusal and rule.kind not in REFUSAL_RULE_KINDS:
+        return ""
+    if rule.kind == kind.REFUSAL and indication.is_refusal:
+        return _("Afwijzing van de aanvraag (%(ground)s).") % {"ground": indication.get_refusal_ground_display()}
+    if rule.kind == kind.PARTIAL and (reasons := partial_reasons(indication)):
+        return _("Gedeeltelijke toekenning: %(reasons)s") % {"reasons": " ".join(reasons)}
     if rule.kind == kind.PRODUCT and indication.product_id == rule.product_id:
         return _("Product %(product)s.") % {"product": indication.product.name}
     if rule.kind == kind.OPSLAG and indication.opslag:

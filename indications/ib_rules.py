@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ui.tables import euro
 
+from .decisions import decision_errors
 from .membership import membership_errors
 from .models import Indication, OtherProvision, ResultDomain
 from .selectors import (
@@ -54,7 +55,10 @@ def one_indication_errors(indication: Indication) -> dict[str, str]:
 
 
 def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationError]:
-    """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message."""
+    """Every IB rule of DOMAIN.md that this indication breaks, each with a Dutch message. An afwijzing
+    grants no IB, so only the rules of a refusal apply to it (indications.decisions)."""
+    if indication.is_refusal:
+        return decision_errors(indication)
     errors: list[ValidationError] = []
     product = indication.product
     results = list(indication.results.select_related("result__domain"))
@@ -166,6 +170,7 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     errors.extend(dagdelen_dagbesteding_errors(indication, provisions))
     errors.extend(primary_domain_errors(indication.primary_domain, result_domains))
     errors.extend(mantelzorg_errors(indication))
+    errors.extend(decision_errors(indication))  # a gedeeltelijke toekenning is motivated
     return errors
 
 

@@ -249,6 +249,9 @@ def aanvraag_create(request, intake_uuid):
                 received_on=form.cleaned_data["received_on"],
                 consultant=request.user,
                 by=request.user,
+                requested_product=form.cleaned_data["requested_product"],
+                requested_opslag=form.cleaned_data["requested_opslag"],
+                requested_end_date=form.cleaned_data["requested_end_date"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)

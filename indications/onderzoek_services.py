@@ -426,10 +426,24 @@ def record_nazorg(intake: Intake, *, by, done_on: date, notes: str, today: date 
 
 @transaction.atomic
 def register_aanvraag(
-    *, client: Client, received_on: date, consultant, by, intake: Intake | None = None, today: date | None = None
+    *,
+    client: Client,
+    received_on: date,
+    consultant,
+    by,
+    intake: Intake | None = None,
+    requested_product=None,
+    requested_opslag: bool = False,
+    requested_end_date: date | None = None,
+    today: date | None = None,
 ) -> Aanvraag:
-    """Register the client's formal aanvraag; the beschikking is due within 2 weeks."""
+    """Register the client's formal aanvraag, with what is asked (product, opslag, period: the
+    decision grants it, part of it or refuses it); the beschikking is due within 2 weeks."""
     errors = {}
+    if requested_end_date is not None and requested_end_date <= received_on:
+        errors["requested_end_date"] = _("De gevraagde einddatum moet na de datum van de aanvraag liggen.")
+    if requested_opslag and requested_product is not None and not requested_product.allows_opslag:
+        errors["requested_opslag"] = _("Bij %(product)s is geen opslag mogelijk.") % {"product": requested_product.name}
     if received_on > _today(today):
         errors["received_on"] = _("De datum van de aanvraag kan niet in de toekomst liggen.")
     elif outside := not_member_message(client.municipality, received_on):
@@ -449,7 +463,15 @@ def register_aanvraag(
             errors["received_on"] = _("De aanvraag kan niet vóór de melding zijn ontvangen.")
     if errors:
         raise ValidationError(errors)
-    aanvraag = Aanvraag(client=client, intake=intake, received_on=received_on, consultant=consultant)
+    aanvraag = Aanvraag(
+        client=client,
+        intake=intake,
+        received_on=received_on,
+        consultant=consultant,
+        requested_product=requested_product,
+        requested_opslag=requested_opslag,
+        requested_end_date=requested_end_date,
+    )
     aanvraag.full_clean()
     aanvraag.save()
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=aanvraag, client_id=client.pk, summary="aanvraag")

@@ -26,6 +26,7 @@ from .beschikking_services import (
     issue_beschikking,
     record_evaluation,
     save_indication_concept,
+    save_refusal_concept,
     withdraw_beschikking,
 )
 from .ib_rules import check_ib_rules, melding_date_of, one_indication_errors
@@ -74,6 +75,7 @@ __all__ = [
     "register_melding",
     "remove_mantelzorger",
     "save_indication_concept",
+    "save_refusal_concept",
     "update_client",
     "update_mantelzorger",
     "withdraw_beschikking",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import record_read
 
-from . import eigen_bijdrage, four_eyes, panels, selectors, services, workflow
+from . import decisions, eigen_bijdrage, four_eyes, panels, selectors, services, workflow
 from .forms import (
     ClientForm,
     ClientSearchForm,
@@ -22,6 +22,7 @@ from .forms import (
     IndicationResultFormSet,
     IssueForm,
     MeldingForm,
+    RefusalForm,
     ReopenConceptForm,
     ReviewAnswerForm,
     ReviewDecisionForm,
@@ -195,7 +196,9 @@ def melding_create(request, client_uuid):
 RESULT_ROW_ADD, RESULT_ROWS_REFRESH = "resultaat_toevoegen", "subresultaten_tonen"
 
 
-def _indication_form_page(request, *, client: Client, indication: Indication | None, initial: dict):
+def _indication_form_page(
+    request, *, client: Client, indication: Indication | None, initial: dict, aanvraag: Aanvraag | None = None
+):
     if request.method == "GET":
         record_read(request, indication or client, client_id=client.pk, summary="indicatieformulier geopend")
     result_initial = []
@@ -255,6 +258,7 @@ def _indication_form_page(request, *, client: Client, indication: Indication | N
             "overloaded_mantelzorgers": overloaded_mantelzorgers,
             "row_add": RESULT_ROW_ADD,
             "rows_refresh": RESULT_ROWS_REFRESH,
+            "aanvraag": aanvraag,  # a new indication for it: the aanvraag may be refused instead
         },
     )
 
@@ -272,7 +276,14 @@ def indication_create(request, aanvraag_uuid):
         request,
         client=aanvraag.client,
         indication=None,
-        initial={"aanvraag": aanvraag.pk, "start_date": timezone.localdate()},
+        initial={
+            "aanvraag": aanvraag.pk,
+            "start_date": timezone.localdate(),
+            "product": aanvraag.requested_product_id,
+            "opslag": aanvraag.requested_opslag,
+            "end_date": aanvraag.requested_end_date,
+        },
+        aanvraag=aanvraag,
     )
 
 
@@ -288,7 +299,61 @@ def indication_update(request, indication_uuid):
     if indication.status not in workflow.EDITABLE_STATUSES:
         messages.error(request, _("Alleen een concept kan worden gewijzigd."))
         return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    if indication.is_refusal:
+        return redirect("indications:indication_refuse", indication_uuid=indication.uuid)
     return _indication_form_page(request, client=indication.client, indication=indication, initial={})
+
+
+def _refusal_page(request, *, aanvraag: Aanvraag, indication: Indication | None):
+    """The afwijzing of the aanvraag: drawn up new, or the aanvraag's concept turned into one."""
+    if request.method == "GET":
+        record_read(request, indication or aanvraag.client, client_id=aanvraag.client_id, summary="afwijzing geopend")
+    initial = {"product": aanvraag.requested_product_id}
+    if indication is not None:
+        initial = {
+            "product": indication.product_id,
+            "refusal_ground": indication.refusal_ground,
+            "refusal_motivation": indication.refusal_motivation,
+            "four_eyes_requested": indication.four_eyes_requested,
+        }
+    form = RefusalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indication = services.save_refusal_concept(
+                indication, aanvraag=aanvraag, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("De afwijzing is als concept opgeslagen. Controleer haar en stel haar vast."))
+            return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return render(
+        request,
+        "indications/refusal_form.html",
+        {"form": form, "client": aanvraag.client, "aanvraag": aanvraag, "indication": indication},
+    )
+
+
+@requires("indications.add_indication")
+def aanvraag_refuse(request, aanvraag_uuid):
+    aanvraag = get_object_or_404(
+        _visible(Aanvraag.objects, request, "client").select_related("client"), uuid=aanvraag_uuid
+    )
+    existing = selectors.indication_of_aanvraag(aanvraag)
+    if existing is not None:  # one aanvraag, one decision: its concept becomes the afwijzing
+        return redirect("indications:indication_refuse", indication_uuid=existing.uuid)
+    return _refusal_page(request, aanvraag=aanvraag, indication=None)
+
+
+@requires("indications.change_indication")
+def indication_refuse(request, indication_uuid):
+    indication = _indication_or_404(request, indication_uuid)
+    if "refuse" not in workflow.offered_actions(indication, today=timezone.localdate(), needs_review=False) and not (
+        indication.is_refusal and indication.status in workflow.EDITABLE_STATUSES
+    ):
+        messages.error(request, _("Alleen het concept van een aanvraag kan een afwijzing worden."))
+        return redirect("indications:indication_detail", indication_uuid=indication.uuid)
+    return _refusal_page(request, aanvraag=indication.aanvraag, indication=indication)
 
 
 class _NoInput(forms.Form):
@@ -361,6 +426,7 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             ),
             "rule_errors": rule_errors,
             "findings": findings,
+            "partial_reasons": decisions.partial_reasons(indication),
             # A page that shows an error never also says that all is well.
             "has_errors": bool(failed),
             "review": review,
@@ -412,7 +478,10 @@ def _indication_action(
 def indication_issue(request, indication_uuid):
     def issue(indication, data):
         issued = services.issue_beschikking(indication, by=request.user, decision_date=data["decision_date"])
-        messages.success(request, _("Beschikking %(number)s is vastgesteld.") % {"number": issued.number})
+        if issued.is_refusal:
+            messages.success(request, _("De afwijzing %(number)s is vastgesteld.") % {"number": issued.number})
+        else:
+            messages.success(request, _("Beschikking %(number)s is vastgesteld.") % {"number": issued.number})
 
     return _indication_action(request, indication_uuid, "issue_form", issue)
 

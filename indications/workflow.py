@@ -14,6 +14,10 @@ the models' constraints use them too) and re-exported here; every app and page u
   has a decision date). Figures of decisions taken (the beschikking term, the number of
   beschikkingen of a provider, the cliëntervaringsonderzoek's "decided in the year") count it;
   it is not live and not granted: a withdrawn beschikking never applied and gave no care.
+- **refused** (`REFUSED_STATUSES`: afgewezen): the aanvraag is refused (an afwijzing, terminal).
+  It is decided (it meets the beschikking term and counts as a decision), but it is never live or
+  granted: no care, no provider, no toewijzing, no evaluations. `decided_grant()` is "decided and
+  not refused", for figures about beschikkingen that grant(ed) care.
 - **undecided** (`UNDECIDED_STATUSES`: concept, ter beoordeling, goedgekeurd): no decision yet.
 - **editable** (`EDITABLE_STATUSES`: concept): the only status in which the content may change.
 - **void** (`VOID_STATUSES`: ingetrokken): withdrawn, before or after its decision; its aanvraag
@@ -36,11 +40,13 @@ from .models import (
     EDITABLE_STATUSES,
     GRANTED_STATUSES,
     LIVE_STATUSES,
+    REFUSED_STATUSES,
     UNDECIDED_STATUSES,
     VOID_STATUSES,
     Indication,
     IndicationStatusChange,
     decided,
+    decided_grant,
 )
 from .models import IndicationStatus as S
 
@@ -50,10 +56,12 @@ __all__ = [
     "EDITABLE_STATUSES",
     "GRANTED_STATUSES",
     "LIVE_STATUSES",
+    "REFUSED_STATUSES",
     "UNDECIDED_STATUSES",
     "VOID_STATUSES",
     "InvalidTransition",
     "decided",
+    "decided_grant",
     "ensure_transition_allowed",
     "lock_indication",
     "move",
@@ -62,13 +70,15 @@ __all__ = [
 
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     # A complex concept goes to a team lead first (four eyes); a simple one is vastgesteld directly.
-    S.CONCEPT: {S.TER_BEOORDELING, S.VASTGESTELD, S.INGETROKKEN},
+    # The vaststelling of an afwijzing moves to afgewezen instead of vastgesteld (terminal).
+    S.CONCEPT: {S.TER_BEOORDELING, S.VASTGESTELD, S.AFGEWEZEN, S.INGETROKKEN},
     S.TER_BEOORDELING: {S.GOEDGEKEURD, S.CONCEPT, S.INGETROKKEN},
-    S.GOEDGEKEURD: {S.VASTGESTELD, S.CONCEPT, S.INGETROKKEN},
+    S.GOEDGEKEURD: {S.VASTGESTELD, S.AFGEWEZEN, S.CONCEPT, S.INGETROKKEN},
     S.VASTGESTELD: {S.ACTIEF, S.BEEINDIGD, S.INGETROKKEN},
     S.ACTIEF: {S.BEEINDIGD, S.INGETROKKEN},
     S.BEEINDIGD: set(),
     S.INGETROKKEN: set(),
+    S.AFGEWEZEN: set(),
 }
 
 # The page's actions that move the status, by the status they move to. Moving back to concept is
@@ -77,6 +87,7 @@ ACTION_OF_TARGET = {
     S.TER_BEOORDELING: "submit_for_review",
     S.GOEDGEKEURD: "review",
     S.VASTGESTELD: "issue",
+    S.AFGEWEZEN: "issue",  # the same vaststelling: the outcome decides the status
     S.ACTIEF: None,  # on the ingangsdatum, by the nightly task: nothing to click
     S.BEEINDIGD: "end",
     S.INGETROKKEN: "withdraw",
@@ -102,6 +113,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
             actions -= {"issue", "submit_for_review"}
     if status in EDITABLE_STATUSES:
         actions.add("edit")
+        if not indication.is_refusal and indication.aanvraag_id and indication.replaces_id is None:
+            actions.add("refuse")
     if status in LIVE_STATUSES:
         actions.add("assign")
         if indication.start_date <= today:

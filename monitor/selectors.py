@@ -38,6 +38,7 @@ from indications.models import (
     OtherProvision,
     Product,
     ResultDomain,
+    decided_grant,
 )
 from providers.models import Assignment, ReferenceGroup
 from signals.checks import describe_stacking
@@ -517,10 +518,10 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
     a beschikking in force or decided in the year, with what is needed to invite them and to report
     per group; no BSN (not needed for an invitation). Rows stream from the database."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    # In force: granted care overlapping the year; decided: any decision in the year, also one
-    # withdrawn afterwards (indications.workflow).
+    # In force: granted care overlapping the year; decided: any grant decided in the year, also one
+    # withdrawn afterwards (indications.workflow). An afwijzing gave no voorziening: not in it.
     in_force = Q(status__in=GRANTED_STATUSES, start_date__lte=end) & (Q(care_end__isnull=True) | Q(care_end__gte=start))
-    decided = DECIDED & Q(decision_date__gte=start, decision_date__lte=end)
+    decided = decided_grant() & Q(decision_date__gte=start, decision_date__lte=end)
     in_year = (
         Indication.objects.annotate(care_end=Coalesce("ended_on", "end_date"))
         .filter(client=OuterRef("pk"))

@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import eigen_bijdrage, mantelzorg, selectors
+from . import decisions, eigen_bijdrage, mantelzorg, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -80,6 +80,10 @@ def dashboard(request):
         mantelzorg.mantelzorg_per_year(selection, years),
         mantelzorg.mantelzorg_per_period(selection, year),
         mantelzorg.mantelzorg_per_municipality(selection, year),
+        decisions.decisions_per_year(selection, years),
+        decisions.decisions_per_period(selection, year),
+        decisions.decisions_in_year(selection, year, per="municipality"),
+        decisions.decisions_in_year(selection, year, per="product"),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

@@ -1,8 +1,8 @@
 """factory-boy factories with realistic defaults: valid BSNs, clients in Dordrecht each at an address of
 their own, dates relative to the fixed TODAY (or to a `today` passed in), and traits for states
-(IndicationFactory(actief=True), IntakeFactory(maatwerk=True), AssignmentFactory(gestopt=True),
-ReviewFactory(afgekeurd=True), ChangeRequestFactory(toegekend=True), CareEventFactory(stop=True),
-SignalFactory(opgelost=True)).
+(IndicationFactory(actief=True), IndicationFactory(afgewezen=True), IntakeFactory(maatwerk=True),
+AssignmentFactory(gestopt=True), ReviewFactory(afgekeurd=True), ChangeRequestFactory(toegekend=True),
+CareEventFactory(stop=True), SignalFactory(opgelost=True)).
 
 Reference data (municipalities, ZRM domains, result areas, products, tariffs, reference groups)
 comes from the data migrations and is looked up here, never created."""
@@ -392,6 +392,17 @@ class IndicationFactory(factory.django.DjangoModelFactory):
             number=factory.Sequence(lambda n: f"IB-TEST-B{n:06d}"),
         )
         ingetrokken = factory.Trait(status=IndicationStatus.INGETROKKEN, status_reason="Aanvraag ingetrokken")
+        # An afwijzing as the vaststelling leaves it (pass results=[] and evaluations=[]: it has none).
+        afgewezen = factory.Trait(
+            status=IndicationStatus.AFGEWEZEN,
+            outcome=Indication.Outcome.AFWIJZING,
+            refusal_ground=Indication.RefusalGround.ALGEMENE_VOORZIENING,
+            refusal_motivation="Het sociaal wijkteam biedt de ondersteuning die nodig is.",
+            provider=None,
+            end_date=None,
+            decision_date=TODAY - timedelta(days=1),
+            number=factory.Sequence(lambda n: f"IB-TEST-R{n:06d}"),
+        )
 
     @factory.post_generation
     def results(self, create, extracted, **kwargs):

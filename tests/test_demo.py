@@ -24,9 +24,11 @@ from demo.reference import load_reference
 from demo.rows import ClientRow, MeldingRow, Rows
 from demo.writer import WRITTEN, write_chunk
 from indications import ib_rules, quality
+from indications.decisions import derived_outcome
 from indications.four_eyes import approve_indication, complexity_findings, submit_for_review
 from indications.ib_rules import one_indication_errors
 from indications.models import (
+    DECIDED,
     Aanvraag,
     Client,
     ComplexityRule,
@@ -45,6 +47,7 @@ from indications.models import (
     Review,
     ZrmAssessment,
     ZrmScore,
+    decided_grant,
 )
 from indications.selectors import consultants_for, latest_zrm_assessment, worklist
 from indications.services import check_ib_rules, issue_beschikking
@@ -92,7 +95,8 @@ def _user(username):
 
 
 def _decided():
-    return Indication.objects.exclude(decision_date=None).select_related("product", "replaces__product", "client")
+    """The decided grants (an afwijzing is decided too, but grants nothing: see the test of refusals)."""
+    return Indication.objects.filter(decided_grant()).select_related("product", "replaces__product", "client")
 
 
 def test_generates_the_requested_case_load(demo):
@@ -200,7 +204,7 @@ def test_statuses_agree_with_the_dates(demo):
 
 def test_complex_beschikkingen_were_approved_by_a_team_lead(demo):
     lead = _user("teamleider")
-    for indication in _decided():
+    for indication in Indication.objects.filter(DECIDED).select_related("product", "replaces__product", "client"):
         if complexity_findings(indication, today=indication.decision_date):
             assert indication.four_eyes_required
             assert indication.approved_by == lead != indication.consultant
@@ -690,3 +694,22 @@ def test_the_demo_shows_ondersteuningsplannen_as_the_service_makes_them(demo):
         assert all(status != SupportPlan.Status.SUBMITTED for _version, status in history[:-1])
     raised = list(CHECKS_BY_NAME["ondersteuningsplan_ontbreekt"].conditions(TODAY))
     assert any(row["sig_variant"] == PLAN_MISSING for row in raised)
+
+
+def test_the_demo_refuses_and_grants_in_part_as_the_services_would(demo):
+    on_aanvraag = Indication.objects.filter(DECIDED, aanvraag__isnull=False)
+    refused = list(on_aanvraag.filter(outcome=Indication.Outcome.AFWIJZING).select_related("aanvraag"))
+    partial = on_aanvraag.filter(outcome=Indication.Outcome.GEDEELTELIJK)
+    total = on_aanvraag.count()
+    assert refused and partial.exists()
+    assert len(refused) <= 0.15 * total and partial.count() <= 0.12 * total
+    lead = _user("teamleider")
+    for indication in refused:
+        assert indication.status == S.AFGEWEZEN and indication.number
+        assert indication.refusal_ground and indication.refusal_motivation and indication.provider_id is None
+        assert not indication.results.exists() and not indication.planned_evaluations.exists()
+        assert not indication.assignments.exists()
+        assert indication.approved_by == lead  # every afwijzing is reviewed (the active rule)
+        assert indication.aanvraag.received_on <= indication.decision_date
+    for indication in on_aanvraag.select_related("aanvraag__requested_product", "product"):
+        assert indication.outcome == derived_outcome(indication), indication.pk

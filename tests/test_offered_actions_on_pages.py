@@ -29,6 +29,7 @@ ACTION_URLS = {
     "withdraw": "indications:indication_withdraw",
     "reopen": "indications:indication_reopen",
     "edit": "indications:indication_update",
+    "refuse": "indications:indication_refuse",
     "evaluate": "indications:evaluation_create",
     "assign": "providers:change_provider",
 }
@@ -36,13 +37,14 @@ ACTION_URLS = {
 # What the status table allows from each status, for a simple concept that meets the IB rules and
 # a beschikking that has started; the page's author is a consulent with every permission for it.
 EXPECTED = {
-    S.CONCEPT: {"issue", "withdraw", "edit"},
+    S.CONCEPT: {"issue", "withdraw", "edit", "refuse"},
     S.TER_BEOORDELING: {"withdraw"},
     S.GOEDGEKEURD: {"issue", "reopen", "withdraw"},
     S.VASTGESTELD: {"end", "withdraw", "assign", "evaluate"},
     S.ACTIEF: {"end", "withdraw", "assign", "evaluate"},
     S.BEEINDIGD: set(),
     S.INGETROKKEN: set(),
+    S.AFGEWEZEN: set(),
 }
 
 
@@ -51,8 +53,19 @@ def in_status(consultant, status) -> Indication:
     case = build_case_file(consultant=consultant, melding_on=today - timedelta(days=60))
     indication = case.indication
     if status != S.CONCEPT:
-        decided = status in (*workflow.GRANTED_STATUSES, S.INGETROKKEN)  # withdrawn after its decision
+        decided = status in (*workflow.GRANTED_STATUSES, S.INGETROKKEN, S.AFGEWEZEN)  # withdrawn after its decision
+        refusal = (
+            {
+                "outcome": "afwijzing",
+                "refusal_ground": "eigen_kracht",
+                "refusal_motivation": "Netwerk",
+                "provider": None,
+            }
+            if status == S.AFGEWEZEN
+            else {}
+        )
         Indication.objects.filter(pk=indication.pk).update(
+            **refusal,
             status=status,
             start_date=today - timedelta(days=10),
             end_date=today + timedelta(days=300),

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
-from indications import four_eyes, quality
+from indications import four_eyes, quality, services
 from providers import services as provider_services
 from providers import support_plans
 from tests.factories import (
@@ -93,12 +93,26 @@ def world(db):
     signals = many_signals(consultant, 30, client=case.client)
     # An aanvraag without an indication yet: its create page shows the indication form.
     free_aanvraag = AanvraagFactory(client=case.client, consultant=consultant, intake=case.intake)
+    # An afwijzing, vastgesteld after four eyes (the beschikking page of a refusal).
+    refused_case = build_case_file(consultant=consultant)
+    refused = services.save_refusal_concept(
+        refused_case.indication,
+        aanvraag=refused_case.aanvraag,
+        by=consultant,
+        product=refused_case.indication.product,
+        refusal_ground="algemene_voorziening",
+        refusal_motivation="Het sociaal wijkteam biedt de steun.",
+    )
+    four_eyes.submit_for_review(refused, by=consultant)
+    four_eyes.approve_indication(refused, by=team_lead)
+    services.issue_beschikking(refused, by=consultant)
     sample = quality.draw_sample(
         by=team_lead, period_start=today - timedelta(days=400), period_end=today, per_consultant=1, seed="markup"
     )
     return {
         "quality_check": sample.checks.first(),
         "free_aanvraag": free_aanvraag,
+        "refused": refused,
         "consultant": consultant,
         "team_lead": team_lead,
         "case": case,
@@ -165,6 +179,9 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
             True,
         ),
         ("consultant", "get", f"/indicaties/{concept.uuid}/", {}, False),
+        ("consultant", "post", f"/aanvragen/{w['free_aanvraag'].uuid}/afwijzen/", {"refusal_ground": ""}, True),
+        ("consultant", "post", f"/indicaties/{concept.uuid}/afwijzen/", {"refusal_motivation": " "}, True),
+        ("consultant", "get", f"/indicaties/{w['refused'].uuid}/", {}, False),
         ("consultant", "post", f"/indicaties/{concept.uuid}/wijzigen/", {"end_date": "morgen"}, True),
         ("consultant", "post", f"/indicaties/{concept.uuid}/vaststellen/", {}, True),
         ("consultant", "post", f"/indicaties/{concept.uuid}/ter-beoordeling/", {}, True),

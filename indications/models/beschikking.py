@@ -21,6 +21,9 @@ class IndicationStatus(models.TextChoices):
     ACTIEF = "actief", _("actief")
     BEEINDIGD = "beeindigd", _("beëindigd")
     INGETROKKEN = "ingetrokken", _("ingetrokken")
+    # The aanvraag is refused (afwijzing): a decision with a ground and a motivation, terminal; it
+    # grants nothing, so it is never live or granted, has no provider, toewijzing or evaluations.
+    AFGEWEZEN = "afgewezen", _("afgewezen")
 
 
 # The status sets, defined once (indications.workflow re-exports them and documents what each means).
@@ -35,6 +38,9 @@ UNDECIDED_STATUSES = (IndicationStatus.CONCEPT, IndicationStatus.TER_BEOORDELING
 EDITABLE_STATUSES = (IndicationStatus.CONCEPT,)
 # The indication never applied (withdrawn before or after its decision): its aanvraag may lead to a new one.
 VOID_STATUSES = (IndicationStatus.INGETROKKEN,)
+# Refused: the decision on the aanvraag is an afwijzing. Decided (it has a decision date and meets the
+# beschikking term), but it grants no care: never live, never granted.
+REFUSED_STATUSES = (IndicationStatus.AFGEWEZEN,)
 # Decided: a decision was taken (vastgesteld), whatever happened afterwards, so also a beschikking
 # withdrawn after its decision. Only the vaststelling sets the decision date and every granted
 # status requires one (indication_decided_has_decision_date), so the date is the whole test.
@@ -47,6 +53,32 @@ def decided(path: str = "") -> Q:
 
 
 DECIDED = decided()
+
+
+def decided_grant(path: str = "") -> Q:
+    """Decided and not refused: a toekenning (whole or partial), also one withdrawn afterwards."""
+    return decided(path) & ~Q(**{f"{path}outcome": DecisionOutcome.AFWIJZING})
+
+
+class DecisionOutcome(models.TextChoices):
+    """What the decision on the aanvraag is. The consultant chooses a refusal; whether a grant is
+    whole or partial is derived by the service from what was asked (indications.decisions)."""
+
+    TOEKENNING = "toekenning", _("toekenning")
+    GEDEELTELIJK = "gedeeltelijk", _("gedeeltelijke toekenning")
+    AFWIJZING = "afwijzing", _("afwijzing")
+
+
+class RefusalGround(models.TextChoices):
+    """The ground of an afwijzing (seed 003, the onderzoek's conclusions and the other laws)."""
+
+    EIGEN_KRACHT = "eigen_kracht", _("eigen kracht of sociaal netwerk volstaat")
+    ALGEMENE_VOORZIENING = "algemene_voorziening", _("een algemene voorziening volstaat")
+    WLZ = "wlz", _("andere wet: Wet langdurige zorg (Wlz)")
+    ZVW = "zvw", _("andere wet: Zorgverzekeringswet (Zvw)")
+    JEUGDWET = "jeugdwet", _("andere wet: Jeugdwet")
+    VERBLIJF = "verblijf", _("verblijf is noodzakelijk")
+    NIET_INGEZETENE = "niet_ingezetene", _("geen ingezetene van de gemeente")
 
 
 class TreatmentNeeded(models.TextChoices):
@@ -69,6 +101,8 @@ class Indication(models.Model):
 
     Status = IndicationStatus
     TreatmentNeeded = TreatmentNeeded
+    Outcome = DecisionOutcome
+    RefusalGround = RefusalGround
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
@@ -146,6 +180,17 @@ class Indication(models.Model):
         verbose_name=_("aanbieder"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT)
+    # The decision on the aanvraag. A refusal is the consultant's choice (with its ground); a grant's
+    # "whole or partial" is set by the service from the aanvraag (indications.decisions), never typed.
+    outcome = models.CharField(
+        _("besluit"), max_length=20, choices=DecisionOutcome.choices, default=DecisionOutcome.TOEKENNING
+    )
+    refusal_ground = models.CharField(_("grond afwijzing"), max_length=30, choices=RefusalGround.choices, blank=True)
+    refusal_motivation = models.TextField(
+        _("motivering afwijzing"),
+        blank=True,
+        help_text=_("Bij een afwijzing: waarom; bij een gedeeltelijke toekenning: waarom het gevraagde deel niet."),
+    )
     decision_date = models.DateField(_("besluitdatum"), null=True, blank=True)
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indications", verbose_name=_("consulent")
@@ -203,9 +248,33 @@ class Indication(models.Model):
             # approval of someone other than its author.
             models.CheckConstraint(
                 condition=~(
-                    Q(four_eyes_required=True) & Q(status__in=[*GRANTED_STATUSES]) & Q(approved_by__isnull=True)
+                    Q(four_eyes_required=True)
+                    & Q(status__in=[*GRANTED_STATUSES, *REFUSED_STATUSES])
+                    & Q(approved_by__isnull=True)
                 ),
                 name="indication_four_eyes_approved",
+            ),
+            # An afwijzing has its ground and motivation and no provider; only an afwijzing has a
+            # ground and reaches afgewezen, and it never grants (live or granted).
+            models.CheckConstraint(
+                condition=~Q(outcome="afwijzing")
+                | (~Q(refusal_ground="") & ~Q(refusal_motivation="") & Q(provider__isnull=True)),
+                name="indication_refusal_complete",
+                violation_error_message=_("Een afwijzing heeft een grond en een motivering en geen aanbieder."),
+            ),
+            models.CheckConstraint(
+                condition=Q(refusal_ground="") | Q(outcome="afwijzing"),
+                name="indication_ground_only_on_refusal",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="afwijzing") & ~Q(status__in=[*GRANTED_STATUSES]))
+                | (~Q(outcome="afwijzing") & ~Q(status__in=[*REFUSED_STATUSES])),
+                name="indication_refusal_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="gedeeltelijk") | ~Q(refusal_motivation=""),
+                name="indication_partial_motivated",
+                violation_error_message=_("Motiveer bij een gedeeltelijke toekenning waarom het gevraagde deel niet."),
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
@@ -238,6 +307,10 @@ class Indication(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    @property
+    def is_refusal(self) -> bool:
+        return self.outcome == DecisionOutcome.AFWIJZING
 
     @property
     def is_decided(self) -> bool:

@@ -333,6 +333,20 @@ class Aanvraag(models.Model):
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="aanvragen", verbose_name=_("consulent")
     )
+    # What the client asks for: the decision grants it, part of it (a lighter product, no opslag or a
+    # shorter period: a gedeeltelijke toekenning) or refuses it (indications.decisions).
+    requested_product = models.ForeignKey(
+        "Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gevraagd product"),
+    )
+    requested_opslag = models.BooleanField(_("opslag gevraagd"), default=False)
+    requested_end_date = models.DateField(
+        _("gevraagd tot en met"), null=True, blank=True, help_text=_("Leeg: geen einddatum gevraagd.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,6 +22,8 @@ class ComplexityRule(models.Model):
         STACKING = "stapeling", _("stapeling met andere voorzieningen")
         SCALING_UP = "opschaling", _("herindicatie of opschaling naar een zwaarder product")
         MANUAL = "handmatig", _("vier ogen gevraagd door de consulent")
+        REFUSAL = "afwijzing", _("afwijzing van de aanvraag")
+        PARTIAL = "gedeeltelijk", _("gedeeltelijke toekenning")
 
     kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
     name = models.CharField(_("omschrijving"), max_length=200)

@@ -53,6 +53,7 @@ def reference_data(transactional_db):
             ("0010_ib4_product_age_limit_melding_channels", "add_ib4"),
             ("0012_quality_checklist", "add_questions"),
             ("0017_municipality_membership", "set_membership"),
+            ("0018_decision_outcome_afwijzing", "seed_rules"),
         ):
             getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
     sync_roles()

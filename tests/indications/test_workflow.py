@@ -35,13 +35,14 @@ def test_the_table_allows_exactly_the_listed_moves(source, target):
 
 def test_the_table_is_the_one_of_the_domain():
     assert ALLOWED_STATUS_CHANGES == {
-        S.CONCEPT: {S.TER_BEOORDELING, S.VASTGESTELD, S.INGETROKKEN},
+        S.CONCEPT: {S.TER_BEOORDELING, S.VASTGESTELD, S.AFGEWEZEN, S.INGETROKKEN},
         S.TER_BEOORDELING: {S.GOEDGEKEURD, S.CONCEPT, S.INGETROKKEN},
-        S.GOEDGEKEURD: {S.VASTGESTELD, S.CONCEPT, S.INGETROKKEN},
+        S.GOEDGEKEURD: {S.VASTGESTELD, S.AFGEWEZEN, S.CONCEPT, S.INGETROKKEN},
         S.VASTGESTELD: {S.ACTIEF, S.BEEINDIGD, S.INGETROKKEN},
         S.ACTIEF: {S.BEEINDIGD, S.INGETROKKEN},
         S.BEEINDIGD: set(),
         S.INGETROKKEN: set(),
+        S.AFGEWEZEN: set(),
     }
     assert set(LIVE_STATUSES) == {S.VASTGESTELD, S.ACTIEF}
 
@@ -109,6 +110,17 @@ def move_to(consultant, team_lead, today):
         elif target == S.CONCEPT:
             four_eyes.reopen_concept(indication, by=consultant, reason="Einddatum aanpassen")
         elif target == S.VASTGESTELD:
+            services.issue_beschikking(indication, by=consultant, today=today)
+        elif target == S.AFGEWEZEN:
+            # The same vaststelling, of a refusal (an approved one keeps its approval; a concept
+            # that is no longer reviewed: the refusal rule switched off for this move).
+            ComplexityRule.objects.filter(kind=ComplexityRule.Kind.REFUSAL).update(is_active=False)
+            Indication.objects.filter(pk=indication.pk).update(
+                outcome=Indication.Outcome.AFWIJZING,
+                refusal_ground=Indication.RefusalGround.EIGEN_KRACHT,
+                refusal_motivation="Het netwerk biedt de steun.",
+                provider=None,
+            )
             services.issue_beschikking(indication, by=consultant, today=today)
         elif target == S.ACTIEF:
             services.activate_beschikking(indication, today=indication.start_date)
