@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ui.tables import euro
 
 from .models import Indication, OtherProvision, ResultDomain
+from .pgb import pgb_errors
 from .selectors import beschikking_cost, cost_reference_for, dagdelen_cost_per_period, latest_zrm_assessment, tariff_for
 from .workflow import GRANTED_STATUSES, LIVE_STATUSES, VOID_STATUSES
 
@@ -78,9 +79,10 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     errors.extend(_retroactive_start_errors(indication, today=today))
     errors.extend(_age_limit_errors(indication))
 
-    # Opslag and tariff.
+    # Opslag and tariff (a pgb's tariff is the pgb tariff, checked with the pgb's conditions).
     tariff = tariff_for(product, indication.start_date)
-    if tariff is None:
+    errors.extend(pgb_errors(indication))
+    if tariff is None and not indication.is_pgb:
         errors.append(
             ValidationError(
                 _("Er is geen tarief voor %(product)s op %(date)s.")

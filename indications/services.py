@@ -20,6 +20,7 @@ service acting on a beschikking's life cycle is `<verb>_beschikking`, on the con
 
 from .beschikking_services import (
     INDICATION_FIELDS,
+    PGB_FIELDS,
     ResultInput,
     activate_beschikking,
     end_beschikking,
@@ -46,6 +47,7 @@ from .onderzoek_services import (
 __all__ = [
     "CLIENT_FIELDS",
     "INDICATION_FIELDS",
+    "PGB_FIELDS",
     "NightlyOutcome",
     "ResultInput",
     "each_row_on_its_own",

@@ -88,7 +88,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
     from the current status, and only when it can succeed (a concept that breaks an IB rule is
     changed first, a complex one goes to review first, an evaluation needs a live beschikking that
     has started). Besides the moves: "edit" (an editable concept), "evaluate" and "assign" (choose
-    or change the provider: a live beschikking). The templates test these, never the status."""
+    or change the provider: a live natura beschikking; a pgb has no provider). The templates test
+    these, never the status."""
     status = indication.status
     actions = set()
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
@@ -103,7 +104,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
     if status in EDITABLE_STATUSES:
         actions.add("edit")
     if status in LIVE_STATUSES:
-        actions.add("assign")
+        if not indication.is_pgb:
+            actions.add("assign")
         if indication.start_date <= today:
             actions.add("evaluate")
     return actions

@@ -6,6 +6,8 @@
 - `beschikking`: the indication that becomes the beschikking, its results and status history;
 - `evaluation`: evaluations and ZRM assessments;
 - `review`: the four-eyes review and the complexity rules that call for it;
+- `pgb`: the persoonsgebonden budget (pgb tariffs, and per pgb beschikking its budgetholder and
+  the conditions of art. 2.3.6 Wmo 2015);
 - `quality`: quality checks after the fact on a random sample of issued beschikkingen.
 
 Models hold data, constraints and small derived properties; every rule and state change lives in
@@ -23,6 +25,7 @@ from .beschikking import (
     LIVE_STATUSES,
     UNDECIDED_STATUSES,
     VOID_STATUSES,
+    DeliveryForm,
     Indication,
     IndicationResult,
     IndicationStatus,
@@ -33,6 +36,7 @@ from .beschikking import (
 )
 from .case import Aanvraag, Client, Conversation, Intake, Melding, OtherProvision
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
+from .pgb import PgbBudget, PgbTariff
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
 from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
@@ -40,6 +44,9 @@ from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion
 __all__ = [
     "CostReference",
     "DECIDED",
+    "DeliveryForm",
+    "PgbBudget",
+    "PgbTariff",
     "EDITABLE_STATUSES",
     "GRANTED_STATUSES",
     "LIVE_STATUSES",

@@ -58,6 +58,14 @@ class TreatmentNeeded(models.TextChoices):
     NOT_YET = "ja_niet_ingezet", _("ja, nog niet ingezet of aangevraagd")
 
 
+class DeliveryForm(models.TextChoices):
+    """Leveringsvorm (seed 003): care in kind by a contracted provider, or a persoonsgebonden budget
+    (paid through the SVB; no toewijzing to a provider, see indications.pgb)."""
+
+    NATURA = "natura", _("zorg in natura")
+    PGB = "pgb", _("persoonsgebonden budget")
+
+
 class Indication(models.Model):
     """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
 
@@ -69,6 +77,7 @@ class Indication(models.Model):
 
     Status = IndicationStatus
     TreatmentNeeded = TreatmentNeeded
+    DeliveryForm = DeliveryForm
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
@@ -127,6 +136,13 @@ class Indication(models.Model):
         _("motivering: extramuraal niet duurder dan intramuraal"),
         blank=True,
         help_text=_("Alleen als de kosten van andere voorzieningen onbekend zijn of het pakket duurder is."),
+    )
+    delivery_form = models.CharField(
+        _("leveringsvorm"),
+        max_length=10,
+        choices=DeliveryForm.choices,
+        default=DeliveryForm.NATURA,
+        help_text=_("Bij een pgb koopt de budgethouder de ondersteuning zelf in: geen aanbieder, geen toewijzing."),
     )
     # The case file's one upward reference (model level only, see indications.models and .hooks).
     provider = models.ForeignKey(
@@ -199,6 +215,12 @@ class Indication(models.Model):
                 ),
                 name="indication_four_eyes_approved",
             ),
+            # A pgb is bought by the budgetholder: it names no provider (and so gets no toewijzing).
+            models.CheckConstraint(
+                condition=~Q(delivery_form="pgb") | Q(provider__isnull=True),
+                name="indication_pgb_has_no_provider",
+                violation_error_message=_("Een beschikking met een pgb heeft geen aanbieder."),
+            ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
                 name="indication_approver_is_not_author",
@@ -226,6 +248,10 @@ class Indication(models.Model):
     def end_is_planned(self) -> bool:
         """Ended per a day that has not passed yet: still live (vastgesteld or actief) until then."""
         return self.ended_on is not None and self.status in LIVE_STATUSES
+
+    @property
+    def is_pgb(self) -> bool:
+        return self.delivery_form == DeliveryForm.PGB
 
     @property
     def is_live(self) -> bool:
