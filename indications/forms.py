@@ -421,6 +421,7 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         self.fields["primary_domain"].queryset = ResultDomain.objects.order_by("order")
         self.fields["primary_domain"].empty_label = _("Kies het leefdomein van een van de resultaten")
         self.fields["dagbesteding_dagdelen_ib"].required = False
+        self.fields["delivery_form"].required = False  # empty: zorg in natura (the model's default)
         self.fields["dagbesteding_dagdelen_ib"].widget.attrs.update({"min": 0, "max": 10})
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
@@ -449,6 +450,9 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         cleaned_data = super().clean()
         end_after_start(self, same_day=False)
         return cleaned_data
+
+    def clean_delivery_form(self):
+        return self.cleaned_data.get("delivery_form") or Indication.DeliveryForm.NATURA
 
     def clean_dagbesteding_dagdelen_ib(self):
         return self.cleaned_data.get("dagbesteding_dagdelen_ib") or 0
