@@ -70,7 +70,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indications.view_management_information",
         "signals.view_signal",
         "monitor.export_ceo_population",
-        "indications.export_svb",
         "providers.view_annualreview",
         "providers.add_annualreview",
         "providers.view_clientsatisfaction",
@@ -85,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
         "indications.search_client_for_access_log",
         "indications.export_client_data",
+        # The pgb list for the SVB (BSN and budget per budgetholder): personal data, like the AVG export.
+        "indications.export_svb",
         # Login protection (django-axes): see the attempts, and unlock an account by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

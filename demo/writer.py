@@ -30,6 +30,7 @@ from indications.models import (
     Intake,
     Melding,
     OtherProvision,
+    PgbBudget,
     PlannedEvaluation,
     ResultProgress,
     Review,
@@ -123,6 +124,7 @@ _WITH_PK = (
 )
 _WITHOUT_PK = (
     Conversation,
+    PgbBudget,
     OtherProvision,
     PlannedEvaluation,
     IndicationStatusChange,
@@ -186,6 +188,7 @@ def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
         (Aanvraag, rows.aanvragen),
         (Indication, rows.indications),
         (IndicationResult, rows.results),
+        (PgbBudget, rows.pgb_budgets),
         (Evaluation, rows.evaluations),
         (ZrmAssessment, rows.assessments),
         (ResultProgress, rows.progress),

@@ -484,7 +484,15 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
     rows = (
         clients.annotate(
             product=Subquery(last.values("product__name")[:1]),
-            provider=Subquery(last.values("provider__name")[:1]),
+            # A pgb has no provider: its clients form a group of their own ("pgb") in the survey.
+            provider=Subquery(
+                last.annotate(
+                    provider_label=Case(
+                        When(delivery_form=DeliveryForm.PGB, then=Value(str(DeliveryForm.PGB.label))),
+                        default=F("provider__name"),
+                    )
+                ).values("provider_label")[:1]
+            ),
             age_group=age_group_on(end, field="date_of_birth"),
         )
         .order_by("municipality__name", "postcode", "house_number", "pk")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.roles import CONSULENT, CONTRACTMANAGER
+from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER
 from audit.models import AuditEvent
 from indications import services
 from indications.models import ComplexityRule, Indication, PgbBudget, Product
@@ -138,12 +138,13 @@ def test_the_svb_list_leaves_out_natura_and_undecided_beschikkingen(ib_client):
     assert len(svb_rows(Month(2026, 11))) == 1
 
 
-def test_the_svb_page_and_its_download_are_audited_and_for_contract_management(client, ib_client):
+def test_the_svb_page_and_its_download_are_audited_and_for_the_functioneel_beheerder(client, ib_client):
     indication = _granted_pgb(ib_client, date(2026, 11, 10), date(2027, 11, 9))
     url = reverse("indications:svb_export")
-    client.force_login(staff_member(CONSULENT))
-    assert client.get(url).status_code == 403
-    client.force_login(staff_member(CONTRACTMANAGER))
+    for role in (CONSULENT, CONTRACTMANAGER):  # contract management sees no client data
+        client.force_login(staff_member(role))
+        assert client.get(url).status_code == 403
+    client.force_login(staff_member(FUNCTIONEEL_BEHEERDER))
     page = client.get(url, {"year": "2026", "month": "11"})
     assert page.status_code == 200
     assert ib_client.bsn in page.content.decode()

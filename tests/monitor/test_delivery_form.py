@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Indication, PgbBudget
 from monitor.models import Cell
-from monitor.selectors import KEY_COLUMNS, Selection, key_figures_per_year, spending
+from monitor.selectors import KEY_COLUMNS, Selection, ceo_population, key_figures_per_year, spending
 from monitor.services import refresh_monitor
 from tests.factories import TODAY, staff_member
 
@@ -67,3 +67,12 @@ def test_the_monitor_page_filters_on_leveringsvorm(world, client):
     assert "Kosten per leveringsvorm in 2025" in response.content.decode()
     table = response.context["tables"]["kerncijfers-per-jaar"]
     assert table.rows[-1][2] == 1  # clients in the period: the one pgb
+
+
+def test_the_ceo_population_names_pgb_instead_of_a_provider(world):
+    make_pgb(world)
+    rows = list(ceo_population(2025).rows)
+    c7 = world.beschikkingen["b9"].client
+    (row,) = [row for row in rows if (row[3], row[6]) == (c7.last_name, c7.postcode)]
+    assert row[-1] == "persoonsgebonden budget"
+    assert all(row[-1] for row in rows)
