@@ -145,6 +145,21 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
             },
             True,
         ),
+        (
+            "consultant",
+            "post",
+            f"/aanvragen/{w['free_aanvraag'].uuid}/indicatie/",
+            {
+                "delivery_form": "pgb",
+                "pgb_holder": "wettelijk",
+                "pgb_budget_plan_received_on": "gisteren",
+                "resultaten-TOTAL_FORMS": "1",
+                "resultaten-INITIAL_FORMS": "0",
+                "resultaten-MIN_NUM_FORMS": "1",
+                "resultaten-MAX_NUM_FORMS": "12",
+            },
+            True,
+        ),
         ("consultant", "get", f"/indicaties/{concept.uuid}/", {}, False),
         ("consultant", "post", f"/indicaties/{concept.uuid}/wijzigen/", {"end_date": "morgen"}, True),
         ("consultant", "post", f"/indicaties/{concept.uuid}/vaststellen/", {}, True),
@@ -181,6 +196,8 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("contract_manager", "get", "/monitor/clientervaringsonderzoek/", {"year": "abc"}, True),
         ("beheerder", "get", "/clienten/", {"name": "Test"}, False),
         ("beheerder", "get", f"/clienten/{client.uuid}/inzagelog/", {}, False),
+        ("beheerder", "get", "/pgb/svb/", {"year": "abc"}, True),
+        ("beheerder", "get", "/pgb/svb/", {"year": "2026", "month": "11"}, False),
     ]
 
 
