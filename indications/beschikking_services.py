@@ -108,14 +108,14 @@ def save_indication_concept(
     if indication is None:
         indication = Indication(client=client, consultant=by)
         before = {}
-        pgb_before = {}
+        stored_pgb = None
     else:
         indication = Indication.objects.select_for_update().get(pk=indication.pk)
         if indication.status not in EDITABLE_STATUSES:
             raise ValidationError(_("Alleen een concept kan worden gewijzigd."), code="not_concept")
         before = _snapshot(indication, INDICATION_FIELDS)
         stored_pgb = PgbBudget.objects.filter(indication=indication).first()
-        pgb_before = _pgb_snapshot(stored_pgb) if stored_pgb else {}
+    pgb_before = _pgb_snapshot(stored_pgb) if stored_pgb else {}
     for name in INDICATION_FIELDS:
         if name in data:
             setattr(indication, name, data[name])
@@ -129,7 +129,12 @@ def save_indication_concept(
     errors.update(one_indication_errors(indication))
     if indication.is_pgb and indication.provider_id is not None:
         errors["provider"] = _("Bij een pgb koopt de budgethouder zelf in: kies geen aanbieder.")
-    pgb_values = {name: (pgb or {}).get(name, PgbBudget._meta.get_field(name).get_default()) for name in PGB_FIELDS}
+    # What is not given keeps its stored value (or the default of a new record).
+    stored = {name: getattr(stored_pgb, name) for name in PGB_FIELDS} if stored_pgb else {}
+    pgb_values = {
+        name: (pgb or {}).get(name, stored.get(name, PgbBudget._meta.get_field(name).get_default()))
+        for name in PGB_FIELDS
+    }
     pgb_values["representative_name"] = (pgb_values["representative_name"] or "").strip()
     if (
         indication.is_pgb

@@ -197,7 +197,7 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
         ],
         [
             [
-                forms.get(row[field], row[field]) if per == "delivery_form" else row[field] or str(NO_PROVIDER),
+                str(forms.get(row[field], row[field])) if per == "delivery_form" else row[field] or str(NO_PROVIDER),
                 row["clients"],
                 row["cost"],
                 row["cost_per_client_period"],

@@ -259,3 +259,11 @@ def test_a_representative_without_a_name_is_refused_at_its_field(ib_client):
     with pytest.raises(ValidationError) as failure:
         _save(indication, delivery_form="pgb", pgb={**PGB, "representative_name": "  "})
     assert "pgb_representative_name" in failure.value.error_dict
+
+
+def test_a_save_without_pgb_data_keeps_the_stored_pgb(ib_client):
+    indication = IndicationFactory(client=ib_client)
+    _save(indication, delivery_form="pgb", pgb=PGB)
+    _save(Indication.objects.get(pk=indication.pk), opslag=False)  # e.g. a caller that changes one field
+    pgb = PgbBudget.objects.get(indication=indication)
+    assert (pgb.representative_name, pgb.quality_note) == ("A. Jansen", "Geen VOG van de zorgverlener.")
