@@ -693,7 +693,8 @@ class BeschikkingMixin:
                 next_decision, max(ind.decision_date, next_decision - timedelta(days=rng.randint(0, 6)), last_held)
             )
             weeks = self._weeks(product)
-            if not state.pgb and (rng.random() < 0.1 or not self._covered(provider, product, start)):  # another
+            # Another provider (a pgb has none).
+            if not state.pgb and (rng.random() < 0.1 or not self._covered(provider, product, start)):
                 provider = state.provider = self._choose_provider(state.group, start, product)
 
     # -- meldingen and onderzoeken ------------------------------------------------------------
