@@ -44,6 +44,7 @@ REFERENCE_DATA_MODELS = [
     "indications.ibsubresult",
     "indications.product",
     "indications.tariff",
+    "indications.pgbtariff",
     "indications.complexityrule",
     "indications.qualityquestion",
     "indications.eigenbijdragerule",
@@ -89,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indications.export_client_data",
         # The eigen bijdrage: the periods of care for the CAK (indications.eigen_bijdrage).
         "indications.export_cak",
+        # The pgb list for the SVB (BSN and budget per budgetholder): personal data, like the AVG export.
+        "indications.export_svb",
         # Login protection (django-axes): see the attempts, and unlock an account by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

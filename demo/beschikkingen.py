@@ -31,6 +31,11 @@ from .figures import (
     FOLLOW_UPS,
     GOALS,
     OPSLAG_MOTIVATION,
+    PGB_NOTES,
+    PGB_REPRESENTATIVE_SHARE,
+    PGB_REPRESENTATIVES,
+    PGB_SHARE,
+    PGB_SOCIAL_NETWORK_SHARE,
     PRIMARY_DOMAIN_SHARE,
     REJECTIONS,
     REVIEW_QUESTIONS,
@@ -47,6 +52,7 @@ from .rows import (
     IndicationResultRow,
     IndicationRow,
     IndicationStatusChangeRow,
+    PgbBudgetRow,
     PlannedEvaluationRow,
     ResultProgressRow,
     ReviewQuestionRow,
@@ -221,12 +227,15 @@ class BeschikkingMixin:
             opslag_motivation=OPSLAG_MOTIVATION if opslag else "",
             start_date=start,
             end_date=start + timedelta(days=weeks * 7 - 1) if weeks else None,
-            provider=provider,
+            provider=None if state.pgb else provider,
+            delivery_form=Indication.DeliveryForm.PGB if state.pgb else Indication.DeliveryForm.NATURA,
             status=S.CONCEPT,
             consultant=state.consultant,
             four_eyes_requested=rng.random() < 0.02,
         )
         rows.level(level).append(ind)
+        if state.pgb:
+            self._pgb(rows, ind)
         ind.demo_results = []
         chosen = []
         for domain in state.domains:
@@ -245,6 +254,36 @@ class BeschikkingMixin:
         self._mantelzorg_in_indication(ind, chosen)  # an overloaded mantelzorger (demo.mantelzorg)
         self._focus(state, ind)
         return ind
+
+    def _pgb_trajectory(self, state: ClientState, plan: Plan) -> bool:
+        """Whether this trajectory is a pgb (PGB_SHARE; a scenario of the worklist stays natura)."""
+        state.pgb = not plan.forced and not plan.provider and self.rng.random() < PGB_SHARE
+        return state.pgb
+
+    def _pgb(self, rows: Rows, ind: IndicationRow) -> None:
+        """The pgb record as the consultant completes it before the vaststelling (save_indication_concept):
+        the budgetholder, the budget plan received and the three conditions of art. 2.3.6 lid 2 met."""
+        rng = self.rng
+        holder, relation, name = "client", "", ""
+        if rng.random() < PGB_REPRESENTATIVE_SHARE:
+            holder, relation = rng.choice(PGB_REPRESENTATIVES)
+            name = f"{rng.choice('ABCDEHJKMPRSW')}. {ind.client.last_name}"
+        rows.pgb_budgets.append(
+            PgbBudgetRow(
+                indication=ind,
+                holder=holder,
+                representative_name=name,
+                representative_relation=relation,
+                budget_plan_received_on=ind.start_date - timedelta(days=rng.randint(7, 28)),
+                able_to_manage=True,
+                able_to_manage_note=PGB_NOTES["able_to_manage"],
+                motivated=True,
+                motivated_note=PGB_NOTES["motivated"],
+                quality_plausible=True,
+                quality_note=PGB_NOTES["quality"],
+                social_network=rng.random() < PGB_SOCIAL_NETWORK_SHARE,
+            )
+        )
 
     def _focus(self, state: ClientState, ind: IndicationRow) -> None:
         """The primary life domain (one of the results'), whether treatment is needed, dagdelen
@@ -444,7 +483,10 @@ class BeschikkingMixin:
         if not self._tariff(product, start):
             product = self.ref.products.get("IB1", product)
         weeks = plan.weeks if plan.forced and plan.weeks else self._weeks(product)
-        provider = state.provider = self._plan_provider(plan) or self._choose_provider(state.group, start, product)
+        if self._pgb_trajectory(state, plan):
+            provider = state.provider = None  # the budgetholder buys the care: no toewijzing
+        else:
+            provider = state.provider = self._plan_provider(plan) or self._choose_provider(state.group, start, product)
         kind, replaced, level, change_reason, request = Kind.FIRST, None, 0, "", None
         while True:
             ind = self._indication(
@@ -669,7 +711,8 @@ class BeschikkingMixin:
                 next_decision, max(ind.decision_date, next_decision - timedelta(days=rng.randint(0, 6)), last_held)
             )
             weeks = self._weeks(product)
-            if rng.random() < 0.1 or not self._covered(provider, product, start):  # another provider
+            # Another provider (a pgb has none).
+            if not state.pgb and (rng.random() < 0.1 or not self._covered(provider, product, start)):
                 provider = state.provider = self._choose_provider(state.group, start, product)
 
     # -- meldingen and onderzoeken ------------------------------------------------------------

@@ -491,6 +491,23 @@ TREATMENT_WEIGHTS = {"default": (70, 18, 7, 5), 2: (35, 40, 17, 8), 3: (50, 28, 
 # Of the clients with dagbesteding and IB1/IB2, the share whose dagbesteding is filled in with IB
 # (1-3 dagdelen a week, each counted as one hour IB).
 DAGDELEN_IB_SHARE = 0.25
+# Leveringsvorm (seed 003, around line 3037): on 31-12-2016 IB was 1,365 in natura and 304 as pgb,
+# so about 18% of the trajectories are a pgb (no provider, no toewijzing); a budgetholder other than
+# the client in about a third of them, care bought from the social network in about a quarter.
+PGB_SHARE = 304 / 1669
+PGB_REPRESENTATIVES = [
+    ("wettelijk", "ouder (mentor)"),
+    ("wettelijk", "bewindvoerder"),
+    ("gemachtigde", "partner"),
+    ("gemachtigde", "zoon / dochter"),
+]
+PGB_REPRESENTATIVE_SHARE = 0.35
+PGB_SOCIAL_NETWORK_SHARE = 0.25
+PGB_NOTES = {
+    "able_to_manage": "Beheert het budget zelf of met hulp van de vertegenwoordiger; budgetplan is helder.",
+    "motivated": "Wil de begeleiding door een vaste, vertrouwde begeleider op eigen tijden.",
+    "quality": "Begeleider is ervaren en heeft een VOG; afspraken over doelen en verslaglegging zijn vastgelegd.",
+}
 # Early ends: (reason, weight, whether the client leaves for good, WMO588 reden beëindiging).
 EARLY_ENDS = [
     ("Eenzijdig door cliënt beëindigd (reden 21)", 24, False, RedenBeeindiging.DOOR_CLIENT),

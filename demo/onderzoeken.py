@@ -279,7 +279,9 @@ class OnderzoekMixin:
         product = self._first_product(state, created, plan)
         start = max(created, today) + self._days(7, 21, plan, 14)
         weeks = plan.weeks if plan.forced and plan.weeks else self._weeks(product)
-        provider = state.provider = self._choose_provider(state.group, start, product)
+        provider = state.provider = (
+            None if self._pgb_trajectory(state, plan) else self._choose_provider(state.group, start, product)
+        )
         ind = self._indication(
             rows,
             state,

@@ -23,6 +23,7 @@ from indications.models import (
     Mantelzorger,
     Melding,
     OtherProvision,
+    PgbBudget,
     PlannedEvaluation,
     ResultProgress,
     Review,
@@ -66,6 +67,7 @@ OtherProvisionRow = Row.of(OtherProvision)
 AanvraagRow = Row.of(Aanvraag)
 IndicationRow = Row.of(Indication)
 IndicationResultRow = Row.of(IndicationResult)
+PgbBudgetRow = Row.of(PgbBudget)
 PlannedEvaluationRow = Row.of(PlannedEvaluation)
 IndicationStatusChangeRow = Row.of(IndicationStatusChange)
 EvaluationRow = Row.of(Evaluation)
@@ -91,6 +93,7 @@ class Rows:
         self.progress, self.planned, self.status_changes, self.reviews, self.questions = [], [], [], [], []
         self.assignments, self.care_events, self.change_requests = [], [], []
         self.support_plans, self.support_plan_parts = [], []
+        self.pgb_budgets = []
 
     def level(self, number: int) -> list:
         """Beschikkingen by how many they replace (0: a first one), so each follows the one it replaces."""
@@ -115,4 +118,5 @@ class ClientState:
     provisions: list = field(default_factory=list)  # (kind, start, end)
     unknown_cost: set = field(default_factory=set)  # (kind, start) of extramural provisions without a cost
     gone: bool = False  # died or moved away: no further trajectories
+    pgb: bool = False  # the running trajectory is a pgb: no provider, no toewijzing
     youth: str = ""  # the step at 18: "step" came in from the Jeugdwet, "nearing" turns 18 soon (figures)

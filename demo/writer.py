@@ -31,6 +31,7 @@ from indications.models import (
     Mantelzorger,
     Melding,
     OtherProvision,
+    PgbBudget,
     PlannedEvaluation,
     ResultProgress,
     Review,
@@ -126,6 +127,7 @@ _WITH_PK = (
 _WITHOUT_PK = (
     Conversation,
     Mantelzorger,
+    PgbBudget,
     OtherProvision,
     PlannedEvaluation,
     IndicationStatusChange,
@@ -191,6 +193,7 @@ def _by_table(rows: Rows) -> list[tuple[type[models.Model], list]]:
         (Aanvraag, rows.aanvragen),
         (Indication, rows.indications),
         (IndicationResult, rows.results),
+        (PgbBudget, rows.pgb_budgets),
         (Evaluation, rows.evaluations),
         (ZrmAssessment, rows.assessments),
         (ResultProgress, rows.progress),

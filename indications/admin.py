@@ -14,6 +14,7 @@ from .models import (
     IbResult,
     IbSubResult,
     Municipality,
+    PgbTariff,
     Product,
     QualityQuestion,
     ResultDomain,
@@ -144,6 +145,40 @@ class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class TariffAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = TariffForm
     list_display = ["product", "valid_from", "valid_to", "amount_per_period", "opslag_per_period"]
+    list_filter = ["product"]
+
+
+class PgbTariffForm(forms.ModelForm):
+    class Meta:
+        model = PgbTariff
+        fields = [
+            "product",
+            "valid_from",
+            "valid_to",
+            "amount_per_period",
+            "informal_amount_per_period",
+            "opslag_per_period",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("product") and cleaned.get("valid_from") and not self.has_error("valid_to"):
+            period = tariffs.TariffPeriod(cleaned["valid_from"], cleaned.get("valid_to"))
+            try:
+                tariffs.validate_tariff_periods(
+                    cleaned["product"], [period], replacing=[self.instance.pk], model=PgbTariff
+                )
+            except ValidationError as error:
+                self.add_error("valid_from", error)
+        return cleaned
+
+
+@admin.register(PgbTariff)
+class PgbTariffAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The pgb tariffs per product and period (the budget of a pgb beschikking, indications.selectors)."""
+
+    form = PgbTariffForm
+    list_display = ["product", "valid_from", "valid_to", "amount_per_period", "informal_amount_per_period"]
     list_filter = ["product"]
 
 

@@ -30,6 +30,7 @@ from .models import (
     IbSubResult,
     Indication,
     IndicationResult,
+    PgbBudget,
     PlannedEvaluation,
     Product,
     ResultProgress,
@@ -75,6 +76,21 @@ INDICATION_FIELDS = (
     "extramural_cost_motivation",
     "mantelzorg_motivation",
     "refusal_motivation",  # of a gedeeltelijke toekenning: why the part asked is not granted
+    "delivery_form",
+)
+# What the concept records of a pgb (PgbBudget), given as `pgb={...}` by these names.
+PGB_FIELDS = (
+    "holder",
+    "representative_name",
+    "representative_relation",
+    "budget_plan_received_on",
+    "able_to_manage",
+    "able_to_manage_note",
+    "motivated",
+    "motivated_note",
+    "quality_plausible",
+    "quality_note",
+    "social_network",
 )
 REFUSAL_FIELDS = ("product", "refusal_ground", "refusal_motivation", "four_eyes_requested", "outcome", "provider")
 
@@ -87,15 +103,18 @@ def save_indication_concept(
     by,
     results: list[ResultInput],
     evaluation_dates: list[date],
+    pgb: dict | None = None,
     **data,
 ) -> Indication:
-    """Create or update a concept indication with its results and planned evaluations.
+    """Create or update a concept indication with its results and planned evaluations, and for a
+    pgb (delivery_form "pgb") what `pgb` records of it (PGB_FIELDS; a natura concept drops it).
 
     Shape is checked here; the IB rules are checked when the beschikking is issued, so a consultant
     can save work in progress."""
     if indication is None:
         indication = Indication(client=client, consultant=by)
         before = {}
+        stored_pgb = None
     else:
         indication = Indication.objects.select_for_update().get(pk=indication.pk)
         if indication.status not in EDITABLE_STATUSES:
@@ -103,6 +122,8 @@ def save_indication_concept(
         if indication.is_refusal:
             raise ValidationError(_("Dit concept is een afwijzing: wijzig de afwijzing."), code="is_refusal")
         before = _snapshot(indication, INDICATION_FIELDS)
+        stored_pgb = PgbBudget.objects.filter(indication=indication).first()
+    pgb_before = _pgb_snapshot(stored_pgb) if stored_pgb else {}
     for name in INDICATION_FIELDS:
         if name in data:
             setattr(indication, name, data[name])
@@ -114,6 +135,21 @@ def save_indication_concept(
     if indication.end_date and indication.start_date and indication.end_date <= indication.start_date:
         errors["end_date"] = _("De einddatum moet na de ingangsdatum liggen.")
     errors.update(one_indication_errors(indication))
+    if indication.is_pgb and indication.provider_id is not None:
+        errors["provider"] = _("Bij een pgb koopt de budgethouder zelf in: kies geen aanbieder.")
+    # What is not given keeps its stored value (or the default of a new record).
+    stored = {name: getattr(stored_pgb, name) for name in PGB_FIELDS} if stored_pgb else {}
+    pgb_values = {
+        name: (pgb or {}).get(name, stored.get(name, PgbBudget._meta.get_field(name).get_default()))
+        for name in PGB_FIELDS
+    }
+    pgb_values["representative_name"] = (pgb_values["representative_name"] or "").strip()
+    if (
+        indication.is_pgb
+        and pgb_values["holder"] not in (None, "", PgbBudget.Holder.CLIENT)
+        and not pgb_values["representative_name"]
+    ):
+        errors["pgb_representative_name"] = _("Geef de naam van de vertegenwoordiger die budgethouder is.")
     if errors:
         raise ValidationError(errors)
     chosen = [item.result.pk for item in results]
@@ -144,13 +180,14 @@ def save_indication_concept(
     PlannedEvaluation.objects.bulk_create(
         PlannedEvaluation(indication=indication, planned_on=planned_on) for planned_on in sorted(set(evaluation_dates))
     )
+    pgb_after = _save_pgb(indication, pgb_values)
     record_event(
         actor=by,
         action=AuditEvent.Action.CREATE if not before else AuditEvent.Action.UPDATE,
         obj=indication,
         client_id=client.pk,
         summary="concept-indicatie",
-        changes=changed_fields(before, _snapshot(indication, INDICATION_FIELDS)),
+        changes=changed_fields({**before, **pgb_before}, {**_snapshot(indication, INDICATION_FIELDS), **pgb_after}),
     )
     return indication
 
@@ -218,6 +255,27 @@ def save_refusal_concept(
     )
     case_changed(indication.client_id, today=_today(today))
     return indication
+
+
+def _save_pgb(indication: Indication, values: dict) -> dict:
+    """The concept's pgb record: written for a pgb, removed for natura. Returns its snapshot."""
+    if not indication.is_pgb:
+        PgbBudget.objects.filter(indication=indication).delete()
+        return {}
+    pgb = PgbBudget.objects.filter(indication=indication).first() or PgbBudget(indication=indication)
+    for name, value in values.items():
+        setattr(pgb, name, value)
+    pgb.holder = pgb.holder or PgbBudget.Holder.CLIENT
+    pgb.social_network = bool(pgb.social_network)
+    for name in ("representative_name", "representative_relation", *(f for f in PGB_FIELDS if f.endswith("_note"))):
+        setattr(pgb, name, getattr(pgb, name) or "")
+    pgb.full_clean(exclude=["indication"])
+    pgb.save()
+    return _pgb_snapshot(pgb)
+
+
+def _pgb_snapshot(pgb: PgbBudget) -> dict:
+    return {f"pgb_{name}": value for name, value in _snapshot(pgb, PGB_FIELDS).items()}
 
 
 # --------------------------------------------------------------------------------------------

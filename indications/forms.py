@@ -22,6 +22,7 @@ from .models import (
     Melding,
     Municipality,
     OtherProvision,
+    PgbBudget,
     Product,
     ResultDomain,
     ResultProgress,
@@ -29,7 +30,7 @@ from .models import (
     ZrmScore,
 )
 from .selectors import consultants_for
-from .services import CLIENT_FIELDS, ResultInput
+from .services import CLIENT_FIELDS, PGB_FIELDS, ResultInput
 from .validators import normalise_house_number, normalise_postcode
 from .workflow import LIVE_STATUSES
 
@@ -386,10 +387,62 @@ def kept_input(form: forms.Form) -> dict:
     return {name: form[name].value() for name in form.fields}
 
 
+CHECKED_CHOICES = [("", _("nog niet getoetst")), ("ja", _("ja, voldaan")), ("nee", _("nee, niet voldaan"))]
+
+
+def _checked_field(label: str, help_text: str) -> forms.TypedChoiceField:
+    """A condition of art. 2.3.6 lid 2: not yet checked (None), met (True) or not met (False)."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=CHECKED_CHOICES,
+        coerce=lambda value: value == "ja",
+        empty_value=None,
+        required=False,
+    )
+
+
+def _note_field(label: str) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
     evaluation_date_1 = forms.DateField(label=_("Eerste evaluatie"), widget=DateInput())
     evaluation_date_2 = forms.DateField(label=_("Tweede evaluatie (optioneel)"), required=False, widget=DateInput())
     evaluation_date_3 = forms.DateField(label=_("Derde evaluatie (optioneel)"), required=False, widget=DateInput())
+    # The pgb (PgbBudget): shown always (no JavaScript), kept only for leveringsvorm pgb.
+    pgb_holder = forms.ChoiceField(label=_("Budgethouder"), choices=PgbBudget.Holder.choices, required=False)
+    pgb_representative_name = forms.CharField(
+        label=_("Naam vertegenwoordiger (budgethouder)"), max_length=200, required=False
+    )
+    pgb_representative_relation = forms.CharField(
+        label=_("Relatie tot de cliënt"),
+        max_length=100,
+        required=False,
+        help_text=_("Bijvoorbeeld ouder, bewindvoerder."),
+    )
+    pgb_budget_plan_received_on = forms.DateField(
+        label=_("Budgetplan ontvangen op"), required=False, widget=DateInput()
+    )
+    pgb_able_to_manage = _checked_field(
+        _("Pgb-vaardig (art. 2.3.6 lid 2 sub a)"),
+        _("De cliënt kan het pgb zelf, of met hulp van netwerk of vertegenwoordiger, beheren."),
+    )
+    pgb_able_to_manage_note = _note_field(_("Toelichting pgb-vaardig"))
+    pgb_motivated = _checked_field(
+        _("Gemotiveerd (art. 2.3.6 lid 2 sub b)"), _("De cliënt heeft gemotiveerd waarom hij een pgb wil.")
+    )
+    pgb_motivated_note = _note_field(_("Toelichting motivering"))
+    pgb_quality_plausible = _checked_field(
+        _("Kwaliteit aannemelijk (art. 2.3.6 lid 2 sub c)"),
+        _("De cliënt maakt aannemelijk dat de ingekochte ondersteuning veilig, doeltreffend en cliëntgericht is."),
+    )
+    pgb_quality_note = _note_field(_("Toelichting kwaliteit"))
+    pgb_social_network = forms.BooleanField(
+        label=_("Ingekocht bij het sociaal netwerk"),
+        required=False,
+        help_text=_("Dan geldt het (lagere) pgb-tarief voor het sociaal netwerk (art. 2.3.6 lid 6)."),
+    )
 
     class Meta:
         model = Indication
@@ -409,6 +462,7 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "verblijf_motivation",
             "extramural_cost_motivation",
             "mantelzorg_motivation",
+            "delivery_form",
             "provider",
             "four_eyes_requested",
             "refusal_motivation",
@@ -447,16 +501,38 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         self.fields["primary_domain"].queryset = ResultDomain.objects.order_by("order")
         self.fields["primary_domain"].empty_label = _("Kies het leefdomein van een van de resultaten")
         self.fields["dagbesteding_dagdelen_ib"].required = False
+        self.fields["delivery_form"].required = False  # empty: zorg in natura (the model's default)
         self.fields["dagbesteding_dagdelen_ib"].widget.attrs.update({"min": 0, "max": 10})
         if self.instance.pk:
             dates = [p.planned_on for p in self.instance.planned_evaluations.filter(evaluation__isnull=True)]
             for index, planned_on in enumerate(dates[:3], start=1):
                 self.initial.setdefault(f"evaluation_date_{index}", planned_on)
+            pgb = PgbBudget.objects.filter(indication=self.instance).first()
+            if pgb is not None:
+                for name in PGB_FIELDS:
+                    value = getattr(pgb, name)
+                    if isinstance(value, bool) and name != "social_network":
+                        value = "ja" if value else "nee"
+                    self.initial.setdefault(f"pgb_{name}", value)
+
+    @property
+    def main_fields(self):
+        return [field for field in self if not field.name.startswith("pgb_")]
+
+    @property
+    def pgb_fields(self):
+        return [field for field in self if field.name.startswith("pgb_")]
+
+    def pgb_data(self) -> dict:
+        return {name: self.cleaned_data.get(f"pgb_{name}") for name in PGB_FIELDS}
 
     def clean(self):
         cleaned_data = super().clean()
         end_after_start(self, same_day=False)
         return cleaned_data
+
+    def clean_delivery_form(self):
+        return self.cleaned_data.get("delivery_form") or Indication.DeliveryForm.NATURA
 
     def clean_dagbesteding_dagdelen_ib(self):
         return self.cleaned_data.get("dagbesteding_dagdelen_ib") or 0
@@ -469,7 +545,7 @@ class IndicationForm(DutchEmptyLabelsMixin, forms.ModelForm):
         ]
 
     def indication_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        return {**{name: self.cleaned_data.get(name) for name in self.Meta.fields}, "pgb": self.pgb_data()}
 
 
 class IssueForm(forms.Form):

@@ -11,7 +11,8 @@ happen). No Django signals (they hide control flow) and no function-local import
 
 Registered at start-up (see each app's apps.py):
 - `vaststelling_checks`: providers (the provider named on the beschikking has a contract for it).
-- `beschikking_issued`: providers (the toewijzing; the replaced beschikking's toewijzing ends).
+- `beschikking_issued`: providers (the toewijzing, none for a pgb; the replaced beschikking's
+  toewijzing ends).
 - `beschikking_ended`: providers (the beschikking's toewijzingen end with it).
 - `case_changed` (through `on_case_changed`): signals (re-check the client's signals at once).
 

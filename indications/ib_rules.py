@@ -19,6 +19,7 @@ from ui.tables import euro
 from .decisions import decision_errors
 from .membership import membership_errors
 from .models import Indication, OtherProvision, ResultDomain
+from .pgb import pgb_errors
 from .selectors import (
     beschikking_cost,
     cost_reference_for,
@@ -91,9 +92,10 @@ def check_ib_rules(indication: Indication, *, today: date) -> list[ValidationErr
     errors.extend(membership_errors(indication))
     errors.extend(_age_limit_errors(indication))
 
-    # Opslag and tariff.
+    # Opslag and tariff (a pgb's tariff is the pgb tariff, checked with the pgb's conditions).
     tariff = tariff_for(product, indication.start_date)
-    if tariff is None:
+    errors.extend(pgb_errors(indication))
+    if tariff is None and not indication.is_pgb:
         errors.append(
             ValidationError(
                 _("Er is geen tarief voor %(product)s op %(date)s.")

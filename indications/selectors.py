@@ -23,6 +23,7 @@ from .models import (
     Mantelzorger,
     Melding,
     Municipality,
+    PgbTariff,
     PlannedEvaluation,
     Product,
     Review,
@@ -97,6 +98,16 @@ def tariff_for(product: Product, on: date) -> Tariff | None:
     )
 
 
+def pgb_tariff_for(product: Product, on: date) -> PgbTariff | None:
+    """The pgb tariff of the product in force on a day."""
+    return (
+        PgbTariff.objects.filter(product=product, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
 def cost_reference_for(on: date) -> CostReference | None:
     """The cost reference (intramural package, IB hour rate) in force on a day."""
     return (
@@ -120,31 +131,56 @@ def dagdelen_cost_per_period(indication: Indication) -> Decimal | None:
 
 @dataclass(frozen=True)
 class BeschikkingCost:
-    tariff: Tariff | None
+    # The natura tariff, or for a pgb the pgb tariff (see is_pgb): per_period is then the budget.
+    tariff: Tariff | PgbTariff | None
     per_period: Decimal | None
     periods: int | None
     total: Decimal | None
     # Of per_period: the dagdelen dagbesteding filled in with IB, counted as hours IB.
     dagdelen_per_period: Decimal = Decimal(0)
+    is_pgb: bool = False
+
+
+def pgb_amount_per_period(tariff: PgbTariff, *, social_network: bool, opslag: bool) -> Decimal:
+    """The pgb budget per 4 weeks from a pgb tariff: the tariff for the social network where the
+    care is bought there and one is set (art. 2.3.6 lid 6 Wmo 2015), else the professional one;
+    plus the opslag when granted and set."""
+    amount = tariff.amount_per_period
+    if social_network and tariff.informal_amount_per_period is not None:
+        amount = tariff.informal_amount_per_period
+    if opslag and tariff.opslag_per_period is not None:
+        amount += tariff.opslag_per_period
+    return amount
 
 
 def beschikking_cost(indication: Indication) -> BeschikkingCost:
     """The 4-weekly cost (tariff in force at the start, plus opslag, plus the dagdelen dagbesteding
     filled in with IB as hours) and the total expected cost over the whole duration, counting every
-    started period of 4 weeks."""
-    tariff = tariff_for(indication.product, indication.start_date)
-    if tariff is None:
-        return BeschikkingCost(None, None, None, None)
-    per_period = tariff.amount_per_period
-    if indication.opslag and tariff.opslag_per_period is not None:
-        per_period += tariff.opslag_per_period
-    dagdelen = dagdelen_cost_per_period(indication) or Decimal(0)
-    per_period += dagdelen
+    started period of 4 weeks. For a pgb it is the budget: the pgb tariff in force at the start
+    (pgb_amount_per_period) times the same periods."""
+    if indication.is_pgb:
+        tariff = pgb_tariff_for(indication.product, indication.start_date)
+        if tariff is None:
+            return BeschikkingCost(None, None, None, None, is_pgb=True)
+        pgb = getattr(indication, "pgb", None) if indication.pk else None
+        per_period = pgb_amount_per_period(
+            tariff, social_network=bool(pgb and pgb.social_network), opslag=indication.opslag
+        )
+        dagdelen = Decimal(0)
+    else:
+        tariff = tariff_for(indication.product, indication.start_date)
+        if tariff is None:
+            return BeschikkingCost(None, None, None, None)
+        per_period = tariff.amount_per_period
+        if indication.opslag and tariff.opslag_per_period is not None:
+            per_period += tariff.opslag_per_period
+        dagdelen = dagdelen_cost_per_period(indication) or Decimal(0)
+        per_period += dagdelen
     if indication.end_date is None:
-        return BeschikkingCost(tariff, per_period, None, None, dagdelen)
+        return BeschikkingCost(tariff, per_period, None, None, dagdelen, is_pgb=indication.is_pgb)
     days = (indication.end_date - indication.start_date).days + 1
     periods = math.ceil(days / PERIOD_DAYS)
-    return BeschikkingCost(tariff, per_period, periods, per_period * periods, dagdelen)
+    return BeschikkingCost(tariff, per_period, periods, per_period * periods, dagdelen, is_pgb=indication.is_pgb)
 
 
 def latest_zrm_assessment(client: Client, *, on_or_before: date | None = None) -> ZrmAssessment | None:

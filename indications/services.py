@@ -20,6 +20,7 @@ service acting on a beschikking's life cycle is `<verb>_beschikking`, on the con
 
 from .beschikking_services import (
     INDICATION_FIELDS,
+    PGB_FIELDS,
     ResultInput,
     activate_beschikking,
     end_beschikking,
@@ -52,6 +53,7 @@ __all__ = [
     "CLIENT_FIELDS",
     "MANTELZORGER_FIELDS",
     "INDICATION_FIELDS",
+    "PGB_FIELDS",
     "NightlyOutcome",
     "ResultInput",
     "each_row_on_its_own",

@@ -1,4 +1,5 @@
-"""Tariff periods: exactly one tariff of a product is in force on a day.
+"""Tariff periods: exactly one tariff of a product is in force on a day (the natura tariffs, and
+the pgb tariffs likewise: `model=PgbTariff`).
 
 The rule lives here, in one service the admin's forms call (one tariff, or every row of a product's
 tariff inline at once); on PostgreSQL an exclusion constraint (`tariff_periods_do_not_overlap`)
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Product, Tariff
+from .models import PgbTariff, Product, Tariff
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,11 @@ def _overlap_error(first: TariffPeriod, second: TariffPeriod) -> ValidationError
 
 
 def validate_tariff_periods(
-    product: Product | None, periods: Iterable[TariffPeriod], *, replacing: Iterable[int] = ()
+    product: Product | None,
+    periods: Iterable[TariffPeriod],
+    *,
+    replacing: Iterable[int] = (),
+    model: type[Tariff] | type[PgbTariff] = Tariff,
 ) -> None:
     """Refuse (ValidationError, code "tariff_overlap") when any two of `periods` overlap, or one of
     them overlaps a stored tariff of `product` other than those in `replacing` (the rows being edited
@@ -54,7 +59,7 @@ def validate_tariff_periods(
             raise _overlap_error(earlier, later)
     if product is None or product.pk is None:
         return
-    stored = Tariff.objects.filter(product=product).exclude(pk__in=[pk for pk in replacing if pk is not None])
+    stored = model.objects.filter(product=product).exclude(pk__in=[pk for pk in replacing if pk is not None])
     for period in periods:
         clash = stored.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.valid_from))
         if period.valid_to is not None:
@@ -64,8 +69,13 @@ def validate_tariff_periods(
             raise _overlap_error(period, TariffPeriod(other.valid_from, other.valid_to))
 
 
-def validate_tariff(tariff: Tariff) -> None:
-    """One tariff (new or edited) against the product's other stored tariffs."""
+def validate_tariff(tariff: Tariff | PgbTariff) -> None:
+    """One tariff (new or edited) against the product's other stored tariffs of its kind."""
     if tariff.product_id is None or tariff.valid_from is None:
         return
-    validate_tariff_periods(tariff.product, [TariffPeriod(tariff.valid_from, tariff.valid_to)], replacing=[tariff.pk])
+    validate_tariff_periods(
+        tariff.product,
+        [TariffPeriod(tariff.valid_from, tariff.valid_to)],
+        replacing=[tariff.pk],
+        model=type(tariff),
+    )

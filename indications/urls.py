@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import eigen_bijdrage_views, intake_views, privacy_views, quality_views, review_views, views
+from . import eigen_bijdrage_views, intake_views, pgb_views, privacy_views, quality_views, review_views, views
 
 app_name = "indications"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("werkvoorraad/", views.worklist, name="worklist"),
     path("beoordelingen/", review_views.review_queue, name="review_queue"),
     path("beoordelingen/cijfers/", review_views.review_figures, name="review_figures"),
+    path("pgb/svb/", pgb_views.svb_export, name="svb_export"),
     path("kwaliteit/", quality_views.quality_checks, name="quality_checks"),
     path("kwaliteit/overzicht/", quality_views.quality_overview, name="quality_overview"),
     path("kwaliteit/controles/<uuid:check_uuid>/", quality_views.quality_check, name="quality_check"),

@@ -99,7 +99,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
     from the current status, and only when it can succeed (a concept that breaks an IB rule is
     changed first, a complex one goes to review first, an evaluation needs a live beschikking that
     has started). Besides the moves: "edit" (an editable concept), "evaluate" and "assign" (choose
-    or change the provider: a live beschikking). The templates test these, never the status."""
+    or change the provider: a live natura beschikking; a pgb has no provider). The templates test
+    these, never the status."""
     status = indication.status
     actions = set()
     for target in ALLOWED_STATUS_CHANGES.get(status, set()):
@@ -116,7 +117,8 @@ def offered_actions(indication: Indication, *, today: date, needs_review: bool, 
         if not indication.is_refusal and indication.aanvraag_id and indication.replaces_id is None:
             actions.add("refuse")
     if status in LIVE_STATUSES:
-        actions.add("assign")
+        if not indication.is_pgb:
+            actions.add("assign")
         if indication.start_date <= today:
             actions.add("evaluate")
     return actions

@@ -63,6 +63,11 @@ class MonitorFilterForm(forms.Form):
         choices=[("", _("alle")), *Indication.TreatmentNeeded.choices],
         required=False,
     )
+    delivery_form = forms.ChoiceField(
+        label=_("Leveringsvorm"),
+        choices=[("", _("natura en pgb")), *Indication.DeliveryForm.choices],
+        required=False,
+    )
 
     @classmethod
     def for_request(cls, query, *, today: date):
@@ -96,6 +101,7 @@ class MonitorFilterForm(forms.Form):
             gender=data["gender"] or None,
             primary_domain=data["primary_domain"],
             treatment_needed=data["treatment_needed"] or None,
+            delivery_form=data["delivery_form"] or None,
         )
 
     def trend_years(self) -> list[int]:

@@ -87,6 +87,8 @@ class CubeDimensions(models.Model):
         "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
     )
     treatment_needed = models.CharField(max_length=20, blank=True, default="")
+    # Leveringsvorm (seed 003): zorg in natura or pgb (Indication.DeliveryForm).
+    delivery_form = models.CharField(max_length=10, default="natura")
 
     class Meta:
         abstract = True

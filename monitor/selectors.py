@@ -31,6 +31,7 @@ from indications.models import (
     DECIDED,
     GRANTED_STATUSES,
     Client,
+    DeliveryForm,
     Indication,
     Intake,
     Melding,
@@ -62,6 +63,7 @@ class Selection:
     gender: str | None = None
     primary_domain: ResultDomain | None = None
     treatment_needed: str | None = None
+    delivery_form: str | None = None
 
     def cells(self, model=Cell) -> QuerySet:
         """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
@@ -74,6 +76,7 @@ class Selection:
             "gender": self.gender,
             "primary_domain": self.primary_domain,
             "treatment_needed": self.treatment_needed,
+            "delivery_form": self.delivery_form,
         }
         chosen = {key: value for key, value in filters.items() if value}
         return model.objects.filter(MEMBER_IN_CELL_YEAR, **chosen)
@@ -168,9 +171,20 @@ def key_figures_per_period(selection: Selection, year: int) -> Table:
     )
 
 
+# Cells without a provider: a pgb, or a natura beschikking whose provider was not chosen.
+NO_PROVIDER = gettext_lazy("(geen aanbieder: pgb of nog niet gekozen)")
+SPENDING_TITLES = {
+    "product": (gettext_lazy("Product"), gettext_lazy("Kosten per product in %(year)s")),
+    "provider": (gettext_lazy("Aanbieder"), gettext_lazy("Kosten per aanbieder in %(year)s")),
+    "delivery_form": (gettext_lazy("Leveringsvorm"), gettext_lazy("Kosten per leveringsvorm in %(year)s")),
+}
+
+
 def spending(selection: Selection, year: int, *, per: str) -> Table:
-    """Cost per product or per provider in the year, with the average per client per 4 weeks."""
-    field = {"product": "product__name", "provider": "provider__name"}[per]
+    """Cost per product, provider or leveringsvorm (natura: tariffs, pgb: budgets) in the year,
+    with the average per client per 4 weeks."""
+    field = {"product": "product__name", "provider": "provider__name", "delivery_form": "delivery_form"}[per]
+    forms = dict(DeliveryForm.choices)
     rows = (
         selection.cells()
         .filter(period=Cell.YEAR, year=year)
@@ -179,11 +193,11 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
         .annotate(cost_per_client_period=DERIVED["cost_per_client_period"])
         .order_by("-cost", field)
     )
-    label = _("Product") if per == "product" else _("Aanbieder")
+    label, title = SPENDING_TITLES[per]
+    slug = "kosten-per-leveringsvorm" if per == "delivery_form" else f"kosten-per-{per}"
     return Table(
-        f"kosten-per-{per}",
-        (_("Kosten per product in %(year)s") if per == "product" else _("Kosten per aanbieder in %(year)s"))
-        % {"year": year},
+        slug,
+        str(title) % {"year": year},
         [
             Column(label, "text"),
             Column(_("Cliënten")),
@@ -191,7 +205,12 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
             Column(_("Gem. kosten per cliënt per 4 weken"), "money"),
         ],
         [
-            [row[field] or _("(geen aanbieder)"), row["clients"], row["cost"], row["cost_per_client_period"]]
+            [
+                str(forms.get(row[field], row[field])) if per == "delivery_form" else row[field] or str(NO_PROVIDER),
+                row["clients"],
+                row["cost"],
+                row["cost_per_client_period"],
+            ]
             for row in rows
         ],
     )
@@ -262,7 +281,7 @@ def durations(selection: Selection, year: int, *, per: str) -> Table:
         ],
         [
             [
-                row[field] or _("(geen aanbieder)"),
+                row[field] or str(NO_PROVIDER),
                 row["ended_count"],
                 row["average"],
                 medians.get(row[field]),
@@ -534,7 +553,15 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
     rows = (
         clients.annotate(
             product=Subquery(last.values("product__name")[:1]),
-            provider=Subquery(last.values("provider__name")[:1]),
+            # A pgb has no provider: its clients form a group of their own ("pgb") in the survey.
+            provider=Subquery(
+                last.annotate(
+                    provider_label=Case(
+                        When(delivery_form=DeliveryForm.PGB, then=Value(str(DeliveryForm.PGB.label))),
+                        default=F("provider__name"),
+                    )
+                ).values("provider_label")[:1]
+            ),
             age_group=age_group_on(end, field="date_of_birth"),
         )
         .order_by("municipality__name", "postcode", "house_number", "pk")
@@ -784,6 +811,6 @@ def waiting_times(selection: Selection, year: int, *, per: str) -> Table:
         f"doorlooptijden-per-{slug}",
         title % {"year": year},
         first,
-        [(key, key if key is not None else _("(geen aanbieder)")) for key in keys],
+        [(key, key if key is not None else str(NO_PROVIDER)) for key in keys],
         per_step,
     )

@@ -12,8 +12,9 @@ Definitions (the README's monitor section says the same in Dutch terms):
 - uitstroom: beschikkingen ending in the period that no beschikking of the client continues the
   next day; afschaling and opschaling: beschikkingen of that kind starting in the period.
 - cost: per beschikking, its days in the period / 28 x (the tariff in force on its first day in
-  the period + the opslag when granted); care_days: those days, so cost / (care_days / 28) is the
-  average cost per client per period of 4 weeks.
+  the period + the opslag when granted); for a pgb the pgb tariff in force then (its tariff for the
+  social network where the care is bought there), so its budget; care_days: those days, so
+  cost / (care_days / 28) is the average cost per client per period of 4 weeks.
 - ended and ended_days: beschikkingen ending in the period and their total duration in days.
 """
 
@@ -46,7 +47,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from indications.heraanmelding import heraanmelding_window
-from indications.models import GRANTED_STATUSES, Indication, Tariff
+from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTariff, Tariff
 from providers.services import refresh_sla_figures
 from signals.checks import clients_with_stacking, describe_stacking
 
@@ -67,6 +68,7 @@ DIMENSIONS = {
     "opslag": F("opslag"),
     "primary_domain_id": F("primary_domain_id"),
     "treatment_needed": F("treatment_needed"),
+    "delivery_form": F("delivery_form"),
 }
 
 
@@ -123,6 +125,21 @@ def _started_later(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _pgb_price(money: DecimalField):
+    """A pgb's budget per 4 weeks, as indications.selectors.pgb_amount_per_period computes it: the
+    pgb tariff in force on its first day in the period (the one for the social network where the
+    care is bought there and set), plus the pgb opslag when granted."""
+    tariff = PgbTariff.objects.filter(product=OuterRef("product_id"), valid_from__lte=OuterRef("cost_from")).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("cost_from"))
+    )
+    professional = Subquery(tariff.values("amount_per_period")[:1], output_field=money)
+    informal = Subquery(tariff.values("informal_amount_per_period")[:1], output_field=money)
+    zero = Value(0, output_field=money)
+    opslag = Coalesce(Subquery(tariff.values("opslag_per_period")[:1], output_field=money), zero)
+    base = Case(When(pgb__social_network=True, then=Coalesce(informal, professional)), default=professional)
+    return base + Case(When(opslag=True, then=opslag), default=zero)
+
+
 def span_measures(span: Span, *, today: date) -> QuerySet:
     """One row per cell with the period's measures, as one grouped query."""
     start, end = span.start, min(span.end, today)
@@ -146,7 +163,7 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
         Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("cost_from"))
     )
     money = DecimalField(max_digits=14, decimal_places=2)
-    price = Subquery(tariff.values("amount_per_period")[:1], output_field=money) + Case(
+    natura_price = Subquery(tariff.values("amount_per_period")[:1], output_field=money) + Case(
         When(
             opslag=True,
             then=Coalesce(
@@ -155,6 +172,7 @@ def span_measures(span: Span, *, today: date) -> QuerySet:
         ),
         default=Value(0, output_field=money),
     )
+    price = Case(When(delivery_form=DeliveryForm.PGB, then=_pgb_price(money)), default=natura_price)
     days = DaysBetween(Least(Coalesce("care_end", _date(end)), _date(end)), "cost_from") + 1
     starts_in_span = Q(start_date__gte=start, start_date__lte=end)
     ends_in_span = Q(care_end__gte=start, care_end__lte=end)

@@ -63,6 +63,7 @@ def dashboard(request):
         per_period,
         selectors.spending(selection, year, per="product"),
         selectors.spending(selection, year, per="provider"),
+        selectors.spending(selection, year, per="delivery_form"),
         selectors.durations(selection, year, per="product"),
         selectors.durations(selection, year, per="provider"),
         products,

@@ -102,8 +102,13 @@ def _create_assignment(
 
 def assign(indication, *, by, today: date, reason: str = "") -> Assignment | None:
     """Create the toewijzing for a vastgestelde beschikking that names a provider, and end the
-    assignment of the beschikking it replaces. Call inside the vaststelling's transaction."""
+    assignment of the beschikking it replaces. Call inside the vaststelling's transaction.
+
+    A pgb gets no toewijzing (the budgetholder buys the care; so no WMO301 either): a pgb that
+    replaces a natura beschikking ends its toewijzing with reden wijziging 08 (wijziging leveringsvorm)."""
     if indication.replaces_id:
+        if not reason and indication.is_pgb and not indication.replaces.is_pgb:
+            reason = RedenWijziging.LEVERINGSVORM
         end_assignments_of(
             indication.replaces,
             end_date=indication.start_date - timedelta(days=1),
@@ -111,7 +116,7 @@ def assign(indication, *, by, today: date, reason: str = "") -> Assignment | Non
             by=by,
             today=today,
         )
-    if indication.provider_id is None:
+    if indication.is_pgb or indication.provider_id is None:
         return None
     ensure_contract_covers(indication.provider, indication.product, indication.start_date)
     return _create_assignment(
@@ -204,6 +209,10 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
     indication = lock_indication(indication)
     if indication.status not in LIVE_STATUSES:
         raise ValidationError(_("Alleen bij een lopende beschikking kan de aanbieder wijzigen."), code="not_live")
+    if indication.is_pgb:
+        raise ValidationError(
+            _("Bij een pgb koopt de budgethouder zelf in: er is geen aanbieder om te wisselen."), code="pgb"
+        )
     if indication.provider_id == provider.pk:
         raise ValidationError({"provider": _("Dit is al de aanbieder van deze beschikking.")})
     if on < indication.start_date or (indication.end_date and on > indication.end_date):

@@ -39,6 +39,7 @@ MENU = [
     MenuItem(_("Beoordelingen"), "indications:review_queue", _perm("indications.review_indication")),
     MenuItem(_("Kwaliteitscontrole"), "indications:quality_checks", _perm("indications.review_indication")),
     MenuItem(_("Monitor"), "monitor:dashboard", _perm("indications.view_management_information")),
+    MenuItem(_("Pgb-lijst SVB"), "indications:svb_export", _perm("indications.export_svb")),
     MenuItem(_("SLA-cijfers"), "providers:sla", _perm("indications.view_management_information")),
     MenuItem(_("Eigen bijdrage (CAK)"), "indications:cak_export", _perm("indications.export_cak")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),

@@ -48,8 +48,10 @@ from django.utils.translation import gettext_lazy as _
 from indications.heraanmelding import heraanmelding_window
 from indications.models import (
     DECIDED,
+    GRANTED_STATUSES,
     Aanvraag,
     Client,
+    DeliveryForm,
     Evaluation,
     Indication,
     IndicationStatus,
@@ -310,6 +312,16 @@ def _active_assignments(today: date) -> QuerySet:
     return Assignment.objects.active_on(today).filter(start_date__lte=today)
 
 
+def _running_pgb(today: date, path: str = "") -> Q:
+    """A pgb beschikking that runs today: IB without a toewijzing (the budgetholder buys the care)."""
+    return (
+        Q(**{f"{path}delivery_form": DeliveryForm.PGB, f"{path}status__in": GRANTED_STATUSES})
+        & Q(**{f"{path}start_date__lte": today})
+        & (Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today}))
+        & (Q(**{f"{path}ended_on__isnull": True}) | Q(**{f"{path}ended_on__gte": today}))
+    )
+
+
 def _active_provisions(today: date) -> QuerySet:
     return OtherProvision.objects.filter(start_date__lte=today).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today)
@@ -317,7 +329,7 @@ def _active_provisions(today: date) -> QuerySet:
 
 
 def clients_with_stacking(today: date, *, client_id: int | None = None) -> QuerySet:
-    """Clients with an active IB toewijzing today and, on the same day, another one, another
+    """Clients with an active IB toewijzing (or a running pgb) today and, on the same day, another one, another
     provision they are known to have, or a housemate (same address) with IB or another provision.
     Annotated with ib_count, kinds_mask and household (the parts of the variant, stacking_mask).
 
@@ -327,9 +339,10 @@ def clients_with_stacking(today: date, *, client_id: int | None = None) -> Query
     households: the grouped set of every address would cost a scan per change."""
     assignments = _active_assignments(today)
     provisions = _active_provisions(today)
-    with_ib = assignments.values("indication__client")
-    with_any = Client.objects.filter(Q(pk__in=with_ib) | Q(pk__in=provisions.values("client")))
-    candidates = Client.objects.filter(pk__in=with_ib)
+    pgb_clients = Indication.objects.filter(_running_pgb(today)).values("client")
+    with_ib = Q(pk__in=assignments.values("indication__client")) | Q(pk__in=pgb_clients)
+    with_any = Client.objects.filter(with_ib | Q(pk__in=provisions.values("client")))
+    candidates = Client.objects.filter(with_ib)
     if client_id is not None:
         the_client = Client.objects.filter(pk=client_id)
         with_any = with_any.filter(
@@ -360,7 +373,8 @@ def clients_with_stacking(today: date, *, client_id: int | None = None) -> Query
         candidates.annotate(
             # Not "address": that is a property of Client, and instances of this queryset need it.
             address_key=address,
-            ib_count=Count("indications__assignments", filter=active_ib, distinct=True),
+            ib_count=Count("indications__assignments", filter=active_ib, distinct=True)
+            + Count("indications", filter=_running_pgb(today, "indications__"), distinct=True),
             kinds_mask=Coalesce(Sum(bits, distinct=True), Value(0)),
             household=Case(
                 When(address_key__in=shared_addresses, then=Value(HOUSEHOLD)),

@@ -32,6 +32,8 @@ from indications.models import (
     Intake,
     Melding,
     Municipality,
+    PgbBudget,
+    PgbTariff,
     PlannedEvaluation,
     Product,
     ResultDomain,
@@ -413,6 +415,29 @@ class IndicationFactory(factory.django.DjangoModelFactory):
     def evaluations(self, create, extracted, **kwargs):
         dates = [self.start_date + timedelta(days=91)] if extracted is None else extracted
         PlannedEvaluation.objects.bulk_create(PlannedEvaluation(indication=self, planned_on=day) for day in dates)
+
+
+class PgbBudgetFactory(factory.django.DjangoModelFactory):
+    """The pgb of a pgb beschikking as it stands when it may be vastgesteld: the client is the
+    budgetholder, the budget plan is in and the three conditions of art. 2.3.6 lid 2 are met."""
+
+    class Meta:
+        model = PgbBudget
+
+    indication = factory.SubFactory(IndicationFactory, delivery_form="pgb")
+    budget_plan_received_on = factory.LazyAttribute(lambda o: o.indication.start_date - timedelta(days=3))
+    able_to_manage = True
+    motivated = True
+    quality_plausible = True
+
+
+class PgbTariffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PgbTariff
+
+    product = factory.LazyFunction(lambda: get_product("IB1"))
+    valid_from = date(2030, 1, 1)
+    amount_per_period = Decimal("300.00")
 
 
 def _at_noon(day: date) -> datetime:

@@ -227,9 +227,12 @@ def test_the_consultant_has_open_work_in_every_section(demo):
     assert Indication.objects.filter(consultant=consultant, status=S.GOEDGEKEURD).exists()
 
 
-def test_every_beschikking_is_assigned_to_a_contracted_provider(demo):
+def test_every_natura_beschikking_is_assigned_to_a_contracted_provider(demo):
     for indication in _decided().prefetch_related("assignments__provider", "assignments__product"):
         assignments = list(indication.assignments.all())
+        if indication.is_pgb:  # the budgetholder buys the care: no provider, no toewijzing
+            assert not assignments and indication.provider_id is None, indication.pk
+            continue
         assert assignments, indication.pk
         for assignment in assignments:
             assert re.fullmatch(r"[0-9]{10}", assignment.number), assignment.number
@@ -238,6 +241,19 @@ def test_every_beschikking_is_assigned_to_a_contracted_provider(demo):
                 assert assignment.status == Assignment.Status.WITHDRAWN
         if indication.status == S.ACTIEF:
             assert sum(a.status == Assignment.Status.ACTIVE for a in assignments) == 1, indication.pk
+
+
+def test_about_18_percent_of_the_ib_clients_have_a_pgb_with_its_conditions_recorded(demo):
+    """Seed 003: on 31-12-2016 IB was 1,365 in natura and 304 pgb (18%); 60 clients give a rough share."""
+    decided = list(_decided().select_related("pgb"))
+    pgb_clients = {indication.client_id for indication in decided if indication.is_pgb}
+    share = len(pgb_clients) / len({indication.client_id for indication in decided})
+    assert 0.05 <= share <= 0.35, share
+    for indication in decided:
+        if indication.is_pgb:
+            pgb = indication.pgb
+            assert (pgb.able_to_manage, pgb.motivated, pgb.quality_plausible) == (True, True, True)
+            assert pgb.budget_plan_received_on is not None and pgb.holder_name
 
 
 def test_start_and_stop_reports_agree_with_the_assignments(demo):

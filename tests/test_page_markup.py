@@ -178,6 +178,21 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
             },
             True,
         ),
+        (
+            "consultant",
+            "post",
+            f"/aanvragen/{w['free_aanvraag'].uuid}/indicatie/",
+            {
+                "delivery_form": "pgb",
+                "pgb_holder": "wettelijk",
+                "pgb_budget_plan_received_on": "gisteren",
+                "resultaten-TOTAL_FORMS": "1",
+                "resultaten-INITIAL_FORMS": "0",
+                "resultaten-MIN_NUM_FORMS": "1",
+                "resultaten-MAX_NUM_FORMS": "12",
+            },
+            True,
+        ),
         ("consultant", "get", f"/indicaties/{concept.uuid}/", {}, False),
         ("consultant", "post", f"/aanvragen/{w['free_aanvraag'].uuid}/afwijzen/", {"refusal_ground": ""}, True),
         ("consultant", "post", f"/indicaties/{concept.uuid}/afwijzen/", {"refusal_motivation": " "}, True),
@@ -239,6 +254,8 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
             {"period_from": "2020-12-01", "period_to": "2026-12-31", "kind": "lopend"},
             False,
         ),
+        ("beheerder", "get", "/pgb/svb/", {"year": "abc"}, True),
+        ("beheerder", "get", "/pgb/svb/", {"year": "2026", "month": "11"}, False),
     ]
 
 

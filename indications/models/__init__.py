@@ -7,6 +7,8 @@
 - `beschikking`: the indication that becomes the beschikking, its results and status history;
 - `evaluation`: evaluations and ZRM assessments;
 - `review`: the four-eyes review and the complexity rules that call for it;
+- `pgb`: the persoonsgebonden budget (pgb tariffs, and per pgb beschikking its budgetholder and
+  the conditions of art. 2.3.6 Wmo 2015);
 - `quality`: quality checks after the fact on a random sample of issued beschikkingen;
 - `eigen_bijdrage`: the periods of the eigen bijdrage and its exemptions (reference data).
 
@@ -27,6 +29,7 @@ from .beschikking import (
     UNDECIDED_STATUSES,
     VOID_STATUSES,
     DecisionOutcome,
+    DeliveryForm,
     Indication,
     IndicationResult,
     IndicationStatus,
@@ -40,6 +43,7 @@ from .beschikking import (
 from .case import Aanvraag, Client, Conversation, Intake, Mantelzorger, Melding, OtherProvision
 from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
+from .pgb import PgbBudget, PgbTariff
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
 from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
@@ -47,6 +51,9 @@ from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion
 __all__ = [
     "CostReference",
     "DECIDED",
+    "DeliveryForm",
+    "PgbBudget",
+    "PgbTariff",
     "EDITABLE_STATUSES",
     "GRANTED_STATUSES",
     "LIVE_STATUSES",

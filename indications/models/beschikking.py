@@ -90,6 +90,14 @@ class TreatmentNeeded(models.TextChoices):
     NOT_YET = "ja_niet_ingezet", _("ja, nog niet ingezet of aangevraagd")
 
 
+class DeliveryForm(models.TextChoices):
+    """Leveringsvorm (seed 003): care in kind by a contracted provider, or a persoonsgebonden budget
+    (paid through the SVB; no toewijzing to a provider, see indications.pgb)."""
+
+    NATURA = "natura", _("zorg in natura")
+    PGB = "pgb", _("persoonsgebonden budget")
+
+
 class Indication(models.Model):
     """An indication for IB; once vastgesteld it is the beschikking sent to the client."""
 
@@ -103,6 +111,7 @@ class Indication(models.Model):
     TreatmentNeeded = TreatmentNeeded
     Outcome = DecisionOutcome
     RefusalGround = RefusalGround
+    DeliveryForm = DeliveryForm
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("beschikkingnummer"), max_length=20, unique=True, null=True, blank=True)
@@ -169,6 +178,13 @@ class Indication(models.Model):
             "Alleen als het onderzoek een overbelaste mantelzorger vastlegde en de indicatie geen resultaat "
             "op het voorkomen van overbelasting van het netwerk heeft."
         ),
+    )
+    delivery_form = models.CharField(
+        _("leveringsvorm"),
+        max_length=10,
+        choices=DeliveryForm.choices,
+        default=DeliveryForm.NATURA,
+        help_text=_("Bij een pgb koopt de budgethouder de ondersteuning zelf in: geen aanbieder, geen toewijzing."),
     )
     # The case file's one upward reference (model level only, see indications.models and .hooks).
     provider = models.ForeignKey(
@@ -276,6 +292,12 @@ class Indication(models.Model):
                 name="indication_partial_motivated",
                 violation_error_message=_("Motiveer bij een gedeeltelijke toekenning waarom het gevraagde deel niet."),
             ),
+            # A pgb is bought by the budgetholder: it names no provider (and so gets no toewijzing).
+            models.CheckConstraint(
+                condition=~Q(delivery_form="pgb") | Q(provider__isnull=True),
+                name="indication_pgb_has_no_provider",
+                violation_error_message=_("Een beschikking met een pgb heeft geen aanbieder."),
+            ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("consultant")),
                 name="indication_approver_is_not_author",
@@ -303,6 +325,10 @@ class Indication(models.Model):
     def end_is_planned(self) -> bool:
         """Ended per a day that has not passed yet: still live (vastgesteld or actief) until then."""
         return self.ended_on is not None and self.status in LIVE_STATUSES
+
+    @property
+    def is_pgb(self) -> bool:
+        return self.delivery_form == DeliveryForm.PGB
 
     @property
     def is_live(self) -> bool:

@@ -52,8 +52,11 @@ def reference_data(transactional_db):
             ("0005_complexity_rules", "seed"),
             ("0010_ib4_product_age_limit_melding_channels", "add_ib4"),
             ("0012_quality_checklist", "add_questions"),
+            ("0015_eigen_bijdrage", "add_rules"),
+            ("0016_mantelzorgers", "flag_overload_sub_result"),
             ("0017_municipality_membership", "set_membership"),
             ("0018_decision_outcome_afwijzing", "seed_rules"),
+            ("0019_pgb_delivery_form_budget_tariffs", "add_default_pgb_tariffs"),
         ):
             getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
     sync_roles()

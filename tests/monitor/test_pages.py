@@ -32,6 +32,7 @@ SLUGS = [
     "kerncijfers-per-periode",
     "kosten-per-product",
     "kosten-per-provider",
+    "kosten-per-leveringsvorm",
     "duur-per-product",
     "duur-per-provider",
     "producten-per-jaar",
