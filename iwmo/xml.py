@@ -14,7 +14,13 @@ from . import codes
 
 class TechnicalError(Exception):
     """The message cannot be read as an iWmo message (not XML, a DOCTYPE, too large, the wrong
-    namespace, not valid against the XSD): a technical rejection, retourcode 0001."""
+    namespace, not valid against the XSD): a technical rejection, retourcode 0001. When the XML itself
+    was read (only the XSD refused it), `root` and `message_type` say what it was, for the retour."""
+
+    def __init__(self, message: str, *, root=None, message_type: str = ""):
+        super().__init__(message)
+        self.root = root
+        self.message_type = message_type
 
 
 @dataclass(frozen=True)
@@ -172,7 +178,10 @@ def parse_message(raw: bytes, *, expected: tuple[str, ...]) -> tuple[str, etree.
         raise TechnicalError("Een bericht met een DOCTYPE wordt niet gelezen.")
     for message_type in expected:
         if root.tag == f"{{{codes.namespace(message_type)}}}Bericht":
-            validate_against_xsd(message_type, root)
+            try:
+                validate_against_xsd(message_type, root)
+            except TechnicalError as error:
+                raise TechnicalError(str(error), root=root, message_type=message_type) from error
             return message_type, root
     raise TechnicalError(f"Onbekend bericht of verkeerde namespace: {root.tag[:200]}")
 
