@@ -56,6 +56,7 @@ from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
+from .iwmo_traffic import ensure_iwmo_traffic
 from .onderzoeken import OnderzoekMixin
 from .people import ensure_demo_providers, ensure_demo_satisfaction, ensure_demo_teams, ensure_demo_users
 from .quality import ensure_quality_checks
@@ -279,6 +280,7 @@ def generate_demo(
         if clients:  # clients=0 asks for the users only
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
             ensure_quality_checks(today=today, seed=seed)
+            ensure_iwmo_traffic(today=today)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -299,6 +301,7 @@ def generate_demo(
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     ensure_quality_checks(today=today, seed=seed)
+    ensure_iwmo_traffic(today=today)
     return summary
 
 

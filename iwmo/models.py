@@ -43,7 +43,9 @@ class AssignmentVersion(models.Model):
     WMO301 as changed): an unchanged toewijzing repeated in a later 301 keeps them, a changed one gets
     new ones, so the provider knows which version is the latest."""
 
-    assignment = models.OneToOneField("providers.Assignment", on_delete=models.CASCADE, related_name="iwmo_version")
+    assignment = models.OneToOneField(
+        "providers.Assignment", on_delete=models.CASCADE, related_name="iwmo_version", verbose_name=_("toewijzing")
+    )
     issued_at = models.DateTimeField(_("toewijzingsdatum en -tijd"))
 
     class Meta:
@@ -69,7 +71,7 @@ class OutgoingMessage(models.Model):
     sender = models.CharField(_("afzender"), max_length=8)
     receiver = models.CharField(_("ontvanger"), max_length=8)
     identification = models.CharField(_("identificatie"), max_length=12, blank=True)
-    dagtekening = models.DateField(_("dagtekening"))
+    dagtekening = models.DateField(_("dagtekening van het bericht"))
     # Empty only for a retour to a message addressed to a municipality we do not know (S300).
     municipality = models.ForeignKey(
         "indications.Municipality",
@@ -152,14 +154,14 @@ class IncomingMessage(models.Model):
     raw = models.BinaryField(_("bericht zoals ontvangen"))
     # SHA-256 of the raw bytes: the same bytes received again (a replayed file, a repeated upload) are
     # this message again, not a new one.
-    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    sha256 = models.CharField(_("controlegetal (SHA-256)"), max_length=64, unique=True, editable=False)
     channel = models.CharField(_("kanaal"), max_length=8, choices=Channel.choices)
     file_name = models.CharField(_("bestandsnaam"), max_length=255, blank=True)
     message_type = models.CharField(_("berichtsoort"), max_length=6, choices=MessageType.choices, blank=True)
     sender = models.CharField(_("afzender"), max_length=8, blank=True)
     receiver = models.CharField(_("ontvanger"), max_length=8, blank=True)
     identification = models.CharField(_("identificatie"), max_length=12, blank=True)
-    dagtekening = models.DateField(_("dagtekening"), null=True, blank=True)
+    dagtekening = models.DateField(_("dagtekening van het bericht"), null=True, blank=True)
     provider = models.ForeignKey(
         "providers.Provider",
         on_delete=models.PROTECT,

@@ -13,9 +13,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from iwmo import delivery, tasks
 from iwmo.models import OutgoingMessage
+from iwmo.toewijzing import queue_toewijzing
 from providers.hooks import assignments_changed
 from sddcase.settings import CELERY_BEAT_SCHEDULE
-from tests.factories import TODAY, issued_assignment
+from tests.factories import TODAY, IncomingMessageFactory, OutgoingMessageFactory, issued_assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,6 @@ def export_dir() -> Path:
 
 
 def test_iwmo_registers_its_hook_at_start_up():
-    from iwmo.toewijzing import queue_toewijzing
-
     assert queue_toewijzing in assignments_changed.callbacks
 
 
@@ -137,3 +136,13 @@ def test_with_an_outbox_url_the_message_is_posted_once(provider, consultant, set
 def test_the_beat_sweeps_the_outbox():
     entry = CELERY_BEAT_SCHEDULE["deliver-queued-iwmo-messages"]
     assert entry["task"] == tasks.deliver_queued_messages.name == "iwmo.deliver_queued_messages"
+
+
+def test_the_factories_rows_are_valid_and_delivered_ones_are_skipped():
+    queued, delivered = OutgoingMessageFactory(), OutgoingMessageFactory(afgeleverd=True)
+    incoming = IncomingMessageFactory()
+    for row in (queued, delivered, incoming):
+        row.full_clean()
+    assert delivery.deliver_message(delivered.pk).status == "overgeslagen"
+    assert delivery.deliver_message(queued.pk).status == "afgeleverd"
+    assert (export_dir() / queued.file_name).exists()
