@@ -90,7 +90,7 @@ def test_the_copy_keeps_every_contract(project_copy):
         # upward: the provider domain builds an iWmo message itself instead of through its hook
         (
             "providers/iwmo_probe.py",
-            "from iwmo.services import queue_toewijzing\n",
+            "from iwmo.toewijzing import queue_toewijzing\n",
             "providers is not allowed to import iwmo",
         ),
         # upward: the message exchange reads the signal engine
