@@ -266,7 +266,7 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
     outgoing = outbox.new_message(
         message_type=retour_type,
         sender=header.receiver,
-        receiver=header.sender,
+        receiver=provider.agb_code,  # the sender, or the authenticated provider when the header names another
         today=today,
         municipality=incoming.municipality,
         provider=provider,
