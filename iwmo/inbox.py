@@ -23,6 +23,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
@@ -110,14 +111,14 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     sender = Provider.objects.select_for_update().filter(agb_code=incoming.sender).first() if header else None
     if provider is not None and (sender is None or sender.pk != provider.pk):
         judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
-        judgement.note("Header", R.TECHNISCH_AFGEKEURD, "De afzender is niet de aanbieder van de API-sleutel.")
+        judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De afzender is niet de aanbieder van de API-sleutel."))
         sender = Provider.objects.select_for_update().get(pk=provider.pk)
     incoming.provider = sender
     incoming.municipality = Municipality.objects.filter(code=incoming.receiver).first() if header else None
     if message is not None and not judgement.header_codes:
         if sender is None:
             judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
-            judgement.note("Header", R.TECHNISCH_AFGEKEURD, "Onbekende afzender (AGB-code).")
+            judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("Onbekende afzender (AGB-code)."))
         else:
             _judge_header(message, incoming, judgement, today=today)
     incoming.save()
@@ -155,7 +156,7 @@ def _judge_header(message: regie.Regiebericht, incoming: IncomingMessage, judgem
     header = message.header
     codes_found = []
     if header.berichtversie != codes.BERICHT_VERSIE or header.berichtsubversie != codes.BERICHT_SUBVERSIE:
-        codes_found.append((R.TECHNISCH_AFGEKEURD, "BerichtVersie 3 en BerichtSubversie 2 (CS025, CS015)."))
+        codes_found.append((R.TECHNISCH_AFGEKEURD, _("BerichtVersie 3 en BerichtSubversie 2 (CS025, CS015).")))
     if incoming.municipality is None:
         codes_found.append((R.GEMEENTECODE_ONGELDIG, ""))  # TR378
     if header.dagtekening > today:
@@ -178,8 +179,8 @@ def _judge_and_apply(message, incoming, judgement, *, sender: Provider, today) -
     incoming.client = client
     if not is_valid_bsn(message.client.bsn):  # CS002
         judgement.client_codes = [R.TECHNISCH_AFGEKEURD]
-        judgement.note("Client", R.TECHNISCH_AFGEKEURD, "Het BSN voldoet niet aan de elfproef (CS002).")
-        judgement.product_codes = [[R.NIET_BEOORDEELD] for _ in message.producten]
+        judgement.note("Client", R.TECHNISCH_AFGEKEURD, _("Het BSN voldoet niet aan de elfproef (CS002)."))
+        judgement.product_codes = [[R.NIET_BEOORDEELD] for _product in message.producten]
         return
     judgement.client_codes = [R.GEEN_OPMERKING]
     actor = IwmoSender(sender, f"{message.message_type} {message.header.identification}")
@@ -217,10 +218,10 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
     if product.fouten:
         return R.TECHNISCH_AFGEKEURD, " ".join(product.fouten)
     if product.status_aanlevering not in (codes.StatusAanlevering.NIEUW, codes.StatusAanlevering.VERWIJDEREN):
-        return R.TECHNISCH_AFGEKEURD, "StatusAanlevering moet 1 of 3 zijn (CS058)."
+        return R.TECHNISCH_AFGEKEURD, _("StatusAanlevering moet 1 of 3 zijn (CS058).")
     stop = message.message_type == regie.STOP
     if stop and product.einddatum < product.begindatum:
-        return R.TECHNISCH_AFGEKEURD, "De Einddatum ligt vóór de Begindatum (CS003)."
+        return R.TECHNISCH_AFGEKEURD, _("De Einddatum ligt vóór de Begindatum (CS003).")
     assignment = _assignment_for(message, product, client=client, sender=sender)
     if assignment is None:
         return R.GEEN_TOEWIJZING, ""  # TR019
@@ -229,7 +230,7 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
         if reported is None:
             return R.GEEN_EERDER_BERICHT, ""  # TR063
         # Withdrawing an earlier start or stop is not automated yet (docs/iwmo.md): a person handles it.
-        return R.NIET_BEOORDEELD, "Verwijderen van een eerdere melding wordt nog niet automatisch verwerkt."
+        return R.NIET_BEOORDEELD, _("Verwijderen van een eerdere melding wordt nog niet automatisch verwerkt.")
     if stop:
         if assignment.care_started_on is None or assignment.care_started_on != product.begindatum:
             return R.GEEN_ACTUEEL_STARTBERICHT, ""  # TR069
@@ -289,7 +290,7 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
         # retour says only that the message was rejected technically, and so does the inbox.
         judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
-        judgement.note("Header", R.TECHNISCH_AFGEKEURD, "De inhoud van het bericht past niet in het retourbericht.")
+        judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De inhoud van het bericht past niet in het retourbericht."))
         incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
         incoming.save(update_fields=["errors", "status"])
         retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from . import codes
 from .xml import Header, Reader, TechnicalError, Writer, parse_message
 
@@ -55,9 +57,9 @@ _GEMEENTE = re.compile(r"^[0-9]{4}$")
 def check_header(header: Header) -> None:
     """A header we could not answer to (no sender, no identification) is a technical error."""
     if not _AGB.match(header.sender) or not _GEMEENTE.match(header.receiver):
-        raise TechnicalError("Afzender of ontvanger ontbreekt of heeft niet de vorm van een AGB- of gemeentecode.")
+        raise TechnicalError(_("Afzender of ontvanger ontbreekt of heeft niet de vorm van een AGB- of gemeentecode."))
     if not 1 <= len(header.identification) <= 12:
-        raise TechnicalError("De identificatie van het bericht ontbreekt of is te lang.")
+        raise TechnicalError(_("De identificatie van het bericht ontbreekt of is te lang."))
 
 
 def _date(value: str, name: str, problems: list[str]) -> date | None:
@@ -66,7 +68,7 @@ def _date(value: str, name: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems.append(f"{name} is geen datum.")
+        problems.append(_("%(name)s is geen datum.") % {"name": name})
         return None
 
 
@@ -76,7 +78,7 @@ def read(message_type: str, root) -> Regiebericht:
     check_header(header)
     client = reader.find(root, "Client")
     if client is None:
-        raise TechnicalError("Het bericht heeft geen Client.")
+        raise TechnicalError(_("Het bericht heeft geen Client."))
     products = []
     for element in reader.findall(client, *PRODUCT_ELEMENT[message_type]):
         problems: list[str] = []
@@ -93,14 +95,14 @@ def read(message_type: str, root) -> Regiebericht:
         )
         product.begindatum = _date(reader.text(element, "Begindatum"), "Begindatum", problems)
         if product.begindatum is None and not problems:
-            problems.append("Begindatum ontbreekt.")
+            problems.append(_("Begindatum ontbreekt."))
         if message_type == STOP:
             product.einddatum = _date(reader.text(element, "Einddatum"), "Einddatum", problems)
-            if product.einddatum is None and "Einddatum is geen datum." not in problems:
-                problems.append("Einddatum ontbreekt.")
+            if product.einddatum is None and not any(problem.startswith("Einddatum") for problem in problems):
+                problems.append(_("Einddatum ontbreekt."))
         products.append(product)
     if not products:
-        raise TechnicalError("Het bericht meldt geen product.")
+        raise TechnicalError(_("Het bericht meldt geen product."))
     return Regiebericht(
         message_type=message_type,
         header=header,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from . import codes
@@ -130,11 +131,11 @@ class Reader:
     def header(self) -> Header:
         element = self.find(self.root, "Header")
         if element is None:
-            raise TechnicalError("Het bericht heeft geen Header.")
+            raise TechnicalError(_("Het bericht heeft geen Header."))
         try:
             dagtekening = date.fromisoformat(self.text(element, "BerichtIdentificatie", basis=("Dagtekening",)))
         except ValueError as error:
-            raise TechnicalError("De dagtekening is geen datum.") from error
+            raise TechnicalError(_("De dagtekening is geen datum.")) from error
         return Header(
             message_type=codes.MESSAGE_TYPE_OF_CODE.get(self.text(element, "BerichtCode"), ""),
             sender=self.text(element, "Afzender"),
@@ -167,15 +168,15 @@ def parse_message(raw: bytes, *, expected: tuple[str, ...]) -> tuple[str, etree.
     TechnicalError for anything that is not such a message, never another exception."""
     limit = settings.IWMO["MAX_MESSAGE_BYTES"]
     if len(raw) > limit:
-        raise TechnicalError(f"Het bericht is groter dan {limit} bytes.")
+        raise TechnicalError(_("Het bericht is groter dan %(limit)s bytes.") % {"limit": limit})
     if b"<!DOCTYPE" in raw[:4096].upper() or b"<!ENTITY" in raw.upper():
-        raise TechnicalError("Een bericht met een DOCTYPE of entiteiten wordt niet gelezen.")
+        raise TechnicalError(_("Een bericht met een DOCTYPE of entiteiten wordt niet gelezen."))
     try:
         root = etree.fromstring(raw, parser=_parser())
     except (etree.XMLSyntaxError, ValueError) as error:
-        raise TechnicalError(f"Het bericht is geen geldige XML: {error}") from error
+        raise TechnicalError(_("Het bericht is geen geldige XML: %(error)s") % {"error": error}) from error
     if root.getroottree().docinfo.doctype:
-        raise TechnicalError("Een bericht met een DOCTYPE wordt niet gelezen.")
+        raise TechnicalError(_("Een bericht met een DOCTYPE wordt niet gelezen."))
     for message_type in expected:
         if root.tag == f"{{{codes.namespace(message_type)}}}Bericht":
             try:
@@ -183,7 +184,7 @@ def parse_message(raw: bytes, *, expected: tuple[str, ...]) -> tuple[str, etree.
             except TechnicalError as error:
                 raise TechnicalError(str(error), root=root, message_type=message_type) from error
             return message_type, root
-    raise TechnicalError(f"Onbekend bericht of verkeerde namespace: {root.tag[:200]}")
+    raise TechnicalError(_("Onbekend bericht of verkeerde namespace: %(tag)s") % {"tag": str(root.tag)[:200]})
 
 
 @lru_cache(maxsize=32)
