@@ -57,6 +57,7 @@ REFERENCE_DATA_MODELS = [
     "accounts.team",
     "monitor.population",
     "monitor.durationambition",
+    "iwmo.productomvang",
 ]
 
 
@@ -86,6 +87,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.change_user",
         "auth.view_group",
         "audit.view_auditevent",
+        # The iWmo message traffic, read-only in the admin (what was sent and received, and its answer).
+        "iwmo.view_outgoingmessage",
+        "iwmo.view_incomingmessage",
         "indications.search_client_for_access_log",
         "indications.export_client_data",
         # The eigen bijdrage: the periods of care for the CAK (indications.eigen_bijdrage).

@@ -58,6 +58,7 @@ from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
+from .iwmo_traffic import ensure_iwmo_traffic
 from .mantelzorg import MantelzorgMixin
 from .ondersteuningsplannen import SupportPlanMixin
 from .onderzoeken import OnderzoekMixin
@@ -287,6 +288,7 @@ def generate_demo(
         if clients:  # clients=0 asks for the users only
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
             ensure_quality_checks(today=today, seed=seed)
+            ensure_iwmo_traffic(today=today)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -307,6 +309,7 @@ def generate_demo(
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     ensure_quality_checks(today=today, seed=seed)
+    ensure_iwmo_traffic(today=today)
     return summary
 
 

@@ -155,6 +155,8 @@ def cell_value(obj: models.Model, field: models.Field):
         )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False) if value else None
+    if isinstance(value, bytes | memoryview):  # a message as received (iwmo): as text, within Excel's cell limit
+        return bytes(value).decode("utf-8", "replace")[:32000]
     return value
 
 

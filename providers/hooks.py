@@ -1,4 +1,11 @@
-"""Typed hooks through which the provider pages show what an app above providers knows of a provider.
+"""Typed hooks through which the provider domain reaches the apps above it.
+
+`assignments_changed` (required): a toewijzing was created, changed or ended. The iWmo message
+exchange (iwmo, above providers) registers itself in IwmoConfig.ready and writes the WMO301 for it
+into its outbox, inside the same transaction as the change (a transactional outbox): a toewijzing
+never changes without its message, and a rolled-back change sends nothing.
+
+The provider pages show what an app above providers knows of a provider:
 
 The SLA benchmark and a provider's dashboard show the SLA signals open now (what a provider failed
 to report). The signals live in the signals app, which sits above providers and reads its
@@ -12,6 +19,37 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
+
+from indications.hooks import Hook
+
+
+@dataclass(frozen=True)
+class AssignmentsChanged:
+    """Toewijzingen of one client at one provider were created, changed or ended (in the transaction
+    that is still open). `assignment_ids` are the changed ones; `by` is who changed them."""
+
+    client_id: int
+    provider_id: int
+    assignment_ids: tuple[int, ...]
+    by: object
+    today: date
+
+
+# Required: a toewijzing must not change without its WMO301 (iwmo.apps.IwmoConfig.ready registers it).
+assignments_changed: Hook[Callable[[AssignmentsChanged], None]] = Hook("assignments_changed", required=True)
+
+
+def assignment_changed(assignment, *, by, today: date) -> None:
+    """Run the `assignments_changed` hook for one toewijzing (call it after saving the change)."""
+    change = AssignmentsChanged(
+        client_id=assignment.indication.client_id,
+        provider_id=assignment.provider_id,
+        assignment_ids=(assignment.pk,),
+        by=by,
+        today=today,
+    )
+    for callback in assignments_changed.callbacks:
+        callback(change)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from indications.workflow import LIVE_STATUSES, lock_indication
 
 from .codes import RedenBeeindiging, RedenWijziging
 from .figures import ProviderDashboard
+from .hooks import assignment_changed
 from .models import (
     AnnualReview,
     ApiToken,
@@ -97,6 +98,7 @@ def _create_assignment(
         client_id=indication.client_id,
         summary=summary.format(number=assignment.number, agb_code=provider.agb_code),
     )
+    assignment_changed(assignment, by=by, today=today)
     return assignment
 
 
@@ -159,6 +161,7 @@ def _end_assignment(assignment: Assignment, *, end_date: date, reason: str, by, 
         client_id=assignment.indication.client_id,
         summary=f"toewijzing beëindigd ({reason})",
     )
+    assignment_changed(assignment, by=by, today=today)
 
 
 def end_lapsed_assignments(*, today: date | None = None) -> NightlyOutcome:
@@ -335,6 +338,7 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
         summary=f"stop zorg ({reason})",
         changes={"einddatum": str(on), "redenBeeindiging": reason},
     )
+    assignment_changed(assignment, by=by, today=today)
     case_changed(assignment.indication.client_id, today=today)
     return assignment
 

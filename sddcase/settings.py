@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "providers",
     "api",
     "signals",
+    # The iWmo 3.2 message exchange (WMO301 out, 305/307 in, their retour messages, the outbox).
+    "iwmo",
     "monitor",
     # The demo generator sits on top: it may import every app, no app imports it.
     "demo",
@@ -248,6 +250,9 @@ CELERY_BEAT_SCHEDULE = {
     # status changes) are added by sddcase/celery.py from the registry: signals.tasks.beat_schedule().
     # After the signal checks: the monitor's figures for the last MONITOR_REFRESH_YEARS years.
     "refresh-monitor": {"task": "monitor.refresh", "schedule": crontab(hour=3, minute=30)},
+    # The iWmo outbox: every message is enqueued when its transaction commits; this sweep delivers what
+    # was left (a worker that died, a broker that was down, a retry whose time has come).
+    "deliver-queued-iwmo-messages": {"task": "iwmo.deliver_queued_messages", "schedule": crontab(minute="*/5")},
 }
 # The signal checks' beat (demo, CI): every few seconds instead of nightly; a check still runs once
 # per day (see signals.services.run_check), the rest of the ticks skip. 0: nightly.
@@ -311,6 +316,21 @@ SDD = {
     # IB4 (the step at 18, developed in 2016, seed 003) has no tariff in the seeds either: its first
     # tariff row, valid from 1-1-2017 (editable in the admin), heavier than IB3.
     "IB4_TARIFF": env("SDD_IB4_TARIFF", default="1350.00"),
+}
+
+# The iWmo 3.2 message exchange (docs/iwmo.md). Outgoing messages go by HTTP POST to IWMO_OUTBOX_URL
+# (the municipality's GGk adapter) or, when that is empty, into the folder IWMO_EXPORT_DIR.
+IWMO = {
+    "OUTBOX_URL": env("IWMO_OUTBOX_URL", default=""),
+    "EXPORT_DIR": env("IWMO_EXPORT_DIR", default=str(BASE_DIR / "var" / "iwmo" / "uit")),
+    # A folder with the official iWmo 3.2 XSD set: every message in and out is also validated against it.
+    "XSD_DIR": env("IWMO_XSD_DIR", default=""),
+    # A larger incoming message is refused unread (a technical rejection, retourcode 0001).
+    "MAX_MESSAGE_BYTES": env.int("IWMO_MAX_MESSAGE_BYTES", default=5 * 1024 * 1024),
+    # Delivery: attempts before a message is marked failed, and the first retry's delay (doubling).
+    "DELIVERY_MAX_ATTEMPTS": env.int("IWMO_DELIVERY_MAX_ATTEMPTS", default=8),
+    "DELIVERY_BACKOFF_SECONDS": env.int("IWMO_DELIVERY_BACKOFF_SECONDS", default=60),
+    "HTTP_TIMEOUT_SECONDS": env.int("IWMO_HTTP_TIMEOUT_SECONDS", default=30),
 }
 
 LOGGING = {

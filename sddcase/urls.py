@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.iwmo import receive_message
+
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    # iWmo 3.2 messages from a provider's system (raw XML, the provider's API key): docs/iwmo.md.
+    path("iwmo/berichten/", receive_message, name="iwmo-berichten"),
     path("aanbieders/", include("providers.urls")),
     path("signalen/", include("signals.urls")),
     path("monitor/", include("monitor.urls")),

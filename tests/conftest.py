@@ -48,6 +48,12 @@ def without_login_lockout(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def iwmo_outbox_in_a_temporary_folder(settings, tmp_path):
+    """Delivered iWmo messages land in the test's own folder, never in the project's var/."""
+    settings.IWMO = {**settings.IWMO, "EXPORT_DIR": str(tmp_path / "iwmo-uit"), "OUTBOX_URL": ""}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def flush_may_empty_the_audit_trail():
     """A transactional test ends with Django's flush, which the audit trail's append-only triggers

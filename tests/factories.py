@@ -7,6 +7,7 @@ CareEventFactory(stop=True), SignalFactory(opgelost=True)).
 Reference data (municipalities, ZRM domains, result areas, products, tariffs, reference groups)
 comes from the data migrations and is looked up here, never created."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -43,6 +44,7 @@ from indications.models import (
     ZrmScore,
 )
 from indications.services import issue_beschikking
+from iwmo.models import IncomingMessage, OutgoingMessage
 from providers.codes import RedenBeeindiging
 from providers.models import (
     Assignment,
@@ -757,3 +759,53 @@ class SignalFactory(factory.django.DjangoModelFactory):
     urgency = Urgency.OVERDUE
     due_date = TODAY - timedelta(days=1)
     created_on = TODAY - timedelta(days=1)
+
+
+# --------------------------------------------------------------------------------------------
+# iWmo messages
+# --------------------------------------------------------------------------------------------
+
+
+class OutgoingMessageFactory(factory.django.DjangoModelFactory):
+    """A WMO301 in the outbox, still queued (the services write real ones: iwmo.toewijzing). Trait:
+    afgeleverd (delivered on TODAY)."""
+
+    class Meta:
+        model = OutgoingMessage
+
+    message_type = "WMO301"
+    client = factory.SubFactory(ClientFactory)
+    municipality = factory.SelfAttribute("client.municipality")
+    provider = factory.SubFactory(ProviderFactory)
+    sender = factory.SelfAttribute("municipality.code")
+    receiver = factory.SelfAttribute("provider.agb_code")
+    identification = factory.Sequence(lambda n: f"{900_000_000_000 + n:012d}")
+    dagtekening = TODAY
+    xml = "<wmo301:Bericht xmlns:wmo301='http://www.istandaarden.nl/iwmo/3_2/wmo301/schema'/>"
+
+    class Params:
+        afgeleverd = factory.Trait(
+            status=OutgoingMessage.Status.DELIVERED,
+            attempts=1,
+            delivered_at=factory.LazyFunction(lambda: timezone.make_aware(datetime.combine(TODAY, time(12)))),
+        )
+
+
+class IncomingMessageFactory(factory.django.DjangoModelFactory):
+    """A WMO305 received from a folder and accepted (iwmo.inbox.receive writes real ones)."""
+
+    class Meta:
+        model = IncomingMessage
+
+    raw = factory.Sequence(lambda n: f"<bericht nummer='{n}'/>".encode())
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.raw).hexdigest())
+    channel = IncomingMessage.Channel.FOLDER
+    message_type = "WMO305"
+    provider = factory.SubFactory(ProviderFactory)
+    sender = factory.SelfAttribute("provider.agb_code")
+    client = factory.SubFactory(ClientFactory)
+    municipality = factory.SelfAttribute("client.municipality")
+    receiver = factory.SelfAttribute("municipality.code")
+    identification = factory.Sequence(lambda n: f"F{n:011d}")
+    dagtekening = TODAY
+    status = IncomingMessage.Status.ACCEPTED

@@ -26,6 +26,7 @@ PACKAGES = [
     "api",
     "monitor",
     "signals",
+    "iwmo",
     "providers",
     "indications",
     "accounts",
@@ -86,6 +87,14 @@ def test_the_copy_keeps_every_contract(project_copy):
             "from signals.models import Signal\n",
             "providers is not allowed to import signals",
         ),
+        # upward: the provider domain builds an iWmo message itself instead of through its hook
+        (
+            "providers/iwmo_probe.py",
+            "from iwmo.toewijzing import queue_toewijzing\n",
+            "providers is not allowed to import iwmo",
+        ),
+        # upward: the message exchange reads the signal engine
+        ("iwmo/upward_probe.py", "import signals.models\n", "iwmo is not allowed to import signals"),
         # upward from the bottom layer: a presentation helper knows an app
         ("ui/upward_probe.py", "import monitor.selectors\n", "ui is not allowed to import monitor"),
         # upward, skipping layers: the audit trail reads the monitor

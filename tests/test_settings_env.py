@@ -47,6 +47,13 @@ def test_the_variable_list_is_found():
         "SDD_SUPPORT_PLAN_TERM_DAYS",
         "PRIVATE_MEDIA_ROOT",
         "LOG_LEVEL",
+        "IWMO_OUTBOX_URL",
+        "IWMO_EXPORT_DIR",
+        "IWMO_XSD_DIR",
+        "IWMO_MAX_MESSAGE_BYTES",
+        "IWMO_DELIVERY_MAX_ATTEMPTS",
+        "IWMO_DELIVERY_BACKOFF_SECONDS",
+        "IWMO_HTTP_TIMEOUT_SECONDS",
     } <= settings_variables()
 
 
@@ -61,3 +68,12 @@ def test_empty_variables_mean_the_defaults(tmp_path):
 def test_a_set_variable_still_counts():
     loaded = loaded_settings({"ALLOWED_HOSTS": "wmo.example.nl", "SESSION_COOKIE_AGE": "600", "DATABASE_URL": ""})
     assert loaded["ALLOWED_HOSTS"] == ["wmo.example.nl"] and loaded["SESSION_COOKIE_AGE"] == 600
+
+
+def test_the_iwmo_settings_are_read_and_empty_means_the_default(tmp_path):
+    defaults = loaded_settings({})["IWMO"]
+    assert defaults["OUTBOX_URL"] == "" and defaults["XSD_DIR"] == ""
+    assert defaults["EXPORT_DIR"].endswith("var/iwmo/uit") and defaults["MAX_MESSAGE_BYTES"] == 5 * 1024 * 1024
+    loaded = loaded_settings({"IWMO_XSD_DIR": str(tmp_path), "IWMO_OUTBOX_URL": "https://ggk.example.nl/iwmo"})["IWMO"]
+    assert (loaded["XSD_DIR"], loaded["OUTBOX_URL"]) == (str(tmp_path), "https://ggk.example.nl/iwmo")
+    assert loaded_settings({"IWMO_XSD_DIR": "", "IWMO_MAX_MESSAGE_BYTES": ""})["IWMO"] == defaults

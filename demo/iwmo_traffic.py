@@ -1,0 +1,85 @@
+"""iWmo traffic in the demo: the case load is written as rows (not through the services), so its
+toewijzingen have no WMO301 yet. This writes one for the newest toewijzingen, through the same hook
+the services run, and lets a few providers' systems send a WMO305 that the rules reject (a typo in the
+toewijzingnummer: TR019, 9019), so the outbox and the inbox have messages to look at (and the AVG
+export has them). It changes no toewijzing. Idempotent: with messages present it does nothing."""
+
+from datetime import date
+
+from django.db import transaction
+
+from indications.models import Client
+from iwmo import regie
+from iwmo.delivery import deliver_queued_messages
+from iwmo.inbox import receive
+from iwmo.models import IncomingMessage, OutgoingMessage
+from iwmo.toewijzing import queue_toewijzing
+from iwmo.xml import Header
+from providers.hooks import AssignmentsChanged
+from providers.models import Assignment
+
+TOEWIJZINGEN = 12
+REJECTED_STARTS = 3
+
+
+def ensure_iwmo_traffic(*, today: date) -> int:
+    """The demo's iWmo messages; returns how many toewijzingen got their WMO301 (0: already there)."""
+    if OutgoingMessage.objects.exists():
+        return 0
+    newest = list(
+        Assignment.objects.active_on(today)
+        .select_related("indication", "product", "provider")
+        .order_by("-assigned_on", "-id")[:TOEWIJZINGEN]
+    )
+    with transaction.atomic():
+        for assignment in newest:
+            queue_toewijzing(
+                AssignmentsChanged(
+                    client_id=assignment.indication.client_id,
+                    provider_id=assignment.provider_id,
+                    assignment_ids=(assignment.pk,),
+                    by=None,
+                    today=today,
+                )
+            )
+        for number, assignment in enumerate([a for a in newest if a.care_started_on][:REJECTED_STARTS]):
+            receive(
+                _start_with_a_typo(assignment, number, today=today),
+                channel=IncomingMessage.Channel.FOLDER,
+                file_name=f"demo-start-{number}.xml",
+                today=today,
+            )
+    deliver_queued_messages()
+    return len(newest)
+
+
+def _start_with_a_typo(assignment: Assignment, number: int, *, today: date) -> bytes:
+    client = Client.objects.get(pk=assignment.indication.client_id)
+    return regie.build_heenbericht(
+        regie.Regiebericht(
+            message_type=regie.START,
+            header=Header(
+                message_type=regie.START,
+                sender=assignment.provider.agb_code,
+                receiver=client.municipality.code,
+                identification=f"DEMO{number:08d}",
+                dagtekening=today,
+            ),
+            client=regie.RegieClient(
+                bsn=client.bsn,
+                geboortedatum=client.date_of_birth.isoformat(),
+                datum_gebruik="",
+                geslacht="1",
+                achternaam=client.last_name,
+            ),
+            producten=[
+                regie.RegieProduct(
+                    nummer=str(999_999_000 + number),  # no such toewijzing
+                    categorie=assignment.product.iwmo_category,
+                    code=assignment.product.iwmo_code,
+                    begindatum=assignment.care_started_on,
+                    status_aanlevering="1",
+                )
+            ],
+        )
+    )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class IwmoConfig(AppConfig):
+    name = "iwmo"
+    verbose_name = "iWmo-berichtenverkeer"
+
+    def ready(self):
+        # Django imports models after app configs, so what needs them is imported here, at start-up.
+        from providers import hooks
+
+        from . import toewijzing
+
+        # providers sits below this app: a toewijzing created, changed or ended runs this hook inside
+        # its own transaction, so the WMO301 is written with the change (a transactional outbox).
+        hooks.assignments_changed.register(toewijzing.queue_toewijzing)

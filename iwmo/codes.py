@@ -1,0 +1,126 @@
+"""The iWmo 3.2 code lists this app uses, as our own reference data (Zorginstituut Nederland's lists,
+release 3.2): the message codes (COD002), the retourcodes (WJ001) with their Dutch meaning, and the
+values of the Omvang (WJ756 eenheid, WMO757 frequentie). The municipalities' CBS codes are
+indications.Municipality.code, the product codes indications.Product.iwmo_category / iwmo_code, and
+the reasons (WMO002, WMO588) providers.codes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+RELEASE = "3.2"
+BERICHT_VERSIE = "3"
+BERICHT_SUBVERSIE = "2"
+# The versions of the XSD set we write against (Basisschema and every message schema of release 3.2).
+BASISSCHEMA_XSD_VERSIE = "1.0.0"
+BERICHT_XSD_VERSIE = "1.0.0"
+
+
+class MessageType(models.TextChoices):
+    """The message types with their berichtcode (COD002): value = the type, `code()` the number."""
+
+    WMO301 = "WMO301", _("WMO301 toewijzing")
+    WMO302 = "WMO302", _("WMO302 retour toewijzing")
+    WMO305 = "WMO305", _("WMO305 start ondersteuning")
+    WMO306 = "WMO306", _("WMO306 retour start ondersteuning")
+    WMO307 = "WMO307", _("WMO307 stop ondersteuning")
+    WMO308 = "WMO308", _("WMO308 retour stop ondersteuning")
+    WMO315 = "WMO315", _("WMO315 verzoek om toewijzing")
+    WMO316 = "WMO316", _("WMO316 retour verzoek om toewijzing")
+    WMO317 = "WMO317", _("WMO317 verzoek om wijziging")
+    WMO318 = "WMO318", _("WMO318 retour verzoek om wijziging")
+    WMO319 = "WMO319", _("WMO319 antwoordbericht")
+    WMO320 = "WMO320", _("WMO320 retour antwoordbericht")
+
+
+# COD002 (Vektis berichtcode) per message type.
+BERICHTCODE = {
+    MessageType.WMO301: "414",
+    MessageType.WMO302: "415",
+    MessageType.WMO305: "418",
+    MessageType.WMO306: "419",
+    MessageType.WMO307: "420",
+    MessageType.WMO308: "421",
+    MessageType.WMO315: "444",
+    MessageType.WMO316: "445",
+    MessageType.WMO317: "480",
+    MessageType.WMO318: "481",
+    MessageType.WMO319: "482",
+}
+MESSAGE_TYPE_OF_CODE = {code: message_type for message_type, code in BERICHTCODE.items()}
+# The retour message that answers a heenbericht.
+RETOUR_OF = {
+    MessageType.WMO301: MessageType.WMO302,
+    MessageType.WMO305: MessageType.WMO306,
+    MessageType.WMO307: MessageType.WMO308,
+    MessageType.WMO315: MessageType.WMO316,
+    MessageType.WMO317: MessageType.WMO318,
+    MessageType.WMO319: MessageType.WMO320,
+}
+
+
+def namespace(message_type: str) -> str:
+    """The XML namespace of a message type, e.g. http://www.istandaarden.nl/iwmo/3_2/wmo301/schema."""
+    return f"http://www.istandaarden.nl/iwmo/3_2/{message_type.lower()}/schema"
+
+
+BASIS_NAMESPACE = "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema"
+
+
+class Retourcode(models.TextChoices):
+    """WJ001: the result of judging (a part of) a received message. Only the codes this app emits or
+    reads; every one is in the release's LDT_RetourCode."""
+
+    TECHNISCH_AFGEKEURD = "0001", _("Bericht is afgekeurd om technische redenen.")
+    GEEN_OPMERKING = "0200", _("Geen opmerking over deze berichtklasse.")
+    NIET_BEOORDEELD = "0233", _("Berichtklasse is niet beoordeeld.")
+    DAGTEKENING_IN_TOEKOMST = "8848", _("Dagtekening moet gelijk zijn aan of voor de systeemdatum liggen.")
+    IDENTIFICATIE_NIET_UNIEK = "9056", _("Identificatie moet uniek zijn.")
+    GEEN_TOEWIJZING = "9019", _("Het regiebericht kan niet gekoppeld worden aan een toewijzing.")
+    GEEN_EERDER_BERICHT = "9063", _("Het bericht kan niet verwerkt worden omdat geen eerder bericht ontvangen is.")
+    GEEN_ACTUEEL_STARTBERICHT = "9069", _("Er is geen actueel startbericht met dezelfde sleutel.")
+    SLEUTEL_AL_ONTVANGEN = "9074", _("Er is al een eerder bericht ontvangen met dezelfde sleutel.")
+    LEVERING_NIET_GESTOPT = "9326", _("De actuele levering is nog niet gestopt met een Stopbericht.")
+    STOP_AL_ONTVANGEN = (
+        "9415",
+        _(
+            "Er is al een StopProduct met gelijk Bsn, ToewijzingNummer, Begindatum en RedenBeeindiging <> waarde 20 "
+            "en StatusAanlevering heeft waarde 1 of 2."
+        ),
+    )
+    GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")
+    PRODUCTCODE_ONGELDIG = "S329", _("ProductCode ongeldig.")
+
+
+ACCEPTED = Retourcode.GEEN_OPMERKING
+
+
+class Eenheid(models.TextChoices):
+    """WJ756, the units an output-financed (resultaatgericht) toewijzing may use."""
+
+    STUKS_OUTPUT = "82", _("stuks (output)")
+    EUROS = "83", _("euro's")
+
+
+class Frequentie(models.TextChoices):
+    """WMO757, the frequencies an output-financed toewijzing may use (per week needs an end date, CD076)."""
+
+    PER_MAAND = "4", _("per maand")
+    TOTAAL = "6", _("totaal binnen geldigheidsduur toewijzing")
+
+
+class StatusAanlevering(models.TextChoices):
+    """COD467; in a 305/307 only 1 and 3 are allowed (CS058, OP033x2)."""
+
+    NIEUW = "1", _("eerste aanlevering")
+    GEWIJZIGD = "2", _("gewijzigde aanlevering")
+    VERWIJDEREN = "3", _("aanlevering verwijderen")
+
+
+# COD046 geslacht, from the client's gender (indications.Client.Gender).
+GESLACHT = {"M": "1", "V": "2", "X": "0"}
+# COD700 naamgebruik: 1 = eigen naam.
+NAAMGEBRUIK_EIGEN_NAAM = "1"
+# COD757 soort adres: 01 = BRP-adres.
+ADRES_BRP = "01"
+# WMO002 13 (verwijderd): a withdrawn toewijzing; CS335 requires Einddatum = Ingangsdatum with it.
+REDEN_WIJZIGING_VERWIJDERD = "13"

@@ -1,0 +1,297 @@
+"""Receiving WMO305 and WMO307: keep the message, judge it in three layers, apply what is accepted
+through the same provider services as the REST API, and queue the retour (WMO306/308).
+
+1. Structure: the hardened parser (iwmo.xml.parse_message) and, when IWMO_XSD_DIR is set, the
+   official XSD. Anything unreadable is a technical rejection (0001), never an exception.
+2. In-message conditions: CS002 (BSN elfproef), CS015/CS025 (BerichtSubversie 2, BerichtVersie 3),
+   CS058 (StatusAanlevering 1 or 3), CS003 (an Einddatum not before the Begindatum), dates that are
+   dates: each 0001 on its class.
+3. The technical rules against the database: TR056 (9056, the identification is unique per sender),
+   TR135 (8848, the dagtekening not after today), TR378 (S300, a municipality we serve), TR019
+   (9019, the toewijzing exists, is this provider's and this client's), TR074 (9074), TR326 (9326),
+   TR069 (9069), TR415 (9415), TR063 (9063); the provider services' own rules (no start before the
+   ingangsdatum, dates inside the toewijzing, not in the future) answer 0001 on the product.
+
+The same bytes received again (a replayed file, a repeated upload) are the message already
+received: nothing is applied again and no second retour is sent.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import record_event
+from indications.models import Client, Municipality
+from indications.validators import is_valid_bsn
+from providers import services as provider_services
+from providers.models import Assignment, Provider
+
+from . import codes, outbox, regie
+from .codes import Retourcode as R
+from .models import IncomingMessage
+from .xml import Header, Reader, TechnicalError, parse_message
+
+INCOMING = (codes.MessageType.WMO305, codes.MessageType.WMO307)
+
+
+@dataclass(eq=False)
+class IwmoSender:
+    """The provider as the actor of what its message changes (the audit trail records its label)."""
+
+    provider: Provider
+    message: str
+    is_authenticated = True
+    is_anonymous = False
+    pk = None
+
+    def __str__(self):
+        return f"aanbieder {self.provider.agb_code} (iWmo {self.message})"
+
+
+@dataclass
+class Judgement:
+    header_codes: list[str] = field(default_factory=list)
+    client_codes: list[str] = field(default_factory=list)
+    product_codes: list[list[str]] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    def note(self, element: str, code: str, message: str = "") -> None:
+        self.errors.append({"element": element, "codes": [code], "melding": message or str(R(code).label)})
+
+
+def receive(
+    raw: bytes,
+    *,
+    channel: str,
+    file_name: str = "",
+    provider: Provider | None = None,
+    today: date | None = None,
+) -> IncomingMessage:
+    """Receive one message (from a folder or over HTTPS, where `provider` is the authenticated one)."""
+    today = today or timezone.localdate()
+    digest = hashlib.sha256(raw).hexdigest()
+    earlier = IncomingMessage.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            return _receive(raw, digest, channel=channel, file_name=file_name, provider=provider, today=today)
+    except IntegrityError:  # the same bytes raced in at the same moment: the other one took them
+        return IncomingMessage.objects.get(sha256=digest)
+
+
+def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMessage:
+    incoming = IncomingMessage(raw=raw, sha256=digest, channel=channel, file_name=file_name[:255])
+    message = None
+    judgement = Judgement()
+    try:
+        message_type, root = parse_message(raw, expected=INCOMING)
+        failure = None
+    except TechnicalError as error:
+        message_type, root, failure = error.message_type, error.root, error
+    header = _readable_header(root, message_type)
+    if failure is None:
+        try:
+            message = regie.read(message_type, root)
+        except TechnicalError as error:
+            failure = error
+    if failure is not None:
+        judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
+        judgement.note("Header", R.TECHNISCH_AFGEKEURD, str(failure)[:500])
+    if header is not None:
+        incoming.message_type = header.message_type
+        incoming.sender, incoming.receiver = header.sender[:8], header.receiver[:8]
+        incoming.identification, incoming.dagtekening = header.identification[:12], header.dagtekening
+    sender = Provider.objects.select_for_update().filter(agb_code=incoming.sender).first() if header else None
+    if provider is not None and (sender is None or sender.pk != provider.pk):
+        judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
+        judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De afzender is niet de aanbieder van de API-sleutel."))
+        sender = Provider.objects.select_for_update().get(pk=provider.pk)
+    incoming.provider = sender
+    incoming.municipality = Municipality.objects.filter(code=incoming.receiver).first() if header else None
+    if message is not None and not judgement.header_codes:
+        if sender is None:
+            judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
+            judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("Onbekende afzender (AGB-code)."))
+        else:
+            _judge_header(message, incoming, judgement, today=today)
+    incoming.save()
+    if message is not None and not judgement.header_codes:
+        _judge_and_apply(message, incoming, judgement, sender=sender, today=today)
+    incoming.errors = judgement.errors
+    incoming.status = _status_of(judgement)
+    incoming.save(update_fields=["errors", "status", "client"])
+    record_event(
+        actor=IwmoSender(sender, incoming.message_type or "bericht") if sender else None,
+        action=AuditEvent.Action.CREATE,
+        obj=incoming,
+        client_id=incoming.client_id,
+        summary=f"{incoming.message_type or 'onleesbaar bericht'} {incoming.identification} ontvangen: "
+        f"{incoming.get_status_display()}",
+    )
+    if sender is not None and header is not None and header.message_type in INCOMING:
+        _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
+    return incoming
+
+
+def _readable_header(root, message_type: str) -> Header | None:
+    """The header, if the message has one we can answer to (else no retour can be sent)."""
+    if root is None or not message_type:
+        return None
+    try:
+        header = Reader(root, message_type).header()
+        regie.check_header(header)
+    except TechnicalError:
+        return None
+    return header if header.message_type == message_type else None
+
+
+def _judge_header(message: regie.Regiebericht, incoming: IncomingMessage, judgement: Judgement, *, today) -> None:
+    header = message.header
+    codes_found = []
+    if header.berichtversie != codes.BERICHT_VERSIE or header.berichtsubversie != codes.BERICHT_SUBVERSIE:
+        codes_found.append((R.TECHNISCH_AFGEKEURD, _("BerichtVersie 3 en BerichtSubversie 2 (CS025, CS015).")))
+    if incoming.municipality is None:
+        codes_found.append((R.GEMEENTECODE_ONGELDIG, ""))  # TR378
+    if header.dagtekening > today:
+        codes_found.append((R.DAGTEKENING_IN_TOEKOMST, ""))  # TR135
+    if (
+        IncomingMessage.objects.filter(
+            sender=incoming.sender, message_type=incoming.message_type, identification=incoming.identification
+        )
+        .exclude(pk=incoming.pk)
+        .exists()
+    ):
+        codes_found.append((R.IDENTIFICATIE_NIET_UNIEK, ""))  # TR056
+    for code, text in codes_found:
+        judgement.header_codes.append(code)
+        judgement.note("Header", code, text)
+
+
+def _judge_and_apply(message, incoming, judgement, *, sender: Provider, today) -> None:
+    client = Client.objects.filter(bsn=message.client.bsn).first()
+    incoming.client = client
+    if not is_valid_bsn(message.client.bsn):  # CS002
+        judgement.client_codes = [R.TECHNISCH_AFGEKEURD]
+        judgement.note("Client", R.TECHNISCH_AFGEKEURD, _("Het BSN voldoet niet aan de elfproef (CS002)."))
+        judgement.product_codes = [[R.NIET_BEOORDEELD] for _product in message.producten]
+        return
+    judgement.client_codes = [R.GEEN_OPMERKING]
+    actor = IwmoSender(sender, f"{message.message_type} {message.header.identification}")
+    for product in message.producten:
+        element = f"{'StartProduct' if message.message_type == regie.START else 'StopProduct'} {product.nummer}"
+        code, text = _judge_product(message, product, client=client, sender=sender, actor=actor, today=today)
+        judgement.product_codes.append([code])
+        if code != R.GEEN_OPMERKING:
+            judgement.note(element, code, text)
+
+
+def _assignment_for(message, product, *, client, sender) -> Assignment | None:
+    """TR019: the toewijzing of this number, this provider, this client, issued by the receiving
+    municipality, with the ingangsdatum (and product) the message names."""
+    if client is None or not product.nummer.isdigit() or len(product.nummer) > 10:
+        return None
+    assignment = (
+        Assignment.objects.select_related("product", "indication__client__municipality")
+        .filter(provider=sender, indication__client=client, number=f"{int(product.nummer):010d}")
+        .first()
+    )
+    if assignment is None or assignment.indication.client.municipality.code != message.header.receiver:
+        return None
+    if product.toewijzing_ingangsdatum and product.toewijzing_ingangsdatum != assignment.start_date:
+        return None
+    if product.categorie and (
+        product.categorie != assignment.product.iwmo_category
+        or (product.code and product.code != assignment.product.iwmo_code)
+    ):
+        return None
+    return assignment
+
+
+def _judge_product(message, product, *, client, sender, actor, today) -> tuple[str, str]:
+    if product.fouten:
+        return R.TECHNISCH_AFGEKEURD, " ".join(product.fouten)
+    if product.status_aanlevering not in (codes.StatusAanlevering.NIEUW, codes.StatusAanlevering.VERWIJDEREN):
+        return R.TECHNISCH_AFGEKEURD, _("StatusAanlevering moet 1 of 3 zijn (CS058).")
+    stop = message.message_type == regie.STOP
+    if stop and product.einddatum < product.begindatum:
+        return R.TECHNISCH_AFGEKEURD, _("De Einddatum ligt vóór de Begindatum (CS003).")
+    assignment = _assignment_for(message, product, client=client, sender=sender)
+    if assignment is None:
+        return R.GEEN_TOEWIJZING, ""  # TR019
+    if product.status_aanlevering == codes.StatusAanlevering.VERWIJDEREN:
+        reported = assignment.care_stopped_on if stop else assignment.care_started_on
+        if reported is None:
+            return R.GEEN_EERDER_BERICHT, ""  # TR063
+        # Withdrawing an earlier start or stop is not automated yet (docs/iwmo.md): a person handles it.
+        return R.NIET_BEOORDEELD, _("Verwijderen van een eerdere melding wordt nog niet automatisch verwerkt.")
+    if stop:
+        if assignment.care_started_on is None or assignment.care_started_on != product.begindatum:
+            return R.GEEN_ACTUEEL_STARTBERICHT, ""  # TR069
+        if assignment.care_stopped_on is not None:
+            return R.STOP_AL_ONTVANGEN, ""  # TR415
+    elif assignment.care_started_on is not None:
+        if assignment.care_started_on == product.begindatum:
+            return R.SLEUTEL_AL_ONTVANGEN, ""  # TR074
+        return R.LEVERING_NIET_GESTOPT, ""  # TR326
+    try:
+        with transaction.atomic():
+            if stop:
+                provider_services.record_care_stop(
+                    assignment, on=product.einddatum, reason=product.reden_beeindiging, by=actor, today=today
+                )
+            else:
+                provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today)
+    except ValidationError as error:
+        return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
+    return R.GEEN_OPMERKING, ""
+
+
+def _status_of(judgement: Judgement) -> str:
+    if judgement.header_codes or judgement.client_codes != [R.GEEN_OPMERKING]:
+        return IncomingMessage.Status.REJECTED
+    accepted = [codes_ == [R.GEEN_OPMERKING] for codes_ in judgement.product_codes]
+    if all(accepted):
+        return IncomingMessage.Status.ACCEPTED
+    return IncomingMessage.Status.PARTLY_ACCEPTED if any(accepted) else IncomingMessage.Status.REJECTED
+
+
+def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, provider, today) -> None:
+    retour_type = codes.RETOUR_OF[header.message_type]
+    outgoing = outbox.new_message(
+        message_type=retour_type,
+        sender=header.receiver,
+        receiver=provider.agb_code,  # the sender, or the authenticated provider when the header names another
+        today=today,
+        municipality=incoming.municipality,
+        provider=provider,
+        client=incoming.client,
+        in_reply_to=incoming,
+    )
+    retour = regie.Retour(
+        identification=outgoing.identification,
+        dagtekening=today,
+        header_codes=tuple(judgement.header_codes or [R.GEEN_OPMERKING]),
+        client_codes=tuple(judgement.client_codes),
+        product_codes=tuple(tuple(codes_) for codes_ in judgement.product_codes),
+    )
+    summary = f"{retour_type} {outgoing.identification} op {header.message_type} {header.identification}"
+    try:
+        with transaction.atomic():
+            xml = regie.build_retour(message if not judgement.header_codes else None, header, retour)
+            outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
+    except ValidationError:
+        # The message's own values do not fit the retour (the XSD refuses what we would echo): the
+        # retour says only that the message was rejected technically, and so does the inbox.
+        judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
+        judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De inhoud van het bericht past niet in het retourbericht."))
+        incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
+        incoming.save(update_fields=["errors", "status"])
+        retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))
+        outbox.store(outgoing, regie.build_retour(None, header, retour), by=None, client_id=None, summary=summary)
