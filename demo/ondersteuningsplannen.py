@@ -41,6 +41,12 @@ class SupportPlanMixin:
                 continue
             self._support_plan_history(rows, assignment, term)
 
+    def _runs_past_the_term(self, assignment: AssignmentRow, term: int) -> bool:
+        running = assignment.care_stopped_on is None and (
+            assignment.end_date is None or assignment.end_date > self.today
+        )
+        return running and assignment.care_started_on + timedelta(days=term) < self.today
+
     def _last_plan_day(self, assignment: AssignmentRow) -> date:
         """The last day a plan is taken: while the toewijzing runs and care has not stopped."""
         days = [self.today]
@@ -55,6 +61,11 @@ class SupportPlanMixin:
         roll = rng.random()
         if roll < 0.08:
             return  # none: after the term, the signal
+        if not getattr(self, "_plan_missing_shown", False) and self._runs_past_the_term(assignment, term):
+            # However the draws fall, the demo shows the signal: the first toewijzing still running
+            # past the term gets no plan.
+            self._plan_missing_shown = True
+            return
         started, last = assignment.care_started_on, self._last_plan_day(assignment)
         late = roll > 0.95
         submitted = started + timedelta(days=rng.randint(term + 1, term + 30) if late else rng.randint(5, term - 2))
