@@ -3,13 +3,11 @@ budgetholder, the budget plan and the conditions of art. 2.3.6 lid 2 Wmo 2015 as
 
 The rules (what must be recorded before the vaststelling, the budget) are in indications.pgb."""
 
-from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Deferrable, Q
 from django.utils.translation import gettext_lazy as _
 
 from .beschikking import Indication
-from .constraints import DateRange, PostgresExclusionConstraint
+from .constraints import tariff_period_constraints
 from .reference import Product
 
 
@@ -40,27 +38,9 @@ class PgbTariff(models.Model):
         ordering = ["product__level", "valid_from"]
         verbose_name = _("pgb-tarief")
         verbose_name_plural = _("pgb-tarieven")
-        constraints = [
-            models.UniqueConstraint(fields=["product", "valid_from"], name="pgb_tariff_unique_start"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="pgb_tariff_period_ordered",
-                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
-            ),
-            models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="pgb_tariff_amount_positive"),
-            PostgresExclusionConstraint(
-                name="pgb_tariff_periods_do_not_overlap",
-                expressions=[
-                    ("product", RangeOperators.EQUAL),
-                    (
-                        DateRange("valid_from", "valid_to", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
-                        RangeOperators.OVERLAPS,
-                    ),
-                ],
-                deferrable=Deferrable.DEFERRED,
-                violation_error_message=_("Deze periode overlapt met een ander pgb-tarief van hetzelfde product."),
-            ),
-        ]
+        constraints = tariff_period_constraints(
+            "pgb_tariff", overlap_message=_("Deze periode overlapt met een ander pgb-tarief van hetzelfde product.")
+        )
 
     def __str__(self):
         return f"pgb {self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"

@@ -3,12 +3,11 @@ ZRM domains, result domains and results, products with their tariffs."""
 
 from datetime import date
 
-from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Deferrable, F, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .constraints import DateRange, PostgresExclusionConstraint
+from .constraints import tariff_period_constraints
 
 # The SDD has carried out the Wmo 2015 for its member municipalities since the law took effect.
 WMO_2015_START = date(2015, 1, 1)
@@ -208,29 +207,9 @@ class Tariff(models.Model):
         ordering = ["product__level", "valid_from"]
         verbose_name = _("tarief")
         verbose_name_plural = _("tarieven")
-        constraints = [
-            models.UniqueConstraint(fields=["product", "valid_from"], name="tariff_unique_start"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="tariff_period_ordered",
-                violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
-            ),
-            models.CheckConstraint(condition=Q(amount_per_period__gte=0), name="tariff_amount_positive"),
-            # One tariff in force per product per day; the service (indications.tariffs) checks it on
-            # every database, this constraint holds it on PostgreSQL (btree_gist for the "=" part).
-            PostgresExclusionConstraint(
-                name="tariff_periods_do_not_overlap",
-                expressions=[
-                    ("product", RangeOperators.EQUAL),
-                    (
-                        DateRange("valid_from", "valid_to", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
-                        RangeOperators.OVERLAPS,
-                    ),
-                ],
-                deferrable=Deferrable.DEFERRED,
-                violation_error_message=_("Deze periode overlapt met een ander tarief van hetzelfde product."),
-            ),
-        ]
+        constraints = tariff_period_constraints(
+            "tariff", overlap_message=_("Deze periode overlapt met een ander tarief van hetzelfde product.")
+        )
 
     def __str__(self):
         return f"{self.product.code} vanaf {self.valid_from:%d-%m-%Y}: € {self.amount_per_period}"
