@@ -148,11 +148,12 @@ def built_once_per_module(django_db_blocker, build):
     """For a module-scoped fixture (`yield from`): what `build()` makes, inside a transaction that is
     rolled back after the module's last test; each test runs in a savepoint within it, so a test may
     change the database but not the built objects in memory. Refuses any database but the test one
-    (pytest-django only sets that up for a session with django_db tests)."""
+    (pytest-django only sets that up for a session with django_db tests): the module fixture that calls
+    it asks for `django_db_setup`, so the test database exists even when the module runs alone."""
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
         if not ("memory" in name or Path(name).name.startswith("test_")):
-            pytest.fail(f"Built on the test database only, not on {name}: mark the module django_db.")
+            pytest.fail(f"Built on the test database only, not on {name}: ask for django_db_setup.")
         block = transaction.atomic()
         block.__enter__()
     try:

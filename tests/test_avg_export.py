@@ -38,7 +38,7 @@ def _fk_chains_to_client() -> dict:
 
 
 @pytest.fixture(scope="module")
-def case_load(django_db_blocker):
+def case_load(django_db_setup, django_db_blocker):
     """Demo data with every kind of record, signals with their history included (built once)."""
 
     def build():
