@@ -70,6 +70,7 @@ class PeriodForm(forms.Form):
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
 
     def __init__(self, *args, today, **kwargs):
+        kwargs.setdefault("initial", {"van": today - timedelta(days=self.DEFAULT_DAYS - 1), "tot": today})
         super().__init__(*args, **kwargs)
         self.today = today
 

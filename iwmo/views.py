@@ -49,7 +49,7 @@ def day_overview(request):
     on, and the messages sent and received, filtered by type, direction, provider and status."""
     show_client = _traffic_viewer(request)
     today = timezone.localdate()
-    form = TrafficFilterForm(request.GET or None)
+    form = TrafficFilterForm(request.GET or None, initial={"dag": today})
     filtered = form.is_bound and form.is_valid()
     day = (form.cleaned_data.get("dag") if filtered else None) or today
     directions = form.directions() if filtered else (OUT, IN)
