@@ -368,3 +368,18 @@ def test_the_provider_and_client_pages_run_a_bounded_number_of_queries(
         assert client.get(reverse("iwmo:client", args=[person.uuid])).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(reverse("indications:client_file", args=[person.uuid])).status_code == 200
+
+
+def test_a_retour_status_is_shown_once_the_302_part_records_it(client, consultant, traffic, monkeypatch):
+    """WMO302/WMO320 in is another part of issue 16: once OutgoingMessage has `retour_status`, the
+    outgoing tables get its column and a message the receiver rejected is an error to act on. The one
+    selector that knows the field (outgoing_rejected_by_receiver) stands in for it here."""
+    delivered = traffic["delivered"]
+    monkeypatch.setattr(selectors, "has_retour_status", lambda: True)
+    monkeypatch.setattr(selectors, "outgoing_rejected_by_receiver", lambda messages: messages.filter(pk=delivered.pk))
+    client.force_login(consultant)
+    response = client.get(day_url())
+    assert "Retour van de aanbieder" in response.content.decode()
+    assert sorted(message.pk for message in response.context["outgoing_errors"]) == sorted(
+        [traffic["failed"].pk, delivered.pk]
+    )
