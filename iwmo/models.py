@@ -118,6 +118,9 @@ class OutgoingMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="iwmo_out_due"),
             models.Index(fields=["client", "provider", "message_type", "status"], name="iwmo_out_client"),
+            # The traffic pages read a day (a range on created_at) and a provider's days.
+            models.Index(fields=["created_at"], name="iwmo_out_created"),
+            models.Index(fields=["provider", "created_at"], name="iwmo_out_provider_day"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -195,7 +198,13 @@ class IncomingMessage(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("inkomend iWmo-bericht")
         verbose_name_plural = _("inkomende iWmo-berichten")
-        indexes = [models.Index(fields=["sender", "message_type", "identification"], name="iwmo_in_identification")]
+        indexes = [
+            models.Index(fields=["sender", "message_type", "identification"], name="iwmo_in_identification"),
+            # The traffic pages read a day (a range on received_at), a provider's days and a client's messages.
+            models.Index(fields=["received_at"], name="iwmo_in_received"),
+            models.Index(fields=["provider", "received_at"], name="iwmo_in_provider_day"),
+            models.Index(fields=["client", "received_at"], name="iwmo_in_client"),
+        ]
 
     def __str__(self):
         return f"{self.message_type or '?'} {self.identification or '?'} ({self.get_status_display()})"

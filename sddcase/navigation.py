@@ -42,6 +42,11 @@ MENU = [
     MenuItem(_("Pgb-lijst SVB"), "indications:svb_export", _perm("indications.export_svb")),
     MenuItem(_("SLA-cijfers"), "providers:sla", _perm("indications.view_management_information")),
     MenuItem(_("Eigen bijdrage (CAK)"), "indications:cak_export", _perm("indications.export_cak")),
+    MenuItem(
+        _("iWmo-berichten"),
+        "iwmo:day",
+        _perm("indications.view_client", "indications.view_management_information"),
+    ),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Beheer"), "admin:index", lambda user: user.is_staff),
 ]

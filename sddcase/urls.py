@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     # iWmo 3.2 messages from a provider's system (raw XML, the provider's API key): docs/iwmo.md.
     path("iwmo/berichten/", receive_message, name="iwmo-berichten"),
+    # The message-traffic pages and the XML downloads (iwmo.views).
+    path("iwmo/", include("iwmo.urls")),
     path("aanbieders/", include("providers.urls")),
     path("signalen/", include("signals.urls")),
     path("monitor/", include("monitor.urls")),

@@ -1,0 +1,177 @@
+"""The message-traffic pages: per day, per provider, per client, and the XML of one message. Thin
+views over iwmo.selectors; the only write is the audit record of a download or a client's list.
+
+Who sees what (iwmo.selectors.sees_client_data): consultants and team leads see the messages with
+their client (name and masked BSN, within the clients they may see) and download the XML; contract
+management sees the same figures, statuses and retourcodes without any client data and without the
+XML; every other role gets 403."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from audit.services import record_read
+from indications.selectors import clients_visible_to
+from indications.views import requires
+from providers.models import Provider
+
+from . import selectors
+from .forms import PeriodForm, TrafficFilterForm
+from .selectors import IN, OUT
+
+PAGE_SIZE = 25
+
+
+def _traffic_viewer(request) -> bool:
+    """403 for a role that may not see the traffic; True when the user also sees client data."""
+    if not selectors.may_view_traffic(request.user):
+        raise PermissionDenied
+    return selectors.sees_client_data(request.user)
+
+
+def _page(request, messages, param: str):
+    return Paginator(messages, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _incoming_page(request, messages, param: str):
+    """A page of received messages, each with its retourcodes and their meaning."""
+    page = _page(request, messages, param)
+    page.object_list = selectors.with_retourcodes(page.object_list)
+    return page
+
+
+def day_overview(request):
+    """One day's traffic (default today): counts per type, provider and status, the errors to act
+    on, and the messages sent and received, filtered by type, direction, provider and status."""
+    show_client = _traffic_viewer(request)
+    today = timezone.localdate()
+    form = TrafficFilterForm(request.GET or None, initial={"dag": today})
+    filtered = form.is_bound and form.is_valid()
+    day = (form.cleaned_data.get("dag") if filtered else None) or today
+    directions = form.directions() if filtered else (OUT, IN)
+    outgoing = selectors.outgoing_on(selectors.outgoing_for(request.user), day)
+    incoming = selectors.incoming_on(selectors.incoming_for(request.user), day)
+    if filtered:
+        outgoing, incoming = form.apply(outgoing, OUT), form.apply(incoming, IN)
+    if OUT not in directions:
+        outgoing = outgoing.none()
+    if IN not in directions:
+        incoming = incoming.none()
+    return render(
+        request,
+        "iwmo/day.html",
+        {
+            "form": form,
+            "day": day,
+            "today": today,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1) if day < today else None,
+            "counts": selectors.counts_by_type_and_provider(outgoing, incoming),
+            "outgoing_errors": _page(request, selectors.outgoing_errors(outgoing), "fouten-uit"),
+            "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
+            "outgoing": _page(request, outgoing, "uit") if OUT in directions else None,
+            "incoming": _incoming_page(request, incoming, "in") if IN in directions else None,
+            "show_client": show_client,
+            "xml": show_client,
+            "has_retour_status": selectors.has_retour_status(),
+        },
+    )
+
+
+def provider_traffic(request, provider_uuid):
+    """A provider's traffic per day over a period (default the last 30 days) and its errors."""
+    show_client = _traffic_viewer(request)
+    provider = get_object_or_404(Provider, uuid=provider_uuid)
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None, today=today)
+    first, last = form.period()
+    outgoing = selectors.outgoing_for(request.user).filter(provider=provider)
+    incoming = selectors.incoming_for(request.user).filter(provider=provider)
+    days = selectors.traffic_per_day(outgoing, incoming, first=first, last=last)
+    start, _ = selectors.day_bounds(first)
+    _, end = selectors.day_bounds(last)
+    outgoing = outgoing.filter(created_at__gte=start, created_at__lt=end)
+    incoming = incoming.filter(received_at__gte=start, received_at__lt=end)
+    return render(
+        request,
+        "iwmo/provider.html",
+        {
+            "provider": provider,
+            "form": form,
+            "first": first,
+            "last": last,
+            "days": _page(request, days, "dagen"),
+            "totals": {
+                "sent": sum(row.sent for row in days),
+                "received": sum(row.received for row in days),
+                "errors": sum(row.errors for row in days),
+            },
+            "outgoing_errors": _page(request, selectors.outgoing_errors(outgoing), "fouten-uit"),
+            "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
+            "show_client": show_client,
+            "xml": show_client,
+            "has_retour_status": selectors.has_retour_status(),
+        },
+    )
+
+
+@requires("indications.view_client")
+def client_traffic(request, client_uuid):
+    """All messages about one client, in and out (client data: audited as a read)."""
+    client = get_object_or_404(clients_visible_to(request.user).select_related("municipality"), uuid=client_uuid)
+    record_read(request, client, client_id=client.pk, summary="iWmo-berichten ingezien")
+    return render(
+        request,
+        "iwmo/client.html",
+        {
+            "client": client,
+            "outgoing": _page(request, selectors.outgoing_for(request.user).filter(client=client), "uit"),
+            "incoming": _incoming_page(request, selectors.incoming_for(request.user).filter(client=client), "in"),
+            "show_client": False,
+            "xml": True,
+            "show_day": True,
+            "has_retour_status": selectors.has_retour_status(),
+        },
+    )
+
+
+def _xml_response(content: bytes | str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires("indications.view_client")
+def outgoing_xml(request, message_uuid):
+    """The XML of a message we sent, as a file; a view of client data, so audited."""
+    message = get_object_or_404(selectors.outgoing_for(request.user).defer(None), uuid=message_uuid)
+    record_read(
+        request,
+        message,
+        client_id=message.client_id,
+        summary=f"iWmo-bericht {message.message_type} {message.identification} gedownload (XML)",
+    )
+    return _xml_response(message.xml, message.file_name)
+
+
+@requires("indications.view_client")
+def incoming_xml(request, message_uuid):
+    """The message we received, byte for byte as it came; audited."""
+    message = get_object_or_404(selectors.incoming_for(request.user).defer(None), uuid=message_uuid)
+    record_read(
+        request,
+        message,
+        client_id=message.client_id,
+        summary=f"iWmo-bericht {message.message_type or '?'} {message.identification or '?'} gedownload (XML)",
+    )
+    name = "_".join(
+        part
+        for part in (message.message_type or "bericht", message.sender, message.receiver, message.identification)
+        if part
+    )
+    return _xml_response(bytes(message.raw), f"{name}_ontvangen.xml")
