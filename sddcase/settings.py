@@ -231,6 +231,10 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The iWmo tasks (delivery of the outbox) have a queue of their own, so that a long signal check or
+# monitor refresh never holds up a message; every worker consumes both: `celery worker -Q celery,iwmo`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"iwmo.*": {"queue": "iwmo"}}
 CELERY_BEAT_SCHEDULE = {
     "activate-beschikkingen-that-started": {
         "task": "indications.activate_started_beschikkingen",
