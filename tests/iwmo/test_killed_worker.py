@@ -11,16 +11,26 @@ three whose tasks died with the first worker. At the receiving end every Bericht
 answered exactly once (TR056: the identity by which a repeat is recognised; the three hanging calls
 were never answered, so their message was sent again, to the same place with the same identity).
 
+The same with a running worker: an upload sent twice and a folder imported twice change nothing
+twice, and each retour is delivered once.
+
 Collected only on PostgreSQL with a broker (tests/iwmo/conftest.py)."""
 
+from datetime import timedelta
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.roles import CONSULENT
 from audit.models import AuditEvent
 from iwmo import tasks
-from iwmo.models import OutgoingMessage
+from iwmo.models import IncomingMessage, OutgoingMessage
+from providers.services import issue_api_token
 from tests.factories import TODAY, contracted_provider, issued_assignment, staff_member
+from tests.iwmo.messages import start_message, stop_message
 from tests.iwmo.worker_harness import Receiver, Worker, purge_queues, wait_for, worker_environment
 from tests.reference_data import seed_reference_data
 
@@ -100,3 +110,52 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_message_on
         .annotate(n=Count("id"))
     )
     assert len(afgeleverd) == MESSAGES and all(row["n"] == 1 for row in afgeleverd)
+
+
+def test_a_duplicate_upload_and_a_replayed_import_with_a_running_worker_change_nothing_twice(
+    reference_data, tmp_path, client
+):
+    """TR056: the same message again (the same BerichtIdentificatie, the same bytes) is that message
+    again: one IncomingMessage, one retour (WMO306, WMO308), each delivered once by the worker."""
+    purge_queues()
+    log = tmp_path / "worker.log"
+    today = timezone.localdate()  # the endpoint reads the clock
+    consultant = staff_member(CONSULENT, username="consulent-replay")
+    provider = contracted_provider(name="Aanbieder Herhaler")
+    _token, key = issue_api_token(provider, name="iWmo-koppeling", by=consultant)
+    with Receiver(stall=set()) as receiver:
+        worker = Worker(worker_environment(receiver.url), log, concurrency=2)
+        try:
+            assignment = issued_assignment(provider, consultant, today=today)
+            start = start_message(assignment, begindatum=assignment.start_date, dagtekening=today)
+            answers = [
+                client.post("/iwmo/berichten/", data=start, content_type="application/xml",
+                            HTTP_AUTHORIZATION=f"Bearer {key}").json()
+                for _ in range(2)
+            ]  # fmt: skip
+            assert answers[0] == answers[1] and answers[0]["status"] == "geaccepteerd"
+            folder = tmp_path / "in"
+            folder.mkdir()
+            (folder / "stop.xml").write_bytes(
+                stop_message(
+                    assignment,
+                    begindatum=assignment.start_date,
+                    einddatum=today - timedelta(days=2),
+                    dagtekening=today,
+                    reden="23",
+                )
+            )
+            for _ in range(2):
+                call_command("iwmo_import", str(folder), stdout=StringIO())
+            outgoing = OutgoingMessage.objects.count()
+            wait_for(lambda: delivered() == outgoing, seconds=120, what="every retour delivered", log=log)
+        finally:
+            worker.stop()
+
+    assert IncomingMessage.objects.count() == 2
+    kinds = list(OutgoingMessage.objects.values_list("message_type", flat=True))
+    assert kinds.count("WMO306") == 1 and kinds.count("WMO308") == 1 and "WMO301" in kinds
+    assert {identity(m) for m in OutgoingMessage.objects.all()} == set(receiver.answered)
+    assert all(count == 1 for count in receiver.answered.values()), dict(receiver.answered)
+    assignment.refresh_from_db()
+    assert assignment.care_stopped_on == today - timedelta(days=2)
