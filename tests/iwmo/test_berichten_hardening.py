@@ -3,6 +3,8 @@ without a valid key (429, Dutch, Retry-After), the wrong method (405), a body th
 no length or a chunked body (411), a huge body (413, read no further than the limit), a revoked key
 (401). Every refusal is in the audit trail, and none of them stores a message."""
 
+import socket
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -12,6 +14,7 @@ from iwmo.models import IncomingMessage
 from providers.services import issue_api_token, revoke_api_token
 from tests.factories import contracted_provider, issued_assignment
 from tests.iwmo.messages import start_message
+from tests.reference_data import seed_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,33 @@ def test_a_message_in_another_providers_afzender_changes_nothing(client, started
     response = post(client, raw, other_key)
     assert response.status_code == 200 and response.json()["fouten"][0]["codes"] == ["0001"]
     assert IncomingMessage.objects.get().status == IncomingMessage.Status.REJECTED
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Before the fixtures that need it: a flushing test may have run before this one."""
+    seed_reference_data()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_that_stops_sending_mid_body_is_refused_not_received(
+    reference_data, live_server, consultant, provider
+):
+    """Over a real socket: the headers promise 1000 bytes, 100 come and the client stops sending
+    (a slowloris-style partial body, cut off). Half a message is no message: 400, nothing stored.
+    (Holding a connection open for long is the front web server's to cut off: its body timeout.)"""
+    _token, key = issue_api_token(provider, name="iWmo-koppeling", by=consultant)
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(
+            b"POST /iwmo/berichten/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\n"
+            + f"Authorization: Bearer {key}\r\nContent-Length: 1000\r\n\r\n".encode()
+            + b"<" * 100
+        )
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert b" 400 " in status_line and b'"incomplete_body"' in rest
+    assert not IncomingMessage.objects.exists() and refusals("incomplete_body") == 1
