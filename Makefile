@@ -54,8 +54,9 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
+# Both queues: the default one and the iWmo message exchange's own (CELERY_TASK_ROUTES).
 worker: $(VENV)/.installed
-	$(VENV)/bin/celery -A sddcase worker --loglevel=info
+	$(VENV)/bin/celery -A sddcase worker -Q celery,iwmo --loglevel=info
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A sddcase beat --loglevel=info

@@ -231,6 +231,10 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The iWmo tasks (delivery of the outbox) have a queue of their own, so that a long signal check or
+# monitor refresh never holds up a message; every worker consumes both: `celery worker -Q celery,iwmo`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"iwmo.*": {"queue": "iwmo"}}
 CELERY_BEAT_SCHEDULE = {
     "activate-beschikkingen-that-started": {
         "task": "indications.activate_started_beschikkingen",
@@ -331,6 +335,10 @@ IWMO = {
     "DELIVERY_MAX_ATTEMPTS": env.int("IWMO_DELIVERY_MAX_ATTEMPTS", default=8),
     "DELIVERY_BACKOFF_SECONDS": env.int("IWMO_DELIVERY_BACKOFF_SECONDS", default=60),
     "HTTP_TIMEOUT_SECONDS": env.int("IWMO_HTTP_TIMEOUT_SECONDS", default=30),
+    # POST /iwmo/berichten/: calls per API key, and calls without a valid key per client address
+    # (over budget: 429 with Retry-After). DRF's rate notation: "<number>/<sec|min|hour|day>".
+    "RATE_PER_KEY": env("IWMO_RATE_PER_KEY", default="600/min"),
+    "RATE_PER_IP_ANONYMOUS": env("IWMO_RATE_PER_IP_ANONYMOUS", default="60/min"),
 }
 
 LOGGING = {

@@ -1,11 +1,12 @@
 """Browser tests: Debian's chromium driven by Playwright against pytest-django's live server."""
 
-import importlib
 import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+
+from tests.reference_data import seed_reference_data
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # As root on a closed network chromium needs these, or its background connections hang.
@@ -35,31 +36,9 @@ def browser():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The reference data of the data migrations, for browser tests on a flushed database.
-
-    Browser tests are transactional: each ends with a flush. Django's serialized rollback did not
-    restore the data once a non-browser test had opened the connection first (the serialized
-    contents live on a connection object that the browser tests did not see again), so the seeds
-    are re-run instead; they are idempotent."""
-    from django.apps import apps
-
-    from accounts.roles import sync_roles
-    from indications.models import Municipality
-
-    if not Municipality.objects.exists():
-        for module, function in (
-            ("0002_reference_data", "load"),
-            ("0005_complexity_rules", "seed"),
-            ("0010_ib4_product_age_limit_melding_channels", "add_ib4"),
-            ("0012_quality_checklist", "add_questions"),
-            ("0015_eigen_bijdrage", "add_rules"),
-            ("0016_mantelzorgers", "flag_overload_sub_result"),
-            ("0017_municipality_membership", "set_membership"),
-            ("0018_decision_outcome_afwijzing", "seed_rules"),
-            ("0019_pgb_delivery_form_budget_tariffs", "add_default_pgb_tariffs"),
-        ):
-            getattr(importlib.import_module(f"indications.migrations.{module}"), function)(apps, None)
-    sync_roles()
+    """The reference data of the data migrations, for browser tests on a flushed database
+    (tests/reference_data.py says why they are re-seeded)."""
+    seed_reference_data()
 
 
 @pytest.fixture

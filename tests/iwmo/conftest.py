@@ -1,9 +1,21 @@
 """The iWmo tests: XSD validation only when IWMO_XSD_DIR names the official XSD set (the project
-does not ship third-party schemas); without it the project's own parser and checks still run."""
+does not ship third-party schemas); without it the project's own parser and checks still run. The
+killed-worker test only on PostgreSQL with a broker."""
 
 import os
 
 import pytest
+from django.conf import settings
+
+# These start real Celery workers on the test database: PostgreSQL and a broker (Redis) only.
+NEEDS_POSTGRES_AND_BROKER = {"test_killed_worker.py"}
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.name not in NEEDS_POSTGRES_AND_BROKER:
+        return None
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return True if not (on_postgres and settings.CELERY_BROKER_URL) else None
 
 
 @pytest.fixture

@@ -67,8 +67,9 @@ def test_a_message_over_the_size_limit_is_refused_unread(client, started, settin
     _assignment, key, _today = started
     settings.IWMO = {**settings.IWMO, "MAX_MESSAGE_BYTES": 1000}
     response = post(client, b"<a>" + b" " * 5000 + b"</a>", key)
-    assert response.status_code == 400 and response.json()["fouten"][0]["codes"] == ["0001"]
-    assert len(bytes(IncomingMessage.objects.get().raw)) == 1001
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    assert not IncomingMessage.objects.exists()
+    assert AuditEvent.objects.filter(summary="POST /iwmo/berichten/ geweigerd (request_too_large)").exists()
 
 
 def test_get_is_refused(client):
