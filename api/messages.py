@@ -23,6 +23,7 @@ from .serializers import (
     StopInputSerializer,
     SupportPlanInputSerializer,
     SupportPlanSerializer,
+    WithdrawInputSerializer,
 )
 
 INPUT = {
@@ -30,6 +31,8 @@ INPUT = {
     "stop": StopInputSerializer,
     "wijzigingsverzoek": ChangeRequestInputSerializer,
     "ondersteuningsplan": SupportPlanInputSerializer,
+    "start_ingetrokken": WithdrawInputSerializer,
+    "stop_ingetrokken": WithdrawInputSerializer,
 }
 
 
@@ -46,6 +49,9 @@ def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, 
             assignment, on=data["einddatum"], reason=data["redenBeeindiging"], by=client
         )
         return status.HTTP_200_OK, AssignmentSerializer(assignment).data
+    if kind in ("start_ingetrokken", "stop_ingetrokken"):
+        withdraw = services.withdraw_care_start if kind == "start_ingetrokken" else services.withdraw_care_stop
+        return status.HTTP_200_OK, AssignmentSerializer(withdraw(assignment, by=client)).data
     if kind == "ondersteuningsplan":
         plan = support_plans.submit_support_plan(
             assignment,

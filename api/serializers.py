@@ -250,6 +250,10 @@ class StopInputSerializer(MessageSerializer):
     redenBeeindiging = serializers.CharField(max_length=2, help_text=_("Code uit iWmo-codelijst WMO588."))
 
 
+class WithdrawInputSerializer(MessageSerializer):
+    """Withdraw the start or stop reported earlier (iWmo StatusAanlevering 3): only the message id."""
+
+
 class ChangeRequestInputSerializer(MessageSerializer):
     product = serializers.CharField(max_length=10, required=False, help_text=_("Gevraagd product, bv. IB3."))
     einddatum = serializers.DateField(required=False)

@@ -43,6 +43,7 @@ from .serializers import (
     StopInputSerializer,
     SupportPlanInputSerializer,
     SupportPlanSerializer,
+    WithdrawInputSerializer,
 )
 from .throttling import PerTokenThrottle
 
@@ -197,6 +198,27 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def stop(self, request, toewijzingnummer=None):
         return self._message(request, "stop", toewijzingnummer)
+
+    @_message_schema(
+        WithdrawInputSerializer,
+        AssignmentSerializer,
+        "Trek de eerder gemelde start zorg in (iWmo: WMO305 met StatusAanlevering 3). Alleen zolang er geen "
+        "stop zorg is gemeld: trek die dan eerst in.",
+    )
+    @action(detail=True, methods=["post"], url_path="start/intrekken")
+    def withdraw_start(self, request, toewijzingnummer=None):
+        return self._message(request, "start_ingetrokken", toewijzingnummer)
+
+    @_message_schema(
+        WithdrawInputSerializer,
+        AssignmentSerializer,
+        "Trek de eerder gemelde stop zorg in (iWmo: WMO307 met StatusAanlevering 3). De zorg loopt weer; "
+        "had de stop de toewijzing beëindigd, dan krijgt die haar einddatum van vóór de stop terug en "
+        "stuurt de gemeente een nieuwe toewijzing (WMO301).",
+    )
+    @action(detail=True, methods=["post"], url_path="stop/intrekken")
+    def withdraw_stop(self, request, toewijzingnummer=None):
+        return self._message(request, "stop_ingetrokken", toewijzingnummer)
 
     @_message_schema(
         ChangeRequestInputSerializer,

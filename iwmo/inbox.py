@@ -11,6 +11,7 @@ through the same provider services as the REST API, and queue the retour (WMO306
    (9019, the toewijzing exists, is this provider's and this client's), TR074 (9074), TR326 (9326),
    TR069 (9069), TR415 (9415), TR063 (9063); the provider services' own rules (no start before the
    ingangsdatum, dates inside the toewijzing, not in the future) answer 0001 on the product.
+   StatusAanlevering 3 withdraws the earlier start or stop (providers.services.withdraw_care_*).
 
 The same bytes received again (a replayed file, a repeated upload) are the message already
 received: nothing is applied again and no second retour is sent.
@@ -226,11 +227,7 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
     if assignment is None:
         return R.GEEN_TOEWIJZING, ""  # TR019
     if product.status_aanlevering == codes.StatusAanlevering.VERWIJDEREN:
-        reported = assignment.care_stopped_on if stop else assignment.care_started_on
-        if reported is None:
-            return R.GEEN_EERDER_BERICHT, ""  # TR063
-        # Withdrawing an earlier start or stop is not automated yet (docs/iwmo.md): a person handles it.
-        return R.NIET_BEOORDEELD, _("Verwijderen van een eerdere melding wordt nog niet automatisch verwerkt.")
+        return _withdraw(assignment, product, stop=stop, actor=actor, today=today)
     if stop:
         if assignment.care_started_on is None or assignment.care_started_on != product.begindatum:
             return R.GEEN_ACTUEEL_STARTBERICHT, ""  # TR069
@@ -248,6 +245,28 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
                 )
             else:
                 provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today)
+    except ValidationError as error:
+        return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
+    return R.GEEN_OPMERKING, ""
+
+
+def _withdraw(assignment, product, *, stop: bool, actor, today) -> tuple[str, str]:
+    """StatusAanlevering 3 (CS058): withdraw the earlier start or stop with the same logical key
+    (TR063: else 9063), through the same provider services as the REST API's withdrawal."""
+    if stop:
+        earlier = assignment.care_stopped_on is not None and (
+            assignment.care_started_on == product.begindatum and assignment.care_stopped_on == product.einddatum
+        )
+    else:
+        earlier = assignment.care_started_on is not None and assignment.care_started_on == product.begindatum
+    if not earlier:
+        return R.GEEN_EERDER_BERICHT, ""  # TR063
+    try:
+        with transaction.atomic():
+            if stop:
+                provider_services.withdraw_care_stop(assignment, by=actor, today=today)
+            else:
+                provider_services.withdraw_care_start(assignment, by=actor, today=today)
     except ValidationError as error:
         return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
     return R.GEEN_OPMERKING, ""

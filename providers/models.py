@@ -143,6 +143,14 @@ class Assignment(models.Model):
     care_started_on = models.DateField(_("zorg gestart op"), null=True, blank=True)
     care_stopped_on = models.DateField(_("zorg gestopt op"), null=True, blank=True)
     stop_reason = models.CharField(_("reden beëindiging (WMO588)"), max_length=2, blank=True)
+    # The day the start and the stop were received, by either channel (REST API or WMO305/307): the
+    # iWmo term of 5 werkdagen after the date reported is judged on it (signal iwmo_melding_te_laat).
+    care_start_reported_on = models.DateField(_("start zorg ontvangen op"), null=True, blank=True)
+    care_stop_reported_on = models.DateField(_("stop zorg ontvangen op"), null=True, blank=True)
+    # What the stop did to the toewijzing's end, so that withdrawing the stop (StatusAanlevering 3)
+    # takes exactly that back: whether it set the end, and the end it had before (empty: none).
+    stop_set_end = models.BooleanField(_("einde gezet door de stop"), default=False)
+    end_date_before_stop = models.DateField(_("einddatum vóór de stop"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -214,6 +222,8 @@ class CareEvent(models.Model):
         STOP = "stop", _("stop zorg")
         CHANGE_REQUEST = "wijzigingsverzoek", _("verzoek om wijziging")
         SUPPORT_PLAN = "ondersteuningsplan", _("ondersteuningsplan")
+        START_WITHDRAWN = "start_ingetrokken", _("start zorg ingetrokken")
+        STOP_WITHDRAWN = "stop_ingetrokken", _("stop zorg ingetrokken")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="care_events")
     assignment = models.ForeignKey(

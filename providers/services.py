@@ -283,7 +283,8 @@ def record_care_start(assignment: Assignment, *, on: date, by, today: date | Non
             code="already_started",
         )
     assignment.care_started_on = on
-    assignment.save(update_fields=["care_started_on"])
+    assignment.care_start_reported_on = today
+    assignment.save(update_fields=["care_started_on", "care_start_reported_on"])
     record_event(
         actor=by,
         action=AuditEvent.Action.UPDATE,
@@ -325,11 +326,24 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     if assignment.care_stopped_on is not None:
         raise ValidationError(_("Het einde van de zorg is al gemeld."), code="already_stopped")
     assignment.care_stopped_on = on
+    assignment.care_stop_reported_on = today
     assignment.stop_reason = reason
     assignment.status = Assignment.Status.ENDED
-    if assignment.end_date is None or on < assignment.end_date:  # care ended earlier than assigned
+    assignment.stop_set_end = assignment.end_date is None or on < assignment.end_date
+    assignment.end_date_before_stop = assignment.end_date if assignment.stop_set_end else None
+    if assignment.stop_set_end:  # care ended earlier than assigned
         assignment.end_date = on
-    assignment.save(update_fields=["care_stopped_on", "stop_reason", "status", "end_date"])
+    assignment.save(
+        update_fields=[
+            "care_stopped_on",
+            "care_stop_reported_on",
+            "stop_reason",
+            "status",
+            "end_date",
+            "stop_set_end",
+            "end_date_before_stop",
+        ]
+    )
     record_event(
         actor=by,
         action=AuditEvent.Action.TRANSITION,
@@ -339,6 +353,106 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
         changes={"einddatum": str(on), "redenBeeindiging": reason},
     )
     assignment_changed(assignment, by=by, today=today)
+    case_changed(assignment.indication.client_id, today=today)
+    return assignment
+
+
+def _withdrawable(assignment: Assignment) -> None:
+    if assignment.status == Assignment.Status.WITHDRAWN or assignment.indication.status == IndicationStatus.INGETROKKEN:
+        raise ValidationError(_("De beschikking van deze toewijzing is ingetrokken."), code="beschikking_withdrawn")
+
+
+def withdraw_care_start(assignment: Assignment, *, by, today: date | None = None) -> Assignment:
+    """Withdraw the reported start zorg (WMO305 with StatusAanlevering 3, CS058): the toewijzing is
+    again assigned and not started. Only a start that was reported (TR063) and is not followed by a
+    stop: a stop rests on its start (TR069), so the stop is withdrawn first."""
+    today = today or timezone.localdate()
+    assignment = _lock_assignment(assignment)
+    _withdrawable(assignment)
+    if assignment.care_started_on is None:
+        raise ValidationError(_("Er is geen gemelde start zorg om in te trekken."), code="not_started")
+    if assignment.care_stopped_on is not None:
+        raise ValidationError(
+            _("De stop zorg is al gemeld: trek eerst de stop in, dan de start."), code="stop_reported"
+        )
+    withdrawn = assignment.care_started_on
+    assignment.care_started_on = None
+    assignment.care_start_reported_on = None
+    assignment.full_clean(validate_unique=False, validate_constraints=False)
+    assignment.save(update_fields=["care_started_on", "care_start_reported_on"])
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=assignment,
+        client_id=assignment.indication.client_id,
+        summary="start zorg ingetrokken",
+        changes={"startdatum": [str(withdrawn), None]},
+    )
+    case_changed(assignment.indication.client_id, today=today)
+    return assignment
+
+
+def _end_before_the_stop(assignment: Assignment) -> date | None:
+    """The end the toewijzing had before the stop set its own, but never past the beschikking's
+    (it may have been ended since)."""
+    end = assignment.end_date_before_stop
+    indication = assignment.indication
+    for limit in (indication.end_date, indication.ended_on):
+        if limit is not None and (end is None or limit < end):
+            end = limit
+    return end
+
+
+def withdraw_care_stop(assignment: Assignment, *, by, today: date | None = None) -> Assignment:
+    """Withdraw the reported stop zorg (WMO307 with StatusAanlevering 3, CS058): care runs again. The
+    end the stop gave the toewijzing is taken back (the end it had before, within the beschikking's)
+    and, when that changed the end, the provider gets a new WMO301 through the assignments hook."""
+    today = today or timezone.localdate()
+    assignment = _lock_assignment(assignment)
+    _withdrawable(assignment)
+    if assignment.care_stopped_on is None:
+        raise ValidationError(_("Er is geen gemelde stop zorg om in te trekken."), code="not_stopped")
+    withdrawn, reason = assignment.care_stopped_on, assignment.stop_reason
+    end_changed = assignment.stop_set_end
+    if end_changed:
+        assignment.end_date = _end_before_the_stop(assignment)
+        end_changed = assignment.end_date != withdrawn
+    assignment.status = (
+        Assignment.Status.ENDED
+        if assignment.end_date is not None and assignment.end_date < today
+        else Assignment.Status.ACTIVE
+    )
+    assignment.care_stopped_on = None
+    assignment.care_stop_reported_on = None
+    assignment.stop_reason = ""
+    assignment.stop_set_end = False
+    assignment.end_date_before_stop = None
+    assignment.full_clean(validate_unique=False, validate_constraints=False)
+    assignment.save(
+        update_fields=[
+            "care_stopped_on",
+            "care_stop_reported_on",
+            "stop_reason",
+            "status",
+            "end_date",
+            "stop_set_end",
+            "end_date_before_stop",
+        ]
+    )
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.TRANSITION,
+        obj=assignment,
+        client_id=assignment.indication.client_id,
+        summary="stop zorg ingetrokken",
+        changes={
+            "einddatum": [str(withdrawn), None],
+            "redenBeeindiging": [reason, ""],
+            "einddatumToewijzing": str(assignment.end_date) if assignment.end_date else None,
+        },
+    )
+    if end_changed:
+        assignment_changed(assignment, by=by, today=today)
     case_changed(assignment.indication.client_id, today=today)
     return assignment
 

@@ -293,6 +293,12 @@ SIGNALS = {
     "YOUTH_18_WITHIN_MONTHS": env.int("SIGNAL_YOUTH_18_WITHIN_MONTHS", default=6),
     "YOUTH_18_GRACE_MONTHS": env.int("SIGNAL_YOUTH_18_GRACE_MONTHS", default=3),
     "YOUTH_MELDING_LOOKBACK_MONTHS": env.int("SIGNAL_YOUTH_MELDING_LOOKBACK_MONTHS", default=12),
+    # iWmo (docs/iwmo-parts/deadlines.md): a retour on our message within this many werkdagen (OP090);
+    # a start or stop zorg reported within this many werkdagen after the date it reports; a verzoek
+    # (om wijziging) answered within this many days (the Wmo's 2 weeks, art. 2.3.5 lid 2).
+    "IWMO_RETOUR_WORKING_DAYS": env.int("SIGNAL_IWMO_RETOUR_WORKING_DAYS", default=3),
+    "IWMO_REPORT_WORKING_DAYS": env.int("SIGNAL_IWMO_REPORT_WORKING_DAYS", default=5),
+    "IWMO_REQUEST_ANSWER_DAYS": env.int("SIGNAL_IWMO_REQUEST_ANSWER_DAYS", default=14),
 }
 
 # Domain settings that the business may change (deadlines in days, see DOMAIN.md).

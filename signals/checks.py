@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import (
@@ -43,6 +43,7 @@ from django.db.models.functions import (
     LPad,
     TruncDate,
 )
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indications.heraanmelding import heraanmelding_window
@@ -62,9 +63,11 @@ from indications.models import (
     Review,
 )
 from indications.selectors import follow_ups_of
-from providers.models import Assignment, SupportPlan
+from iwmo.selectors import messages_without_retour
+from providers.models import Assignment, ChangeRequest, SupportPlan
 
 from .models import SignalType, Urgency
+from .working_days import working_days_after, working_days_before
 
 COLUMNS = (
     "sig_subject",
@@ -85,24 +88,6 @@ COLUMNS = (
 
 def config(name: str):
     return settings.SIGNALS[name]
-
-
-def working_days_before(day: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) before `day`."""
-    while days > 0:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def working_days_after(day: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `day`."""
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def _date(value: date) -> Value:
@@ -700,6 +685,139 @@ def youth_turning_18(today: date) -> QuerySet:
     )
 
 
+# -- 11. iWmo deadlines ---------------------------------------------------------------------------
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def iwmo_no_retour(today: date) -> QuerySet:
+    """OP090: the receiver of a message sends its retour within 3 werkdagen, and the sender is the
+    one to notice a missing one. A message we delivered on day d that still has no retour after
+    working_days_after(d, N) — i.e. delivered before working_days_before(today, N) — is a signal for
+    the team of the client's municipality (functioneel beheer acts outside the exchange, OP090x2).
+    It lapses when the retour arrives (iwmo.selectors.messages_without_retour decides that)."""
+    cutoff = _start_of(working_days_before(today, config("IWMO_RETOUR_WORKING_DAYS")))
+    waiting = messages_without_retour(older_than=cutoff).filter(client__isnull=False)
+    return _columns(
+        waiting,
+        sig_subject=F("pk"),
+        sig_due=TruncDate("delivered_at"),
+        sig_urgency=Value(Urgency.OVERDUE),
+        client="client",
+        sig_provider=F("provider_id"),
+    )
+
+
+# The variants of iwmo_melding_te_laat: the start zorg or the stop zorg was reported late.
+REPORT_START, REPORT_STOP = 0, 1
+
+
+def _on_time_from(since: date, today: date, days: int) -> list[tuple[date, date]]:
+    """For every day a report can have arrived in the window (since..today): the first reported date
+    that was still on time, working_days_before(day, days); a report that arrives on day r about a
+    date before that is more than `days` werkdagen late (reported > working_days_after(date, days)
+    holds exactly when date < working_days_before(reported, days)). The working days are computed
+    here and handed to the database as constants: no holiday arithmetic per row in SQL, and no
+    query to find the dates first."""
+    window = (since + timedelta(days=offset) for offset in range((today - since).days + 1))
+    return [(day, working_days_before(day, days)) for day in window]
+
+
+def _reported_late(today: date, *, reported: str, event: str, variant: int, on_time_from) -> QuerySet:
+    """Toewijzingen whose start (or stop) zorg was received more than IWMO_REPORT_WORKING_DAYS
+    werkdagen after the date it reports, within the SLA year."""
+    since = today - timedelta(days=config("SLA_LOOKBACK_DAYS"))
+    first_on_time = Case(
+        *[When(**{reported: day}, then=_date(limit)) for day, limit in on_time_from], output_field=DateField()
+    )
+    late = Assignment.objects.filter(**{f"{reported}__gte": since, f"{reported}__lte": today}).filter(
+        **{f"{event}__lt": first_on_time}
+    )
+    return _columns(
+        late.order_by(),
+        sig_subject=F("pk"),
+        sig_variant=Value(variant, output_field=IntegerField()),
+        sig_due=F(reported),
+        sig_urgency=Value(Urgency.ATTENTION),
+        client="indication__client",
+        consultant="indication__consultant",
+        sig_indication=F("indication_id"),
+        sig_assignment=F("pk"),
+        sig_provider=F("provider_id"),
+    )
+
+
+def iwmo_report_late(today: date, client_id: int | None = None) -> QuerySet:
+    """The provider reports the start and the stop of the support within 5 werkdagen (the iWmo
+    regieberichten WMO305/307; the same term as the SLA's START/STOP_REPORT_WORKING_DAYS): a start or
+    stop received later than that after the date it reports, by either channel (the service records
+    the day it was received: Assignment.care_start_reported_on / care_stop_reported_on). Variant 0
+    the start, 1 the stop; for the consultant, ter attentie (contract management's SLA figures);
+    lapses when the report is withdrawn (StatusAanlevering 3) or leaves the SLA year."""
+    on_time_from = _on_time_from(
+        today - timedelta(days=config("SLA_LOOKBACK_DAYS")), today, config("IWMO_REPORT_WORKING_DAYS")
+    )
+    parts = [
+        _reported_late(
+            today,
+            reported="care_start_reported_on",
+            event="care_started_on",
+            variant=REPORT_START,
+            on_time_from=on_time_from,
+        ),
+        _reported_late(
+            today,
+            reported="care_stop_reported_on",
+            event="care_stopped_on",
+            variant=REPORT_STOP,
+            on_time_from=on_time_from,
+        ),
+    ]
+    if client_id is not None:
+        parts = [part.filter(sig_client=client_id) for part in parts]
+    return parts[0].union(parts[1], all=True)
+
+
+# The variant of iwmo_verzoek_niet_beantwoord names the source, so the subjects (primary keys of
+# different tables) never collide: 0 the verzoek om wijziging (WMO317 / the REST API). A second source
+# (the verzoek om toewijzing, WMO315) gets variant 1 and one more queryset in REQUEST_SOURCES.
+REQUEST_CHANGE = 0
+
+
+def _open_change_requests(today: date, received_before: datetime, days: int) -> QuerySet:
+    waiting = ChangeRequest.objects.filter(status=ChangeRequest.Status.OPEN, created_at__lt=received_before)
+    return _columns(
+        waiting,
+        sig_subject=F("pk"),
+        sig_variant=Value(REQUEST_CHANGE, output_field=IntegerField()),
+        sig_due=ExpressionWrapper(TruncDate("created_at") + timedelta(days=days), output_field=DateField()),
+        sig_urgency=Value(Urgency.OVERDUE),
+        client="assignment__indication__client",
+        consultant="assignment__indication__consultant",
+        sig_indication=F("assignment__indication_id"),
+        sig_assignment=F("assignment_id"),
+        sig_provider=F("assignment__provider_id"),
+    )
+
+
+REQUEST_SOURCES: list[Callable[[date, datetime, int], QuerySet]] = [_open_change_requests]
+
+
+def iwmo_request_unanswered(today: date, client_id: int | None = None) -> QuerySet:
+    """A provider's verzoek still open after IWMO_REQUEST_ANSWER_DAYS days (the Wmo's 2 weeks for a
+    decision on a request, art. 2.3.5 lid 2; the iWmo standard leaves the term to the municipality):
+    for the consultant, lapses when the verzoek is answered (granted or refused)."""
+    days = config("IWMO_REQUEST_ANSWER_DAYS")
+    received_before = _start_of(today - timedelta(days=days))
+    parts = [source(today, received_before, days) for source in REQUEST_SOURCES]
+    if client_id is not None:
+        parts = [part.filter(sig_client=client_id) for part in parts]
+    parts = [part.order_by() for part in parts]
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -730,5 +848,13 @@ CHECKS: list[Check] = [
     Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
     Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting),
     Check("jeugdhulp_18", SignalType.YOUTH_TURNING_18, youth_turning_18),
+    Check("iwmo_geen_retour", SignalType.IWMO_NO_RETOUR, iwmo_no_retour),
+    Check("iwmo_melding_te_laat", SignalType.IWMO_REPORT_LATE, iwmo_report_late, client_conditions=iwmo_report_late),
+    Check(
+        "iwmo_verzoek_niet_beantwoord",
+        SignalType.IWMO_REQUEST_UNANSWERED,
+        iwmo_request_unanswered,
+        client_conditions=iwmo_request_unanswered,
+    ),
 ]
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}

@@ -22,6 +22,9 @@ class SignalType(models.TextChoices):
     HERAANMELDING = "heraanmelding", _("Heraanmelding kort na uitstroom")
     REVIEW_WAITING = "beoordeling_wacht", _("Vier-ogenbeoordeling wacht te lang")
     YOUTH_TURNING_18 = "jeugdhulp_18", _("Jeugdhulp: 18 binnen 6 maanden, geen Wmo-melding")
+    IWMO_NO_RETOUR = "iwmo_geen_retour", _("iWmo: geen retourbericht binnen 3 werkdagen")
+    IWMO_REPORT_LATE = "iwmo_melding_te_laat", _("iWmo: start of stop zorg later dan 5 werkdagen gemeld")
+    IWMO_REQUEST_UNANSWERED = "iwmo_verzoek_niet_beantwoord", _("iWmo: verzoek niet op tijd beantwoord")
 
 
 class SignalStatus(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Team
 from audit.models import AuditEvent
 from indications.models import IndicationStatus, Review
-from providers.models import Assignment
+from providers.models import Assignment, ChangeRequest
 from sddcase.celery import app as celery_app
 from signals.checks import CHECKS, CHECKS_BY_NAME
 from signals.models import CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
@@ -28,11 +28,13 @@ from tests.factories import (
     TODAY,
     AanvraagFactory,
     AssignmentFactory,
+    ChangeRequestFactory,
     ClientFactory,
     IndicationFactory,
     IntakeFactory,
     MeldingFactory,
     OtherProvisionFactory,
+    OutgoingMessageFactory,
     PlannedEvaluationFactory,
     get_product,
 )
@@ -94,6 +96,16 @@ def _review_waiting(consultant):
     )
 
 
+def _unanswered_request(consultant):
+    assignment = _assignment(consultant, start=TODAY - days(60), care_started_on=TODAY - days(58))
+    request = ChangeRequestFactory(assignment=assignment)
+    ChangeRequest.objects.filter(pk=request.pk).update(created_at=_noon(TODAY - days(20)))
+
+
+def _noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 SCENARIOS = {
     "evaluatie_te_laat": lambda c: PlannedEvaluationFactory(
         indication=active_indication(c), planned_on=TODAY - days(1)
@@ -126,6 +138,13 @@ SCENARIOS = {
     "jeugdhulp_18": lambda c: OtherProvisionFactory(
         kind="jeugdhulp", client=ClientFactory(date_of_birth=date(2009, 3, 23)), start_date=TODAY - days(300)
     ),
+    # OP090: a WMO301 delivered ten days ago and no retour (a team signal).
+    "iwmo_geen_retour": lambda c: OutgoingMessageFactory(afgeleverd=True, delivered_at=_noon(TODAY - days(10))),
+    # Care started 30 days ago, the start reported 20 days later.
+    "iwmo_melding_te_laat": lambda c: _assignment(
+        c, start=TODAY - days(30), care_started_on=TODAY - days(30), care_start_reported_on=TODAY - days(10)
+    ),
+    "iwmo_verzoek_niet_beantwoord": _unanswered_request,
 }
 
 
@@ -147,7 +166,8 @@ class TestEveryType:
     def test_raised_for_the_consultant_and_the_team_of_the_municipality(self, raised, consultant):
         # A waiting review is for the team leads of the team, not for the consultant who offered it;
         # a youth nearing 18 without a melding has no Wmo consultant yet: for the team too.
-        team_only = (SignalType.REVIEW_WAITING, SignalType.YOUTH_TURNING_18)
+        # A missing iWmo retour is for the team (functioneel beheer), not for one consultant.
+        team_only = (SignalType.REVIEW_WAITING, SignalType.YOUTH_TURNING_18, SignalType.IWMO_NO_RETOUR)
         assert raised.assigned_to == (None if raised.type in team_only else consultant)
         assert raised.team == Team.objects.get(name="Team Dordrecht")
         assert raised.client.municipality.name == "Dordrecht"

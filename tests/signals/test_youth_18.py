@@ -10,7 +10,7 @@ import pytest
 from accounts.models import Team
 from indications import onderzoek_services
 from indications.models import Melding, OtherProvision
-from signals.checks import CHECKS, CHECKS_BY_NAME, add_months
+from signals.checks import CHECKS_BY_NAME, add_months
 from signals.models import Signal, SignalStatus, SignalType, Urgency
 from signals.services import run_check
 from tests.factories import TODAY, ClientFactory, MeldingFactory, OtherProvisionFactory
@@ -37,7 +37,7 @@ def open_signals() -> list[Signal]:
 
 
 def test_the_check_is_registered_with_its_dutch_label():
-    assert CHECKS[-1].name == "jeugdhulp_18"
+    assert CHECKS_BY_NAME["jeugdhulp_18"].type == SignalType.YOUTH_TURNING_18
     assert SignalType.YOUTH_TURNING_18.label == "Jeugdhulp: 18 binnen 6 maanden, geen Wmo-melding"
 
 
