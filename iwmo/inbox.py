@@ -14,6 +14,9 @@ through the same provider services as the REST API, and queue the retour (WMO306
 
 The same bytes received again (a replayed file, a repeated upload) are the message already
 received: nothing is applied again and no second retour is sent.
+
+Which message types are received, and how each is read, judged and answered, is the table HANDLERS
+at the end of this module (WMO315: iwmo.verzoek_toewijzing).
 """
 
 import hashlib
