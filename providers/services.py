@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -517,7 +518,8 @@ def product_for(category: str, code: str):
 
 
 def _actor_user(by):
-    return by if getattr(by, "pk", None) is not None and getattr(by, "is_staff", None) is not None else None
+    """The staff user behind an answer (None for the system or a provider's message)."""
+    return by if isinstance(by, get_user_model()) else None
 
 
 def _open_request_exists(provider: Provider, client, *, message_identification: str) -> bool:
