@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -699,9 +699,10 @@ def answer_assignment_request(
 
 
 def grant_assignment_request(assignment: Assignment, *, by, today: date) -> AssignmentRequest | None:
-    """A new toewijzing answers the open verzoek om toewijzing of its provider for its client: the one
-    for its product first, else one without a product (aspecifiek), the oldest first. Called by
-    _create_assignment before the WMO301 is written, so the 301 carries the ReferentieAanbieder."""
+    """A new toewijzing answers the open verzoek om toewijzing of its provider for its client (the
+    municipality may assign another product than the one asked): the one for its product first, then
+    one without a product (aspecifiek), then any other, the oldest first. Called by _create_assignment
+    before the WMO301 is written, so the 301 carries the ReferentieAanbieder."""
     request = (
         AssignmentRequest.objects.select_for_update()
         .filter(
@@ -709,8 +710,14 @@ def grant_assignment_request(assignment: Assignment, *, by, today: date) -> Assi
             client_id=assignment.indication.client_id,
             status=AssignmentRequest.Status.OPEN,
         )
-        .filter(Q(product=assignment.product) | Q(product__isnull=True))
-        .order_by(F("product").desc(nulls_last=True), "created_at", "id")
+        .annotate(
+            fit=Case(
+                When(product=assignment.product, then=Value(0)),
+                When(product__isnull=True, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("fit", "created_at", "id")
         .first()
     )
     if request is None:

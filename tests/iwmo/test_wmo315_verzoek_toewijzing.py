@@ -342,3 +342,16 @@ def test_a_toewijzing_to_another_provider_leaves_the_verzoek_open(provider, clie
     received(verzoek(provider, client_of_ours))
     vaststelling(client_of_ours, contracted_provider(name="Andere aanbieder"), consultant)
     assert AssignmentRequest.objects.get().status == "open"
+
+
+def test_of_two_verzoeken_the_toewijzing_answers_the_one_for_its_product(provider, client_of_ours, consultant):
+    received(verzoek(provider, client_of_ours, products=[product("REF-IB2", code="02A07"), product("REF-IB1")]))
+    assignment = vaststelling(client_of_ours, provider, consultant, product="IB1")
+    assert AssignmentRequest.objects.get(reference="REF-IB1").assignment == assignment
+    assert AssignmentRequest.objects.get(reference="REF-IB2").status == "open"
+
+
+def test_a_toewijzing_of_another_product_still_answers_the_verzoek(provider, client_of_ours, consultant):
+    received(verzoek(provider, client_of_ours, products=[product(code="02A09")]))  # IB3 asked
+    assignment = vaststelling(client_of_ours, provider, consultant, product="IB1")
+    assert AssignmentRequest.objects.get().assignment == assignment
