@@ -31,6 +31,7 @@ CASE_WORK = [
     "providers.view_provider",
     "providers.view_assignment",
     "providers.change_changerequest",
+    "providers.change_assignmentrequest",
     "providers.view_supportplan",
     "providers.change_supportplan",
     "signals.view_signal",

@@ -124,3 +124,20 @@ NAAMGEBRUIK_EIGEN_NAAM = "1"
 ADRES_BRP = "01"
 # WMO002 13 (verwijderd): a withdrawn toewijzing; CS335 requires Einddatum = Ingangsdatum with it.
 REDEN_WIJZIGING_VERWIJDERD = "13"
+
+
+# -- Verzoek om toewijzing (WMO315 / WMO316) ---------------------------------------------------
+
+
+class RetourcodeVerzoek(models.TextChoices):
+    """WJ001 codes of the technical rules that only a verzoek (WMO315, WMO317) has."""
+
+    REFERENTIE_NIET_UNIEK = (
+        "9347",
+        _("ReferentieAanbieder is niet uniek voor de aanbieder binnen het wettelijk domein."),
+    )
+    VERZOEK_ONDERHANDEN = "9374", _("Er is al een verzoek onderhanden.")
+
+
+# The meaning of every retourcode the WMO316 may carry.
+RETOURCODE_LABEL = {**dict(Retourcode.choices), **dict(RetourcodeVerzoek.choices)}

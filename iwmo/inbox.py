@@ -15,9 +15,13 @@ through the same provider services as the REST API, and queue the retour (WMO306
 
 The same bytes received again (a replayed file, a repeated upload) are the message already
 received: nothing is applied again and no second retour is sent.
+
+Which message types are received, and how each is read, judged and answered, is the table HANDLERS
+at the end of this module (WMO315: iwmo.verzoek_toewijzing).
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,12 +37,27 @@ from indications.validators import is_valid_bsn
 from providers import services as provider_services
 from providers.models import Assignment, Provider
 
-from . import codes, outbox, regie
+from . import codes, outbox, regie, verzoek_toewijzing
 from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
 
-INCOMING = (codes.MessageType.WMO305, codes.MessageType.WMO307)
+
+@dataclass(frozen=True)
+class Handler:
+    """How the inbox reads, judges and answers one incoming message type: `read(message_type, root)`
+    gives the plain message (with `.header`, `.producten`); `judge_and_apply(message, incoming,
+    judgement, sender=, actor=, today=)` fills the client and product codes and applies what is
+    accepted; `build_retour(message or None, header, regie.Retour)` writes the retour."""
+
+    read: Callable
+    judge_and_apply: Callable
+    build_retour: Callable
+
+
+# Filled at the end of this module: one row per incoming message type (HANDLERS).
+HANDLERS: dict[str, Handler] = {}
+INCOMING: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -99,7 +118,7 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     header = _readable_header(root, message_type)
     if failure is None:
         try:
-            message = regie.read(message_type, root)
+            message = HANDLERS[message_type].read(message_type, root)
         except TechnicalError as error:
             failure = error
     if failure is not None:
@@ -124,7 +143,8 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
             _judge_header(message, incoming, judgement, today=today)
     incoming.save()
     if message is not None and not judgement.header_codes:
-        _judge_and_apply(message, incoming, judgement, sender=sender, today=today)
+        actor = IwmoSender(sender, f"{message.message_type} {message.header.identification}")
+        HANDLERS[message_type].judge_and_apply(message, incoming, judgement, sender=sender, actor=actor, today=today)
     incoming.errors = judgement.errors
     incoming.status = _status_of(judgement)
     incoming.save(update_fields=["errors", "status", "client"])
@@ -175,7 +195,7 @@ def _judge_header(message: regie.Regiebericht, incoming: IncomingMessage, judgem
         judgement.note("Header", code, text)
 
 
-def _judge_and_apply(message, incoming, judgement, *, sender: Provider, today) -> None:
+def _judge_and_apply_regie(message, incoming, judgement, *, sender: Provider, actor, today) -> None:
     client = Client.objects.filter(bsn=message.client.bsn).first()
     incoming.client = client
     if not is_valid_bsn(message.client.bsn):  # CS002
@@ -184,7 +204,6 @@ def _judge_and_apply(message, incoming, judgement, *, sender: Provider, today) -
         judgement.product_codes = [[R.NIET_BEOORDEELD] for _product in message.producten]
         return
     judgement.client_codes = [R.GEEN_OPMERKING]
-    actor = IwmoSender(sender, f"{message.message_type} {message.header.identification}")
     for product in message.producten:
         element = f"{'StartProduct' if message.message_type == regie.START else 'StopProduct'} {product.nummer}"
         code, text = _judge_product(message, product, client=client, sender=sender, actor=actor, today=today)
@@ -303,7 +322,8 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
     summary = f"{retour_type} {outgoing.identification} op {header.message_type} {header.identification}"
     try:
         with transaction.atomic():
-            xml = regie.build_retour(message if not judgement.header_codes else None, header, retour)
+            build_retour = HANDLERS[header.message_type].build_retour
+            xml = build_retour(message if not judgement.header_codes else None, header, retour)
             outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
     except ValidationError:
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
@@ -313,4 +333,19 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
         incoming.save(update_fields=["errors", "status"])
         retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))
-        outbox.store(outgoing, regie.build_retour(None, header, retour), by=None, client_id=None, summary=summary)
+        outbox.store(outgoing, build_retour(None, header, retour), by=None, client_id=None, summary=summary)
+
+
+_REGIE = Handler(read=regie.read, judge_and_apply=_judge_and_apply_regie, build_retour=regie.build_retour)
+HANDLERS.update(
+    {
+        codes.MessageType.WMO305: _REGIE,
+        codes.MessageType.WMO307: _REGIE,
+        codes.MessageType.WMO315: Handler(
+            read=lambda _type, root: verzoek_toewijzing.read(root),
+            judge_and_apply=verzoek_toewijzing.judge_and_apply,
+            build_retour=verzoek_toewijzing.build_retour,
+        ),
+    }
+)
+INCOMING = tuple(HANDLERS)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from indications.models import Client
 from providers.hooks import AssignmentsChanged
-from providers.models import Assignment, Provider
+from providers.models import Assignment, AssignmentRequest, Provider
 
 from . import codes, outbox, wmo301
 from .models import AssignmentVersion, OutgoingMessage, ProductOmvang
@@ -83,7 +83,16 @@ def product_of(assignment: Assignment, issued_at) -> wmo301.ToegewezenProduct:
         einddatum=assignment.start_date if withdrawn else assignment.end_date,
         reden_wijziging=codes.REDEN_WIJZIGING_VERWIJDERD if withdrawn else assignment.change_reason,
         omvang=omvang_of(assignment.product),
+        referentie_aanbieder=_reference_of(assignment),
     )
+
+
+def _reference_of(assignment: Assignment) -> str:
+    """The ReferentieAanbieder of the verzoek om toewijzing (WMO315) this toewijzing answers, if any."""
+    try:
+        return assignment.assignment_request.reference
+    except AssignmentRequest.DoesNotExist:
+        return ""
 
 
 def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
@@ -126,7 +135,7 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
     assignments = list(
         Assignment.objects.filter(indication__client=client, provider=provider)
         .filter(Assignment.active_condition(change.today) | Q(pk__in=changed_ids))
-        .select_related("product__iwmo_omvang", "iwmo_version")
+        .select_related("product__iwmo_omvang", "iwmo_version", "assignment_request")
         .order_by("start_date", "number")
     )
     products = []

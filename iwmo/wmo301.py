@@ -50,6 +50,8 @@ class ToegewezenProduct:
     einddatum: date | None = None
     reden_wijziging: str = ""
     omvang: Omvang | None = None
+    # The verzoek om toewijzing (WMO315) this toewijzing answers (TR374: it is no longer onderhanden).
+    referentie_aanbieder: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def build(message: Toewijzingbericht) -> bytes:
     for product in message.producten:
         element = writer.add(products, "ToegewezenProduct", always=True)
         writer.add(element, "ToewijzingNummer", product.nummer)
+        writer.add(element, "ReferentieAanbieder", product.referentie_aanbieder)
         code = writer.add(element, "Product", always=True)
         writer.basis(code, "Categorie", product.categorie)
         writer.basis(code, "Code", product.code)
@@ -164,6 +167,7 @@ def parse(raw: bytes) -> Toewijzingbericht:
                 ingangsdatum=_date(reader.text(element, "Ingangsdatum")),
                 einddatum=_date(reader.text(element, "Einddatum")),
                 reden_wijziging=reader.text(element, "RedenWijziging"),
+                referentie_aanbieder=reader.text(element, "ReferentieAanbieder"),
                 omvang=None
                 if omvang is None
                 else Omvang(

@@ -20,5 +20,6 @@ class ProvidersConfig(AppConfig):
         hooks.beschikking_ended.register(services.end_assignments_on_end)
         # The case file's pages show the toewijzingen and verzoeken om wijziging (indications.panels).
         panels.register_panel(panels.WORKLIST, provider_panels.worklist_panel)
+        panels.register_panel(panels.WORKLIST, provider_panels.worklist_assignment_requests_panel)
         panels.register_panel(panels.CLIENT_FILE, provider_panels.client_file_panel)
         panels.register_panel(panels.INDICATION_DETAIL, provider_panels.indication_detail_panel)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indications.codes import RedenWijziging
 
-__all__ = ["UNIT_OUTPUT", "RedenBeeindiging", "RedenWijziging"]
+__all__ = ["UNIT_OUTPUT", "RedenAfwijzingVerzoek", "RedenBeeindiging", "RedenWijziging"]
 
 
 class RedenBeeindiging(models.TextChoices):
@@ -30,3 +30,21 @@ class RedenBeeindiging(models.TextChoices):
 
 # Result-financed IB is output: one unit (WJ756 82 "stuks (output)") per period of 4 weeks.
 UNIT_OUTPUT = "82"
+
+
+# -- Verzoek om toewijzing (iWmo WMO315) -------------------------------------------------------
+
+
+class RedenAfwijzingVerzoek(models.TextChoices):
+    """WJ759: why the municipality rejects a verzoek om toewijzing (or om wijziging); sent in the
+    WMO319 antwoordbericht with VerzoekAntwoord 1 (verzoek afgewezen)."""
+
+    NIEUWE_AANVRAAG = "1", _("geen wijziging, maar nieuwe aanvraag")
+    BUDGET = "2", _("past niet binnen budget")
+    GEEN_CONTRACT = "3", _("geen contract")
+    NIET_BINNEN_CONTRACT = "4", _("past niet binnen contract")
+    ANDERE_GEMEENTE = "5", _("andere gemeente")
+    STAPELING = "6", _("stapeling")
+    ZORGINHOUDELIJK = "7", _("zorginhoudelijke afkeur")
+    WOONPLAATSBEGINSEL = "8", _("woonplaatsbeginsel")
+    LEEFTIJDSGRENS = "9", _("leeftijdsgrens is bereikt")

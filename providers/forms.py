@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from indications.forms import DateInput
 from ui.forms import DutchEmptyLabelsMixin
 
+from .codes import RedenAfwijzingVerzoek
 from .models import Provider, ReferenceGroup
 
 
@@ -18,6 +19,17 @@ class AnswerChangeRequestForm(forms.Form):
         label=_("Antwoord"), choices=[(GRANT, _("Toekennen")), (REFUSE, _("Afwijzen"))], widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("Toelichting voor de aanbieder"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectAssignmentRequestForm(DutchEmptyLabelsMixin, forms.Form):
+    """Rejecting a verzoek om toewijzing (WMO315): a WJ759 reason and a motivation, both required."""
+
+    reason = forms.ChoiceField(
+        label=_("Reden van afwijzing (WJ759)"), choices=[("", "---------"), *RedenAfwijzingVerzoek.choices]
+    )
+    motivation = forms.CharField(
+        label=_("Motivering voor de aanbieder"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class JudgeSupportPlanForm(forms.Form):

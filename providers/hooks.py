@@ -53,6 +53,26 @@ def assignment_changed(assignment, *, by, today: date) -> None:
 
 
 @dataclass(frozen=True)
+class AssignmentRequestAnswered:
+    """A verzoek om toewijzing (WMO315) was answered, in the transaction that is still open: granted
+    by a toewijzing (the WMO301 answers it) or rejected with a WJ759 reason (to be answered by a
+    WMO319 antwoordbericht). Plain ids and codes only."""
+
+    request_id: int
+    provider_id: int
+    client_id: int | None
+    accepted: bool
+    wj759_reden: str  # "" when accepted
+    today: date
+
+
+# Not required: the WMO319 builder (iwmo) registers itself; without it the answer is only recorded.
+assignment_request_answered: Hook[Callable[[AssignmentRequestAnswered], None]] = Hook(
+    "assignment_request_answered", required=False
+)
+
+
+@dataclass(frozen=True)
 class OpenSlaSignal:
     """One open SLA signal as the provider pages show it: no client data."""
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .codes import RedenAfwijzingVerzoek
+
 agb_code_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
 
 
@@ -298,6 +300,101 @@ class ChangeRequest(models.Model):
     @property
     def can_be_answered(self) -> bool:
         """Only an open request is answered (services.answer_change_request refuses any other)."""
+        return self.status == self.Status.OPEN
+
+
+class AssignmentRequest(models.Model):
+    """A verzoek om toewijzing (iWmo WMO315): a provider asks the municipality for a toewijzing of
+    one product for a client (one row per AangevraagdProduct; the standard answers each on its own,
+    Processen_WMO "Proces beoordelen"). It is granted by the toewijzing of that provider that the
+    normal route (melding, onderzoek, aanvraag, beschikking, vaststelling) creates, and rejected with
+    a WJ759 reason (answered by a WMO319). `reference` is the provider's ReferentieAanbieder: unique
+    per provider (TR347), echoed in the WMO301 or WMO319 that answers it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("in behandeling")
+        GRANTED = "toegekend", _("toegekend")
+        REJECTED = "afgewezen", _("afgewezen")
+
+    # The allowed moves (services.answer_assignment_request and the grant by a toewijzing).
+    ALLOWED_STATUS_CHANGES = {Status.OPEN: {Status.GRANTED, Status.REJECTED}}
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="assignment_requests", verbose_name=_("aanbieder")
+    )
+    # Empty when the BSN is not a client of ours (docs/iwmo-parts/v315.md): the consultant rejects it.
+    client = models.ForeignKey(
+        "indications.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignment_requests",
+        verbose_name=_("cliënt"),
+    )
+    bsn = models.CharField(_("BSN"), max_length=9)
+    reference = models.CharField(_("referentie aanbieder"), max_length=36)
+    # The product as asked (ProductCategorie / ProductCode) and ours when it maps to one.
+    product_category = models.CharField(_("productcategorie"), max_length=2, blank=True)
+    product_code = models.CharField(_("productcode"), max_length=5, blank=True)
+    product = models.ForeignKey(
+        "indications.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField(_("gevraagde ingangsdatum"))
+    end_date = models.DateField(_("gevraagde einddatum"), null=True, blank=True)
+    volume = models.PositiveIntegerField(_("omvang: volume"), null=True, blank=True)
+    unit = models.CharField(_("omvang: eenheid (WJ756)"), max_length=2, blank=True)
+    frequency = models.CharField(_("omvang: frequentie (WMO757)"), max_length=1, blank=True)
+    # WJ758 (reden verzoek) belongs to the WMO317; a WMO315 carries none, so this stays empty for it.
+    reason = models.CharField(_("reden verzoek (WJ758)"), max_length=1, blank=True)
+    comment = models.TextField(_("toelichting van de aanbieder"), blank=True)
+    referrer = models.CharField(_("verwijzer"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    rejection_reason = models.CharField(
+        _("reden afwijzing (WJ759)"), max_length=1, choices=RedenAfwijzingVerzoek.choices, blank=True
+    )
+    motivation = models.TextField(_("motivering van het antwoord"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    assignment = models.OneToOneField(
+        Assignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignment_request",
+        verbose_name=_("toewijzing"),
+    )
+    # The iWmo message it came in (iwmo.IncomingMessage: a higher layer, so by its identity, not a key).
+    message_type = models.CharField(_("berichtsoort"), max_length=6, blank=True)
+    message_identification = models.CharField(_("identificatie van het bericht"), max_length=12, blank=True)
+    message_dagtekening = models.DateField(_("dagtekening van het bericht"), null=True, blank=True)
+    message_uuid = models.UUIDField(_("inkomend bericht"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("verzoek om toewijzing")
+        verbose_name_plural = _("verzoeken om toewijzing")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="assignment_request_reference_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status="afgewezen") | ~models.Q(rejection_reason=""),
+                name="assignment_request_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="toegekend") | models.Q(assignment__isnull=False),
+                name="assignment_request_grant_has_assignment",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "status"], name="assignment_request_open")]
+
+    def __str__(self):
+        return f"Verzoek om toewijzing {self.reference} van {self.provider}"
+
+    @property
+    def can_be_answered(self) -> bool:
         return self.status == self.Status.OPEN
 
 

@@ -10,14 +10,15 @@ a failed form through indications.views.render_indication_detail.
 from collections.abc import Mapping
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 
 from indications.panels import PanelRequest
+from indications.selectors import clients_visible_to
 from indications.views import WORKLIST_PAGE_SIZE
 
 from . import support_plans
 from .forms import AnswerChangeRequestForm, ChangeProviderForm, JudgeSupportPlanForm
-from .models import Assignment, ChangeRequest, SupportPlan
+from .models import Assignment, AssignmentRequest, ChangeRequest, SupportPlan
 
 # The worklist's query parameter of the page of verzoeken om wijziging.
 CHANGE_REQUESTS_PARAM = "wijzigingsverzoeken"
@@ -56,6 +57,28 @@ def worklist_panel(panel: PanelRequest) -> Mapping[str, object]:
         panel.request.GET.get(CHANGE_REQUESTS_PARAM)
     )
     return {"change_requests": page, "change_requests_param": CHANGE_REQUESTS_PARAM}
+
+
+# The worklist's query parameter of the page of verzoeken om toewijzing.
+ASSIGNMENT_REQUESTS_PARAM = "toewijzingsverzoeken"
+
+
+def open_assignment_requests_for(user):
+    """The open verzoeken om toewijzing (WMO315) for the clients this user may see, and those for a
+    BSN that is not a client of ours (someone must answer them), oldest first."""
+    return (
+        AssignmentRequest.objects.filter(status=AssignmentRequest.Status.OPEN)
+        .filter(Q(client__in=clients_visible_to(user)) | Q(client__isnull=True))
+        .select_related("provider", "client", "product")
+        .order_by("created_at", "id")
+    )
+
+
+def worklist_assignment_requests_panel(panel: PanelRequest) -> Mapping[str, object]:
+    page = Paginator(open_assignment_requests_for(panel.subject), WORKLIST_PAGE_SIZE).get_page(
+        panel.request.GET.get(ASSIGNMENT_REQUESTS_PARAM)
+    )
+    return {"assignment_requests": page, "assignment_requests_param": ASSIGNMENT_REQUESTS_PARAM}
 
 
 def client_file_panel(panel: PanelRequest) -> Mapping[str, object]:

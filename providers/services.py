@@ -11,9 +11,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,17 +23,18 @@ from audit.services import record_event
 from indications import four_eyes
 from indications import services as indication_services
 from indications.hooks import BeschikkingEnd, Vaststelling, case_changed
-from indications.models import Indication, IndicationStatus
+from indications.models import Client, Indication, IndicationStatus, Product
 from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
 
-from .codes import RedenBeeindiging, RedenWijziging
+from .codes import RedenAfwijzingVerzoek, RedenBeeindiging, RedenWijziging
 from .figures import ProviderDashboard
-from .hooks import assignment_changed
+from .hooks import AssignmentRequestAnswered, assignment_changed, assignment_request_answered
 from .models import (
     AnnualReview,
     ApiToken,
     Assignment,
+    AssignmentRequest,
     CareEvent,
     ChangeRequest,
     Contract,
@@ -98,6 +100,8 @@ def _create_assignment(
         client_id=indication.client_id,
         summary=summary.format(number=assignment.number, agb_code=provider.agb_code),
     )
+    # Before the hook: the WMO301 echoes the ReferentieAanbieder of the verzoek it answers.
+    grant_assignment_request(assignment, by=by, today=today)
     assignment_changed(assignment, by=by, today=today)
     return assignment
 
@@ -589,6 +593,250 @@ def answer_change_request(
         summary=f"verzoek om wijziging {change_request.status}",
     )
     return change_request
+
+
+# --------------------------------------------------------------------------------------------
+# Verzoeken om toewijzing (iWmo WMO315)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestedAssignment:
+    """One AangevraagdProduct of a verzoek om toewijzing, as plain data."""
+
+    reference: str
+    product_category: str
+    product_code: str
+    start_date: date
+    end_date: date | None = None
+    volume: int | None = None
+    unit: str = ""
+    frequency: str = ""
+    comment: str = ""
+    referrer: str = ""
+
+
+def product_for(category: str, code: str):
+    """Our product for an iWmo ProductCategorie/ProductCode (None when no code is given: an
+    aspecifiek verzoek); raises a ValidationError (code "unknown_product", TR381) when it is unknown."""
+    if not code:
+        return None
+    product = Product.objects.filter(iwmo_category=category, iwmo_code=code).first()
+    if product is None:
+        raise ValidationError(
+            _("Productcode %(code)s past niet bij categorie %(category)s (TR381).")
+            % {"code": code, "category": category},
+            code="unknown_product",
+        )
+    return product
+
+
+def _actor_user(by):
+    """The staff user behind an answer (None for the system or a provider's message)."""
+    return by if isinstance(by, get_user_model()) else None
+
+
+def _open_request_exists(provider: Provider, client, *, message_identification: str) -> bool:
+    """TR374: a verzoek is onderhanden until it is answered (a WMO319 rejection or a WMO301 with its
+    ReferentieAanbieder). The other products of the same message are not "earlier" requests."""
+    if client is None:
+        return False
+    return (
+        AssignmentRequest.objects.filter(provider=provider, client=client, status=AssignmentRequest.Status.OPEN)
+        .exclude(message_identification=message_identification, message_identification__gt="")
+        .exists()
+    )
+
+
+@transaction.atomic
+def submit_assignment_request(
+    provider: Provider,
+    *,
+    bsn: str,
+    requested: RequestedAssignment,
+    by,
+    today: date | None = None,
+    message_type: str = "",
+    message_identification: str = "",
+    message_dagtekening: date | None = None,
+    message_uuid=None,
+) -> AssignmentRequest:
+    """Register a verzoek om toewijzing for one product. Rules (each a ValidationError with a code):
+    the ReferentieAanbieder is given and unique for this provider (TR347, "reference_not_unique"); no
+    other verzoek of this provider for this client is onderhanden (TR374, "request_open"); the end is
+    not before the start (CS003); a product code is one of ours (TR381). A client we do not know is
+    registered without a client (the consultant answers it); a product this provider has no
+    contract for is rejected at once with WJ759 3 (geen contract), which the hook answers (WMO319)."""
+    today = today or timezone.localdate()
+    provider = Provider.objects.select_for_update().get(pk=provider.pk)
+    reference = requested.reference.strip()
+    if not reference or len(reference) > 36:
+        raise ValidationError(
+            {"reference": ValidationError(_("Geef een referentie van ten hoogste 36 tekens."), code="required")}
+        )
+    if AssignmentRequest.objects.filter(provider=provider, reference=reference).exists():
+        raise ValidationError(
+            _("Referentie %(reference)s is al gebruikt door deze aanbieder (TR347).") % {"reference": reference},
+            code="reference_not_unique",
+        )
+    if requested.end_date is not None and requested.end_date < requested.start_date:
+        raise ValidationError(
+            {"end_date": ValidationError(_("De einddatum ligt vóór de ingangsdatum (CS003)."), code="end_before_start")}
+        )
+    product = product_for(requested.product_category, requested.product_code)
+    client = Client.objects.filter(bsn=bsn).first()
+    if _open_request_exists(provider, client, message_identification=message_identification):
+        raise ValidationError(
+            _("Er is al een verzoek van deze aanbieder voor deze cliënt in behandeling (TR374)."), code="request_open"
+        )
+    request = AssignmentRequest(
+        provider=provider,
+        client=client,
+        bsn=bsn,
+        reference=reference,
+        product_category=requested.product_category,
+        product_code=requested.product_code,
+        product=product,
+        start_date=requested.start_date,
+        end_date=requested.end_date,
+        volume=requested.volume,
+        unit=requested.unit,
+        frequency=requested.frequency,
+        comment=requested.comment,
+        referrer=requested.referrer[:100],
+        message_type=message_type,
+        message_identification=message_identification,
+        message_dagtekening=message_dagtekening,
+        message_uuid=message_uuid,
+    )
+    request.full_clean()
+    request.save()
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=request,
+        client_id=client.pk if client else None,
+        summary=f"verzoek om toewijzing {reference} van {provider.agb_code}",
+    )
+    if product is not None:
+        try:
+            ensure_contract_covers(provider, product, requested.start_date)
+        except ValidationError as error:
+            return answer_assignment_request(
+                request,
+                by=None,
+                accept=False,
+                reason=RedenAfwijzingVerzoek.GEEN_CONTRACT,
+                motivation=error.messages[0],
+                today=today,
+            )
+    return request
+
+
+def _answer(request: AssignmentRequest, *, to: str, by, today: date, summary: str) -> AssignmentRequest:
+    if to not in AssignmentRequest.ALLOWED_STATUS_CHANGES.get(request.status, set()):
+        raise ValidationError(_("Dit verzoek om toewijzing is al beantwoord."), code="already_answered")
+    request.status = to
+    request.answered_by = _actor_user(by)
+    request.answered_at = timezone.now()
+    request.full_clean()
+    request.save()
+    record_event(
+        actor=by, action=AuditEvent.Action.TRANSITION, obj=request, client_id=request.client_id, summary=summary
+    )
+    answered = AssignmentRequestAnswered(
+        request_id=request.pk,
+        provider_id=request.provider_id,
+        client_id=request.client_id,
+        accepted=to == AssignmentRequest.Status.GRANTED,
+        wj759_reden=request.rejection_reason,
+        today=today,
+    )
+    for callback in assignment_request_answered.callbacks:
+        callback(answered)
+    return request
+
+
+@transaction.atomic
+def answer_assignment_request(
+    request: AssignmentRequest,
+    *,
+    by,
+    accept: bool,
+    reason: str = "",
+    motivation: str = "",
+    assignment: Assignment | None = None,
+    today: date | None = None,
+) -> AssignmentRequest:
+    """Answer a verzoek om toewijzing. Granted only by the toewijzing that answers it (`assignment`,
+    of this provider and this client: the normal route's vaststelling, see grant_assignment_request);
+    rejected with a WJ759 reason and a motivation. Both fire the hook assignment_request_answered."""
+    today = today or timezone.localdate()
+    request = AssignmentRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.can_be_answered:
+        raise ValidationError(_("Dit verzoek om toewijzing is al beantwoord."), code="already_answered")
+    if accept:
+        if assignment is None:
+            raise ValidationError(
+                _("Een verzoek om toewijzing wordt toegekend met de toewijzing uit een vastgestelde beschikking."),
+                code="grant_needs_assignment",
+            )
+        if assignment.provider_id != request.provider_id or assignment.indication.client_id != request.client_id:
+            raise ValidationError(
+                _("Deze toewijzing is niet voor deze aanbieder en cliënt."), code="assignment_mismatch"
+            )
+        request.assignment = assignment
+        request.motivation = motivation
+        return _answer(
+            request,
+            to=AssignmentRequest.Status.GRANTED,
+            by=by,
+            today=today,
+            summary=f"verzoek om toewijzing {request.reference} toegekend: toewijzing {assignment.number}",
+        )
+    errors = {}
+    if reason not in RedenAfwijzingVerzoek.values:
+        errors["reason"] = ValidationError(_("Kies een reden van afwijzing (WJ759)."), code="required")
+    if not motivation.strip():
+        errors["motivation"] = ValidationError(_("Motiveer de afwijzing."), code="required")
+    if errors:
+        raise ValidationError(errors)
+    request.rejection_reason = reason
+    request.motivation = motivation
+    return _answer(
+        request,
+        to=AssignmentRequest.Status.REJECTED,
+        by=by,
+        today=today,
+        summary=f"verzoek om toewijzing {request.reference} afgewezen (WJ759 {reason})",
+    )
+
+
+def grant_assignment_request(assignment: Assignment, *, by, today: date) -> AssignmentRequest | None:
+    """A new toewijzing answers the open verzoek om toewijzing of its provider for its client (the
+    municipality may assign another product than the one asked): the one for its product first, then
+    one without a product (aspecifiek), then any other, the oldest first. Called by _create_assignment
+    before the WMO301 is written, so the 301 carries the ReferentieAanbieder."""
+    request = (
+        AssignmentRequest.objects.select_for_update()
+        .filter(
+            provider_id=assignment.provider_id,
+            client_id=assignment.indication.client_id,
+            status=AssignmentRequest.Status.OPEN,
+        )
+        .annotate(
+            fit=Case(
+                When(product=assignment.product, then=Value(0)),
+                When(product__isnull=True, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("fit", "created_at", "id")
+        .first()
+    )
+    if request is None:
+        return None
+    return answer_assignment_request(request, by=by, accept=True, assignment=assignment, today=today)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,12 @@ urlpatterns = [
     path(
         "wijzigingsverzoeken/<uuid:request_uuid>/antwoord/", views.answer_change_request, name="answer_change_request"
     ),
+    path("toewijzingsverzoeken/<uuid:request_uuid>/", views.assignment_request, name="assignment_request"),
+    path(
+        "toewijzingsverzoeken/<uuid:request_uuid>/afwijzen/",
+        views.reject_assignment_request,
+        name="reject_assignment_request",
+    ),
     path("ondersteuningsplannen/<uuid:plan_uuid>/beoordeling/", views.judge_support_plan, name="judge_support_plan"),
     path("ondersteuningsplannen/<uuid:plan_uuid>/pdf/", views.support_plan_pdf, name="support_plan_pdf"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +23,11 @@ from .forms import (
     AnswerChangeRequestForm,
     DashboardFilterForm,
     JudgeSupportPlanForm,
+    RejectAssignmentRequestForm,
     SatisfactionImportForm,
     SlaFilterForm,
 )
-from .models import ChangeRequest, Provider, SupportPlan
+from .models import AssignmentRequest, ChangeRequest, Provider, SupportPlan
 from .panels import (
     ANSWER_FORM,
     CHANGE_PROVIDER_FORM,
@@ -295,6 +297,58 @@ def answer_change_request(request, request_uuid):
             messages.success(request, _("Het antwoord is aan de aanbieder gegeven."))
             return redirect("indications:indication_detail", indication_uuid=indication.uuid)
     return render_indication_detail(request, indication.pk, failed={(ANSWER_FORM, change_request.pk): form})
+
+
+def _visible_assignment_request(request, request_uuid) -> AssignmentRequest:
+    return get_object_or_404(
+        AssignmentRequest.objects.filter(
+            Q(client__in=clients_visible_to(request.user)) | Q(client__isnull=True)
+        ).select_related("provider", "client", "product", "assignment__indication", "answered_by"),
+        uuid=request_uuid,
+    )
+
+
+def _render_assignment_request(request, assignment_request, form, *, status=200):
+    return render(
+        request,
+        "providers/assignment_request.html",
+        {"assignment_request": assignment_request, "form": form},
+        status=status,
+    )
+
+
+@permission_required("providers.change_assignmentrequest", raise_exception=True)
+def assignment_request(request, request_uuid):
+    """A verzoek om toewijzing (WMO315): what the provider asks, how to grant it (the normal route:
+    its vaststelling with this provider answers it with a WMO301) and the form to reject it."""
+    assignment_request = _visible_assignment_request(request, request_uuid)
+    return _render_assignment_request(request, assignment_request, RejectAssignmentRequestForm())
+
+
+@require_POST
+@permission_required("providers.change_assignmentrequest", raise_exception=True)
+def reject_assignment_request(request, request_uuid):
+    """Reject a verzoek om toewijzing with a WJ759 reason and a motivation (answered by a WMO319)."""
+    assignment_request = _visible_assignment_request(request, request_uuid)
+    if not assignment_request.can_be_answered:
+        messages.error(request, _("Dit verzoek om toewijzing is al beantwoord."))
+        return redirect("providers:assignment_request", request_uuid=assignment_request.uuid)
+    form = RejectAssignmentRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_assignment_request(
+                assignment_request,
+                by=request.user,
+                accept=False,
+                reason=form.cleaned_data["reason"],
+                motivation=form.cleaned_data["motivation"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Het verzoek om toewijzing is afgewezen."))
+            return redirect("indications:worklist")
+    return _render_assignment_request(request, assignment_request, form, status=400)
 
 
 def _visible_support_plan(request, plan_uuid) -> SupportPlan:

@@ -125,6 +125,14 @@ def world(db):
         "provider": provider,
         "assignment": assignment,
         "change": change,
+        "assignment_request": provider_services.submit_assignment_request(
+            provider,
+            bsn=assignment.indication.client.bsn,
+            requested=provider_services.RequestedAssignment(
+                reference="VOT-1", product_category="02", product_code="02A07", start_date=timezone.localdate()
+            ),
+            by=None,
+        ),
         "plan": plan,
         "signal": signals[0],
         "contract_manager": staff_member(CONTRACTMANAGER, username="contract-markup"),
@@ -205,6 +213,8 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "post", f"/indicaties/{active.uuid}/evaluatie/", {"held_on": ""}, True),
         ("consultant", "post", f"/aanbieders/beschikkingen/{active.uuid}/aanbieder/", {}, True),
         ("consultant", "post", f"/aanbieders/wijzigingsverzoeken/{w['change'].uuid}/antwoord/", {}, True),
+        ("consultant", "get", f"/aanbieders/toewijzingsverzoeken/{w['assignment_request'].uuid}/", {}, False),
+        ("consultant", "post", f"/aanbieders/toewijzingsverzoeken/{w['assignment_request'].uuid}/afwijzen/", {}, True),
         (
             "consultant",
             "post",
