@@ -64,7 +64,7 @@ from indications.models import (
 )
 from indications.selectors import follow_ups_of
 from iwmo.selectors import messages_without_retour
-from providers.models import Assignment, ChangeRequest, SupportPlan
+from providers.models import Assignment, AssignmentRequest, ChangeRequest, SupportPlan
 
 from .models import SignalType, Urgency
 from .working_days import working_days_after, working_days_before
@@ -781,8 +781,8 @@ def iwmo_report_late(today: date, client_id: int | None = None) -> QuerySet:
 
 
 # The variant of iwmo_verzoek_niet_beantwoord names the source, so the subjects (primary keys of
-# different tables) never collide: 0 the verzoek om wijziging (WMO317 / the REST API). A second source
-# (the verzoek om toewijzing, WMO315) gets variant 1 and one more queryset in REQUEST_SOURCES.
+# different tables) never collide: 0 the verzoek om wijziging (WMO317 / the REST API), 1 the verzoek om
+# toewijzing (WMO315).
 REQUEST_CHANGE = 0
 
 
@@ -802,7 +802,28 @@ def _open_change_requests(today: date, received_before: datetime, days: int) -> 
     )
 
 
-REQUEST_SOURCES: list[Callable[[date, datetime, int], QuerySet]] = [_open_change_requests]
+REQUEST_ASSIGNMENT = 1
+
+
+def _open_assignment_requests(today: date, received_before: datetime, days: int) -> QuerySet:
+    """The verzoeken om toewijzing (WMO315) still open: for the team of the client's municipality (a
+    request has no consultant yet). A request for a BSN that is not a client of ours has no client to
+    signal on; it stays on every consultant's worklist instead."""
+    waiting = AssignmentRequest.objects.filter(
+        status=AssignmentRequest.Status.OPEN, client__isnull=False, created_at__lt=received_before
+    )
+    return _columns(
+        waiting,
+        sig_subject=F("pk"),
+        sig_variant=Value(REQUEST_ASSIGNMENT, output_field=IntegerField()),
+        sig_due=ExpressionWrapper(TruncDate("created_at") + timedelta(days=days), output_field=DateField()),
+        sig_urgency=Value(Urgency.OVERDUE),
+        client="client",
+        sig_provider=F("provider_id"),
+    )
+
+
+REQUEST_SOURCES: list[Callable[[date, datetime, int], QuerySet]] = [_open_change_requests, _open_assignment_requests]
 
 
 def iwmo_request_unanswered(today: date, client_id: int | None = None) -> QuerySet:

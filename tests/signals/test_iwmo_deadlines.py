@@ -5,22 +5,22 @@ wijziging answered within its term. Working days are Dutch: weekends and the nat
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db.models import F, IntegerField, Value
 from django.utils import timezone
 
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
 from providers import services
-from providers.models import ChangeRequest
-from signals import checks
-from signals.checks import CHECKS_BY_NAME, REPORT_START, REPORT_STOP, REQUEST_SOURCES
+from providers.models import AssignmentRequest, ChangeRequest
+from signals.checks import CHECKS_BY_NAME, REPORT_START, REPORT_STOP
 from signals.models import Signal, SignalStatus, SignalType
 from signals.services import run_check
 from signals.working_days import dutch_holidays, easter_sunday, is_working_day, working_days_after
 from tests.factories import (
     TODAY,
     ChangeRequestFactory,
+    ClientFactory,
     OutgoingMessageFactory,
+    ProviderFactory,
     issued_assignment,
 )
 from tests.iwmo.messages import start_message
@@ -185,21 +185,22 @@ class TestRequestUnanswered:
         open_request(MONDAY - days(20))
         assert run("iwmo_verzoek_niet_beantwoord", MONDAY).created == 0
 
-    def test_a_second_source_is_one_more_queryset(self, monkeypatch):
-        """The integrator adds the WMO315 requests as another source with its own variant."""
-
-        def second_source(today, received_before, days_):
-            waiting = ChangeRequest.objects.filter(status=ChangeRequest.Status.OPEN, created_at__lt=received_before)
-            return checks._columns(
-                waiting,
-                sig_subject=F("pk"),
-                sig_variant=Value(1, output_field=IntegerField()),
-                sig_due=F("created_at__date"),
-                sig_urgency=Value(checks.Urgency.OVERDUE),
-                client="assignment__indication__client",
-            )
-
-        first = REQUEST_SOURCES[0]
-        monkeypatch.setattr("signals.checks.REQUEST_SOURCES", [first, second_source])
+    def test_a_verzoek_om_toewijzing_open_longer_than_2_weeks_is_a_signal_for_the_team(self):
+        """The WMO315 requests are the second source (variant 1): a request of a client of ours counts,
+        one for a BSN we do not know has no client to signal on (it stays on the worklist)."""
+        client = ClientFactory()
+        provider = ProviderFactory()
+        known = AssignmentRequest.objects.create(
+            provider=provider, client=client, bsn=client.bsn, reference="R-1", start_date=MONDAY
+        )
+        AssignmentRequest.objects.create(provider=provider, bsn="123456782", reference="R-2", start_date=MONDAY)
+        AssignmentRequest.objects.update(created_at=noon(MONDAY - days(15)))
         open_request(MONDAY - days(20))
         assert run("iwmo_verzoek_niet_beantwoord", MONDAY).created == 2
+        signal = Signal.objects.get(type=SignalType.IWMO_REQUEST_UNANSWERED, variant=1)
+        assert (signal.subject_id, signal.client, signal.provider) == (known.pk, client, provider)
+        assert signal.assigned_to is None
+        AssignmentRequest.objects.filter(pk=known.pk).update(
+            status=AssignmentRequest.Status.REJECTED, rejection_reason="3", motivation="Geen contract."
+        )
+        assert run("iwmo_verzoek_niet_beantwoord", MONDAY + days(1)).lapsed == 1

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('indications', '0019_pgb_delivery_form_budget_tariffs'),
-        ('providers', '0012_support_plans'),
+        ('providers', '0013_assignment_report_dates_and_stop_end'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
