@@ -17,6 +17,7 @@ received: nothing is applied again and no second retour is sent.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,7 +38,27 @@ from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
 
-INCOMING = (codes.MessageType.WMO305, codes.MessageType.WMO307)
+
+@dataclass(frozen=True)
+class IncomingKind:
+    """How one incoming message type is read, judged and applied, and answered (its retour).
+    `read(message_type, root)` returns plain data (TechnicalError when it cannot); `judge_and_apply(
+    message, incoming, judgement, sender=, today=)` fills the judgement and applies what is accepted;
+    `build_retour(message, header, judgement, identification=, today=)` returns the retour's XML
+    (message None: a header-only retour)."""
+
+    read: Callable
+    judge_and_apply: Callable
+    build_retour: Callable
+
+
+# Every message type we receive, filled below for 305/307 and by `register` for the others
+# (iwmo.verzoeken registers WMO317 at start-up).
+INCOMING: dict[str, IncomingKind] = {}
+
+
+def register(message_type: str, kind: IncomingKind) -> None:
+    INCOMING[message_type] = kind
 
 
 @dataclass(eq=False)
@@ -59,6 +80,8 @@ class Judgement:
     header_codes: list[str] = field(default_factory=list)
     client_codes: list[str] = field(default_factory=list)
     product_codes: list[list[str]] = field(default_factory=list)
+    # Codes of other classes (e.g. the Verzoek of a WMO317): any code but 0200 rejects the message.
+    element_codes: dict[str, list[str]] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
 
     def note(self, element: str, code: str, message: str = "") -> None:
@@ -91,14 +114,14 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     message = None
     judgement = Judgement()
     try:
-        message_type, root = parse_message(raw, expected=INCOMING)
+        message_type, root = parse_message(raw, expected=tuple(INCOMING))
         failure = None
     except TechnicalError as error:
         message_type, root, failure = error.message_type, error.root, error
     header = _readable_header(root, message_type)
     if failure is None:
         try:
-            message = regie.read(message_type, root)
+            message = INCOMING[message_type].read(message_type, root)
         except TechnicalError as error:
             failure = error
     if failure is not None:
@@ -123,7 +146,7 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
             _judge_header(message, incoming, judgement, today=today)
     incoming.save()
     if message is not None and not judgement.header_codes:
-        _judge_and_apply(message, incoming, judgement, sender=sender, today=today)
+        INCOMING[message.message_type].judge_and_apply(message, incoming, judgement, sender=sender, today=today)
     incoming.errors = judgement.errors
     incoming.status = _status_of(judgement)
     incoming.save(update_fields=["errors", "status", "client"])
@@ -256,6 +279,8 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
 def _status_of(judgement: Judgement) -> str:
     if judgement.header_codes or judgement.client_codes != [R.GEEN_OPMERKING]:
         return IncomingMessage.Status.REJECTED
+    if any(codes_ != [R.GEEN_OPMERKING] for codes_ in judgement.element_codes.values()):
+        return IncomingMessage.Status.REJECTED
     accepted = [codes_ == [R.GEEN_OPMERKING] for codes_ in judgement.product_codes]
     if all(accepted):
         return IncomingMessage.Status.ACCEPTED
@@ -274,17 +299,16 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         client=incoming.client,
         in_reply_to=incoming,
     )
-    retour = regie.Retour(
-        identification=outgoing.identification,
-        dagtekening=today,
-        header_codes=tuple(judgement.header_codes or [R.GEEN_OPMERKING]),
-        client_codes=tuple(judgement.client_codes),
-        product_codes=tuple(tuple(codes_) for codes_ in judgement.product_codes),
-    )
     summary = f"{retour_type} {outgoing.identification} op {header.message_type} {header.identification}"
     try:
         with transaction.atomic():
-            xml = regie.build_retour(message if not judgement.header_codes else None, header, retour)
+            xml = INCOMING[header.message_type].build_retour(
+                message if not judgement.header_codes else None,
+                header,
+                judgement,
+                identification=outgoing.identification,
+                today=today,
+            )
             outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
     except ValidationError:
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
@@ -295,3 +319,18 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         incoming.save(update_fields=["errors", "status"])
         retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))
         outbox.store(outgoing, regie.build_retour(None, header, retour), by=None, client_id=None, summary=summary)
+
+
+def _regie_retour(message, header: Header, judgement: Judgement, *, identification: str, today) -> bytes:
+    retour = regie.Retour(
+        identification=identification,
+        dagtekening=today,
+        header_codes=tuple(judgement.header_codes or [R.GEEN_OPMERKING]),
+        client_codes=tuple(judgement.client_codes),
+        product_codes=tuple(tuple(codes_) for codes_ in judgement.product_codes),
+    )
+    return regie.build_retour(message, header, retour)
+
+
+for _message_type in (codes.MessageType.WMO305, codes.MessageType.WMO307):
+    register(_message_type, IncomingKind(read=regie.read, judge_and_apply=_judge_and_apply, build_retour=_regie_retour))

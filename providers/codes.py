@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from indications.codes import RedenWijziging
 
-__all__ = ["UNIT_OUTPUT", "RedenBeeindiging", "RedenWijziging"]
+__all__ = [
+    "UNIT_OUTPUT",
+    "RedenAfwijzingVerzoek",
+    "RedenBeeindiging",
+    "RedenVerzoek",
+    "RedenWijziging",
+    "VerzoekAntwoord",
+]
 
 
 class RedenBeeindiging(models.TextChoices):
@@ -30,3 +37,32 @@ class RedenBeeindiging(models.TextChoices):
 
 # Result-financed IB is output: one unit (WJ756 82 "stuks (output)") per period of 4 weeks.
 UNIT_OUTPUT = "82"
+
+
+class RedenVerzoek(models.TextChoices):
+    """WJ758: why a provider asks for a change (verzoek om wijziging, WMO317)."""
+
+    CLIENTSITUATIE = "1", _("verandering cliëntsituatie")
+    ZORGPLAN = "2", _("wijziging zorgplan")
+
+
+class RedenAfwijzingVerzoek(models.TextChoices):
+    """WJ759: why the municipality refuses a verzoek (WMO319)."""
+
+    NIEUWE_AANVRAAG = "1", _("geen wijziging, maar nieuwe aanvraag")
+    BUDGET = "2", _("past niet binnen budget")
+    GEEN_CONTRACT = "3", _("geen contract")
+    CONTRACT = "4", _("past niet binnen contract")
+    ANDERE_GEMEENTE = "5", _("andere gemeente")
+    STAPELING = "6", _("stapeling")
+    ZORGINHOUDELIJK = "7", _("zorginhoudelijke afkeur")
+    WOONPLAATSBEGINSEL = "8", _("woonplaatsbeginsel")
+    LEEFTIJDSGRENS = "9", _("leeftijdsgrens is bereikt")
+
+
+class VerzoekAntwoord(models.TextChoices):
+    """WJ760: the answer a WMO319 carries. A granted verzoek has no 319: its answer is the new
+    toewijzing (WMO301)."""
+
+    AFGEWEZEN = "1", _("verzoek afgewezen")
+    IN_ONDERZOEK = "2", _("aanvraag in onderzoek")
