@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from iwmo import codes, verzoeken, wmo319
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
-from iwmo.xml import Header
+from iwmo.xml import Header, parse_message
 from providers import services as provider_services
 from providers.models import Assignment, ChangeRequest
 from tests.factories import TODAY, get_product, issued_assignment
@@ -50,8 +50,6 @@ def later(assignment, days=120):
 
 def test_a_317_round_trips_through_xml(assignment, xsd_dir):
     raw = verzoek_message(assignment, dagtekening=TODAY, einddatum=later(assignment), referentie="R1")
-    from iwmo.xml import parse_message
-
     message_type, root = parse_message(raw, expected=("WMO317",))
     message = verzoeken.read(message_type, root)
     assert verzoeken.build(message) == raw
