@@ -6,6 +6,8 @@ WMO319. Each test names the rule it tests."""
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from iwmo import codes, verzoeken, wmo319
@@ -14,6 +16,7 @@ from iwmo.models import IncomingMessage, OutgoingMessage
 from iwmo.xml import Header, parse_message
 from providers import services as provider_services
 from providers.models import Assignment, ChangeRequest
+from providers.services import issue_api_token
 from tests.factories import TODAY, get_product, issued_assignment
 from tests.iwmo.messages import verzoek_message
 
@@ -308,3 +311,22 @@ def test_wj_codes_have_dutch_meanings():
     assert codes.RedenVerzoek("1").label == "verandering cliëntsituatie"
     assert codes.RedenAfwijzingVerzoek("7").label == "zorginhoudelijke afkeur"
     assert codes.VerzoekAntwoord("2").label == "aanvraag in onderzoek"
+
+
+def test_a_317_over_https_and_from_a_folder_is_received(client, provider, consultant, tmp_path):
+    """POST /iwmo/berichten/ and iwmo_import take the 317 through the same inbox dispatch."""
+    today = timezone.localdate()  # the endpoint and the command read the clock
+    assignment = issued_assignment(provider, consultant, today=today)
+    _token, key = issue_api_token(assignment.provider, name="iWmo-koppeling", by=consultant)
+    raw = verzoek_message(assignment, dagtekening=today, einddatum=later(assignment))
+    response = client.post(
+        "/iwmo/berichten/", data=raw, content_type="application/xml", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "geaccepteerd"
+    assert response.json()["retour"]["berichtsoort"] == "WMO318"
+    ChangeRequest.objects.update(status=ChangeRequest.Status.REFUSED)
+    (tmp_path / "verzoek.xml").write_bytes(
+        verzoek_message(assignment, dagtekening=today, einddatum=later(assignment, 90))
+    )
+    call_command("iwmo_import", str(tmp_path))
+    assert ChangeRequest.objects.filter(status="open").count() == 1
