@@ -80,7 +80,12 @@ def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, 
                 }
             )
     request = services.submit_change_request(
-        assignment, product=product, end_date=data.get("einddatum"), motivation=data["motivering"], by=client
+        assignment,
+        product=product,
+        end_date=data.get("einddatum"),
+        motivation=data["motivering"],
+        reason=data.get("redenVerzoek", ""),
+        by=client,
     )
     return status.HTTP_201_CREATED, ChangeRequestSerializer(request).data
 

@@ -8,6 +8,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Indication, Product, Tariff
+from providers.codes import RedenVerzoek
 from providers.models import Assignment, AssignmentState, ChangeRequest, SupportPlan, SupportPlanPart
 from providers.sla import COUNT, SHOWN_FIGURES, SlaFigure
 
@@ -134,6 +135,18 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return {"naam": consultant.get_full_name() or consultant.username, "email": consultant.email}
 
 
+CODE_WITH_LABEL = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"code": {"type": "string"}, "omschrijving": {"type": "string"}},
+}
+
+
+def _code(code: str, label: str) -> dict | None:
+    """An iWmo code with its Dutch meaning, or None when there is none."""
+    return {"code": code, "omschrijving": str(label)} if code else None
+
+
 class ChangeRequestSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     toewijzingnummer = serializers.CharField(source="assignment.number")
@@ -144,6 +157,16 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     toelichting = serializers.CharField(source="answer_reason")
     beantwoordOp = serializers.DateTimeField(source="answered_at", allow_null=True)
     vervolgbeschikking = serializers.CharField(source="follow_up.number", allow_null=True, default=None)
+    redenVerzoek = serializers.SerializerMethodField(help_text=_("WJ758: de reden van het verzoek, of null."))
+    antwoord = serializers.SerializerMethodField(
+        help_text=_(
+            "WJ760 bij een afwijzing (1) of in onderzoek (2), met de reden van afwijzing (WJ759); null bij "
+            "toekenning (zie nieuweToewijzingen) of zolang er geen antwoord is."
+        )
+    )
+    nieuweToewijzingen = serializers.SerializerMethodField(
+        help_text=_("Bij toekenning: de toewijzingnummers van de vervolgbeschikking (het antwoord is de WMO301).")
+    )
 
     class Meta:
         model = ChangeRequest
@@ -157,7 +180,35 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "toelichting",
             "beantwoordOp",
             "vervolgbeschikking",
+            "redenVerzoek",
+            "antwoord",
+            "nieuweToewijzingen",
         ]
+
+    @extend_schema_field(CODE_WITH_LABEL)
+    def get_redenVerzoek(self, request) -> dict | None:
+        return _code(request.request_reason, request.get_request_reason_display())
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"verzoekAntwoord": CODE_WITH_LABEL, "redenAfwijzing": CODE_WITH_LABEL},
+        }
+    )
+    def get_antwoord(self, request) -> dict | None:
+        if not request.answer_kind:
+            return None
+        return {
+            "verzoekAntwoord": _code(request.answer_kind, request.get_answer_kind_display()),
+            "redenAfwijzing": _code(request.refusal_reason, request.get_refusal_reason_display()),
+        }
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_nieuweToewijzingen(self, request) -> list[str]:
+        if request.follow_up is None:
+            return []
+        return [assignment.number for assignment in request.follow_up.assignments.all()]
 
 
 class SupportPlanPartSerializer(serializers.ModelSerializer):
@@ -258,6 +309,12 @@ class ChangeRequestInputSerializer(MessageSerializer):
     product = serializers.CharField(max_length=10, required=False, help_text=_("Gevraagd product, bv. IB3."))
     einddatum = serializers.DateField(required=False)
     motivering = serializers.CharField(max_length=2000)
+    redenVerzoek = serializers.ChoiceField(
+        choices=RedenVerzoek.choices,
+        required=False,
+        help_text=_("Code uit iWmo-codelijst WJ758: 1 verandering cliëntsituatie, 2 wijziging zorgplan."),
+        error_messages={"invalid_choice": _("Onbekende reden verzoek (WJ758): %(input)s.")},
+    )
 
 
 @extend_schema_field({"type": "string", "format": "byte"})

@@ -262,7 +262,9 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ChangeRequestViewSet(ProviderAPIMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Your verzoeken om wijziging and the municipality's answers (WMO319)."""
+    """Your verzoeken om wijziging and the municipality's answers: a grant shows the new toewijzingen
+    (nieuweToewijzingen, as the WMO301 would), a refusal or in onderzoek the WJ760 answer with its
+    WJ759 reason (as the WMO319 would)."""
 
     serializer_class = ChangeRequestSerializer
     lookup_field = "uuid"
@@ -275,6 +277,7 @@ class ChangeRequestViewSet(ProviderAPIMixin, mixins.RetrieveModelMixin, mixins.L
         return (
             ChangeRequest.objects.filter(assignment__provider=self.request.user.provider)
             .select_related("assignment", "requested_product", "follow_up")
+            .prefetch_related("follow_up__assignments")
             .order_by("-created_at", "-id")
         )
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from indications.models import Product
-from providers.codes import UNIT_OUTPUT, RedenBeeindiging, RedenWijziging
+from providers.codes import (
+    UNIT_OUTPUT,
+    RedenAfwijzingVerzoek,
+    RedenBeeindiging,
+    RedenVerzoek,
+    RedenWijziging,
+    VerzoekAntwoord,
+)
 from providers.models import Assignment, CareEvent, ChangeRequest, Provider
 from providers.services import apply_assignment_end
 
@@ -188,11 +195,17 @@ class ToewijzingMixin:
             if follow_up or answer == "granted"
             else statuses.REFUSED,
             created_at=self._at(created),
+            # WJ758 without a draw (the demo's random sequence stays as it was): a product change
+            # follows a changed zorgplan, a longer end date a changed situation.
+            request_reason=RedenVerzoek.ZORGPLAN if product else RedenVerzoek.CLIENTSITUATIE,
         )
         if answer:
             request.answered_by, request.answered_at = ind.consultant, self._at(answered)
             request.answer_reason = self.rng.choice(CHANGE_ANSWERS[request.status])
             request.follow_up = follow_up
+            if request.status == statuses.REFUSED:  # WJ760 1 with a WJ759 reason, as the service requires
+                request.answer_kind = VerzoekAntwoord.AFGEWEZEN
+                request.refusal_reason = RedenAfwijzingVerzoek.ZORGINHOUDELIJK
         rows.change_requests.append(request)
         self._message(rows, assignment, CareEvent.Kind.CHANGE_REQUEST, created, status=201)
         return request

@@ -10,7 +10,7 @@ class IwmoConfig(AppConfig):
         from indications import panels
         from providers import hooks
 
-        from . import toewijzing
+        from . import toewijzing, verzoek_toewijzing, verzoeken
         from .panels import client_file_panel
 
         # providers sits below this app: a toewijzing created, changed or ended runs this hook inside
@@ -18,3 +18,8 @@ class IwmoConfig(AppConfig):
         hooks.assignments_changed.register(toewijzing.queue_toewijzing)
         # The consultant's client file lists the client's messages in and out.
         panels.register_panel(panels.CLIENT_FILE, client_file_panel)
+        # A refused or in-onderzoek verzoek om wijziging that came in as a WMO317 gets its WMO319 in
+        # the answer's transaction (importing verzoeken also registers the WMO317 with the inbox).
+        hooks.change_request_answered.register(verzoeken.answer_verzoek)
+        # A rejected verzoek om toewijzing that came in as a WMO315 gets its WMO319 the same way.
+        hooks.assignment_request_answered.register(verzoek_toewijzing.answer_assignment_request)

@@ -1,11 +1,16 @@
 """The iWmo 3.2 code lists this app uses, as our own reference data (Zorginstituut Nederland's lists,
 release 3.2): the message codes (COD002), the retourcodes (WJ001) with their Dutch meaning, and the
-values of the Omvang (WJ756 eenheid, WMO757 frequentie). The municipalities' CBS codes are
+values of the Omvang (WJ756 eenheid, WMO757 frequentie); WJ758/WJ759/WJ760 (the verzoek's reason,
+the reason of a refusal and the answer kind) from providers.codes. The municipalities' CBS codes are
 indications.Municipality.code, the product codes indications.Product.iwmo_category / iwmo_code, and
 the reasons (WMO002, WMO588) providers.codes."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# WJ758 reden verzoek, WJ759 reden afwijzing verzoek, WJ760 verzoek antwoord: the provider domain
+# keeps them (a ChangeRequest stores them, its service checks them); this app speaks them in XML.
+from providers.codes import RedenAfwijzingVerzoek, RedenVerzoek, VerzoekAntwoord  # noqa: F401
 
 RELEASE = "3.2"
 BERICHT_VERSIE = "3"
@@ -85,6 +90,27 @@ class Retourcode(models.TextChoices):
         _(
             "Er is al een StopProduct met gelijk Bsn, ToewijzingNummer, Begindatum en RedenBeeindiging <> waarde 20 "
             "en StatusAanlevering heeft waarde 1 of 2."
+        ),
+    )
+    BSN_ONBEKEND = "8187", _("Bsn moet overeenkomen met het Bsn van een cliënt (TR304).")
+    REFERENTIE_NIET_UNIEK = "9347", _("ReferentieAanbieder moet uniek zijn voor de aanbieder (TR347).")
+    NIET_ALLE_ACTUELE_PRODUCTEN = (
+        "9349",
+        _("Het verzoek om wijziging moet alle actuele toegewezen producten van de cliënt bevatten (TR349)."),
+    )
+    ONGEWIJZIGD_GEEN_TOEWIJZING = (
+        "9350",
+        _("Het ongewijzigde product hoort niet bij een actueel toegewezen product (TR350)."),
+    )
+    TE_WIJZIGEN_GEEN_TOEWIJZING = (
+        "9351",
+        _("Het te wijzigen product hoort niet bij een actueel toegewezen product (TR351)."),
+    )
+    GEWENSTE_INGANGSDATUM = (
+        "9357",
+        _(
+            "Een gewenste ingangsdatum op of voor de dagtekening moet gelijk zijn aan de ingangsdatum van de "
+            "toewijzing (TR357)."
         ),
     )
     GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")

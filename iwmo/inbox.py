@@ -48,16 +48,22 @@ class Handler:
     """How the inbox reads, judges and answers one incoming message type: `read(message_type, root)`
     gives the plain message (with `.header`, `.producten`); `judge_and_apply(message, incoming,
     judgement, sender=, actor=, today=)` fills the client and product codes and applies what is
-    accepted; `build_retour(message or None, header, regie.Retour)` writes the retour."""
+    accepted; `build_retour(message or None, header, regie.Retour, judgement)` writes the retour (the
+    judgement for a type with codes on more elements than the header, client and products)."""
 
     read: Callable
     judge_and_apply: Callable
     build_retour: Callable
 
 
-# Filled at the end of this module: one row per incoming message type (HANDLERS).
+# One row per incoming message type: 305/307/315 filled at the end of this module, the others by
+# `register` (iwmo.verzoeken registers the WMO317 at start-up). INCOMING: the types we take.
 HANDLERS: dict[str, Handler] = {}
-INCOMING: tuple[str, ...] = ()
+INCOMING = HANDLERS
+
+
+def register(message_type: str, handler: Handler) -> None:
+    HANDLERS[message_type] = handler
 
 
 @dataclass(eq=False)
@@ -79,6 +85,8 @@ class Judgement:
     header_codes: list[str] = field(default_factory=list)
     client_codes: list[str] = field(default_factory=list)
     product_codes: list[list[str]] = field(default_factory=list)
+    # Codes of other classes (e.g. the Verzoek of a WMO317): any code but 0200 rejects the message.
+    element_codes: dict[str, list[str]] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
 
     def note(self, element: str, code: str, message: str = "") -> None:
@@ -111,7 +119,7 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     message = None
     judgement = Judgement()
     try:
-        message_type, root = parse_message(raw, expected=INCOMING)
+        message_type, root = parse_message(raw, expected=tuple(INCOMING))
         failure = None
     except TechnicalError as error:
         message_type, root, failure = error.message_type, error.root, error
@@ -294,6 +302,8 @@ def _withdraw(assignment, product, *, stop: bool, actor, today) -> tuple[str, st
 def _status_of(judgement: Judgement) -> str:
     if judgement.header_codes or judgement.client_codes != [R.GEEN_OPMERKING]:
         return IncomingMessage.Status.REJECTED
+    if any(codes_ != [R.GEEN_OPMERKING] for codes_ in judgement.element_codes.values()):
+        return IncomingMessage.Status.REJECTED
     accepted = [codes_ == [R.GEEN_OPMERKING] for codes_ in judgement.product_codes]
     if all(accepted):
         return IncomingMessage.Status.ACCEPTED
@@ -323,7 +333,7 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
     try:
         with transaction.atomic():
             build_retour = HANDLERS[header.message_type].build_retour
-            xml = build_retour(message if not judgement.header_codes else None, header, retour)
+            xml = build_retour(message if not judgement.header_codes else None, header, retour, judgement)
             outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
     except ValidationError:
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
@@ -333,10 +343,18 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
         incoming.save(update_fields=["errors", "status"])
         retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))
-        outbox.store(outgoing, build_retour(None, header, retour), by=None, client_id=None, summary=summary)
+        outbox.store(outgoing, build_retour(None, header, retour, judgement), by=None, client_id=None, summary=summary)
 
 
-_REGIE = Handler(read=regie.read, judge_and_apply=_judge_and_apply_regie, build_retour=regie.build_retour)
+def _regie_retour(message, header: Header, retour: regie.Retour, _judgement) -> bytes:
+    return regie.build_retour(message, header, retour)
+
+
+def _wmo316(message, header: Header, retour: regie.Retour, _judgement) -> bytes:
+    return verzoek_toewijzing.build_retour(message, header, retour)
+
+
+_REGIE = Handler(read=regie.read, judge_and_apply=_judge_and_apply_regie, build_retour=_regie_retour)
 HANDLERS.update(
     {
         codes.MessageType.WMO305: _REGIE,
@@ -344,8 +362,7 @@ HANDLERS.update(
         codes.MessageType.WMO315: Handler(
             read=lambda _type, root: verzoek_toewijzing.read(root),
             judge_and_apply=verzoek_toewijzing.judge_and_apply,
-            build_retour=verzoek_toewijzing.build_retour,
+            build_retour=_wmo316,
         ),
     }
 )
-INCOMING = tuple(HANDLERS)

@@ -181,6 +181,20 @@ def build_retour(message: Regiebericht | None, header: Header, retour: Retour) -
     """The WMO306/308 answering `header` (and, when it could be read, `message`)."""
     retour_type = codes.RETOUR_OF[header.message_type]
     writer = Writer(retour_type)
+    write_retour_header(writer, header, retour)
+    if message is not None and retour.client_codes:
+        client = _client(writer, message.client)
+        container = writer.add(client, PRODUCT_ELEMENT[retour_type_source(retour_type)][0], always=True)
+        for product, product_codes in zip(message.producten, retour.product_codes, strict=True):
+            _product(writer, container, message.message_type, product, product_codes)
+        writer.retourcodes(client, retour.client_codes)
+    return writer.tobytes()
+
+
+def write_retour_header(writer: Writer, header: Header, retour: Retour):
+    """The Header of any retour (306, 308, 316, 318, 320): the heenbericht's header, our
+    IdentificatieRetour and DagtekeningRetour, XsdVersieRetour and the header's RetourCodes."""
+    retour_type = codes.RETOUR_OF[header.message_type]
     element = writer.add(writer.root, "Header", always=True)
     writer.add(element, "BerichtCode", codes.BERICHTCODE[retour_type])
     writer.add(element, "BerichtVersie", codes.BERICHT_VERSIE)
@@ -202,13 +216,7 @@ def build_retour(message: Regiebericht | None, header: Header, retour: Retour) -
     writer.add(element, "DagtekeningRetour", retour.dagtekening)
     writer.xsd_versie(element, "XsdVersieRetour", codes.BASISSCHEMA_XSD_VERSIE, codes.BERICHT_XSD_VERSIE)
     writer.retourcodes(element, retour.header_codes)
-    if message is not None and retour.client_codes:
-        client = _client(writer, message.client)
-        container = writer.add(client, PRODUCT_ELEMENT[retour_type_source(retour_type)][0], always=True)
-        for product, product_codes in zip(message.producten, retour.product_codes, strict=True):
-            _product(writer, container, message.message_type, product, product_codes)
-        writer.retourcodes(client, retour.client_codes)
-    return writer.tobytes()
+    return element
 
 
 _VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")

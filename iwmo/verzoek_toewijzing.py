@@ -37,10 +37,13 @@ from django.utils.translation import gettext as _
 from indications.models import Client
 from indications.validators import is_valid_bsn
 from providers import services as provider_services
+from providers.hooks import AssignmentRequestAnswered
+from providers.models import AssignmentRequest
 
-from . import codes, regie
+from . import antwoord, codes, regie
 from .codes import Retourcode as R
 from .codes import RetourcodeVerzoek as RV
+from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, Writer, parse_message
 
 MESSAGE_TYPE = codes.MessageType.WMO315
@@ -384,3 +387,34 @@ def _apply(message, product: AangevraagdProduct, *, sender, actor, today, **from
         code = SERVICE_CODES.get(getattr(error, "code", None) or "", R.TECHNISCH_AFGEKEURD)
         return code, " ".join(error.messages)[:500]
     return R.GEEN_OPMERKING, ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The answer to a rejected verzoek om toewijzing: WMO319 (the hook providers.hooks.assignment_request_answered)
+
+
+def answer_assignment_request(answered: AssignmentRequestAnswered) -> None:
+    """Write the WMO319 (WJ760 1 with the WJ759 reason) for a verzoek om toewijzing that came in as a
+    WMO315 and was rejected, in the transaction of the answer. A granted one is answered by its
+    toewijzing's WMO301, which carries the ReferentieAanbieder."""
+    if answered.accepted:
+        return
+    request = AssignmentRequest.objects.select_related("provider", "client__municipality").get(pk=answered.request_id)
+    if request.message_type != codes.MessageType.WMO315 or request.message_uuid is None:
+        return
+    if request.client is not None:
+        municipality = request.client.municipality
+    else:  # a BSN that is not a client of ours: the municipality the provider addressed
+        incoming = IncomingMessage.objects.select_related("municipality").get(uuid=request.message_uuid)
+        municipality = incoming.municipality
+    antwoord.queue_wmo319(
+        municipality=municipality,
+        provider=request.provider,
+        client=request.client,
+        reference=request.reference,
+        antwoord=codes.VerzoekAntwoord.AFGEWEZEN,
+        reden=answered.wj759_reden,
+        today=answered.today,
+        by=request.answered_by,
+        answers=f"WMO315 {request.message_identification}",
+    )

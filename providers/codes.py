@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from indications.codes import RedenWijziging
 
-__all__ = ["UNIT_OUTPUT", "RedenAfwijzingVerzoek", "RedenBeeindiging", "RedenWijziging"]
+__all__ = [
+    "UNIT_OUTPUT",
+    "RedenAfwijzingVerzoek",
+    "RedenBeeindiging",
+    "RedenVerzoek",
+    "RedenWijziging",
+    "VerzoekAntwoord",
+]
 
 
 class RedenBeeindiging(models.TextChoices):
@@ -32,12 +39,16 @@ class RedenBeeindiging(models.TextChoices):
 UNIT_OUTPUT = "82"
 
 
-# -- Verzoek om toewijzing (iWmo WMO315) -------------------------------------------------------
+class RedenVerzoek(models.TextChoices):
+    """WJ758: why a provider asks for a change (verzoek om wijziging, WMO317)."""
+
+    CLIENTSITUATIE = "1", _("verandering cliëntsituatie")
+    ZORGPLAN = "2", _("wijziging zorgplan")
 
 
 class RedenAfwijzingVerzoek(models.TextChoices):
-    """WJ759: why the municipality rejects a verzoek om toewijzing (or om wijziging); sent in the
-    WMO319 antwoordbericht with VerzoekAntwoord 1 (verzoek afgewezen)."""
+    """WJ759: why the municipality rejects a verzoek om toewijzing (WMO315) or om wijziging (WMO317);
+    sent in the WMO319 antwoordbericht with VerzoekAntwoord 1 (verzoek afgewezen)."""
 
     NIEUWE_AANVRAAG = "1", _("geen wijziging, maar nieuwe aanvraag")
     BUDGET = "2", _("past niet binnen budget")
@@ -48,3 +59,11 @@ class RedenAfwijzingVerzoek(models.TextChoices):
     ZORGINHOUDELIJK = "7", _("zorginhoudelijke afkeur")
     WOONPLAATSBEGINSEL = "8", _("woonplaatsbeginsel")
     LEEFTIJDSGRENS = "9", _("leeftijdsgrens is bereikt")
+
+
+class VerzoekAntwoord(models.TextChoices):
+    """WJ760: the answer a WMO319 carries. A granted verzoek has no 319: its answer is the new
+    toewijzing (WMO301)."""
+
+    AFGEWEZEN = "1", _("verzoek afgewezen")
+    IN_ONDERZOEK = "2", _("aanvraag in onderzoek")

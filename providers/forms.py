@@ -14,11 +14,27 @@ class ChangeProviderForm(DutchEmptyLabelsMixin, forms.Form):
 
 
 class AnswerChangeRequestForm(forms.Form):
-    GRANT, REFUSE = "toekennen", "afwijzen"
+    """Toekennen (a new toewijzing, WMO301), afwijzen (WJ760 1 with a WJ759 reason) or in onderzoek
+    (WJ760 2: the request stays open)."""
+
+    GRANT, REFUSE, IN_REVIEW = "toekennen", "afwijzen", "in_onderzoek"
     decision = forms.ChoiceField(
-        label=_("Antwoord"), choices=[(GRANT, _("Toekennen")), (REFUSE, _("Afwijzen"))], widget=forms.RadioSelect
+        label=_("Antwoord"),
+        choices=[(GRANT, _("Toekennen")), (REFUSE, _("Afwijzen")), (IN_REVIEW, _("In onderzoek"))],
+        widget=forms.RadioSelect,
+    )
+    refusal_reason = forms.ChoiceField(
+        label=_("Reden afwijzing"),
+        choices=[("", _("kies bij afwijzen een reden")), *RedenAfwijzingVerzoek.choices],
+        required=False,
     )
     reason = forms.CharField(label=_("Toelichting voor de aanbieder"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REFUSE and not cleaned.get("refusal_reason"):
+            self.add_error("refusal_reason", _("Kies de reden van afwijzing (WJ759)."))
+        return cleaned
 
 
 class RejectAssignmentRequestForm(DutchEmptyLabelsMixin, forms.Form):

@@ -1,5 +1,8 @@
 """Typed hooks through which the provider domain reaches the apps above it.
 
+`change_request_answered` (optional): a verzoek om wijziging was refused, put in onderzoek or
+granted; iwmo answers a request that came in as a WMO317 with a WMO319 in the same transaction.
+
 `assignments_changed` (required): a toewijzing was created, changed or ended. The iWmo message
 exchange (iwmo, above providers) registers itself in IwmoConfig.ready and writes the WMO301 for it
 into its outbox, inside the same transaction as the change (a transactional outbox): a toewijzing
@@ -70,6 +73,37 @@ class AssignmentRequestAnswered:
 assignment_request_answered: Hook[Callable[[AssignmentRequestAnswered], None]] = Hook(
     "assignment_request_answered", required=False
 )
+
+
+@dataclass(frozen=True)
+class ChangeRequestAnswered:
+    """A verzoek om wijziging was answered (in the transaction that is still open), in plain ids and
+    codes. `answer` is WJ760 ("1" afgewezen, "2" in onderzoek) or "" for a grant (whose answer is the
+    new toewijzing and its WMO301); `refusal_reason` is WJ759. `reference` and
+    `message_identification` are the iWmo references of a request that came in as a WMO317 (empty
+    for one through the REST API)."""
+
+    change_request_id: int
+    assignment_id: int
+    client_id: int
+    provider_id: int
+    granted: bool
+    answer: str
+    refusal_reason: str
+    reference: str
+    message_identification: str
+    incoming_message_id: int | None
+    by: object
+    today: date
+
+
+# Optional: iwmo registers the WMO319 for a request that came in as XML (iwmo.apps.IwmoConfig.ready).
+change_request_answered: Hook[Callable[[ChangeRequestAnswered], None]] = Hook("change_request_answered")
+
+
+def run_change_request_answered(answered: ChangeRequestAnswered) -> None:
+    for callback in change_request_answered.callbacks:
+        callback(answered)
 
 
 @dataclass(frozen=True)

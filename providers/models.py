@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .codes import RedenAfwijzingVerzoek
+from .codes import RedenAfwijzingVerzoek, RedenVerzoek, VerzoekAntwoord
 
 agb_code_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
 
@@ -281,6 +281,23 @@ class ChangeRequest(models.Model):
     follow_up = models.ForeignKey(
         "indications.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # WJ758: the provider's reason (REST: optional; a WMO317 always has it).
+    request_reason = models.CharField(
+        _("reden verzoek"), max_length=1, choices=RedenVerzoek.choices, blank=True, default=""
+    )
+    # WJ760 of the last answer that was not a grant ("2" in onderzoek keeps the request open).
+    answer_kind = models.CharField(
+        _("soort antwoord"), max_length=1, choices=VerzoekAntwoord.choices, blank=True, default=""
+    )
+    # WJ759: why it was refused.
+    refusal_reason = models.CharField(
+        _("reden afwijzing"), max_length=1, choices=RedenAfwijzingVerzoek.choices, blank=True, default=""
+    )
+    # The iWmo references of a request that came in as a WMO317 (empty for one through the REST API):
+    # the provider's ReferentieAanbieder (TR347), the message's identification and the inbox row's id.
+    reference = models.CharField(_("referentie aanbieder"), max_length=36, blank=True, default="")
+    message_identification = models.CharField(_("identificatie WMO317"), max_length=12, blank=True, default="")
+    incoming_message_id = models.PositiveBigIntegerField(_("inkomend bericht"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,9 +27,15 @@ from indications.models import Client, Indication, IndicationStatus, Product
 from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
 
-from .codes import RedenAfwijzingVerzoek, RedenBeeindiging, RedenWijziging
+from .codes import RedenAfwijzingVerzoek, RedenBeeindiging, RedenVerzoek, RedenWijziging, VerzoekAntwoord
 from .figures import ProviderDashboard
-from .hooks import AssignmentRequestAnswered, assignment_changed, assignment_request_answered
+from .hooks import (
+    AssignmentRequestAnswered,
+    ChangeRequestAnswered,
+    assignment_changed,
+    assignment_request_answered,
+    run_change_request_answered,
+)
 from .models import (
     AnnualReview,
     ApiToken,
@@ -469,10 +475,20 @@ def submit_change_request(
     product=None,
     end_date: date | None = None,
     today: date | None = None,
+    reason: str = "",
+    reference: str = "",
+    message_identification: str = "",
+    incoming_message_id: int | None = None,
 ) -> ChangeRequest:
-    """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation.
-    Only for a toewijzing that is actief on `today` (not one whose end date has passed)."""
+    """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation
+    and (optionally through REST, always in a WMO317) the WJ758 reden verzoek. Only for a toewijzing
+    that is actief on `today` (not one whose end date has passed). A request that came in as XML
+    keeps its ReferentieAanbieder and message identification for the WMO319 that may answer it."""
     today = today or timezone.localdate()
+    if reason and reason not in RedenVerzoek.values:
+        raise ValidationError(
+            {"redenVerzoek": ValidationError(_("Onbekende reden verzoek (WJ758)."), code="unknown_reason")}
+        )
     assignment = _lock_assignment(assignment)
     if assignment.status_on(today) != Assignment.Status.ACTIVE:
         raise ValidationError(
@@ -497,7 +513,14 @@ def submit_change_request(
     if ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists():
         raise ValidationError(_("Er loopt al een verzoek om wijziging voor deze toewijzing."), code="already_open")
     request = ChangeRequest.objects.create(
-        assignment=assignment, requested_product=product, requested_end_date=end_date, motivation=motivation
+        assignment=assignment,
+        requested_product=product,
+        requested_end_date=end_date,
+        motivation=motivation,
+        request_reason=reason,
+        reference=reference,
+        message_identification=message_identification,
+        incoming_message_id=incoming_message_id,
     )
     record_event(
         actor=by,
@@ -518,11 +541,20 @@ def answer_change_request(
     reason: str,
     start_date: date | None = None,
     today: date | None = None,
+    in_review: bool = False,
+    refusal_reason: str = "",
 ) -> ChangeRequest:
-    """The consultant grants or refuses a verzoek om wijziging. Granting creates the follow-up
-    beschikking through the foundation's services (an opschaling, afschaling or herindicatie that
-    replaces the current one); its vaststelling assigns it and ends the old assignment (WMO002 12)."""
+    """The consultant grants or refuses a verzoek om wijziging, or puts it in onderzoek.
+
+    Granting creates the follow-up beschikking through the foundation's services (an opschaling,
+    afschaling or herindicatie that replaces the current one); its vaststelling assigns it and ends
+    the old assignment (WMO002 12): the answer is the new toewijzing (WMO301). Refusing needs a WJ759
+    reden afwijzing (WJ760 1); `in_review` answers WJ760 2 (aanvraag in onderzoek) and leaves the
+    request open, to be granted or refused later. The `change_request_answered` hook runs in the
+    same transaction (iwmo writes the WMO319 for a request that came in as XML)."""
     today = today or timezone.localdate()
+    if in_review and accept:
+        raise ValidationError(_("Een verzoek is toegekend of in onderzoek, niet beide."), code="conflicting_answer")
     change_request = (
         ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("assignment__indication__product", "requested_product")
@@ -532,7 +564,41 @@ def answer_change_request(
         raise ValidationError(_("Dit verzoek is al beantwoord."), code="already_answered")
     if not reason.strip():
         raise ValidationError({"reason": _("Geef een toelichting bij het antwoord.")})
+    refusing = not accept and not in_review
+    if refusing and refusal_reason not in RedenAfwijzingVerzoek.values:
+        raise ValidationError(
+            {
+                "refusal_reason": ValidationError(
+                    _("Kies de reden van afwijzing (WJ759)."), code="refusal_reason_required"
+                )
+            }
+        )
+    if not refusing and refusal_reason:
+        raise ValidationError(
+            {
+                "refusal_reason": ValidationError(
+                    _("Alleen een afwijzing heeft een reden van afwijzing."), code="invalid"
+                )
+            }
+        )
     current = change_request.assignment.indication
+    if in_review:
+        if change_request.answer_kind == VerzoekAntwoord.IN_ONDERZOEK:
+            raise ValidationError(_("Dit verzoek is al in onderzoek."), code="already_in_review")
+        change_request.answer_kind = VerzoekAntwoord.IN_ONDERZOEK
+        change_request.answer_reason = reason
+        change_request.answered_by = by
+        change_request.answered_at = timezone.now()
+        change_request.save()
+        record_event(
+            actor=by,
+            action=AuditEvent.Action.TRANSITION,
+            obj=change_request,
+            client_id=current.client_id,
+            summary="verzoek om wijziging in onderzoek",
+        )
+        _answered(change_request, by=by, today=today)
+        return change_request
     if accept:
         product = change_request.requested_product or current.product
         kind = (
@@ -581,6 +647,8 @@ def answer_change_request(
         follow_up.refresh_from_db()
         change_request.follow_up = follow_up
     change_request.status = ChangeRequest.Status.GRANTED if accept else ChangeRequest.Status.REFUSED
+    change_request.answer_kind = "" if accept else VerzoekAntwoord.AFGEWEZEN
+    change_request.refusal_reason = "" if accept else refusal_reason
     change_request.answer_reason = reason
     change_request.answered_by = by
     change_request.answered_at = timezone.now()
@@ -592,7 +660,28 @@ def answer_change_request(
         client_id=current.client_id,
         summary=f"verzoek om wijziging {change_request.status}",
     )
+    _answered(change_request, by=by, today=today)
     return change_request
+
+
+def _answered(change_request: ChangeRequest, *, by, today: date) -> None:
+    assignment = change_request.assignment
+    run_change_request_answered(
+        ChangeRequestAnswered(
+            change_request_id=change_request.pk,
+            assignment_id=assignment.pk,
+            client_id=assignment.indication.client_id,
+            provider_id=assignment.provider_id,
+            granted=change_request.status == ChangeRequest.Status.GRANTED,
+            answer=change_request.answer_kind,
+            refusal_reason=change_request.refusal_reason,
+            reference=change_request.reference,
+            message_identification=change_request.message_identification,
+            incoming_message_id=change_request.incoming_message_id,
+            by=by,
+            today=today,
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------

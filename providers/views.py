@@ -289,6 +289,10 @@ def answer_change_request(request, request_uuid):
                 change_request,
                 by=request.user,
                 accept=form.cleaned_data["decision"] == AnswerChangeRequestForm.GRANT,
+                in_review=form.cleaned_data["decision"] == AnswerChangeRequestForm.IN_REVIEW,
+                refusal_reason=form.cleaned_data["refusal_reason"]
+                if form.cleaned_data["decision"] == AnswerChangeRequestForm.REFUSE
+                else "",
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:

@@ -283,7 +283,9 @@ def test_the_services_carry_on_with_the_demo_data(demo):
     demo_numbers = Assignment.objects.exclude(indication=issued).values_list("number", flat=True)
     assert issued.assignments.get().number == f"{max(int(number) for number in demo_numbers) + 1:010d}"
     request = ChangeRequest.objects.filter(assignment__indication__consultant=consultant, status="open").first()
-    answered = answer_change_request(request, by=consultant, accept=False, reason="Eerst evalueren.", today=TODAY)
+    answered = answer_change_request(
+        request, by=consultant, accept=False, reason="Eerst evalueren.", refusal_reason="7", today=TODAY
+    )
     assert answered.status == ChangeRequest.Status.REFUSED
 
 

@@ -71,11 +71,49 @@ def test_answer_a_change_request_from_the_page(client, consultant, assignment):
     assert "Eerste Zorg" in client.get("/werkvoorraad/").content.decode()
     response = client.post(
         f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/",
-        {"decision": "afwijzen", "reason": "Eerst evalueren"},
+        {"decision": "afwijzen", "refusal_reason": "7", "reason": "Eerst evalueren"},
     )
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.REFUSED and request.answered_by == consultant
+    assert (request.answer_kind, request.refusal_reason) == ("1", "7")
+
+
+def test_the_worklist_shows_the_wj758_reason_and_a_link_to_answer(client, consultant, assignment):
+    request = services.submit_change_request(
+        assignment, end_date=assignment.end_date + timedelta(days=30), motivation="Meer tijd", reason="2", by=None
+    )
+    client.force_login(consultant)
+    page = client.get("/werkvoorraad/").content.decode()
+    assert "wijziging zorgplan" in page and "beantwoorden" in page
+    detail = client.get(f"/indicaties/{assignment.indication.uuid}/").content.decode()
+    assert "In onderzoek" in detail and "Reden afwijzing" in detail and str(request.uuid) in detail
+
+
+def test_refusing_from_the_page_needs_a_wj759_reason(client, consultant, assignment):
+    request = services.submit_change_request(
+        assignment, end_date=assignment.end_date + timedelta(days=30), motivation="Meer tijd", by=None
+    )
+    client.force_login(consultant)
+    response = client.post(
+        f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/", {"decision": "afwijzen", "reason": "Nee"}
+    )
+    assert response.status_code == 200 and "Kies de reden van afwijzing (WJ759)." in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == ChangeRequest.Status.OPEN
+
+
+def test_in_onderzoek_from_the_page_keeps_the_request_open(client, consultant, assignment):
+    request = services.submit_change_request(
+        assignment, end_date=assignment.end_date + timedelta(days=30), motivation="Meer tijd", by=None
+    )
+    client.force_login(consultant)
+    response = client.post(
+        f"/aanbieders/wijzigingsverzoeken/{request.uuid}/antwoord/", {"decision": "in_onderzoek", "reason": "We kijken"}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.answer_kind) == (ChangeRequest.Status.OPEN, "2")
 
 
 def test_a_contract_manager_cannot_change_providers_or_answer(client, assignment):

@@ -403,7 +403,7 @@ def test_a_refused_change_request(api_a, assignment, consultant):
         format="json",
     )
     request = services.answer_change_request(
-        ChangeRequest.objects.get(), by=consultant, accept=False, reason="Eerst evalueren."
+        ChangeRequest.objects.get(), by=consultant, accept=False, reason="Eerst evalueren.", refusal_reason="7"
     )
     assert request.status == "afgewezen" and request.follow_up is None
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from iwmo import regie
+from iwmo import regie, verzoeken
 from iwmo.xml import Header
 
 _counter = iter(range(1, 10**9))
@@ -66,3 +66,59 @@ def stop_message(assignment, *, begindatum: date, einddatum: date, dagtekening: 
     return regie_message(
         "WMO307", assignment, begindatum=begindatum, einddatum=einddatum, dagtekening=dagtekening, **fields
     )
+
+
+def verzoek_message(
+    assignment,
+    *,
+    dagtekening: date,
+    einddatum: date | None = None,
+    gewenste_ingangsdatum: date | None = None,
+    nieuw_product=None,
+    reden: str = "1",
+    referentie: str | None = None,
+    identification: str | None = None,
+    bsn: str | None = None,
+    nummer: str | None = None,
+    ongewijzigd: tuple[str, ...] = (),
+    extra: list[verzoeken.VerzoekProduct] = (),
+    sender: str | None = None,
+) -> bytes:
+    """A WMO317 asking to change `assignment`: another Einddatum, or (with `nieuw_product`, an
+    indications Product) that product in its place."""
+    client = assignment.indication.client
+    counter = next(_counter)
+    products = [verzoeken.VerzoekProduct(soort=verzoeken.ONGEWIJZIGD, nummer=number) for number in ongewijzigd]
+    products.append(
+        verzoeken.VerzoekProduct(
+            soort=verzoeken.TE_WIJZIGEN,
+            nummer=nummer or str(int(assignment.number)),
+            gewenste_ingangsdatum=gewenste_ingangsdatum or assignment.start_date,
+            einddatum=None if nieuw_product else einddatum,
+        )
+    )
+    if nieuw_product is not None:
+        products.append(
+            verzoeken.VerzoekProduct(
+                soort=verzoeken.NIEUW,
+                categorie=nieuw_product.iwmo_category,
+                code=nieuw_product.iwmo_code,
+                gewenste_ingangsdatum=dagtekening,
+                einddatum=einddatum,
+            )
+        )
+    products += list(extra)
+    message = verzoeken.VerzoekOmWijziging(
+        header=Header(
+            message_type="WMO317",
+            sender=sender or assignment.provider.agb_code,
+            receiver=client.municipality.code,
+            identification=identification or f"V{counter:011d}",
+            dagtekening=dagtekening,
+        ),
+        bsn=bsn or client.bsn,
+        referentie_aanbieder=referentie or f"REF-{counter}",
+        reden_verzoek=reden,
+        producten=products,
+    )
+    return verzoeken.build(message)

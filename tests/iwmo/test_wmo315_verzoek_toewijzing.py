@@ -14,13 +14,18 @@ from audit.models import AuditEvent
 from indications.models import Product
 from indications.services import issue_beschikking
 from iwmo import verzoek_toewijzing as vot
-from iwmo import wmo301
+from iwmo import wmo301, wmo319
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
 from iwmo.xml import Header
 from providers import hooks
 from providers.models import AssignmentRequest
-from providers.services import issue_api_token
+from providers.services import (
+    RequestedAssignment,
+    answer_assignment_request,
+    issue_api_token,
+    submit_assignment_request,
+)
 from tests.factories import (
     TODAY,
     IndicationFactory,
@@ -287,6 +292,39 @@ def test_a_product_without_contract_is_accepted_and_rejected_at_once_with_wj759_
             today=TODAY,
         )
     ]
+
+
+def test_a_rejected_315_is_answered_by_a_wmo319_with_wj760_1_and_its_wj759_reason(client_of_ours):
+    """The WMO319 answers a verzoek om toewijzing that is not granted: VerzoekAntwoord 1 (WJ760), the
+    RedenAfwijzingVerzoek (WJ759) and the verzoek's own ReferentieAanbieder (TR355)."""
+    uncontracted = contracted_provider(name="Zonder contract")
+    uncontracted.contracts.all().delete()
+    received(verzoek(uncontracted, client_of_ours))
+    request = AssignmentRequest.objects.get()
+    (outgoing,) = OutgoingMessage.objects.filter(message_type="WMO319")
+    answer = wmo319.read(outgoing.xml.encode())
+    assert (answer.referentie_aanbieder, answer.antwoord, answer.reden) == (request.reference, "1", "3")
+    assert (answer.header.sender, answer.header.receiver) == (client_of_ours.municipality.code, uncontracted.agb_code)
+    assert (outgoing.client, outgoing.provider) == (client_of_ours, uncontracted)
+
+
+def test_a_consultant_rejecting_a_315_of_an_unknown_bsn_answers_from_the_municipality_addressed(provider, consultant):
+    received(verzoek(provider, bsn=bsn_for(4343)))
+    request = AssignmentRequest.objects.get()
+    answer_assignment_request(request, by=consultant, accept=False, reason="5", motivation="Andere gemeente.")
+    (outgoing,) = OutgoingMessage.objects.filter(message_type="WMO319")
+    answer = wmo319.read(outgoing.xml.encode())
+    assert (answer.header.sender, answer.antwoord, answer.reden) == ("0505", "1", "5")
+    assert outgoing.client is None
+
+
+def test_a_315_through_no_message_gets_no_wmo319(provider, client_of_ours, consultant):
+    """Only a verzoek that came in as a WMO315 is answered in iWmo."""
+    request = submit_assignment_request(
+        provider, bsn=client_of_ours.bsn, requested=RequestedAssignment("R-9", "02", "02A06", TODAY), by=None
+    )
+    answer_assignment_request(request, by=consultant, accept=False, reason="7", motivation="Past niet.")
+    assert not OutgoingMessage.objects.filter(message_type="WMO319").exists()
 
 
 def test_a_bsn_we_do_not_know_is_registered_without_a_client(provider):
