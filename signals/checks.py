@@ -725,7 +725,7 @@ CHECKS: list[Check] = [
     Check("termijn_onderzoek", SignalType.ONDERZOEK_DEADLINE, onderzoek_deadline, reads_care_reports=False),
     Check("termijn_beschikking", SignalType.BESCHIKKING_DEADLINE, beschikking_deadline, reads_care_reports=False),
     Check("product_te_lang", SignalType.PRODUCT_TOO_LONG, product_too_long, reads_care_reports=False),
-    Check("zorgstapeling", SignalType.STACKING, stacking, client_conditions=stacking, reads_care_reports=False),
+    Check("zorgstapeling", SignalType.STACKING, stacking, client_conditions=stacking),
     Check("geen_start_zorg", SignalType.NO_START_REPORTED, no_start_reported),
     Check("zorg_na_einde", SignalType.CARE_AFTER_END, care_after_end),
     Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),
