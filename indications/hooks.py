@@ -27,6 +27,8 @@ model level only: no code in indications imports providers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -103,17 +105,67 @@ beschikking_issued: Hook[Callable[[Vaststelling], None]] = Hook("beschikking_iss
 beschikking_ended: Hook[Callable[[BeschikkingEnd], None]] = Hook("beschikking_ended", required=True)
 
 
-CaseChangedHook = Callable[[int, date], None]
+# What changed, when a hook can do less for a narrow change ("" = anything in the case may have).
+ANY_CHANGE = ""
+# Only a provider's report on a toewijzing (start or stop of care: its care dates, stop reason,
+# status, end date): the signal engine re-checks only the checks that read those (speed, issue 16).
+CARE_REPORTED = "zorgmelding"
+
+CaseChangedHook = Callable[[int, date, str], None]
 case_changed_hook: Hook[CaseChangedHook] = Hook("case_changed")
 
 
-def on_case_changed(hook: CaseChangedHook) -> None:
-    """Register `hook(client_id, today)`; registering the same hook twice keeps one."""
+# The batch form of a hook: hook_many(client_ids, today, change), the same work for several clients.
+CasesChangedHook = Callable[[list[int], date, str], None]
+_batch_forms: dict[CaseChangedHook, CasesChangedHook] = {}
+# While collect_case_changes() runs: the changes noted, {(today, change): [client ids]}.
+_collected: ContextVar[dict[tuple[date, str], list[int]] | None] = ContextVar("case_changes", default=None)
+
+
+def on_case_changed(hook: CaseChangedHook, *, many: CasesChangedHook | None = None) -> None:
+    """Register `hook(client_id, today, change)`; registering the same hook twice keeps one. `many`
+    is its batch form, used when collect_case_changes() gathered changes of several clients."""
     case_changed_hook.register(hook)
+    if many is not None:
+        _batch_forms[hook] = many
 
 
-def case_changed(client_id: int, *, today: date) -> None:
+def case_changed(client_id: int, *, today: date, change: str = ANY_CHANGE) -> None:
     """A service changed the case of this client on `today`: run every registered hook. Call it
-    inside the service's transaction, after the change, so that the hooks see the new state."""
+    inside the service's transaction, after the change, so that the hooks see the new state.
+    `change` narrows what changed (CARE_REPORTED) for a hook that can use it; the default is all.
+    Inside collect_case_changes() the hooks run at its end instead, once per client."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.setdefault((today, change), []).append(client_id)
+        return
     for hook in case_changed_hook.callbacks:
-        hook(client_id, today)
+        hook(client_id, today, change)
+
+
+@contextmanager
+def collect_case_changes():
+    """Run the case_changed hooks once per client at the end of the block instead of after every
+    change, through a hook's batch form when it has one (a batch of iWmo messages: one signal
+    recheck for the batch's clients, not one per message; issue 16). Use it inside the batch's
+    transaction: the hooks still run before it commits and see every change of the batch. A change
+    rolled back inside the block (a savepoint) still has its client rechecked: harmless, the hooks
+    recompute from the state they see."""
+    if _collected.get() is not None:  # already collecting: the outer block runs the hooks
+        yield
+        return
+    collected: dict[tuple[date, str], list[int]] = {}
+    token = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    for (today, change), client_ids in collected.items():
+        unique = list(dict.fromkeys(client_ids))
+        for hook in case_changed_hook.callbacks:
+            many = _batch_forms.get(hook)
+            if many is not None:
+                many(unique, today, change)
+            else:
+                for client_id in unique:
+                    hook(client_id, today, change)

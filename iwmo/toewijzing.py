@@ -100,8 +100,13 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
     the outbox, in the transaction of the change."""
     # The new version's Toewijzingsdatum is the day of the change (injected), its time the clock's.
     now = timezone.make_aware(datetime.combine(change.today, timezone.localtime().time()))
-    for assignment_id in change.assignment_ids:
-        AssignmentVersion.objects.update_or_create(assignment_id=assignment_id, defaults={"issued_at": now})
+    # One upsert for all changed toewijzingen (update_or_create took a SELECT and two savepoints each).
+    AssignmentVersion.objects.bulk_create(
+        [AssignmentVersion(assignment_id=assignment_id, issued_at=now) for assignment_id in change.assignment_ids],
+        update_conflicts=True,
+        unique_fields=["assignment"],
+        update_fields=["issued_at"],
+    )
     client = Client.objects.select_related("municipality").get(pk=change.client_id)
     provider = Provider.objects.get(pk=change.provider_id)
     waiting = (

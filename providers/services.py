@@ -22,7 +22,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from indications import four_eyes
 from indications import services as indication_services
-from indications.hooks import BeschikkingEnd, Vaststelling, case_changed
+from indications.hooks import CARE_REPORTED, BeschikkingEnd, Vaststelling, case_changed
 from indications.models import Client, Indication, IndicationStatus, Product
 from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
@@ -303,7 +303,7 @@ def record_care_start(assignment: Assignment, *, on: date, by, today: date | Non
         summary="start zorg",
         changes={"startdatum": str(on)},
     )
-    case_changed(assignment.indication.client_id, today=today)
+    case_changed(assignment.indication.client_id, today=today, change=CARE_REPORTED)
     return assignment
 
 
@@ -363,7 +363,7 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
         changes={"einddatum": str(on), "redenBeeindiging": reason},
     )
     assignment_changed(assignment, by=by, today=today)
-    case_changed(assignment.indication.client_id, today=today)
+    case_changed(assignment.indication.client_id, today=today, change=CARE_REPORTED)
     return assignment
 
 

@@ -17,11 +17,12 @@ class SignalsConfig(AppConfig):
 
         from . import panels as signal_panels
         from .selectors import open_sla_signal_counts, open_sla_signal_listing
-        from .services import recheck_client
+        from .services import recheck_client, recheck_clients
 
         # The case file and the provider domain call this hook after a user's change: the signals
         # of that client follow at once.
-        on_case_changed(recheck_client)
+        # (A batch of iWmo messages rechecks its clients together: recheck_clients.)
+        on_case_changed(recheck_client, many=recheck_clients)
         # The provider pages (SLA benchmark, provider dashboard) show the open SLA signals.
         provide_sla_signals(counts=open_sla_signal_counts, listing=open_sla_signal_listing)
         # The consultant's worklist shows the open signals (the case file cannot import this app).

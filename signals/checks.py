@@ -847,6 +847,10 @@ class Check:
     # The conditions of one client, for a check whose query has a part that a filter on the client
     # cannot restrict (zorgstapeling's households); otherwise the whole set filtered on sig_client.
     client_conditions: Callable[[date, int], QuerySet] | None = None
+    # Whether the condition reads what a provider's start or stop of care changes on a toewijzing
+    # (care dates, stop reason, status, end date). A recheck after such a report (CARE_REPORTED)
+    # runs only these checks. Default True: a new check is rechecked unless it says it need not be.
+    reads_care_reports: bool = True
 
     def conditions_of_client(self, today: date, client_id: int) -> QuerySet:
         if self.client_conditions is not None:
@@ -855,21 +859,21 @@ class Check:
 
 
 CHECKS: list[Check] = [
-    Check("evaluatie_te_laat", SignalType.EVALUATION_OVERDUE, evaluation_overdue),
-    Check("beschikking_loopt_af", SignalType.BESCHIKKING_EXPIRING, beschikking_expiring),
-    Check("termijn_onderzoek", SignalType.ONDERZOEK_DEADLINE, onderzoek_deadline),
-    Check("termijn_beschikking", SignalType.BESCHIKKING_DEADLINE, beschikking_deadline),
-    Check("product_te_lang", SignalType.PRODUCT_TOO_LONG, product_too_long),
+    Check("evaluatie_te_laat", SignalType.EVALUATION_OVERDUE, evaluation_overdue, reads_care_reports=False),
+    Check("beschikking_loopt_af", SignalType.BESCHIKKING_EXPIRING, beschikking_expiring, reads_care_reports=False),
+    Check("termijn_onderzoek", SignalType.ONDERZOEK_DEADLINE, onderzoek_deadline, reads_care_reports=False),
+    Check("termijn_beschikking", SignalType.BESCHIKKING_DEADLINE, beschikking_deadline, reads_care_reports=False),
+    Check("product_te_lang", SignalType.PRODUCT_TOO_LONG, product_too_long, reads_care_reports=False),
     Check("zorgstapeling", SignalType.STACKING, stacking, client_conditions=stacking),
     Check("geen_start_zorg", SignalType.NO_START_REPORTED, no_start_reported),
     Check("zorg_na_einde", SignalType.CARE_AFTER_END, care_after_end),
     Check("stop_zonder_reden", SignalType.STOP_WITHOUT_REASON, stop_without_reason),
     Check("ondersteuningsplan_ontbreekt", SignalType.SUPPORT_PLAN_MISSING, support_plan_missing),
-    Check("nazorg", SignalType.NAZORG_DUE, nazorg_due),
-    Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding),
-    Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting),
-    Check("jeugdhulp_18", SignalType.YOUTH_TURNING_18, youth_turning_18),
-    Check("iwmo_geen_retour", SignalType.IWMO_NO_RETOUR, iwmo_no_retour),
+    Check("nazorg", SignalType.NAZORG_DUE, nazorg_due, reads_care_reports=False),
+    Check("heraanmelding", SignalType.HERAANMELDING, heraanmelding, reads_care_reports=False),
+    Check("beoordeling_wacht", SignalType.REVIEW_WAITING, review_waiting, reads_care_reports=False),
+    Check("jeugdhulp_18", SignalType.YOUTH_TURNING_18, youth_turning_18, reads_care_reports=False),
+    Check("iwmo_geen_retour", SignalType.IWMO_NO_RETOUR, iwmo_no_retour, reads_care_reports=False),
     Check("iwmo_melding_te_laat", SignalType.IWMO_REPORT_LATE, iwmo_report_late, client_conditions=iwmo_report_late),
     Check(
         "iwmo_verzoek_niet_beantwoord",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from indications.hooks import ANY_CHANGE, CARE_REPORTED
 
 from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
@@ -79,34 +80,54 @@ def run_all_checks(*, today: date | None = None, force: bool = True, progress=No
     return outcomes
 
 
-def recheck_client(client_id: int, today: date) -> list[CheckOutcome]:
+def recheck_client(client_id: int, today: date, change: str = ANY_CHANGE) -> list[CheckOutcome]:
     """Re-evaluate every check for one client, now: what a user's change cleared lapses, what it
     caused is raised. The services of the case file call this through indications.hooks (registered
     in SignalsConfig.ready) inside their transaction; the nightly run stays the safety net.
+
+    After a provider's start or stop of care (`change` CARE_REPORTED) only the checks that read
+    those reports run (Check.reads_care_reports): the other conditions cannot have changed.
 
     Each check's condition query runs restricted to the client; the comparison with the client's
     few signals is done here (one query for all of them) instead of through a temporary table.
     It runs in a savepoint and never fails the user's change: a database problem (e.g. the nightly
     run raising the same signal at this moment) is logged and left to the next run."""
+    return recheck_clients([client_id], today, change)
+
+
+def recheck_clients(client_ids, today: date, change: str = ANY_CHANGE) -> list[CheckOutcome]:
+    """recheck_client for several clients at once (a batch of iWmo messages, indications.hooks'
+    collect_case_changes): each check's condition query runs once for all of them, restricted to
+    them, instead of once per client; the outcome per check covers them all."""
+    client_ids = sorted(set(client_ids))
+    if not client_ids:
+        return []
     try:
         with transaction.atomic():
             signals = list(
-                Signal.objects.filter(client_id=client_id).values_list("pk", "type", "subject_id", "variant", "status")
+                Signal.objects.filter(client_id__in=client_ids).values_list(
+                    "pk", "type", "subject_id", "variant", "status"
+                )
             )
             closed_by_a_user = set(
                 SignalEvent.objects.filter(
-                    signal__client_id=client_id, to_status=SignalStatus.LAPSED, by__isnull=False
+                    signal__client_id__in=client_ids, to_status=SignalStatus.LAPSED, by__isnull=False
                 ).values_list("signal_id", flat=True)
             )
-            return [_synchronise_client(check, today, client_id, signals, closed_by_a_user) for check in CHECKS]
+            checks = [check for check in CHECKS if check.reads_care_reports] if change == CARE_REPORTED else CHECKS
+            return [_synchronise_client(check, today, client_ids, signals, closed_by_a_user) for check in checks]
     except DatabaseError:
-        logger.exception("Signal recheck of client %s failed; the nightly run will catch up", client_id)
+        logger.exception("Signal recheck of clients %s failed; the nightly run will catch up", client_ids)
         return []
 
 
-def _synchronise_client(check: Check, today: date, client_id: int, signals: list[tuple], closed_by_a_user: set):
-    """_synchronise for one client: the same three comparisons over the client's rows."""
-    rows = list(check.conditions_of_client(today, client_id))
+def _synchronise_client(check: Check, today: date, client_ids: list[int], signals: list[tuple], closed_by_a_user):
+    """_synchronise for some clients: the same three comparisons over their rows (a signal's key,
+    type + subject + variant, is unique over all clients, as in _synchronise)."""
+    if check.client_conditions is not None or len(client_ids) == 1:
+        rows = [row for client_id in client_ids for row in check.conditions_of_client(today, client_id)]
+    else:
+        rows = list(check.conditions(today).filter(sig_client__in=client_ids))
     holds = {(row["sig_subject"], row["sig_variant"]) for row in rows}
     own = [(pk, status, (subject, variant)) for pk, kind, subject, variant, status in signals if kind == check.type]
     known = {key for _pk, _status, key in own}
@@ -120,7 +141,9 @@ def _synchronise_client(check: Check, today: date, client_id: int, signals: list
     # Signals raised now carry today's urgency already: only older ones may need moving on.
     already_open = any(status in OPEN_STATUSES for _pk, status, _key in own)
     open_signals = (
-        Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id=client_id) if already_open else None
+        Signal.objects.filter(type=check.type, status__in=OPEN_STATUSES, client_id__in=client_ids)
+        if already_open
+        else None
     )
     return _apply(check, today, new_rows, cleared, returned, open_signals)
 

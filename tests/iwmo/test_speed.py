@@ -1,0 +1,171 @@
+"""The speed of the message exchange (issue 16), held in deterministic figures: query counts per
+message, the narrowed signal recheck after a care report, the batched receive, and a smoke run of
+bench/iwmo_bench.py (figures printed, no timings asserted)."""
+
+import importlib.util
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indications import hooks
+from iwmo.inbox import receive, receive_many
+from iwmo.models import IncomingMessage, OutgoingMessage
+from providers.models import Assignment
+from signals.checks import CHECKS, CHECKS_BY_NAME
+from signals.models import Signal, SignalStatus, SignalType
+from signals.services import run_check
+from tests.factories import TODAY, issued_assignment
+from tests.iwmo.messages import start_message, stop_message
+
+pytestmark = pytest.mark.django_db
+
+FOLDER = IncomingMessage.Channel.FOLDER
+ACCEPTED = IncomingMessage.Status.ACCEPTED
+# The queries of one accepted message received on its own (SQLite; PostgreSQL adds none): the
+# message, its judgement (TR056, TR378, TR019), the care event through the provider service, the
+# signal recheck of the checks that read care reports, the retour and three audit events. A change
+# that adds queries to the hot path must raise these on purpose (and the bench's figures with it).
+MAX_QUERIES_305 = 29
+MAX_QUERIES_307 = 37  # a stop also ends the toewijzing: its WMO301 (the hook) is part of it
+
+
+@pytest.fixture
+def assignments(provider, consultant):
+    """Three toewijzingen from TODAY - 20, their 301s delivered."""
+    made = [issued_assignment(provider, consultant, today=TODAY) for _ in range(3)]
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
+    return made
+
+
+def queries_of(raw: bytes) -> tuple[IncomingMessage, int]:
+    with CaptureQueriesContext(connection) as queries:
+        incoming = receive(raw, channel=FOLDER, today=TODAY)
+    return incoming, len(queries)
+
+
+def test_one_accepted_305_and_307_take_a_bounded_number_of_queries_tr019_tr069(assignments):
+    """WMO305 then WMO307 (TR019 the toewijzing, TR069 the stop matches the start): each within its
+    query budget, whatever the number of other clients and toewijzingen."""
+    assignment = assignments[0]
+    begin = assignment.start_date + timedelta(days=3)
+    started, count_305 = queries_of(start_message(assignment, begindatum=begin, dagtekening=TODAY))
+    stopped, count_307 = queries_of(
+        stop_message(assignment, begindatum=begin, einddatum=TODAY - timedelta(days=1), dagtekening=TODAY)
+    )
+    assert (started.status, stopped.status) == (ACCEPTED, ACCEPTED)
+    assert count_305 <= MAX_QUERIES_305, count_305
+    assert count_307 <= MAX_QUERIES_307, count_307
+
+
+def test_the_query_count_of_a_305_does_not_grow_with_the_clients_tr019(assignments, provider, consultant):
+    """No N+1: the second message costs what the first did, with more clients in the database."""
+    first = assignments[0]
+    _incoming, before = queries_of(
+        start_message(first, begindatum=first.start_date + timedelta(days=3), dagtekening=TODAY)
+    )
+    for _ in range(3):
+        issued_assignment(provider, consultant, today=TODAY)
+    last = assignments[-1]
+    _incoming, after = queries_of(
+        start_message(last, begindatum=last.start_date + timedelta(days=3), dagtekening=TODAY)
+    )
+    assert after == before
+
+
+def test_checks_that_skip_a_care_report_do_not_read_toewijzingen():
+    """A care report (WMO305/307) rechecks only the checks with reads_care_reports: every other
+    check's condition must not read the toewijzingen, where a start or stop of care is recorded."""
+    table = Assignment._meta.db_table
+    for check in CHECKS:
+        if not check.reads_care_reports:
+            assert f'"{table}"' not in str(check.conditions(TODAY).query), check.name
+    assert {check.name for check in CHECKS if check.reads_care_reports} >= {
+        "geen_start_zorg",
+        "zorg_na_einde",
+        "stop_zonder_reden",
+        "ondersteuningsplan_ontbreekt",
+        "zorgstapeling",  # counts the active toewijzingen: a stop ends one
+    }
+
+
+def test_a_care_report_rechecks_only_the_care_checks(assignments, monkeypatch):
+    """The hook carries CARE_REPORTED for a start of care; the recheck runs the care checks only."""
+    ran = []
+    original = CHECKS_BY_NAME["geen_start_zorg"].conditions_of_client
+
+    def spy(self, today, client_id):
+        ran.append(self.name)
+        return original(today, client_id) if self.name == "geen_start_zorg" else self.conditions(today).none()
+
+    monkeypatch.setattr(type(CHECKS[0]), "conditions_of_client", spy)
+    assignment = assignments[0]
+    receive(start_message(assignment, begindatum=assignment.start_date + timedelta(days=3), dagtekening=TODAY),
+            channel=FOLDER, today=TODAY)  # fmt: skip
+    assert set(ran) == {check.name for check in CHECKS if check.reads_care_reports}
+
+
+def test_receive_many_answers_like_receive_and_clears_the_no_start_signal_tr074(provider, consultant):
+    """A batch: every message judged and answered as one by one (the repeat is TR074, 'sleutel al
+    ontvangen'), and the signal recheck at the batch's end still lapses the 'geen start zorg'
+    signals of the clients whose care started."""
+    # Toewijzingen of a month ago without a start of care: the SLA signal is open.
+    assignments = [issued_assignment(provider, consultant, today=TODAY - timedelta(days=30), days_ago=5) for _ in "abc"]
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
+    run_check(CHECKS_BY_NAME["geen_start_zorg"], today=TODAY, force=True)
+    assert Signal.objects.filter(type=SignalType.NO_START_REPORTED, status=SignalStatus.OPEN).count() == 3
+    raws = [
+        start_message(assignment, begindatum=assignment.start_date + timedelta(days=3), dagtekening=TODAY)
+        for assignment in assignments
+    ]
+    first = assignments[0]
+    repeat = start_message(first, begindatum=first.start_date + timedelta(days=3), dagtekening=TODAY)
+    received = receive_many([*raws, repeat], channel=FOLDER, today=TODAY, batch=2)
+    assert [incoming.status for incoming in received] == [ACCEPTED] * 3 + [IncomingMessage.Status.REJECTED]
+    assert received[3].errors[0]["codes"] == ["9074"]
+    retours = OutgoingMessage.objects.filter(message_type="WMO306").values_list("in_reply_to_id", flat=True)
+    assert sorted(retours) == sorted(incoming.pk for incoming in received)
+    assert not Signal.objects.filter(type=SignalType.NO_START_REPORTED, status=SignalStatus.OPEN).exists()
+
+
+def test_collect_case_changes_runs_each_clients_hooks_once_at_the_end():
+    """Inside the block the hooks wait; at its end the batch form gets each client once."""
+    single, batches = [], []
+
+    def hook(client_id, today, change):
+        single.append(client_id)
+
+    def many(client_ids, today, change):
+        batches.append((client_ids, change))
+
+    hooks.on_case_changed(hook, many=many)
+    try:
+        with hooks.collect_case_changes():
+            with hooks.collect_case_changes():  # nested: the outer block runs them
+                hooks.case_changed(1, today=TODAY, change=hooks.CARE_REPORTED)
+            hooks.case_changed(2, today=TODAY, change=hooks.CARE_REPORTED)
+            hooks.case_changed(1, today=TODAY, change=hooks.CARE_REPORTED)
+            assert batches == [] and single == []
+        assert batches == [([1, 2], hooks.CARE_REPORTED)] and single == []
+        hooks.case_changed(3, today=TODAY)
+        assert single == [3]
+    finally:
+        hooks.case_changed_hook.unregister(hook)
+        hooks._batch_forms.pop(hook, None)
+
+
+def test_the_bench_runs_and_prints_its_figures():
+    """A smoke run of bench/iwmo_bench.py with a tiny N: it prints the figures of issue 16."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "iwmo_bench.py"
+    spec = importlib.util.spec_from_file_location("iwmo_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    lines = []
+    result = bench.run(4, 4, batch=2, out=lines.append)
+    text = "\n".join(lines)
+    assert "WMO301 built and queued" in text and "messages/s" in text and "XML" in text and "database" in text
+    # (Its deliveries are enqueued on commit, which a test's transaction never reaches.)
+    assert result["outgoing"]["count"] == 4 and OutgoingMessage.objects.filter(message_type="WMO301").count() >= 4
+    assert result["incoming"]["statuses"] == {ACCEPTED: 4}
