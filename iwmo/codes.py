@@ -45,6 +45,7 @@ BERICHTCODE = {
     MessageType.WMO317: "480",
     MessageType.WMO318: "481",
     MessageType.WMO319: "482",
+    MessageType.WMO320: "483",
 }
 MESSAGE_TYPE_OF_CODE = {code: message_type for message_type, code in BERICHTCODE.items()}
 # The retour message that answers a heenbericht.
@@ -87,6 +88,7 @@ class Retourcode(models.TextChoices):
             "en StatusAanlevering heeft waarde 1 of 2."
         ),
     )
+    TOEWIJZINGNUMMER_NIET_UNIEK = "9332", _("Toewijzing heeft geen uniek nummer binnen wettelijk domein.")  # TR332
     GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")
     PRODUCTCODE_ONGELDIG = "S329", _("ProductCode ongeldig.")
 

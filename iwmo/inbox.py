@@ -32,12 +32,19 @@ from indications.validators import is_valid_bsn
 from providers import services as provider_services
 from providers.models import Assignment, Provider
 
-from . import codes, outbox, regie
+from . import codes, outbox, regie, retour_in
 from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
 
 INCOMING = (codes.MessageType.WMO305, codes.MessageType.WMO307)
+# The other message types this inbox takes, each with the function that judges and records it:
+# handler(incoming, root, failure=TechnicalError | None, provider=..., today=...) -> the saved incoming.
+HANDLERS = {
+    codes.MessageType.WMO302: retour_in.receive_retour,
+    codes.MessageType.WMO320: retour_in.receive_retour,
+}
+EXPECTED = INCOMING + tuple(HANDLERS)
 
 
 @dataclass(eq=False)
@@ -91,10 +98,15 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     message = None
     judgement = Judgement()
     try:
-        message_type, root = parse_message(raw, expected=INCOMING)
+        message_type, root = parse_message(raw, expected=EXPECTED)
         failure = None
     except TechnicalError as error:
         message_type, root, failure = error.message_type, error.root, error
+    if message_type in HANDLERS:
+        incoming.message_type = message_type
+        incoming = HANDLERS[message_type](incoming, root, failure=failure, provider=provider, today=today)
+        _record_receipt(incoming, incoming.provider)
+        return incoming
     header = _readable_header(root, message_type)
     if failure is None:
         try:
@@ -127,6 +139,13 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     incoming.errors = judgement.errors
     incoming.status = _status_of(judgement)
     incoming.save(update_fields=["errors", "status", "client"])
+    _record_receipt(incoming, sender)
+    if sender is not None and header is not None and header.message_type in INCOMING:
+        _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
+    return incoming
+
+
+def _record_receipt(incoming: IncomingMessage, sender: Provider | None) -> None:
     record_event(
         actor=IwmoSender(sender, incoming.message_type or "bericht") if sender else None,
         action=AuditEvent.Action.CREATE,
@@ -135,9 +154,6 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
         summary=f"{incoming.message_type or 'onleesbaar bericht'} {incoming.identification} ontvangen: "
         f"{incoming.get_status_display()}",
     )
-    if sender is not None and header is not None and header.message_type in INCOMING:
-        _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
-    return incoming
 
 
 def _readable_header(root, message_type: str) -> Header | None:
