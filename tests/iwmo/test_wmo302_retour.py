@@ -6,12 +6,14 @@ and recorded on the outbox row with a status derived from the WJ001 codes. A ret
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from iwmo import codes, retour_in
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage, RetourStatus
 from iwmo.xml import parse_message
+from providers.services import issue_api_token
 from tests.factories import TODAY, contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +205,26 @@ def test_a_wmo320_is_read_by_the_same_generic_reader():
     assert data.heenbericht.identification == "000000000007" and data.sender == "12345678"
     assert data.elements[1] == retour_in.ElementCodes("Antwoord", ("9355",))
     assert retour_in.status_of(message_type, data.elements) == RetourStatus.REJECTED
+
+
+def test_a_302_over_https_is_recorded_and_answered_200_without_a_retour(client, provider, consultant):
+    """OP090: the retour itself gets no retour; the endpoint says it was recorded (200, retour null)."""
+    today = timezone.localdate()  # the endpoint reads the clock
+    issued_assignment(provider, consultant, today=today)
+    (message,) = OutgoingMessage.objects.filter(message_type="WMO301")
+    _token, key = issue_api_token(provider, name="iWmo-koppeling", by=consultant)
+    raw = retour_in.build(message.xml, identification="R1", dagtekening=today)
+    response = client.post(
+        "/iwmo/berichten/", data=raw, content_type="application/xml", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "geaccepteerd" and response.json()["retour"] is None
+    message.refresh_from_db()
+    assert message.retour_status == RetourStatus.ACCEPTED
+    response = client.post(
+        "/iwmo/berichten/",
+        data=raw.replace(b">R1<", b">R2<"),
+        content_type="application/xml",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400  # a second retour on the same 301 is refused
