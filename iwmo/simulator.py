@@ -6,8 +6,8 @@ regieberichten allow. Everything goes through iwmo.inbox.receive, the real path.
 
 It knows only what the 301s told it (the toewijzingnummers, the client), never our tables, except to
 see what it reported before. Deterministic and idempotent: its identifications are derived from the
-messages they answer, it answers a 301 once, and it reports for the same first N toewijzingen, so a
-second run sends nothing new."""
+messages they answer, it answers a 301 once, and it reports N starts and N stops in all (counting
+its own earlier reports), so a second run with the same numbers sends nothing new."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -59,28 +59,26 @@ def simulate_provider(provider, *, starts: int, stops: int, reject_every: int = 
     0 = none), then report `starts` starts and `stops` stops, then answer the 301s those caused."""
     result = Simulation()
     known = _answer_toewijzingen(provider, reject_every=reject_every, today=today, result=result)
-    candidates = [t for t in sorted(known.values(), key=lambda t: t.nummer) if not t.rejected][:starts]
-    assignments = _reported(provider, candidates)
-    for toewijzing in candidates:
-        begin = _start_day(toewijzing, today=today)
-        if begin is None or assignments.get(toewijzing.nummer, (None, None))[0] is not None:
-            continue
+    candidates = [t for t in sorted(known.values(), key=lambda t: t.nummer) if not t.rejected]
+    reported = _reported(provider, candidates)
+    to_start = [t for t in candidates if reported[t.nummer][0] is None and _start_day(t, today=today)]
+    for toewijzing in to_start[: max(starts - _sent(provider, MessageType.WMO305), 0)]:
         incoming = receive(
-            _regiebericht(MessageType.WMO305, provider, toewijzing, begin=begin, today=today),
+            _regiebericht(
+                MessageType.WMO305, provider, toewijzing, begin=_start_day(toewijzing, today=today), today=today
+            ),
             channel=IncomingMessage.Channel.FOLDER,
             file_name=f"simulator-305-{toewijzing.nummer}.xml",
             today=today,
         )
         result.starts += 1
         result.count(incoming)
-    assignments = _reported(provider, candidates)
-    started = [t for t in candidates if assignments.get(t.nummer, (None, None))[0] is not None][:stops]
-    for toewijzing in started:
-        begun, stopped = assignments[toewijzing.nummer]
-        if stopped is not None:
-            continue
+    reported = _reported(provider, candidates)
+    to_stop = [t for t in candidates if reported[t.nummer][0] is not None and reported[t.nummer][1] is None]
+    for toewijzing in to_stop[: max(stops - _sent(provider, MessageType.WMO307), 0)]:
         end = min(toewijzing.einddatum or today, today)
         reason = STOP_REASON_PLANNED if toewijzing.einddatum and toewijzing.einddatum <= today else STOP_REASON_EARLY
+        begun = reported[toewijzing.nummer][0]
         incoming = receive(
             _regiebericht(MessageType.WMO307, provider, toewijzing, begin=begun, end=end, reason=reason, today=today),
             channel=IncomingMessage.Channel.FOLDER,
@@ -142,12 +140,22 @@ def _answer_toewijzingen(provider, *, reject_every: int, today: date, result: Si
 
 
 def _reported(provider, candidates: list[_Known]) -> dict[int, tuple[date | None, date | None]]:
-    """What this provider reported before (start, stop) per toewijzingnummer: our side of its memory."""
+    """What was reported before (start, stop) per toewijzingnummer: our side of the provider's memory."""
     rows = Assignment.objects.filter(provider=provider, number__in=[f"{t.nummer:010d}" for t in candidates])
-    return {
+    found = {
         int(number): (started, stopped)
         for number, started, stopped in rows.values_list("number", "care_started_on", "care_stopped_on")
     }
+    # A number we no longer know (not expected) counts as reported: the simulator leaves it alone.
+    return {t.nummer: found.get(t.nummer, (t.ingangsdatum, t.ingangsdatum)) for t in candidates}
+
+
+def _sent(provider, message_type: str) -> int:
+    """How many reports of this type the simulator sent for this provider before (its identifications
+    start with S5 / S7): the run reports up to N in all, so a second run sends nothing new."""
+    return IncomingMessage.objects.filter(
+        sender=provider.agb_code, message_type=message_type, identification__startswith=f"S{message_type[-1]}"
+    ).count()
 
 
 def _start_day(toewijzing: _Known, *, today: date) -> date | None:
