@@ -28,6 +28,7 @@ TOEWIJZINGEN = 12
 REJECTED_STARTS = 3
 # Kept small: every simulated message goes through the whole inbox (parse, rules, services, retour).
 SIMULATED_PROVIDERS = 4
+DUE_TO_START = 4
 SIMULATED_STARTS, SIMULATED_STOPS = 2, 1
 # The first simulated provider rejects every 2nd 301 (9332), so the outbox shows an afgekeurde retour.
 SIMULATED_REJECT_EVERY = 2
@@ -42,6 +43,17 @@ def ensure_iwmo_traffic(*, today: date) -> int:
         .select_related("indication", "product", "provider")
         .order_by("-assigned_on", "-id")[:TOEWIJZINGEN]
     )
+    # The newest toewijzingen mostly start later; a few that are due get their 301 too, so the
+    # simulated providers have a start to report (305 → 306).
+    due = (
+        Assignment.objects.active_on(today)
+        .filter(care_started_on=None, start_date__lte=today)
+        .exclude(provider__agb_code=API_EXAMPLE_PROVIDER)
+        .select_related("indication", "product", "provider")
+        .order_by("-start_date", "-id")[:DUE_TO_START]
+    )
+    due = [assignment for assignment in due if assignment not in newest]
+    newest = [*due, *newest]
     with transaction.atomic():
         for assignment in newest:
             queue_toewijzing(
