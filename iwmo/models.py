@@ -133,7 +133,7 @@ class OutgoingMessage(models.Model):
     retour_status = models.CharField(
         _("retourstatus"), max_length=12, choices=RetourStatus.choices, default=RetourStatus.NONE
     )
-    # Per element: [{"element": "Header" | "Client" | "ToegewezenProduct 42", "codes": [{"code": "0200", "betekenis": ...}]}]
+    # Per element: [{"element": "Header" | "ToegewezenProduct 42", "codes": [{"code": "0200", "betekenis": ...}]}]
     retour_codes = models.JSONField(_("retourcodes"), default=list, blank=True)
     retour_dagtekening = models.DateField(_("dagtekening van de retour"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -110,15 +110,15 @@ def test_deels_geaccepteerd_when_one_product_of_two_is_rejected():
     assert retour_in.status_of("WMO320", (retour_in.ElementCodes("Header", ("0200",)),)) == RetourStatus.ACCEPTED
 
 
-def test_the_codes_carry_their_dutch_meaning_and_an_unknown_code_says_so(toewijzing):
+def test_the_codes_carry_their_dutch_meaning_and_a_code_outside_our_list_says_so(toewijzing):
     assignment, message = toewijzing
     product = f"ToegewezenProduct {int(assignment.number)}"
-    received(retour(message, rejections={product: ("9332", "X999")}))
+    received(retour(message, rejections={product: ("9332", "9385")}))
     message.refresh_from_db()
     (row,) = [row for row in message.retour_codes if row["element"] == product]
     assert row["codes"] == [
         {"code": "9332", "betekenis": "Toewijzing heeft geen uniek nummer binnen wettelijk domein."},
-        {"code": "X999", "betekenis": "Onbekende retourcode X999."},
+        {"code": "9385", "betekenis": "Onbekende retourcode 9385."},
     ]
 
 
