@@ -24,6 +24,7 @@ from audit.models import AuditEvent
 from audit.services import record_request
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage
+from iwmo.retour_in import RETOUR_TYPES
 
 from .authentication import ProviderTokenAuthentication, caller_label
 from .throttling import IwmoAnonymousThrottle, IwmoKeyThrottle
@@ -172,4 +173,6 @@ def receive_message(request):
             "dagtekening": retour.dagtekening.isoformat(),
         },
     }
-    return JsonResponse(body, status=200 if retour is not None else 400)
+    # A retour (WMO302/320) gets no retour of its own (OP090): recorded is answered.
+    recorded = message.message_type in RETOUR_TYPES and message.status == IncomingMessage.Status.ACCEPTED
+    return JsonResponse(body, status=200 if retour is not None or recorded else 400)

@@ -2,7 +2,10 @@
 toewijzingen have no WMO301 yet. This writes one for the newest toewijzingen, through the same hook
 the services run, and lets a few providers' systems send a WMO305 that the rules reject (a typo in the
 toewijzingnummer: TR019, 9019), so the outbox and the inbox have messages to look at (and the AVG
-export has them). It changes no toewijzing. Idempotent: with messages present it does nothing."""
+export has them). Then a handful of providers' systems are simulated (iwmo.simulator, the real inbox
+path): each answers its 301s with a 302 and reports a start and a stop, so the demo shows
+301 → 302 → 305 → 306 → 307 → 308 with no outside system. Those reports change the toewijzingen they
+name, as a real provider's would. Idempotent: with messages present it does nothing."""
 
 from datetime import date
 
@@ -13,13 +16,22 @@ from iwmo import regie
 from iwmo.delivery import deliver_queued_messages
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
+from iwmo.simulator import simulate_provider
 from iwmo.toewijzing import queue_toewijzing
 from iwmo.xml import Header
 from providers.hooks import AssignmentsChanged
 from providers.models import Assignment
 
+from .figures import API_EXAMPLE_PROVIDER
+
 TOEWIJZINGEN = 12
 REJECTED_STARTS = 3
+# Kept small: every simulated message goes through the whole inbox (parse, rules, services, retour).
+SIMULATED_PROVIDERS = 4
+DUE_TO_START = 4
+SIMULATED_STARTS, SIMULATED_STOPS = 2, 1
+# The first simulated provider rejects every 2nd 301 (9332), so the outbox shows an afgekeurde retour.
+SIMULATED_REJECT_EVERY = 2
 
 
 def ensure_iwmo_traffic(*, today: date) -> int:
@@ -31,6 +43,17 @@ def ensure_iwmo_traffic(*, today: date) -> int:
         .select_related("indication", "product", "provider")
         .order_by("-assigned_on", "-id")[:TOEWIJZINGEN]
     )
+    # The newest toewijzingen mostly start later; a few that are due get their 301 too, so the
+    # simulated providers have a start to report (305 → 306).
+    due = (
+        Assignment.objects.active_on(today)
+        .filter(care_started_on=None, start_date__lte=today)
+        .exclude(provider__agb_code=API_EXAMPLE_PROVIDER)
+        .select_related("indication", "product", "provider")
+        .order_by("-start_date", "-id")[:DUE_TO_START]
+    )
+    due = [assignment for assignment in due if assignment not in newest]
+    newest = [*due, *newest]
     with transaction.atomic():
         for assignment in newest:
             queue_toewijzing(
@@ -47,6 +70,20 @@ def ensure_iwmo_traffic(*, today: date) -> int:
                 _start_with_a_typo(assignment, number, today=today),
                 channel=IncomingMessage.Channel.FOLDER,
                 file_name=f"demo-start-{number}.xml",
+                today=today,
+            )
+    deliver_queued_messages()
+    # Not the README's API example provider: its curl flow needs a toewijzing without a reported start.
+    providers = list(dict.fromkeys(a.provider for a in newest if a.provider.agb_code != API_EXAMPLE_PROVIDER))[
+        :SIMULATED_PROVIDERS
+    ]
+    for number, provider in enumerate(providers):
+        with transaction.atomic():
+            simulate_provider(
+                provider,
+                starts=SIMULATED_STARTS,
+                stops=SIMULATED_STOPS,
+                reject_every=SIMULATED_REJECT_EVERY if number == 0 else 0,
                 today=today,
             )
     deliver_queued_messages()

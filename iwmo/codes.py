@@ -50,6 +50,7 @@ BERICHTCODE = {
     MessageType.WMO317: "480",
     MessageType.WMO318: "481",
     MessageType.WMO319: "482",
+    MessageType.WMO320: "483",
 }
 MESSAGE_TYPE_OF_CODE = {code: message_type for message_type, code in BERICHTCODE.items()}
 # The retour message that answers a heenbericht.
@@ -113,6 +114,7 @@ class Retourcode(models.TextChoices):
             "toewijzing (TR357)."
         ),
     )
+    TOEWIJZINGNUMMER_NIET_UNIEK = "9332", _("Toewijzing heeft geen uniek nummer binnen wettelijk domein.")  # TR332
     GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")
     PRODUCTCODE_ONGELDIG = "S329", _("ProductCode ongeldig.")
 

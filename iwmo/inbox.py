@@ -38,7 +38,7 @@ from indications.validators import is_valid_bsn
 from providers import services as provider_services
 from providers.models import Assignment, Provider
 
-from . import codes, outbox, regie, verzoek_toewijzing
+from . import codes, outbox, regie, retour_in, verzoek_toewijzing
 from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
@@ -55,6 +55,8 @@ class Handler:
     read: Callable
     judge_and_apply: Callable
     build_retour: Callable
+    # The judgement records the incoming message's id (the WMO317's change request): store it first.
+    needs_id: bool = False
 
 
 # One row per incoming message type: 305/307/315 filled at the end of this module, the others by
@@ -65,6 +67,14 @@ INCOMING = HANDLERS
 
 def register(message_type: str, handler: Handler) -> None:
     HANDLERS[message_type] = handler
+
+
+# The provider's retours on what we sent (WMO302, WMO320): judged and recorded on the outgoing
+# message, never answered: handler(incoming, root, failure=TechnicalError | None, provider=, today=).
+RETOUR_HANDLERS = {
+    codes.MessageType.WMO302: retour_in.receive_retour,
+    codes.MessageType.WMO320: retour_in.receive_retour,
+}
 
 
 @dataclass(eq=False)
@@ -137,10 +147,15 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
     message = None
     judgement = Judgement()
     try:
-        message_type, root = parse_message(raw, expected=tuple(INCOMING))
+        message_type, root = parse_message(raw, expected=(*HANDLERS, *RETOUR_HANDLERS))
         failure = None
     except TechnicalError as error:
         message_type, root, failure = error.message_type, error.root, error
+    if message_type in RETOUR_HANDLERS:
+        incoming.message_type = message_type
+        incoming = RETOUR_HANDLERS[message_type](incoming, root, failure=failure, provider=provider, today=today)
+        _record_receipt(incoming, incoming.provider)
+        return incoming
     header = _readable_header(root, message_type)
     if failure is None:
         try:
@@ -169,10 +184,19 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
             _judge_header(message, incoming, judgement, today=today)
     if message is not None and not judgement.header_codes:
         actor = IwmoSender(sender, f"{message.message_type} {message.header.identification}")
+        if HANDLERS[message_type].needs_id:
+            incoming.save()
         HANDLERS[message_type].judge_and_apply(message, incoming, judgement, sender=sender, actor=actor, today=today)
     incoming.errors = judgement.errors
     incoming.status = _status_of(judgement)
-    incoming.save()  # one INSERT with the outcome (nothing in the judgement needs its id; issue 16 speed)
+    incoming.save()  # one INSERT with the outcome unless the judgement needed the id (issue 16 speed)
+    _record_receipt(incoming, sender)
+    if sender is not None and header is not None and header.message_type in INCOMING:
+        _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
+    return incoming
+
+
+def _record_receipt(incoming: IncomingMessage, sender: Provider | None) -> None:
     record_event(
         actor=IwmoSender(sender, incoming.message_type or "bericht") if sender else None,
         action=AuditEvent.Action.CREATE,
@@ -181,9 +205,6 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
         summary=f"{incoming.message_type or 'onleesbaar bericht'} {incoming.identification} ontvangen: "
         f"{incoming.get_status_display()}",
     )
-    if sender is not None and header is not None and header.message_type in INCOMING:
-        _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
-    return incoming
 
 
 def _readable_header(root, message_type: str) -> Header | None:

@@ -56,6 +56,17 @@ class AssignmentVersion(models.Model):
         return f"{self.assignment_id} {self.issued_at:%Y-%m-%d %H:%M:%S}"
 
 
+class RetourStatus(models.TextChoices):
+    """What the receiver's retour (WJ001 codes per element) said of a message we sent: 0200 on every
+    element is geaccepteerd; a code other than 0200 in the header, or on every product, afgekeurd;
+    some products accepted and others not, deels."""
+
+    NONE = "geen", _("geen retour")
+    ACCEPTED = "geaccepteerd", _("geaccepteerd")
+    PARTLY_ACCEPTED = "deels", _("deels geaccepteerd")
+    REJECTED = "afgekeurd", _("afgekeurd")
+
+
 class OutgoingMessage(models.Model):
     """One message we send (the transactional outbox): written in the transaction of the change that
     causes it, then delivered by iwmo.tasks. BerichtIdentificatie (identification + dagtekening) is
@@ -109,6 +120,22 @@ class OutgoingMessage(models.Model):
         related_name="retours",
         verbose_name=_("antwoord op"),
     )
+    # The provider's retour on this message (a WMO302 on a 301, a WMO320 on a 319; iwmo.retour_in).
+    # A retour message itself gets none (a 302 is not answered).
+    retour_message = models.OneToOneField(
+        "IncomingMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="heenbericht",
+        verbose_name=_("retourbericht"),
+    )
+    retour_status = models.CharField(
+        _("retourstatus"), max_length=12, choices=RetourStatus.choices, default=RetourStatus.NONE
+    )
+    # Per element: [{"element": "Header" | "ToegewezenProduct 42", "codes": [{"code": "0200", "betekenis": ...}]}]
+    retour_codes = models.JSONField(_("retourcodes"), default=list, blank=True)
+    retour_dagtekening = models.DateField(_("dagtekening van de retour"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,6 @@ of queries whatever the number of messages."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils import timezone
 from indications.selectors import clients_visible_to
 
 from .codes import MessageType, Retourcode
-from .models import IncomingMessage, OutgoingMessage
+from .models import IncomingMessage, OutgoingMessage, RetourStatus
 
 OUT = "uit"
 IN = "in"
@@ -70,27 +69,12 @@ def incoming_on(messages: QuerySet[IncomingMessage], day: date) -> QuerySet[Inco
     return messages.filter(received_at__gte=start, received_at__lt=end)
 
 
-# -- the retour of what we sent (WMO302/WMO320): read by another part of issue 16 ---------------------
-# This is the one place that knows how an outgoing message records the provider's retour. Until a
-# `retour_status` field exists on OutgoingMessage nothing is "afgekeurd by the receiver"; once it does,
-# the value "afgekeurd" counts as an error to act on and the lists show its display value.
-RETOUR_STATUS_FIELD = "retour_status"
-RETOUR_REJECTED = "afgekeurd"
-
-
-def has_retour_status() -> bool:
-    try:
-        OutgoingMessage._meta.get_field(RETOUR_STATUS_FIELD)
-    except FieldDoesNotExist:
-        return False
-    return True
+# -- the retour of what we sent (WMO302/WMO320, iwmo.retour_in) --------------------------------------
 
 
 def outgoing_rejected_by_receiver(messages: QuerySet[OutgoingMessage]) -> QuerySet[OutgoingMessage]:
-    """The outgoing messages whose retour (302/320) rejected them; none while that is not recorded."""
-    if not has_retour_status():
-        return messages.none()
-    return messages.filter(**{RETOUR_STATUS_FIELD: RETOUR_REJECTED})
+    """The outgoing messages whose retour (302/320) rejected them, wholly or in part."""
+    return messages.filter(retour_status__in=(RetourStatus.REJECTED, RetourStatus.PARTLY_ACCEPTED))
 
 
 # -- errors to act on ------------------------------------------------------------------------------
@@ -243,12 +227,10 @@ def messages_without_retour(*, older_than: datetime) -> QuerySet:
     """The delivered outgoing messages that expect a retour (OP090: within 3 werkdagen) and have
     none, delivered before `older_than`: the one place the signal iwmo_geen_retour asks.
 
-    PROVISIONAL (integrator): incoming retours (WMO302, WMO320) are not read yet, so no outgoing
-    message is linked to its retour and every delivered 301 counts as "without retour" here. When the
-    retour link on OutgoingMessage lands (`retour` / `retour_status`, another part of issue 16), add
-    its condition below, e.g. `.filter(retour__isnull=True)`."""
+    The retour is recorded on the message by iwmo.retour_in (`retour_message`)."""
     return OutgoingMessage.objects.filter(
         status=OutgoingMessage.Status.DELIVERED,
+        retour_message__isnull=True,
         message_type__in=EXPECTS_RETOUR,
         delivered_at__lt=older_than,
     )

@@ -117,6 +117,7 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
             provider=provider,
             status=OutgoingMessage.Status.QUEUED,
             attempts=0,
+            retour_message__isnull=True,  # one the provider answered already (a 302) is not rewritten
         )
         .order_by("-id")
         .first()

@@ -348,7 +348,9 @@ def _apply(message: VerzoekOmWijziging, incoming, *, actor, named, requested, to
     return R.GEEN_OPMERKING, ""
 
 
-inbox.register(VERZOEK, inbox.Handler(read=read, judge_and_apply=judge_and_apply, build_retour=build_retour))
+inbox.register(
+    VERZOEK, inbox.Handler(read=read, judge_and_apply=judge_and_apply, build_retour=build_retour, needs_id=True)
+)
 
 
 # ---------------------------------------------------------------------------------------------

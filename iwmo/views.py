@@ -77,7 +77,6 @@ def day_overview(request):
             "incoming": _incoming_page(request, incoming, "in") if IN in directions else None,
             "show_client": show_client,
             "xml": show_client,
-            "has_retour_status": selectors.has_retour_status(),
         },
     )
 
@@ -114,7 +113,6 @@ def provider_traffic(request, provider_uuid):
             "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
             "show_client": show_client,
             "xml": show_client,
-            "has_retour_status": selectors.has_retour_status(),
         },
     )
 
@@ -134,7 +132,6 @@ def client_traffic(request, client_uuid):
             "show_client": False,
             "xml": True,
             "show_day": True,
-            "has_retour_status": selectors.has_retour_status(),
         },
     )
 

@@ -13,7 +13,7 @@ from accounts.roles import CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER
 from audit.models import AuditEvent
 from indications.models import Municipality
 from iwmo import selectors
-from iwmo.models import IncomingMessage, OutgoingMessage
+from iwmo.models import IncomingMessage, OutgoingMessage, RetourStatus
 from tests.factories import (
     ClientFactory,
     IncomingMessageFactory,
@@ -177,8 +177,7 @@ def test_errors_to_act_on_are_failed_deliveries_and_rejected_messages_tr019(cont
     incoming = selectors.incoming_on(selectors.incoming_for(contract_manager), DAY)
     assert list(selectors.outgoing_errors(outgoing)) == [traffic["failed"]]
     assert list(selectors.incoming_errors(incoming)) == [traffic["rejected_307"]]
-    # No retour status is recorded on outgoing messages yet (302/320 in): nothing "afgekeurd" by the receiver.
-    assert not selectors.has_retour_status()
+    # No retour says "afgekeurd" in this traffic.
     assert list(selectors.outgoing_rejected_by_receiver(outgoing)) == []
 
 
@@ -370,13 +369,11 @@ def test_the_provider_and_client_pages_run_a_bounded_number_of_queries(
         assert client.get(reverse("indications:client_file", args=[person.uuid])).status_code == 200
 
 
-def test_a_retour_status_is_shown_once_the_302_part_records_it(client, consultant, traffic, monkeypatch):
-    """WMO302/WMO320 in is another part of issue 16: once OutgoingMessage has `retour_status`, the
-    outgoing tables get its column and a message the receiver rejected is an error to act on. The one
-    selector that knows the field (outgoing_rejected_by_receiver) stands in for it here."""
+def test_a_message_the_provider_rejected_in_its_retour_is_an_error_to_act_on(client, consultant, traffic):
+    """A WMO302 with a code other than 0200 (iwmo.retour_in) marks the outgoing message afgekeurd or
+    deels: the outgoing tables show the retour and the message is an error to act on."""
     delivered = traffic["delivered"]
-    monkeypatch.setattr(selectors, "has_retour_status", lambda: True)
-    monkeypatch.setattr(selectors, "outgoing_rejected_by_receiver", lambda messages: messages.filter(pk=delivered.pk))
+    OutgoingMessage.objects.filter(pk=delivered.pk).update(retour_status=RetourStatus.REJECTED)
     client.force_login(consultant)
     response = client.get(day_url())
     assert "Retour van de aanbieder" in response.content.decode()

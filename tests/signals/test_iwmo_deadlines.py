@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from iwmo import retour_in
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
 from providers import services
@@ -97,6 +98,19 @@ class TestOp090NoRetour:
         OutgoingMessageFactory()  # still queued: not sent yet
         OutgoingMessageFactory(afgeleverd=True, delivered_at=long_ago, message_type="WMO306")  # our retour
         assert run("iwmo_geen_retour", MONDAY).created == 0
+
+    def test_op090_a_302_received_lapses_the_signal(self, provider, consultant):
+        """The retour (iwmo.retour_in) is recorded on the message: a 301 with its 302 has no signal."""
+        issued_assignment(provider, consultant, today=MONDAY - days(10), days_ago=0)
+        (message,) = OutgoingMessage.objects.filter(message_type="WMO301")
+        OutgoingMessage.objects.filter(pk=message.pk).update(
+            status=OutgoingMessage.Status.DELIVERED, delivered_at=noon(MONDAY - days(10))
+        )
+        assert run("iwmo_geen_retour", MONDAY).created == 1
+        raw = retour_in.build(message.xml, identification="R00000000001", dagtekening=MONDAY)
+        receive(raw, channel=IncomingMessage.Channel.FOLDER, file_name="302.xml", today=MONDAY)
+        assert OutgoingMessage.objects.get(pk=message.pk).retour_message is not None
+        assert run("iwmo_geen_retour", MONDAY).lapsed == 1
 
 
 # -- a start or stop zorg reported later than 5 werkdagen ------------------------------------------

@@ -1,0 +1,43 @@
+"""manage.py iwmo_simulate_provider AGB [--starts N] [--stops N] [--reject-every N]: the provider's
+system, simulated (iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider, then WMO305
+starts and WMO307 stops for some of its toewijzingen, all through the inbox. Idempotent."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from iwmo.simulator import simulate_provider
+from providers.models import Provider
+
+
+class Command(BaseCommand):
+    help = (
+        "Simuleert het systeem van een aanbieder: beantwoordt elke WMO301 met een WMO302 en meldt start (WMO305) "
+        "en stop (WMO307) van een deel van de toewijzingen. Nog eens draaien verstuurt niets nieuws."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("agb", help="AGB-code van de aanbieder.")
+        parser.add_argument("--starts", type=int, default=3, help="Aantal toewijzingen waarvan de start gemeld wordt.")
+        parser.add_argument("--stops", type=int, default=1, help="Aantal gestarte toewijzingen dat gestopt wordt.")
+        parser.add_argument(
+            "--reject-every",
+            type=int,
+            default=0,
+            help="Keur elke N-de WMO301 af met retourcode 9332 (voor de demo; 0 = alles 0200).",
+        )
+
+    def handle(self, *args, agb, starts, stops, reject_every, **options):
+        provider = Provider.objects.filter(agb_code=agb).first()
+        if provider is None:
+            raise CommandError(f"Geen aanbieder met AGB-code {agb}.")
+        if min(starts, stops, reject_every) < 0:
+            raise CommandError("Aantallen kunnen niet negatief zijn.")
+        result = simulate_provider(
+            provider, starts=starts, stops=stops, reject_every=reject_every, today=timezone.localdate()
+        )
+        for label, count in sorted(result.statuses.items()):
+            self.stdout.write(f"  {label}: {count}")
+        self.stdout.write(
+            f"{provider.name}: {result.retours} WMO302 ({result.rejected_retours} met afkeur), "
+            f"{result.starts} WMO305, {result.stops} WMO307."
+        )
