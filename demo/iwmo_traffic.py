@@ -4,19 +4,21 @@ the services run, and lets a few providers' systems send a WMO305 that the rules
 toewijzingnummer: TR019, 9019), so the outbox and the inbox have messages to look at (and the AVG
 export has them). Then a handful of providers' systems are simulated (iwmo.simulator, the real inbox
 path): each answers its 301s with a 302 and reports a start and a stop, so the demo shows
-301 → 302 → 305 → 306 → 307 → 308 with no outside system. Those reports change the toewijzingen they
+301 → 302 → 305 → 306 → 307 → 308 with no outside system, and two of them ask for a toewijzing
+(315 → 316, on the worklist or answered by a 319). Those reports change the toewijzingen they
 name, as a real provider's would. Idempotent: with messages present it does nothing."""
 
 from datetime import date
 
 from django.db import transaction
 
-from indications.models import Client
+from indications.models import Client, Product
+from indications.workflow import LIVE_STATUSES
 from iwmo import regie
 from iwmo.delivery import deliver_queued_messages
 from iwmo.inbox import receive
 from iwmo.models import IncomingMessage, OutgoingMessage
-from iwmo.simulator import simulate_provider
+from iwmo.simulator import request_toewijzing, simulate_provider
 from iwmo.toewijzing import queue_toewijzing
 from iwmo.xml import Header
 from providers.hooks import AssignmentsChanged
@@ -32,6 +34,7 @@ DUE_TO_START = 4
 SIMULATED_STARTS, SIMULATED_STOPS = 2, 1
 # The first simulated provider rejects every 2nd 301 (9332), so the outbox shows an afgekeurde retour.
 SIMULATED_REJECT_EVERY = 2
+REQUESTS, REQUESTED_PRODUCT = 2, "IB1"
 
 
 def ensure_iwmo_traffic(*, today: date) -> int:
@@ -86,6 +89,20 @@ def ensure_iwmo_traffic(*, today: date) -> int:
                 reject_every=SIMULATED_REJECT_EVERY if number == 0 else 0,
                 today=today,
             )
+    # Two providers' systems ask for a toewijzing of a client they have none for (WMO315 → 316): the
+    # request waits on the worklist, or is rejected at once (WMO319) when there is no contract.
+    product = Product.objects.filter(code=REQUESTED_PRODUCT).first()
+    for number, provider in enumerate(providers[:REQUESTS]):
+        clients = list(
+            Client.objects.exclude(indications__assignments__provider=provider)
+            .filter(indications__status__in=LIVE_STATUSES)
+            .distinct()
+            .order_by("pk")[: number + 1]
+        )
+        client = clients[number] if len(clients) > number else None
+        if client is not None and product is not None:
+            with transaction.atomic():
+                request_toewijzing(provider, client, product, reference=f"DEMO-VERZOEK-{number + 1}", today=today)
     deliver_queued_messages()
     return len(newest)
 

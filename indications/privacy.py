@@ -8,6 +8,7 @@ above the case file). A new model that refers to the client is in the export wit
 """
 
 import json
+import uuid
 from datetime import date, datetime
 from io import BytesIO
 
@@ -155,6 +156,8 @@ def cell_value(obj: models.Model, field: models.Field):
         )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False) if value else None
+    if isinstance(value, uuid.UUID):  # a reference to a record of another layer (an iWmo message)
+        return str(value)
     if isinstance(value, bytes | memoryview):  # a message as received (iwmo): as text, within Excel's cell limit
         return bytes(value).decode("utf-8", "replace")[:32000]
     return value

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from providers.models import Assignment
 
-from . import regie, retour_in, wmo301
+from . import regie, retour_in, verzoek_toewijzing, wmo301
 from .codes import MessageType
 from .codes import Retourcode as R
 from .inbox import receive
@@ -205,3 +205,40 @@ def _regiebericht(message_type, provider, toewijzing: _Known, *, begin, today, e
             ],
         )
     )
+
+
+def request_toewijzing(provider, client, product, *, reference: str, today: date) -> IncomingMessage:
+    """The provider's system asks for a toewijzing of `product` for `client` from the next week
+    (WMO315, verzoek om toewijzing), through the real inbox: it lands on the consultants' worklist,
+    or is rejected at once with a WMO319 when the provider has no contract for the product."""
+    start = today + timedelta(days=7)
+    message = verzoek_toewijzing.VerzoekOmToewijzing(
+        header=Header(
+            message_type=MessageType.WMO315,
+            sender=provider.agb_code,
+            receiver=client.municipality.code,
+            identification=f"SIM315{client.pk:06d}"[-12:],
+            dagtekening=today,
+        ),
+        client=regie.RegieClient(
+            bsn=client.bsn,
+            geboortedatum=client.date_of_birth.isoformat(),
+            datum_gebruik="",
+            geslacht="1",
+            achternaam=client.last_name,
+            voornamen=client.first_name,
+        ),
+        producten=[
+            verzoek_toewijzing.AangevraagdProduct(
+                referentie=reference,
+                toewijzing_ingangsdatum=start,
+                toewijzing_einddatum=start + timedelta(days=182),
+                verwijzer_type="01",  # gemeente
+                categorie=product.iwmo_category,
+                code=product.iwmo_code,
+                omvang=verzoek_toewijzing.Omvang(volume="1", eenheid="82", frequentie="4"),
+                commentaar="Cliënt meldde zich bij ons; graag een toewijzing.",
+            )
+        ],
+    )
+    return receive(verzoek_toewijzing.build(message), channel=IncomingMessage.Channel.FOLDER, file_name="", today=today)

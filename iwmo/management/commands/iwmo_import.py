@@ -1,5 +1,6 @@
 """manage.py iwmo_import DIR: receive every *.xml file in DIR as an incoming iWmo message (WMO305,
-WMO307). A file received before (the same bytes) is that message again and changes nothing."""
+WMO307, WMO315, WMO317, and the retours WMO302, WMO320). A file received before (the same bytes) is
+that message again and changes nothing."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from iwmo.models import IncomingMessage
 
 
 class Command(BaseCommand):
-    help = "Ontvang de iWmo-berichten (WMO305, WMO307) in een map; elk bericht krijgt zijn retourbericht."
+    help = "Ontvang de iWmo-berichten in een map; elk heenbericht krijgt zijn retourbericht."
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
