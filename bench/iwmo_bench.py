@@ -220,14 +220,7 @@ def _message(message_type, assignment, today, n) -> bytes:
                 identification=f"B{assignment.pk:07d}{n % 10_000:04d}"[:12],
                 dagtekening=today,
             ),
-            client=regie.RegieClient(
-                bsn=client.bsn,
-                geboortedatum=client.date_of_birth.isoformat(),
-                datum_gebruik="",
-                geslacht="1",
-                achternaam=client.last_name,
-                voornamen=client.first_name,
-            ),
+            client=regie.RegieClient.of(client),
             producten=[
                 regie.RegieProduct(
                     nummer=str(int(assignment.number)),

@@ -119,13 +119,7 @@ def _start_with_a_typo(assignment: Assignment, number: int, *, today: date) -> b
                 identification=f"DEMO{number:08d}",
                 dagtekening=today,
             ),
-            client=regie.RegieClient(
-                bsn=client.bsn,
-                geboortedatum=client.date_of_birth.isoformat(),
-                datum_gebruik="",
-                geslacht="1",
-                achternaam=client.last_name,
-            ),
+            client=regie.RegieClient.of(client),
             producten=[
                 regie.RegieProduct(
                     nummer=str(999_999_000 + number),  # no such toewijzing

@@ -41,6 +41,19 @@ class RegieClient:
     voornamen: str = ""
     voorletters: str = ""
 
+    @classmethod
+    def of(cls, client) -> "RegieClient":
+        """The Client element for one of our clients as a provider's system would send it (the
+        simulator, the demo, the bench), geslacht in COD046 as the WMO301 sends it."""
+        return cls(
+            bsn=client.bsn,
+            geboortedatum=client.date_of_birth.isoformat(),
+            datum_gebruik="",
+            geslacht=codes.GESLACHT.get(client.gender, "0"),
+            achternaam=client.last_name,
+            voornamen=client.first_name,
+        )
+
 
 @dataclass
 class Regiebericht:
@@ -62,7 +75,8 @@ def check_header(header: Header) -> None:
         raise TechnicalError(_("De identificatie van het bericht ontbreekt of is te lang."))
 
 
-def _date(value: str, name: str, problems: list[str]) -> date | None:
+def read_date(value: str, name: str, problems: list[str]) -> date | None:
+    """An optional date element of a message; a value that is no date adds a Dutch problem."""
     if not value:
         return None
     try:
@@ -90,14 +104,14 @@ def read(message_type: str, root) -> Regiebericht:
             reden_beeindiging=reader.text(element, "RedenBeeindiging"),
             fouten=problems,
         )
-        product.toewijzing_ingangsdatum = _date(
+        product.toewijzing_ingangsdatum = read_date(
             reader.text(element, "ToewijzingIngangsdatum"), "ToewijzingIngangsdatum", problems
         )
-        product.begindatum = _date(reader.text(element, "Begindatum"), "Begindatum", problems)
+        product.begindatum = read_date(reader.text(element, "Begindatum"), "Begindatum", problems)
         if product.begindatum is None and not problems:
             problems.append(_("Begindatum ontbreekt."))
         if message_type == STOP:
-            product.einddatum = _date(reader.text(element, "Einddatum"), "Einddatum", problems)
+            product.einddatum = read_date(reader.text(element, "Einddatum"), "Einddatum", problems)
             if product.einddatum is None and not any(problem.startswith("Einddatum") for problem in problems):
                 problems.append(_("Einddatum ontbreekt."))
         products.append(product)

@@ -220,14 +220,7 @@ def request_toewijzing(provider, client, product, *, reference: str, today: date
             identification=f"SIM315{client.pk:06d}"[-12:],
             dagtekening=today,
         ),
-        client=regie.RegieClient(
-            bsn=client.bsn,
-            geboortedatum=client.date_of_birth.isoformat(),
-            datum_gebruik="",
-            geslacht="1",
-            achternaam=client.last_name,
-            voornamen=client.first_name,
-        ),
+        client=regie.RegieClient.of(client),
         producten=[
             verzoek_toewijzing.AangevraagdProduct(
                 referentie=reference,

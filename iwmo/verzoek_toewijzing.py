@@ -26,7 +26,6 @@ error either (no rule for the 315 says so): the verzoek is registered without a 
 consultant answers it (typically WJ759 5 andere gemeente or 8 woonplaatsbeginsel).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -93,16 +92,6 @@ class VerzoekOmToewijzing:
     message_type: str = MESSAGE_TYPE
 
 
-def _date(value: str, name: str, problems: list[str]) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(_("%(name)s is geen datum.") % {"name": name})
-        return None
-
-
 def read(root) -> VerzoekOmToewijzing:
     """The WMO315 as plain data (raises TechnicalError for a header we cannot answer or no products)."""
     reader = Reader(root, MESSAGE_TYPE)
@@ -117,19 +106,21 @@ def read(root) -> VerzoekOmToewijzing:
         omvang = reader.find(element, "Omvang")
         product = AangevraagdProduct(
             referentie=reader.text(element, "ReferentieAanbieder"),
-            toewijzing_ingangsdatum=_date(
+            toewijzing_ingangsdatum=regie.read_date(
                 reader.text(element, "ToewijzingIngangsdatum"), "ToewijzingIngangsdatum", problems
             ),
             verwijzer_type=reader.text(element, "Verwijzer", basis=("Type",)),
             verwijzer_naam=reader.text(element, "Verwijzer", basis=("Naam",)),
             verwijzer_zorgverlenercode=reader.text(element, "Verwijzer", basis=("ZorgverlenerCode",)),
             beschikkingnummer=reader.text(element, "BeschikkingNummer"),
-            beschikking_ingangsdatum=_date(
+            beschikking_ingangsdatum=regie.read_date(
                 reader.text(element, "BeschikkingIngangsdatum"), "BeschikkingIngangsdatum", problems
             ),
             categorie=reader.text(element, "Product", basis=("Categorie",)),
             code=reader.text(element, "Product", basis=("Code",)),
-            toewijzing_einddatum=_date(reader.text(element, "ToewijzingEinddatum"), "ToewijzingEinddatum", problems),
+            toewijzing_einddatum=regie.read_date(
+                reader.text(element, "ToewijzingEinddatum"), "ToewijzingEinddatum", problems
+            ),
             omvang=None
             if omvang is None
             else Omvang(
@@ -221,34 +212,11 @@ def build(message: VerzoekOmToewijzing) -> bytes:
     return writer.tobytes()
 
 
-_VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
-
-
 def build_retour(message: VerzoekOmToewijzing | None, header: Header, retour: regie.Retour) -> bytes:
     """The WMO316 answering `header` (and, when it could be read and the header was fine, `message`
     with the codes of its Client and of each AangevraagdProduct)."""
     writer = Writer(RETOUR_TYPE)
-    element = writer.add(writer.root, "Header", always=True)
-    writer.add(element, "BerichtCode", codes.BERICHTCODE[RETOUR_TYPE])
-    writer.add(element, "BerichtVersie", codes.BERICHT_VERSIE)
-    writer.add(element, "BerichtSubversie", codes.BERICHT_SUBVERSIE)
-    writer.add(element, "Afzender", header.sender)
-    writer.add(element, "Ontvanger", header.receiver)
-    identification = writer.add(element, "BerichtIdentificatie", always=True)
-    writer.basis(identification, "Identificatie", header.identification)
-    writer.basis(identification, "Dagtekening", header.dagtekening)
-    writer.xsd_versie(
-        element,
-        "XsdVersie",
-        header.basisschema_xsd_versie
-        if _VERSION.match(header.basisschema_xsd_versie)
-        else codes.BASISSCHEMA_XSD_VERSIE,
-        header.bericht_xsd_versie if _VERSION.match(header.bericht_xsd_versie) else codes.BERICHT_XSD_VERSIE,
-    )
-    writer.add(element, "IdentificatieRetour", retour.identification)
-    writer.add(element, "DagtekeningRetour", retour.dagtekening)
-    writer.xsd_versie(element, "XsdVersieRetour", codes.BASISSCHEMA_XSD_VERSIE, codes.BERICHT_XSD_VERSIE)
-    writer.retourcodes(element, retour.header_codes)
+    regie.write_retour_header(writer, header, retour)
     if message is not None and retour.client_codes:
         _client(writer, message, retour.client_codes, retour.product_codes)
     return writer.tobytes()

@@ -80,16 +80,6 @@ class VerzoekOmWijziging:
         return [product for product in self.producten if product.soort == soort]
 
 
-def _date(value: str, name: str, problems: list[str]) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(_("%(name)s is geen datum.") % {"name": name})
-        return None
-
-
 def read(message_type: str, root) -> VerzoekOmWijziging:
     reader = Reader(root, message_type)
     header = reader.header()
@@ -110,12 +100,12 @@ def read(message_type: str, root) -> VerzoekOmWijziging:
                 fouten=problems,
             )
             if soort != ONGEWIJZIGD:
-                product.gewenste_ingangsdatum = _date(
+                product.gewenste_ingangsdatum = regie.read_date(
                     reader.text(element, "GewensteIngangsdatum"), "GewensteIngangsdatum", problems
                 )
                 if product.gewenste_ingangsdatum is None and not problems:
                     problems.append(_("GewensteIngangsdatum ontbreekt."))
-                product.einddatum = _date(reader.text(element, "Einddatum"), "Einddatum", problems)
+                product.einddatum = regie.read_date(reader.text(element, "Einddatum"), "Einddatum", problems)
             products.append(product)
     return VerzoekOmWijziging(
         header=header,

@@ -307,6 +307,18 @@ def record_care_start(assignment: Assignment, *, on: date, by, today: date | Non
     return assignment
 
 
+# What a stop zorg (and its withdrawal) changes on the toewijzing.
+STOP_FIELDS = [
+    "care_stopped_on",
+    "care_stop_reported_on",
+    "stop_reason",
+    "status",
+    "end_date",
+    "stop_set_end",
+    "end_date_before_stop",
+]
+
+
 def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today: date | None = None) -> Assignment:
     """Stop zorg (WMO307): care ended on `on` for a reden beëindiging of WMO588."""
     today = today or timezone.localdate()
@@ -343,17 +355,7 @@ def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today
     assignment.end_date_before_stop = assignment.end_date if assignment.stop_set_end else None
     if assignment.stop_set_end:  # care ended earlier than assigned
         assignment.end_date = on
-    assignment.save(
-        update_fields=[
-            "care_stopped_on",
-            "care_stop_reported_on",
-            "stop_reason",
-            "status",
-            "end_date",
-            "stop_set_end",
-            "end_date_before_stop",
-        ]
-    )
+    assignment.save(update_fields=STOP_FIELDS)
     record_event(
         actor=by,
         action=AuditEvent.Action.TRANSITION,
@@ -438,17 +440,7 @@ def withdraw_care_stop(assignment: Assignment, *, by, today: date | None = None)
     assignment.stop_set_end = False
     assignment.end_date_before_stop = None
     assignment.full_clean(validate_unique=False, validate_constraints=False)
-    assignment.save(
-        update_fields=[
-            "care_stopped_on",
-            "care_stop_reported_on",
-            "stop_reason",
-            "status",
-            "end_date",
-            "stop_set_end",
-            "end_date_before_stop",
-        ]
-    )
+    assignment.save(update_fields=STOP_FIELDS)
     record_event(
         actor=by,
         action=AuditEvent.Action.TRANSITION,

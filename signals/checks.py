@@ -321,19 +321,30 @@ def clients_with_stacking(today: date, *, client_id: int | None = None) -> Query
     One grouped query over joins, no per-client subqueries: the clients' toewijzingen and provisions
     are joined and aggregated, the households come from one grouped set of addresses. With a
     client_id (a recheck after a user's change) only that client, and only its own address's
-    households: the grouped set of every address would cost a scan per change."""
+    households, each of the few clients there tested with EXISTS on its own keys: the grouped set of
+    every address, or a hashed set of every active toewijzing, would cost a scan per change (on
+    PostgreSQL with 9,500 toewijzingen: 56 ms a recheck with the hashed sets, 2 ms with EXISTS)."""
     assignments = _active_assignments(today)
     provisions = _active_provisions(today)
-    pgb_clients = Indication.objects.filter(_running_pgb(today)).values("client")
-    with_ib = Q(pk__in=assignments.values("indication__client")) | Q(pk__in=pgb_clients)
-    with_any = Client.objects.filter(with_ib | Q(pk__in=provisions.values("client")))
-    candidates = Client.objects.filter(with_ib)
-    if client_id is not None:
-        the_client = Client.objects.filter(pk=client_id)
-        with_any = with_any.filter(
-            postcode=Subquery(the_client.values("postcode")), house_number=Subquery(the_client.values("house_number"))
+    pgb = Indication.objects.filter(_running_pgb(today))
+    if client_id is None:
+        # Every client: one hashed set of the clients with IB (or a provision) for the whole table.
+        with_ib = Q(pk__in=assignments.values("indication__client")) | Q(pk__in=pgb.values("client"))
+        with_any = Client.objects.filter(with_ib | Q(pk__in=provisions.values("client")))
+        candidates = Client.objects.filter(with_ib)
+    else:
+        # One client (a recheck): the few clients at its address, each looked up by its own keys (a
+        # hashed set of every active toewijzing would cost a scan of the table per recheck).
+        with_ib = Exists(assignments.filter(indication__client=OuterRef("pk"))) | Exists(
+            pgb.filter(client=OuterRef("pk"))
         )
-        candidates = candidates.filter(pk=client_id)
+        the_client = Client.objects.filter(pk=client_id)
+        with_any = Client.objects.filter(
+            with_ib | Exists(provisions.filter(client=OuterRef("pk"))),
+            postcode=Subquery(the_client.values("postcode")),
+            house_number=Subquery(the_client.values("house_number")),
+        )
+        candidates = Client.objects.filter(with_ib, pk=client_id)
     address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
     shared_addresses = (
         with_any.exclude(postcode="")
