@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "signals",
     # The iWmo 3.2 message exchange (WMO301 out, 305/307 in, their retour messages, the outbox).
     "iwmo",
+    # Declaraties (WMO323 in, WMO325 out), contract prices per unit, payment runs.
+    "billing",
     "monitor",
     # The demo generator sits on top: it may import every app, no app imports it.
     "demo",

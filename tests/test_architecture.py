@@ -26,6 +26,7 @@ PACKAGES = [
     "api",
     "monitor",
     "signals",
+    "billing",
     "iwmo",
     "providers",
     "indications",
