@@ -65,9 +65,11 @@ class PrestatieDecision:
 @dataclass(frozen=True)
 class DeclaratieOutcome:
     """The answer to one declaratie: codes on the declaratie as a whole (empty when it was judged
-    line by line), a decision per prestatie, and the submitted and granted totals (signed cents)."""
+    line by line), codes per client (by BSN, e.g. a BSN we do not know), a decision per prestatie,
+    and the submitted and granted totals (signed cents)."""
 
     declaratie_codes: tuple[str, ...]
     decisions: tuple[PrestatieDecision, ...] = field(default_factory=tuple)
+    client_codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     submitted_cents: int = 0
     granted_cents: int = 0
