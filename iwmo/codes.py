@@ -117,6 +117,68 @@ class Retourcode(models.TextChoices):
     TOEWIJZINGNUMMER_NIET_UNIEK = "9332", _("Toewijzing heeft geen uniek nummer binnen wettelijk domein.")  # TR332
     GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")
     PRODUCTCODE_ONGELDIG = "S329", _("ProductCode ongeldig.")
+    # The declaratie (WMO323), judged in billing.services (docs/parts/billing.md): the rule in brackets.
+    TARIEF_NIET_CONTRACTUEEL = "0611", _("Het ingediende tarief komt niet overeen met het contractuele tarief (TR418).")
+    GEEN_DEBET_BEKEND = "8017", _("Van deze credit prestatie is geen debet prestatie bekend (TR323).")
+    REFERENTIE_AL_AANGELEVERD = "8021", _("Referentienummer prestatie is reeds aangeleverd (TR314).")
+    BEGIN_BUITEN_TOEWIJZING = (
+        "9307",
+        _("Begindatum prestatie ligt niet tussen de ingangsdatum en einddatum toewijzing (TR307)."),
+    )
+    EINDE_BUITEN_TOEWIJZING = (
+        "9308",
+        _("Einddatum prestatie ligt niet tussen de ingangsdatum en einddatum toewijzing (TR308)."),
+    )
+    PERIODE_BUITEN_DECLARATIEPERIODE = (
+        "9319",
+        _("De ProductPeriode valt niet geheel binnen een DeclaratiePeriode (TR319)."),
+    )
+    VOLUME_TE_HOOG = "9321", _("Het ingediende volume overschrijdt het toegewezen volume (TR321).")
+    SOM_VOLUME_TE_HOOG = "9322", _("De som van de ingediende volumes overschrijdt het toegewezen volume (TR322).")
+    DECLARATIENUMMER_NIET_UNIEK = "9333", _("Declaratienummer is niet uniek (TR333).")
+    PRESTATIE_ZONDER_TOEWIJZING = (
+        "9338",
+        _(
+            "Niet iedere prestatie in een declaratiebericht is gerelateerd aan een toegewezen product op basis "
+            "van het toewijzingnummer (TR338)."
+        ),
+    )
+    PRODUCTCATEGORIE_ANDERS = (
+        "9339",
+        _("ProductCategorie in de prestatie is niet gelijk aan ProductCategorie in het ToegewezenProduct (TR339)."),
+    )
+    PRODUCTCODE_ANDERS = (
+        "9340",
+        _("ProductCode in de Prestatie is niet gelijk aan ProductCode in het ToegewezenProduct (TR340)."),
+    )
+    EENHEID_ANDERS = "9341", _("Eenheid in de Prestatie past niet bij Eenheid in het ToegewezenProduct (TR341).")
+    BEDRAG_NIET_VOLUME_MAAL_TARIEF = (
+        "9346",
+        _(
+            "Eenheid is ongelijk aan waarde 83 (Euro's), maar IngediendBedrag is niet gelijk aan GeleverdVolume "
+            "vermenigvuldigd met het ProductTarief (TR346)."
+        ),
+    )
+    TOEWIJZING_VERWIJDERD = "9384", _("Declaratie op toewijzing met RedenWijziging 13 (Verwijderd) (TR384).")
+    BEGIN_NIET_EERSTE_DAG = (
+        "9387",
+        _(
+            "Begindatum van de ProductPeriode is niet de eerste dag van de kalendermaand en de ingangsdatum van "
+            "de toewijzing ligt niet later in die maand (TR387)."
+        ),
+    )
+    EINDE_NIET_LAATSTE_DAG = (
+        "9388",
+        _(
+            "Einddatum van de ProductPeriode is niet de laatste dag van de kalendermaand en de einddatum van "
+            "de toewijzing ligt niet eerder in die maand (TR388)."
+        ),
+    )
+    DEBET_ZONDER_CREDIT = (
+        "9389",
+        _("Deze prestatie heeft een debetprestatie zonder bijbehorende creditprestatie (TR389)."),
+    )
+    AL_GECREDITEERD = "9390", _("Er is al een Prestatie met gelijk ProductReferentie met waarde Credit (TR390).")
 
 
 ACCEPTED = Retourcode.GEEN_OPMERKING
@@ -127,6 +189,19 @@ class Eenheid(models.TextChoices):
 
     STUKS_OUTPUT = "82", _("stuks (output)")
     EUROS = "83", _("euro's")
+
+
+class EenheidDeclaratie(models.TextChoices):
+    """WJ756 in full: the units a contract may price and a declaratie may bill in (a toewijzing of
+    ours uses only the output units of `Eenheid`; another product may be billed in time units)."""
+
+    MINUUT = "01", _("minuut")
+    UUR = "04", _("uur")
+    ETMAAL = "14", _("etmaal")
+    DAGDEEL = "16", _("dagdeel (4 uur)")
+    STUKS_OUTPUT = "82", _("stuks (output)")
+    EUROS = "83", _("euro's")
+    STUKS_INSPANNING = "84", _("stuks (inspanning)")
 
 
 class Frequentie(models.TextChoices):

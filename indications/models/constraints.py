@@ -42,24 +42,30 @@ class PostgresExclusionConstraint(ExclusionConstraint):
         return None
 
 
-def tariff_period_constraints(prefix: str, *, overlap_message) -> list:
-    """The constraints of a tariff versioned by validity period (`product`, `valid_from`, `valid_to`,
-    `amount_per_period`): one start per product, an ordered period, no negative amount, and one
-    tariff in force per product per day. The service of the tariff checks the last one on every
-    database; the exclusion constraint holds it on PostgreSQL (btree_gist for the "=" part).
+def tariff_period_constraints(
+    prefix: str,
+    *,
+    overlap_message,
+    key_fields: tuple[str, ...] = ("product",),
+    amount_field: str = "amount_per_period",
+) -> list:
+    """The constraints of a tariff versioned by validity period (`key_fields`, default `product`;
+    `valid_from`, `valid_to`, `amount_field`): one start per key, an ordered period, no negative
+    amount, and one tariff in force per key per day. The service of the tariff checks the last one
+    on every database; the exclusion constraint holds it on PostgreSQL (btree_gist for the "=" part).
     `prefix` names the constraints (`<prefix>_unique_start`, ...)."""
     return [
-        models.UniqueConstraint(fields=["product", "valid_from"], name=f"{prefix}_unique_start"),
+        models.UniqueConstraint(fields=[*key_fields, "valid_from"], name=f"{prefix}_unique_start"),
         models.CheckConstraint(
             condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
             name=f"{prefix}_period_ordered",
             violation_error_message=_("'Geldig tot en met' mag niet vóór 'geldig vanaf' liggen."),
         ),
-        models.CheckConstraint(condition=Q(amount_per_period__gte=0), name=f"{prefix}_amount_positive"),
+        models.CheckConstraint(condition=Q(**{f"{amount_field}__gte": 0}), name=f"{prefix}_amount_positive"),
         PostgresExclusionConstraint(
             name=f"{prefix}_periods_do_not_overlap",
             expressions=[
-                ("product", RangeOperators.EQUAL),
+                *((field, RangeOperators.EQUAL) for field in key_fields),
                 (
                     DateRange("valid_from", "valid_to", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
                     RangeOperators.OVERLAPS,
