@@ -32,8 +32,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -46,6 +44,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
 from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTariff, Tariff
 from providers.services import refresh_sla_figures
@@ -70,25 +69,6 @@ DIMENSIONS = {
     "treatment_needed": F("treatment_needed"),
     "delivery_form": F("delivery_form"),
 }
-
-
-class DaysBetween(Func):
-    """Whole days from the second date to the first, on PostgreSQL and SQLite."""
-
-    arity = 2
-    output_field = IntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 def _date(value: date) -> Value:

@@ -271,6 +271,15 @@ MONITOR_PUBLICATION = {
     "ROUND_TO": env.int("MONITOR_PUBLICATION_ROUND_TO", default=5),
 }
 
+# Declaraties (billing/spending.py): the shares of a contract's yearly budget at which its use is
+# flagged (80 %: let op, 100 %: bereikt), and when a provider's declaraties stand out: at least
+# MIN_LINES prestaties in the year and a rejection rate (or a rate of billing beyond the
+# toewijzing) of at least FACTOR times the rate of all providers together.
+BILLING = {
+    "BUDGET_THRESHOLDS": (80, 100),
+    "OUTLIER": {"MIN_LINES": 20, "FACTOR": 2.0},
+}
+
 # The signal checks' thresholds (signals/checks.py); days unless said otherwise.
 SIGNALS = {
     "EVALUATION_ESCALATE_AFTER_DAYS": env.int("SIGNAL_EVALUATION_ESCALATE_AFTER_DAYS", default=14),

@@ -1,0 +1,130 @@
+"""Paid against expected (tariff × assigned days), the use of a contract's yearly budget and the
+providers whose declaraties stand out (billing.spending)."""
+
+from datetime import date
+
+import pytest
+
+from billing import services, spending
+from billing.models import ContractBudget
+from providers.models import Assignment, Contract
+from tests.billing.declaraties import (
+    IB1_MONTH_CENTS,
+    billable_provider,
+    credit_of,
+    declaratie,
+    ib1_assignment,
+    line,
+    submit,
+)
+from tests.factories import get_municipality
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = date(2026, 10, 1)
+IB1_OPSLAG_MONTH_CENTS = 11965
+
+
+@pytest.fixture
+def provider():
+    return billable_provider()
+
+
+def _expected(month=OCTOBER, **filters) -> int:
+    return sum(spending.expected_in_month(month, **filters).values())
+
+
+def test_a_whole_month_is_expected_at_volume_times_the_contract_price(provider):
+    assignment = ib1_assignment(provider)
+
+    expected = spending.expected_in_month(OCTOBER)
+
+    municipality = assignment.indication.client.municipality_id
+    assert expected == {(OCTOBER, provider.pk, assignment.product_id, municipality): IB1_MONTH_CENTS}
+
+
+def test_a_part_of_a_month_is_expected_for_its_days(provider):
+    ib1_assignment(provider, start=date(2026, 10, 16))  # 16 of October's 31 days
+    ib1_assignment(provider, start=date(2026, 6, 1), end=date(2026, 10, 10))  # 10 days
+
+    # Both toewijzingen fall in one group (provider, product, municipality): 26 days of 31, rounded once.
+    assert _expected() == round(IB1_MONTH_CENTS * 26 / 31)
+
+
+def test_opslag_is_expected_only_where_the_beschikking_grants_it(provider):
+    plain = ib1_assignment(provider)
+    with_opslag = ib1_assignment(provider)
+    with_opslag.indication.opslag = True
+    with_opslag.indication.save(update_fields=["opslag"])
+
+    assert _expected() == 2 * IB1_MONTH_CENTS + IB1_OPSLAG_MONTH_CENTS
+    assert plain.indication.opslag is False
+
+
+def test_a_withdrawn_toewijzing_is_not_expected_and_others_are_filtered(provider):
+    ib1_assignment(provider, status=Assignment.Status.WITHDRAWN)
+    kept = ib1_assignment(provider)
+    other = billable_provider()
+    ib1_assignment(other)
+
+    assert _expected(provider_id=provider.pk) == IB1_MONTH_CENTS
+    assert _expected(product_id=kept.product_id) == 2 * IB1_MONTH_CENTS
+    assert _expected(month=date(2027, 9, 1)) == 0  # after the einddatum
+
+
+def test_paid_and_expected_per_provider_and_month_after_a_declaratie(provider):
+    first, second = ib1_assignment(provider), ib1_assignment(provider)
+    debit = line(first)
+    submit(declaratie(debit, line(second)), provider)
+
+    per_provider = spending.paid_and_expected(2026, per="provider")
+    per_month = spending.paid_and_expected(2026, per="month")
+
+    # September to December of two toewijzingen are expected; October of both is paid.
+    assert per_provider[provider.pk].expected_cents == 2 * 4 * IB1_MONTH_CENTS
+    assert per_provider[provider.pk].paid_cents == 2 * IB1_MONTH_CENTS
+    assert per_month[OCTOBER].paid_share == 100.0
+    assert per_month[date(2026, 11, 1)].paid_cents == 0
+    assert per_month[date(2026, 11, 1)].difference_cents == -2 * IB1_MONTH_CENTS
+
+    # A credit in a later declaratie takes the paid amount of its own month down, exactly once.
+    submit(declaratie(credit_of(debit)), provider)
+    submit(declaratie(credit_of(debit)), provider)
+    assert spending.paid_and_expected(2026, per="provider")[provider.pk].paid_cents == IB1_MONTH_CENTS
+
+    municipality = get_municipality()
+    assert spending.paid_and_expected(2026, per="municipality")[municipality.pk].paid_cents == IB1_MONTH_CENTS
+
+
+@pytest.mark.parametrize(("ceiling", "level"), [(100_000, 0), (45_000, 80), (36_580, 100), (30_000, 100)])
+def test_budget_use_reaches_the_thresholds(provider, ceiling, level):
+    submit(declaratie(line(ib1_assignment(provider))), provider)
+    contract = Contract.objects.get(provider=provider)
+    services.set_contract_budget(contract, year=2026, amount_cents=ceiling, by=None)
+    services.set_contract_budget(contract, year=2027, amount_cents=1, by=None)
+
+    [use] = spending.budget_use(2026)
+
+    assert use.budget.contract == contract
+    assert use.paid_cents == IB1_MONTH_CENTS
+    assert use.level == level
+    assert round(use.share, 2) == round(IB1_MONTH_CENTS * 100 / ceiling, 2)
+    assert ContractBudget.objects.count() == 2
+
+
+def test_a_provider_whose_lines_are_rejected_far_more_often_stands_out(provider, settings):
+    settings.BILLING = {**settings.BILLING, "OUTLIER": {"MIN_LINES": 4, "FACTOR": 2.0}}
+    careful = billable_provider()
+    careful_lines = [line(ib1_assignment(careful)) for _ in range(8)]
+    careful_lines[0] = line(ib1_assignment(careful), volume=3, amount_cents=3 * IB1_MONTH_CENTS)  # TR321
+    submit(declaratie(*careful_lines), careful)
+    sloppy_lines = [line(ib1_assignment(provider)) for _ in range(4)]
+    sloppy_lines[:3] = [line(ib1_assignment(provider), volume=3, amount_cents=3 * IB1_MONTH_CENTS) for _ in range(3)]
+    submit(declaratie(*sloppy_lines), provider)
+
+    rows = {row.provider_id: row for row in spending.providers_standing_out(2026)}
+
+    assert (rows[provider.pk].lines, rows[provider.pk].rejected, rows[provider.pk].beyond_assignment) == (4, 3, 3)
+    assert rows[provider.pk].stands_out is True
+    assert (rows[careful.pk].rejected, rows[careful.pk].stands_out) == (1, False)
+    assert rows[provider.pk].rejection_rate == 75.0
