@@ -17,7 +17,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from indications.dbfunctions import DaysBetween
@@ -42,23 +42,40 @@ def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _price(month: date, field: str):
-    """The contract price per unit of the toewijzing's provider, product and unit in force on its
-    first assigned day of the month (a subquery on ContractTariff)."""
-    tariffs = ContractTariff.objects.filter(
-        contract__provider_id=OuterRef("provider_id"),
-        product_id=OuterRef("product_id"),
-        unit=OuterRef("unit"),
-        valid_from__lte=OuterRef("bill_from"),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("bill_from")))
-    return Coalesce(Subquery(tariffs.order_by("-valid_from").values(field)[:1]), Value(0))
-
-
-def expected_in_month(month: date, *, provider_id=None, product_id=None, municipality_id=None) -> dict[Key, int]:
-    """Expected cents in `month` per (month, provider, product, municipality): one grouped query."""
+def _days_in(month: date):
+    """The toewijzing's assigned days in `month` (0 when it does not overlap)."""
     first, last = month, month_end(month)
+    days = DaysBetween(Least(Coalesce("end_date", Value(last)), Value(last)), Greatest("start_date", Value(first))) + 1
+    return Greatest(days, Value(0))
+
+
+def _prices() -> dict[tuple[int, int, str], list[ContractTariff]]:
+    """Every contract price per (provider, product, unit), oldest first (a few hundred rows)."""
+    prices = defaultdict(list)
+    for tariff in ContractTariff.objects.select_related("contract").order_by("valid_from"):
+        prices[tariff.contract.provider_id, tariff.product_id, tariff.unit].append(tariff)
+    return prices
+
+
+def _price_in(tariffs: list[ContractTariff], month: date) -> ContractTariff | None:
+    """The first of the tariffs in force in `month` (contract prices change on a month's first day)."""
+    last = month_end(month)
+    return next(
+        (t for t in tariffs if t.valid_from <= last and (t.valid_to is None or t.valid_to >= month)),
+        None,
+    )
+
+
+EXPECTED_GROUP = ("provider_id", "product_id", "unit", "indication__opslag", "indication__client__municipality_id")
+
+
+def expected_in_year(year: int, *, provider_id=None, product_id=None, municipality_id=None) -> dict[Key, int]:
+    """Expected cents per (month, provider, product, municipality) in `year`: the toewijzingen's
+    volume × assigned days summed per month by one grouped query, priced here with the contract
+    price per unit in force in the month (+ its opslag price where the beschikking grants opslag)."""
+    months = months_of(year)
     assignments = Assignment.objects.exclude(status=Assignment.Status.WITHDRAWN).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last
+        Q(end_date__isnull=True) | Q(end_date__gte=months[0]), start_date__lte=month_end(months[-1])
     )
     if provider_id is not None:
         assignments = assignments.filter(provider_id=provider_id)
@@ -66,30 +83,31 @@ def expected_in_month(month: date, *, provider_id=None, product_id=None, municip
         assignments = assignments.filter(product_id=product_id)
     if municipality_id is not None:
         assignments = assignments.filter(indication__client__municipality_id=municipality_id)
-    bill_to = Least(Coalesce("end_date", Value(last)), Value(last))
     rows = (
-        assignments.annotate(bill_from=Greatest("start_date", Value(first)))
-        .annotate(
-            days=DaysBetween(bill_to, "bill_from") + 1,
-            price=_price(month, "price_cents"),
-            opslag_price=_price(month, "opslag_cents"),
+        assignments.values(
+            "provider_id", "product_id", "unit", "indication__opslag", "indication__client__municipality_id"
         )
         .annotate(
-            # The opslag counts only where the beschikking grants it.
-            unit_cents=F("price") + Case(When(indication__opslag=True, then=F("opslag_price")), default=Value(0)),
+            **{
+                f"m{month.month}": Sum(F("volume") * _days_in(month), output_field=BigIntegerField())
+                for month in months
+            }
         )
-        .values("provider_id", "product_id", "indication__client__municipality_id")
-        .annotate(day_cents=Sum(F("volume") * F("unit_cents") * F("days"), output_field=BigIntegerField()))
         .order_by()
     )
-    days_in_month = (last - first).days + 1
-    return {
-        (first, row["provider_id"], row["product_id"], row["indication__client__municipality_id"]): round(
-            row["day_cents"] / days_in_month
-        )
-        for row in rows
-        if row["day_cents"]
-    }
+    prices = _prices()
+    expected: dict[Key, int] = defaultdict(int)
+    for row in rows:
+        tariffs = prices.get((row["provider_id"], row["product_id"], row["unit"]), [])
+        for month in months:
+            unit_days = row[f"m{month.month}"] or 0
+            tariff = _price_in(tariffs, month) if unit_days else None
+            if tariff is None:
+                continue
+            cents = tariff.price_cents + ((tariff.opslag_cents or 0) if row["indication__opslag"] else 0)
+            key = (month, row["provider_id"], row["product_id"], row["indication__client__municipality_id"])
+            expected[key] += unit_days * cents
+    return {key: round(day_cents / month_end(key[0]).day) for key, day_cents in expected.items()}
 
 
 def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_id=None) -> dict[Key, int]:
@@ -143,21 +161,33 @@ class Money:
 GROUPS = {"month": 0, "provider": 1, "product": 2, "municipality": 3}
 
 
-def paid_and_expected(year: int, *, per: str, provider_id=None, product_id=None, municipality_id=None) -> dict:
-    """Expected and paid in `year`, summed per month, provider, product or municipality (the id,
-    or the first day of the month): {group: Money}. Thirteen grouped queries whatever the size."""
-    filters = {"provider_id": provider_id, "product_id": product_id, "municipality_id": municipality_id}
-    expected: dict[Key, int] = {}
-    for month in months_of(year):
-        expected.update(expected_in_month(month, **filters))
-    paid = paid_in_year(year, **filters)
-    position = GROUPS[per]
-    sums = defaultdict(lambda: [0, 0])
-    for key, cents in expected.items():
-        sums[key[position]][0] += cents
-    for key, cents in paid.items():
-        sums[key[position]][1] += cents
-    return {group: Money(expected_cents=e, paid_cents=p) for group, (e, p) in sums.items()}
+@dataclass(frozen=True)
+class MoneyCube:
+    """Expected and paid cents of a year per (month, provider, product, municipality): three
+    queries, from which every grouping is summed."""
+
+    expected: dict
+    paid: dict
+
+    @classmethod
+    def of(cls, year: int, *, provider_id=None, product_id=None, municipality_id=None) -> "MoneyCube":
+        filters = {"provider_id": provider_id, "product_id": product_id, "municipality_id": municipality_id}
+        return cls(expected=expected_in_year(year, **filters), paid=paid_in_year(year, **filters))
+
+    def per(self, per: str) -> dict:
+        """{group: Money} per month (its first day), provider, product or municipality (the id)."""
+        position = GROUPS[per]
+        sums = defaultdict(lambda: [0, 0])
+        for key, cents in self.expected.items():
+            sums[key[position]][0] += cents
+        for key, cents in self.paid.items():
+            sums[key[position]][1] += cents
+        return {group: Money(expected_cents=e, paid_cents=p) for group, (e, p) in sums.items()}
+
+
+def paid_and_expected(year: int, *, per: str, **filters) -> dict:
+    """Expected and paid in `year` per month, provider, product or municipality: {group: Money}."""
+    return MoneyCube.of(year, **filters).per(per)
 
 
 # -- Budgets ------------------------------------------------------------------------------------
@@ -178,9 +208,10 @@ class BudgetUse:
         return max((t for t in settings.BILLING["BUDGET_THRESHOLDS"] if self.share >= t), default=0)
 
 
-def budget_use(year: int, *, provider_id=None) -> list[BudgetUse]:
+def budget_use(year: int, *, provider_id=None, paid: dict | None = None) -> list[BudgetUse]:
     """Each contract budget of `year` with what its provider was paid in that year within the
-    contract's validity: one query for the budgets and one for the payments."""
+    contract's validity: one query for the budgets and one for the payments (none when `paid`,
+    a MoneyCube's, is given)."""
     budgets = list(
         ContractBudget.objects.filter(year=year)
         .select_related("contract__provider")
@@ -188,7 +219,8 @@ def budget_use(year: int, *, provider_id=None) -> list[BudgetUse]:
     )
     if provider_id is not None:
         budgets = [budget for budget in budgets if budget.contract.provider_id == provider_id]
-    paid = paid_in_year(year, provider_id=provider_id)
+    if paid is None:
+        paid = paid_in_year(year, provider_id=provider_id)
     per_provider_month = defaultdict(int)
     for (month, provider, _product, _municipality), cents in paid.items():
         per_provider_month[provider, month] += cents

@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import decisions, eigen_bijdrage, mantelzorg, selectors
+from . import decisions, eigen_bijdrage, mantelzorg, money, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -58,6 +58,7 @@ def dashboard(request):
     groups = selectors.clients_per_reference_group(selection, years)
     stacking_rates, stacking_combinations = selectors.stacking(year, municipality=selection.municipality)
     waiting_per_year = selectors.waiting_times_per_year(selection, years)
+    cube = money.cube(selection, year)
     tables = [
         per_year,
         per_period,
@@ -85,6 +86,9 @@ def dashboard(request):
         decisions.decisions_per_period(selection, year),
         decisions.decisions_in_year(selection, year, per="municipality"),
         decisions.decisions_in_year(selection, year, per="product"),
+        *[money.paid_against_expected(cube, year, per=per) for per in money.SLUGS],
+        money.budget_use(selection, year),
+        money.providers_standing_out(selection, year),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

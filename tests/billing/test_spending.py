@@ -2,11 +2,14 @@
 providers whose declaraties stand out (billing.spending)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from billing import services, spending
 from billing.models import ContractBudget
+from monitor import money
+from monitor.selectors import Selection
 from providers.models import Assignment, Contract
 from tests.billing.declaraties import (
     IB1_MONTH_CENTS,
@@ -31,16 +34,20 @@ def provider():
 
 
 def _expected(month=OCTOBER, **filters) -> int:
-    return sum(spending.expected_in_month(month, **filters).values())
+    return sum(cents for key, cents in spending.expected_in_year(month.year, **filters).items() if key[0] == month)
 
 
 def test_a_whole_month_is_expected_at_volume_times_the_contract_price(provider):
     assignment = ib1_assignment(provider)
 
-    expected = spending.expected_in_month(OCTOBER)
+    expected = spending.expected_in_year(2026)
 
     municipality = assignment.indication.client.municipality_id
-    assert expected == {(OCTOBER, provider.pk, assignment.product_id, municipality): IB1_MONTH_CENTS}
+    # September up to December 2026 of the toewijzing that runs from 1 September 2026.
+    assert expected == {
+        (date(2026, month, 1), provider.pk, assignment.product_id, municipality): IB1_MONTH_CENTS
+        for month in (9, 10, 11, 12)
+    }
 
 
 def test_a_part_of_a_month_is_expected_for_its_days(provider):
@@ -128,3 +135,20 @@ def test_a_provider_whose_lines_are_rejected_far_more_often_stands_out(provider,
     assert rows[provider.pk].stands_out is True
     assert (rows[careful.pk].rejected, rows[careful.pk].stands_out) == (1, False)
     assert rows[provider.pk].rejection_rate == 75.0
+
+
+def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider):
+    submit(declaratie(line(ib1_assignment(provider))), provider)
+    services.set_contract_budget(Contract.objects.get(provider=provider), year=2026, amount_cents=40_000, by=None)
+    cube = money.cube(Selection(), 2026)
+
+    per_provider = money.paid_against_expected(cube, 2026, per="provider")
+    per_month = money.paid_against_expected(cube, 2026, per="month")
+    budgets = money.budget_use(Selection(), 2026)
+
+    expected = Decimal(4 * IB1_MONTH_CENTS) / 100
+    paid = Decimal(IB1_MONTH_CENTS) / 100
+    assert per_provider.rows == [[provider.name, expected, paid, paid - expected, 25.0]]
+    assert [row[0] for row in per_month.rows] == ["september 2026", "oktober 2026", "november 2026", "december 2026"]
+    assert budgets.rows[0][0] == provider.name
+    assert budgets.rows[0][-1] == "80% bereikt"
