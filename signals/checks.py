@@ -46,6 +46,8 @@ from django.db.models.functions import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.models import ContractBudget, Prestatie
+from billing.selectors import ACCEPTED, SIGNED_CENTS
 from indications.heraanmelding import heraanmelding_window
 from indications.models import (
     DECIDED,
@@ -850,6 +852,48 @@ def iwmo_request_unanswered(today: date, client_id: int | None = None) -> QueryS
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
+# -- contract budgets (issue 17) -------------------------------------------------------------
+
+
+def budget_threshold(today: date) -> QuerySet:
+    """A contract's budget of this year of which its provider has been paid at least 80 % (variant
+    80, termijn nadert) or the whole (variant 100, termijn verstreken; the 80 % signal then lapses):
+    paid = the accepted prestaties of the provider in declaratieperiodes of the year that overlap
+    the contract's validity (billing.spending.budget_use says the same in Python). About a contract,
+    not a client: no client, team or consultant; contract management sees it with the provider."""
+    low, high = settings.BILLING["BUDGET_THRESHOLDS"]
+    end_of_year = _date(date(today.year, 12, 31))
+    paid = (
+        Prestatie.objects.filter(
+            ACCEPTED,
+            provider_id=OuterRef("contract__provider_id"),
+            declaratie__period_start__year=today.year,
+            declaratie__period_end__gte=OuterRef("contract__valid_from"),
+            declaratie__period_start__lte=Coalesce(OuterRef("contract__valid_to"), end_of_year),
+        )
+        .values("provider_id")
+        .annotate(cents=Sum(SIGNED_CENTS))
+        .values("cents")
+    )
+    budgets = ContractBudget.objects.filter(year=today.year, amount_cents__gt=0).annotate(
+        paid=Coalesce(Subquery(paid), Value(0))
+    )
+    reached_high = Q(paid__gte=F("amount_cents") * high / 100)
+    return _columns(
+        budgets.filter(paid__gte=F("amount_cents") * low / 100),
+        client="",
+        sig_client=Value(None, output_field=IntegerField()),
+        sig_municipality=Value(None, output_field=IntegerField()),
+        sig_subject=F("pk"),
+        sig_variant=Case(When(reached_high, then=Value(high)), default=Value(low), output_field=IntegerField()),
+        sig_due=_date(today),
+        sig_urgency=Case(
+            When(reached_high, then=Value(Urgency.OVERDUE)), default=Value(Urgency.WARNING), output_field=CharField()
+        ),
+        sig_provider=F("contract__provider_id"),
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -862,6 +906,9 @@ class Check:
     # (care dates, stop reason, status, end date). A recheck after such a report (CARE_REPORTED)
     # runs only these checks. Default True: a new check is rechecked unless it says it need not be.
     reads_care_reports: bool = True
+    # Whether its signals are about a client; one about a contract (the budget) has none and is not
+    # rechecked after a change to a client's case, only in the nightly run.
+    about_clients: bool = True
 
     def conditions_of_client(self, today: date, client_id: int) -> QuerySet:
         if self.client_conditions is not None:
@@ -891,6 +938,13 @@ CHECKS: list[Check] = [
         SignalType.IWMO_REQUEST_UNANSWERED,
         iwmo_request_unanswered,
         client_conditions=iwmo_request_unanswered,
+    ),
+    Check(
+        "budgetplafond",
+        SignalType.BUDGET_THRESHOLD,
+        budget_threshold,
+        reads_care_reports=False,
+        about_clients=False,
     ),
 ]
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}

@@ -25,6 +25,8 @@ class SignalType(models.TextChoices):
     IWMO_NO_RETOUR = "iwmo_geen_retour", _("iWmo: geen retourbericht binnen 3 werkdagen")
     IWMO_REPORT_LATE = "iwmo_melding_te_laat", _("iWmo: start of stop zorg later dan 5 werkdagen gemeld")
     IWMO_REQUEST_UNANSWERED = "iwmo_verzoek_niet_beantwoord", _("iWmo: verzoek niet op tijd beantwoord")
+    # About a contract, not a client: for contract management (no client, no team, no consultant).
+    BUDGET_THRESHOLD = "budgetplafond", _("Contractbudget: 80% of het plafond bereikt")
 
 
 class SignalStatus(models.TextChoices):
@@ -72,7 +74,10 @@ class Signal(models.Model):
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="signals")
     escalated_on = models.DateField(_("geëscaleerd op"), null=True, blank=True)
     # What it concerns (the client always; the rest as far as it applies).
-    client = models.ForeignKey("indications.Client", on_delete=models.PROTECT, related_name="signals")
+    # Empty only for a signal about a contract (SignalType.BUDGET_THRESHOLD), which no consultant sees.
+    client = models.ForeignKey(
+        "indications.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
+    )
     indication = models.ForeignKey(
         "indications.Indication", on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
     )
@@ -97,6 +102,10 @@ class Signal(models.Model):
         verbose_name_plural = _("signalen")
         constraints = [
             models.UniqueConstraint(fields=["type", "subject_id", "variant"], name="signal_one_per_condition"),
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False) | models.Q(type=SignalType.BUDGET_THRESHOLD),
+                name="signal_about_a_client_unless_a_budget",
+            ),
         ]
         indexes = [
             models.Index(fields=["type", "status"], name="signal_type_status"),

@@ -211,10 +211,13 @@ def open_sla_signal_counts(provider_ids: Sequence[int]) -> dict[int, int]:
 
 
 def open_sla_signals_for(provider: Provider | int) -> QuerySet[Signal]:
-    """The provider's open SLA signals, most urgent first, with their toewijzing and without any
-    client data (contract management sees the type, the due date, the toewijzing and the status)."""
+    """The provider's open SLA signals and those on its contract budget, most urgent first, with
+    their toewijzing and without any client data (contract management sees the type, the due date,
+    the toewijzing and the status)."""
     return (
-        Signal.objects.filter(type__in=SLA_SIGNAL_TYPES, status__in=OPEN_STATUSES, provider=provider)
+        Signal.objects.filter(
+            type__in=(*SLA_SIGNAL_TYPES, SignalType.BUDGET_THRESHOLD), status__in=OPEN_STATUSES, provider=provider
+        )
         .select_related("assignment")
         .only("type", "status", "urgency", "due_date", "created_on", "assignment__number")
         .order_by("due_date", "urgency", "pk")

@@ -114,7 +114,9 @@ def recheck_clients(client_ids, today: date, change: str = ANY_CHANGE) -> list[C
                     signal__client_id__in=client_ids, to_status=SignalStatus.LAPSED, by__isnull=False
                 ).values_list("signal_id", flat=True)
             )
-            checks = [check for check in CHECKS if check.reads_care_reports] if change == CARE_REPORTED else CHECKS
+            checks = [check for check in CHECKS if check.about_clients]
+            if change == CARE_REPORTED:
+                checks = [check for check in checks if check.reads_care_reports]
             return [_synchronise_client(check, today, client_ids, signals, closed_by_a_user) for check in checks]
     except DatabaseError:
         logger.exception("Signal recheck of clients %s failed; the nightly run will catch up", client_ids)
