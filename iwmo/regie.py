@@ -236,7 +236,7 @@ def write_retour_header(writer: Writer, header: Header, retour: Retour):
 _VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
-def _version_or(value: str, default: str) -> str:
+def version_or(value: str, default: str) -> str:
     """The heenbericht's XSD version as it came, if it is one (else ours: the retour must stay valid)."""
     return value if _VERSION.match(value) else default
 
