@@ -58,11 +58,20 @@ def build(
     header_codes: tuple[str, ...],
     declaratie: DeclaratieIn | None = None,
     outcome: DeclaratieOutcome | None = None,
+    receiver: str = "",
 ) -> bytes:
-    """The WMO325 answering the 323 with `header`: our `identification` and `dagtekening`; with only
-    the Header when `header_codes` reject the message (or nothing was judged)."""
+    """The WMO325 answering the 323 with `header`: our `identification` and `dagtekening`, to
+    `receiver` (default: the 323's sender; the inbox answers the authenticated provider when the
+    header names another); with only the Header when `header_codes` reject the message."""
     writer = Writer(ANTWOORD)
-    _header(writer, header, identification=identification, dagtekening=dagtekening, header_codes=header_codes)
+    _header(
+        writer,
+        header,
+        identification=identification,
+        dagtekening=dagtekening,
+        header_codes=header_codes,
+        receiver=receiver or header.sender,
+    )
     if declaratie is None or outcome is None or is_rejected(header_codes):
         return writer.tobytes()
     element = writer.add(writer.root, "DeclaratieAntwoord", always=True)
@@ -87,13 +96,13 @@ def build(
     return writer.tobytes()
 
 
-def _header(writer: Writer, header: Header, *, identification: str, dagtekening: date, header_codes) -> None:
+def _header(writer: Writer, header: Header, *, identification: str, dagtekening: date, header_codes, receiver) -> None:
     element = writer.add(writer.root, "Header", always=True)
     writer.add(element, "BerichtCode", codes.BERICHTCODE[ANTWOORD])
     writer.add(element, "BerichtVersie", codes.BERICHT_VERSIE)
     writer.add(element, "BerichtSubversie", codes.BERICHT_SUBVERSIE)
     writer.add(element, "Afzender", header.receiver)  # the municipality the 323 was sent to
-    writer.add(element, "Ontvanger", header.sender)
+    writer.add(element, "Ontvanger", receiver)
     ours = writer.add(element, "BerichtIdentificatie", always=True)
     writer.basis(ours, "Identificatie", identification)
     writer.basis(ours, "Dagtekening", dagtekening)

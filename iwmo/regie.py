@@ -189,6 +189,9 @@ class Retour:
     header_codes: tuple[str, ...]
     client_codes: tuple[str, ...] = ()
     product_codes: tuple[tuple[str, ...], ...] = ()
+    # Who the retour goes to (the outbox row's receiver), for a retour whose header is its own
+    # (the WMO325) rather than the heenbericht's repeated.
+    receiver: str = ""
 
 
 def build_retour(message: Regiebericht | None, header: Header, retour: Retour) -> bytes:
