@@ -173,10 +173,6 @@ class Conditions:
     clients: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     prestaties: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
 
-    @property
-    def declaratie_rejected(self) -> bool:
-        return bool(self.declaratie)
-
 
 def _one_calendar_month(start: date, end: date) -> bool:
     return start.day == 1 and end == _month_end(start)
