@@ -35,6 +35,8 @@ class MessageType(models.TextChoices):
     WMO318 = "WMO318", _("WMO318 retour verzoek om wijziging")
     WMO319 = "WMO319", _("WMO319 antwoordbericht")
     WMO320 = "WMO320", _("WMO320 retour antwoordbericht")
+    WMO323 = "WMO323", _("WMO323 declaratie")
+    WMO325 = "WMO325", _("WMO325 declaratie-antwoord")
 
 
 # COD002 (Vektis berichtcode) per message type.
@@ -51,6 +53,8 @@ BERICHTCODE = {
     MessageType.WMO318: "481",
     MessageType.WMO319: "482",
     MessageType.WMO320: "483",
+    MessageType.WMO323: "484",
+    MessageType.WMO325: "485",
 }
 MESSAGE_TYPE_OF_CODE = {code: message_type for message_type, code in BERICHTCODE.items()}
 # The retour message that answers a heenbericht.
@@ -61,6 +65,8 @@ RETOUR_OF = {
     MessageType.WMO315: MessageType.WMO316,
     MessageType.WMO317: MessageType.WMO318,
     MessageType.WMO319: MessageType.WMO320,
+    # The declaratie-antwoord answers the declaratie (its header names the 323 in DeclaratieIdentificatie).
+    MessageType.WMO323: MessageType.WMO325,
 }
 
 

@@ -366,6 +366,7 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         header_codes=tuple(judgement.header_codes or [R.GEEN_OPMERKING]),
         client_codes=tuple(judgement.client_codes),
         product_codes=tuple(tuple(codes_) for codes_ in judgement.product_codes),
+        receiver=outgoing.receiver,
     )
     summary = f"{retour_type} {outgoing.identification} op {header.message_type} {header.identification}"
     try:
@@ -380,7 +381,9 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De inhoud van het bericht past niet in het retourbericht."))
         incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
         incoming.save(update_fields=["errors", "status"])
-        retour = regie.Retour(outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,))
+        retour = regie.Retour(
+            outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,), receiver=outgoing.receiver
+        )
         outbox.store(outgoing, build_retour(None, header, retour, judgement), by=None, client_id=None, summary=summary)
 
 

@@ -189,6 +189,9 @@ class Retour:
     header_codes: tuple[str, ...]
     client_codes: tuple[str, ...] = ()
     product_codes: tuple[tuple[str, ...], ...] = ()
+    # Who the retour goes to (the outbox row's receiver), for a retour whose header is its own
+    # (the WMO325) rather than the heenbericht's repeated.
+    receiver: str = ""
 
 
 def build_retour(message: Regiebericht | None, header: Header, retour: Retour) -> bytes:
@@ -236,7 +239,7 @@ def write_retour_header(writer: Writer, header: Header, retour: Retour):
 _VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
-def _version_or(value: str, default: str) -> str:
+def version_or(value: str, default: str) -> str:
     """The heenbericht's XSD version as it came, if it is one (else ours: the retour must stay valid)."""
     return value if _VERSION.match(value) else default
 

@@ -9,6 +9,7 @@ see what it reported before. Deterministic and idempotent: its identifications a
 messages they answer, it answers a 301 once, and it reports N starts and N stops in all (counting
 its own earlier reports), so a second run with the same numbers sends nothing new."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -52,11 +53,26 @@ class _Known:
     client: wmo301.Persoon
     municipality: str
     rejected: bool
+    omvang: wmo301.Omvang | None = None
 
 
-def simulate_provider(provider, *, starts: int, stops: int, reject_every: int = 0, today: date) -> Simulation:
+# Further steps of the provider's system, registered at start-up by the apps above this one (billing:
+# the monthly WMO323): step(provider, known=, today=, seed=, result=) runs after the regieberichten,
+# with what the 301s told the provider per toewijzingnummer (`known`, the rejected ones included).
+STEPS: list[Callable] = []
+
+
+def register_step(step: Callable) -> None:
+    if step not in STEPS:
+        STEPS.append(step)
+
+
+def simulate_provider(
+    provider, *, starts: int, stops: int, reject_every: int = 0, today: date, seed: int = 0
+) -> Simulation:
     """Answer the provider's unanswered 301s (every `reject_every`-th with 9332 on its first product,
-    0 = none), then report `starts` starts and `stops` stops, then answer the 301s those caused."""
+    0 = none), then report `starts` starts and `stops` stops, then answer the 301s those caused,
+    then run the registered STEPS (deterministic per `seed`)."""
     result = Simulation()
     known = _answer_toewijzingen(provider, reject_every=reject_every, today=today, result=result)
     candidates = [t for t in sorted(known.values(), key=lambda t: t.nummer) if not t.rejected]
@@ -89,6 +105,8 @@ def simulate_provider(provider, *, starts: int, stops: int, reject_every: int = 
         result.count(incoming)
     # An accepted stop ends the toewijzing, which sends a new 301: answer that as well.
     _answer_toewijzingen(provider, reject_every=0, today=today, result=result)
+    for step in STEPS:
+        step(provider, known=known, today=today, seed=seed, result=result)
     return result
 
 
@@ -135,6 +153,7 @@ def _answer_toewijzingen(provider, *, reject_every: int, today: date, result: Si
                 client=toewijzing.client,
                 municipality=toewijzing.header.sender,
                 rejected=rejected and product.nummer == toewijzing.producten[0].nummer,
+                omvang=product.omvang,
             )
     return known
 
