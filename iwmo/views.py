@@ -8,18 +8,22 @@ XML; every other role gets 403."""
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from audit.services import record_read
 from indications.selectors import clients_visible_to
 from indications.views import requires
 from providers.models import Provider
 
-from . import selectors
+from . import resend, selectors
 from .forms import PeriodForm, TrafficFilterForm
 from .selectors import IN, OUT
 
@@ -77,6 +81,7 @@ def day_overview(request):
             "incoming": _incoming_page(request, incoming, "in") if IN in directions else None,
             "show_client": show_client,
             "xml": show_client,
+            "may_resend": resend.may_resend(request.user),
         },
     )
 
@@ -113,6 +118,7 @@ def provider_traffic(request, provider_uuid):
             "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
             "show_client": show_client,
             "xml": show_client,
+            "may_resend": resend.may_resend(request.user),
         },
     )
 
@@ -132,8 +138,31 @@ def client_traffic(request, client_uuid):
             "show_client": False,
             "xml": True,
             "show_day": True,
+            "may_resend": resend.may_resend(request.user),
         },
     )
+
+
+@require_POST
+@requires(resend.RESEND_PERMISSION)
+def resend_outgoing(request, message_uuid):
+    """Put a failed (mislukt) message back in the queue, from the day, provider or client page."""
+    _traffic_viewer(request)
+    message = get_object_or_404(selectors.outgoing_for(request.user), uuid=message_uuid)
+    try:
+        resend.resend_failed_message(message, by=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.success(
+            request,
+            _("%(type)s %(id)s staat opnieuw in de wachtrij en wordt verstuurd.")
+            % {"type": message.message_type, "id": message.identification},
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("iwmo:day")
 
 
 def _xml_response(content: bytes | str, file_name: str) -> HttpResponse:
