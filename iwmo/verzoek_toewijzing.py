@@ -64,6 +64,38 @@ class Omvang:
     frequentie: str = ""
 
 
+def read_omvang(reader: Reader, element) -> Omvang | None:
+    """The Omvang (CDT_Omvang) of a product class, as written (checked by omvang_budget_problems)."""
+    if reader.find(element, "Omvang") is None:
+        return None
+    return Omvang(
+        volume=reader.text(element, "Omvang", basis=("Volume",)),
+        eenheid=reader.text(element, "Omvang", basis=("Eenheid",)),
+        frequentie=reader.text(element, "Omvang", basis=("Frequentie",)),
+    )
+
+
+def write_omvang(writer: Writer, element, omvang: Omvang | None) -> None:
+    if omvang is not None:
+        node = writer.add(element, "Omvang", always=True)
+        writer.basis(node, "Volume", omvang.volume)
+        writer.basis(node, "Eenheid", omvang.eenheid)
+        writer.basis(node, "Frequentie", omvang.frequentie)
+
+
+def omvang_budget_problems(omvang: Omvang | None, budget: str) -> list[str]:
+    """An Omvang or a Budget, not both (CD077, CD078); Volume and Budget whole numbers (LDT_Budget:
+    eurocent)."""
+    problems = []
+    if budget and omvang is not None:
+        problems.append(_("Omvang en Budget gaan niet samen (CD077, CD078)."))
+    if omvang is not None and not omvang.volume.isdigit():
+        problems.append(_("Het Volume van de Omvang is geen getal."))
+    if budget and not (budget.isdigit() and len(budget) <= 8):
+        problems.append(_("Het Budget is geen bedrag in eurocent (LDT_Budget)."))
+    return problems
+
+
 @dataclass
 class AangevraagdProduct:
     referentie: str
@@ -103,7 +135,6 @@ def read(root) -> VerzoekOmToewijzing:
     products = []
     for element in reader.findall(client, "AangevraagdeProducten", "AangevraagdProduct"):
         problems: list[str] = []
-        omvang = reader.find(element, "Omvang")
         product = AangevraagdProduct(
             referentie=reader.text(element, "ReferentieAanbieder"),
             toewijzing_ingangsdatum=regie.read_date(
@@ -121,13 +152,7 @@ def read(root) -> VerzoekOmToewijzing:
             toewijzing_einddatum=regie.read_date(
                 reader.text(element, "ToewijzingEinddatum"), "ToewijzingEinddatum", problems
             ),
-            omvang=None
-            if omvang is None
-            else Omvang(
-                volume=reader.text(element, "Omvang", basis=("Volume",)),
-                eenheid=reader.text(element, "Omvang", basis=("Eenheid",)),
-                frequentie=reader.text(element, "Omvang", basis=("Frequentie",)),
-            ),
+            omvang=read_omvang(reader, element),
             budget=reader.text(element, "Budget"),
             raamcontract=reader.text(element, "Raamcontract"),
             commentaar=reader.text(element, "Commentaar"),
@@ -185,11 +210,7 @@ def _client(writer: Writer, message: VerzoekOmToewijzing, retourcodes=None, prod
         writer.add(element, "BeschikkingIngangsdatum", product.beschikking_ingangsdatum)
         writer.add(element, "ToewijzingIngangsdatum", product.toewijzing_ingangsdatum)
         writer.add(element, "ToewijzingEinddatum", product.toewijzing_einddatum)
-        if product.omvang is not None:
-            omvang = writer.add(element, "Omvang", always=True)
-            writer.basis(omvang, "Volume", product.omvang.volume)
-            writer.basis(omvang, "Eenheid", product.omvang.eenheid)
-            writer.basis(omvang, "Frequentie", product.omvang.frequentie)
+        write_omvang(writer, element, product.omvang)
         writer.add(element, "Budget", product.budget)
         verwijzer = writer.add(element, "Verwijzer", always=True)
         writer.basis(verwijzer, "Type", product.verwijzer_type)
@@ -264,14 +285,11 @@ def _conditions(message: VerzoekOmToewijzing, product: AangevraagdProduct) -> li
         problems.append(_("Product is verplicht als er geen Budget is (CD079)."))
     if product.code and product.omvang is None and not product.budget:
         problems.append(_("Omvang is verplicht als er een ProductCode is (CD041)."))
-    if product.budget and product.omvang is not None:
-        problems.append(_("Omvang en Budget gaan niet samen (CD077, CD078)."))
     if product.budget and end is None:
         problems.append(_("ToewijzingEinddatum is verplicht bij een Budget (CD075)."))
     if product.omvang is not None and product.omvang.frequentie == "2" and end is None:
         problems.append(_("ToewijzingEinddatum is verplicht bij frequentie per week (CD076)."))
-    if product.omvang is not None and not product.omvang.volume.isdigit():
-        problems.append(_("Het Volume van de Omvang is geen getal."))
+    problems.extend(omvang_budget_problems(product.omvang, product.budget))
     if bool(product.beschikkingnummer) != bool(product.beschikking_ingangsdatum):
         problems.append(_("BeschikkingIngangsdatum hoort precies bij een BeschikkingNummer (CD043)."))
     if product.beschikking_ingangsdatum and product.beschikking_ingangsdatum > dagtekening:
