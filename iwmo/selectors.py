@@ -6,11 +6,12 @@ of queries whatever the number of messages."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from indications.selectors import clients_visible_to
+from providers.models import AssignmentRequest, ChangeRequest
 
 from .codes import MessageType, Retourcode
 from .models import IncomingMessage, OutgoingMessage, RetourStatus
@@ -216,6 +217,25 @@ def latest_of_client(user, client) -> tuple[list, bool]:
         rows.append(message)
     rows.sort(key=lambda message: message.at, reverse=True)
     return rows[:CLIENT_PANEL_SIZE], len(rows) > CLIENT_PANEL_SIZE
+
+
+def verzoeken_of_client(client, *, limit: int = CLIENT_PANEL_SIZE) -> tuple[list, list]:
+    """The client's verzoeken om toewijzing (WMO315) and om wijziging (WMO317), newest first, open
+    ones before answered ones: two queries. For the client file, which has checked access already."""
+    open_first = ["-status_is_open", "-created_at", "-id"]
+    toewijzing = (
+        AssignmentRequest.objects.filter(client=client)
+        .annotate(status_is_open=ExpressionWrapper(Q(status=AssignmentRequest.Status.OPEN), BooleanField()))
+        .select_related("provider", "product")
+        .order_by(*open_first)[:limit]
+    )
+    wijziging = (
+        ChangeRequest.objects.filter(assignment__indication__client=client)
+        .annotate(status_is_open=ExpressionWrapper(Q(status=ChangeRequest.Status.OPEN), BooleanField()))
+        .select_related("assignment__provider", "assignment__indication", "requested_product")
+        .order_by(*open_first)[:limit]
+    )
+    return list(toewijzing), list(wijziging)
 
 
 # The types we send that the provider answers with a retour (302, 320; OP090). Our retours (306,
