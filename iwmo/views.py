@@ -22,9 +22,10 @@ from audit.services import record_read
 from indications.selectors import clients_visible_to
 from indications.views import requires
 from providers.models import Provider
+from ui.exports import export_context, query_without_export, requested_export
 
 from . import resend, selectors
-from .forms import PeriodForm, TrafficFilterForm
+from .forms import PeriodForm, TrafficFilterForm, by_municipality
 from .selectors import IN, OUT
 
 PAGE_SIZE = 25
@@ -65,6 +66,13 @@ def day_overview(request):
         outgoing = outgoing.none()
     if IN not in directions:
         incoming = incoming.none()
+    counts = selectors.counts_by_type_and_provider(outgoing, incoming)
+    table = selectors.day_figures_table(counts, day=day)
+    download = requested_export(
+        request, [table], context=export_context(request, form if filtered else None, figures_on=day)
+    )
+    if download:
+        return download
     return render(
         request,
         "iwmo/day.html",
@@ -74,7 +82,9 @@ def day_overview(request):
             "today": today,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < today else None,
-            "counts": selectors.counts_by_type_and_provider(outgoing, incoming),
+            "counts": counts,
+            "table": table,
+            "query": query_without_export(request),
             "outgoing_errors": _page(request, selectors.outgoing_errors(outgoing), "fouten-uit"),
             "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
             "outgoing": _page(request, outgoing, "uit") if OUT in directions else None,
@@ -93,9 +103,17 @@ def provider_traffic(request, provider_uuid):
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today)
     first, last = form.period()
-    outgoing = selectors.outgoing_for(request.user).filter(provider=provider)
-    incoming = selectors.incoming_for(request.user).filter(provider=provider)
+    municipality = form.municipality()
+    outgoing = by_municipality(selectors.outgoing_for(request.user).filter(provider=provider), municipality)
+    incoming = by_municipality(selectors.incoming_for(request.user).filter(provider=provider), municipality)
     days = selectors.traffic_per_day(outgoing, incoming, first=first, last=last)
+    table = selectors.days_table(days, provider_name=provider.name, first=first, last=last)
+    valid = form.is_bound and form.is_valid()
+    download = requested_export(
+        request, [table], context=export_context(request, form if valid else None, figures_on=last)
+    )
+    if download:
+        return download
     start, _ = selectors.day_bounds(first)
     _, end = selectors.day_bounds(last)
     outgoing = outgoing.filter(created_at__gte=start, created_at__lt=end)
@@ -108,6 +126,7 @@ def provider_traffic(request, provider_uuid):
             "form": form,
             "first": first,
             "last": last,
+            "query": query_without_export(request),
             "days": _page(request, days, "dagen"),
             "totals": {
                 "sent": sum(row.sent for row in days),
