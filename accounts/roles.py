@@ -69,7 +69,13 @@ def _model_permissions(label: str, actions=("view", "add", "change")) -> list[st
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CONSULENT: CASE_WORK,
-    TEAMLEIDER: [*CASE_WORK, "indications.review_indication", "indications.view_review_figures"],
+    TEAMLEIDER: [
+        *CASE_WORK,
+        "indications.review_indication",
+        "indications.view_review_figures",
+        # Resend a failed (mislukt) iWmo message from the day page (iwmo.resend).
+        "iwmo.resend_outgoingmessage",
+    ],
     CONTRACTMANAGER: [
         "providers.view_provider",
         "providers.view_referencegroup",
@@ -91,6 +97,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The iWmo message traffic, read-only in the admin (what was sent and received, and its answer).
         "iwmo.view_outgoingmessage",
         "iwmo.view_incomingmessage",
+        # Put a message whose delivery failed (mislukt) back in the queue (iwmo.resend).
+        "iwmo.resend_outgoingmessage",
         "indications.search_client_for_access_log",
         "indications.export_client_data",
         # The eigen bijdrage: the periods of care for the CAK (indications.eigen_bijdrage).

@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdminMixin, ReadOnlyAdmin
 
+from . import resend
 from .models import IncomingMessage, OutgoingMessage, ProductOmvang
 
 
@@ -33,6 +35,30 @@ class OutgoingMessageAdmin(ReadOnlyAdmin):
     list_select_related = ["provider"]
     raw_id_fields = ["client", "provider", "municipality", "in_reply_to", "retour_message"]
     readonly_fields = ["retourcodes"]
+    actions = ["resend_failed"]
+
+    @admin.action(description=_("Mislukte berichten opnieuw versturen"), permissions=["resend"])
+    def resend_failed(self, request, queryset):
+        """Each selected mislukt message back in the queue (iwmo.resend: same BerichtIdentificatie)."""
+        done, refused = 0, []
+        for message in queryset.order_by("pk"):
+            try:
+                resend.resend_failed_message(message, by=request.user)
+            except ValidationError:
+                refused.append(message.identification)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(n)s bericht(en) opnieuw in de wachtrij gezet.") % {"n": done})
+        if refused:
+            self.message_user(
+                request,
+                _("Niet mislukt, dus niet opnieuw verstuurd: %(ids)s") % {"ids": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    def has_resend_permission(self, request) -> bool:
+        return resend.may_resend(request.user)
 
     @admin.display(description=_("retourcodes met betekenis"))
     def retourcodes(self, message: OutgoingMessage) -> str:

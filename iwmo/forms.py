@@ -1,5 +1,5 @@
-"""The filters of the message-traffic pages (GET forms): the day, and type, direction, provider and
-status. A status belongs to one direction (wachtrij/afgeleverd/mislukt out; ontvangen/geaccepteerd/
+"""The filters of the message-traffic pages (GET forms): the day, and type, direction, provider,
+municipality and status. A status belongs to one direction (wachtrij/afgeleverd/mislukt out; ontvangen/geaccepteerd/
 deels/afgekeurd in), so a status filter shows only the list it applies to."""
 
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indications.forms import DateInput
+from indications.models import Municipality
 from providers.models import Provider
 
 from .codes import MessageType
@@ -37,6 +38,13 @@ class TrafficFilterForm(forms.Form):
         to_field_name="uuid",
         empty_label=_("alle aanbieders"),
     )
+    gemeente = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("alle gemeenten"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("alle statussen")), *STATUS_CHOICES])
 
     def directions(self) -> tuple[str, ...]:
@@ -54,20 +62,33 @@ class TrafficFilterForm(forms.Form):
             messages = messages.filter(message_type=data["soort"])
         if data.get("aanbieder"):
             messages = messages.filter(provider=data["aanbieder"])
+        messages = by_municipality(messages, data.get("gemeente"))
         if data.get("status"):
             status_direction, status = data["status"].split(":", 1)
             messages = messages.filter(status=status) if status_direction == direction else messages.none()
         return messages
 
 
+def by_municipality(messages, municipality: Municipality | None):
+    """The messages of one municipality (its own sent and received), or all."""
+    return messages.filter(municipality=municipality) if municipality is not None else messages
+
+
 class PeriodForm(forms.Form):
-    """A period of at most a year (default the last 30 days up to today)."""
+    """A period of at most a year (default the last 30 days up to today), and a municipality."""
 
     DEFAULT_DAYS = 30
     MAX_DAYS = 366
 
     van = forms.DateField(label=_("Van"), required=False, widget=DateInput())
     tot = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+    gemeente = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("alle gemeenten"),
+    )
 
     def __init__(self, *args, today, **kwargs):
         kwargs.setdefault("initial", {"van": today - timedelta(days=self.DEFAULT_DAYS - 1), "tot": today})
@@ -91,3 +112,6 @@ class PeriodForm(forms.Form):
             last = self.cleaned_data.get("tot") or last
             first = self.cleaned_data.get("van")
         return first or last - timedelta(days=self.DEFAULT_DAYS - 1), last
+
+    def municipality(self) -> Municipality | None:
+        return self.cleaned_data.get("gemeente") if self.is_bound and self.is_valid() else None

@@ -142,6 +142,7 @@ class OutgoingMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("uitgaand iWmo-bericht")
         verbose_name_plural = _("uitgaande iWmo-berichten")
+        permissions = [("resend_outgoingmessage", _("Kan een mislukt iWmo-bericht opnieuw versturen"))]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="iwmo_out_due"),
             models.Index(fields=["client", "provider", "message_type", "status"], name="iwmo_out_client"),

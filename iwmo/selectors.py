@@ -6,11 +6,14 @@ of queries whatever the number of messages."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indications.selectors import clients_visible_to
+from providers.models import AssignmentRequest, ChangeRequest
+from ui.tables import Column, Table
 
 from .codes import MessageType, Retourcode
 from .models import IncomingMessage, OutgoingMessage, RetourStatus
@@ -139,12 +142,56 @@ def counts_by_type_and_provider(
     return sorted(rows.values(), key=lambda row: (row.direction != OUT, row.message_type, row.provider))
 
 
+def day_figures_table(counts: list[CountRow], *, day: date) -> Table:
+    """The day's figures as the exports write them (ui.tables): a row per direction, type and
+    provider, a column per status of either direction."""
+    direction_label = {OUT: _("verzonden"), IN: _("ontvangen")}
+    statuses = [(OUT, value, label) for value, label in OutgoingMessage.Status.choices] + [
+        (IN, value, label) for value, label in IncomingMessage.Status.choices
+    ]
+    return Table(
+        slug="iwmo-dag",
+        title=_("iWmo-berichten van %(day)s per berichtsoort en aanbieder") % {"day": f"{day:%d-%m-%Y}"},
+        columns=[
+            Column(_("Richting"), "text"),
+            Column(_("Berichtsoort"), "text"),
+            Column(_("Aanbieder"), "text"),
+            Column(_("Totaal")),
+            *(Column(f"{direction_label[direction]}: {label}") for direction, _value, label in statuses),
+        ],
+        rows=[
+            [
+                direction_label[row.direction],
+                row.message_type,
+                row.provider or _("onbekende afzender"),
+                row.total,
+                *(
+                    row.counts.get(value, 0) if direction == row.direction else None
+                    for direction, value, _label in statuses
+                ),
+            ]
+            for row in counts
+        ],
+    )
+
+
 @dataclass
 class DayRow:
     day: date
     sent: int = 0
     received: int = 0
     errors: int = 0
+
+
+def days_table(days: list["DayRow"], *, provider_name: str, first: date, last: date) -> Table:
+    """A provider's traffic per day (the provider page's figures) as the exports write them."""
+    return Table(
+        slug="iwmo-dagen",
+        title=_("iWmo-berichten van %(provider)s per dag, %(first)s tot en met %(last)s")
+        % {"provider": provider_name, "first": f"{first:%d-%m-%Y}", "last": f"{last:%d-%m-%Y}"},
+        columns=[Column(_("Dag"), "date"), Column(_("Verzonden")), Column(_("Ontvangen")), Column(_("Fouten"))],
+        rows=[[row.day, row.sent, row.received, row.errors] for row in days],
+    )
 
 
 def traffic_per_day(
@@ -216,6 +263,25 @@ def latest_of_client(user, client) -> tuple[list, bool]:
         rows.append(message)
     rows.sort(key=lambda message: message.at, reverse=True)
     return rows[:CLIENT_PANEL_SIZE], len(rows) > CLIENT_PANEL_SIZE
+
+
+def verzoeken_of_client(client, *, limit: int = CLIENT_PANEL_SIZE) -> tuple[list, list]:
+    """The client's verzoeken om toewijzing (WMO315) and om wijziging (WMO317), newest first, open
+    ones before answered ones: two queries. For the client file, which has checked access already."""
+    open_first = ["-status_is_open", "-created_at", "-id"]
+    toewijzing = (
+        AssignmentRequest.objects.filter(client=client)
+        .annotate(status_is_open=ExpressionWrapper(Q(status=AssignmentRequest.Status.OPEN), BooleanField()))
+        .select_related("provider", "product")
+        .order_by(*open_first)[:limit]
+    )
+    wijziging = (
+        ChangeRequest.objects.filter(assignment__indication__client=client)
+        .annotate(status_is_open=ExpressionWrapper(Q(status=ChangeRequest.Status.OPEN), BooleanField()))
+        .select_related("assignment__provider", "assignment__indication", "requested_product")
+        .order_by(*open_first)[:limit]
+    )
+    return list(toewijzing), list(wijziging)
 
 
 # The types we send that the provider answers with a retour (302, 320; OP090). Our retours (306,

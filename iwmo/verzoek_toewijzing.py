@@ -11,7 +11,12 @@ message and runs `judge_and_apply` in the same three layers as for the 305/307:
    Einddatum and excludes an Omvang), CD076 (Frequentie 2 needs an Einddatum), CD043
    (BeschikkingIngangsdatum exactly when there is a BeschikkingNummer), TR134 (dates not after the
    Dagtekening), TR383 (ReferentieAanbieder unique within the message), TR386 (the same product
-   twice only for periods that do not overlap), dates that are dates.
+   twice only for periods that do not overlap), CD066/CD067/CD068 (the Verwijzer: a ZorgverlenerCode
+   or a Naam for types 02-05, no ZorgverlenerCode for the others), dates that are dates. On the
+   Client (its products then 0233, as for CS002): TR002 (a Geboortedatum not more than 120 years
+   before the Dagtekening, unless unknown: DatumGebruik 3 with 1900-01-01) and CS139 (DatumGebruik
+   and Datum agree: 1 = day unknown, the Datum on the 1st; 2 = day and month unknown, on 1 January;
+   3 = unknown, 1900-01-01).
 3. The technical rules against the database (the inbox's header checks TR056 9056, TR135 8848,
    TR378 S300), and per product TR347 (9347: the ReferentieAanbieder unique for the provider), TR374
    (9374: no other verzoek of this provider for this client onderhanden), TR381 (S329: a product code
@@ -64,6 +69,38 @@ class Omvang:
     frequentie: str = ""
 
 
+def read_omvang(reader: Reader, element) -> Omvang | None:
+    """The Omvang (CDT_Omvang) of a product class, as written (checked by omvang_budget_problems)."""
+    if reader.find(element, "Omvang") is None:
+        return None
+    return Omvang(
+        volume=reader.text(element, "Omvang", basis=("Volume",)),
+        eenheid=reader.text(element, "Omvang", basis=("Eenheid",)),
+        frequentie=reader.text(element, "Omvang", basis=("Frequentie",)),
+    )
+
+
+def write_omvang(writer: Writer, element, omvang: Omvang | None) -> None:
+    if omvang is not None:
+        node = writer.add(element, "Omvang", always=True)
+        writer.basis(node, "Volume", omvang.volume)
+        writer.basis(node, "Eenheid", omvang.eenheid)
+        writer.basis(node, "Frequentie", omvang.frequentie)
+
+
+def omvang_budget_problems(omvang: Omvang | None, budget: str) -> list[str]:
+    """An Omvang or a Budget, not both (CD077, CD078); Volume and Budget whole numbers (LDT_Budget:
+    eurocent)."""
+    problems = []
+    if budget and omvang is not None:
+        problems.append(_("Omvang en Budget gaan niet samen (CD077, CD078)."))
+    if omvang is not None and not omvang.volume.isdigit():
+        problems.append(_("Het Volume van de Omvang is geen getal."))
+    if budget and not (budget.isdigit() and len(budget) <= 8):
+        problems.append(_("Het Budget is geen bedrag in eurocent (LDT_Budget)."))
+    return problems
+
+
 @dataclass
 class AangevraagdProduct:
     referentie: str
@@ -103,7 +140,6 @@ def read(root) -> VerzoekOmToewijzing:
     products = []
     for element in reader.findall(client, "AangevraagdeProducten", "AangevraagdProduct"):
         problems: list[str] = []
-        omvang = reader.find(element, "Omvang")
         product = AangevraagdProduct(
             referentie=reader.text(element, "ReferentieAanbieder"),
             toewijzing_ingangsdatum=regie.read_date(
@@ -121,13 +157,7 @@ def read(root) -> VerzoekOmToewijzing:
             toewijzing_einddatum=regie.read_date(
                 reader.text(element, "ToewijzingEinddatum"), "ToewijzingEinddatum", problems
             ),
-            omvang=None
-            if omvang is None
-            else Omvang(
-                volume=reader.text(element, "Omvang", basis=("Volume",)),
-                eenheid=reader.text(element, "Omvang", basis=("Eenheid",)),
-                frequentie=reader.text(element, "Omvang", basis=("Frequentie",)),
-            ),
+            omvang=read_omvang(reader, element),
             budget=reader.text(element, "Budget"),
             raamcontract=reader.text(element, "Raamcontract"),
             commentaar=reader.text(element, "Commentaar"),
@@ -185,11 +215,7 @@ def _client(writer: Writer, message: VerzoekOmToewijzing, retourcodes=None, prod
         writer.add(element, "BeschikkingIngangsdatum", product.beschikking_ingangsdatum)
         writer.add(element, "ToewijzingIngangsdatum", product.toewijzing_ingangsdatum)
         writer.add(element, "ToewijzingEinddatum", product.toewijzing_einddatum)
-        if product.omvang is not None:
-            omvang = writer.add(element, "Omvang", always=True)
-            writer.basis(omvang, "Volume", product.omvang.volume)
-            writer.basis(omvang, "Eenheid", product.omvang.eenheid)
-            writer.basis(omvang, "Frequentie", product.omvang.frequentie)
+        write_omvang(writer, element, product.omvang)
         writer.add(element, "Budget", product.budget)
         verwijzer = writer.add(element, "Verwijzer", always=True)
         writer.basis(verwijzer, "Type", product.verwijzer_type)
@@ -264,18 +290,58 @@ def _conditions(message: VerzoekOmToewijzing, product: AangevraagdProduct) -> li
         problems.append(_("Product is verplicht als er geen Budget is (CD079)."))
     if product.code and product.omvang is None and not product.budget:
         problems.append(_("Omvang is verplicht als er een ProductCode is (CD041)."))
-    if product.budget and product.omvang is not None:
-        problems.append(_("Omvang en Budget gaan niet samen (CD077, CD078)."))
     if product.budget and end is None:
         problems.append(_("ToewijzingEinddatum is verplicht bij een Budget (CD075)."))
     if product.omvang is not None and product.omvang.frequentie == "2" and end is None:
         problems.append(_("ToewijzingEinddatum is verplicht bij frequentie per week (CD076)."))
-    if product.omvang is not None and not product.omvang.volume.isdigit():
-        problems.append(_("Het Volume van de Omvang is geen getal."))
+    problems.extend(omvang_budget_problems(product.omvang, product.budget))
+    problems.extend(verwijzer_problems(product))
     if bool(product.beschikkingnummer) != bool(product.beschikking_ingangsdatum):
         problems.append(_("BeschikkingIngangsdatum hoort precies bij een BeschikkingNummer (CD043)."))
     if product.beschikking_ingangsdatum and product.beschikking_ingangsdatum > dagtekening:
         problems.append(_("De BeschikkingIngangsdatum ligt na de Dagtekening (TR134)."))
+    return problems
+
+
+# Verwijzer types identified by a ZorgverlenerCode (huisarts, jeugdarts, gecertificeerde instelling,
+# medisch specialist: LDT_TypeVerwijzer 02-05), for CD066-CD068.
+VERWIJZER_MET_ZORGVERLENERCODE = {"02", "03", "04", "05"}
+# A Geboortedatum that is unknown altogether (DatumGebruik 3) is written as this date (CS139, TR002).
+UNKNOWN_BIRTH_DATE = date(1900, 1, 1)
+
+
+def verwijzer_problems(product: AangevraagdProduct) -> list[str]:
+    if product.verwijzer_type in VERWIJZER_MET_ZORGVERLENERCODE:
+        if product.verwijzer_zorgverlenercode and product.verwijzer_naam:
+            return [_("Bij een ZorgverlenerCode van de verwijzer blijft de Naam leeg (CD066).")]
+        if not product.verwijzer_zorgverlenercode and not product.verwijzer_naam:
+            return [_("Zonder ZorgverlenerCode is de Naam van de verwijzer verplicht (CD067).")]
+    elif product.verwijzer_zorgverlenercode:
+        return [_("Alleen verwijzers van type 02 tot en met 05 hebben een ZorgverlenerCode (CD068).")]
+    return []
+
+
+def birth_date_problems(person: regie.RegieClient, *, dagtekening: date) -> list[str]:
+    """TR002 and CS139 on a Geboortedatum (Datum with its DatumGebruik, COD170)."""
+    try:
+        born = date.fromisoformat(person.geboortedatum)
+    except ValueError:
+        return [_("De Geboortedatum is geen datum.")]
+    problems = []
+    usage = person.datum_gebruik
+    if (
+        (usage == "1" and born.day != 1)
+        or (usage == "2" and (born.day, born.month) != (1, 1))
+        or (usage == "3" and born != UNKNOWN_BIRTH_DATE)
+    ):
+        problems.append(_("DatumGebruik en Datum van de Geboortedatum komen niet overeen (CS139)."))
+    unknown = usage == "3" and born == UNKNOWN_BIRTH_DATE
+    try:
+        limit = dagtekening.replace(year=dagtekening.year - 120)
+    except ValueError:  # 29 February
+        limit = dagtekening.replace(year=dagtekening.year - 120, day=28)
+    if born < limit and not unknown:
+        problems.append(_("De Geboortedatum ligt meer dan 120 jaar voor de Dagtekening (TR002)."))
     return problems
 
 
@@ -310,9 +376,11 @@ def judge_and_apply(message: VerzoekOmToewijzing, incoming, judgement, *, sender
         "message_uuid": incoming.uuid,
     }
     incoming.client = Client.objects.filter(bsn=message.client.bsn).first()
-    if not is_valid_bsn(message.client.bsn):  # CS002
+    client_problems = [] if is_valid_bsn(message.client.bsn) else [_("Het BSN voldoet niet aan de elfproef (CS002).")]
+    client_problems += birth_date_problems(message.client, dagtekening=message.header.dagtekening)
+    if client_problems:
         judgement.client_codes = [R.TECHNISCH_AFGEKEURD]
-        judgement.note("Client", R.TECHNISCH_AFGEKEURD, _("Het BSN voldoet niet aan de elfproef (CS002)."))
+        judgement.note("Client", R.TECHNISCH_AFGEKEURD, " ".join(client_problems))
         judgement.product_codes = [[R.NIET_BEOORDEELD] for _product in message.producten]
         return
     judgement.client_codes = [R.GEEN_OPMERKING]

@@ -8,7 +8,8 @@ judged in the inbox's three layers (registered with iwmo.inbox.register):
 2. In-message conditions: CS002 (BSN elfproef: 0001 on the Client, the rest 0233), WJ758 (RedenVerzoek
    1 or 2), ReferentieAanbieder present, TR101 (a toewijzing named once), TR352 (at least one
    OngewijzigdProduct or TeWijzigenProduct), TR353 (at least one TeWijzigenProduct or NieuwProduct),
-   dates that are dates and an Einddatum not before the GewensteIngangsdatum: each 0001 on its class.
+   dates that are dates and an Einddatum not before the GewensteIngangsdatum, an Omvang or a Budget
+   (not both, CD077/CD078) with whole numbers: each 0001 on its class.
 3. The technical rules against the database: TR056 (9056), TR135 (8848), TR378 (S300) in the
    header as for every message; TR304 (8187: a client of ours with a toewijzing at this provider
    from the receiving municipality), TR347 (9347: the ReferentieAanbieder unique for the provider),
@@ -19,7 +20,10 @@ judged in the inbox's three layers (registered with iwmo.inbox.register):
 An accepted verzoek goes through `providers.services.submit_change_request`, the service of the
 REST API, with the provider as actor; its own rules (an active toewijzing, a contract for the product,
 one open verzoek per toewijzing) answer 0001 on the Verzoek. Our ChangeRequest changes one toewijzing:
-a verzoek with more than one TeWijzigenProduct or NieuwProduct is answered 0001 on the Verzoek.
+a verzoek with more than one TeWijzigenProduct or NieuwProduct is answered 0001 on the Verzoek. The
+request keeps the GewensteIngangsdatum, Omvang and Budget of its NieuwProduct (else of its
+TeWijzigenProduct): the GewensteIngangsdatum is the proposed start of a grant
+(`providers.services.proposed_start`); the Omvang and Budget are shown to the consultant.
 
 The consultant's answer (providers.services.answer_change_request) runs the hook
 `change_request_answered`; `answer_verzoek` writes the WMO319 for a refusal (WJ760 1 with WJ759) or
@@ -42,6 +46,7 @@ from providers.models import Assignment, ChangeRequest, Provider
 
 from . import antwoord, codes, inbox, regie
 from .codes import Retourcode as R
+from .verzoek_toewijzing import Omvang, omvang_budget_problems, read_omvang, write_omvang
 from .xml import Header, Reader, TechnicalError, Writer, parse_message
 
 VERZOEK = codes.MessageType.WMO317
@@ -52,7 +57,7 @@ CONTAINER = {ONGEWIJZIGD: "OngewijzigdeProducten", TE_WIJZIGEN: "TeWijzigenProdu
 @dataclass
 class VerzoekProduct:
     """An OngewijzigdProduct (only `nummer`), a TeWijzigenProduct (`nummer`, dates) or a NieuwProduct
-    (`categorie`/`code`, dates). Omvang and Budget are not read: our products have a fixed Omvang."""
+    (`categorie`/`code`, dates); both of the latter with an Omvang or a Budget (eurocent) as asked."""
 
     soort: str
     nummer: str = ""
@@ -60,6 +65,8 @@ class VerzoekProduct:
     code: str = ""
     gewenste_ingangsdatum: date | None = None
     einddatum: date | None = None
+    omvang: Omvang | None = None
+    budget: str = ""
     fouten: list[str] = field(default_factory=list)
 
     @property
@@ -106,6 +113,9 @@ def read(message_type: str, root) -> VerzoekOmWijziging:
                 if product.gewenste_ingangsdatum is None and not problems:
                     problems.append(_("GewensteIngangsdatum ontbreekt."))
                 product.einddatum = regie.read_date(reader.text(element, "Einddatum"), "Einddatum", problems)
+                product.omvang = read_omvang(reader, element)
+                product.budget = reader.text(element, "Budget")
+                problems.extend(omvang_budget_problems(product.omvang, product.budget))
             products.append(product)
     return VerzoekOmWijziging(
         header=header,
@@ -148,6 +158,8 @@ def _verzoek(writer: Writer, message: VerzoekOmWijziging, judgement: "inbox.Judg
             if soort != ONGEWIJZIGD:
                 writer.add(element, "GewensteIngangsdatum", product.gewenste_ingangsdatum)
                 writer.add(element, "Einddatum", product.einddatum)
+                write_omvang(writer, element, product.omvang)
+                writer.add(element, "Budget", product.budget)
             if product_codes is not None:
                 writer.retourcodes(element, next(product_codes))
     if judgement is not None:
@@ -316,7 +328,8 @@ def _apply(message: VerzoekOmWijziging, incoming, *, actor, named, requested, to
     assignment, to_change = named[index], message.producten[index]
     new = next((i for i, product in enumerate(message.producten) if product.soort == NIEUW), None)
     product = requested[new] if new is not None else None
-    end_date = message.producten[new].einddatum if new is not None else to_change.einddatum
+    asked = message.producten[new] if new is not None else to_change  # its dates, Omvang or Budget
+    omvang = asked.omvang
     label = codes.RedenVerzoek(message.reden_verzoek).label
     try:
         with transaction.atomic():
@@ -326,7 +339,12 @@ def _apply(message: VerzoekOmWijziging, incoming, *, actor, named, requested, to
                 % {"id": message.header.identification, "reden": label},
                 by=actor,
                 product=product,
-                end_date=end_date,
+                end_date=asked.einddatum,
+                start_date=asked.gewenste_ingangsdatum,
+                volume=int(omvang.volume) if omvang is not None else None,
+                unit=omvang.eenheid if omvang is not None else "",
+                frequency=omvang.frequentie if omvang is not None else "",
+                budget=int(asked.budget) if asked.budget else None,
                 today=today,
                 reason=message.reden_verzoek,
                 reference=message.referentie_aanbieder,

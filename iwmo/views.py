@@ -8,19 +8,24 @@ XML; every other role gets 403."""
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from audit.services import record_read
 from indications.selectors import clients_visible_to
 from indications.views import requires
 from providers.models import Provider
+from ui.exports import export_context, query_without_export, requested_export
 
-from . import selectors
-from .forms import PeriodForm, TrafficFilterForm
+from . import resend, selectors
+from .forms import PeriodForm, TrafficFilterForm, by_municipality
 from .selectors import IN, OUT
 
 PAGE_SIZE = 25
@@ -61,6 +66,13 @@ def day_overview(request):
         outgoing = outgoing.none()
     if IN not in directions:
         incoming = incoming.none()
+    counts = selectors.counts_by_type_and_provider(outgoing, incoming)
+    table = selectors.day_figures_table(counts, day=day)
+    download = requested_export(
+        request, [table], context=export_context(request, form if filtered else None, figures_on=day)
+    )
+    if download:
+        return download
     return render(
         request,
         "iwmo/day.html",
@@ -70,13 +82,16 @@ def day_overview(request):
             "today": today,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1) if day < today else None,
-            "counts": selectors.counts_by_type_and_provider(outgoing, incoming),
+            "counts": counts,
+            "table": table,
+            "query": query_without_export(request),
             "outgoing_errors": _page(request, selectors.outgoing_errors(outgoing), "fouten-uit"),
             "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
             "outgoing": _page(request, outgoing, "uit") if OUT in directions else None,
             "incoming": _incoming_page(request, incoming, "in") if IN in directions else None,
             "show_client": show_client,
             "xml": show_client,
+            "may_resend": resend.may_resend(request.user),
         },
     )
 
@@ -88,9 +103,17 @@ def provider_traffic(request, provider_uuid):
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today)
     first, last = form.period()
-    outgoing = selectors.outgoing_for(request.user).filter(provider=provider)
-    incoming = selectors.incoming_for(request.user).filter(provider=provider)
+    municipality = form.municipality()
+    outgoing = by_municipality(selectors.outgoing_for(request.user).filter(provider=provider), municipality)
+    incoming = by_municipality(selectors.incoming_for(request.user).filter(provider=provider), municipality)
     days = selectors.traffic_per_day(outgoing, incoming, first=first, last=last)
+    table = selectors.days_table(days, provider_name=provider.name, first=first, last=last)
+    valid = form.is_bound and form.is_valid()
+    download = requested_export(
+        request, [table], context=export_context(request, form if valid else None, figures_on=last)
+    )
+    if download:
+        return download
     start, _ = selectors.day_bounds(first)
     _, end = selectors.day_bounds(last)
     outgoing = outgoing.filter(created_at__gte=start, created_at__lt=end)
@@ -103,6 +126,7 @@ def provider_traffic(request, provider_uuid):
             "form": form,
             "first": first,
             "last": last,
+            "query": query_without_export(request),
             "days": _page(request, days, "dagen"),
             "totals": {
                 "sent": sum(row.sent for row in days),
@@ -113,6 +137,7 @@ def provider_traffic(request, provider_uuid):
             "incoming_errors": _incoming_page(request, selectors.incoming_errors(incoming), "fouten-in"),
             "show_client": show_client,
             "xml": show_client,
+            "may_resend": resend.may_resend(request.user),
         },
     )
 
@@ -132,8 +157,31 @@ def client_traffic(request, client_uuid):
             "show_client": False,
             "xml": True,
             "show_day": True,
+            "may_resend": resend.may_resend(request.user),
         },
     )
+
+
+@require_POST
+@requires(resend.RESEND_PERMISSION)
+def resend_outgoing(request, message_uuid):
+    """Put a failed (mislukt) message back in the queue, from the day, provider or client page."""
+    _traffic_viewer(request)
+    message = get_object_or_404(selectors.outgoing_for(request.user), uuid=message_uuid)
+    try:
+        resend.resend_failed_message(message, by=request.user)
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.success(
+            request,
+            _("%(type)s %(id)s staat opnieuw in de wachtrij en wordt verstuurd.")
+            % {"type": message.message_type, "id": message.identification},
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("iwmo:day")
 
 
 def _xml_response(content: bytes | str, file_name: str) -> HttpResponse:

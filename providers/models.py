@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -271,6 +272,15 @@ class ChangeRequest(models.Model):
         "indications.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     requested_end_date = models.DateField(_("gevraagde einddatum"), null=True, blank=True)
+    # A WMO317's GewensteIngangsdatum (of its NieuwProduct, else of its TeWijzigenProduct): the proposed
+    # start of the follow-up when the request is granted (services.answer_change_request).
+    requested_start_date = models.DateField(_("gewenste ingangsdatum"), null=True, blank=True)
+    # The Omvang or the Budget (in eurocent, LDT_Budget) a WMO317 asks for, as asked: our products
+    # have a fixed Omvang (iwmo.ProductOmvang), so they are shown to the consultant, not applied.
+    requested_volume = models.PositiveIntegerField(_("gevraagde omvang: volume"), null=True, blank=True)
+    requested_unit = models.CharField(_("gevraagde omvang: eenheid (WJ756)"), max_length=2, blank=True)
+    requested_frequency = models.CharField(_("gevraagde omvang: frequentie (WMO757)"), max_length=1, blank=True)
+    requested_budget = models.PositiveIntegerField(_("gevraagd budget (eurocent)"), null=True, blank=True)
     motivation = models.TextField(_("motivering"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     answer_reason = models.TextField(_("toelichting op het antwoord"), blank=True)
@@ -309,6 +319,10 @@ class ChangeRequest(models.Model):
                 condition=models.Q(requested_product__isnull=False) | models.Q(requested_end_date__isnull=False),
                 name="change_request_asks_something",
             ),
+            models.CheckConstraint(  # CD077/CD078: an Omvang or a Budget, not both
+                condition=models.Q(requested_volume__isnull=True) | models.Q(requested_budget__isnull=True),
+                name="change_request_omvang_or_budget",
+            ),
         ]
 
     def __str__(self):
@@ -318,6 +332,10 @@ class ChangeRequest(models.Model):
     def can_be_answered(self) -> bool:
         """Only an open request is answered (services.answer_change_request refuses any other)."""
         return self.status == self.Status.OPEN
+
+    @property
+    def requested_budget_euros(self) -> Decimal | None:
+        return None if self.requested_budget is None else Decimal(self.requested_budget) / 100
 
 
 class AssignmentRequest(models.Model):

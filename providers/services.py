@@ -471,11 +471,18 @@ def submit_change_request(
     reference: str = "",
     message_identification: str = "",
     incoming_message_id: int | None = None,
+    start_date: date | None = None,
+    volume: int | None = None,
+    unit: str = "",
+    frequency: str = "",
+    budget: int | None = None,
 ) -> ChangeRequest:
     """Verzoek om wijziging (WMO317): another product and/or another end date, with a motivation
     and (optionally through REST, always in a WMO317) the WJ758 reden verzoek. Only for a toewijzing
     that is actief on `today` (not one whose end date has passed). A request that came in as XML
-    keeps its ReferentieAanbieder and message identification for the WMO319 that may answer it."""
+    keeps its ReferentieAanbieder and message identification for the WMO319 that may answer it, and
+    its GewensteIngangsdatum (`start_date`, the proposed start of a grant) and the Omvang (`volume`,
+    `unit`, `frequency`) or Budget (eurocent) it asks for."""
     today = today or timezone.localdate()
     if reason and reason not in RedenVerzoek.values:
         raise ValidationError(
@@ -500,6 +507,19 @@ def submit_change_request(
                 )
             }
         )
+    if start_date is not None and (start_date < assignment.start_date or (end_date and start_date > end_date)):
+        raise ValidationError(
+            {
+                "ingangsdatum": ValidationError(
+                    _("De gewenste ingangsdatum ligt vóór de ingangsdatum van de toewijzing of na de einddatum."),
+                    code="start_out_of_period",
+                )
+            }
+        )
+    if volume is not None and budget is not None:
+        raise ValidationError(
+            {"budget": ValidationError(_("Vraag een omvang of een budget, niet beide."), code="omvang_and_budget")}
+        )
     if product is not None:
         ensure_contract_covers(assignment.provider, product, assignment.start_date)
     if ChangeRequest.objects.filter(assignment=assignment, status=ChangeRequest.Status.OPEN).exists():
@@ -508,6 +528,11 @@ def submit_change_request(
         assignment=assignment,
         requested_product=product,
         requested_end_date=end_date,
+        requested_start_date=start_date,
+        requested_volume=volume,
+        requested_unit=unit,
+        requested_frequency=frequency,
+        requested_budget=budget,
         motivation=motivation,
         request_reason=reason,
         reference=reference,
@@ -522,6 +547,16 @@ def submit_change_request(
         summary="verzoek om wijziging",
     )
     return request
+
+
+def proposed_start(change_request: ChangeRequest, *, today: date) -> date:
+    """The start of the follow-up a grant creates when the consultant names none: the provider's
+    GewensteIngangsdatum (WMO317) when it is not in the past (a grant does not start back in time;
+    a TeWijzigenProduct's past date is its Ingangsdatum, TR357), else today; never before two days
+    after the current start."""
+    earliest = change_request.assignment.indication.start_date + timedelta(days=2)
+    wanted = change_request.requested_start_date
+    return max(wanted if wanted and wanted >= today else today, earliest)
 
 
 @transaction.atomic
@@ -600,7 +635,7 @@ def answer_change_request(
             if product.level < current.product.level
             else Indication.Kind.HERINDICATIE
         )
-        start = start_date or max(today, current.start_date + timedelta(days=2))
+        start = start_date or proposed_start(change_request, today=today)
         end = change_request.requested_end_date or current.end_date
         results = [
             indication_services.ResultInput(

@@ -75,6 +75,9 @@ def verzoek_message(
     einddatum: date | None = None,
     gewenste_ingangsdatum: date | None = None,
     nieuw_product=None,
+    nieuw_ingangsdatum: date | None = None,
+    omvang=None,
+    budget: str = "",
     reden: str = "1",
     referentie: str | None = None,
     identification: str | None = None,
@@ -85,7 +88,8 @@ def verzoek_message(
     sender: str | None = None,
 ) -> bytes:
     """A WMO317 asking to change `assignment`: another Einddatum, or (with `nieuw_product`, an
-    indications Product) that product in its place."""
+    indications Product) that product in its place, from `nieuw_ingangsdatum` (default the
+    dagtekening), with an `omvang` (iwmo.verzoek_toewijzing.Omvang) or a `budget` (eurocent)."""
     client = assignment.indication.client
     counter = next(_counter)
     products = [verzoeken.VerzoekProduct(soort=verzoeken.ONGEWIJZIGD, nummer=number) for number in ongewijzigd]
@@ -103,8 +107,10 @@ def verzoek_message(
                 soort=verzoeken.NIEUW,
                 categorie=nieuw_product.iwmo_category,
                 code=nieuw_product.iwmo_code,
-                gewenste_ingangsdatum=dagtekening,
+                gewenste_ingangsdatum=nieuw_ingangsdatum or dagtekening,
                 einddatum=einddatum,
+                omvang=omvang,
+                budget=budget,
             )
         )
     products += list(extra)

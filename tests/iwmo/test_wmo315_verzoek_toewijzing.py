@@ -62,7 +62,16 @@ def product(reference="REF-1", *, code="02A06", start=TODAY, end=TODAY + timedel
 
 
 def verzoek(
-    provider, client=None, *, products=None, bsn=None, identification=None, dagtekening=TODAY, receiver="0505"
+    provider,
+    client=None,
+    *,
+    products=None,
+    bsn=None,
+    identification=None,
+    dagtekening=TODAY,
+    receiver="0505",
+    geboortedatum: str = "",
+    datum_gebruik: str = "",
 ) -> bytes:
     message = vot.VerzoekOmToewijzing(
         header=Header(
@@ -74,8 +83,8 @@ def verzoek(
         ),
         client=vot.regie.RegieClient(
             bsn=bsn or client.bsn,
-            geboortedatum=client.date_of_birth.isoformat() if client else "1980-01-01",
-            datum_gebruik="",
+            geboortedatum=geboortedatum or (client.date_of_birth.isoformat() if client else "1980-01-01"),
+            datum_gebruik=datum_gebruik,
             geslacht="1",
             achternaam=client.last_name if client else "Onbekend",
             voornamen=client.first_name if client else "",
