@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('iwmo', '0003_retour_on_outgoing_messages'),
+        ('iwmo', '0004_declaratie_message_types'),
     ]
 
     operations = [
