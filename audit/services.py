@@ -1,8 +1,10 @@
 import ipaddress
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models, transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
 from .models import AuditEvent
@@ -63,8 +65,9 @@ def _append(
     ip_address: str | None = None,
 ) -> AuditEvent:
     """The one place that writes an event: who (see _actor_fields), what, about which object; every
-    text stored printable and cut to its column."""
-    return AuditEvent.objects.create(
+    text stored printable and cut to its column. Inside collect_events() the event is kept and
+    inserted with the others at the block's end (one INSERT for a batch)."""
+    event = AuditEvent(
         **_actor_fields(actor, actor_label),
         action=action,
         object_type=_text(object_type, 100),
@@ -74,6 +77,50 @@ def _append(
         changes=_safe(changes or {}),
         ip_address=ip_address,
     )
+    pending = _pending.get()
+    if pending is None:
+        event.save()
+        return event
+    # A marker in the transaction's on-commit list: Django drops it when a savepoint around this
+    # event rolls back, and so the event is dropped with the change it recorded (see _flush).
+    marker = _Marker()
+    transaction.on_commit(marker)
+    pending.append((event, marker))
+    return event
+
+
+class _Marker:
+    def __call__(self):
+        pass
+
+
+# While collect_events() runs: the events recorded, each with its on-commit marker.
+_pending: ContextVar[list | None] = ContextVar("audit_events", default=None)
+
+
+@contextmanager
+def collect_events():
+    """Record the events of the block with one bulk INSERT at its end instead of one INSERT each
+    (a batch of iWmo messages; issue 16). Use it inside a transaction (the events are still written
+    in it, before it commits); an event whose savepoint was rolled back is not written, as if it
+    had been inserted and rolled back. Nested: the outer block writes them."""
+    if _pending.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    _flush(pending)
+
+
+def _flush(pending: list) -> None:
+    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    events = [event for event, marker in pending if id(marker) in alive]
+    if events:
+        AuditEvent.objects.bulk_create(events)
 
 
 def record_event(

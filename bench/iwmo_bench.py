@@ -253,7 +253,7 @@ def bench_incoming(raws, today, *, batch: int) -> dict:
                 for raw, name in zip(raws, names, strict=True)
             ]
         seconds = time.perf_counter() - started
-    statuses.update(incoming.status for incoming in received)
+    statuses.update(incoming.status if incoming is not None else "mislukt" for incoming in received)
     return {"count": len(raws), "seconds": seconds, "statuses": statuses, "timers": timers}
 
 

@@ -21,7 +21,9 @@ at the end of this module (WMO315: iwmo.verzoek_toewijzing).
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import collect_events, record_event
 from indications.hooks import collect_case_changes
 from indications.models import Client, Municipality
 from indications.validators import is_valid_bsn
@@ -42,6 +44,8 @@ from . import codes, outbox, regie, retour_in, verzoek_toewijzing
 from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,32 +129,159 @@ def receive(
         return IncomingMessage.objects.get(sha256=digest)
 
 
+@dataclass
+class _Batch:
+    """What the messages of one receive_many batch share inside its transaction: the sender rows
+    already locked (select_for_update holds until the commit) and the municipalities looked up."""
+
+    providers: dict[str, Provider | None] = field(default_factory=dict)
+    municipalities: dict[str, Municipality | None] = field(default_factory=dict)
+    # The batch's clients by BSN (None: not ours), read in one query before its first message.
+    clients: dict[str, Client | None] = field(default_factory=dict)
+    # TR056: the (sender, message type, identification) of the batch's headers already received,
+    # read in one query before its first message; each message received adds its own.
+    identifications: set[tuple[str, str, str]] | None = None
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("iwmo_inbox_batch", default=None)
+
+
 def receive_many(
     raws, *, channel: str, file_names=None, provider: Provider | None = None, today: date | None = None, batch=100
-) -> list[IncomingMessage]:
+) -> list[IncomingMessage | None]:
     """Receive many messages (a folder import, a bench): each is judged and answered exactly as by
-    `receive`, but `batch` of them share one transaction (one commit instead of one per message) and
-    their signal rechecks run once for the batch's clients at its end (collect_case_changes)
-    instead of after every care event. A database failure of a batch rolls back only that batch."""
+    `receive`, but `batch` of them share one transaction (one commit instead of one per message):
+    one lookup of the batch's earlier receipts, each sender locked and each municipality read once
+    per batch, the audit events in one INSERT (audit.services.collect_events) and the signal
+    rechecks once for the batch's clients at its end (collect_case_changes). Each message runs in
+    its own savepoint: one that fails (a database error, a bug) is rolled back alone, logged, left
+    unreceived (None in the result, so that a later import tries it again); the others stand."""
+    today = today or timezone.localdate()
     raws = list(raws)
     names = list(file_names) if file_names is not None else [""] * len(raws)
-    received = []
+    received: list[IncomingMessage | None] = []
     for first in range(0, len(raws), batch):
-        with transaction.atomic(), collect_case_changes():
-            for raw, name in zip(raws[first : first + batch], names[first : first + batch], strict=True):
-                received.append(receive(raw, channel=channel, file_name=name, provider=provider, today=today))
+        chunk = list(zip(raws[first : first + batch], names[first : first + batch], strict=True))
+        digests = [hashlib.sha256(raw).hexdigest() for raw, _name in chunk]
+        with transaction.atomic(), collect_case_changes(), collect_events():
+            earlier = IncomingMessage.objects.in_bulk(digests, field_name="sha256")
+            parsed = {digest: _parse(raw) for (raw, _name), digest in zip(chunk, digests, strict=True)}
+            token = _batch.set(_prefetch([parsed[digest] for digest in digests if digest not in earlier]))
+            try:
+                for (raw, name), digest in zip(chunk, digests, strict=True):
+                    if digest not in earlier:
+                        earlier[digest] = _receive_in_batch(
+                            raw,
+                            digest,
+                            channel=channel,
+                            file_name=name,
+                            provider=provider,
+                            today=today,
+                            parsed=parsed[digest],
+                        )
+                    received.append(earlier[digest])
+            finally:
+                _batch.reset(token)
     return received
 
 
-def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMessage:
+def _parse(raw: bytes) -> tuple[str, object, TechnicalError | None]:
+    """(message type, root element or None, the technical error or None) of the raw bytes."""
+    try:
+        message_type, root = parse_message(raw, expected=(*HANDLERS, *RETOUR_HANDLERS))
+        return message_type, root, None
+    except TechnicalError as error:
+        return error.message_type, error.root, error
+
+
+def _prefetch(parsed: list[tuple]) -> _Batch:
+    """The batch's shared lookups, each in one query for all its messages: its senders (locked),
+    its earlier identifications (TR056) and its clients by BSN."""
+    batch = _Batch()
+    keys, bsns, senders = set(), set(), set()
+    for message_type, root, _failure in parsed:
+        header = _readable_header(root, message_type) if message_type in HANDLERS else None
+        if header is None:
+            continue
+        keys.add((header.sender[:8], header.message_type, header.identification[:12]))
+        senders.add(header.sender[:8])
+        reader = Reader(root, message_type)
+        bsn = reader.text(root, "Client", "Bsn")
+        if bsn:
+            bsns.add(bsn)
+    # The senders locked first, in one query (in a fixed order), as each message's would lock its
+    # own: the identifications below are then read under the same locks.
+    batch.providers = {("agb_code", code): None for code in senders}
+    for found in Provider.objects.select_for_update().filter(agb_code__in=senders).order_by("pk"):
+        batch.providers[("agb_code", found.agb_code)] = found
+    batch.identifications = {
+        row
+        for row in IncomingMessage.objects.filter(identification__in={key[2] for key in keys}).values_list(
+            "sender", "message_type", "identification"
+        )
+        if row in keys
+    }
+    batch.clients = dict.fromkeys(bsns)
+    batch.clients.update({client.bsn: client for client in Client.objects.filter(bsn__in=bsns)})
+    return batch
+
+
+def client_by_bsn(bsn: str) -> Client | None:
+    """Our client with this BSN (in a batch: from the batch's one lookup)."""
+    batch = _batch.get()
+    if batch is not None and bsn in batch.clients:
+        return batch.clients[bsn]
+    return Client.objects.filter(bsn=bsn).first()
+
+
+def _receive_in_batch(raw, digest, **options) -> IncomingMessage | None:
+    try:
+        with transaction.atomic():
+            incoming = _receive(raw, digest, **options)
+        batch = _batch.get()
+        if batch.identifications is not None and incoming.identification:
+            batch.identifications.add((incoming.sender, incoming.message_type, incoming.identification))
+        return incoming
+    except IntegrityError:  # the same bytes raced in at the same moment: the other one took them
+        found = IncomingMessage.objects.filter(sha256=digest).first()
+        if found is not None:
+            return found
+        logger.exception("iWmo message %s could not be stored", options.get("file_name") or digest)
+    except Exception:
+        logger.exception("iWmo message %s failed; the others of its batch stand", options.get("file_name") or digest)
+    # Its savepoint is rolled back, and with it the locks it took: lock the senders again.
+    _batch.get().providers.clear()
+    return None
+
+
+def _locked_provider(**lookup) -> Provider | None:
+    """The provider row, locked for the transaction (the verzoeken's judgements rest on it); in a
+    batch once per provider (the lock holds until the batch commits)."""
+    batch = _batch.get()
+    (key,) = lookup.items()
+    if batch is not None and key in batch.providers:
+        return batch.providers[key]
+    found = Provider.objects.select_for_update().filter(**lookup).first()
+    if batch is not None:
+        batch.providers[key] = found
+    return found
+
+
+def _municipality(code: str) -> Municipality | None:
+    batch = _batch.get()
+    if batch is not None and code in batch.municipalities:
+        return batch.municipalities[code]
+    found = Municipality.objects.filter(code=code).first()
+    if batch is not None:
+        batch.municipalities[code] = found
+    return found
+
+
+def _receive(raw, digest, *, channel, file_name, provider, today, parsed=None) -> IncomingMessage:
     incoming = IncomingMessage(raw=raw, sha256=digest, channel=channel, file_name=file_name[:255])
     message = None
     judgement = Judgement()
-    try:
-        message_type, root = parse_message(raw, expected=(*HANDLERS, *RETOUR_HANDLERS))
-        failure = None
-    except TechnicalError as error:
-        message_type, root, failure = error.message_type, error.root, error
+    message_type, root, failure = parsed if parsed is not None else _parse(raw)
     if message_type in RETOUR_HANDLERS:
         incoming.message_type = message_type
         incoming = RETOUR_HANDLERS[message_type](incoming, root, failure=failure, provider=provider, today=today)
@@ -169,13 +300,15 @@ def _receive(raw, digest, *, channel, file_name, provider, today) -> IncomingMes
         incoming.message_type = header.message_type
         incoming.sender, incoming.receiver = header.sender[:8], header.receiver[:8]
         incoming.identification, incoming.dagtekening = header.identification[:12], header.dagtekening
-    sender = Provider.objects.select_for_update().filter(agb_code=incoming.sender).first() if header else None
+    sender = _locked_provider(agb_code=incoming.sender) if header else None
     if provider is not None and (sender is None or sender.pk != provider.pk):
         judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
         judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De afzender is niet de aanbieder van de API-sleutel."))
-        sender = Provider.objects.select_for_update().get(pk=provider.pk)
+        sender = _locked_provider(pk=provider.pk)
+        if sender is None:
+            raise Provider.DoesNotExist(provider.pk)
     incoming.provider = sender
-    incoming.municipality = Municipality.objects.filter(code=incoming.receiver).first() if header else None
+    incoming.municipality = _municipality(incoming.receiver) if header else None
     if message is not None and not judgement.header_codes:
         if sender is None:
             judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
@@ -228,21 +361,25 @@ def _judge_header(message: regie.Regiebericht, incoming: IncomingMessage, judgem
         codes_found.append((R.GEMEENTECODE_ONGELDIG, ""))  # TR378
     if header.dagtekening > today:
         codes_found.append((R.DAGTEKENING_IN_TOEKOMST, ""))  # TR135
-    if (
-        IncomingMessage.objects.filter(
-            sender=incoming.sender, message_type=incoming.message_type, identification=incoming.identification
-        )
-        .exclude(pk=incoming.pk)
-        .exists()
-    ):
+    if _received_before(incoming):
         codes_found.append((R.IDENTIFICATIE_NIET_UNIEK, ""))  # TR056
     for code, text in codes_found:
         judgement.header_codes.append(code)
         judgement.note("Header", code, text)
 
 
+def _received_before(incoming: IncomingMessage) -> bool:
+    """TR056: a message of this sender and type with this identification was received before."""
+    batch = _batch.get()
+    key = (incoming.sender, incoming.message_type, incoming.identification)
+    if batch is not None and batch.identifications is not None and incoming.pk is None:
+        return key in batch.identifications
+    earlier = IncomingMessage.objects.filter(sender=key[0], message_type=key[1], identification=key[2])
+    return earlier.exclude(pk=incoming.pk).exists()
+
+
 def _judge_and_apply_regie(message, incoming, judgement, *, sender: Provider, actor, today) -> None:
-    client = Client.objects.filter(bsn=message.client.bsn).first()
+    client = client_by_bsn(message.client.bsn)
     incoming.client = client
     if not is_valid_bsn(message.client.bsn):  # CS002
         judgement.client_codes = [R.TECHNISCH_AFGEKEURD]
@@ -369,11 +506,11 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
         receiver=outgoing.receiver,
     )
     summary = f"{retour_type} {outgoing.identification} op {header.message_type} {header.identification}"
+    build_retour = HANDLERS[header.message_type].build_retour
     try:
-        with transaction.atomic():
-            build_retour = HANDLERS[header.message_type].build_retour
-            xml = build_retour(message if not judgement.header_codes else None, header, retour, judgement)
-            outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
+        # No savepoint: building and the XSD check raise before store writes anything.
+        xml = build_retour(message if not judgement.header_codes else None, header, retour, judgement)
+        outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
     except ValidationError:
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
         # retour says only that the message was rejected technically, and so does the inbox.

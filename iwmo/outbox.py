@@ -4,7 +4,7 @@ transaction, and enqueueing its delivery when that transaction commits."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
@@ -21,12 +21,38 @@ def identification_of(message: OutgoingMessage) -> str:
     return f"{message.pk:012d}"
 
 
+# Row ids taken from the table's sequence ahead of the INSERT (PostgreSQL), this many per query: a
+# message is then one INSERT with its identification and XML instead of an INSERT and an UPDATE. A
+# sequence never hands out a value twice (not even after a rollback), so the ids stay unique and
+# never reused; ids reserved by a process that ends are gaps, which the standard does not mind.
+RESERVED_IDS = 100
+_reserved: dict[str, list[int]] = {}
+
+
+def _next_id() -> int | None:
+    """A fresh row id from the sequence (PostgreSQL), or None where the INSERT must assign it."""
+    if connection.vendor != "postgresql":
+        return None
+    free = _reserved.setdefault(connection.alias, [])
+    if not free:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [OutgoingMessage._meta.db_table, RESERVED_IDS],
+            )
+            free.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
+    return free.pop()
+
+
 def new_message(*, message_type: str, sender: str, receiver: str, today: date, **fields) -> OutgoingMessage:
-    """An outbox row with its BerichtIdentificatie; the caller builds the XML with `header_of` and
-    passes it to `store`."""
-    message = OutgoingMessage.objects.create(
-        message_type=message_type, sender=sender, receiver=receiver, dagtekening=today, xml="", **fields
+    """An outbox message with its BerichtIdentificatie; the caller builds the XML with `header_of`
+    and passes it to `store`, which writes the row (on PostgreSQL the id comes from the sequence
+    first, so the row is written once; elsewhere it is inserted here for its id)."""
+    message = OutgoingMessage(
+        id=_next_id(), message_type=message_type, sender=sender, receiver=receiver, dagtekening=today, xml="", **fields
     )
+    if message.pk is None:
+        message.save(force_insert=True)
     message.identification = identification_of(message)
     return message
 
@@ -54,7 +80,7 @@ def store(message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, su
             code="iwmo_xsd",
         ) from error
     message.xml = xml.decode("utf-8")
-    message.save()
+    message.save(force_insert=message._state.adding)
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=message, client_id=client_id, summary=summary)
     pk = message.pk
     transaction.on_commit(lambda: tasks.deliver_message.delay(pk))

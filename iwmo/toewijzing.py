@@ -107,14 +107,12 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
         unique_fields=["assignment"],
         update_fields=["issued_at"],
     )
-    client = Client.objects.select_related("municipality").get(pk=change.client_id)
-    provider = Provider.objects.get(pk=change.provider_id)
     waiting = (
         OutgoingMessage.objects.select_for_update(skip_locked=True)
         .filter(
             message_type=codes.MessageType.WMO301,
-            client=client,
-            provider=provider,
+            client_id=change.client_id,
+            provider_id=change.provider_id,
             status=OutgoingMessage.Status.QUEUED,
             attempts=0,
             retour_message__isnull=True,  # one the provider answered already (a 302) is not rewritten
@@ -123,10 +121,25 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
         .first()
     )
     changed_ids = set(change.assignment_ids)
-    if waiting is not None:
-        changed_ids |= set(
-            Assignment.objects.filter(number__in=waiting.assignment_numbers).values_list("pk", flat=True)
+    # The toewijzingen of the waiting 301 count as changed too (it is rewritten with them).
+    waiting_numbers = set(waiting.assignment_numbers) if waiting is not None else set()
+    changed = Q(pk__in=changed_ids) | Q(number__in=waiting_numbers) if waiting_numbers else Q(pk__in=changed_ids)
+    # One query for the toewijzingen with their client, its municipality and the provider.
+    assignments = list(
+        Assignment.objects.filter(indication__client_id=change.client_id, provider_id=change.provider_id)
+        .filter(Assignment.active_condition(change.today) | changed)
+        .select_related(
+            "product__iwmo_omvang", "iwmo_version", "assignment_request", "indication__client__municipality", "provider"
         )
+        .order_by("start_date", "number")
+    )
+    if assignments:
+        client, provider = assignments[0].indication.client, assignments[0].provider
+    else:
+        client = Client.objects.select_related("municipality").get(pk=change.client_id)
+        provider = Provider.objects.get(pk=change.provider_id)
+    changed_ids |= {a.pk for a in assignments if a.number in waiting_numbers}
+    if waiting is not None:
         message = waiting
     else:
         message = outbox.new_message(
@@ -138,12 +151,6 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
             provider=provider,
             client=client,
         )
-    assignments = list(
-        Assignment.objects.filter(indication__client=client, provider=provider)
-        .filter(Assignment.active_condition(change.today) | Q(pk__in=changed_ids))
-        .select_related("product__iwmo_omvang", "iwmo_version", "assignment_request")
-        .order_by("start_date", "number")
-    )
     products = []
     for assignment in assignments:
         version = getattr(assignment, "iwmo_version", None)

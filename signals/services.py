@@ -126,10 +126,7 @@ def recheck_clients(client_ids, today: date, change: str = ANY_CHANGE) -> list[C
 def _synchronise_client(check: Check, today: date, client_ids: list[int], signals: list[tuple], closed_by_a_user):
     """_synchronise for some clients: the same three comparisons over their rows (a signal's key,
     type + subject + variant, is unique over all clients, as in _synchronise)."""
-    if check.client_conditions is not None or len(client_ids) == 1:
-        rows = [row for client_id in client_ids for row in check.conditions_of_client(today, client_id)]
-    else:
-        rows = list(check.conditions(today).filter(sig_client__in=client_ids))
+    rows = list(check.conditions_of_clients(today, client_ids))
     holds = {(row["sig_subject"], row["sig_variant"]) for row in rows}
     own = [(pk, status, (subject, variant)) for pk, kind, subject, variant, status in signals if kind == check.type]
     known = {key for _pk, _status, key in own}

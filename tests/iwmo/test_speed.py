@@ -33,6 +33,15 @@ ACCEPTED = IncomingMessage.Status.ACCEPTED
 # verzoek check as well.
 MAX_QUERIES_305 = 35
 MAX_QUERIES_307 = 39  # a stop also ends the toewijzing: its WMO301 (the hook) is part of it
+# In receive_many, per accepted WMO305 (SQLite): its savepoint and release, the toewijzing (TR019),
+# the care start (savepoint, lock, update, release), the message and its retour. The batch's fixed
+# part: the earlier receipts, the senders (locked), identifications and clients, the audit INSERT,
+# the signal recheck of the batch's clients.
+MAX_QUERIES_305_IN_BATCH = 10
+MAX_QUERIES_BATCH_FIXED = 30
+# A WMO301 (SQLite; on PostgreSQL the same): version upsert, waiting 301, toewijzingen with client and
+# provider, the outbox INSERT (its UPDATE on SQLite, where the id comes from the INSERT), the event.
+MAX_QUERIES_301 = 6
 
 
 @pytest.fixture
@@ -172,3 +181,101 @@ def test_the_bench_runs_and_prints_its_figures():
     # (Its deliveries are enqueued on commit, which a test's transaction never reaches.)
     assert result["outgoing"]["count"] == 4 and OutgoingMessage.objects.filter(message_type="WMO301").count() >= 4
     assert result["incoming"]["statuses"] == {ACCEPTED: 4}
+
+
+# -- receive_many: the batch's shared lookups, its savepoint per message, its bulk audit ------------
+
+
+def batch_of_starts(assignments) -> list[bytes]:
+    return [
+        start_message(assignment, begindatum=assignment.start_date + timedelta(days=3), dagtekening=TODAY)
+        for assignment in assignments
+    ]
+
+
+def test_a_batch_takes_fewer_queries_per_message_than_one_by_one(provider, consultant):
+    """In a batch the senders, municipalities, clients and earlier identifications are read once,
+    the audit events are one INSERT and the signal recheck runs once: a message's own queries are
+    its savepoint, its toewijzing, the care event and its retour (MAX_QUERIES_305_IN_BATCH)."""
+    assignments = [issued_assignment(provider, consultant, today=TODAY) for _ in range(6)]
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
+    raws = batch_of_starts(assignments)
+    with CaptureQueriesContext(connection) as two:
+        receive_many(raws[:2], channel=FOLDER, today=TODAY)
+    with CaptureQueriesContext(connection) as four:
+        received = receive_many(raws[2:], channel=FOLDER, today=TODAY)
+    assert [incoming.status for incoming in received] == [ACCEPTED] * 4
+    per_message = (len(four) - len(two)) / 2
+    # On PostgreSQL the retour is one INSERT (its id reserved from the sequence): one query fewer.
+    expected = MAX_QUERIES_305_IN_BATCH - (connection.vendor == "postgresql")
+    assert per_message == expected, per_message
+    assert len(two) - 2 * per_message <= MAX_QUERIES_BATCH_FIXED, len(two)
+
+
+def test_one_failing_message_does_not_roll_back_the_others_of_its_batch(assignments, monkeypatch):
+    """A savepoint per message: the one that fails (here a bug after the care service wrote and
+    audited the start) leaves no row, no care start, no retour and no audit event; the others of
+    the batch are received, answered and audited."""
+    from audit.models import AuditEvent
+    from providers import services as provider_services
+
+    original = provider_services.record_care_start
+    broken = assignments[1]
+
+    def failing(assignment, **kwargs):
+        started = original(assignment, **kwargs)  # written and audited, then the bug
+        if assignment.pk == broken.pk:
+            raise RuntimeError("a bug")
+        return started
+
+    monkeypatch.setattr(provider_services, "record_care_start", failing)
+    last_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    received = receive_many(batch_of_starts(assignments), channel=FOLDER, today=TODAY, batch=3)
+    assert [incoming is None for incoming in received] == [False, True, False]
+    assert [received[0].status, received[2].status] == [ACCEPTED, ACCEPTED]
+    assert IncomingMessage.objects.count() == 2
+    retours = OutgoingMessage.objects.filter(message_type="WMO306")
+    assert sorted(retours.values_list("in_reply_to_id", flat=True)) == sorted([received[0].pk, received[2].pk])
+    broken.refresh_from_db()
+    assert broken.care_started_on is None
+    # Per accepted 305: the care start, the message, its retour; none of the failed one.
+    clients = [assignment.indication.client_id for assignment in assignments[:2]]
+    events = AuditEvent.objects.filter(pk__gt=last_before, client_id__in=clients)
+    assert sorted(events.values_list("client_id", "summary")) == sorted(
+        [(assignments[0].indication.client_id, "start zorg")]
+        + [
+            (assignments[0].indication.client_id, summary)
+            for summary in (
+                f"WMO305 {received[0].identification} ontvangen: geaccepteerd",
+                f"WMO306 {retours.get(in_reply_to=received[0]).identification} op WMO305 {received[0].identification}",
+            )
+        ]
+    )
+    assert AuditEvent.objects.filter(pk__gt=last_before).count() == 6  # three for each of the two received
+
+
+def test_the_same_identification_twice_in_one_batch_is_tr056(assignments):
+    """TR056 inside a batch: the second message with the same identification (other bytes) is 9056,
+    as it would be one by one."""
+    first, second = assignments[:2]
+    raws = [
+        start_message(a, begindatum=a.start_date + timedelta(days=3), dagtekening=TODAY, identification="SAME00000001")
+        for a in (first, second)
+    ]
+    received = receive_many(raws, channel=FOLDER, today=TODAY)
+    assert received[0].status == ACCEPTED
+    assert received[1].status == IncomingMessage.Status.REJECTED
+    assert received[1].errors[0]["codes"] == ["9056"]
+
+
+def test_a_301_takes_a_bounded_number_of_queries(assignments, django_assert_max_num_queries):
+    """A change of a toewijzing: its version, the waiting 301, the toewijzingen with their client
+    and provider, the outbox row (on PostgreSQL one INSERT: its id is reserved from the sequence)
+    and its audit event."""
+    from providers.hooks import assignment_changed
+
+    assignment = Assignment.objects.select_related("indication").get(pk=assignments[0].pk)
+    with django_assert_max_num_queries(MAX_QUERIES_301):
+        assignment_changed(assignment, by=None, today=TODAY)
+    message = OutgoingMessage.objects.filter(message_type="WMO301").latest("pk")
+    assert message.identification == f"{message.pk:012d}" and assignment.number in message.assignment_numbers

@@ -144,6 +144,10 @@ def test_a_clients_conditions_are_the_whole_sets_rows_of_that_client(consultant)
         for client in (alone, with_provision, housemate_ib, housemate_provision, elsewhere):
             mine = sorted(map(sorted_row, check.conditions_of_client(TODAY, client.pk)))
             assert mine == sorted(sorted_row(row) for row in whole if row["sig_client"] == client.pk), check.name
+        # A batch's recheck asks for several clients in one query: the same rows as one by one.
+        some = [alone.pk, housemate_ib.pk, housemate_provision.pk, elsewhere.pk]
+        together = sorted(map(sorted_row, check.conditions_of_clients(TODAY, some)))
+        assert together == sorted(sorted_row(row) for row in whole if row["sig_client"] in some), check.name
     stacking = CHECKS_BY_NAME["zorgstapeling"]
     # IB with a housemate who has a provision: the household bit; alone at an address: nothing.
     assert [row["sig_variant"] for row in stacking.conditions_of_client(TODAY, housemate_ib.pk)] == [HOUSEHOLD]
