@@ -1,5 +1,5 @@
 """Hand-made WMO323 messages for the message tests (billing.wmo323 / wmo325): plain shapes, headers and bytes.
-and `line(...)` / `declaratie(...)` to vary one value."""
+Build with `line(...)` / `declaratie(...)` to vary one value."""
 
 from dataclasses import replace
 from datetime import date
