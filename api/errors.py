@@ -21,7 +21,8 @@ def _flatten(details, field=None) -> list[dict]:
     if isinstance(details, dict):
         errors = []
         for key, value in details.items():
-            name = None if key == NON_FIELD else key if field is None else f"{field}.{key}"
+            # A nested serializer's own error (an empty list) belongs to the field that holds it.
+            name = field if key == NON_FIELD else key if field is None else f"{field}.{key}"
             errors += _flatten(value, name)
         return errors
     if isinstance(details, list):

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from .declaraties import DeclaratieViewSet
 from .views import AssignmentViewSet, BatchViewSet, ChangeRequestViewSet, ProductViewSet, SlaView
 
 app_name = "api"
@@ -11,6 +12,7 @@ router.register("producten", ProductViewSet, basename="product")
 router.register("toewijzingen", AssignmentViewSet, basename="toewijzing")
 router.register("wijzigingsverzoeken", ChangeRequestViewSet, basename="wijzigingsverzoek")
 router.register("berichten", BatchViewSet, basename="berichten")
+router.register("declaraties", DeclaratieViewSet, basename="declaratie")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

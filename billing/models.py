@@ -99,6 +99,8 @@ class Declaratie(models.Model):
     dagtekening = models.DateField(_("dagtekening"))
     channel = models.CharField(_("kanaal"), max_length=4, choices=Channel.choices)
     identification = models.CharField(_("berichtidentificatie"), max_length=64)
+    # SHA-256 of the content as judged: the same identification with other content is no retry.
+    fingerprint = models.CharField(_("controlegetal van de inhoud"), max_length=64, editable=False)
     submitted_cents = models.BigIntegerField(_("totaal ingediend (eurocent, +debet/-credit)"))
     granted_cents = models.BigIntegerField(_("totaal toegekend (eurocent, +debet/-credit)"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)

@@ -149,3 +149,10 @@ def reconciliation_rows(*, year: int | None = None, provider=None) -> QuerySet:
 def declaraties_of(provider) -> QuerySet[Declaratie]:
     """A provider's own declaraties, newest first, with their municipality."""
     return Declaratie.objects.filter(provider=provider).select_related("municipality").order_by("-received_at", "-id")
+
+
+def with_line_counts(declaraties: QuerySet[Declaratie]) -> QuerySet[Declaratie]:
+    """Annotated with line_count and accepted_count (the prestaties, and those granted)."""
+    return declaraties.annotate(
+        line_count=Count("prestaties"), accepted_count=Count("prestaties", filter=Q(prestaties__accepted=True))
+    )

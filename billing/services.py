@@ -3,6 +3,7 @@ result tariffs into them), budgets, and the judging of a declaratie (`submit_dec
 both the WMO323 inbox and the REST API call. The rules and their WJ001 codes are in
 docs/parts/billing.md; `billing.checks` holds the per-line judgement on data loaded set-based here."""
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -170,6 +171,44 @@ def set_contract_budget(contract: Contract, *, year: int, amount_cents: int, by)
 # -- Declaraties --------------------------------------------------------------------------------
 
 
+# The lengths the stored rows hold (the message's own limits are the parser's to check).
+_LENGTHS = {
+    "reference": 36,
+    "previous_reference": 36,
+    "assignment_number": 20,
+    "product_category": 2,
+    "product_code": 5,
+    "unit": 2,
+    "bsn": 9,
+}
+
+
+def _check_shape(declaratie: DeclaratieIn) -> None:
+    """Refuse what no rule can judge (the faces check the shape first; this guards the tables):
+    a declaratie without lines, a period ending before it starts, a sign other than D/C, a
+    negative amount or volume, a text longer than its field."""
+    errors = []
+    if not declaratie.prestaties:
+        errors.append(_("Een declaratie heeft ten minste één prestatie."))
+    if declaratie.period_end < declaratie.period_start or len(declaratie.number) > 12 or not declaratie.number:
+        errors.append(_("De declaratieperiode of het declaratienummer is ongeldig."))
+    if declaratie.total_debit_credit not in (DEBIT, CREDIT) or declaratie.total_cents < 0:
+        errors.append(_("Het totaalbedrag is ongeldig."))
+    for index, line in enumerate(declaratie.prestaties):
+        if (
+            line.period_end < line.period_start
+            or line.debit_credit not in (DEBIT, CREDIT)
+            or line.amount_cents < 0
+            or line.volume < 0
+            or (line.tariff_cents is not None and line.tariff_cents < 0)
+            or not line.reference
+            or any(len(getattr(line, name)) > length for name, length in _LENGTHS.items())
+        ):
+            errors.append(_("Prestatie %(number)s is ongeldig van vorm.") % {"number": index + 1})
+    if errors:
+        raise ValidationError(errors, code="invalid_declaratie")
+
+
 def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, today: date) -> list[str]:
     """The codes that reject the declaratie as a whole (its prestaties are then not judged, TR342)."""
     found = []
@@ -292,6 +331,20 @@ def _credited():
     return Exists(Prestatie.objects.filter(cancels=OuterRef("pk"), accepted=True))
 
 
+def fingerprint_of(declaratie: DeclaratieIn) -> str:
+    """SHA-256 of the declaratie's content (its plain shape's repr is canonical: same fields, same
+    order), so a retry is told apart from another declaratie under a used identification."""
+    return hashlib.sha256(repr(declaratie).encode()).hexdigest()
+
+
+def is_other_content(declaratie: DeclaratieIn, *, provider: Provider, identification: str) -> bool:
+    """Whether `identification` was used before by this provider for other content."""
+    stored = Declaratie.objects.filter(provider=provider, identification=identification).values_list(
+        "fingerprint", flat=True
+    )
+    return any(value != fingerprint_of(declaratie) for value in stored)
+
+
 def stored_outcome(declaratie: Declaratie) -> DeclaratieOutcome:
     """The outcome as it was decided and stored (the answer to a resubmission)."""
     lines = list(declaratie.prestaties.order_by("index").values_list("index", "accepted", "codes"))
@@ -326,7 +379,8 @@ def submit_declaratie(
 ) -> DeclaratieOutcome:
     """Judge a declaratie and store it with its answer, all or nothing. The same (provider,
     identification) again returns the stored outcome of the first and changes nothing. Each
-    prestatie is decided once, on data loaded for the whole declaratie at once."""
+    prestatie is decided once, on data loaded for the whole declaratie at once. Input no rule can
+    judge (an end before a start, a sign other than D/C) raises a ValidationError and stores nothing."""
     try:
         with transaction.atomic():
             return _submit(
@@ -353,6 +407,7 @@ def _submit(declaratie, *, provider, municipality, channel, identification, acto
     first = Declaratie.objects.filter(provider=provider, identification=identification).first()
     if first is not None:
         return stored_outcome(first)
+    _check_shape(declaratie)
 
     declaratie_codes = _declaratie_codes(declaratie, provider=provider, today=today)
     client_codes: dict[str, tuple[str, ...]] = {}
@@ -379,6 +434,7 @@ def _submit(declaratie, *, provider, municipality, channel, identification, acto
         dagtekening=declaratie.dagtekening,
         channel=channel,
         identification=identification,
+        fingerprint=fingerprint_of(declaratie),
         submitted_cents=declaratie.signed_total_cents,
         granted_cents=granted,
         status=_status_of(declaratie_codes, decisions),

@@ -5,6 +5,7 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from audit.models import AuditEvent
@@ -127,3 +128,11 @@ def test_the_checks_run_a_fixed_number_of_queries_whatever_the_number_of_lines(p
         outcome = submit(declaratie(*many), provider)
     assert all(d.accepted for d in outcome.decisions)
     assert len(many_queries.captured_queries) == len(few_queries.captured_queries)
+
+
+def test_a_line_no_rule_can_judge_is_refused_and_nothing_is_stored(provider, assignment):
+    backwards = line(assignment, period_start=date(2026, 10, 31), period_end=date(2026, 10, 1))
+    with pytest.raises(ValidationError) as error:
+        submit(declaratie(line(assignment), backwards), provider)
+    assert "Prestatie 2 is ongeldig van vorm." in error.value.messages
+    assert not Declaratie.objects.exists()
