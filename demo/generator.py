@@ -57,6 +57,7 @@ from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
+from .declaraties import ensure_contract_prices, ensure_demo_declaraties
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .iwmo_traffic import ensure_iwmo_traffic
 from .mantelzorg import MantelzorgMixin
@@ -288,7 +289,7 @@ def generate_demo(
         if clients:  # clients=0 asks for the users only
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
             ensure_quality_checks(today=today, seed=seed)
-            ensure_iwmo_traffic(today=today)
+            _ensure_traffic_and_money(today=today, seed=seed)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -309,8 +310,16 @@ def generate_demo(
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     ensure_quality_checks(today=today, seed=seed)
-    ensure_iwmo_traffic(today=today)
+    _ensure_traffic_and_money(today=today, seed=seed)
     return summary
+
+
+def _ensure_traffic_and_money(*, today: date, seed: int) -> None:
+    """The iWmo messages (the simulated providers also bill their last month) on contracts that have
+    their prices per unit, then the other declaraties of the demo's last twelve months."""
+    ensure_contract_prices()
+    ensure_iwmo_traffic(today=today)
+    ensure_demo_declaraties(today=today, seed=seed)
 
 
 def _count(summary: DemoSummary, done, total: int, progress) -> None:

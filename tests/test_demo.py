@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import FUNCTIONEEL_BEHEERDER
+from billing import spending
+from billing.models import ContractBudget, Declaratie, Prestatie
 from demo import bulkload
 from demo import generator as demo_generator
 from demo.api_example import api_example_assignment, api_example_works
@@ -68,6 +70,9 @@ CLIENTS = 60
 # held and the replaced beschikking has ended, as they should.
 RULES_ONLY_AT_ISSUE = {"no_evaluation", "replaces_not_live"}
 COUNTED = (
+    Declaratie,
+    Prestatie,
+    ContractBudget,
     Client,
     Melding,
     Intake,
@@ -736,3 +741,27 @@ def test_the_demo_refuses_and_grants_in_part_as_the_services_would(demo):
         assert indication.aanvraag.received_on <= indication.decision_date
     for indication in on_aanvraag.select_related("aanvraag__requested_product", "product"):
         assert indication.outcome == derived_outcome(indication), indication.pk
+
+
+def test_the_demo_bills_the_last_twelve_months_mostly_right_with_errors_of_known_kinds(demo):
+    lines = Prestatie.objects.all()
+    months = set(Declaratie.objects.values_list("period_start", flat=True))
+    last_full_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert max(months) == last_full_month
+    assert (
+        min(months) >= date(last_full_month.year - 1, last_full_month.month + 1, 1)
+        if last_full_month.month < 12
+        else True
+    )
+    assert len(months) >= 10
+    assert lines.filter(accepted=True).count() > 0.85 * lines.count()
+    codes = {code for row in lines.filter(accepted=False).values_list("codes", flat=True) for code in row}
+    assert codes & {"9346", "0611", "9321", "9307", "9340", "9338"}
+    # The money adds up: what the reconciliation calls accepted is what the monitor calls paid.
+    paid = sum(money.paid_cents for money in spending.paid_and_expected(TODAY.year, per="provider").values())
+    accepted = sum(
+        line.signed_cents
+        for line in lines.filter(accepted=True, declaratie__period_start__year=TODAY.year)
+        if line.assignment_id is not None
+    )
+    assert paid == accepted > 0
