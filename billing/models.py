@@ -141,13 +141,29 @@ class Prestatie(models.Model):
     """One line of a declaratie, as sent, with its decision. `provider` repeats the declaratie's so
     the database can hold the uniqueness rules per provider."""
 
-    declaratie = models.ForeignKey(Declaratie, on_delete=models.PROTECT, related_name="prestaties")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    declaratie = models.ForeignKey(
+        Declaratie, on_delete=models.PROTECT, related_name="prestaties", verbose_name=_("declaratie")
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+", verbose_name=_("aanbieder")
+    )
     index = models.PositiveIntegerField(_("volgnummer in de declaratie"))
     bsn = models.CharField(_("BSN"), max_length=9)
-    client = models.ForeignKey("indications.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    client = models.ForeignKey(
+        "indications.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cliënt"),
+    )
     assignment = models.ForeignKey(
-        "providers.Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="prestaties"
+        "providers.Assignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prestaties",
+        verbose_name=_("toewijzing"),
     )
     assignment_number = models.CharField(_("toewijzingnummer (zoals ingediend)"), max_length=20)
     reference = models.CharField(_("referentienummer"), max_length=36)
@@ -164,7 +180,14 @@ class Prestatie(models.Model):
     accepted = models.BooleanField(_("toegekend"))
     codes = models.JSONField(_("retourcodes"), default=list)
     # An accepted credit: the accepted debit it cancels (VorigReferentieNummer).
-    cancels = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="cancelled_by")
+    cancels = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancelled_by",
+        verbose_name=_("crediteert debetregel"),
+    )
 
     class Meta:
         ordering = ["declaratie", "index"]

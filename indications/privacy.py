@@ -67,7 +67,7 @@ FIELD_LABELS = {
     "consultant": "Consulent",
 }
 # Field names that are Dutch already.
-DUTCH_AS_IS = {"status", "score", "opslag", "postcode", "product", "variant", "team", "aanvraag", "melding"}
+DUTCH_AS_IS = {"status", "score", "opslag", "postcode", "product", "variant", "team", "aanvraag", "melding", "declaratie", "dagtekening", "bsn", "index"}
 
 
 def access_log(client: Client) -> QuerySet[AuditEvent]:

@@ -11,13 +11,14 @@ from django.apps import apps
 from django.db.models import Q
 from openpyxl import load_workbook
 
+from billing.models import Declaratie, Prestatie
 from demo.generator import generate_demo
 from indications import privacy
 from indications.models import Client
 from signals.models import Signal, SignalStatus
 from signals.services import move_signal, run_all_checks
 from tests.conftest import built_once_per_module
-from tests.factories import TODAY, UserFactory
+from tests.factories import TODAY, IncomingMessageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,10 @@ def case_load(django_db_setup, django_db_blocker):
         run_all_checks(today=TODAY)
         signal = Signal.objects.first()
         move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=UserFactory(), note="Gebeld.", today=TODAY)
+        # A declaratie that came in as a message about one client (the demo bills through the API).
+        line = Prestatie.objects.filter(client__isnull=False).select_related("declaratie").first()
+        incoming = IncomingMessageFactory(client=line.client, provider=line.provider, message_type="WMO323")
+        Declaratie.objects.filter(pk=line.declaratie_id).update(incoming_message=incoming)
 
     yield from built_once_per_module(django_db_blocker, build)
 
