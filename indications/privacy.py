@@ -67,7 +67,21 @@ FIELD_LABELS = {
     "consultant": "Consulent",
 }
 # Field names that are Dutch already.
-DUTCH_AS_IS = {"status", "score", "opslag", "postcode", "product", "variant", "team", "aanvraag", "melding", "declaratie", "dagtekening", "bsn", "index"}
+DUTCH_AS_IS = {
+    "status",
+    "score",
+    "opslag",
+    "postcode",
+    "product",
+    "variant",
+    "team",
+    "aanvraag",
+    "melding",
+    "declaratie",
+    "dagtekening",
+    "bsn",
+    "index",
+}
 
 
 def access_log(client: Client) -> QuerySet[AuditEvent]:
