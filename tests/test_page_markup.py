@@ -4,8 +4,10 @@ error summary links to its field. New pages must join the list (the last test sa
 missing), so the forms of the whole application stay checked."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -287,3 +289,16 @@ def test_every_page_and_form_error_state_has_sound_markup(client, world):
             failures.append(f"{label}: no error summary")
     assert not failures, "\n".join(failures)
     assert page_names() - seen == set(), "pages without a markup check"
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# ... #} ends at the line's end: a comment that goes on to the next line is shown
+    on the page as text. Longer comments use {% comment %} ... {% endcomment %}."""
+    spanning = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for folder in settings.TEMPLATES[0]["DIRS"]
+        for path in sorted(Path(folder).rglob("*.html"))
+        for number, text in enumerate(path.read_text().splitlines(), start=1)
+        if text.count("{#") > text.count("#}")
+    ]
+    assert spanning == []
