@@ -22,16 +22,6 @@ from tests.factories import TODAY, ClientFactory, get_product
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def provider():
-    return billable_provider()
-
-
-@pytest.fixture
-def assignment(provider):
-    return ib1_assignment(provider)
-
-
 def codes_of(outcome, index=0):
     return outcome.decisions[index].codes
 

@@ -24,16 +24,6 @@ from tests.billing.declaraties import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def provider():
-    return billable_provider()
-
-
-@pytest.fixture
-def assignment(provider):
-    return ib1_assignment(provider)
-
-
 def test_resubmission_returns_the_first_outcome_and_changes_nothing(provider, assignment):
     message = declaratie(
         line(assignment), line(assignment, amount_cents=1, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30))

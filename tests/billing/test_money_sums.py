@@ -23,11 +23,6 @@ NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 SEPTEMBER = {"period_start": date(2026, 9, 1), "period_end": date(2026, 9, 30)}
 
 
-@pytest.fixture
-def provider():
-    return billable_provider()
-
-
 def test_paid_per_toewijzing_provider_and_month(provider):
     first, second = ib1_assignment(provider), ib1_assignment(provider)
     other_provider = billable_provider()

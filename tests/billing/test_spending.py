@@ -28,11 +28,6 @@ OCTOBER = date(2026, 10, 1)
 IB1_OPSLAG_MONTH_CENTS = 11965
 
 
-@pytest.fixture
-def provider():
-    return billable_provider()
-
-
 def _expected(month=OCTOBER, **filters) -> int:
     return sum(cents for key, cents in spending.expected_in_year(month.year, **filters).items() if key[0] == month)
 
