@@ -66,6 +66,12 @@ INSTALLED_APPS = [
     "iwmo",
     # Declaraties (WMO323 in, WMO325 out), contract prices per unit, payment runs.
     "billing",
+    # The client's letters (beschikking, verslag, bezwaar) as stored, frozen PDFs from templates as data.
+    "letters",
+    # Bezwaar (Awb) against a beschikking, with its deadlines.
+    "objections",
+    # Calamiteiten and geweldsincidenten reported by providers (art. 3.4 Wmo 2015).
+    "incidents",
     "monitor",
     # The demo generator sits on top: it may import every app, no app imports it.
     "demo",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("iwmo/berichten/", receive_message, name="iwmo-berichten"),
     # The message-traffic pages and the XML downloads (iwmo.views).
     path("iwmo/", include("iwmo.urls")),
+    # Declaraties for contract management: reconciliation per provider and month, payment runs.
+    path("declaraties/", include("billing.urls")),
     path("aanbieders/", include("providers.urls")),
     path("signalen/", include("signals.urls")),
     path("monitor/", include("monitor.urls")),

@@ -1,0 +1,5 @@
+"""The declaratie pages for contract management (reconciliation, payment runs)."""
+
+app_name = "billing"
+
+urlpatterns: list = []
