@@ -400,8 +400,9 @@ def _assignment_for(message, product, *, client, sender) -> Assignment | None:
     municipality, with the ingangsdatum (and product) the message names."""
     if client is None or not product.nummer.isdigit() or len(product.nummer) > 10:
         return None
+    # Locked as the care service locks it, which then takes it as it is (one query, not two).
     assignment = (
-        Assignment.objects.select_related("product", "indication__client__municipality")
+        provider_services.lockable_assignments()
         .filter(provider=sender, indication__client=client, number=f"{int(product.nummer):010d}")
         .first()
     )
@@ -440,13 +441,18 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
             return R.SLEUTEL_AL_ONTVANGEN, ""  # TR074
         return R.LEVERING_NIET_GESTOPT, ""  # TR326
     try:
-        with transaction.atomic():
-            if stop:
+        if stop:
+            with transaction.atomic():  # its WMO301 may be refused by the XSD after the write
                 provider_services.record_care_stop(
-                    assignment, on=product.einddatum, reason=product.reden_beeindiging, by=actor, today=today
+                    assignment,
+                    on=product.einddatum,
+                    reason=product.reden_beeindiging,
+                    by=actor,
+                    today=today,
+                    locked=True,
                 )
-            else:
-                provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today)
+        else:  # no savepoint: a start's checks all raise before it writes anything
+            provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today, locked=True)
     except ValidationError as error:
         return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
     return R.GEEN_OPMERKING, ""

@@ -34,11 +34,12 @@ ACCEPTED = IncomingMessage.Status.ACCEPTED
 # verzoek check as well.
 MAX_QUERIES_305 = 35
 MAX_QUERIES_307 = 39  # a stop also ends the toewijzing: its WMO301 (the hook) is part of it
-# In receive_many, per accepted WMO305 (SQLite): its savepoint and release, the toewijzing (TR019),
-# the care start (savepoint, lock, update, release), the message and its retour. The batch's fixed
+# In receive_many, per accepted WMO305 (SQLite): its savepoint and release, the toewijzing (TR019,
+# locked: the care service takes it as it is), the care start's update (no savepoint: its checks
+# raise before it writes), the message and its retour. The batch's fixed
 # part: the earlier receipts, the senders (locked), identifications and clients, the audit INSERT,
 # the signal recheck of the batch's clients.
-MAX_QUERIES_305_IN_BATCH = 10
+MAX_QUERIES_305_IN_BATCH = 7
 MAX_QUERIES_BATCH_FIXED = 30
 # A WMO301 (SQLite; on PostgreSQL the same): version upsert, waiting 301, toewijzingen with client and
 # provider, the outbox INSERT (its UPDATE on SQLite, where the id comes from the INSERT), the event.
