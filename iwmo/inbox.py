@@ -141,6 +141,8 @@ class _Batch:
     # TR056: the (sender, message type, identification) of the batch's headers already received,
     # read in one query before its first message; each message received adds its own.
     identifications: set[tuple[str, str, str]] | None = None
+    # The new incoming rows kept for one bulk INSERT (a batch without savepoints), else None.
+    deferred: list[IncomingMessage] | None = None
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("iwmo_inbox_batch", default=None)
@@ -153,36 +155,88 @@ def receive_many(
     `receive`, but `batch` of them share one transaction (one commit instead of one per message):
     one lookup of the batch's earlier receipts, each sender locked and each municipality read once
     per batch, the audit events in one INSERT (audit.services.collect_events) and the signal
-    rechecks once for the batch's clients at its end (collect_case_changes). Each message runs in
-    its own savepoint: one that fails (a database error, a bug) is rolled back alone, logged, left
-    unreceived (None in the result, so that a later import tries it again); the others stand."""
+    rechecks once for the batch's clients at its end (collect_case_changes).
+
+    A bad message never affects the others: a batch runs first without a savepoint per message,
+    its incoming rows and retours written with one bulk INSERT each at its end (ids reserved from
+    the sequences on PostgreSQL). If anything in it fails, the whole batch is rolled back and run
+    again with a savepoint per message: one that fails (a database error, a bug) is rolled back
+    alone, logged, left unreceived (None in the result, so that a later import tries it again); the
+    others stand. Both runs give the same result for every message that does not fail."""
     today = today or timezone.localdate()
     raws = list(raws)
     names = list(file_names) if file_names is not None else [""] * len(raws)
+    options = {"channel": channel, "provider": provider, "today": today}
     received: list[IncomingMessage | None] = []
     for first in range(0, len(raws), batch):
         chunk = list(zip(raws[first : first + batch], names[first : first + batch], strict=True))
         digests = [hashlib.sha256(raw).hexdigest() for raw, _name in chunk]
-        with transaction.atomic(), collect_case_changes(), collect_events():
-            earlier = IncomingMessage.objects.in_bulk(digests, field_name="sha256")
-            parsed = {digest: _parse(raw) for (raw, _name), digest in zip(chunk, digests, strict=True)}
-            token = _batch.set(_prefetch([parsed[digest] for digest in digests if digest not in earlier]))
-            try:
+        parsed = {digest: _parse(raw) for (raw, _name), digest in zip(chunk, digests, strict=True)}
+        try:
+            received += _receive_chunk(chunk, digests, parsed, safe=False, **options)
+        except Exception:  # noqa: BLE001 - rolled back whole; the run with savepoints finds the culprit
+            received += _receive_chunk(chunk, digests, parsed, safe=True, **options)
+    return received
+
+
+def _receive_chunk(chunk, digests, parsed, *, safe: bool, **options) -> list[IncomingMessage | None]:
+    """One batch in one transaction; `safe`: a savepoint per message (else any failure raises)."""
+    received = []
+    with transaction.atomic(), collect_case_changes(), collect_events():
+        earlier = IncomingMessage.objects.in_bulk(digests, field_name="sha256")
+        batch = _prefetch([parsed[digest] for digest in digests if digest not in earlier])
+        batch.deferred = None if safe else []
+        token = _batch.set(batch)
+        try:
+            with outbox.collect_messages():
                 for (raw, name), digest in zip(chunk, digests, strict=True):
                     if digest not in earlier:
-                        earlier[digest] = _receive_in_batch(
-                            raw,
-                            digest,
-                            channel=channel,
-                            file_name=name,
-                            provider=provider,
-                            today=today,
-                            parsed=parsed[digest],
-                        )
+                        receive_one = _receive_in_batch if safe else _receive_deferring
+                        earlier[digest] = receive_one(raw, digest, file_name=name, parsed=parsed[digest], **options)
                     received.append(earlier[digest])
-            finally:
-                _batch.reset(token)
+                _write_deferred(batch)
+        finally:
+            _batch.reset(token)
     return received
+
+
+def _receive_deferring(raw, digest, *, parsed, **options) -> IncomingMessage:
+    """A message of a batch without its own savepoint: a 305/307 (and an unreadable message) is kept
+    for the batch's bulk INSERT; before any other type the rows kept so far are written, so its
+    judgement reads the database as the safe run would."""
+    message_type = parsed[0]
+    if message_type in RETOUR_HANDLERS or (message_type in HANDLERS and HANDLERS[message_type] is not _REGIE):
+        _write_deferred(_batch.get())
+    incoming = _receive(raw, digest, parsed=parsed, **options)
+    _remember_identification(incoming)
+    return incoming
+
+
+def _write_deferred(batch: _Batch) -> None:
+    """The batch's kept incoming rows, then its kept retours (which refer to them), each one INSERT."""
+    if batch.deferred:
+        IncomingMessage.objects.bulk_create(batch.deferred)
+        batch.deferred.clear()
+    outbox.write_pending()
+
+
+def _save_incoming(incoming: IncomingMessage) -> None:
+    """Save the message's row; in a batch without savepoints a new row gets its id from the sequence
+    and is written with the batch's others (on SQLite, where no id is reserved, at once)."""
+    batch = _batch.get()
+    if batch is not None and batch.deferred is not None and incoming._state.adding:
+        incoming.pk = outbox.reserve_id(IncomingMessage)
+        if incoming.pk is not None:
+            batch.deferred.append(incoming)
+            return
+    incoming.save()
+
+
+def _remember_identification(incoming: IncomingMessage) -> None:
+    """TR056 inside a batch: a later message with this identification is one received before."""
+    batch = _batch.get()
+    if batch.identifications is not None and incoming.identification:
+        batch.identifications.add((incoming.sender, incoming.message_type, incoming.identification))
 
 
 def _parse(raw: bytes) -> tuple[str, object, TechnicalError | None]:
@@ -238,9 +292,7 @@ def _receive_in_batch(raw, digest, **options) -> IncomingMessage | None:
     try:
         with transaction.atomic():
             incoming = _receive(raw, digest, **options)
-        batch = _batch.get()
-        if batch.identifications is not None and incoming.identification:
-            batch.identifications.add((incoming.sender, incoming.message_type, incoming.identification))
+        _remember_identification(incoming)
         return incoming
     except IntegrityError:  # the same bytes raced in at the same moment: the other one took them
         found = IncomingMessage.objects.filter(sha256=digest).first()
@@ -322,7 +374,7 @@ def _receive(raw, digest, *, channel, file_name, provider, today, parsed=None) -
         HANDLERS[message_type].judge_and_apply(message, incoming, judgement, sender=sender, actor=actor, today=today)
     incoming.errors = judgement.errors
     incoming.status = _status_of(judgement)
-    incoming.save()  # one INSERT with the outcome unless the judgement needed the id (issue 16 speed)
+    _save_incoming(incoming)  # one INSERT with the outcome unless the judgement needed the id (issue 16)
     _record_receipt(incoming, sender)
     if sender is not None and header is not None and header.message_type in INCOMING:
         _queue_retour(incoming, header, message, judgement, provider=sender, today=today)
@@ -400,8 +452,9 @@ def _assignment_for(message, product, *, client, sender) -> Assignment | None:
     municipality, with the ingangsdatum (and product) the message names."""
     if client is None or not product.nummer.isdigit() or len(product.nummer) > 10:
         return None
+    # Locked as the care service locks it, which then takes it as it is (one query, not two).
     assignment = (
-        Assignment.objects.select_related("product", "indication__client__municipality")
+        provider_services.lockable_assignments()
         .filter(provider=sender, indication__client=client, number=f"{int(product.nummer):010d}")
         .first()
     )
@@ -440,13 +493,18 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
             return R.SLEUTEL_AL_ONTVANGEN, ""  # TR074
         return R.LEVERING_NIET_GESTOPT, ""  # TR326
     try:
-        with transaction.atomic():
-            if stop:
+        if stop:
+            with transaction.atomic():  # its WMO301 may be refused by the XSD after the write
                 provider_services.record_care_stop(
-                    assignment, on=product.einddatum, reason=product.reden_beeindiging, by=actor, today=today
+                    assignment,
+                    on=product.einddatum,
+                    reason=product.reden_beeindiging,
+                    by=actor,
+                    today=today,
+                    locked=True,
                 )
-            else:
-                provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today)
+        else:  # no savepoint: a start's checks all raise before it writes anything
+            provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today, locked=True)
     except ValidationError as error:
         return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
     return R.GEEN_OPMERKING, ""
@@ -510,18 +568,20 @@ def _queue_retour(incoming, header: Header, message, judgement: Judgement, *, pr
     try:
         # No savepoint: building and the XSD check raise before store writes anything.
         xml = build_retour(message if not judgement.header_codes else None, header, retour, judgement)
-        outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary)
+        outbox.store(outgoing, xml, by=None, client_id=incoming.client_id, summary=summary, deferred=True)
     except ValidationError:
         # The message's own values do not fit the retour (the XSD refuses what we would echo): the
         # retour says only that the message was rejected technically, and so does the inbox.
         judgement.header_codes = [R.TECHNISCH_AFGEKEURD]
         judgement.note("Header", R.TECHNISCH_AFGEKEURD, _("De inhoud van het bericht past niet in het retourbericht."))
         incoming.errors, incoming.status = judgement.errors, IncomingMessage.Status.REJECTED
-        incoming.save(update_fields=["errors", "status"])
+        if not incoming._state.adding:  # a row kept for the batch's INSERT is written as it is then
+            incoming.save(update_fields=["errors", "status"])
         retour = regie.Retour(
             outgoing.identification, today, header_codes=(R.TECHNISCH_AFGEKEURD,), receiver=outgoing.receiver
         )
-        outbox.store(outgoing, build_retour(None, header, retour, judgement), by=None, client_id=None, summary=summary)
+        xml = build_retour(None, header, retour, judgement)
+        outbox.store(outgoing, xml, by=None, client_id=None, summary=summary, deferred=True)
 
 
 def _regie_retour(message, header: Header, retour: regie.Retour, _judgement) -> bytes:

@@ -1,6 +1,8 @@
 """The outbox: writing an outgoing message row (numbered, XSD-checked, audited) inside the caller's
 transaction, and enqueueing its delivery when that transaction commits."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -26,22 +28,58 @@ def identification_of(message: OutgoingMessage) -> str:
 # sequence never hands out a value twice (not even after a rollback), so the ids stay unique and
 # never reused; ids reserved by a process that ends are gaps, which the standard does not mind.
 RESERVED_IDS = 100
-_reserved: dict[str, list[int]] = {}
+_reserved: dict[tuple[str, str], list[int]] = {}
 
 
-def _next_id() -> int | None:
-    """A fresh row id from the sequence (PostgreSQL), or None where the INSERT must assign it."""
+def reserve_id(model) -> int | None:
+    """A fresh row id of `model` from its table's sequence (PostgreSQL), or None where the INSERT
+    must assign it (the inbox reserves its incoming rows' ids the same way)."""
     if connection.vendor != "postgresql":
         return None
-    free = _reserved.setdefault(connection.alias, [])
+    table = model._meta.db_table
+    free = _reserved.setdefault((connection.alias, table), [])
     if not free:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [OutgoingMessage._meta.db_table, RESERVED_IDS],
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, RESERVED_IDS]
             )
             free.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
     return free.pop()
+
+
+def _next_id() -> int | None:
+    return reserve_id(OutgoingMessage)
+
+
+# While collect_messages() runs: the rows stored with deferred=True, each with its enqueue callback.
+_pending: ContextVar[list | None] = ContextVar("iwmo_outbox_pending", default=None)
+
+
+@contextmanager
+def collect_messages():
+    """Inside it (and inside a transaction), `store(..., deferred=True)` keeps a new row (its id
+    reserved) and `write_pending()` or the block's end writes them with one bulk INSERT, still in
+    the transaction: the inbox's retours of a batch (nothing in the batch reads them back). A row
+    whose savepoint rolled back is not written: its enqueue callback, dropped from the
+    transaction's on-commit list by that rollback, is the marker (as audit.collect_events does)."""
+    if _pending.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        write_pending()
+    finally:
+        _pending.reset(token)
+
+
+def write_pending() -> None:
+    pending = _pending.get()
+    if not pending:
+        return
+    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    OutgoingMessage.objects.bulk_create([message for message, enqueue in pending if id(enqueue) in alive])
+    pending.clear()
 
 
 def new_message(*, message_type: str, sender: str, receiver: str, today: date, **fields) -> OutgoingMessage:
@@ -67,10 +105,13 @@ def header_of(message: OutgoingMessage) -> Header:
     )
 
 
-def store(message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, summary: str) -> OutgoingMessage:
+def store(
+    message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, summary: str, deferred: bool = False
+) -> OutgoingMessage:
     """Save the message's XML (validated against the official XSD when IWMO_XSD_DIR is set: a message
     the standard refuses never leaves, and the change that caused it is rolled back with a reason),
-    audit it and enqueue its delivery for when the transaction commits."""
+    audit it and enqueue its delivery for when the transaction commits. `deferred`: inside
+    collect_messages() a new row with a reserved id is written with the others at its end."""
     try:
         validate_bytes(message.message_type, xml)
     except TechnicalError as error:
@@ -80,8 +121,16 @@ def store(message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, su
             code="iwmo_xsd",
         ) from error
     message.xml = xml.decode("utf-8")
-    message.save(force_insert=message._state.adding)
-    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=message, client_id=client_id, summary=summary)
     pk = message.pk
-    transaction.on_commit(lambda: tasks.deliver_message.delay(pk))
+    pending = _pending.get()
+
+    def enqueue():
+        tasks.deliver_message.delay(pk)
+
+    if deferred and pending is not None and pk is not None and message._state.adding:
+        pending.append((message, enqueue))
+    else:
+        message.save(force_insert=message._state.adding)
+    record_event(actor=by, action=AuditEvent.Action.CREATE, obj=message, client_id=client_id, summary=summary)
+    transaction.on_commit(enqueue)
     return message

@@ -248,12 +248,17 @@ def change_provider(indication, *, provider: Provider, by, on: date, today: date
 # --------------------------------------------------------------------------------------------
 
 
-def _lock_assignment(assignment: Assignment) -> Assignment:
-    return (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("indication", "provider", "product")
-        .get(pk=assignment.pk)
+def lockable_assignments():
+    """The toewijzingen as the provider's reports lock them (their row only) with what the reports
+    read: a caller that finds the toewijzing with this queryset inside its transaction (the iWmo
+    inbox's TR019 lookup) passes `locked=True` to the report and saves the second lookup."""
+    return Assignment.objects.select_for_update(of=("self",)).select_related(
+        "indication__client__municipality", "provider", "product"
     )
+
+
+def _lock_assignment(assignment: Assignment, *, locked: bool = False) -> Assignment:
+    return assignment if locked else lockable_assignments().get(pk=assignment.pk)
 
 
 def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
@@ -263,10 +268,13 @@ def _common_date_checks(assignment: Assignment, on: date, *, today: date, field:
         raise ValidationError({field: ValidationError(_("De datum ligt in de toekomst."), code="date_in_future")})
 
 
-def record_care_start(assignment: Assignment, *, on: date, by, today: date | None = None) -> Assignment:
-    """Start zorg (WMO305): care began on `on`."""
+def record_care_start(
+    assignment: Assignment, *, on: date, by, today: date | None = None, locked: bool = False
+) -> Assignment:
+    """Start zorg (WMO305): care began on `on`. Every check raises before anything is written.
+    `locked`: the caller read `assignment` with `lockable_assignments()` in this transaction."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment)
+    assignment = _lock_assignment(assignment, locked=locked)
     _common_date_checks(assignment, on, today=today, field="startdatum")
     if on < assignment.start_date:
         raise ValidationError(
@@ -319,10 +327,13 @@ STOP_FIELDS = [
 ]
 
 
-def record_care_stop(assignment: Assignment, *, on: date, reason: str, by, today: date | None = None) -> Assignment:
-    """Stop zorg (WMO307): care ended on `on` for a reden beëindiging of WMO588."""
+def record_care_stop(
+    assignment: Assignment, *, on: date, reason: str, by, today: date | None = None, locked: bool = False
+) -> Assignment:
+    """Stop zorg (WMO307): care ended on `on` for a reden beëindiging of WMO588 (`locked`: as for
+    record_care_start). Its WMO301 may be refused by the XSD after the write: call it in a savepoint."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment)
+    assignment = _lock_assignment(assignment, locked=locked)
     _common_date_checks(assignment, on, today=today, field="einddatum")
     if reason not in RedenBeeindiging.values:
         raise ValidationError(
