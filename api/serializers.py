@@ -361,7 +361,13 @@ class SupportPlanInputSerializer(MessageSerializer):
 class BatchItemSerializer(InputSerializer):
     """One message of a batch: `soort` and `toewijzingnummer`, plus the fields of that message."""
 
-    soort = serializers.ChoiceField(choices=["start", "stop", "wijzigingsverzoek"])
+    soort = serializers.ChoiceField(
+        choices=["start", "stop", "wijzigingsverzoek", "start_ingetrokken", "stop_ingetrokken"],
+        help_text=_(
+            "start_ingetrokken / stop_ingetrokken: trek de eerder gemelde start of stop in (iWmo: WMO305/WMO307 "
+            "met StatusAanlevering 3), met alleen een berichtId."
+        ),
+    )
     toewijzingnummer = serializers.CharField(max_length=20)
 
 
