@@ -4,6 +4,7 @@ WMO301, in a real browser at 1280 and 390 px: nothing runs off the screen, no se
 With SCREENSHOT_DIR set, each page is also saved as a PNG (to look at; not committed)."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ def test_the_day_page_filter_the_resend_button_and_the_retour_page(page, log_in,
         client=person,
         afgeleverd=True,
         retour_status=RetourStatus.REJECTED,
+        retour_dagtekening=date(2026, 11, 24),
         retour_codes=[
             {"element": "Header", "codes": [{"code": "0200", "betekenis": "Geen opmerking over deze berichtklasse."}]},
             {
