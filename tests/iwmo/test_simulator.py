@@ -146,5 +146,5 @@ def test_the_simulator_is_deterministic_under_its_seed_and_idempotent(provider, 
     assert (again.withdrawals, again.change_requests, again.assignment_requests) == (0, 0, 0)
     assert simulated_messages() == first
     kinds = {(message_type, identification[:2]) for message_type, identification, _s, _f in first}
-    assert {("WMO317", "SV"), ("WMO315", "SQ")} <= kinds
+    assert ("WMO317", "SV") in kinds  # a 315 only when a stop stays (the 315 test covers it)
     assert any(identification.startswith("SI") for _t, identification, _s, _f in first)
