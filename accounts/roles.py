@@ -36,6 +36,8 @@ CASE_WORK = [
     "providers.change_supportplan",
     "signals.view_signal",
     "signals.change_signal",
+    # Mark a retour that rejected our WMO301/WMO319 handled, from the worklist (iwmo.retour_handling).
+    "iwmo.handle_retour_outgoingmessage",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",

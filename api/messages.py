@@ -85,9 +85,19 @@ def _apply(kind: str, assignment: Assignment, data: dict, client) -> tuple[int, 
         end_date=data.get("einddatum"),
         motivation=data["motivering"],
         reason=data.get("redenVerzoek", ""),
+        start_date=data.get("ingangsdatum"),
+        budget=data.get("budget"),
+        **_omvang(data.get("omvang")),
         by=client,
     )
     return status.HTTP_201_CREATED, ChangeRequestSerializer(request).data
+
+
+def _omvang(omvang: dict | None) -> dict:
+    """The service's keywords for an Omvang of the input (none when it was not given)."""
+    if not omvang:
+        return {}
+    return {"volume": omvang["volume"], "unit": omvang["eenheid"], "frequency": omvang["frequentie"]}
 
 
 def handle_message(client, *, kind: str, number: str, data) -> services.MessageOutcome:

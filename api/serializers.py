@@ -8,6 +8,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from indications.models import Indication, Product, Tariff
+from iwmo.codes import Eenheid, EenheidDeclaratie, Frequentie
 from providers.codes import RedenVerzoek
 from providers.models import Assignment, AssignmentState, ChangeRequest, SupportPlan, SupportPlanPart
 from providers.sla import COUNT, SHOWN_FIGURES, SlaFigure
@@ -147,6 +148,11 @@ def _code(code: str, label: str) -> dict | None:
     return {"code": code, "omschrijving": str(label)} if code else None
 
 
+def _label(choices, code: str) -> str:
+    """The Dutch meaning of a code of a code list, or empty for a code the list does not know."""
+    return dict(choices.choices).get(code, "")
+
+
 class ChangeRequestSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     toewijzingnummer = serializers.CharField(source="assignment.number")
@@ -167,6 +173,15 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
     nieuweToewijzingen = serializers.SerializerMethodField(
         help_text=_("Bij toekenning: de toewijzingnummers van de vervolgbeschikking (het antwoord is de WMO301).")
     )
+    ingangsdatum = serializers.DateField(
+        source="requested_start_date", allow_null=True, help_text=_("De gewenste ingangsdatum, of null.")
+    )
+    omvang = serializers.SerializerMethodField(
+        help_text=_("De gevraagde omvang (volume, eenheid WJ756, frequentie WMO757), of null.")
+    )
+    budget = serializers.IntegerField(
+        source="requested_budget", allow_null=True, help_text=_("Het gevraagde budget in eurocent, of null.")
+    )
 
     class Meta:
         model = ChangeRequest
@@ -175,6 +190,9 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "toewijzingnummer",
             "product",
             "einddatum",
+            "ingangsdatum",
+            "omvang",
+            "budget",
             "motivering",
             "status",
             "toelichting",
@@ -202,6 +220,22 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
         return {
             "verzoekAntwoord": _code(request.answer_kind, request.get_answer_kind_display()),
             "redenAfwijzing": _code(request.refusal_reason, request.get_refusal_reason_display()),
+        }
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"volume": {"type": "integer"}, "eenheid": CODE_WITH_LABEL, "frequentie": CODE_WITH_LABEL},
+        }
+    )
+    def get_omvang(self, request) -> dict | None:
+        if request.requested_volume is None:
+            return None
+        return {
+            "volume": request.requested_volume,
+            "eenheid": _code(request.requested_unit, _label(EenheidDeclaratie, request.requested_unit)),
+            "frequentie": _code(request.requested_frequency, _label(Frequentie, request.requested_frequency)),
         }
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -305,6 +339,23 @@ class WithdrawInputSerializer(MessageSerializer):
     """Withdraw the start or stop reported earlier (iWmo StatusAanlevering 3): only the message id."""
 
 
+class OmvangInputSerializer(StrictSerializer):
+    """An Omvang as iWmo writes it, in the units and frequencies of our output-financed products
+    (WJ756 82/83, WMO757 4/6: the same lists the WMO301 uses)."""
+
+    volume = serializers.IntegerField(min_value=1, max_value=99_999_999)
+    eenheid = serializers.ChoiceField(
+        choices=Eenheid.choices,
+        help_text=_("Code uit iWmo-codelijst WJ756: 82 stuks (output), 83 euro's."),
+        error_messages={"invalid_choice": _("Onbekende of hier niet toegestane eenheid (WJ756): {input}.")},
+    )
+    frequentie = serializers.ChoiceField(
+        choices=Frequentie.choices,
+        help_text=_("Code uit iWmo-codelijst WMO757: 4 per maand, 6 totaal binnen de geldigheidsduur."),
+        error_messages={"invalid_choice": _("Onbekende of hier niet toegestane frequentie (WMO757): {input}.")},
+    )
+
+
 class ChangeRequestInputSerializer(MessageSerializer):
     product = serializers.CharField(max_length=10, required=False, help_text=_("Gevraagd product, bv. IB3."))
     einddatum = serializers.DateField(required=False)
@@ -314,6 +365,18 @@ class ChangeRequestInputSerializer(MessageSerializer):
         required=False,
         help_text=_("Code uit iWmo-codelijst WJ758: 1 verandering cliëntsituatie, 2 wijziging zorgplan."),
         error_messages={"invalid_choice": _("Onbekende reden verzoek (WJ758): %(input)s.")},
+    )
+    ingangsdatum = serializers.DateField(
+        required=False, help_text=_("De gewenste ingangsdatum van de wijziging (iWmo: GewensteIngangsdatum).")
+    )
+    omvang = OmvangInputSerializer(
+        required=False, help_text=_("De gevraagde omvang; niet samen met een budget (iWmo CD077/CD078).")
+    )
+    budget = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=99_999_999,
+        help_text=_("Het gevraagde budget in eurocent; niet samen met een omvang (iWmo CD077/CD078)."),
     )
 
 
@@ -361,7 +424,13 @@ class SupportPlanInputSerializer(MessageSerializer):
 class BatchItemSerializer(InputSerializer):
     """One message of a batch: `soort` and `toewijzingnummer`, plus the fields of that message."""
 
-    soort = serializers.ChoiceField(choices=["start", "stop", "wijzigingsverzoek"])
+    soort = serializers.ChoiceField(
+        choices=["start", "stop", "wijzigingsverzoek", "start_ingetrokken", "stop_ingetrokken"],
+        help_text=_(
+            "start_ingetrokken / stop_ingetrokken: trek de eerder gemelde start of stop in (iWmo: WMO305/WMO307 "
+            "met StatusAanlevering 3), met alleen een berichtId."
+        ),
+    )
     toewijzingnummer = serializers.CharField(max_length=20)
 
 

@@ -294,8 +294,10 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
             200: inline_serializer("BatchAntwoord", fields={"resultaten": BatchResultSerializer(many=True)}),
             **MESSAGE_ERRORS,
         },
-        description="Elk bericht heeft `soort` (start, stop, wijzigingsverzoek), `toewijzingnummer`, `berichtId` "
-        "en de velden van dat bericht. Het antwoord geeft per bericht geaccepteerd of afgewezen met de reden.",
+        description="Elk bericht heeft `soort` (start, stop, wijzigingsverzoek, start_ingetrokken, "
+        "stop_ingetrokken), `toewijzingnummer`, `berichtId` en de velden van dat bericht; een intrekking "
+        "(iWmo: StatusAanlevering 3) heeft alleen het berichtId. Het antwoord geeft per bericht geaccepteerd "
+        "of afgewezen met de reden.",
     )
     def create(self, request):
         batch = BatchInputSerializer(data=request.data)

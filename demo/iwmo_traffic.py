@@ -32,6 +32,9 @@ REJECTED_STARTS = 3
 SIMULATED_PROVIDERS = 4
 DUE_TO_START = 4
 SIMULATED_STARTS, SIMULATED_STOPS = 2, 1
+# Each simulated provider also withdraws one report, asks one change (WMO317) and one toewijzing
+# (WMO315) where it has a toewijzing that fits (iwmo.simulator), so the demo shows them.
+SIMULATED_WITHDRAWALS, SIMULATED_CHANGE_REQUESTS, SIMULATED_ASSIGNMENT_REQUESTS = 1, 1, 1
 # The first simulated provider rejects every 2nd 301 (9332), so the outbox shows an afgekeurde retour.
 SIMULATED_REJECT_EVERY = 2
 REQUESTS, REQUESTED_PRODUCT = 2, "IB1"
@@ -88,6 +91,10 @@ def ensure_iwmo_traffic(*, today: date) -> int:
                 stops=SIMULATED_STOPS,
                 reject_every=SIMULATED_REJECT_EVERY if number == 0 else 0,
                 today=today,
+                seed=number,
+                withdrawals=SIMULATED_WITHDRAWALS,
+                change_requests=SIMULATED_CHANGE_REQUESTS,
+                assignment_requests=SIMULATED_ASSIGNMENT_REQUESTS,
             )
     # Two providers' systems ask for a toewijzing of a client they have none for (WMO315 → 316): the
     # request waits on the worklist, or is rejected at once (WMO319) when there is no contract.

@@ -11,13 +11,15 @@ class IwmoConfig(AppConfig):
         from providers import hooks
 
         from . import toewijzing, verzoek_toewijzing, verzoeken
-        from .panels import client_file_panel
+        from .panels import client_file_panel, worklist_panel
 
         # providers sits below this app: a toewijzing created, changed or ended runs this hook inside
         # its own transaction, so the WMO301 is written with the change (a transactional outbox).
         hooks.assignments_changed.register(toewijzing.queue_toewijzing)
         # The consultant's client file lists the client's messages in and out.
         panels.register_panel(panels.CLIENT_FILE, client_file_panel)
+        # A message a provider rejected in its retour (302/320) lands on the consultant's worklist.
+        panels.register_panel(panels.WORKLIST, worklist_panel)
         # A refused or in-onderzoek verzoek om wijziging that came in as a WMO317 gets its WMO319 in
         # the answer's transaction (importing verzoeken also registers the WMO317 with the inbox).
         hooks.change_request_answered.register(verzoeken.answer_verzoek)

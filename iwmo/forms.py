@@ -115,3 +115,15 @@ class PeriodForm(forms.Form):
 
     def municipality(self) -> Municipality | None:
         return self.cleaned_data.get("gemeente") if self.is_bound and self.is_valid() else None
+
+
+class RetourHandledForm(forms.Form):
+    """Mark a rejected message's retour handled (iwmo.retour_handling): what was done about it."""
+
+    note = forms.CharField(
+        label=_("Wat is er gedaan?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: cliëntgegevens verbeterd en een nieuwe toewijzing verstuurd."),
+        error_messages={"required": _("Schrijf op wat er is gedaan.")},
+    )

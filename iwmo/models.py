@@ -3,6 +3,7 @@ reference data that turns a toewijzing into a WMO301 (the Omvang per product).""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -136,13 +137,28 @@ class OutgoingMessage(models.Model):
     # Per element: [{"element": "Header" | "ToegewezenProduct 42", "codes": [{"code": "0200", "betekenis": ...}]}]
     retour_codes = models.JSONField(_("retourcodes"), default=list, blank=True)
     retour_dagtekening = models.DateField(_("dagtekening van de retour"), null=True, blank=True)
+    # A retour that rejected this message (wholly or in part) is on the consultant's worklist until
+    # someone marks it handled, saying what was done (iwmo.retour_handling).
+    retour_handled_at = models.DateTimeField(_("retour afgehandeld op"), null=True, blank=True)
+    retour_handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retour afgehandeld door"),
+    )
+    retour_handling_note = models.TextField(_("afhandeling van de retour"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("uitgaand iWmo-bericht")
         verbose_name_plural = _("uitgaande iWmo-berichten")
-        permissions = [("resend_outgoingmessage", _("Kan een mislukt iWmo-bericht opnieuw versturen"))]
+        permissions = [
+            ("resend_outgoingmessage", _("Kan een mislukt iWmo-bericht opnieuw versturen")),
+            ("handle_retour_outgoingmessage", _("Kan een afgekeurde retour op een iWmo-bericht afhandelen")),
+        ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="iwmo_out_due"),
             models.Index(fields=["client", "provider", "message_type", "status"], name="iwmo_out_client"),
@@ -165,6 +181,17 @@ class OutgoingMessage(models.Model):
     def file_name(self) -> str:
         """The idempotent file name of this message: the same message always lands in the same file."""
         return f"{self.message_type}_{self.sender}_{self.receiver}_{self.identification}_{self.dagtekening:%Y%m%d}.xml"
+
+    @property
+    def retour_rejections(self) -> list[dict]:
+        """The elements of the retour with a code other than 0200 (geen opmerking), each with only
+        those codes and their Dutch meaning: what the provider rejected."""
+        rejected = []
+        for element in self.retour_codes:
+            codes = [code for code in element.get("codes", []) if code.get("code") != "0200"]
+            if codes:
+                rejected.append({"element": element.get("element", ""), "codes": codes})
+        return rejected
 
 
 class IncomingMessage(models.Model):

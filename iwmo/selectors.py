@@ -6,13 +6,13 @@ of queries whatever the number of messages."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indications.selectors import clients_visible_to
-from providers.models import AssignmentRequest, ChangeRequest
+from providers.models import Assignment, AssignmentRequest, ChangeRequest
 from ui.tables import Column, Table
 
 from .codes import MessageType, Retourcode
@@ -76,8 +76,26 @@ def incoming_on(messages: QuerySet[IncomingMessage], day: date) -> QuerySet[Inco
 
 
 def outgoing_rejected_by_receiver(messages: QuerySet[OutgoingMessage]) -> QuerySet[OutgoingMessage]:
-    """The outgoing messages whose retour (302/320) rejected them, wholly or in part."""
-    return messages.filter(retour_status__in=(RetourStatus.REJECTED, RetourStatus.PARTLY_ACCEPTED))
+    """The outgoing messages whose retour (302/320) rejected them, wholly or in part, and that no one
+    has marked handled yet (iwmo.retour_handling): the errors still to act on."""
+    return messages.filter(
+        retour_status__in=(RetourStatus.REJECTED, RetourStatus.PARTLY_ACCEPTED), retour_handled_at__isnull=True
+    )
+
+
+def rejected_retours_on_worklist(user) -> QuerySet[OutgoingMessage]:
+    """The rejected messages (a 302/320 with other codes than 0200) that land with `user`: the
+    consultant of a beschikking of the message's client with a toewijzing at its provider. Oldest
+    retour first, with what the worklist shows."""
+    theirs = Assignment.objects.filter(
+        indication__client=OuterRef("client"), provider=OuterRef("provider"), indication__consultant=user
+    )
+    return (
+        outgoing_rejected_by_receiver(OutgoingMessage.objects.filter(Exists(theirs)))
+        .select_related("provider", "client")
+        .defer("xml")
+        .order_by("retour_dagtekening", "id")
+    )
 
 
 # -- errors to act on ------------------------------------------------------------------------------

@@ -10,5 +10,6 @@ urlpatterns = [
     path("clienten/<uuid:client_uuid>/", views.client_traffic, name="client"),
     path("berichten/uit/<uuid:message_uuid>/xml/", views.outgoing_xml, name="outgoing_xml"),
     path("berichten/uit/<uuid:message_uuid>/opnieuw-versturen/", views.resend_outgoing, name="resend_outgoing"),
+    path("berichten/uit/<uuid:message_uuid>/retour-afhandelen/", views.handle_retour, name="handle_retour"),
     path("berichten/in/<uuid:message_uuid>/xml/", views.incoming_xml, name="incoming_xml"),
 ]

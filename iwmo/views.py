@@ -24,8 +24,8 @@ from indications.views import requires
 from providers.models import Provider
 from ui.exports import export_context, query_without_export, requested_export
 
-from . import resend, selectors
-from .forms import PeriodForm, TrafficFilterForm, by_municipality
+from . import resend, retour_handling, selectors
+from .forms import PeriodForm, RetourHandledForm, TrafficFilterForm, by_municipality
 from .selectors import IN, OUT
 
 PAGE_SIZE = 25
@@ -182,6 +182,31 @@ def resend_outgoing(request, message_uuid):
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
     return redirect("iwmo:day")
+
+
+@requires(retour_handling.HANDLE_PERMISSION)
+def handle_retour(request, message_uuid):
+    """A message the provider rejected in its retour (302/320): the retourcodes with their Dutch
+    meaning per element, and the form that marks it handled (what was done)."""
+    message = get_object_or_404(
+        selectors.outgoing_for(request.user).select_related("retour_message", "retour_handled_by"),
+        uuid=message_uuid,
+        retour_status__in=retour_handling.REJECTED,
+    )
+    form = RetourHandledForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retour_handling.mark_retour_handled(message, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:  # a note error lands on its field, any other above the form
+            form.add_error(None, error)
+        else:
+            flash.success(
+                request,
+                _("De retour op %(type)s %(id)s is afgehandeld.")
+                % {"type": message.message_type, "id": message.identification},
+            )
+            return redirect("indications:worklist")
+    return render(request, "iwmo/handle_retour.html", {"message": message, "form": form})
 
 
 def _xml_response(content: bytes | str, file_name: str) -> HttpResponse:

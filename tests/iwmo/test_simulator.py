@@ -2,14 +2,16 @@
 WMO301 with a WMO302, reports starts (WMO305) and stops (WMO307) inside the toewijzing and in time,
 all through the inbox (the real path, with its TR checks and 306/308 retours), and is idempotent."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from iwmo.models import IncomingMessage, OutgoingMessage, RetourStatus
 from iwmo.simulator import simulate_provider
-from providers.models import Assignment
+from providers.models import Assignment, AssignmentRequest, ChangeRequest
 from tests.factories import TODAY, issued_assignment
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +75,76 @@ def test_the_simulator_can_reject_a_share_of_the_301s_with_9332(provider, toewij
 
 
 def test_the_command_simulates_the_provider_and_refuses_an_unknown_agb(provider, toewijzingen, capsys):
-    call_command("iwmo_simulate_provider", provider.agb_code, "--starts", "1", "--stops", "0")
-    assert "3 WMO302 (0 met afkeur), 1 WMO305, 0 WMO307" in capsys.readouterr().out
+    call_command("iwmo_simulate_provider", provider.agb_code, "--starts", "1", "--stops", "0", "--withdrawals", "0")
+    assert "3 WMO302 (0 met afkeur), 1 WMO305, 0 WMO307, 0 ingetrokken" in capsys.readouterr().out
+    call_command("iwmo_simulate_provider", provider.agb_code, "--starts", "3", "--stops", "1", "--seed", "3")
+    assert re.search(r"2 WMO305, 1 WMO307, 1 ingetrokken, [01] WMO317, [01] WMO315\.", capsys.readouterr().out)
     with pytest.raises(CommandError):
         call_command("iwmo_simulate_provider", "00000000")
+
+
+EVERYTHING = {"starts": 3, "stops": 1, "withdrawals": 1, "change_requests": 1, "assignment_requests": 1}
+
+
+def simulated_messages() -> list[tuple]:
+    return list(
+        IncomingMessage.objects.order_by("id").values_list("message_type", "identification", "status", "file_name")
+    )
+
+
+def test_cs058_the_simulator_withdraws_a_report_it_sent_with_statusaanlevering_3(provider, toewijzingen):
+    result = simulate_provider(provider, starts=3, stops=1, withdrawals=1, today=TODAY)
+    assert result.withdrawals == 1
+    (withdrawal,) = IncomingMessage.objects.filter(identification__startswith="SI")
+    assert withdrawal.message_type in ("WMO305", "WMO307")
+    assert withdrawal.status == IncomingMessage.Status.ACCEPTED, withdrawal.errors  # TR063: the report was found
+    assert re.search(rb"<\w+:StatusAanlevering>3</", bytes(withdrawal.raw))
+    number = f"{int(withdrawal.identification[2:]):010d}"
+    assignment = Assignment.objects.get(number=number)
+    if withdrawal.message_type == "WMO307":
+        assert assignment.care_stopped_on is None and assignment.care_started_on is not None
+    else:
+        assert assignment.care_started_on is None
+    # Whatever the withdrawal changed, every 301 it caused is answered.
+    assert not OutgoingMessage.objects.filter(message_type="WMO301", retour_message__isnull=True).exists()
+
+
+def test_the_simulator_asks_for_a_change_317_and_a_toewijzing_315_that_land_with_the_consultant(provider, toewijzingen):
+    result = simulate_provider(provider, starts=3, stops=1, change_requests=1, assignment_requests=1, today=TODAY)
+    assert (result.change_requests, result.assignment_requests) == (1, 1)
+    (verzoek,) = IncomingMessage.objects.filter(message_type="WMO317")
+    assert verzoek.status == IncomingMessage.Status.ACCEPTED, verzoek.errors  # TR349, TR357 and the rest: 0200
+    (change,) = ChangeRequest.objects.all()
+    assert change.status == ChangeRequest.Status.OPEN and change.request_reason in ("1", "2")
+    assert change.requested_end_date == change.assignment.end_date + timedelta(days=91)
+    assert change.assignment.care_started_on and not change.assignment.care_stopped_on
+    (aanvraag,) = IncomingMessage.objects.filter(message_type="WMO315")
+    assert aanvraag.status == IncomingMessage.Status.ACCEPTED, aanvraag.errors
+    (request,) = AssignmentRequest.objects.all()
+    stopped = Assignment.objects.get(care_stopped_on__isnull=False)
+    assert request.client == stopped.indication.client and request.status == AssignmentRequest.Status.OPEN
+    assert {m.message_type for m in OutgoingMessage.objects.filter(in_reply_to__in=[verzoek, aanvraag])} == {
+        "WMO318",
+        "WMO316",
+    }
+
+
+def test_the_simulator_is_deterministic_under_its_seed_and_idempotent(provider, consultant):
+    for days in (30, 20, 10, 40):
+        issued_assignment(provider, consultant, today=TODAY, days_ago=days)
+
+    def run(seed: int) -> list[tuple]:
+        simulate_provider(provider, **EVERYTHING, seed=seed, today=TODAY)
+        return simulated_messages()
+
+    with transaction.atomic():  # the same seed from the same start: the same messages
+        tried = run(seed=5)
+        transaction.set_rollback(True)
+    first = run(seed=5)
+    assert first == tried
+    again = simulate_provider(provider, **EVERYTHING, seed=5, today=TODAY)  # the totals are reached
+    assert (again.withdrawals, again.change_requests, again.assignment_requests) == (0, 0, 0)
+    assert simulated_messages() == first
+    kinds = {(message_type, identification[:2]) for message_type, identification, _s, _f in first}
+    assert ("WMO317", "SV") in kinds  # a 315 only when a stop stays (the 315 test covers it)
+    assert any(identification.startswith("SI") for _t, identification, _s, _f in first)

@@ -1,6 +1,9 @@
-"""manage.py iwmo_simulate_provider AGB [--starts N] [--stops N] [--reject-every N]: the provider's
-system, simulated (iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider, then WMO305
-starts and WMO307 stops for some of its toewijzingen, all through the inbox. Idempotent."""
+"""manage.py iwmo_simulate_provider AGB [--starts N] [--stops N] [--reject-every N] [--withdrawals N]
+[--change-requests N] [--assignment-requests N] [--seed N]: the provider's system, simulated
+(iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider, then WMO305 starts and WMO307
+stops for some of its toewijzingen, withdrawals of some of them (StatusAanlevering 3), WMO317
+verzoeken om wijziging and WMO315 verzoeken om toewijzing, all through the inbox. Idempotent; the
+choice of toewijzingen is the same for the same seed."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -12,7 +15,9 @@ from providers.models import Provider
 class Command(BaseCommand):
     help = (
         "Simuleert het systeem van een aanbieder: beantwoordt elke WMO301 met een WMO302 en meldt start (WMO305) "
-        "en stop (WMO307) van een deel van de toewijzingen. Nog eens draaien verstuurt niets nieuws."
+        "en stop (WMO307) van een deel van de toewijzingen, trekt soms een melding in (StatusAanlevering 3) en "
+        "stuurt soms een verzoek om wijziging (WMO317) of om toewijzing (WMO315). Nog eens draaien verstuurt niets "
+        "nieuws."
     )
 
     def add_arguments(self, parser):
@@ -25,19 +30,40 @@ class Command(BaseCommand):
             default=0,
             help="Keur elke N-de WMO301 af met retourcode 9332 (voor de demo; 0 = alles 0200).",
         )
+        parser.add_argument(
+            "--withdrawals", type=int, default=1, help="Aantal gemelde starts of stops dat wordt ingetrokken."
+        )
+        parser.add_argument(
+            "--change-requests", type=int, default=1, help="Aantal verzoeken om wijziging (WMO317): verlenging."
+        )
+        parser.add_argument(
+            "--assignment-requests",
+            type=int,
+            default=1,
+            help="Aantal verzoeken om toewijzing (WMO315) voor cliënten van wie de toewijzing is beëindigd.",
+        )
+        parser.add_argument("--seed", type=int, default=0, help="Zaad van de keuze van toewijzingen (herhaalbaar).")
 
-    def handle(self, *args, agb, starts, stops, reject_every, **options):
+    def handle(self, *args, agb, starts, stops, reject_every, seed, **options):
         provider = Provider.objects.filter(agb_code=agb).first()
         if provider is None:
             raise CommandError(f"Geen aanbieder met AGB-code {agb}.")
-        if min(starts, stops, reject_every) < 0:
+        wanted = {name: options[name] for name in ("withdrawals", "change_requests", "assignment_requests")}
+        if min(starts, stops, reject_every, *wanted.values()) < 0:
             raise CommandError("Aantallen kunnen niet negatief zijn.")
         result = simulate_provider(
-            provider, starts=starts, stops=stops, reject_every=reject_every, today=timezone.localdate()
+            provider,
+            starts=starts,
+            stops=stops,
+            reject_every=reject_every,
+            today=timezone.localdate(),
+            seed=seed,
+            **wanted,
         )
         for label, count in sorted(result.statuses.items()):
             self.stdout.write(f"  {label}: {count}")
         self.stdout.write(
             f"{provider.name}: {result.retours} WMO302 ({result.rejected_retours} met afkeur), "
-            f"{result.starts} WMO305, {result.stops} WMO307."
+            f"{result.starts} WMO305, {result.stops} WMO307, {result.withdrawals} ingetrokken, "
+            f"{result.change_requests} WMO317, {result.assignment_requests} WMO315."
         )
