@@ -22,8 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,12 +35,11 @@ from providers.models import Provider
 from ui.exports import ExportContext, export_response, write_xlsx
 from ui.tables import Column, Table, format_cell
 
-from .models import Declaratie, FrozenBatchError, PaymentBatch, PaymentExport, PaymentLine
-from .selectors import SIGNED_CENTS
+from .models import FrozenBatchError, PaymentBatch, PaymentExport, PaymentLine
+from .selectors import SIGNED_CENTS, accepted_prestaties
 
 VIEW_PERMISSION = "billing.view_paymentbatch"
 MANAGE_PERMISSION = "billing.manage_paymentbatch"
-ACCEPTED = Q(prestaties__accepted=True)
 Kind = PaymentExport.Kind
 
 
@@ -60,17 +58,15 @@ def month_label(month: date) -> str:
 # --- selectors ---------------------------------------------------------------------------------
 
 
-def payable_declaraties(month: date) -> QuerySet[Declaratie]:
-    """The declaraties a batch for `month` pays: of that month or earlier, judged, with accepted
-    prestaties, in no batch; annotated with `paid` (signed cents) and `accepted_lines`."""
+def payable_declaraties(month: date) -> QuerySet:
+    """The declaraties a batch for `month` pays: of that month or earlier, with accepted prestaties,
+    in no batch. Rows of declaratie_id, provider_id, `paid` (signed cents, from the accepted
+    prestaties as billing.selectors sums them) and `accepted_lines`; one grouped query."""
     return (
-        Declaratie.objects.filter(period_start__lt=next_month(first_of_month(month)), payment_line__isnull=True)
-        .exclude(status=Declaratie.Status.REJECTED)
-        .annotate(
-            paid=Coalesce(Sum(SIGNED_CENTS.copy(), filter=ACCEPTED), Value(0), output_field=BigIntegerField()),
-            accepted_lines=Count("prestaties", filter=ACCEPTED),
-        )
-        .filter(accepted_lines__gt=0)
+        accepted_prestaties()
+        .filter(declaratie__period_start__lt=next_month(first_of_month(month)), declaratie__payment_line__isnull=True)
+        .values("declaratie_id", "provider_id")
+        .annotate(paid=Sum(SIGNED_CENTS), accepted_lines=Count("pk"))
         .order_by()
     )
 
@@ -139,7 +135,7 @@ def _check_month(month: date, *, today: date) -> None:
 def _payable_providers(month: date):
     """The payable declaraties per provider, and the providers with what they get."""
     per_provider: dict[int, list[dict]] = defaultdict(list)
-    for row in payable_declaraties(month).values("id", "provider_id", "paid", "accepted_lines"):
+    for row in payable_declaraties(month):
         per_provider[row["provider_id"]].append(row)
     providers = Provider.objects.in_bulk(list(per_provider))
     return per_provider, providers
@@ -178,7 +174,7 @@ def create_payment_batch(month: date, *, by, today: date) -> PaymentBatch:
                 lines.extend(
                     PaymentLine(
                         provider_id=provider_id,
-                        declaratie_id=row["id"],
+                        declaratie_id=row["declaratie_id"],
                         amount_cents=row["paid"],
                         accepted_lines=row["accepted_lines"],
                     )

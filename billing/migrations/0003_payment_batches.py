@@ -151,12 +151,42 @@ DROP FUNCTION IF EXISTS billing_payment_export_frozen();
 """
 
 
-def _on_postgresql(sql):
+# SQLite: no change of a row of a frozen batch (deleting stays possible there: the demo reset
+# empties the case tables with DELETE on SQLite, with TRUNCATE on PostgreSQL).
+SQLITE_FROZEN = [
+    """CREATE TRIGGER billing_payment_batch_frozen BEFORE UPDATE ON billing_paymentbatch
+    WHEN OLD.status <> 'concept' BEGIN SELECT RAISE(ABORT, 'payment batch is frozen'); END""",
+    """CREATE TRIGGER billing_payment_line_frozen BEFORE UPDATE ON billing_paymentline
+    WHEN EXISTS (SELECT 1 FROM billing_paymentbatch WHERE id IN (OLD.batch_id, NEW.batch_id) AND status <> 'concept')
+    BEGIN SELECT RAISE(ABORT, 'payment batch is frozen'); END""",
+    """CREATE TRIGGER billing_payment_line_frozen_insert BEFORE INSERT ON billing_paymentline
+    WHEN EXISTS (SELECT 1 FROM billing_paymentbatch WHERE id = NEW.batch_id AND status <> 'concept')
+    BEGIN SELECT RAISE(ABORT, 'payment batch is frozen'); END""",
+    """CREATE TRIGGER billing_payment_export_frozen BEFORE UPDATE ON billing_paymentexport
+    BEGIN SELECT RAISE(ABORT, 'payment export is kept as written'); END""",
+]
+SQLITE_UNFROZEN = [
+    f"DROP TRIGGER IF EXISTS {name}"
+    for name in (
+        "billing_payment_batch_frozen",
+        "billing_payment_line_frozen",
+        "billing_payment_line_frozen_insert",
+        "billing_payment_export_frozen",
+    )
+]
+
+
+def _frozen(statements: dict):
     def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
+        for sql in statements.get(schema_editor.connection.vendor, []):
             schema_editor.execute(sql)
 
     return run
 
 
-Migration.operations.append(migrations.RunPython(_on_postgresql(FROZEN_SQL), _on_postgresql(UNFROZEN_SQL)))
+Migration.operations.append(
+    migrations.RunPython(
+        _frozen({"postgresql": [FROZEN_SQL], "sqlite": SQLITE_FROZEN}),
+        _frozen({"postgresql": [UNFROZEN_SQL], "sqlite": SQLITE_UNFROZEN}),
+    )
+)
