@@ -62,7 +62,8 @@ class ExportForm(forms.Form):
 
 def _field_errors(form: forms.Form, error: ValidationError, default_field: str) -> None:
     """A service's refusal as form errors next to the field it names."""
-    for field, errors in getattr(error, "error_dict", {default_field: error.error_list}).items():
+    by_field = error.error_dict if hasattr(error, "error_dict") else {default_field: error.error_list}
+    for field, errors in by_field.items():
         form.add_error(default_field if field not in form.fields else field, errors)
 
 
