@@ -179,7 +179,7 @@ SQLITE_UNFROZEN = [
 def _frozen(statements: dict):
     def run(apps, schema_editor):
         for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
