@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from indications.forms import DateInput
 from indications.views import requires
+from providers.iban import grouped
 from providers.models import Provider
 from ui.tables import euro
 
@@ -122,6 +123,7 @@ def _detail(request, batch: PaymentBatch, export_form: ExportForm | None = None,
                 {
                     "total": total,
                     "amount": euro(Decimal(total.amount_cents) / 100),
+                    "iban": grouped(total.iban),
                     "csv": files.get((total.provider_id, "csv")),
                     "xlsx": files.get((total.provider_id, "xlsx")),
                 }
