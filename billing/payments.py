@@ -37,6 +37,7 @@ from ui.tables import Column, Table, format_cell
 
 from .models import FrozenBatchError, PaymentBatch, PaymentExport, PaymentLine
 from .selectors import SIGNED_CENTS, accepted_prestaties
+from .spending import month_end
 
 VIEW_PERMISSION = "billing.view_paymentbatch"
 MANAGE_PERMISSION = "billing.manage_paymentbatch"
@@ -45,10 +46,6 @@ Kind = PaymentExport.Kind
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def month_label(month: date) -> str:
@@ -64,7 +61,7 @@ def payable_declaraties(month: date) -> QuerySet:
     prestaties as billing.selectors sums them) and `accepted_lines`; one grouped query."""
     return (
         accepted_prestaties()
-        .filter(declaratie__period_start__lt=next_month(first_of_month(month)), declaratie__payment_line__isnull=True)
+        .filter(declaratie__period_start__lte=month_end(first_of_month(month)), declaratie__payment_line__isnull=True)
         .values("declaratie_id", "provider_id")
         .annotate(paid=Sum(SIGNED_CENTS), accepted_lines=Count("pk"))
         .order_by()

@@ -4,6 +4,7 @@ accepted declaratie of one month submitted for a provider."""
 import itertools
 from datetime import date
 
+from billing.spending import month_end
 from providers.iban import check_digits
 from tests.billing.declaraties import declaratie, ib1_assignment, line, submit
 
@@ -25,8 +26,7 @@ def with_bank_account(provider, **fields):
 
 def month_period(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
-    last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-    return first, date.fromordinal(last)
+    return first, month_end(first)
 
 
 def billed_month(provider, assignment, year: int, month: int, **kwargs):
