@@ -257,7 +257,7 @@ def _euros(cents: int) -> Decimal:
     return Decimal(cents) / 100
 
 
-def _rows(lines: list[PaymentLine]):
+def _rows(lines: list[PaymentLine], *, batch_total: bool = True):
     """The declaraties per provider, each provider closed by its total, the batch by its total."""
     by_provider: dict[int, list[PaymentLine]] = defaultdict(list)
     for line in lines:
@@ -288,7 +288,8 @@ def _rows(lines: list[PaymentLine]):
             _euros(subtotal),
         ]
         total, count = total + subtotal, count + accepted
-    yield [_("Totaal betaalronde"), "", "", "", None, count, _euros(total)]
+    if batch_total:
+        yield [_("Totaal betaalronde"), "", "", "", None, count, _euros(total)]
 
 
 def _table(batch: PaymentBatch, lines: list[PaymentLine], provider: Provider | None) -> Table:
@@ -296,7 +297,13 @@ def _table(batch: PaymentBatch, lines: list[PaymentLine], provider: Provider | N
     if provider is not None:
         title = f"{title} {provider.name}"
     note = _("Declaraties tot en met %(month)s; bedragen in euro.") % {"month": month_label(batch.month)}
-    return Table(slug="betaalronde", title=title, columns=COLUMNS, rows=list(_rows(lines)), note=note)
+    return Table(
+        slug="betaalronde",
+        title=title,
+        columns=COLUMNS,
+        rows=list(_rows(lines, batch_total=provider is None)),
+        note=note,
+    )
 
 
 def _csv_bytes(table: Table) -> bytes:

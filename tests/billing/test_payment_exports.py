@@ -74,7 +74,8 @@ def test_the_provider_xlsx_holds_only_that_provider(batch, provider):
     rows = [row for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "Aanbieder"
     assert {row[0] for row in rows[1:3]} == {provider.name}
-    assert rows[-1][0] == "Totaal betaalronde" and rows[-1][-1] == pytest.approx(2 * IB1_MONTH_CENTS / 100)
+    assert len(rows) == 1 + 2 + 1  # header, two declaraties, the provider's total (no batch total)
+    assert rows[-1][0] == f"Totaal {provider.name}" and rows[-1][-1] == pytest.approx(2 * IB1_MONTH_CENTS / 100)
     assert rows[1][4] == date(2026, 10, 1) or rows[1][4].date() == date(2026, 10, 1)
     selection = [row for row in workbook.worksheets[0].iter_rows(values_only=True)]
     assert ("Betaalronde", batch.number) in [tuple(row[:2]) for row in selection]
