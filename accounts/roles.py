@@ -88,6 +88,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "providers.add_annualreview",
         "providers.view_clientsatisfaction",
         "providers.add_clientsatisfaction",
+        # The payment run of the declaraties (billing.payments): see, make, export and download.
+        "billing.view_paymentbatch",
+        "billing.manage_paymentbatch",
     ],
     FUNCTIONEEL_BEHEERDER: [
         *(perm for label in REFERENCE_DATA_MODELS for perm in _model_permissions(label)),
@@ -99,6 +102,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The iWmo message traffic, read-only in the admin (what was sent and received, and its answer).
         "iwmo.view_outgoingmessage",
         "iwmo.view_incomingmessage",
+        # The payment batches and their files, read-only (what was paid to whom).
+        "billing.view_paymentbatch",
         # Put a message whose delivery failed (mislukt) back in the queue (iwmo.resend).
         "iwmo.resend_outgoingmessage",
         "indications.search_client_for_access_log",

@@ -4,6 +4,7 @@ paid amounts are sums over the accepted prestaties (billing.selectors), never st
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -221,3 +222,169 @@ class Prestatie(models.Model):
     @property
     def signed_cents(self) -> int:
         return -self.amount_cents if self.debit_credit == CREDIT else self.amount_cents
+
+
+class FrozenBatchError(Exception):
+    """A change to an exported (or cancelled) payment batch."""
+
+
+class PaymentBatch(models.Model):
+    """A payment run: the accepted declaraties of the months up to `month` that no earlier batch
+    paid, per provider, for the financial system (CSV, XLSX) and the bank (SEPA pain.001). A concept
+    may be cancelled (its declaraties are free again); once exported the batch, its lines and its
+    files are frozen (billing.payments, and on PostgreSQL triggers refuse any change)."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("concept")
+        EXPORTED = "geexporteerd", _("vastgesteld en geëxporteerd")
+        CANCELLED = "geannuleerd", _("geannuleerd")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    month = models.DateField(_("maand (eerste dag)"))
+    # The kenmerk: the SEPA MsgId and the payment reference (BR202610-1).
+    number = models.CharField(_("kenmerk"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CONCEPT)
+    total_cents = models.BigIntegerField(_("totaal (eurocent)"), default=0)
+    transfers = models.PositiveIntegerField(_("aantal overboekingen"), default=0)
+    # Providers whose declaraties were not paid in this batch (net <= 0, or no IBAN), as they stood.
+    carried_over = models.JSONField(_("doorgeschoven (te verrekenen)"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geëxporteerd door"),
+    )
+    exported_at = models.DateTimeField(_("geëxporteerd op"), null=True, blank=True)
+    execution_date = models.DateField(_("uitvoeringsdatum"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        verbose_name = _("betaalronde")
+        verbose_name_plural = _("betaalrondes")
+        permissions = [("manage_paymentbatch", _("Kan betaalrondes aanmaken, vaststellen en exporteren"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month"], condition=~Q(status="geannuleerd"), name="payment_batch_one_per_month"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="payment_batch_month_first_day"),
+            models.CheckConstraint(
+                condition=~Q(status="geexporteerd") | Q(exported_at__isnull=False, execution_date__isnull=False),
+                name="payment_batch_exported_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        # An exported or cancelled batch stays as it is (the services move a concept only).
+        if self.pk is not None and PaymentBatch.objects.filter(pk=self.pk).exclude(status=self.Status.CONCEPT).exists():
+            raise FrozenBatchError(_("Deze betaalronde is vastgesteld of geannuleerd en verandert niet meer."))
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.CONCEPT
+
+
+class PaymentLine(models.Model):
+    """One declaratie paid in a batch, with the amount the batch paid for it: the sum of its
+    accepted prestaties (+debit, -credit) when the batch was made. A declaratie is in one batch at
+    most (the unique key); the amount is what this payment record paid, frozen with the batch."""
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("betaalronde")
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+", verbose_name=_("aanbieder")
+    )
+    declaratie = models.OneToOneField(
+        Declaratie, on_delete=models.PROTECT, related_name="payment_line", verbose_name=_("declaratie")
+    )
+    amount_cents = models.BigIntegerField(_("betaald bedrag (eurocent, +debet/-credit)"))
+    accepted_lines = models.PositiveIntegerField(_("toegekende prestaties"))
+
+    class Meta:
+        ordering = ["batch", "provider__name", "declaratie__period_start", "declaratie__number"]
+        verbose_name = _("betaalregel")
+        verbose_name_plural = _("betaalregels")
+        indexes = [models.Index(fields=["batch", "provider"], name="payment_line_batch_provider")]
+
+    def __str__(self):
+        return f"{self.batch} {self.declaratie}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_when_frozen()
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_when_frozen()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_when_frozen(self):
+        if PaymentBatch.objects.filter(pk=self.batch_id).exclude(status=PaymentBatch.Status.CONCEPT).exists():
+            raise FrozenBatchError(_("Deze betaalronde is vastgesteld; de regels kunnen niet meer veranderen."))
+
+
+class PaymentExport(models.Model):
+    """A file of an exported batch, kept as written: every download sends these bytes (the SHA-256
+    proves it). Per batch one CSV, XLSX and SEPA file, and per paid provider a CSV and an XLSX."""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("XLSX")
+        SEPA = "sepa", _("SEPA (pain.001)")
+
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="exports", verbose_name=_("betaalronde")
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanbieder (leeg: de hele ronde)"),
+    )
+    kind = models.CharField(_("soort"), max_length=4, choices=Kind.choices)
+    filename = models.CharField(_("bestandsnaam"), max_length=120)
+    content = models.BinaryField(_("inhoud"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "provider", "kind"]
+        verbose_name = _("exportbestand betaalronde")
+        verbose_name_plural = _("exportbestanden betaalronde")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "kind"], condition=Q(provider__isnull=True), name="payment_export_one_per_batch"
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "provider", "kind"],
+                condition=Q(provider__isnull=False),
+                name="payment_export_one_per_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(provider__isnull=True) | ~Q(kind="sepa"), name="payment_export_sepa_whole_batch"
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenBatchError(_("Een exportbestand wordt niet gewijzigd."))
+        return super().save(*args, **kwargs)

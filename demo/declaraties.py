@@ -4,20 +4,22 @@ full months: one declaratie per provider, municipality and month, judged by the 
 (billing.services.submit_declaratie). Most lines are right; a small share carries one error of a
 known kind, so the reconciliation, the monitor's money and the budget signals show something true.
 Deterministic per seed; idempotent (a month a provider has billed is left alone, e.g. the month the
-iWmo simulator billed)."""
+iWmo simulator billed). Then the payment run: every provider an IBAN, a batch per past month."""
 
 import random
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from billing import services, spending
-from billing.models import ContractTariff, Declaratie
+from billing import payments, services, spending
+from billing.models import ContractTariff, Declaratie, PaymentBatch
 from billing.types import CREDIT, DEBIT, DeclaratieIn, PrestatieIn
 from indications.models import Municipality
-from providers.models import Assignment, Contract
+from providers.iban import check_digits
+from providers.models import Assignment, Contract, Provider
 
 MONTHS = 12
 ERROR_SHARE = 0.06
@@ -152,3 +154,32 @@ def _ensure_budgets(*, today: date, rng: random.Random) -> None:
             continue
         fill = rng.choice(BUDGET_FILL)
         services.set_contract_budget(contract, year=year, amount_cents=round(money.paid_cents / fill), by=None)
+
+
+def demo_iban(provider: Provider) -> str:
+    """A Dutch account with valid check digits, derived from the provider's AGB-code (deterministic)."""
+    bban = f"INGB{int(provider.agb_code):010d}"
+    return f"NL{check_digits('NL', bban)}{bban}"
+
+
+def ensure_demo_payment_batches(*, today: date) -> int:
+    """Every provider an IBAN (when it has none), and a payment batch for each of the demo's past
+    months that has none yet: all exported except the last, which stays a concept to look at.
+    Idempotent; returns how many batches were made."""
+    providers = list(Provider.objects.filter(iban=""))
+    for provider in providers:
+        provider.iban, provider.account_holder = demo_iban(provider), provider.name[:70]
+    Provider.objects.bulk_update(providers, ["iban", "account_holder"])
+    active = PaymentBatch.objects.exclude(status=PaymentBatch.Status.CANCELLED)
+    latest = active.order_by("-month").values_list("month", flat=True).first()
+    months = [month for month in _months(today) if latest is None or month > latest]
+    made = 0
+    for index, month in enumerate(months):
+        try:
+            batch = payments.create_payment_batch(month, by=None, today=today)
+        except ValidationError:  # nothing to pay up to this month
+            continue
+        made += 1
+        if index < len(months) - 1:
+            payments.export_payment_batch(batch, by=None, today=today)
+    return made

@@ -57,7 +57,7 @@ from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
-from .declaraties import ensure_contract_prices, ensure_demo_declaraties
+from .declaraties import ensure_contract_prices, ensure_demo_declaraties, ensure_demo_payment_batches
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .iwmo_traffic import ensure_iwmo_traffic
 from .mantelzorg import MantelzorgMixin
@@ -320,6 +320,7 @@ def _ensure_traffic_and_money(*, today: date, seed: int) -> None:
     ensure_contract_prices()
     ensure_iwmo_traffic(today=today)
     ensure_demo_declaraties(today=today, seed=seed)
+    ensure_demo_payment_batches(today=today)
 
 
 def _count(summary: DemoSummary, done, total: int, progress) -> None:

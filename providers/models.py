@@ -10,8 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .codes import RedenAfwijzingVerzoek, RedenVerzoek, VerzoekAntwoord
+from .iban import compact, validate_iban
 
 agb_code_validator = RegexValidator(r"^\d{8}$", _("Een AGB-code bestaat uit precies 8 cijfers."))
+bic_validator = RegexValidator(
+    r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("Een BIC bestaat uit 8 of 11 letters en cijfers (bijvoorbeeld ABNANL2A).")
+)
 
 
 class ReferenceGroup(models.Model):
@@ -39,6 +43,10 @@ class Provider(models.Model):
     contact_email = models.EmailField(_("e-mail contactpersoon"), blank=True)
     contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=20, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
+    # The account the payment run transfers the declaraties to (billing.payments, SEPA pain.001).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[bic_validator])
+    account_holder = models.CharField(_("tenaamstelling rekening"), max_length=70, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +55,10 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Stored without spaces and in capitals, as the SEPA file sends it.
+        self.iban, self.bic = compact(self.iban), compact(self.bic)
 
 
 class Contract(models.Model):

@@ -284,6 +284,13 @@ MONITOR_PUBLICATION = {
 BILLING = {
     "BUDGET_THRESHOLDS": (80, 100),
     "OUTLIER": {"MIN_LINES": 20, "FACTOR": 2.0},
+    # The payment run's SEPA credit transfers (billing.payments) are paid from this account of the
+    # municipality (the debtor); the default is a demo account with valid check digits.
+    "DEBTOR": {
+        "NAME": env.str("BILLING_DEBTOR_NAME", default="Gemeente Demo Sociale Dienst"),
+        "IBAN": env.str("BILLING_DEBTOR_IBAN", default="NL91ABNA0417164300"),
+        "BIC": env.str("BILLING_DEBTOR_BIC", default="ABNANL2A"),
+    },
 }
 
 # The signal checks' thresholds (signals/checks.py); days unless said otherwise.
