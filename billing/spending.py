@@ -139,7 +139,7 @@ def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_i
     )
     return {
         (
-            _day(row["month"]),
+            as_date(row["month"]),
             row["provider_id"],
             row["assignment__product_id"],
             row["declaratie__municipality_id"],
@@ -148,7 +148,7 @@ def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_i
     }
 
 
-def _day(value) -> date:
+def as_date(value) -> date:
     """TruncMonth gives a date on PostgreSQL and may give a datetime elsewhere."""
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
