@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -217,7 +217,21 @@ def _check_shape(declaratie: DeclaratieIn, *, prejudged=()) -> None:
         raise ValidationError(errors, code="invalid_declaratie")
 
 
-def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, today: date) -> list[str]:
+def _follows_previous_period(declaratie: DeclaratieIn, *, provider: Provider, municipality) -> bool:
+    """TR318: the declaratieperiode follows the provider's previous one to this municipality (one
+    judged: a declaratie rejected as a whole does not count). A month skipped is allowed: in a month
+    without care there is nothing to declare, and whether care was given we only know from the
+    declaraties. A second declaratie for the same month is allowed too (it breaks no sequence; a
+    provider completes the month); a period before the previous one is refused. One query."""
+    previous = (
+        Declaratie.objects.filter(provider=provider, municipality=municipality)
+        .exclude(status=Declaratie.Status.REJECTED)
+        .aggregate(last=Max("period_start"))["last"]
+    )
+    return previous is None or declaratie.period_start >= previous
+
+
+def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, municipality, today: date) -> list[str]:
     """The codes that reject the declaratie as a whole (its prestaties are then not judged, TR342)."""
     found = []
     if declaratie.dagtekening > today:
@@ -232,6 +246,8 @@ def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, today: da
         .exists()
     ):
         found.append(R.DECLARATIENUMMER_NIET_UNIEK)  # TR333
+    if not _follows_previous_period(declaratie, provider=provider, municipality=municipality):
+        found.append(R.DECLARATIEPERIODE_NIET_AANSLUITEND)  # TR318
     return list(dict.fromkeys(str(code) for code in found))
 
 
@@ -441,7 +457,7 @@ def _submit(declaratie, *, provider, municipality, channel, identification, acto
         return stored_outcome(first)
     _check_shape(declaratie, prejudged=prejudged)
 
-    declaratie_codes = _declaratie_codes(declaratie, provider=provider, today=today)
+    declaratie_codes = _declaratie_codes(declaratie, provider=provider, municipality=municipality, today=today)
     client_codes: dict[str, tuple[str, ...]] = {}
     if declaratie_codes:
         # TR342: a declaratie rejected as a whole has its prestaties not judged.

@@ -1,6 +1,8 @@
-"""manage.py iwmo_simulate_provider AGB [--starts N] [--stops N] [--reject-every N]: the provider's
-system, simulated (iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider, then WMO305
-starts and WMO307 stops for some of its toewijzingen, all through the inbox. Idempotent."""
+"""manage.py iwmo_simulate_provider AGB [--starts N] [--stops N] [--reject-every N] [--seed N]: the
+provider's system, simulated (iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider,
+then WMO305 starts and WMO307 stops for some of its toewijzingen, all through the inbox, and the
+registered steps (billing: the monthly WMO323, its errors and credits drawn with `--seed`: the same
+seed gives the same messages). Idempotent."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -25,15 +27,24 @@ class Command(BaseCommand):
             default=0,
             help="Keur elke N-de WMO301 af met retourcode 9332 (voor de demo; 0 = alles 0200).",
         )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help=(
+                "Startwaarde van het toeval (fouten en creditregels in de declaraties): "
+                "dezelfde seed geeft dezelfde berichten."
+            ),
+        )
 
-    def handle(self, *args, agb, starts, stops, reject_every, **options):
+    def handle(self, *args, agb, starts, stops, reject_every, seed, **options):
         provider = Provider.objects.filter(agb_code=agb).first()
         if provider is None:
             raise CommandError(f"Geen aanbieder met AGB-code {agb}.")
         if min(starts, stops, reject_every) < 0:
             raise CommandError("Aantallen kunnen niet negatief zijn.")
         result = simulate_provider(
-            provider, starts=starts, stops=stops, reject_every=reject_every, today=timezone.localdate()
+            provider, starts=starts, stops=stops, reject_every=reject_every, today=timezone.localdate(), seed=seed
         )
         for label, count in sorted(result.statuses.items()):
             self.stdout.write(f"  {label}: {count}")
