@@ -10,9 +10,10 @@ it with one WMO325 in the outbox, in the inbox's three layers:
 3. The in-message conditions (billing.wmo323.check_conditions): a finding on the Declaratie rejects
    it as a whole (0001 on the DeclaratieAntwoord, no prestatie judged, TotaalToegekendBedrag 0); one
    on a Client (CS002, TR101) rejects its prestaties as not judged (0233); one on a Prestatie rejects
-   that line. The other lines go to `billing.services.submit_declaratie`, the service of the REST API,
-   which judges them against the database (set-based) and records the declaratie; its decisions
-   are mapped back onto the message's lines for the 325.
+   that line. The whole declaratie goes to `billing.services.submit_declaratie`, the service of the
+   REST API, with the lines the conditions rejected as `prejudged`: it judges the others against the
+   database (set-based) and records the declaratie with every line (the rejected ones with their
+   codes), so the reconciliation counts each line of the 323 once.
 
 The same bytes received again are the message already received (no second 325)."""
 
@@ -26,8 +27,8 @@ from iwmo import inbox as iwmo_inbox
 from iwmo.codes import Retourcode as R
 
 from . import services, wmo323, wmo325
-from .types import DeclaratieIn, DeclaratieOutcome, PrestatieDecision
-from .wmo325 import is_rejected, signed_to_dc
+from .types import DeclaratieIn, DeclaratieOutcome
+from .wmo325 import is_rejected
 
 CHANNEL = "iwmo"  # submit_declaratie's channel for a declaratie that came in as a WMO323
 
@@ -64,44 +65,22 @@ def _judge_lines(message, found: wmo323.Conditions, incoming, *, sender, actor, 
     for index, findings in found.prestaties.items():
         for code, text in findings:
             judgement.note(f"Prestatie {declaratie.prestaties[index].reference}", code, text)
-    clean = [index for index in range(len(declaratie.prestaties)) if index not in here]
-    decisions = {index: PrestatieDecision(index=index, accepted=False, codes=codes) for index, codes in here.items()}
+    judged = _submit(declaratie, here, message, incoming, sender=sender, actor=actor, today=today, judgement=judgement)
+    if is_rejected(judged.declaratie_codes):
+        return replace(judged, decisions=(), submitted_cents=declaratie.signed_total_cents, granted_cents=0)
     client_codes = {bsn: _codes(findings) for bsn, findings in found.clients.items()}
-    granted = 0
-    if clean:
-        judged = _submit(
-            _only(declaratie, clean), message, incoming, sender=sender, actor=actor, today=today, judgement=judgement
-        )
-        if is_rejected(judged.declaratie_codes):
-            return replace(judged, decisions=(), submitted_cents=declaratie.signed_total_cents, granted_cents=0)
-        for decision in judged.decisions:
-            index = clean[decision.index]
-            decisions[index] = replace(decision, index=index)
-        for bsn, codes in judged.client_codes.items():
-            client_codes.setdefault(bsn, codes)
-        granted = judged.granted_cents
-    return DeclaratieOutcome(
-        declaratie_codes=(),
-        decisions=tuple(decisions[index] for index in sorted(decisions)),
-        client_codes=client_codes,
-        submitted_cents=declaratie.signed_total_cents,
-        granted_cents=granted,
-    )
+    for bsn, codes in judged.client_codes.items():
+        client_codes.setdefault(bsn, codes)
+    return replace(judged, declaratie_codes=(), client_codes=client_codes)
 
 
 def _codes(findings) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code, _text in findings))
 
 
-def _only(declaratie: DeclaratieIn, indices: list[int]) -> DeclaratieIn:
-    """The declaratie with only the lines the conditions let through, its total their sum (so the
-    service sees a declaratie that adds up; the 325 states the total as the provider submitted it)."""
-    prestaties = tuple(declaratie.prestaties[index] for index in indices)
-    total, debit_credit = signed_to_dc(sum(prestatie.signed_cents for prestatie in prestaties))
-    return replace(declaratie, prestaties=prestaties, total_cents=total, total_debit_credit=debit_credit)
-
-
-def _submit(declaratie: DeclaratieIn, message, incoming, *, sender, actor, today, judgement) -> DeclaratieOutcome:
+def _submit(declaratie: DeclaratieIn, prejudged, message, incoming, *, sender, actor, today, judgement):
+    """The service judges the lines the conditions let through and stores every line, those the
+    conditions rejected (`prejudged`) with their codes, so every line of the 323 is counted."""
     try:
         with transaction.atomic():
             return services.submit_declaratie(
@@ -113,6 +92,7 @@ def _submit(declaratie: DeclaratieIn, message, incoming, *, sender, actor, today
                 actor=actor,
                 today=today,
                 incoming_message=incoming,
+                prejudged=prejudged,
             )
     except ValidationError as error:
         # The service refused the declaratie as a whole: nothing of it was written (its savepoint).

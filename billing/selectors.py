@@ -124,26 +124,56 @@ def reconciliation(provider, *, month: date) -> Reconciliation:
     )
 
 
-def reconciliation_rows(*, year: int | None = None, provider=None) -> QuerySet:
-    """Per provider and month: lines, accepted lines, submitted, accepted and rejected cents (the
-    contract management overview; one query whatever the number of providers)."""
+def reconciliation_rows(*, year: int | None = None, provider=None, municipality=None) -> QuerySet:
+    """Per provider and month: declaraties, lines, accepted and rejected lines, submitted, accepted
+    and rejected cents (the contract management overview; one query whatever the number of
+    providers). `municipality`: the declaraties sent to that municipality only."""
     rows = Prestatie.objects.all()
     if year is not None:
         rows = rows.filter(declaratie__period_start__year=year)
     if provider is not None:
         rows = rows.filter(provider=provider)
+    if municipality is not None:
+        rows = rows.filter(declaratie__municipality=municipality)
     return (
         rows.annotate(month=TruncMonth("declaratie__period_start"))
-        .values("provider_id", "provider__name", "month")
+        .values("provider_id", "provider__name", "provider__uuid", "month")
         .annotate(
+            declaraties=Count("declaratie", distinct=True),
             lines=Count("pk"),
             accepted_lines=Count("pk", filter=ACCEPTED),
+            rejected_lines=Count("pk", filter=~ACCEPTED),
             submitted_cents=_sum(),
             accepted_cents=_sum(ACCEPTED),
             rejected_cents=_sum(~ACCEPTED),
         )
         .order_by("provider__name", "month")
     )
+
+
+def declaraties_in_month(provider, *, month: date) -> QuerySet[Declaratie]:
+    """A provider's declaraties of one month (the declaratieperiode), with their line counts and
+    municipality, in the order they came in."""
+    return with_line_counts(
+        Declaratie.objects.filter(provider=provider, period_start__year=month.year, period_start__month=month.month)
+        .select_related("municipality")
+        .order_by("received_at", "id")
+    )
+
+
+def lines_in_month(provider, *, month: date, clients) -> dict[int, list[Prestatie]]:
+    """The prestaties of a provider's month per declaratie id, in the message's order: one query.
+    Only the lines of `clients` (a queryset of the clients the viewer may see) and those of no
+    known client."""
+    lines = (
+        Prestatie.objects.filter(_in_month(month), provider=provider)
+        .filter(Q(client__isnull=True) | Q(client__in=clients))
+        .order_by("declaratie_id", "index")
+    )
+    grouped: dict[int, list[Prestatie]] = defaultdict(list)
+    for line in lines:
+        grouped[line.declaratie_id].append(line)
+    return grouped
 
 
 def declaraties_of(provider) -> QuerySet[Declaratie]:

@@ -5,12 +5,13 @@ docs/parts/billing.md; `billing.checks` holds the per-line judgement on data loa
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
@@ -183,10 +184,25 @@ _LENGTHS = {
 }
 
 
-def _check_shape(declaratie: DeclaratieIn) -> None:
+def _storable(line) -> bool:
+    """Whether a prestatie fits the table (a period in order, D/C, no negative number, each text
+    within its field's length)."""
+    return not (
+        line.period_end < line.period_start
+        or line.debit_credit not in (DEBIT, CREDIT)
+        or line.amount_cents < 0
+        or line.volume < 0
+        or (line.tariff_cents is not None and line.tariff_cents < 0)
+        or not line.reference
+        or any(len(getattr(line, name)) > length for name, length in _LENGTHS.items())
+    )
+
+
+def _check_shape(declaratie: DeclaratieIn, *, prejudged=()) -> None:
     """Refuse what no rule can judge (the faces check the shape first; this guards the tables):
     a declaratie without lines, a period ending before it starts, a sign other than D/C, a
-    negative amount or volume, a text longer than its field."""
+    negative amount or volume, a text longer than its field. A line the face already rejected
+    (`prejudged`, by index) is not judged here; it is stored only when it fits the table."""
     errors = []
     if not declaratie.prestaties:
         errors.append(_("Een declaratie heeft ten minste één prestatie."))
@@ -195,21 +211,27 @@ def _check_shape(declaratie: DeclaratieIn) -> None:
     if declaratie.total_debit_credit not in (DEBIT, CREDIT) or declaratie.total_cents < 0:
         errors.append(_("Het totaalbedrag is ongeldig."))
     for index, line in enumerate(declaratie.prestaties):
-        if (
-            line.period_end < line.period_start
-            or line.debit_credit not in (DEBIT, CREDIT)
-            or line.amount_cents < 0
-            or line.volume < 0
-            or (line.tariff_cents is not None and line.tariff_cents < 0)
-            or not line.reference
-            or any(len(getattr(line, name)) > length for name, length in _LENGTHS.items())
-        ):
+        if index not in prejudged and not _storable(line):
             errors.append(_("Prestatie %(number)s is ongeldig van vorm.") % {"number": index + 1})
     if errors:
         raise ValidationError(errors, code="invalid_declaratie")
 
 
-def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, today: date) -> list[str]:
+def _follows_previous_period(declaratie: DeclaratieIn, *, provider: Provider, municipality) -> bool:
+    """TR318: the declaratieperiode follows the provider's previous one to this municipality (one
+    judged: a declaratie rejected as a whole does not count). A month skipped is allowed: in a month
+    without care there is nothing to declare, and whether care was given we only know from the
+    declaraties. A second declaratie for the same month is allowed too (it breaks no sequence; a
+    provider completes the month); a period before the previous one is refused. One query."""
+    previous = (
+        Declaratie.objects.filter(provider=provider, municipality=municipality)
+        .exclude(status=Declaratie.Status.REJECTED)
+        .aggregate(last=Max("period_start"))["last"]
+    )
+    return previous is None or declaratie.period_start >= previous
+
+
+def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, municipality, today: date) -> list[str]:
     """The codes that reject the declaratie as a whole (its prestaties are then not judged, TR342)."""
     found = []
     if declaratie.dagtekening > today:
@@ -224,13 +246,16 @@ def _declaratie_codes(declaratie: DeclaratieIn, *, provider: Provider, today: da
         .exists()
     ):
         found.append(R.DECLARATIENUMMER_NIET_UNIEK)  # TR333
+    if not _follows_previous_period(declaratie, provider=provider, municipality=municipality):
+        found.append(R.DECLARATIEPERIODE_NIET_AANSLUITEND)  # TR318
     return list(dict.fromkeys(str(code) for code in found))
 
 
-def _load_context(declaratie: DeclaratieIn, *, provider: Provider) -> checks.Context:
-    """Everything the line checks need, in a fixed number of queries for the whole declaratie."""
+def _load_context(declaratie: DeclaratieIn, *, provider: Provider, other_bsns=()) -> checks.Context:
+    """Everything the line checks need, in a fixed number of queries for the whole declaratie
+    (`other_bsns`: the clients of lines judged elsewhere, looked up in the same query)."""
     lines = declaratie.prestaties
-    bsns = {line.bsn for line in lines}
+    bsns = {line.bsn for line in lines} | set(other_bsns)
     clients = dict(Client.objects.filter(bsn__in=bsns).values_list("bsn", "pk"))
 
     numbers = {line.assignment_number for line in lines}
@@ -376,11 +401,17 @@ def submit_declaratie(
     actor,
     today: date,
     incoming_message=None,
+    prejudged: dict[int, tuple[str, ...]] | None = None,
 ) -> DeclaratieOutcome:
     """Judge a declaratie and store it with its answer, all or nothing. The same (provider,
     identification) again returns the stored outcome of the first and changes nothing. Each
     prestatie is decided once, on data loaded for the whole declaratie at once. Input no rule can
-    judge (an end before a start, a sign other than D/C) raises a ValidationError and stores nothing."""
+    judge (an end before a start, a sign other than D/C) raises a ValidationError and stores nothing.
+
+    `prejudged`: the lines (by index) a face already rejected with their codes (the WMO323's
+    in-message conditions, billing.inbox); they are stored as rejected prestaties with those codes
+    and do not count for the other lines (an unstorable one, e.g. a period ending before it
+    starts, is left out of the table; its decision is in the outcome)."""
     try:
         with transaction.atomic():
             return _submit(
@@ -392,6 +423,7 @@ def submit_declaratie(
                 actor=actor,
                 today=today,
                 incoming_message=incoming_message,
+                prejudged=prejudged or {},
             )
     except IntegrityError:
         # A concurrent submission of the same identification won the race: answer with its outcome.
@@ -401,23 +433,37 @@ def submit_declaratie(
         return stored_outcome(first)
 
 
-def _submit(declaratie, *, provider, municipality, channel, identification, actor, today, incoming_message):
+def _judge(declaratie: DeclaratieIn, *, provider, prejudged) -> tuple[list, dict]:
+    """A Judgement per line in the message's order, the prejudged ones with their codes, and the
+    codes per client."""
+    clean = [index for index in range(len(declaratie.prestaties)) if index not in prejudged]
+    subset = replace(declaratie, prestaties=tuple(declaratie.prestaties[index] for index in clean))
+    context = _load_context(
+        subset, provider=provider, other_bsns={declaratie.prestaties[index].bsn for index in prejudged}
+    )
+    judged = dict(zip(clean, checks.judge(context), strict=True))
+    for index, codes in prejudged.items():
+        judged[index] = checks.Judgement(
+            codes=tuple(codes), client_id=context.clients.get(declaratie.prestaties[index].bsn)
+        )
+    return [judged[index] for index in range(len(declaratie.prestaties))], context.client_codes
+
+
+def _submit(declaratie, *, provider, municipality, channel, identification, actor, today, incoming_message, prejudged):
     # One declaratie of a provider at a time: the checks read what earlier ones accepted.
     Provider.objects.select_for_update().get(pk=provider.pk)
     first = Declaratie.objects.filter(provider=provider, identification=identification).first()
     if first is not None:
         return stored_outcome(first)
-    _check_shape(declaratie)
+    _check_shape(declaratie, prejudged=prejudged)
 
-    declaratie_codes = _declaratie_codes(declaratie, provider=provider, today=today)
+    declaratie_codes = _declaratie_codes(declaratie, provider=provider, municipality=municipality, today=today)
     client_codes: dict[str, tuple[str, ...]] = {}
     if declaratie_codes:
         # TR342: a declaratie rejected as a whole has its prestaties not judged.
         judged = [checks.Judgement(codes=(str(R.NIET_BEOORDEELD),)) for _line in declaratie.prestaties]
     else:
-        context = _load_context(declaratie, provider=provider)
-        judged = checks.judge(context)
-        client_codes = context.client_codes
+        judged, client_codes = _judge(declaratie, provider=provider, prejudged=prejudged)
     decisions = tuple(
         PrestatieDecision(index=index, accepted=judgement.accepted, codes=judgement.codes)
         for index, judgement in enumerate(judged)
@@ -468,6 +514,7 @@ def _submit(declaratie, *, provider, municipality, channel, identification, acto
                 cancels_id=judgement.cancels_id,
             )
             for index, (line, judgement) in enumerate(zip(declaratie.prestaties, judged, strict=True))
+            if index not in prejudged or _storable(line)
         ],
         batch_size=2000,
     )

@@ -8,7 +8,8 @@ TR387/TR388; the 301's Omvang as volume and unit; ProductTarief and IngediendBed
 provider's price), so a correct line passes the conditions; a small, seeded share (ERROR_SHARE) has
 an error of a known kind (ERROR_KINDS), which the checks must catch. Deterministic per seed, provider
 and month, and idempotent: the identification is derived from the month and the municipality, a
-month already billed is not billed again.
+month already billed is not billed again. Now and then (CREDIT_SHARE) a month also credits an
+accepted debit of an earlier month exactly.
 
 The provider's price per month is its own price list, here the product's 4-weekly tariff in force on
 the first day of the ProductPeriode times 13/12 (13 four-week periods in a year, 12 months): the
@@ -27,6 +28,7 @@ from iwmo.xml import Header
 from providers.models import Assignment
 
 from . import wmo323, wmo325
+from .models import Prestatie
 from .types import CREDIT, DEBIT, DeclaratieIn, PrestatieIn
 
 ERROR_SHARE = 0.1
@@ -34,6 +36,10 @@ ERROR_SHARE = 0.1
 # price (the database checks), the ProductCode is not the toewijzing's (TR340, 9340), the
 # toewijzingnummer is unknown (TR338, 9338), a ReferentieNummer repeated in the message (TR314, 8021).
 ERROR_KINDS = ("bedrag", "productcode", "toewijzingnummer", "referentie")
+# Now and then the provider corrects an earlier month: the share of its accepted, uncredited debits
+# of earlier months to this municipality that a month's 323 credits exactly (IV091: the same line, a
+# new ReferentieNummer, the debit's as VorigReferentieNummer, C), which the checks must accept.
+CREDIT_SHARE = 0.05
 PERIODS_PER_YEAR = 13
 MONTHS_PER_YEAR = 12
 
@@ -81,6 +87,7 @@ def bill_month(provider, *, known, today: date, seed: int, result) -> None:
         ).exists():
             continue  # billed before: a second run sends nothing new
         prestaties = _with_errors(prestaties, rng=rng, result=result)
+        prestaties += _credits(provider, municipality=municipality, before=first, rng=rng, result=result)
         total = sum(prestatie.signed_cents for prestatie in prestaties)
         declaratie = DeclaratieIn(
             number=f"D{first:%Y%m}{municipality}",
@@ -163,6 +170,42 @@ def _with_errors(prestaties: list[PrestatieIn], *, rng: random.Random, result) -
             prestatie = replace(prestatie, reference=prestaties[index - 1].reference)
         changed.append(prestatie)
     return changed
+
+
+def _credits(provider, *, municipality: str, before: date, rng: random.Random, result) -> list[PrestatieIn]:
+    """Credit lines for a seeded share (CREDIT_SHARE) of the provider's accepted debits of months
+    before `before` to `municipality` that no credit cancelled yet (one query)."""
+    debits = Prestatie.objects.filter(
+        provider=provider,
+        accepted=True,
+        debit_credit=DEBIT,
+        cancelled_by__isnull=True,
+        declaratie__municipality__code=municipality,
+        declaratie__period_start__lt=before,
+    ).order_by("pk")
+    credits = []
+    for debit in debits:
+        if rng.random() >= CREDIT_SHARE:
+            continue
+        credits.append(
+            PrestatieIn(
+                bsn=debit.bsn,
+                reference=f"{debit.reference}{CREDIT}",
+                previous_reference=debit.reference,
+                assignment_number=debit.assignment_number,
+                product_category=debit.product_category,
+                product_code=debit.product_code,
+                period_start=debit.period_start,
+                period_end=debit.period_end,
+                volume=debit.volume,
+                unit=debit.unit,
+                tariff_cents=debit.tariff_cents,
+                amount_cents=debit.amount_cents,
+                debit_credit=CREDIT,
+            )
+        )
+    _count(result, "WMO323 creditregels", len(credits))
+    return credits
 
 
 def _other_code(code: str) -> str:

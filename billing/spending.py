@@ -8,7 +8,11 @@ days in the month (ingangsdatum up to and including its einddatum) as volume × 
 price per unit in force on its first day in the month (+ the opslag price when the beschikking
 grants opslag), × days / the days of the month. A whole month thus costs exactly what a provider
 may bill for it (TR346: volume × tariff), and a year of months 13/12 × 12 = 13 periods of 4 weeks
-of the result tariff (billing.services.convert_result_tariffs)."""
+of the result tariff (billing.services.convert_result_tariffs).
+
+Expected up to a day (`until`, the pages pass today): the days after it count for nothing, so the
+current month expects only its days so far and a later month nothing, as paid can only be so far;
+without `until` every month counts whole (a budget forecast)."""
 
 import calendar
 from collections import defaultdict
@@ -42,9 +46,13 @@ def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def _days_in(month: date):
-    """The toewijzing's assigned days in `month` (0 when it does not overlap)."""
+def _days_in(month: date, until: date | None = None):
+    """The toewijzing's assigned days in `month` up to `until` inclusive (0 when it does not overlap)."""
     first, last = month, month_end(month)
+    if until is not None and until < last:
+        if until < first:
+            return Value(0)
+        last = until
     days = DaysBetween(Least(Coalesce("end_date", Value(last)), Value(last)), Greatest("start_date", Value(first))) + 1
     return Greatest(days, Value(0))
 
@@ -69,10 +77,13 @@ def _price_in(tariffs: list[ContractTariff], month: date) -> ContractTariff | No
 EXPECTED_GROUP = ("provider_id", "product_id", "unit", "indication__opslag", "indication__client__municipality_id")
 
 
-def expected_in_year(year: int, *, provider_id=None, product_id=None, municipality_id=None) -> dict[Key, int]:
+def expected_in_year(
+    year: int, *, provider_id=None, product_id=None, municipality_id=None, until: date | None = None
+) -> dict[Key, int]:
     """Expected cents per (month, provider, product, municipality) in `year`: the toewijzingen's
-    volume × assigned days summed per month by one grouped query, priced here with the contract
-    price per unit in force in the month (+ its opslag price where the beschikking grants opslag)."""
+    volume × assigned days (up to `until`, when given) summed per month by one grouped query, priced
+    here with the contract price per unit in force in the month (+ its opslag price where the
+    beschikking grants opslag)."""
     months = months_of(year)
     assignments = Assignment.objects.exclude(status=Assignment.Status.WITHDRAWN).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=months[0]), start_date__lte=month_end(months[-1])
@@ -89,7 +100,7 @@ def expected_in_year(year: int, *, provider_id=None, product_id=None, municipali
         )
         .annotate(
             **{
-                f"m{month.month}": Sum(F("volume") * _days_in(month), output_field=BigIntegerField())
+                f"m{month.month}": Sum(F("volume") * _days_in(month, until), output_field=BigIntegerField())
                 for month in months
             }
         )
@@ -128,7 +139,7 @@ def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_i
     )
     return {
         (
-            _day(row["month"]),
+            as_date(row["month"]),
             row["provider_id"],
             row["assignment__product_id"],
             row["declaratie__municipality_id"],
@@ -137,7 +148,7 @@ def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_i
     }
 
 
-def _day(value) -> date:
+def as_date(value) -> date:
     """TruncMonth gives a date on PostgreSQL and may give a datetime elsewhere."""
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
@@ -170,9 +181,12 @@ class MoneyCube:
     paid: dict
 
     @classmethod
-    def of(cls, year: int, *, provider_id=None, product_id=None, municipality_id=None) -> "MoneyCube":
+    def of(
+        cls, year: int, *, provider_id=None, product_id=None, municipality_id=None, until: date | None = None
+    ) -> "MoneyCube":
+        """`until`: expected only up to that day (billing.spending's docstring); paid is what it is."""
         filters = {"provider_id": provider_id, "product_id": product_id, "municipality_id": municipality_id}
-        return cls(expected=expected_in_year(year, **filters), paid=paid_in_year(year, **filters))
+        return cls(expected=expected_in_year(year, **filters, until=until), paid=paid_in_year(year, **filters))
 
     def per(self, per: str) -> dict:
         """{group: Money} per month (its first day), provider, product or municipality (the id)."""

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import payment_views
+from . import payment_views, views
 
 app_name = "billing"
 
-urlpatterns: list = [
+urlpatterns = [
     path("betaalrondes/", payment_views.batch_list, name="payment_batches"),
     path("betaalrondes/<uuid:batch_uuid>/", payment_views.batch_detail, name="payment_batch"),
     path("betaalrondes/<uuid:batch_uuid>/exporteren/", payment_views.batch_export, name="payment_batch_export"),
@@ -17,4 +17,6 @@ urlpatterns: list = [
         payment_views.batch_download,
         name="payment_provider_file",
     ),
+    path("", views.overview, name="overview"),
+    path("<uuid:provider_uuid>/<int:year>/<int:month>/", views.month, name="month"),
 ]

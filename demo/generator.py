@@ -315,11 +315,12 @@ def generate_demo(
 
 
 def _ensure_traffic_and_money(*, today: date, seed: int) -> None:
-    """The iWmo messages (the simulated providers also bill their last month) on contracts that have
-    their prices per unit, then the other declaraties of the demo's last twelve months."""
+    """The declaraties of the demo's last twelve months on contracts that have their prices per
+    unit, then the iWmo messages (the simulated providers also bill their last month): in that order,
+    because a declaratieperiode before a provider's previous one is refused (TR318, 8214)."""
     ensure_contract_prices()
-    ensure_iwmo_traffic(today=today)
     ensure_demo_declaraties(today=today, seed=seed)
+    ensure_iwmo_traffic(today=today)
     ensure_demo_payment_batches(today=today)
 
 

@@ -142,6 +142,13 @@ class Retourcode(models.TextChoices):
     VOLUME_TE_HOOG = "9321", _("Het ingediende volume overschrijdt het toegewezen volume (TR321).")
     SOM_VOLUME_TE_HOOG = "9322", _("De som van de ingediende volumes overschrijdt het toegewezen volume (TR322).")
     DECLARATIENUMMER_NIET_UNIEK = "9333", _("Declaratienummer is niet uniek (TR333).")
+    DECLARATIEPERIODE_NIET_AANSLUITEND = (
+        "8214",
+        _(
+            "DeclaratiePeriode is niet de kalendermaand die volgt op voorgaande DeclaratiePeriode terwijl iedere "
+            "declaratieperiode zorg geleverd is (TR318)."
+        ),
+    )
     PRESTATIE_ZONDER_TOEWIJZING = (
         "9338",
         _(

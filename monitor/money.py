@@ -5,6 +5,7 @@ municipality, the product and the provider apply: a declaratie line has no age g
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,7 +51,8 @@ def _labels(per: str, keys) -> dict:
 
 
 def cube(selection: Selection, year: int) -> spending.MoneyCube:
-    return spending.MoneyCube.of(year, **_filters(selection))
+    """Expected up to today: the current month only for its days so far (billing.spending)."""
+    return spending.MoneyCube.of(year, **_filters(selection), until=timezone.localdate())
 
 
 def paid_against_expected(cube: spending.MoneyCube, year: int, *, per: str) -> Table:

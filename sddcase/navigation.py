@@ -47,6 +47,7 @@ MENU = [
         "iwmo:day",
         _perm("indications.view_client", "indications.view_management_information"),
     ),
+    MenuItem(_("Declaraties"), "billing:overview", _perm("indications.view_management_information")),
     MenuItem(_("Betaalrondes"), "billing:payment_batches", _perm("billing.view_paymentbatch")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Beheer"), "admin:index", lambda user: user.is_staff),

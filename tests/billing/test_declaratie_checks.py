@@ -328,3 +328,38 @@ def test_every_emitted_code_is_in_the_reference_list(provider, assignment):
     assert outcome.decisions[0].codes
     assert all(code in RETOURCODE_LABEL for code in outcome.decisions[0].codes)
     assert get_product("IB1").iwmo_code == "02A06"
+
+
+def test_tr318_a_declaratieperiode_before_the_previous_one_8214(provider, assignment):
+    """TR318 (8214): a declaratie for a period before the provider's previous judged
+    declaratieperiode to this municipality is rejected as a whole (its lines not judged, TR342); a
+    second one for the same month and the next month are right; a declaratie rejected as a whole
+    does not count as the previous one."""
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+    december = (date(2026, 12, 1), date(2026, 12, 31))
+    today = date(2027, 1, 10)
+    assert submit(declaratie(line(assignment), period=november), provider, today=today).declaratie_codes == ()
+
+    earlier = submit(declaratie(line(assignment, reference="TR318-2")), provider, today=today)  # October
+    same = submit(declaratie(line(assignment, reference="TR318-1"), period=november), provider, today=today)
+
+    assert earlier.declaratie_codes == ("8214",)
+    assert all(decision.codes == ("0233",) for decision in earlier.decisions)
+    assert same.declaratie_codes == ()
+    future = declaratie(line(assignment, reference="TR318-3"), period=december, dagtekening=date(2027, 2, 1))
+    assert submit(future, provider, today=today).declaratie_codes == ("8848",)  # rejected as a whole ...
+    # ... so it is not the previous declaratieperiode: December is still right.
+    later = submit(declaratie(line(assignment, reference="TR318-4"), period=december), provider, today=today)
+    assert later.declaratie_codes == ()
+
+
+def test_tr318_after_a_gap_the_next_month_with_care_is_right(provider, assignment):
+    september = (date(2026, 9, 1), date(2026, 9, 30))
+    september_line = line(assignment, period_start=september[0], period_end=september[1])
+    assert submit(declaratie(september_line, period=september), provider).declaratie_codes == ()
+
+    # No declaratie for a month in between is needed when no care was given: November follows.
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+    outcome = submit(declaratie(line(assignment), period=november), provider, today=date(2026, 12, 5))
+
+    assert outcome.declaratie_codes == ()

@@ -132,7 +132,8 @@ def test_a_provider_whose_lines_are_rejected_far_more_often_stands_out(provider,
     assert rows[provider.pk].rejection_rate == 75.0
 
 
-def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider):
+def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider, monkeypatch):
+    monkeypatch.setattr(money.timezone, "localdate", lambda: date(2026, 12, 31))  # the year is over
     submit(declaratie(line(ib1_assignment(provider))), provider)
     services.set_contract_budget(Contract.objects.get(provider=provider), year=2026, amount_cents=40_000, by=None)
     cube = money.cube(Selection(), 2026)
@@ -147,3 +148,26 @@ def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provid
     assert [row[0] for row in per_month.rows] == ["september 2026", "oktober 2026", "november 2026", "december 2026"]
     assert budgets.rows[0][0] == provider.name
     assert budgets.rows[0][-1] == "80% bereikt"
+
+
+def test_expected_up_to_a_day_counts_the_current_month_for_its_days_so_far(provider):
+    ib1_assignment(provider)  # from 1 September 2026
+
+    until_15_october = spending.expected_in_year(2026, until=date(2026, 10, 15))
+
+    per_month = {key[0]: cents for key, cents in until_15_october.items()}
+    assert per_month[date(2026, 9, 1)] == IB1_MONTH_CENTS
+    assert per_month[date(2026, 10, 1)] == round(IB1_MONTH_CENTS * 15 / 31)
+    assert date(2026, 11, 1) not in per_month and date(2026, 12, 1) not in per_month
+    # On the last day of the month the month is whole.
+    assert _expected(until=date(2026, 10, 31)) == IB1_MONTH_CENTS
+
+
+def test_the_monitor_expects_the_current_month_up_to_today(provider, monkeypatch):
+    monkeypatch.setattr(money.timezone, "localdate", lambda: date(2026, 12, 15))
+    ib1_assignment(provider)
+
+    per_month = money.cube(Selection(), 2026).per("month")
+
+    assert per_month[date(2026, 11, 1)].expected_cents == IB1_MONTH_CENTS
+    assert per_month[date(2026, 12, 1)].expected_cents == round(IB1_MONTH_CENTS * 15 / 31)

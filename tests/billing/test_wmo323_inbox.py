@@ -26,15 +26,18 @@ TODAY = SENT_ON
 
 class StandIn:
     """submit_declaratie with a known answer: every line accepted except those of assignment 20073
-    (9340: another ProductCode than the toewijzing's); records what it was given."""
+    (9340: another ProductCode than the toewijzing's) and the prejudged ones (their codes);
+    records what it was given."""
 
     def __init__(self):
         self.calls = []
 
-    def __call__(self, declaratie, **kwargs):
-        self.calls.append((declaratie, kwargs))
+    def __call__(self, declaratie, *, prejudged=None, **kwargs):
+        self.calls.append((declaratie, {**kwargs, "prejudged": prejudged or {}}))
         decisions = tuple(
-            PrestatieDecision(
+            PrestatieDecision(index, False, tuple(prejudged[index]))
+            if prejudged and index in prejudged
+            else PrestatieDecision(
                 index,
                 prestatie.assignment_number != "20073",
                 ("0200",) if prestatie.assignment_number != "20073" else ("9340",),
@@ -80,7 +83,7 @@ def test_a_323_is_judged_by_the_service_and_answered_with_one_325(provider, serv
     assert [error["element"] for error in incoming.errors] == ["Prestatie RN002"]
 
 
-def test_lines_rejected_by_a_condition_are_not_given_to_the_service(provider, service, xsd_dir):
+def test_lines_rejected_by_a_condition_are_given_to_the_service_as_prejudged(provider, service, xsd_dir):
     decl = declaratie(
         line("RN001"),
         line("RN002", assignment_number="20075", tariff_cents=None),  # CD087
@@ -89,9 +92,10 @@ def test_lines_rejected_by_a_condition_are_not_given_to_the_service(provider, se
         line("RN005", bsn=BSN_B, assignment_number="20074"),
     )
     incoming = received(message(decl, sender=provider.agb_code))
-    ((given, _kwargs),) = service.calls
-    assert [p.reference for p in given.prestaties] == ["RN001", "RN003", "RN005"]
-    assert given.total_cents == 15000  # the service sees a declaratie that adds up
+    ((given, kwargs),) = service.calls
+    # The whole declaratie as sent, with the lines the conditions rejected and their codes.
+    assert given == decl
+    assert kwargs["prejudged"] == {1: ("0001",), 3: ("0233",)}
     answer = answer_to(incoming)
     assert [(r.prestatie.reference, r.codes) for r in answer.rejected] == [
         ("RN002", ("0001",)),

@@ -39,11 +39,14 @@ def service(monkeypatch):
     """Accepts a line of a toewijzing of ours with the amount volume x the simulator's price."""
     calls = []
 
-    def stand_in(declaratie, **kwargs):
+    def stand_in(declaratie, *, prejudged=None, **kwargs):
         calls.append(declaratie)
         numbers = {int(n) for n in Assignment.objects.values_list("number", flat=True)}
         decisions = []
         for index, line_ in enumerate(declaratie.prestaties):
+            if prejudged and index in prejudged:  # rejected by an in-message condition
+                decisions.append(PrestatieDecision(index, False, tuple(prejudged[index])))
+                continue
             ours = int(line_.assignment_number) in numbers
             decisions.append(PrestatieDecision(index, ours, ("0200",) if ours else ("9338",)))
         granted = sum(p.signed_cents for d, p in zip(decisions, declaratie.prestaties, strict=True) if d.accepted)
@@ -141,3 +144,53 @@ def test_a_seeded_share_of_lines_has_an_error_of_a_known_kind():
     found = wmo323.check_conditions(declaratie(*one), dagtekening=date(2026, 5, 6))
     repeated = first.statuses["WMO323 regel met fout (referentie)"]
     assert sum(1 for codes in found.prestaties.values() if ("8021", "") in codes) == 2 * repeated
+
+
+def test_the_simulator_now_and_then_credits_an_earlier_month_exactly(provider, started, monkeypatch):
+    """With the real service: November billed, then December with a credit for every accepted
+    November debit (CREDIT_SHARE 1): each credit cancels its debit (IV091) and is accepted."""
+    from billing.models import Prestatie
+
+    monkeypatch.setattr(simulator, "ERROR_SHARE", 0.0)
+    simulate_provider(provider, starts=0, stops=0, today=BILLED_ON, seed=3)
+    november = list(Prestatie.objects.filter(provider=provider, accepted=True, debit_credit="D"))
+    assert november
+
+    monkeypatch.setattr(simulator, "CREDIT_SHARE", 1.0)
+    result = simulate_provider(provider, starts=0, stops=0, today=date(2027, 1, 5), seed=3)
+
+    credits = Prestatie.objects.filter(provider=provider, debit_credit="C")
+    assert result.statuses["WMO323 creditregels"] == len(november) == credits.count()
+    assert all(credit.accepted for credit in credits)
+    assert {credit.cancels_id for credit in credits} == {debit.pk for debit in november}
+
+
+def test_the_same_seed_gives_the_same_credits_and_errors():
+    """The draws of a month are a function of the seed: the same seed, the same lines."""
+    lines = [line(f"RN{n:03d}") for n in range(200)]
+
+    def draw(seed):
+        return simulator._with_errors(lines, rng=random.Random(seed), result=_Result())
+
+    assert draw(5) == draw(5) and draw(5) != draw(6)
+
+
+class _Result:
+    def __init__(self):
+        self.statuses = {}
+
+
+def test_the_command_passes_its_seed(provider, monkeypatch):
+    from django.core.management import call_command
+
+    from iwmo.management.commands import iwmo_simulate_provider as command
+
+    seeds = []
+
+    def fake(provider_, **kwargs):
+        seeds.append(kwargs["seed"])
+        return type("R", (), {"statuses": {}, "retours": 0, "rejected_retours": 0, "starts": 0, "stops": 0})()
+
+    monkeypatch.setattr(command, "simulate_provider", fake)
+    call_command("iwmo_simulate_provider", provider.agb_code, "--seed", "42", stdout=open("/dev/null", "w"))
+    assert seeds == [42]

@@ -2,8 +2,9 @@
 [--change-requests N] [--assignment-requests N] [--seed N]: the provider's system, simulated
 (iwmo.simulator): a WMO302 on every unanswered WMO301 to that provider, then WMO305 starts and WMO307
 stops for some of its toewijzingen, withdrawals of some of them (StatusAanlevering 3), WMO317
-verzoeken om wijziging and WMO315 verzoeken om toewijzing, all through the inbox. Idempotent; the
-choice of toewijzingen is the same for the same seed."""
+verzoeken om wijziging and WMO315 verzoeken om toewijzing, all through the inbox, and the registered
+steps (billing: the monthly WMO323 with its errors and credits). Idempotent; the same seed gives the
+same choices and messages."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -42,7 +43,15 @@ class Command(BaseCommand):
             default=1,
             help="Aantal verzoeken om toewijzing (WMO315) voor cliënten van wie de toewijzing is beëindigd.",
         )
-        parser.add_argument("--seed", type=int, default=0, help="Zaad van de keuze van toewijzingen (herhaalbaar).")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help=(
+                "Startwaarde van het toeval (keuze van toewijzingen, fouten en creditregels in de declaraties): "
+                "dezelfde seed geeft dezelfde berichten."
+            ),
+        )
 
     def handle(self, *args, agb, starts, stops, reject_every, seed, **options):
         provider = Provider.objects.filter(agb_code=agb).first()
