@@ -36,6 +36,9 @@ CASE_WORK = [
     "providers.change_supportplan",
     "signals.view_signal",
     "signals.change_signal",
+    # The client's letters: read (download, audited) and send the verslag van het onderzoek.
+    "letters.view_letter",
+    "letters.add_letter",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -59,6 +62,9 @@ REFERENCE_DATA_MODELS = [
     "monitor.population",
     "monitor.durationambition",
     "iwmo.productomvang",
+    # The letters: the municipality's letterhead and the letter templates (an edit is a new version).
+    "letters.municipalityletterhead",
+    "letters.lettertemplate",
 ]
 
 

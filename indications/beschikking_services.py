@@ -334,12 +334,14 @@ def issue_beschikking(
     _move(indication, target, by=by)
     indication.number = f"IB-{decision_date.year}-{indication.pk:07d}"
     indication.save(update_fields=["number", "updated_at"])
+    vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)
     if refusal:  # no toewijzing, no replaced beschikking, no activation: the decision is the end
+        for hook in hooks.beschikking_refused.callbacks:  # e.g. the letter of the afwijzing (letters)
+            hook(vaststelling)
         case_changed(indication.client_id, today=today)
         return indication
     # The toewijzing to the provider (and the end of the replaced beschikking's assignment), in this
     # transaction: a hook that fails takes the vaststelling back with it.
-    vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)
     for hook in hooks.beschikking_issued.callbacks:
         hook(vaststelling)
 
