@@ -170,13 +170,9 @@ class Letter(models.Model):
     def __str__(self):
         return f"{self.kenmerk} {self.subject}"
 
-    @property
-    def is_frozen(self) -> bool:
-        return bool(self.sha256)
-
     def save(self, *args, **kwargs):
         """The model guard: a letter whose PDF is stored never changes (the database trigger of
-        migration 0002 guards the same on PostgreSQL against a queryset update)."""
+        migration 0002 guards the same against a queryset update or raw SQL)."""
         if self.pk is not None:
             stored = Letter.objects.filter(pk=self.pk).values(*FROZEN_FIELDS).first()
             if stored is not None and stored["sha256"]:
@@ -186,6 +182,10 @@ class Letter(models.Model):
                         _("Een verstuurde brief verandert niet meer; maak een correctiebrief."), code="letter_frozen"
                     )
         super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return bool(self.sha256)
 
 
 def _value(letter: Letter, name: str):

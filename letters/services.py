@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from indications.models import Municipality
 
 from . import kinds, rendering, tasks
 from .freezing import LetterTampered, open_letter, render_letter
@@ -108,6 +109,52 @@ SAMPLE_VALUES = {
     "replaces_number": "IB-2026-0000001",
     "report": "Wij spraken op 1 december met u.\n\nU wilt uw administratie weer zelf doen.",
     "municipality": "Dordrecht",
+}
+
+
+def preview_content(template: LetterTemplate) -> dict:
+    """A letter's content from this template on sample values (the admin's preview); nothing is saved."""
+    spec = kinds.get(template.kind)
+    municipality = template.municipality or Municipality.objects.order_by("name").first()
+    letterhead = ensure_letterhead(municipality)
+    return {
+        "kind": spec.code,
+        "kind_label": str(spec.label),
+        "kenmerk": "VOORBEELD",
+        "date": dutch_date(timezone.localdate()),
+        "subject": str(rendering.render_text(template.subject, SAMPLE_VALUES)),
+        "salutation": "Geachte heer De Vries,",
+        "recipient": {"name": "J. de Vries", "lines": ["Voorstraat 1", "3311 AA  DORDRECHT"]},
+        "bsn": "*****0000",
+        "letterhead": _letterhead(letterhead),
+        "body_html": str(rendering.render_text(template.body, SAMPLE_VALUES)),
+        "details": SAMPLE_DETAILS if spec.decision_details else None,
+        "eigen_bijdrage": spec.eigen_bijdrage,
+        "appealable": spec.appealable,
+        "bezwaar_until": dutch_date(timezone.localdate() + timedelta(weeks=BEZWAAR_WEEKS)),
+        "corrects": None,
+        "template_version": template.version,
+    }
+
+
+SAMPLE_DETAILS = {
+    "indication_number": "IB-2027-0000001",
+    "product": SAMPLE_VALUES["product"],
+    "product_code": "IB1",
+    "product_description": SAMPLE_VALUES["product_description"],
+    "results": [
+        {
+            "domain": "Financiën",
+            "result": "Financiële zelfredzaamheid",
+            "sub_results": [],
+            "goal": "Zelf de vaste lasten betalen.",
+        }
+    ],
+    "start_date": SAMPLE_VALUES["start_date"],
+    "end_date": SAMPLE_VALUES["end_date"],
+    "pgb": False,
+    "provider": SAMPLE_VALUES["provider"],
+    "evaluation": "1 juli 2027",
 }
 
 

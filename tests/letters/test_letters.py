@@ -111,7 +111,7 @@ def test_the_pdf_is_a4_tagged_with_its_language_and_nothing_runs_off_the_page(gr
     for png in sorted(tmp_path.glob("page*.png")):
         image = Image.open(png).convert("L")
         assert image.size == (414, 585)  # A4 at 50 dpi: 210 x 297 mm, rounded up
-        # Nothing cut off: a band of 12 mm (24 px) along every edge is blank paper, text stays inside.
+        # Nothing cut off: a band of 8 mm (16 px) along every edge is blank paper, text stays inside.
         width, height = image.size
         for box in (
             (0, 0, 24, height),
