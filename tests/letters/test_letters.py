@@ -114,10 +114,10 @@ def test_the_pdf_is_a4_tagged_with_its_language_and_nothing_runs_off_the_page(gr
         # Nothing cut off: a band of 8 mm (16 px) along every edge is blank paper, text stays inside.
         width, height = image.size
         for box in (
-            (0, 0, 24, height),
-            (width - 24, 0, width, height),
-            (0, 0, width, 24),
-            (0, height - 24, width, height),
+            (0, 0, 16, height),
+            (width - 16, 0, width, height),
+            (0, 0, width, 16),
+            (0, height - 16, width, height),
         ):
             assert image.crop(box).getextrema()[0] > 240, box
         assert image.crop((24, 24, width - 24, height - 24)).getextrema()[0] < 100  # and there is text
