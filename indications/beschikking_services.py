@@ -402,8 +402,8 @@ def _plan_end(indication: Indication, *, by, ended_on: date, reason: str, today:
     """Beëindigen per today or a later day: care goes on up to and including that day, so the
     beschikking stays live (and its toewijzing runs) with that end; the nightly job ends it after."""
     before = _snapshot(indication, ("ended_on", "end_date", "end_reason"))
+    indication.end_reason = reason  # before the hooks: the letter of the beëindiging states it
     _shorten_to(indication, ended_on=ended_on, by=by, today=today)
-    indication.end_reason = reason
     indication.full_clean()
     indication.save(update_fields=["ended_on", "end_date", "end_reason", "updated_at"])
     record_event(

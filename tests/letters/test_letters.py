@@ -5,6 +5,7 @@ once sent, every download audited."""
 import hashlib
 import io
 import subprocess
+from types import SimpleNamespace
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from letters import kinds, rendering
 from letters import services as letter_services
 from letters.decision_letters import issue_verslag
 from letters.models import Letter, LetterTemplate
-from tests.factories import TODAY, build_case_file
+from tests.factories import TODAY, IndicationFactory, build_case_file
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_a_correction_is_a_new_letter_that_refers_to_the_old_one(
     assert old.is_frozen
 
 
-def test_afwijzing_wijziging_beeindiging_and_intrekking_each_get_their_letter(
+def test_afwijzing_beeindiging_and_intrekking_each_get_their_letter(
     consultant, team_lead, provider, django_capture_on_commit_callbacks
 ):
     # afwijzing
@@ -193,11 +194,17 @@ def test_afwijzing_wijziging_beeindiging_and_intrekking_each_get_their_letter(
     ended = issued(ended_file, consultant, provider, today=TODAY - timedelta(days=10))
     with django_capture_on_commit_callbacks(execute=True):
         services.end_beschikking(
-            ended, by=consultant, ended_on=TODAY + timedelta(days=5), reason="De doelen zijn bereikt.", today=TODAY
+            ended,
+            by=consultant,
+            ended_on=ended.start_date + timedelta(days=5),
+            reason="De doelen zijn bereikt.",
+            today=TODAY,
         )
     letter = Letter.objects.get(client=ended_file.client, kind=kinds.BEEINDIGING)
     text = text_of(pdf_of(letter))
-    assert "De doelen zijn bereikt." in text and letter_services.dutch_date(TODAY + timedelta(days=5)) in text
+    assert (
+        "De doelen zijn bereikt." in text and letter_services.dutch_date(ended.start_date + timedelta(days=5)) in text
+    )
 
     withdrawn_file = build_case_file(consultant=consultant)
     withdrawn = issued(withdrawn_file, consultant, provider)
@@ -205,6 +212,25 @@ def test_afwijzing_wijziging_beeindiging_and_intrekking_each_get_their_letter(
         services.withdraw_beschikking(withdrawn, by=consultant, reason="U woont niet meer in de gemeente.", today=TODAY)
     letter = Letter.objects.get(client=withdrawn_file.client, kind=kinds.INTREKKING)
     assert "U woont niet meer in de gemeente." in text_of(pdf_of(letter))
+
+
+def test_a_beschikking_that_replaces_another_gets_the_wijziging_letter_and_the_old_one_no_end_letter(
+    granted, consultant, provider, django_capture_on_commit_callbacks
+):
+    successor = IndicationFactory(
+        client=granted.client,
+        aanvraag=granted.aanvraag,
+        consultant=consultant,
+        replaces=granted,
+        kind="herindicatie",
+        product=granted.product,
+        start_date=granted.start_date + timedelta(days=30),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        issued(SimpleNamespace(indication=successor), consultant, provider)
+    letter = Letter.objects.get(about_id=successor.pk, kind=kinds.WIJZIGING)
+    assert granted.number in text_of(pdf_of(letter))
+    assert not Letter.objects.filter(kind=kinds.BEEINDIGING).exists()
 
 
 def test_a_concept_withdrawn_before_any_decision_gets_no_letter(consultant):
