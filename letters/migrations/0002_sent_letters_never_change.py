@@ -1,5 +1,6 @@
 """A sent letter never changes, also not through a queryset update or raw SQL: a trigger refuses an
-update of a letter's frozen columns once its PDF is stored (sha256 set), and its deletion."""
+update of a letter's frozen columns once its PDF is stored (sha256 set). (Deleting stays possible:
+the demo's reset and an AVG erasure remove a client's letters with the client.)"""
 
 from django.db import migrations
 
@@ -12,17 +13,13 @@ POSTGRES = """
 CREATE OR REPLACE FUNCTION letters_letter_frozen() RETURNS trigger AS $$
 BEGIN
   IF OLD.sha256 <> '' THEN
-    IF TG_OP = 'DELETE' THEN
-      RAISE EXCEPTION 'letter % was sent: it cannot be deleted', OLD.kenmerk;
-    END IF;
     IF ({new}) IS DISTINCT FROM ({old}) THEN
       RAISE EXCEPTION 'letter % was sent: it cannot change', OLD.kenmerk;
     END IF;
   END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
-CREATE TRIGGER letters_letter_frozen BEFORE UPDATE OR DELETE ON letters_letter
+CREATE TRIGGER letters_letter_frozen BEFORE UPDATE ON letters_letter
   FOR EACH ROW EXECUTE FUNCTION letters_letter_frozen();
 """.format(
     new=", ".join(f"NEW.{c}" for c in COLUMNS), old=", ".join(f"OLD.{c}" for c in COLUMNS)
@@ -35,12 +32,9 @@ SQLITE = [
     "BEGIN SELECT RAISE(ABORT, 'a sent letter cannot change'); END;".format(
         " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in COLUMNS)
     ),
-    "CREATE TRIGGER letters_letter_frozen_delete BEFORE DELETE ON letters_letter WHEN OLD.sha256 <> '' "
-    "BEGIN SELECT RAISE(ABORT, 'a sent letter cannot be deleted'); END;",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS letters_letter_frozen_update;",
-    "DROP TRIGGER IF EXISTS letters_letter_frozen_delete;",
 ]
 
 
