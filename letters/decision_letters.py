@@ -78,7 +78,7 @@ def decision_details(indication: Indication) -> dict:
     }
 
 
-def _issue(kind: str, indication: Indication, *, by, today: date) -> Letter:
+def _issue(kind: str, indication: Indication, *, by, today: date, render: bool = True) -> Letter:
     client = indication.client
     return issue_letter(
         kind,
@@ -89,6 +89,7 @@ def _issue(kind: str, indication: Indication, *, by, today: date) -> Letter:
         by=by,
         about=indication,
         today=today,
+        render=render,
     )
 
 
@@ -98,16 +99,24 @@ def _has_letter(indication: Indication, kind: str) -> bool:
     ).exists()
 
 
+def decision_kind(indication: Indication) -> str:
+    """The kind of the letter of the vaststelling: afwijzing, wijziging (it replaces a beschikking)
+    or toekenning."""
+    if indication.is_refusal:
+        return kinds.AFWIJZING
+    return kinds.WIJZIGING if indication.replaces_id else kinds.TOEKENNING
+
+
 def on_vaststelling(vaststelling: hooks.Vaststelling) -> None:
     """hooks.beschikking_issued / beschikking_refused: the beschikking's letter."""
     indication = vaststelling.indication
-    if indication.is_refusal:
-        kind = kinds.AFWIJZING
-    elif indication.replaces_id:
-        kind = kinds.WIJZIGING
-    else:
-        kind = kinds.TOEKENNING
-    _issue(kind, indication, by=vaststelling.by, today=vaststelling.today)
+    _issue(decision_kind(indication), indication, by=vaststelling.by, today=vaststelling.today)
+
+
+def issue_decision_letter(indication: Indication, *, by, render: bool = True) -> Letter:
+    """The letter of a vaststelling that was written without the services (the demo's generated
+    history), dated on its decision date."""
+    return _issue(decision_kind(indication), indication, by=by, today=indication.decision_date, render=render)
 
 
 def on_beschikking_ended(end: hooks.BeschikkingEnd) -> None:

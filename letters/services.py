@@ -270,11 +270,13 @@ def issue_letter(
     about: models.Model | None = None,
     corrects: Letter | None = None,
     today: date | None = None,
+    render: bool = True,
 ) -> Letter:
     """Write a letter to the client: its frozen content from the kind's current template, rendered
-    with `values` (plain data: the placeholders of the text) and `details` (the decision's parts, for
-    a kind that shows them). The PDF follows right after commit (render_letter). `corrects`: the
-    letter this one corrects (the old one stays as it was)."""
+        with `values` (plain data: the placeholders of the text) and `details` (the decision's parts, for
+        a kind that shows them). The PDF follows right after commit (render_letter). `corrects`: the
+        letter this one corrects (the old one stays as it was). `render=False` leaves the PDF to its first
+    download (the demo's older letters: the content is frozen already, the PDF follows from it)."""
     spec = kinds.get(kind)
     if corrects is not None and corrects.client_id != client.pk:
         raise ValidationError({"corrects": _("Een correctie hoort bij een brief aan dezelfde cliënt.")})
@@ -305,7 +307,8 @@ def issue_letter(
         client_id=client.pk,
         summary=f"brief {letter.kenmerk}: {spec.label}" + (f" (corrigeert {corrects.kenmerk})" if corrects else ""),
     )
-    transaction.on_commit(lambda: tasks.render_letter.delay(letter.pk))
+    if render:
+        transaction.on_commit(lambda: tasks.render_letter.delay(letter.pk))
     return letter
 
 

@@ -5,8 +5,8 @@ once sent, every download audited."""
 import hashlib
 import io
 import subprocess
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
+from demo.letters import ensure_demo_letters
 from indications import four_eyes, services
 from indications.models import Indication
 from letters import kinds, rendering
@@ -299,3 +300,16 @@ def test_a_template_text_escapes_and_sees_only_plain_values():
     assert rendering.render_text("{{ settings.SECRET_KEY }}{{ request }}", {}) == ""
     with pytest.raises(TypeError):
         rendering.render_text("{{ client.bsn }}", {"client": object()})
+
+
+def test_the_demo_writes_the_letters_of_the_newest_decisions_and_renders_a_few(consultant, provider):
+    for _number in range(3):
+        issued(build_case_file(consultant=consultant), consultant, provider)
+    Letter.objects.all().delete()
+    assert ensure_demo_letters(limit=2, render_now=1) == 2
+    letters = list(Letter.objects.order_by("id"))
+    assert [letter.kind for letter in letters] == [kinds.TOEKENNING, kinds.TOEKENNING]
+    assert sum(letter.is_frozen for letter in letters) == 1
+    lazy = next(letter for letter in letters if not letter.is_frozen)
+    assert "Onderwerp" in text_of(pdf_of(lazy))  # rendered on its first download
+    assert ensure_demo_letters(limit=2) == 1  # the third decision; the others have theirs
