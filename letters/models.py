@@ -123,7 +123,7 @@ class Letter(models.Model):
     template = models.ForeignKey(
         LetterTemplate, on_delete=models.PROTECT, related_name="letters", verbose_name=_("sjabloonversie")
     )
-    kenmerk = models.CharField(_("kenmerk"), max_length=30, unique=True)
+    kenmerk = models.CharField(_("ons kenmerk"), max_length=30, unique=True)
     letter_date = models.DateField(_("datum brief"))
     subject = models.CharField(_("onderwerp"), max_length=300)
     # Everything the PDF shows, as rendered data (letterhead, address, body, details): the letter
@@ -142,7 +142,7 @@ class Letter(models.Model):
         related_name="corrections",
         verbose_name=_("corrigeert brief"),
     )
-    pdf = models.FileField(_("pdf"), storage=letter_storage, upload_to="letters/%Y/%m/", blank=True)
+    pdf = models.FileField(_("PDF-bestand"), storage=letter_storage, upload_to="letters/%Y/%m/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("opgemaakt op"), null=True, blank=True)
     created_by = models.ForeignKey(
