@@ -3,7 +3,7 @@
 letters used never changes), each with a PDF preview on sample values."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,8 +20,35 @@ class MunicipalityLetterheadAdmin(admin.ModelAdmin):
     list_display = ("sender", "municipality", "place", "signatory_name")
 
 
+class LetterTemplateForm(forms.ModelForm):
+    """The texts must render with the restricted engine (tried on sample values)."""
+
+    class Meta:
+        model = LetterTemplate
+        fields = ("kind", "municipality", "subject", "body")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:  # a new template: one of the registered kinds
+            self.fields["kind"] = forms.ChoiceField(label=_("soort brief"), choices=kinds.choices)
+
+    def _checked(self, name: str) -> str:
+        source = self.cleaned_data[name]
+        problems = rendering.text_errors(source, services.SAMPLE_VALUES)
+        if problems:
+            raise ValidationError(problems[0])
+        return source
+
+    def clean_subject(self):
+        return self._checked("subject")
+
+    def clean_body(self):
+        return self._checked("body")
+
+
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
+    form = LetterTemplateForm
     list_display = ("kind", "municipality", "version", "subject", "created_at", "preview")
     list_filter = ("kind", "municipality")
     fields = ("kind", "municipality", "subject", "body")
@@ -44,16 +71,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Every save is a new version; the edited one stays as the letters sent with it."""
-        try:
-            new = services.save_template_version(
-                obj.kind, municipality=obj.municipality, subject=obj.subject, body=obj.body, by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return
-        obj.pk = new.pk
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "kind":
-            return forms.ChoiceField(choices=kinds.choices(), label=db_field.verbose_name)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        new = services.save_template_version(
+            obj.kind, municipality=obj.municipality, subject=obj.subject, body=obj.body, by=request.user
+        )
+        obj.pk, obj.version = new.pk, new.version

@@ -10,6 +10,7 @@ not run is rendered on its first download instead. Once rendered, the PDF is sto
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -287,7 +288,7 @@ def issue_letter(
         client=client,
         municipality=municipality,
         template=template,
-        kenmerk=f"nieuw-{timezone.now().timestamp()}"[:30],
+        kenmerk=f"nieuw-{uuid.uuid4().hex[:24]}",  # numbered below, once the row has its id
         letter_date=letter_date,
         subject="",
         content={},

@@ -313,3 +313,18 @@ def test_the_demo_writes_the_letters_of_the_newest_decisions_and_renders_a_few(c
     lazy = next(letter for letter in letters if not letter.is_frozen)
     assert "Onderwerp" in text_of(pdf_of(lazy))  # rendered on its first download
     assert ensure_demo_letters(limit=2) == 1  # the third decision; the others have theirs
+
+
+def test_beheer_edits_a_template_in_the_admin_as_a_new_version_and_previews_it(admin_client):
+    first = letter_services.current_template(kinds.AFWIJZING, None)
+    url = f"/beheer/letters/lettertemplate/{first.pk}/change/"
+    refused = admin_client.post(url, {"subject": "Besluit", "body": "{% load static %}"})
+    assert refused.status_code == 200 and "geen geldig sjabloon" in refused.content.decode()
+    response = admin_client.post(url, {"subject": "Besluit over {{ product }}", "body": "<p>Nieuwe tekst.</p>"})
+    assert response.status_code == 302
+    newest = letter_services.current_template(kinds.AFWIJZING, None)
+    assert newest.version == first.version + 1 and newest.body == "<p>Nieuwe tekst.</p>"
+    first.refresh_from_db()
+    assert first.body != newest.body  # the old version stays as it was
+    preview = admin_client.get(f"/beheer/letters/lettertemplate/{newest.pk}/voorbeeld/")
+    assert preview["Content-Type"] == "application/pdf" and "Nieuwe tekst." in text_of(preview.content)
