@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_CLIENTS ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench browser-deps migrate demo worker beat clean
+.PHONY: run test lint bench browser-deps pdf-deps migrate demo worker beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) ontbreekt: installeer Python 3.11"; exit 1; }
@@ -25,7 +25,7 @@ demo: migrate
 	$(PY) manage.py refresh_monitor --verbosity 0
 
 # The logins come last, right before the server starts, so they do not scroll away.
-run: demo
+run: pdf-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	@echo "sddcase draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)"
@@ -40,7 +40,16 @@ browser-deps:
 	  else echo "chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)"; exit 1; fi; \
 	fi
 
-test: $(VENV)/.installed browser-deps
+# The letters' PDFs (WeasyPrint) need Pango from Debian, and the PDF tests poppler's pdftoppm.
+pdf-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null \
+	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }; \
+	  else echo "Pango of pdftoppm ontbreekt: installeer libpango-1.0-0 libpangoft2-1.0-0 poppler-utils (sudo apt-get install ...)"; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed browser-deps pdf-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # ruff format --check: the code is formatted as `ruff format .` writes it (run that before committing).

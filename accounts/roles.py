@@ -38,6 +38,9 @@ CASE_WORK = [
     "signals.change_signal",
     # Mark a retour that rejected our WMO301/WMO319 handled, from the worklist (iwmo.retour_handling).
     "iwmo.handle_retour_outgoingmessage",
+    # The client's letters: read (download, audited) and send the verslag van het onderzoek.
+    "letters.view_letter",
+    "letters.add_letter",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -61,6 +64,9 @@ REFERENCE_DATA_MODELS = [
     "monitor.population",
     "monitor.durationambition",
     "iwmo.productomvang",
+    # The letters: the municipality's letterhead and the letter templates (an edit is a new version).
+    "letters.municipalityletterhead",
+    "letters.lettertemplate",
 ]
 
 

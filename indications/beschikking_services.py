@@ -334,12 +334,14 @@ def issue_beschikking(
     _move(indication, target, by=by)
     indication.number = f"IB-{decision_date.year}-{indication.pk:07d}"
     indication.save(update_fields=["number", "updated_at"])
+    vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)
     if refusal:  # no toewijzing, no replaced beschikking, no activation: the decision is the end
+        for hook in hooks.beschikking_refused.callbacks:  # e.g. the letter of the afwijzing (letters)
+            hook(vaststelling)
         case_changed(indication.client_id, today=today)
         return indication
     # The toewijzing to the provider (and the end of the replaced beschikking's assignment), in this
     # transaction: a hook that fails takes the vaststelling back with it.
-    vaststelling = hooks.Vaststelling(indication=indication, by=by, today=today, change_reason=change_reason)
     for hook in hooks.beschikking_issued.callbacks:
         hook(vaststelling)
 
@@ -400,8 +402,8 @@ def _plan_end(indication: Indication, *, by, ended_on: date, reason: str, today:
     """Beëindigen per today or a later day: care goes on up to and including that day, so the
     beschikking stays live (and its toewijzing runs) with that end; the nightly job ends it after."""
     before = _snapshot(indication, ("ended_on", "end_date", "end_reason"))
+    indication.end_reason = reason  # before the hooks: the letter of the beëindiging states it
     _shorten_to(indication, ended_on=ended_on, by=by, today=today)
-    indication.end_reason = reason
     indication.full_clean()
     indication.save(update_fields=["ended_on", "end_date", "end_reason", "updated_at"])
     record_event(

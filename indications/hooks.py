@@ -12,8 +12,10 @@ happen). No Django signals (they hide control flow) and no function-local import
 Registered at start-up (see each app's apps.py):
 - `vaststelling_checks`: providers (the provider named on the beschikking has a contract for it).
 - `beschikking_issued`: providers (the toewijzing, none for a pgb; the replaced beschikking's
-  toewijzing ends).
-- `beschikking_ended`: providers (the beschikking's toewijzingen end with it).
+  toewijzing ends); letters (the letter of the toekenning or wijziging).
+- `beschikking_ended`: providers (the beschikking's toewijzingen end with it); letters (the letter
+  of the beëindiging or intrekking).
+- `beschikking_refused`: letters (the letter of the afwijzing).
 - `case_changed` (through `on_case_changed`): signals (re-check the client's signals at once).
 
 Pages that show provider or signal data next to the case file get it the same way, through the
@@ -101,6 +103,8 @@ class BeschikkingEnd:
 vaststelling_checks: Hook[Callable[[Indication], list[ValidationError]]] = Hook("vaststelling_checks")
 # After the vaststelling: the toewijzing. Required: a vaststelling must not go without it.
 beschikking_issued: Hook[Callable[[Vaststelling], None]] = Hook("beschikking_issued", required=True)
+# After the vaststelling of an afwijzing (no toewijzing, so a hook of its own): e.g. its letter.
+beschikking_refused: Hook[Callable[[Vaststelling], None]] = Hook("beschikking_refused")
 # After a beschikking ends, is planned to end or is withdrawn: its toewijzingen end with it.
 beschikking_ended: Hook[Callable[[BeschikkingEnd], None]] = Hook("beschikking_ended", required=True)
 

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class LettersConfig(AppConfig):
     name = "letters"
     verbose_name = "Brieven"
+
+    def ready(self):
+        from indications import hooks, panels
+
+        from . import decision_letters, views
+
+        # The decision's letter, in the decision's transaction (letters.decision_letters).
+        hooks.beschikking_issued.register(decision_letters.on_vaststelling)
+        hooks.beschikking_refused.register(decision_letters.on_vaststelling)
+        hooks.beschikking_ended.register(decision_letters.on_beschikking_ended)
+        # The client's letters on the client file and the beschikking page.
+        panels.register_panel(panels.CLIENT_FILE, views.client_letters_panel)
+        panels.register_panel(panels.INDICATION_DETAIL, views.indication_letters_panel)

@@ -184,6 +184,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
+    # The client's letters as sent (frozen PDFs, letters app): by default in the private directory
+    # (no URL, served only by the audited download view). Any other backend by setting, e.g. an
+    # S3-compatible store: LETTERS_STORAGE_BACKEND=storages.backends.s3.S3Storage (django-storages,
+    # not installed here) with its options as JSON in LETTERS_STORAGE_OPTIONS.
+    "letters": {
+        "BACKEND": env("LETTERS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json(
+            "LETTERS_STORAGE_OPTIONS", default={"location": PRIVATE_MEDIA_ROOT + "/letters", "base_url": None}
+        ),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -376,5 +386,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint (the letters' PDFs) reports every step at INFO: only its warnings are of use.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False

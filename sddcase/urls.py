@@ -16,6 +16,7 @@ urlpatterns = [
     # Declaraties for contract management: reconciliation per provider and month, payment runs.
     path("declaraties/", include("billing.urls")),
     path("aanbieders/", include("providers.urls")),
+    path("brieven/", include("letters.urls")),
     path("signalen/", include("signals.urls")),
     path("monitor/", include("monitor.urls")),
     path("", include("indications.urls")),

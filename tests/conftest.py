@@ -11,6 +11,7 @@ from django.test import TransactionTestCase
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import Product, ZrmDomain
+from letters.models import letter_storage
 from providers.models import SupportPlan
 from sddcase.celery import app as celery_app
 from tests.audit_trail import triggers_suspended
@@ -29,10 +30,12 @@ from tests.factories import (
 
 @pytest.fixture(scope="session", autouse=True)
 def private_media_in_tmp(tmp_path_factory):
-    """Files in the private storage (ondersteuningsplannen) go to a directory of the test run."""
+    """Files in the private storages (ondersteuningsplannen, letters) go to a directory of the test run."""
     storage = SupportPlan._meta.get_field("pdf").storage
     location = str(tmp_path_factory.mktemp("private_media"))
     storage.__dict__.update(base_location=location, location=location)
+    letters = letter_storage()  # the letters' PDFs (letters app), in the same directory
+    letters.__dict__.update(base_location=f"{location}/letters", location=f"{location}/letters")
     return location
 
 
