@@ -68,8 +68,7 @@ def dwangsom_first_day(*, due: date, ingebrekestelling_on: date | None) -> date 
     ingebrekestelling. Received on Monday 1 March (term long passed): the first day is 15 March."""
     if ingebrekestelling_on is None:
         return None
-    after = max(due + timedelta(days=1), ingebrekestelling_on)
-    return after + timedelta(days=rules.DWANGSOM_GRACE_DAYS)
+    return max(due, ingebrekestelling_on) + timedelta(days=rules.DWANGSOM_GRACE_DAYS)
 
 
 def dwangsom_days(*, first_day: date | None, until: date) -> int:
@@ -97,8 +96,12 @@ def dwangsom_at_risk(
 ) -> Decimal:
     """The dwangsom owed on `today` (or in total, once decided: the days before the decision)."""
     first_day = dwangsom_first_day(due=due, ingebrekestelling_on=ingebrekestelling_on)
-    until = decided_on - timedelta(days=1) if decided_on is not None else today
-    return dwangsom_amount(dwangsom_days(first_day=first_day, until=until))
+    return dwangsom_amount(dwangsom_days(first_day=first_day, until=last_day_in_default(today, decided_on)))
+
+
+def last_day_in_default(today: date, decided_on: date | None) -> date:
+    """The dwangsom runs until the decision: through the day before it, or through today while open."""
+    return decided_on - timedelta(days=1) if decided_on is not None else today
 
 
 DWANGSOM_MAXIMUM = dwangsom_amount(rules.DWANGSOM_MAX_DAYS)

@@ -279,9 +279,14 @@ def record_ingebrekestelling(bezwaar: Bezwaar, *, by, received_on: date, today: 
     errors = {}
     if received_on > today:
         errors["received_on"] = [_error(_("De ontvangstdatum kan niet in de toekomst liggen."), "future")]
-    elif received_on < bezwaar.received_on:
+    elif received_on <= bezwaar.decision_due:
+        # One sent before the term passed is premature and does not count (case law on Awb 4:17).
         errors["received_on"] = [
-            _error(_("De ingebrekestelling kan niet vóór het bezwaar zijn ontvangen."), "before_bezwaar")
+            _error(
+                _("Een ingebrekestelling telt pas na de uiterste beslisdatum (%(date)s).")
+                % {"date": bezwaar.decision_due.strftime("%d-%m-%Y")},
+                "premature",
+            )
         ]
     if bezwaar.ingebrekestelling_on is not None:
         errors["received_on"] = [_error(_("De ingebrekestelling is al vastgelegd."), "already_recorded")]
