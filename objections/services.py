@@ -390,7 +390,7 @@ def declare_gegrond(
     *,
     by,
     motivation: str,
-    herziening: Indication | None,
+    herziening: Indication | None = None,
     decided_on: date | None = None,
     today: date | None = None,
 ) -> Bezwaar:
