@@ -77,3 +77,8 @@ def figures(bezwaar: Bezwaar, *, today: date) -> Figures:
 
 def with_figures(bezwaren, *, today: date) -> list[tuple[Bezwaar, Figures]]:
     return [(bezwaar, figures(bezwaar, today=today)) for bezwaar in bezwaren]
+
+
+def open_bezwaren_due_by(day: date) -> QuerySet[Bezwaar]:
+    """The open bezwaren whose decision is due on or before `day` (the signal engine's check)."""
+    return Bezwaar.objects.filter(status=BezwaarStatus.OPEN, decision_due__lte=day)
