@@ -53,6 +53,7 @@ from indications.models import (
 
 from .api_example import api_example_assignment, api_example_works
 from .beschikkingen import BeschikkingMixin
+from .bezwaren import ensure_demo_bezwaren
 from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
@@ -320,6 +321,7 @@ def _ensure_traffic_and_money(*, today: date, seed: int) -> None:
     ensure_contract_prices()
     ensure_iwmo_traffic(today=today)
     ensure_demo_declaraties(today=today, seed=seed)
+    ensure_demo_bezwaren(today=today)
 
 
 def _count(summary: DemoSummary, done, total: int, progress) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from indications.models import Indication
 from indications.selectors import clients_visible_to
@@ -82,3 +82,32 @@ def with_figures(bezwaren, *, today: date) -> list[tuple[Bezwaar, Figures]]:
 def open_bezwaren_due_by(day: date) -> QuerySet[Bezwaar]:
     """The open bezwaren whose decision is due on or before `day` (the signal engine's check)."""
     return Bezwaar.objects.filter(status=BezwaarStatus.OPEN, decision_due__lte=day)
+
+
+# The outcomes a bezwaar is decided with: a withdrawal is no decision, so it does not count towards
+# "decided in time".
+DECIDED_ON_MERITS_OR_NOT = (BezwaarStatus.GEGROND, BezwaarStatus.ONGEGROND, BezwaarStatus.NIET_ONTVANKELIJK)
+
+
+def counts_per_product(start: date, end: date, *, municipality=None, product=None, provider=None) -> QuerySet:
+    """Per product of the contested beschikking: the bezwaren received from start to end, per
+    outcome, and how many of the decided ones were decided by their deadline. One grouped query."""
+    queryset = Bezwaar.objects.filter(received_on__range=(start, end))
+    filters = {
+        "beschikking__client__municipality": municipality,
+        "beschikking__product": product,
+        "beschikking__provider": provider,
+    }
+    queryset = queryset.filter(**{key: value for key, value in filters.items() if value})
+    per_outcome = {f"n_{status.value}": Count("pk", filter=Q(status=status)) for status in BezwaarStatus}
+    decided = Q(status__in=DECIDED_ON_MERITS_OR_NOT)
+    return (
+        queryset.values("beschikking__product__code", "beschikking__product__name")
+        .annotate(
+            total=Count("pk"),
+            decided=Count("pk", filter=decided),
+            in_time=Count("pk", filter=decided & Q(decided_on__lte=F("decision_due"))),
+            **per_outcome,
+        )
+        .order_by("beschikking__product__code")
+    )
