@@ -4,6 +4,8 @@ errors next to their field, the deadlines and the dwangsom on the pages, and a b
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,13 +53,21 @@ def test_the_list_shows_the_deadline_and_the_dwangsom_at_risk(client, consultant
     assert "30 dagen te laat" in page
 
 
-def test_the_list_runs_a_constant_number_of_queries(client, consultant, django_assert_max_num_queries):
-    for _ in range(5):
-        BezwaarFactory(handled_by=consultant, beschikking__consultant=consultant)
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("objections:list")).status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_a_constant_number_of_queries(client, consultant):
+    # Measured: 9 (session, user, permissions, the count, the page with its joins, the menu's checks).
+    BezwaarFactory(handled_by=consultant, beschikking__consultant=consultant)
     _login(client, consultant)
     client.get(reverse("objections:list"))
-    with django_assert_max_num_queries(8):
-        assert client.get(reverse("objections:list")).status_code == 200
+    one = _queries(client)
+    for _ in range(5):
+        BezwaarFactory(handled_by=consultant, beschikking__consultant=consultant)
+    assert _queries(client) == one <= 9
 
 
 def test_a_consultant_registers_from_the_beschikking_page(client, consultant, beschikking):
