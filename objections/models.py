@@ -38,7 +38,10 @@ class Bezwaar(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     beschikking = models.ForeignKey(
-        "indications.Indication", on_delete=models.PROTECT, related_name="bezwaren", verbose_name=_("beschikking")
+        "indications.Indication",
+        on_delete=models.PROTECT,
+        related_name="bezwaren",
+        verbose_name=_("bestreden beschikking"),
     )
     received_on = models.DateField(_("ontvangen op"))
     posted_on = models.DateField(
@@ -146,11 +149,13 @@ class Bezwaar(models.Model):
 class BezwaarStatusChange(models.Model):
     """One move of a bezwaar's status (append-only): from, to, when, who, why."""
 
-    bezwaar = models.ForeignKey(Bezwaar, on_delete=models.CASCADE, related_name="history")
+    bezwaar = models.ForeignKey(
+        Bezwaar, on_delete=models.CASCADE, related_name="history", verbose_name=_("bezwaarschrift")
+    )
     from_status = models.CharField(_("van"), max_length=20, choices=BezwaarStatus.choices)
     to_status = models.CharField(_("naar"), max_length=20, choices=BezwaarStatus.choices)
     at = models.DateTimeField(_("moment"), auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door"))
     reason = models.TextField(_("reden"), blank=True)
 
     class Meta:
