@@ -41,6 +41,10 @@ CASE_WORK = [
     # The client's letters: read (download, audited) and send the verslag van het onderzoek.
     "letters.view_letter",
     "letters.add_letter",
+    # Bezwaar (Awb): consultants register one and keep its procedure (hoorzitting, verdaging, ingebrekestelling).
+    "objections.view_bezwaar",
+    "objections.add_bezwaar",
+    "objections.change_bezwaar",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -81,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *CASE_WORK,
         "indications.review_indication",
         "indications.view_review_figures",
+        # The beslissing op bezwaar (gegrond, ongegrond, niet-ontvankelijk, ingetrokken): no "jurist" role here.
+        "objections.decide_bezwaar",
         # Resend a failed (mislukt) iWmo message from the day page (iwmo.resend).
         "iwmo.resend_outgoingmessage",
     ],

@@ -53,6 +53,7 @@ from indications.models import (
 
 from .api_example import api_example_assignment, api_example_works
 from .beschikkingen import BeschikkingMixin
+from .bezwaren import ensure_demo_bezwaren
 from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
@@ -290,8 +291,7 @@ def generate_demo(
         if clients:  # clients=0 asks for the users only
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
             ensure_quality_checks(today=today, seed=seed)
-            _ensure_traffic_and_money(today=today, seed=seed)
-            ensure_demo_letters()
+            _ensure_after_clients(today=today, seed=seed)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -312,9 +312,16 @@ def generate_demo(
     _RUNNING.clear()
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     ensure_quality_checks(today=today, seed=seed)
+    _ensure_after_clients(today=today, seed=seed)
+    return summary
+
+
+def _ensure_after_clients(*, today: date, seed: int) -> None:
+    """What the demo builds on its clients' history, each part idempotent: the iWmo traffic and the
+    money, the letters of the decisions, bezwaren against some of them."""
     _ensure_traffic_and_money(today=today, seed=seed)
     ensure_demo_letters()
-    return summary
+    ensure_demo_bezwaren(today=today)
 
 
 def _ensure_traffic_and_money(*, today: date, seed: int) -> None:

@@ -33,7 +33,7 @@ def _columns(first: str) -> list[Column]:
     ]
 
 
-def _share(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
 
 
@@ -64,12 +64,12 @@ def _row(label, figures: dict | None) -> list:
         label,
         onderzoeken,
         with_mantelzorger,
-        _share(with_mantelzorger, onderzoeken),
+        share(with_mantelzorger, onderzoeken),
         mantelzorgers,
         overloaded,
-        _share(overloaded, mantelzorgers),
-        _share(figures.get("respite", 0), overloaded),
-        _share(figures.get("support", 0), overloaded),
+        share(overloaded, mantelzorgers),
+        share(figures.get("respite", 0), overloaded),
+        share(figures.get("support", 0), overloaded),
     ]
 
 

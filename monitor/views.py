@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import decisions, eigen_bijdrage, mantelzorg, money, selectors
+from . import bezwaren, decisions, eigen_bijdrage, mantelzorg, money, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -89,6 +89,7 @@ def dashboard(request):
         *[money.paid_against_expected(cube, year, per=per) for per in money.SLUGS],
         money.budget_use(selection, year),
         money.providers_standing_out(selection, year),
+        bezwaren.bezwaren_per_product(selection, year),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

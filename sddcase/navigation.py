@@ -36,6 +36,7 @@ MENU = [
         "signals:stacking_overview",
         _perm("indications.review_indication", "indications.view_management_information"),
     ),
+    MenuItem(_("Bezwaren"), "objections:list", _perm("objections.view_bezwaar")),
     MenuItem(_("Beoordelingen"), "indications:review_queue", _perm("indications.review_indication")),
     MenuItem(_("Kwaliteitscontrole"), "indications:quality_checks", _perm("indications.review_indication")),
     MenuItem(_("Monitor"), "monitor:dashboard", _perm("indications.view_management_information")),

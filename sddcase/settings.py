@@ -333,6 +333,8 @@ SIGNALS = {
     "IWMO_RETOUR_WORKING_DAYS": env.int("SIGNAL_IWMO_RETOUR_WORKING_DAYS", default=3),
     "IWMO_REPORT_WORKING_DAYS": env.int("SIGNAL_IWMO_REPORT_WORKING_DAYS", default=5),
     "IWMO_REQUEST_ANSWER_DAYS": env.int("SIGNAL_IWMO_REQUEST_ANSWER_DAYS", default=14),
+    # Bezwaar (Awb 7:10): warn this many working days before the decision on a bezwaar is due.
+    "BEZWAAR_WARN_WORKING_DAYS": env.int("SIGNAL_BEZWAAR_WARN_WORKING_DAYS", default=5),
 }
 
 # Domain settings that the business may change (deadlines in days, see DOMAIN.md).

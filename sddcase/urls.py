@@ -18,6 +18,8 @@ urlpatterns = [
     path("aanbieders/", include("providers.urls")),
     path("brieven/", include("letters.urls")),
     path("signalen/", include("signals.urls")),
+    # Bezwaar (Awb) against a beschikking: the open list, registering one, one bezwaar with its actions.
+    path("bezwaren/", include("objections.urls")),
     path("monitor/", include("monitor.urls")),
     path("", include("indications.urls")),
 ]

@@ -68,60 +68,10 @@ from indications.selectors import follow_ups_of
 from iwmo.selectors import messages_without_retour
 from providers.models import Assignment, AssignmentRequest, ChangeRequest, SupportPlan
 
+from .columns import COLUMNS, _columns, _date, _deadline_urgency, config  # noqa: F401  (COLUMNS: part of this module's face)
 from .models import SignalType, Urgency
+from .objection_checks import bezwaar_deadline
 from .working_days import working_days_after, working_days_before
-
-COLUMNS = (
-    "sig_subject",
-    "sig_variant",
-    "sig_due",
-    "sig_urgency",
-    "sig_escalate",
-    "sig_assigned_to",
-    "sig_client",
-    "sig_municipality",
-    "sig_indication",
-    "sig_melding",
-    "sig_aanvraag",
-    "sig_assignment",
-    "sig_provider",
-)
-
-
-def config(name: str):
-    return settings.SIGNALS[name]
-
-
-def _date(value: date) -> Value:
-    return Value(value, output_field=DateField())
-
-
-def _columns(queryset: QuerySet, *, client: str, consultant: str | None = None, **columns) -> QuerySet:
-    """Name the check's columns; absent ones are NULL (or 0 / false). `client` is the path from the
-    checked row to its Client ("" when the row is the client), `consultant` the path to the user the
-    signal is for; the client, its municipality (for the team) and that user follow from them."""
-    to_client = f"{client}__" if client else ""
-    defaults = {
-        "sig_client": F(f"{client}_id" if client else "pk"),
-        "sig_municipality": F(f"{to_client}municipality_id"),
-        "sig_variant": Value(0, output_field=IntegerField()),
-        "sig_escalate": Value(False, output_field=BooleanField()),
-        "sig_assigned_to": F(f"{consultant}_id") if consultant else Value(None, output_field=IntegerField()),
-        "sig_indication": Value(None, output_field=IntegerField()),
-        "sig_melding": Value(None, output_field=IntegerField()),
-        "sig_aanvraag": Value(None, output_field=IntegerField()),
-        "sig_assignment": Value(None, output_field=IntegerField()),
-        "sig_provider": Value(None, output_field=IntegerField()),
-    }
-    return queryset.annotate(**{**defaults, **columns}).values(*COLUMNS)
-
-
-def _deadline_urgency(due_field: str, *, today: date) -> Case:
-    return Case(
-        When(**{f"{due_field}__lt": today}, then=Value(Urgency.OVERDUE)),
-        default=Value(Urgency.WARNING),
-    )
-
 
 # -- 1. evaluation overdue -----------------------------------------------------------------------
 
@@ -964,6 +914,7 @@ CHECKS: list[Check] = [
         iwmo_request_unanswered,
         client_conditions=iwmo_request_unanswered,
     ),
+    Check("termijn_bezwaar", SignalType.BEZWAAR_DEADLINE, bezwaar_deadline, reads_care_reports=False),
     Check(
         "budgetplafond",
         SignalType.BUDGET_THRESHOLD,

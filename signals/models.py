@@ -25,6 +25,7 @@ class SignalType(models.TextChoices):
     IWMO_NO_RETOUR = "iwmo_geen_retour", _("iWmo: geen retourbericht binnen 3 werkdagen")
     IWMO_REPORT_LATE = "iwmo_melding_te_laat", _("iWmo: start of stop zorg later dan 5 werkdagen gemeld")
     IWMO_REQUEST_UNANSWERED = "iwmo_verzoek_niet_beantwoord", _("iWmo: verzoek niet op tijd beantwoord")
+    BEZWAAR_DEADLINE = "termijn_bezwaar", _("Beslistermijn bezwaar (Awb)")
     # About a contract, not a client: for contract management (no client, no team, no consultant).
     BUDGET_THRESHOLD = "budgetplafond", _("Contractbudget: 80% of het plafond bereikt")
 

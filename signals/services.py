@@ -36,6 +36,7 @@ DEADLINE_TYPES = (
     SignalType.BESCHIKKING_DEADLINE,
     SignalType.REVIEW_WAITING,
     SignalType.YOUTH_TURNING_18,
+    SignalType.BEZWAAR_DEADLINE,
 )
 
 

@@ -38,6 +38,7 @@ from tests.factories import (
     PlannedEvaluationFactory,
     get_product,
 )
+from tests.objections.factories import BezwaarFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +146,7 @@ SCENARIOS = {
         c, start=TODAY - days(30), care_started_on=TODAY - days(30), care_start_reported_on=TODAY - days(10)
     ),
     "iwmo_verzoek_niet_beantwoord": _unanswered_request,
+    "termijn_bezwaar": lambda c: BezwaarFactory(handled_by=c, decision_due=TODAY + days(2)),
 }
 
 
@@ -310,6 +312,7 @@ class TestEscalation:
 DEADLINES = {
     "termijn_onderzoek": lambda c: MeldingFactory(consultant=c, received_on=TODAY - days(40)),  # due TODAY + 2
     "termijn_beschikking": lambda c: AanvraagFactory(consultant=c, received_on=TODAY - days(12)),  # due TODAY + 2
+    "termijn_bezwaar": lambda c: BezwaarFactory(handled_by=c, decision_due=TODAY + days(2)),
 }
 
 
