@@ -1,12 +1,12 @@
 """Who may see which incident, in the query itself: the reporting provider (through the API), the
 consultant of the client's beschikking, and the team leads of the client's municipality."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from audit.models import AuditEvent
 from indications.selectors import clients_visible_to
 
-from .models import Incident
+from .models import Incident, IncidentStatus
 
 VIEW = "incidents.view_incident"
 OVERSEE = "incidents.oversee_incident"
@@ -38,3 +38,9 @@ def audit_events_of(incident: Incident) -> QuerySet[AuditEvent]:
     # The pages record the incident by its primary key, the API's own records by the uuid in its path.
     named = Q(object_id=str(incident.pk)) | Q(object_id=str(incident.uuid))
     return AuditEvent.objects.filter(named, object_type=Incident._meta.label_lower).select_related("actor")
+
+
+def open_first(rows: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Those still waiting for their GGD report first, then the newest."""
+    waiting = Case(When(status=IncidentStatus.REPORTED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return rows.order_by(waiting, "-reported_at", "-id")

@@ -17,6 +17,8 @@ urlpatterns = [
     path("declaraties/", include("billing.urls")),
     path("aanbieders/", include("providers.urls")),
     path("signalen/", include("signals.urls")),
+    # Calamiteiten and geweldsincidenten (art. 3.4 Wmo 2015): list, detail, phone registration.
+    path("calamiteiten/", include("incidents.urls")),
     path("monitor/", include("monitor.urls")),
     path("", include("indications.urls")),
 ]
