@@ -38,6 +38,7 @@ from tests.factories import (
     PlannedEvaluationFactory,
     get_product,
 )
+from tests.incidents.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +146,7 @@ SCENARIOS = {
         c, start=TODAY - days(30), care_started_on=TODAY - days(30), care_start_reported_on=TODAY - days(10)
     ),
     "iwmo_verzoek_niet_beantwoord": _unanswered_request,
+    "calamiteit": lambda c: IncidentFactory(assignment=_assignment(c, start=TODAY - days(30))),
 }
 
 
