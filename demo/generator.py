@@ -59,6 +59,7 @@ from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
 from .declaraties import ensure_contract_prices, ensure_demo_declaraties
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
+from .incidents import ensure_demo_incidents
 from .iwmo_traffic import ensure_iwmo_traffic
 from .mantelzorg import MantelzorgMixin
 from .ondersteuningsplannen import SupportPlanMixin
@@ -290,6 +291,7 @@ def generate_demo(
             _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
             ensure_quality_checks(today=today, seed=seed)
             _ensure_traffic_and_money(today=today, seed=seed)
+            ensure_demo_incidents(today=today, seed=seed)
         return summary
     reference = load_reference(ensure_demo_providers(), consultants_by_team)
     _RUNNING.update(
@@ -311,6 +313,7 @@ def generate_demo(
     _ensure_api_example(summary, today=today, seed=seed, consultants_by_team=consultants_by_team)
     ensure_quality_checks(today=today, seed=seed)
     _ensure_traffic_and_money(today=today, seed=seed)
+    ensure_demo_incidents(today=today, seed=seed)
     return summary
 
 

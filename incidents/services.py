@@ -28,7 +28,7 @@ def _history(incident: Incident, *, by, from_status: str, note: str = "") -> Non
     IncidentStatusChange.objects.create(
         incident=incident,
         by=user,
-        by_label="" if user else str(by)[:120],
+        by_label="" if user or by is None else str(by)[:120],
         from_status=from_status,
         to_status=incident.status,
         note=note,
