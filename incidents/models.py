@@ -48,7 +48,12 @@ class Incident(models.Model):
     channel = models.CharField(_("kanaal"), max_length=20, choices=IncidentChannel.choices)
     # The consultant who took the phone call (empty for one through the API).
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangenomen door"),
     )
     # The provider's own id of an API report: sending it again returns the first answer.
     message_id = models.CharField(_("berichtId"), max_length=64, blank=True)
@@ -111,10 +116,13 @@ class Incident(models.Model):
 class IncidentStatusChange(models.Model):
     """Append-only history of an incident: reported, reported to the GGD, closed."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="history")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="history", verbose_name=_("calamiteit")
+    )
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    by_label = models.CharField(max_length=120, blank=True)
+    # Who acted when it was not a staff user: the provider's API client.
+    by_label = models.CharField(_("namens"), max_length=120, blank=True)
     from_status = models.CharField(max_length=20, choices=IncidentStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=IncidentStatus.choices)
     note = models.TextField(blank=True)
