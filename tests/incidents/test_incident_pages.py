@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from incidents import services
 from incidents.models import Incident, IncidentChannel, IncidentKind, IncidentStatus
 from signals.models import Signal, SignalStatus, SignalType
-from tests.factories import TeamFactory, staff_member
+from tests.factories import TeamFactory, issued_assignment, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,20 @@ def test_a_ggd_report_in_the_future_stays_at_its_field(client, team_lead, incide
     assert incident.status == IncidentStatus.REPORTED
 
 
-def test_the_list_runs_a_constant_number_of_queries(client, team_lead, incident, django_assert_max_num_queries):
+def test_the_list_runs_a_constant_number_of_queries(
+    client, team_lead, consultant, incident, reporting_provider, django_assert_max_num_queries
+):
+    for number in range(2):
+        services.report_incident(
+            assignment=issued_assignment(reporting_provider, consultant, today=timezone.localdate()),
+            kind=IncidentKind.CALAMITEIT,
+            description="Val.",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            channel=IncidentChannel.API,
+            message_id=f"lijst-{number}",
+            by=None,
+        )
     client.force_login(team_lead)
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("incidents:list")).status_code == 200
+        response = client.get(reverse("incidents:list"))
+    assert response.context["page"].paginator.count == 3
