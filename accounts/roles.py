@@ -45,6 +45,11 @@ CASE_WORK = [
     "objections.view_bezwaar",
     "objections.add_bezwaar",
     "objections.change_bezwaar",
+    # Calamiteiten (art. 3.4 Wmo): a consultant sees those of their own clients (incidents.selectors),
+    # registers one a provider reports by phone and records the report to the GGD.
+    "incidents.view_incident",
+    "incidents.add_incident",
+    "incidents.change_incident",
 ]
 REFERENCE_DATA_MODELS = [
     "indications.municipality",
@@ -89,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "objections.decide_bezwaar",
         # Resend a failed (mislukt) iWmo message from the day page (iwmo.resend).
         "iwmo.resend_outgoingmessage",
+        # Every calamiteit of the teams' clients, not only those of their own clients.
+        "incidents.oversee_incident",
     ],
     CONTRACTMANAGER: [
         "providers.view_provider",

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from .declaraties import DeclaratieViewSet
+from .incidents import IncidentViewSet
 from .views import AssignmentViewSet, BatchViewSet, ChangeRequestViewSet, ProductViewSet, SlaView
 
 app_name = "api"
@@ -13,6 +14,7 @@ router.register("toewijzingen", AssignmentViewSet, basename="toewijzing")
 router.register("wijzigingsverzoeken", ChangeRequestViewSet, basename="wijzigingsverzoek")
 router.register("berichten", BatchViewSet, basename="berichten")
 router.register("declaraties", DeclaratieViewSet, basename="declaratie")
+router.register("calamiteiten", IncidentViewSet, basename="calamiteit")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

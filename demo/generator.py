@@ -60,6 +60,7 @@ from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
 from .declaraties import ensure_contract_prices, ensure_demo_declaraties, ensure_demo_payment_batches
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
+from .incidents import ensure_demo_incidents
 from .iwmo_traffic import ensure_iwmo_traffic
 from .letters import ensure_demo_letters
 from .mantelzorg import MantelzorgMixin
@@ -318,10 +319,11 @@ def generate_demo(
 
 def _ensure_after_clients(*, today: date, seed: int) -> None:
     """What the demo builds on its clients' history, each part idempotent: the iWmo traffic and the
-    money, the letters of the decisions, bezwaren against some of them."""
+    money, the letters of the decisions, bezwaren against some of them, calamiteiten."""
     _ensure_traffic_and_money(today=today, seed=seed)
     ensure_demo_letters()
     ensure_demo_bezwaren(today=today)
+    ensure_demo_incidents(today=today, seed=seed)
 
 
 def _ensure_traffic_and_money(*, today: date, seed: int) -> None:

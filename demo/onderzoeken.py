@@ -23,6 +23,13 @@ from .rows import AanvraagRow, ClientState, ConversationRow, IntakeRow, MeldingR
 Kind = Indication.Kind
 
 
+# How a persoonlijk plan (art. 2.3.2 lid 2 Wmo 2015) that came in was taken into account.
+PERSOONLIJK_PLAN_NOTE = (
+    "Het persoonlijk plan van de cliënt is in het gesprek besproken; de wensen daarin zijn meegenomen "
+    "in de resultaten en in de keuze voor de ondersteuning."
+)
+
+
 class OnderzoekMixin:
     """Part of the Generator: from melding to aanvraag, and the ZRM scores along the way."""
 
@@ -231,6 +238,7 @@ class OnderzoekMixin:
         self._conclude_mantelzorg(intake)
         if rng.random() < 0.05:
             intake.persoonlijk_plan_received_on = max(melding_day, first_talk - timedelta(days=2))
+            intake.persoonlijk_plan_note = PERSOONLIJK_PLAN_NOTE
         if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING:
             intake.referral_provision = rng.choice(REFERRALS)
         if conclusion == Intake.Conclusion.OTHER_LAW:

@@ -207,7 +207,6 @@ class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "other_law",
             "report",
             "report_sent_on",
-            "persoonlijk_plan_received_on",
             "no_conversation_reason",
             "mantelzorg_notes",
             "concluded_on",
@@ -217,7 +216,6 @@ class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "no_conversation_reason": forms.Textarea(attrs={"rows": 2}),
             "mantelzorg_notes": forms.Textarea(attrs={"rows": 2}),
             "report_sent_on": DateInput(),
-            "persoonlijk_plan_received_on": DateInput(),
         }
 
 
@@ -253,6 +251,18 @@ class MantelzorgerForm(DutchEmptyLabelsMixin, forms.ModelForm):
 
 class MantelzorgerRemoveForm(forms.Form):
     confirm = forms.BooleanField(label=_("Ja, deze mantelzorger is per vergissing vastgelegd"))
+
+
+class PersoonlijkPlanForm(forms.Form):
+    """Art. 2.3.2 lid 2 Wmo 2015: the persoonlijk plan the client handed in, and how it was used."""
+
+    received_on = forms.DateField(label=_("Persoonlijk plan ontvangen op"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Zo is het persoonlijk plan meegenomen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wat de cliënt in het plan vraagt en hoe het onderzoek daarop ingaat; mag later worden aangevuld."),
+    )
 
 
 class NazorgForm(forms.Form):

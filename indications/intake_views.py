@@ -20,6 +20,7 @@ from .forms import (
     MantelzorgerRemoveForm,
     NazorgForm,
     OtherProvisionForm,
+    PersoonlijkPlanForm,
     ZrmAssessmentForm,
     apply_service_errors,
     kept_input,
@@ -49,6 +50,7 @@ INTAKE_SECTIONS = (
     ("mantelzorger", "mantelzorger_form", MantelzorgerForm),
     ("zrm", "zrm_form", ZrmAssessmentForm),
     ("voorziening", "provision_form", OtherProvisionForm),
+    ("persoonlijkplan", "persoonlijk_plan_form", PersoonlijkPlanForm),
     ("conclusie", "conclusion_form", IntakeConclusionForm),
     ("nazorg", "nazorg_form", NazorgForm),
 )
@@ -62,6 +64,7 @@ def _intake_defaults(today) -> dict[str, dict]:
         "mantelzorger": {},
         "zrm": {"assessed_on": today},
         "voorziening": {},
+        "persoonlijkplan": {"received_on": today},
         "conclusie": {"concluded_on": today},
         "nazorg": {"done_on": today},
     }
@@ -118,6 +121,7 @@ def intake(request, intake_uuid):
             "melding": intake.melding,
             "client": intake.melding.client,
             "today": today,
+            "persoonlijk_plan_term_runs": intake.persoonlijk_plan_term_runs(today),
             "kept": set(kept),
             **forms,
         },
@@ -155,6 +159,13 @@ def _handle_intake_step(request, intake: Intake, step: str, forms: dict):
                 intake=intake,
             ),
             _("De ZRM-meting is vastgelegd."),
+        ),
+        "persoonlijkplan": (
+            "persoonlijk_plan_form",
+            PersoonlijkPlanForm,
+            "persoonlijkplan",
+            lambda form: services.record_persoonlijk_plan(intake, by=user, **form.cleaned_data),
+            _("Het persoonlijk plan is vastgelegd."),
         ),
         "conclusie": (
             "conclusion_form",

@@ -379,7 +379,8 @@ def conclude_intake(
     intake.referral_provision = referral_provision if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING else ""
     intake.other_law = other_law if conclusion == Intake.Conclusion.OTHER_LAW else ""
     intake.no_conversation_reason = no_conversation_reason
-    intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
+    if persoonlijk_plan_received_on is not None:  # else as record_persoonlijk_plan left it
+        intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
     intake.mantelzorg_notes = mantelzorg_notes
     if conclusion in Intake.REFERRAL_CONCLUSIONS:
         intake.nazorg_due_on = concluded_on + timedelta(days=settings.SDD["NAZORG_AFTER_DAYS"])
@@ -394,6 +395,42 @@ def conclude_intake(
         changes=changed_fields(before, _snapshot(intake, ("conclusion", "concluded_on"))),
     )
     case_changed(intake.melding.client_id, today=today)
+    return intake
+
+
+@transaction.atomic
+def record_persoonlijk_plan(
+    intake: Intake, *, received_on: date, note: str = "", by, today: date | None = None
+) -> Intake:
+    """Record that the client handed in a persoonlijk plan (art. 2.3.2 lid 2 Wmo 2015) and how it was
+    taken into account in the onderzoek (the note; it may follow later, while the onderzoek runs). A
+    plan that comes in after the 7 days is recorded too: the law gives the client the chance, it does
+    not forbid a later plan."""
+    intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
+    _ensure_open(intake)
+    errors = {}
+    if received_on > _today(today):
+        errors["received_on"] = _("De datum kan niet in de toekomst liggen.")
+    elif received_on < intake.melding.received_on:
+        errors["received_on"] = _("Het persoonlijk plan kan niet vóór de melding zijn ontvangen.")
+    if errors:
+        raise ValidationError(errors)
+    fields = ("persoonlijk_plan_received_on", "persoonlijk_plan_note")
+    before = _snapshot(intake, fields)
+    intake.persoonlijk_plan_received_on = received_on
+    intake.persoonlijk_plan_note = note.strip()
+    intake.full_clean()
+    intake.save(update_fields=list(fields))
+    changes = changed_fields(before, _snapshot(intake, fields))
+    if changes:
+        record_event(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=intake,
+            client_id=intake.melding.client_id,
+            summary="persoonlijk plan",
+            changes=changes,
+        )
     return intake
 
 

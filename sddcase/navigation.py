@@ -31,6 +31,7 @@ MENU = [
     ),
     MenuItem(_("Nieuwe cliënt"), "indications:client_create", _perm("indications.add_client")),
     MenuItem(_("Signalen"), "signals:list", _perm("signals.change_signal")),
+    MenuItem(_("Calamiteiten"), "incidents:list", _perm("incidents.view_incident")),
     MenuItem(
         _("Zorgstapeling"),
         "signals:stacking_overview",

@@ -20,6 +20,8 @@ urlpatterns = [
     path("signalen/", include("signals.urls")),
     # Bezwaar (Awb) against a beschikking: the open list, registering one, one bezwaar with its actions.
     path("bezwaren/", include("objections.urls")),
+    # Calamiteiten and geweldsincidenten (art. 3.4 Wmo 2015): list, detail, phone registration.
+    path("calamiteiten/", include("incidents.urls")),
     path("monitor/", include("monitor.urls")),
     path("", include("indications.urls")),
 ]

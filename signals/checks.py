@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import ContractBudget, Prestatie
 from billing.selectors import ACCEPTED, SIGNED_CENTS
+from incidents.models import Incident, IncidentStatus
 from indications.heraanmelding import heraanmelding_window
 from indications.models import (
     DECIDED,
@@ -860,6 +861,26 @@ def budget_threshold(today: date) -> QuerySet:
     )
 
 
+# -- calamiteiten and geweld (art. 3.4 Wmo 2015) --------------------------------------------------
+
+
+def incident_reported(today: date) -> QuerySet:
+    """A provider reported a calamiteit or geweldsincident and its report to the GGD is not yet
+    recorded: for the consultant of the beschikking, escalated to the team lead at once, of the
+    highest urgency. Raised in the same transaction as the report (incidents.hooks), not only here."""
+    return _columns(
+        Incident.objects.filter(status=IncidentStatus.REPORTED),
+        client="client",
+        consultant="assignment__indication__consultant",
+        sig_subject=F("pk"),
+        sig_due=TruncDate("reported_at"),
+        sig_urgency=Value(Urgency.OVERDUE),
+        sig_escalate=Value(True, output_field=BooleanField()),
+        sig_assignment=F("assignment_id"),
+        sig_provider=F("provider_id"),
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -915,6 +936,7 @@ CHECKS: list[Check] = [
         client_conditions=iwmo_request_unanswered,
     ),
     Check("termijn_bezwaar", SignalType.BEZWAAR_DEADLINE, bezwaar_deadline, reads_care_reports=False),
+    Check("calamiteit", SignalType.INCIDENT, incident_reported, reads_care_reports=False),
     Check(
         "budgetplafond",
         SignalType.BUDGET_THRESHOLD,

@@ -26,6 +26,9 @@ class SignalType(models.TextChoices):
     IWMO_REPORT_LATE = "iwmo_melding_te_laat", _("iWmo: start of stop zorg later dan 5 werkdagen gemeld")
     IWMO_REQUEST_UNANSWERED = "iwmo_verzoek_niet_beantwoord", _("iWmo: verzoek niet op tijd beantwoord")
     BEZWAAR_DEADLINE = "termijn_bezwaar", _("Beslistermijn bezwaar (Awb)")
+    # Art. 3.4 Wmo 2015: a provider reported a calamiteit or geweldsincident; open until the report
+    # to the GGD is recorded (incidents app).
+    INCIDENT = "calamiteit", _("Calamiteit of geweld gemeld (art. 3.4 Wmo)")
     # About a contract, not a client: for contract management (no client, no team, no consultant).
     BUDGET_THRESHOLD = "budgetplafond", _("Contractbudget: 80% of het plafond bereikt")
 
@@ -38,6 +41,9 @@ class SignalStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (SignalStatus.OPEN, SignalStatus.IN_PROGRESS)
+# Signals of the highest urgency from the moment they are raised, whatever their date says: a
+# calamiteit goes to the GGD without delay (onverwijld, art. 3.4 lid 1 sub c Wmo 2015).
+IMMEDIATE_TYPES = (SignalType.INCIDENT,)
 
 
 class Urgency(models.TextChoices):
@@ -127,7 +133,10 @@ class Signal(models.Model):
         as a warning or as passed) is "termijn verstreken" only once its due date lies before
         today, "termijn nadert" from DEADLINE_WARN_DAYS before it, and "ter attentie" before that
         (an IB2 planned to run past its maximum months from now has not passed anything yet).
-        Signals without a deadline (zorgstapeling, nazorg, heraanmelding) stay "ter attentie"."""
+        Signals without a deadline (zorgstapeling, nazorg, heraanmelding) stay "ter attentie"; a
+        calamiteit (IMMEDIATE_TYPES) is "termijn verstreken" from the start."""
+        if self.type in IMMEDIATE_TYPES:
+            return Urgency.OVERDUE
         if self.urgency == Urgency.ATTENTION or self.due_date is None:
             return Urgency.ATTENTION
         if self.due_date < today:

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from incidents.hooks import IncidentChanged
 from indications.hooks import ANY_CHANGE, CARE_REPORTED
 
-from .checks import CHECKS, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
+from .checks import CHECKS, CHECKS_BY_NAME, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from .selectors import signal_team_per_municipality
 from .workflow import ensure_transition_allowed
@@ -122,6 +123,20 @@ def recheck_clients(client_ids, today: date, change: str = ANY_CHANGE) -> list[C
     except DatabaseError:
         logger.exception("Signal recheck of clients %s failed; the nightly run will catch up", client_ids)
         return []
+
+
+def follow_incident(change: IncidentChanged) -> CheckOutcome:
+    """Run the calamiteit check for the client of an incident that was just reported or moved, in
+    the reporting transaction (incidents.hooks): the team lead's signal is there when it commits,
+    and closes (vervallen) once the report to the GGD is recorded. Unlike recheck_client it does not
+    swallow a database error: an incident must not land without its signal."""
+    check = CHECKS_BY_NAME["calamiteit"]
+    signals = list(
+        Signal.objects.filter(client_id=change.client_id, type=check.type).values_list(
+            "pk", "type", "subject_id", "variant", "status"
+        )
+    )
+    return _synchronise_client(check, change.today, [change.client_id], signals, closed_by_a_user=set())
 
 
 def _synchronise_client(check: Check, today: date, client_ids: list[int], signals: list[tuple], closed_by_a_user):

@@ -130,6 +130,17 @@ class Melding(models.Model):
         """Art. 2.3.2 Wmo 2015: the onderzoek is completed within 6 weeks of the melding."""
         return self.received_on + timedelta(days=settings.SDD["ONDERZOEK_DEADLINE_DAYS"])
 
+    @property
+    def persoonlijk_plan_deadline(self):
+        """Art. 2.3.2 lid 2 Wmo 2015: the client may hand in a persoonlijk plan "gedurende zeven dagen
+        na ontvangst van de melding": the 7 calendar days after the day of the melding, so the last
+        day is the melding's date + 7 (a melding on Monday the 1st: up to and including Monday the 8th)."""
+        return self.received_on + timedelta(days=PERSOONLIJK_PLAN_DAYS)
+
+
+# Fixed by the law (art. 2.3.2 lid 2 Wmo 2015), not by the business: no setting.
+PERSOONLIJK_PLAN_DAYS = 7
+
 
 class Intake(models.Model):
     """The onderzoek (keukentafelgesprek) following a melding, ending in a conclusion."""
@@ -152,6 +163,8 @@ class Intake(models.Model):
     melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="intake")
     no_conversation_reason = models.TextField(_("reden geen gesprek"), blank=True)
     persoonlijk_plan_received_on = models.DateField(_("persoonlijk plan ontvangen op"), null=True, blank=True)
+    # How the persoonlijk plan was taken into account in the onderzoek (art. 2.3.2 lid 2 and lid 4).
+    persoonlijk_plan_note = models.TextField(_("zo is het persoonlijk plan meegenomen"), blank=True)
     report = models.TextField(_("verslag"), blank=True)
     report_sent_on = models.DateField(_("verslag verstuurd op"), null=True, blank=True)
     conclusion = models.CharField(_("conclusie"), max_length=30, choices=Conclusion.choices, blank=True)
@@ -178,6 +191,10 @@ class Intake(models.Model):
                 condition=Q(concluded_on__isnull=True) | ~Q(conclusion=""),
                 name="intake_concluded_has_conclusion",
             ),
+            models.CheckConstraint(
+                condition=Q(persoonlijk_plan_note="") | Q(persoonlijk_plan_received_on__isnull=False),
+                name="intake_persoonlijk_plan_note_needs_plan",
+            ),
         ]
 
     def __str__(self):
@@ -186,6 +203,15 @@ class Intake(models.Model):
     @property
     def is_concluded(self) -> bool:
         return self.concluded_on is not None
+
+    def persoonlijk_plan_term_runs(self, today) -> bool:
+        """Whether the consultant should still expect a persoonlijk plan: the onderzoek is open, no
+        plan was received and the 7 days after the melding have not passed."""
+        return (
+            not self.is_concluded
+            and self.persoonlijk_plan_received_on is None
+            and today <= self.melding.persoonlijk_plan_deadline
+        )
 
 
 class Conversation(models.Model):

@@ -38,6 +38,7 @@ from tests.factories import (
     PlannedEvaluationFactory,
     get_product,
 )
+from tests.incidents.factories import IncidentFactory
 from tests.objections.factories import BezwaarFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +148,7 @@ SCENARIOS = {
     ),
     "iwmo_verzoek_niet_beantwoord": _unanswered_request,
     "termijn_bezwaar": lambda c: BezwaarFactory(handled_by=c, decision_due=TODAY + days(2)),
+    "calamiteit": lambda c: IncidentFactory(assignment=_assignment(c, start=TODAY - days(30))),
 }
 
 
