@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from billing.models import PaymentBatch
 from indications.models import (
     Aanvraag,
     Client,
@@ -147,6 +148,7 @@ class Generator(
 
 # Case data, children first. Models of other apps that point into it are deleted before it.
 CASE_MODELS = [
+    PaymentBatch,  # its lines point into the declaraties; its files point to it and are no case data
     QualitySample,  # its checks and answers point into the case data and go first
     ReviewQuestion,
     Review,
