@@ -40,13 +40,13 @@ browser-deps:
 	  else echo "chromium ontbreekt: installeer het Debian-pakket 'chromium' (sudo apt-get install chromium)"; exit 1; fi; \
 	fi
 
-# The letters' PDFs (WeasyPrint) need Pango from Debian, and the PDF tests poppler's pdftoppm.
+# The letters' PDFs (WeasyPrint) need Pango and a font from Debian, and the PDF tests poppler's pdftoppm.
 pdf-deps:
-	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! command -v pdftoppm >/dev/null; then \
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! command -v pdftoppm >/dev/null || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null \
-	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }; \
-	  else echo "Pango of pdftoppm ontbreekt: installeer libpango-1.0-0 libpangoft2-1.0-0 poppler-utils (sudo apt-get install ...)"; exit 1; fi; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core >/dev/null \
+	    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core >/dev/null; }; \
+	  else echo "Pango of pdftoppm ontbreekt: installeer libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core (sudo apt-get install ...)"; exit 1; fi; \
 	fi
 
 test: $(VENV)/.installed browser-deps pdf-deps
