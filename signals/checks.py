@@ -936,7 +936,8 @@ CHECKS: list[Check] = [
         client_conditions=iwmo_request_unanswered,
     ),
     Check("termijn_bezwaar", SignalType.BEZWAAR_DEADLINE, bezwaar_deadline, reads_care_reports=False),
-    Check("calamiteit", SignalType.INCIDENT, incident_reported, reads_care_reports=False),
+    # Reads the toewijzing (for its consultant), so a care report rechecks it too (a few open rows).
+    Check("calamiteit", SignalType.INCIDENT, incident_reported),
     Check(
         "budgetplafond",
         SignalType.BUDGET_THRESHOLD,

@@ -48,7 +48,8 @@ def case_load(django_db_setup, django_db_blocker):
         signal = Signal.objects.first()
         move_signal(signal, to_status=SignalStatus.IN_PROGRESS, by=UserFactory(), note="Gebeld.", today=TODAY)
         # A declaratie that came in as a message about one client (the demo bills through the API).
-        line = Prestatie.objects.filter(client__isnull=False).select_related("declaratie").first()
+        # One that a payment batch paid, so the payment line is in the export as well.
+        line = Prestatie.objects.filter(client__isnull=False, declaratie__payment_line__isnull=False).first()
         incoming = IncomingMessageFactory(client=line.client, provider=line.provider, message_type="WMO323")
         Declaratie.objects.filter(pk=line.declaratie_id).update(incoming_message=incoming)
 

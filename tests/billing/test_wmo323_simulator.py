@@ -189,7 +189,8 @@ def test_the_command_passes_its_seed(provider, monkeypatch):
 
     def fake(provider_, **kwargs):
         seeds.append(kwargs["seed"])
-        return type("R", (), {"statuses": {}, "retours": 0, "rejected_retours": 0, "starts": 0, "stops": 0})()
+        counts = ("retours", "rejected_retours", "starts", "stops", "withdrawals", "change_requests", "assignment_requests")
+        return type("R", (), {"statuses": {}, **dict.fromkeys(counts, 0)})()
 
     monkeypatch.setattr(command, "simulate_provider", fake)
     call_command("iwmo_simulate_provider", provider.agb_code, "--seed", "42", stdout=open("/dev/null", "w"))
