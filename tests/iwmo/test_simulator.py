@@ -137,11 +137,20 @@ def test_the_simulator_is_deterministic_under_its_seed_and_idempotent(provider, 
         simulate_provider(provider, **EVERYTHING, seed=seed, today=TODAY)
         return simulated_messages()
 
+    def chosen(messages: list[tuple]) -> list[tuple]:
+        """What the seed chooses: a WMO302's identification follows the id of the WMO301 it answers,
+        which a rolled-back run takes from the database sequence too (PostgreSQL does not give ids
+        back), so a 302 is compared by its place and status only."""
+        return [
+            (kind, None, status, None) if kind == "WMO302" else (kind, ident, status, name)
+            for kind, ident, status, name in messages
+        ]
+
     with transaction.atomic():  # the same seed from the same start: the same messages
         tried = run(seed=5)
         transaction.set_rollback(True)
     first = run(seed=5)
-    assert first == tried
+    assert chosen(first) == chosen(tried)
     again = simulate_provider(provider, **EVERYTHING, seed=5, today=TODAY)  # the totals are reached
     assert (again.withdrawals, again.change_requests, again.assignment_requests) == (0, 0, 0)
     assert simulated_messages() == first
