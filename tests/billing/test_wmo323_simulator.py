@@ -189,7 +189,15 @@ def test_the_command_passes_its_seed(provider, monkeypatch):
 
     def fake(provider_, **kwargs):
         seeds.append(kwargs["seed"])
-        counts = ("retours", "rejected_retours", "starts", "stops", "withdrawals", "change_requests", "assignment_requests")
+        counts = (
+            "retours",
+            "rejected_retours",
+            "starts",
+            "stops",
+            "withdrawals",
+            "change_requests",
+            "assignment_requests",
+        )
         return type("R", (), {"statuses": {}, **dict.fromkeys(counts, 0)})()
 
     monkeypatch.setattr(command, "simulate_provider", fake)
