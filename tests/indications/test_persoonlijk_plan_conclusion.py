@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from indications import services
+from indications import selectors, services
 from tests.factories import TODAY, MeldingFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +149,17 @@ def test_the_page_records_not_received(client, consultant):
     assert intake.persoonlijk_plan_not_received and intake.persoonlijk_plan_received_on is None
     page = client.get(url).content.decode()
     assert "Vastgelegd: geen persoonlijk plan ontvangen." in page and "alert--warning" not in page
+
+
+def test_the_verslag_text_on_the_persoonlijk_plan(consultant):
+    intake = intake_days_ago(5, consultant)
+    assert selectors.persoonlijk_plan_text(intake) == ""
+    services.record_persoonlijk_plan(intake, received_on=TODAY, note="Hulp bij de post.", by=consultant, today=TODAY)
+    intake.refresh_from_db()
+    assert selectors.persoonlijk_plan_text(intake) == (
+        f"U heeft op {TODAY:%d-%m-%Y} een persoonlijk plan ingeleverd. "
+        "Zo hebben wij het in het onderzoek meegenomen: Hulp bij de post."
+    )
+    services.record_persoonlijk_plan(intake, received=False, by=consultant, today=TODAY)
+    intake.refresh_from_db()
+    assert selectors.persoonlijk_plan_text(intake) == "U heeft geen persoonlijk plan ingeleverd."
