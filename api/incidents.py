@@ -1,12 +1,15 @@
 """/api/v1/calamiteiten/: a provider reports a calamiteit or geweldsincident (art. 3.4 lid 1 sub c
 Wmo 2015) in the care of one of its toewijzingen, and reads back its own reports with the stand of
 the report to the GGD. Thin: the serializer checks shape and that the toewijzing and the client are
-the provider's (a 400 that names no other provider's data), incidents.services applies the rules."""
+the provider's (a 400 that names no other provider's data), incidents.services applies the rules.
+The provider also records its report to the GGD (`POST .../{id}/ggd-melding/`): the law puts that
+report on the provider, so the provider says when it was made and under which kenmerk."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 
 from incidents import selectors as incident_selectors
 from incidents import services as incident_services
@@ -15,11 +18,17 @@ from providers.models import Assignment
 
 from .errors import as_api_error, message_id_conflict, response_from
 from .pagination import IdsFirstPageNumberPagination
-from .serializers import MessageSerializer
+from .serializers import MessageSerializer, StrictSerializer
 from .views import ERRORS, MESSAGE_ERRORS, ProviderAPIMixin
 
 # The service's field names as the API calls them.
-API_FIELDS = {"description": "omschrijving", "occurred_at": "moment", "assignment": "toewijzingnummer"}
+API_FIELDS = {
+    "description": "omschrijving",
+    "occurred_at": "moment",
+    "assignment": "toewijzingnummer",
+    "reported_on": "datum",
+    "reference": "kenmerk",
+}
 
 
 class IncidentInputSerializer(MessageSerializer):
@@ -56,6 +65,11 @@ class IncidentInputSerializer(MessageSerializer):
             )
         attrs["assignment"] = assignment
         return attrs
+
+
+class GgdReportInputSerializer(StrictSerializer):
+    datum = serializers.DateField(help_text=_("De dag waarop u de calamiteit bij de GGD meldde."))
+    kenmerk = serializers.CharField(max_length=60, help_text=_("Het kenmerk dat de GGD aan uw melding gaf."))
 
 
 class IncidentSerializer(serializers.Serializer):
@@ -115,8 +129,9 @@ class IncidentViewSet(
         },
         description="Meld een calamiteit of geweldsincident bij de gemeente (art. 3.4 lid 1 sub c Wmo 2015) "
         "in de zorg van een van uw toewijzingen. De teamleider krijgt de melding direct. Melden aan de "
-        "toezichthouder (GGD) blijft uw plicht; de gemeente legt vast wanneer dat is gebeurd (ggdGemeldOp, "
-        "ggdKenmerk). Dezelfde melding opnieuw met hetzelfde berichtId krijgt de eerste melding terug; een "
+        "toezichthouder (GGD) blijft uw plicht; leg daarna vast wanneer dat is gebeurd met "
+        "POST /api/v1/calamiteiten/{id}/ggd-melding/ (ggdGemeldOp, ggdKenmerk). Dezelfde melding opnieuw met "
+        "hetzelfde berichtId krijgt de eerste melding terug; een "
         "andere inhoud onder een gebruikt berichtId krijgt 409.",
     )
     def create(self, request, *args, **kwargs):
@@ -141,6 +156,37 @@ class IncidentViewSet(
         except DjangoValidationError as error:
             raise _api_error(error) from error
         return response_from(status.HTTP_201_CREATED, IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data)
+
+    @extend_schema(
+        request=GgdReportInputSerializer,
+        responses={
+            200: OpenApiResponse(
+                IncidentSerializer,
+                description="Vastgelegd; of dezelfde melding aan de GGD opnieuw (Idempotent-Replayed).",
+            ),
+            **ERRORS,
+        },
+        description="Leg vast dat u de calamiteit of het geweldsincident bij de toezichthouder (de GGD) heeft "
+        "gemeld: de datum en het kenmerk van de GGD. Alleen voor uw eigen melding (een andere: 404). De "
+        "gemeente sluit daarmee het signaal van de teamleider. Dezelfde datum en hetzelfde kenmerk opnieuw "
+        "krijgen de melding terug; een andere melding aan de GGD nadat die is vastgelegd is een 400 "
+        "`invalid_transition`.",
+    )
+    @action(detail=True, methods=["post"], url_path="ggd-melding")
+    def ggd_report(self, request, id=None):
+        incident = self.get_object()
+        body = GgdReportInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if incident.ggd_reported_on == data["datum"] and incident.ggd_reference == data["kenmerk"].strip():
+            return response_from(status.HTTP_200_OK, IncidentSerializer(incident).data, replayed=True)
+        try:
+            incident_services.record_ggd_report(
+                incident, reported_on=data["datum"], reference=data["kenmerk"], by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _api_error(error) from error
+        return response_from(status.HTTP_200_OK, IncidentSerializer(self.get_queryset().get(pk=incident.pk)).data)
 
     @extend_schema(responses={200: IncidentSerializer, **ERRORS})
     def retrieve(self, request, *args, **kwargs):

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from indications.forms import DateInput
 from indications.selectors import clients_visible_to
-from providers.models import Assignment
+from providers.models import Assignment, Provider
 
-from .models import IncidentKind
+from .models import IncidentKind, IncidentStatus
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -63,3 +63,32 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Hoe is de calamiteit afgehandeld, en wat is met de aanbieder afgesproken?"),
     )
+
+
+class IncidentFilterForm(forms.Form):
+    """The list's selection: status, soort, aanbieder, the period in which it was reported."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("alle statussen")), *IncidentStatus.choices], required=False
+    )
+    kind = forms.ChoiceField(label=_("Soort"), choices=[("", _("alle soorten")), *IncidentKind.choices], required=False)
+    provider = forms.ModelChoiceField(
+        label=_("Aanbieder"), queryset=Provider.objects.none(), required=False, empty_label=_("alle aanbieders")
+    )
+    reported_from = forms.DateField(label=_("Gemeld vanaf"), widget=DateInput(), required=False)
+    reported_to = forms.DateField(label=_("Gemeld tot en met"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, providers, **kwargs):
+        """`providers`: those of the incidents the user may see (no other provider's name shows)."""
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("reported_from"), data.get("reported_to")
+        if start and end and end < start:
+            self.add_error(
+                "reported_to",
+                forms.ValidationError(_("De einddatum kan niet vóór de begindatum liggen."), code="end_before_start"),
+            )
+        return data

@@ -16,7 +16,7 @@ from indications.forms import apply_service_errors
 from indications.views import requires
 
 from . import selectors, services
-from .forms import CloseForm, GgdReportForm, PhoneReportForm
+from .forms import CloseForm, GgdReportForm, IncidentFilterForm, PhoneReportForm
 from .models import Incident, IncidentChannel
 
 PAGE_SIZE = 25
@@ -29,16 +29,23 @@ def _visible(request, incident_uuid) -> Incident:
 
 @requires("incidents.view_incident")
 def incident_list(request):
-    """The incidents the user may see, those still waiting for their GGD report first."""
-    incidents = selectors.open_first(selectors.incidents_visible_to(request.user))
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    """The incidents the user may see, those still waiting for their GGD report first; filtered on
+    status, soort, aanbieder and period."""
+    visible = selectors.incidents_visible_to(request.user)
+    form = IncidentFilterForm(request.GET or None, providers=selectors.providers_of(visible))
+    incidents = visible
+    if form.is_bound and form.is_valid():
+        incidents = selectors.filtered(visible, **form.cleaned_data)
+    elif form.is_bound:
+        incidents = visible.none()
+    page = Paginator(selectors.open_first(incidents), PAGE_SIZE).get_page(request.GET.get("pagina"))
     record_request(
         request,
         action=AuditEvent.Action.READ,
         object_type=Incident._meta.label_lower,
         summary=f"lijst calamiteiten, pagina {page.number}: {', '.join(str(row.pk) for row in page)}",
     )
-    return render(request, "incidents/incident_list.html", {"page": page})
+    return render(request, "incidents/incident_list.html", {"page": page, "form": form})
 
 
 def _render_detail(request, incident: Incident, *, ggd_form=None, close_form=None, status=200):

@@ -209,8 +209,15 @@ class IntakeConclusionForm(DutchEmptyLabelsMixin, forms.ModelForm):
             "report_sent_on",
             "no_conversation_reason",
             "mantelzorg_notes",
+            "persoonlijk_plan_not_received",
             "concluded_on",
         ]
+        help_texts = {
+            "persoonlijk_plan_not_received": _(
+                "Na de termijn van 7 dagen is het antwoord nodig. "
+                "Een ontvangen plan legt u vast bij 'Persoonlijk plan'."
+            ),
+        }
         widgets = {
             "report": forms.Textarea(attrs={"rows": 6}),
             "no_conversation_reason": forms.Textarea(attrs={"rows": 2}),
@@ -256,13 +263,30 @@ class MantelzorgerRemoveForm(forms.Form):
 class PersoonlijkPlanForm(forms.Form):
     """Art. 2.3.2 lid 2 Wmo 2015: the persoonlijk plan the client handed in, and how it was used."""
 
-    received_on = forms.DateField(label=_("Persoonlijk plan ontvangen op"), widget=DateInput())
+    RECEIVED, NOT_RECEIVED = "ontvangen", "niet_ontvangen"
+
+    received = forms.ChoiceField(
+        label=_("Persoonlijk plan"),
+        choices=[(RECEIVED, _("ontvangen")), (NOT_RECEIVED, _("niet ontvangen"))],
+        initial=RECEIVED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Persoonlijk plan ontvangen op"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Alleen als het plan is ontvangen."),
+    )
     note = forms.CharField(
         label=_("Zo is het persoonlijk plan meegenomen"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Wat de cliënt in het plan vraagt en hoe het onderzoek daarop ingaat; mag later worden aangevuld."),
     )
+
+    def clean_received(self) -> bool:
+        return self.cleaned_data.get("received") != self.NOT_RECEIVED
 
 
 class NazorgForm(forms.Form):

@@ -328,11 +328,14 @@ def conclude_intake(
     other_law: str = "",
     no_conversation_reason: str = "",
     persoonlijk_plan_received_on: date | None = None,
+    persoonlijk_plan_not_received: bool = False,
     mantelzorg_notes: str = "",
     today: date | None = None,
 ) -> Intake:
     """Close the onderzoek with its conclusion. A referral (algemene voorziening, other law) plans nazorg.
-    An overloaded mantelzorger without respijtzorg or ondersteuning offered needs a note why."""
+    An overloaded mantelzorger without respijtzorg or ondersteuning offered needs a note why. After
+    the persoonlijk plan's 7 days the onderzoek needs the answer on it (`_persoonlijk_plan_errors`);
+    `persoonlijk_plan_not_received` records "niet ontvangen" in the same step."""
     intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
     today = _today(today)
@@ -368,6 +371,13 @@ def conclude_intake(
             "aangeboden. Bied die aan (wijzig de mantelzorger), of leg vast waarom niet en welke steun de "
             "mantelzorger nodig heeft."
         ) % {"mantelzorgers": ", ".join(str(m) for m in unsupported)}
+    if persoonlijk_plan_received_on is not None:  # an older caller's way to record the plan
+        intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
+        intake.persoonlijk_plan_not_received = False
+    for field, message in _persoonlijk_plan_errors(
+        intake, concluded_on=concluded_on, not_received=persoonlijk_plan_not_received
+    ).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
 
@@ -379,8 +389,8 @@ def conclude_intake(
     intake.referral_provision = referral_provision if conclusion == Intake.Conclusion.ALGEMENE_VOORZIENING else ""
     intake.other_law = other_law if conclusion == Intake.Conclusion.OTHER_LAW else ""
     intake.no_conversation_reason = no_conversation_reason
-    if persoonlijk_plan_received_on is not None:  # else as record_persoonlijk_plan left it
-        intake.persoonlijk_plan_received_on = persoonlijk_plan_received_on
+    if persoonlijk_plan_not_received:
+        intake.persoonlijk_plan_not_received = True
     intake.mantelzorg_notes = mantelzorg_notes
     if conclusion in Intake.REFERRAL_CONCLUSIONS:
         intake.nazorg_due_on = concluded_on + timedelta(days=settings.SDD["NAZORG_AFTER_DAYS"])
@@ -400,25 +410,38 @@ def conclude_intake(
 
 @transaction.atomic
 def record_persoonlijk_plan(
-    intake: Intake, *, received_on: date, note: str = "", by, today: date | None = None
+    intake: Intake,
+    *,
+    received_on: date | None = None,
+    note: str = "",
+    received: bool = True,
+    by,
+    today: date | None = None,
 ) -> Intake:
-    """Record that the client handed in a persoonlijk plan (art. 2.3.2 lid 2 Wmo 2015) and how it was
-    taken into account in the onderzoek (the note; it may follow later, while the onderzoek runs). A
-    plan that comes in after the 7 days is recorded too: the law gives the client the chance, it does
-    not forbid a later plan."""
+    """Record the answer on the persoonlijk plan (art. 2.3.2 lid 2 Wmo 2015): the client handed one
+    in on `received_on`, with how it was taken into account in the onderzoek (the note; it may follow
+    later, while the onderzoek runs), or (`received=False`) no plan was received. A plan that comes
+    in after the 7 days is recorded too: the law gives the client the chance, it does not forbid a
+    later plan. The consultant's worklist signal on the running term follows at once."""
     intake = Intake.objects.select_for_update(of=("self",)).select_related("melding").get(pk=intake.pk)
     _ensure_open(intake)
+    today = _today(today)
     errors = {}
-    if received_on > _today(today):
+    if not received:
+        received_on, note = None, ""
+    elif received_on is None:
+        errors["received_on"] = _("Vul in wanneer het persoonlijk plan is ontvangen.")
+    elif received_on > today:
         errors["received_on"] = _("De datum kan niet in de toekomst liggen.")
     elif received_on < intake.melding.received_on:
         errors["received_on"] = _("Het persoonlijk plan kan niet vóór de melding zijn ontvangen.")
     if errors:
         raise ValidationError(errors)
-    fields = ("persoonlijk_plan_received_on", "persoonlijk_plan_note")
+    fields = ("persoonlijk_plan_received_on", "persoonlijk_plan_note", "persoonlijk_plan_not_received")
     before = _snapshot(intake, fields)
     intake.persoonlijk_plan_received_on = received_on
     intake.persoonlijk_plan_note = note.strip()
+    intake.persoonlijk_plan_not_received = not received
     intake.full_clean()
     intake.save(update_fields=list(fields))
     changes = changed_fields(before, _snapshot(intake, fields))
@@ -428,10 +451,42 @@ def record_persoonlijk_plan(
             action=AuditEvent.Action.UPDATE,
             obj=intake,
             client_id=intake.melding.client_id,
-            summary="persoonlijk plan",
+            summary="persoonlijk plan" if received else "geen persoonlijk plan ontvangen",
             changes=changes,
         )
+        case_changed(intake.melding.client_id, today=today)
     return intake
+
+
+def _persoonlijk_plan_errors(intake: Intake, *, concluded_on: date, not_received: bool) -> dict[str, str]:
+    """The onderzoek closes with an answer on the persoonlijk plan: received and how it was taken
+    into account, or not received. Within the 7 days no answer is needed yet (the term still runs)."""
+    if intake.persoonlijk_plan_received_on is not None:
+        if not_received:
+            return {
+                "persoonlijk_plan_not_received": _(
+                    "Er is een persoonlijk plan ontvangen op %(date)s; vink 'geen persoonlijk plan ontvangen' niet aan."
+                )
+                % {"date": f"{intake.persoonlijk_plan_received_on:%d-%m-%Y}"}
+            }
+        if not intake.persoonlijk_plan_note.strip():
+            return {
+                "persoonlijk_plan_note": _(
+                    "Leg bij 'Persoonlijk plan' vast hoe het persoonlijk plan in het onderzoek is meegenomen."
+                )
+            }
+        return {}
+    if not_received or intake.persoonlijk_plan_not_received:
+        return {}
+    if concluded_on > intake.melding.persoonlijk_plan_deadline:
+        return {
+            "persoonlijk_plan_not_received": _(
+                "De termijn voor het persoonlijk plan liep tot en met %(date)s: leg vast of het is ontvangen. "
+                "Vink aan dat er geen plan is ontvangen, of leg het ontvangen plan vast bij 'Persoonlijk plan'."
+            )
+            % {"date": f"{intake.melding.persoonlijk_plan_deadline:%d-%m-%Y}"}
+        }
+    return {}
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     Aanvraag,
@@ -426,3 +427,18 @@ def overloaded_mantelzorgers_of(aanvraag: Aanvraag | None) -> list[Mantelzorger]
     if aanvraag is None or aanvraag.intake_id is None:
         return []
     return list(Mantelzorger.objects.filter(intake_id=aanvraag.intake_id).filter(Mantelzorger.overloaded_q()))
+
+
+def persoonlijk_plan_text(intake) -> str:
+    """What the verslag van het onderzoek says about the persoonlijk plan (art. 2.3.2 lid 2 Wmo
+    2015): received on which day and how it was taken into account, or not received; empty while
+    nothing is recorded. A value for the verslag letter (letters.decision_letters.issue_verslag)."""
+    if intake.persoonlijk_plan_received_on is not None:
+        text = _("U heeft op %(date)s een persoonlijk plan ingeleverd.") % {
+            "date": f"{intake.persoonlijk_plan_received_on:%d-%m-%Y}"
+        }
+        note = intake.persoonlijk_plan_note.strip()
+        return f"{text} {_('Zo hebben wij het in het onderzoek meegenomen:')} {note}" if note else text
+    if intake.persoonlijk_plan_not_received:
+        return _("U heeft geen persoonlijk plan ingeleverd.")
+    return ""

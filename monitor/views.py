@@ -10,7 +10,7 @@ from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
 from ui.tables import format_cell
 
-from . import bezwaren, decisions, eigen_bijdrage, mantelzorg, money, selectors
+from . import bezwaren, decisions, eigen_bijdrage, incidents, mantelzorg, money, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
 
@@ -90,6 +90,9 @@ def dashboard(request):
         money.budget_use(selection, year),
         money.providers_standing_out(selection, year),
         bezwaren.bezwaren_per_product(selection, year),
+        incidents.incidents_per_month(selection, year),
+        incidents.waiting_for_ggd(selection, timezone.localdate()),
+        incidents.days_to_ggd_report(selection, year),
     ]
     refresh = context["refresh"]
     publication = request.GET.get("publicatie") == "1"

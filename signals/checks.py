@@ -72,6 +72,7 @@ from providers.models import Assignment, AssignmentRequest, ChangeRequest, Suppo
 from .columns import COLUMNS, _columns, _date, _deadline_urgency, config  # noqa: F401  (COLUMNS: part of this module's face)
 from .models import SignalType, Urgency
 from .objection_checks import bezwaar_deadline
+from .plan_checks import persoonlijk_plan_term
 from .working_days import working_days_after, working_days_before
 
 # -- 1. evaluation overdue -----------------------------------------------------------------------
@@ -938,6 +939,7 @@ CHECKS: list[Check] = [
     Check("termijn_bezwaar", SignalType.BEZWAAR_DEADLINE, bezwaar_deadline, reads_care_reports=False),
     # Reads the toewijzing (for its consultant), so a care report rechecks it too (a few open rows).
     Check("calamiteit", SignalType.INCIDENT, incident_reported),
+    Check("persoonlijk_plan", SignalType.PERSOONLIJK_PLAN, persoonlijk_plan_term, reads_care_reports=False),
     Check(
         "budgetplafond",
         SignalType.BUDGET_THRESHOLD,

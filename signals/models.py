@@ -29,6 +29,9 @@ class SignalType(models.TextChoices):
     # Art. 3.4 Wmo 2015: a provider reported a calamiteit or geweldsincident; open until the report
     # to the GGD is recorded (incidents app).
     INCIDENT = "calamiteit", _("Calamiteit of geweld gemeld (art. 3.4 Wmo)")
+    # Art. 2.3.2 lid 2 Wmo 2015: the 7 days for a persoonlijk plan run and the onderzoek has no
+    # answer on it yet (signals.plan_checks); lapses with the answer or at the end of the term.
+    PERSOONLIJK_PLAN = "persoonlijk_plan", _("Persoonlijk plan: termijn van 7 dagen loopt")
     # About a contract, not a client: for contract management (no client, no team, no consultant).
     BUDGET_THRESHOLD = "budgetplafond", _("Contractbudget: 80% of het plafond bereikt")
 

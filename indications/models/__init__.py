@@ -40,7 +40,16 @@ from .beschikking import (
     decided,
     decided_grant,
 )
-from .case import Aanvraag, Client, Conversation, Intake, Mantelzorger, Melding, OtherProvision
+from .case import (
+    PERSOONLIJK_PLAN_DAYS,
+    Aanvraag,
+    Client,
+    Conversation,
+    Intake,
+    Mantelzorger,
+    Melding,
+    OtherProvision,
+)
 from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .pgb import PgbBudget, PgbTariff
@@ -49,6 +58,7 @@ from .reference import CostReference, IbResult, IbSubResult, Municipality, Produ
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
 
 __all__ = [
+    "PERSOONLIJK_PLAN_DAYS",
     "CostReference",
     "DECIDED",
     "DeliveryForm",

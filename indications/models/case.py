@@ -165,6 +165,8 @@ class Intake(models.Model):
     persoonlijk_plan_received_on = models.DateField(_("persoonlijk plan ontvangen op"), null=True, blank=True)
     # How the persoonlijk plan was taken into account in the onderzoek (art. 2.3.2 lid 2 and lid 4).
     persoonlijk_plan_note = models.TextField(_("zo is het persoonlijk plan meegenomen"), blank=True)
+    # The answer "niet ontvangen": recorded, so that a closed onderzoek always says which it was.
+    persoonlijk_plan_not_received = models.BooleanField(_("geen persoonlijk plan ontvangen"), default=False)
     report = models.TextField(_("verslag"), blank=True)
     report_sent_on = models.DateField(_("verslag verstuurd op"), null=True, blank=True)
     conclusion = models.CharField(_("conclusie"), max_length=30, choices=Conclusion.choices, blank=True)
@@ -195,6 +197,10 @@ class Intake(models.Model):
                 condition=Q(persoonlijk_plan_note="") | Q(persoonlijk_plan_received_on__isnull=False),
                 name="intake_persoonlijk_plan_note_needs_plan",
             ),
+            models.CheckConstraint(
+                condition=Q(persoonlijk_plan_not_received=False) | Q(persoonlijk_plan_received_on__isnull=True),
+                name="intake_persoonlijk_plan_received_or_not",
+            ),
         ]
 
     def __str__(self):
@@ -210,8 +216,17 @@ class Intake(models.Model):
         return (
             not self.is_concluded
             and self.persoonlijk_plan_received_on is None
+            and not self.persoonlijk_plan_not_received
             and today <= self.melding.persoonlijk_plan_deadline
         )
+
+    @property
+    def persoonlijk_plan_answered(self) -> bool:
+        """Whether the onderzoek says what became of the persoonlijk plan: not received, or received
+        and how it was taken into account."""
+        if self.persoonlijk_plan_not_received:
+            return True
+        return self.persoonlijk_plan_received_on is not None and bool(self.persoonlijk_plan_note.strip())
 
 
 class Conversation(models.Model):

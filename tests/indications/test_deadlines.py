@@ -151,7 +151,14 @@ def test_an_aanvraag_leaves_the_worklist_when_its_beschikking_is_decided(consult
 def concluded(intake, consultant, today, conclusion, concluded_on, **extra):
     ConversationFactory(intake=intake, held_on=intake.melding.received_on)
     return services.conclude_intake(
-        intake, by=consultant, conclusion=conclusion, concluded_on=concluded_on, report="Verslag", today=today, **extra
+        intake,
+        by=consultant,
+        conclusion=conclusion,
+        concluded_on=concluded_on,
+        report="Verslag",
+        today=today,
+        persoonlijk_plan_not_received=True,
+        **extra,
     )
 
 

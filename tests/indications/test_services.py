@@ -202,7 +202,13 @@ def test_an_onderzoek_without_conversation_needs_a_reason(consultant, today):
     with pytest.raises(ValidationError) as failure:
         conclude(intake, consultant, today)
     assert "no_conversation_reason" in failure.value.error_dict
-    done = conclude(intake, consultant, today, no_conversation_reason="Herindicatie; situatie bekend.")
+    done = conclude(
+        intake,
+        consultant,
+        today,
+        no_conversation_reason="Herindicatie; situatie bekend.",
+        persoonlijk_plan_not_received=True,
+    )
     assert done.is_concluded and done.no_conversation_reason == "Herindicatie; situatie bekend."
 
 
@@ -210,6 +216,8 @@ def test_concluding_records_the_outcome_and_a_transition_event(consultant, today
     intake = IntakeFactory(melding__received_on=today - timedelta(days=10))
     ConversationFactory(intake=intake)
     ZrmAssessmentFactory(client=intake.melding.client, intake=intake, scores={"financien": 2})
+    # A received plan needs how it was taken into account before the onderzoek closes.
+    services.record_persoonlijk_plan(intake, received_on=today, note="Meegenomen.", by=consultant, today=today)
     done = conclude(
         intake,
         consultant,

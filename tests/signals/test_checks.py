@@ -306,6 +306,7 @@ class TestOnderzoekDeadline:
             concluded_on=TODAY,
             report="Netwerk helpt met de post.",
             no_conversation_reason="Telefonisch afgehandeld.",
+            persoonlijk_plan_not_received=True,
             today=TODAY,
         )
         # The service rechecked the client at once; the nightly run finds nothing left to do.

@@ -149,6 +149,7 @@ SCENARIOS = {
     "iwmo_verzoek_niet_beantwoord": _unanswered_request,
     "termijn_bezwaar": lambda c: BezwaarFactory(handled_by=c, decision_due=TODAY + days(2)),
     "calamiteit": lambda c: IncidentFactory(assignment=_assignment(c, start=TODAY - days(30))),
+    "persoonlijk_plan": lambda c: MeldingFactory(consultant=c, received_on=TODAY - days(3)),
 }
 
 

@@ -110,6 +110,7 @@ def test_a_failing_recheck_never_fails_the_users_change(consultant, monkeypatch)
         concluded_on=TODAY,
         report="Netwerk helpt.",
         no_conversation_reason="Telefonisch afgehandeld.",
+        persoonlijk_plan_not_received=True,
         today=TODAY,
     )
     melding.intake.refresh_from_db()
@@ -161,6 +162,7 @@ def sorted_row(row: dict) -> tuple:
 def test_a_recheck_runs_a_fixed_number_of_queries(consultant, django_assert_max_num_queries):
     """Two reads of the client's signals, then one condition query per check: no writes and no calendar
     updates when nothing changed and the client has no open signals."""
-    client = MeldingFactory(consultant=consultant, received_on=TODAY - days(3)).client
+    # (Past the persoonlijk plan's 7 days: within them the melding has its open signal.)
+    client = MeldingFactory(consultant=consultant, received_on=TODAY - days(10)).client
     with django_assert_max_num_queries(2 + len(CHECKS) + 2):  # and the savepoint
         recheck_client(client.pk, TODAY)
