@@ -535,6 +535,20 @@ def preview_letter(kind: str, *, municipality, subject: str, body: str) -> dict:
     return content
 
 
+# On screen the letter has no page margins: its letterhead, window and date lines (placed in the
+# first page's top margin) would sit above the page. This lays the first page out as on paper.
+PREVIEW_SCREEN_STYLE = (
+    "<style>@media screen { html { background: #fff; } "
+    "body { position: relative; max-width: 165mm; margin: 108mm 20mm 25mm 25mm; } }</style>"
+)
+
+
+def preview_letter_html(kind: str, *, municipality, subject: str, body: str) -> str:
+    """The preview as the letter's HTML for a screen (nothing stored)."""
+    html = rendering.letter_html(preview_letter(kind, municipality=municipality, subject=subject, body=body))
+    return html.replace("</head>", PREVIEW_SCREEN_STYLE + "</head>", 1)
+
+
 def preview_letter_pdf(kind: str, *, municipality, subject: str, body: str) -> bytes:
     """The preview as the PDF the client would get (nothing stored)."""
     return rendering.render_pdf(preview_letter(kind, municipality=municipality, subject=subject, body=body))

@@ -17,7 +17,7 @@ from indications.models import Intake, Municipality
 from indications.panels import PanelRequest
 from indications.selectors import clients_visible_to
 
-from . import decision_letters, kinds, rendering, selectors, services
+from . import decision_letters, kinds, selectors, services
 from .forms import LetterheadForm, MunicipalityFilterForm, TemplateForm
 from .models import LetterTemplate
 
@@ -129,7 +129,7 @@ def _render_edit(request, kind, municipality, form, *, preview=None, status=200)
             "own": current.municipality_id == municipality.pk,
             "versions": versions,
             "placeholders": services.kind_placeholders(kind.code),
-            "preview_html": rendering.letter_html(preview) if preview else "",
+            "preview_html": preview or "",
             "may_edit_letterheads": request.user.has_perm(EDIT_LETTERHEADS),
         },
         status=status,
@@ -153,7 +153,7 @@ def template_edit(request, kind_code, municipality_code):
             if request.POST.get("actie") == "opslaan":
                 template = services.edit_template(kind.code, municipality=municipality, by=request.user, **texts)
             else:
-                preview = services.preview_letter(kind.code, municipality=municipality, **texts)
+                preview = services.preview_letter_html(kind.code, municipality=municipality, **texts)
                 return _render_edit(request, kind, municipality, form, preview=preview)
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -151,7 +151,10 @@ def test_the_preview_shows_the_letter_on_sample_values_and_stores_nothing(as_beh
     page = as_beheerder.post(edit_url(), texts(body=body, actie="voorbeeld"))
     html = page.content.decode()
     assert page.status_code == 200 and markup_problems(html) == []
-    assert "Voorbeeldzin voor J. de Vries: individuele begeleiding licht (IB1)." in html  # in the iframe's srcdoc
+    # The letter is in the iframe's srcdoc, escaped once (the attribute holds the whole document).
+    srcdoc = html.split('srcdoc="')[1].split('"')[0]
+    assert "&lt;p&gt;Voorbeeldzin voor J. de Vries: individuele begeleiding licht (IB1).&lt;/p&gt;" in srcdoc
+    assert "&lt;/html&gt;" in srcdoc
     assert "Gemeente Dordrecht" in html
     pdf = as_beheerder.post(f"{edit_url()}voorbeeld.pdf", texts(body=body))
     assert pdf["Content-Type"] == "application/pdf"
