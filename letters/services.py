@@ -455,7 +455,8 @@ def _dutch_text_error(source: str, values, offered: set[str]) -> str | None:
         message = str(error)
         for pattern, dutch in _SYNTAX_MESSAGES:
             if match := pattern.search(message):
-                return dutch % {str(number): group for number, group in enumerate(match.groups(), start=1)}
+                detail = dutch % {str(number): group for number, group in enumerate(match.groups(), start=1)}
+                return _("De tekst is geen geldig sjabloon. %(detail)s") % {"detail": detail}
         return _("De tekst is geen geldig sjabloon: %(error)s") % {"error": message}
     unknown = sorted(_used_names(source) - offered)
     if unknown:
