@@ -21,7 +21,8 @@ class MunicipalityLetterheadAdmin(admin.ModelAdmin):
 
 
 class LetterTemplateForm(forms.ModelForm):
-    """The texts must render with the restricted engine (tried on sample values)."""
+    """The texts must render with the restricted engine (tried on sample values) and use only the
+    kind's placeholders: the same check as the template pages (services.template_text_errors)."""
 
     class Meta:
         model = LetterTemplate
@@ -32,18 +33,14 @@ class LetterTemplateForm(forms.ModelForm):
         if "kind" in self.fields:  # a new template: one of the registered kinds
             self.fields["kind"] = forms.ChoiceField(label=_("soort brief"), choices=kinds.choices)
 
-    def _checked(self, name: str) -> str:
-        source = self.cleaned_data[name]
-        problems = rendering.text_errors(source, services.SAMPLE_VALUES)
-        if problems:
-            raise ValidationError(problems[0])
-        return source
-
-    def clean_subject(self):
-        return self._checked("subject")
-
-    def clean_body(self):
-        return self._checked("body")
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind") or self.instance.kind
+        if kind and "subject" in cleaned and "body" in cleaned:
+            errors = services.template_text_errors(kind, subject=cleaned["subject"], body=cleaned["body"])
+            for field, message in errors.items():
+                self.add_error(field, ValidationError(message))
+        return cleaned
 
 
 @admin.register(LetterTemplate)

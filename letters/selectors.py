@@ -1,12 +1,14 @@
 """The letters' read queries."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
 
-from indications.models import Intake
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Window
+
+from indications.models import Intake, Municipality
 
 from . import kinds
-from .models import Letter
+from .models import Letter, LetterTemplate
 
 
 def letters_of_clients(clients: QuerySet) -> QuerySet[Letter]:
@@ -35,4 +37,45 @@ def intakes_with_verslag(client) -> list[Intake]:
         .exclude(report="")
         .annotate(verslag_sent=Exists(sent))
         .order_by("-concluded_on")
+    )
+
+
+# The beheer pages of the templates (letters.views): one block, so merges stay simple.
+
+
+def newest_template_versions() -> dict[tuple[str, int | None], LetterTemplate]:
+    """The newest version of every (kind, municipality) template, the default ones (municipality
+    None) included, with its author: one query."""
+    newest = LetterTemplate.objects.annotate(
+        newest=Window(Max("version"), partition_by=[F("kind"), F("municipality")])
+    ).filter(version=F("newest"))
+    return {(row.kind, row.municipality_id): row for row in newest.select_related("created_by")}
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    kind: kinds.Kind
+    municipality: Municipality
+    template: LetterTemplate | None  # the version letters get now; None: the kind's text is not seeded yet
+    own: bool  # the municipality has its own text (else the default for all municipalities)
+
+
+def template_overview(municipalities) -> list[TemplateRow]:
+    """Every letter kind for each municipality, with the version its letters get now."""
+    newest = newest_template_versions()
+    rows = []
+    for kind in kinds.all_kinds():
+        for municipality in municipalities:
+            own = newest.get((kind.code, municipality.pk))
+            rows.append(TemplateRow(kind, municipality, own or newest.get((kind.code, None)), own is not None))
+    return rows
+
+
+def template_versions(kind: str, municipality) -> list[LetterTemplate]:
+    """The municipality's own versions of a kind, newest first, each with how many letters used it."""
+    return list(
+        LetterTemplate.objects.filter(kind=kind, municipality=municipality)
+        .select_related("created_by")
+        .annotate(letters_sent=Count("letters"))
+        .order_by("-version")
     )

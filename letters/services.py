@@ -10,6 +10,7 @@ not run is rendered on its first download instead. Once rendered, the PDF is sto
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -17,12 +18,15 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.template.base import FilterExpression, Node, NodeList, TemplateSyntaxError, Variable
+from django.template.smartif import TokenBase
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import changed_fields, record_event
 from indications.models import Municipality
 
 from . import kinds, rendering, tasks
@@ -314,3 +318,294 @@ def issue_letter(
 
 
 __all__ = ["LetterTampered", "issue_letter", "open_letter", "render_letter", "save_template_version"]
+
+
+# --------------------------------------------------------------------------------------------
+# Beheer pages: the template edit (checked against the kind's placeholders), its preview and
+# restore, and the letterhead edit (letters.views). One block, so merges stay simple.
+# --------------------------------------------------------------------------------------------
+
+# What each placeholder holds, for the list on the edit page (Dutch: the beheerder reads it).
+PLACEHOLDER_LABELS = {
+    "client_name": gettext_lazy("naam van de cliënt"),
+    "municipality": gettext_lazy("naam van de gemeente"),
+    "product": gettext_lazy("het product, bijvoorbeeld individuele begeleiding licht (IB1)"),
+    "product_description": gettext_lazy("wat het product is"),
+    "start_date": gettext_lazy("ingangsdatum"),
+    "end_date": gettext_lazy("einddatum"),
+    "provider": gettext_lazy("naam van de aanbieder (leeg bij een pgb)"),
+    "pgb": gettext_lazy("waar bij een persoonsgebonden budget (voor {% if pgb %})"),
+    "partial_motivation": gettext_lazy("waarom de cliënt niet alles krijgt wat hij vroeg (kan leeg zijn)"),
+    "refusal_ground": gettext_lazy("de grond van de afwijzing"),
+    "refusal_motivation": gettext_lazy("de motivering van de afwijzing"),
+    "ended_on": gettext_lazy("laatste dag van de hulp"),
+    "end_reason": gettext_lazy("reden van de beëindiging"),
+    "withdrawal_reason": gettext_lazy("reden van de intrekking"),
+    "indication_number": gettext_lazy("kenmerk van het besluit"),
+    "replaces_number": gettext_lazy("kenmerk van het besluit dat vervangen wordt"),
+    "report": gettext_lazy("het verslag van het onderzoek (gebruik {{ report|linebreaks }})"),
+    "concluded_on": gettext_lazy("datum waarop het onderzoek is afgerond"),
+}
+COMMON_PLACEHOLDERS = ("client_name", "municipality")
+DECISION_PLACEHOLDERS = (
+    "product",
+    "product_description",
+    "start_date",
+    "end_date",
+    "provider",
+    "pgb",
+    "partial_motivation",
+    "refusal_ground",
+    "refusal_motivation",
+    "ended_on",
+    "end_reason",
+    "withdrawal_reason",
+    "indication_number",
+    "replaces_number",
+)
+# The values each kind's letter is issued with (letters.decision_letters.decision_values, issue_verslag).
+KIND_PLACEHOLDERS = {
+    kinds.TOEKENNING: DECISION_PLACEHOLDERS,
+    kinds.WIJZIGING: DECISION_PLACEHOLDERS,
+    kinds.AFWIJZING: DECISION_PLACEHOLDERS,
+    kinds.BEEINDIGING: DECISION_PLACEHOLDERS,
+    kinds.INTREKKING: DECISION_PLACEHOLDERS,
+    kinds.VERSLAG: ("report", "concluded_on"),
+}
+PREVIEW_VALUES = {**SAMPLE_VALUES, "concluded_on": "1 december 2026"}
+
+
+def _expressions(obj, seen: set[int]):
+    """Every FilterExpression in a compiled text (variables, tag arguments, if conditions)."""
+    if id(obj) in seen or isinstance(obj, str | int | float | bool | type(None)):
+        return
+    seen.add(id(obj))
+    if isinstance(obj, FilterExpression):
+        yield obj
+        return
+    if isinstance(obj, list | tuple | NodeList):
+        for item in obj:
+            yield from _expressions(item, seen)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _expressions(item, seen)
+    elif isinstance(obj, Node | TokenBase):
+        for name, item in vars(obj).items():
+            if name not in ("origin", "token"):
+                yield from _expressions(item, seen)
+
+
+def _bound_names(nodelist) -> set[str]:
+    """The names a text binds itself ({% for x in ... %}, {% with x=... %}, {% cycle ... as x %})."""
+    names = {"forloop"}
+    for node in nodelist.get_nodes_by_type(Node):
+        names.update(getattr(node, "loopvars", ()) or ())
+        names.update(getattr(node, "extra_context", {}) or {})
+        if getattr(node, "variable_name", None):
+            names.add(node.variable_name)
+    return names
+
+
+def _used_names(source: str) -> set[str]:
+    """The placeholders (first part of each variable) a text reads from its values; empty for a
+    text that does not compile (its syntax error is reported instead)."""
+    try:
+        nodelist = rendering.TEXT_ENGINE.from_string(source).nodelist
+    except TemplateSyntaxError:
+        return set()
+    used = set()
+    for expression in _expressions(nodelist, set()):
+        variables = [expression.var] + [arg for _func, args in expression.filters for _lookup, arg in args]
+        for variable in variables:
+            if isinstance(variable, Variable) and variable.lookups:
+                used.add(variable.lookups[0])
+    return used - _bound_names(nodelist)
+
+
+_SYNTAX_MESSAGES = (
+    (
+        re.compile(r"Invalid block tag on line (\d+): '([^']*)'"),
+        gettext_lazy("Regel %(1)s: {%% %(2)s %%} bestaat niet of mag niet in een brieftekst."),
+    ),
+    (
+        re.compile(r"Unclosed tag on line (\d+): '([^']*)'. Looking for one of: (?:\w+, )*(\w+)"),
+        gettext_lazy("Regel %(1)s: {%% %(2)s %%} is niet afgesloten; zet er {%% %(3)s %%} achter."),
+    ),
+    (re.compile(r"Invalid filter: '([^']*)'"), gettext_lazy("Het filter '%(1)s' bestaat niet.")),
+    (
+        re.compile(r"Could not parse the remainder: '([^']*)' from '([^']*)'"),
+        gettext_lazy("De plaatshouder {{ %(2)s }} is niet goed geschreven."),
+    ),
+    (
+        re.compile(r"Could not parse some characters: (.*)"),
+        gettext_lazy("De plaatshouder {{ %(1)s }} is niet goed geschreven."),
+    ),
+    (re.compile(r"Empty variable tag on line (\d+)"), gettext_lazy("Regel %(1)s: een lege plaatshouder {{ }}.")),
+    (re.compile(r"Empty block tag on line (\d+)"), gettext_lazy("Regel %(1)s: een lege opdracht {%% %%}.")),
+)
+
+
+def _dutch_text_error(source: str, values, offered: set[str]) -> str | None:
+    """The first problem of a text in words a beheerder can act on, or None when it can be saved:
+    a syntax error, a placeholder the kind does not offer (it would print nothing), a failure on the
+    sample values, or braces that are not closed (they would be printed as text)."""
+    try:
+        rendering.TEXT_ENGINE.from_string(source)
+    except TemplateSyntaxError as error:
+        message = str(error)
+        for pattern, dutch in _SYNTAX_MESSAGES:
+            if match := pattern.search(message):
+                detail = dutch % {str(number): group for number, group in enumerate(match.groups(), start=1)}
+                return _("De tekst is geen geldig sjabloon. %(detail)s") % {"detail": detail}
+        return _("De tekst is geen geldig sjabloon: %(error)s") % {"error": message}
+    unknown = sorted(_used_names(source) - offered)
+    if unknown:
+        return _("Deze soort brief kent de plaatshouder %(names)s niet. Gebruik een plaatshouder uit de lijst.") % {
+            "names": ", ".join("{{ " + name + " }}" for name in unknown)
+        }
+    try:
+        rendering.render_text(source, values)
+    except Exception as error:  # a filter or loop that fails on the values (e.g. a loop over a yes/no)
+        return _("De tekst kan niet worden opgemaakt met de voorbeeldwaarden: %(error)s") % {"error": str(error)[:200]}
+    if re.search(r"\{\{|\}\}|\{%|%\}", _without_tags(source)):
+        return _(
+            "Een plaatshouder of opdracht is niet goed afgesloten. Schrijf een plaatshouder als {{ naam }}, "
+            "een opdracht als {% if naam %}."
+        )
+    return None
+
+
+def _without_tags(source: str) -> str:
+    """The text without its well-formed {{ ... }} and {% ... %} (what is left is printed as text)."""
+    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", source, flags=re.DOTALL)
+
+
+def kind_placeholders(kind: str) -> list[tuple[str, str]]:
+    """The placeholders a kind's texts may use, each with what it holds. A kind registered by a
+    higher app without an entry here offers the names its default texts use."""
+    spec = kinds.get(kind)
+    names = KIND_PLACEHOLDERS.get(kind)
+    if names is None:
+        names = sorted(_used_names(spec.subject) | _used_names(spec.body))
+    names = [*COMMON_PLACEHOLDERS, *(name for name in names if name not in COMMON_PLACEHOLDERS)]
+    return [(name, str(PLACEHOLDER_LABELS.get(name, ""))) for name in names]
+
+
+def template_text_errors(kind: str, *, subject: str, body: str) -> dict[str, str]:
+    """What is wrong with the texts of an edit, per field, in Dutch (see _dutch_text_error); {}
+    when both can be saved."""
+    offered = {name for name, _label in kind_placeholders(kind)}
+    errors = {}
+    for field, source in (("subject", subject), ("body", body)):
+        if not source.strip():
+            errors[field] = _("Vul dit veld in.")
+        elif problem := _dutch_text_error(source, PREVIEW_VALUES, offered):
+            errors[field] = problem
+    return errors
+
+
+def _draft(kind: str, *, municipality, subject: str, body: str) -> LetterTemplate:
+    latest = _latest(kind, municipality)
+    return LetterTemplate(
+        kind=kind,
+        municipality=municipality,
+        version=(latest.version + 1) if latest else 1,
+        subject=subject,
+        body=body,
+    )
+
+
+def edit_template(kind: str, *, municipality, subject: str, body: str, by) -> LetterTemplate:
+    """The edit page's save: the texts checked against the kind's placeholders, then a new version
+    of the municipality's own template (save_template_version, audited)."""
+    errors = template_text_errors(kind, subject=subject, body=body)
+    if errors:
+        raise ValidationError(errors)
+    return save_template_version(kind, municipality=municipality, subject=subject, body=body, by=by)
+
+
+def preview_letter(kind: str, *, municipality, subject: str, body: str) -> dict:
+    """A letter's content from unsaved texts on sample values, for the preview: nothing is stored
+    (no template version, no letter). ValidationError when the texts cannot be rendered."""
+    errors = template_text_errors(kind, subject=subject, body=body)
+    if errors:
+        raise ValidationError(errors)
+    content = preview_content(_draft(kind, municipality=municipality, subject=subject, body=body))
+    content["subject"] = str(rendering.render_text(subject, PREVIEW_VALUES))
+    content["body_html"] = str(rendering.render_text(body, PREVIEW_VALUES))
+    return content
+
+
+# On screen the letter has no page margins: its letterhead, window and date lines (placed in the
+# first page's top margin) would sit above the page. This lays the first page out as on paper.
+PREVIEW_SCREEN_STYLE = (
+    "<style>@media screen { html { background: #fff; } "
+    "body { position: relative; max-width: 165mm; margin: 108mm 20mm 25mm 25mm; } }</style>"
+)
+
+
+def preview_letter_html(kind: str, *, municipality, subject: str, body: str) -> str:
+    """The preview as the letter's HTML for a screen (nothing stored)."""
+    html = rendering.letter_html(preview_letter(kind, municipality=municipality, subject=subject, body=body))
+    return html.replace("</head>", PREVIEW_SCREEN_STYLE + "</head>", 1)
+
+
+def preview_letter_pdf(kind: str, *, municipality, subject: str, body: str) -> bytes:
+    """The preview as the PDF the client would get (nothing stored)."""
+    return rendering.render_pdf(preview_letter(kind, municipality=municipality, subject=subject, body=body))
+
+
+@transaction.atomic
+def restore_template_version(old: LetterTemplate, *, by) -> LetterTemplate:
+    """Put an earlier version's texts back: a new version with the old texts (the versions between
+    stay, as letters were sent with them)."""
+    template = save_template_version(old.kind, municipality=old.municipality, subject=old.subject, body=old.body, by=by)
+    record_event(
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=template,
+        summary=f"briefsjabloon {template}: tekst van versie {old.version} teruggezet",
+        changes={"restored_from_version": old.version},
+    )
+    return template
+
+
+LETTERHEAD_FIELDS = (
+    "sender",
+    "postal_address",
+    "visiting_address",
+    "phone",
+    "website",
+    "email",
+    "place",
+    "bezwaar_address",
+    "signatory_name",
+    "signatory_function",
+    "mandate_line",
+)
+
+
+@transaction.atomic
+def update_letterhead(municipality, *, by, **values) -> MunicipalityLetterhead:
+    """Edit the municipality's letterhead and signature (letters sent keep what they showed: their
+    content is frozen). Validates the model's rules; the change is audited field by field."""
+    unknown = set(values) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise TypeError(f"Not letterhead fields: {sorted(unknown)}")
+    ensure_letterhead(municipality)
+    letterhead = MunicipalityLetterhead.objects.select_for_update().get(municipality=municipality)
+    before = {name: getattr(letterhead, name) for name in LETTERHEAD_FIELDS}
+    for name, value in values.items():
+        setattr(letterhead, name, value.strip() if isinstance(value, str) else value)
+    letterhead.full_clean()
+    changes = changed_fields(before, {name: getattr(letterhead, name) for name in LETTERHEAD_FIELDS})
+    if changes:
+        letterhead.save()
+        record_event(
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=letterhead,
+            summary=f"briefhoofd {municipality.name}",
+            changes=changes,
+        )
+    return letterhead
