@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from .models import Team
+from .roles import ROLE_PERMISSIONS
 
 
 @admin.register(Team)
@@ -31,3 +34,34 @@ class StaffUserAdmin(UserAdmin):
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         return readonly
+
+
+admin.site.unregister(Group)
+
+CODE_OWNED_ROLE_NOTICE = _(
+    "De rechten van deze rol staan in de code (accounts/roles.py) en worden bij elke migratie (manage.py "
+    "migrate) opnieuw gezet: een wijziging hier zou dan ongedaan worden gemaakt. Daarom zijn de naam en de "
+    "rechten hier niet te wijzigen; vraag een ontwikkelaar om de rol in de code aan te passen."
+)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The roles (accounts/roles.py) own their permissions in code: sync_roles sets them again at every
+    migrate. Their change page says so and shows name and permissions read-only, instead of letting an
+    administrator's edit be undone silently. Other groups stay editable."""
+
+    @staticmethod
+    def is_code_owned(obj) -> bool:
+        return obj is not None and obj.name in ROLE_PERMISSIONS
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.is_code_owned(obj):
+            readonly += ["name", "permissions"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        if not self.is_code_owned(obj):
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": ["name", "permissions"], "description": CODE_OWNED_ROLE_NOTICE})]

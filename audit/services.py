@@ -1,4 +1,3 @@
-import ipaddress
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -7,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
+from . import network
 from .models import AuditEvent
 
 # Characters that a database may refuse (PostgreSQL: NUL in text and in jsonb) or that make a log
@@ -167,13 +167,9 @@ def _jsonable(value):
 
 
 def client_ip(request) -> str | None:
-    """The caller's address as the server saw it (behind a proxy, configure it to set REMOTE_ADDR);
-    None when it is not an IP address (the column is `inet` on PostgreSQL)."""
-    address = request.META.get("REMOTE_ADDR") or None
-    try:
-        return str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        return None
+    """The caller's address: REMOTE_ADDR, or behind a trusted proxy the client's from X-Forwarded-For
+    (audit/network.py); None when it is not an IP address (the column is `inet` on PostgreSQL)."""
+    return network.client_ip(request)
 
 
 def record_read(request, obj: models.Model, *, client_id: int | None, summary: str) -> AuditEvent:

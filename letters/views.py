@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import client_ip
 from indications.forms import apply_service_errors
 from indications.models import Intake, Municipality
 from indications.panels import PanelRequest
@@ -31,7 +32,7 @@ def letter_pdf(request, letter_uuid):
     """The letter's PDF exactly as sent (same bytes, same SHA-256), the download audited."""
     letter = _visible_letter(request, letter_uuid)
     try:
-        pdf = services.open_letter(letter, by=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+        pdf = services.open_letter(letter, by=request.user, ip_address=client_ip(request))
     except services.LetterTampered:
         raise Http404(_("Het opgeslagen bestand van deze brief is niet meer gelijk aan het verstuurde.")) from None
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -9,3 +9,17 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NoServerBannerMiddleware:
+    """No `Server` header from the application: it only tells an attacker what to try. (The web server
+    in front sets its own; docs/parts/harden19.md says how to quiet nginx and gunicorn.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Server" in response:
+            del response["Server"]
+        return response

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,9 +41,28 @@ env = environ.Env(
 env.ENVIRON = _SetVariables()
 environ.Env.read_env(BASE_DIR / ".env")
 
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-change-me-for-production-use-only")
+# --- Installation and secret key (harden19) ---------------------------------------------------------
+# The key of an installation that set none: known to everyone, so never a production installation's.
+DEFAULT_SECRET_KEY = "insecure-dev-key-change-me-for-production-use-only"
+SECRET_KEY = env("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+# What this installation is: "production", "test" or "demo". Only a demo or test installation may load
+# the demo (known logins, passwords reset on every run, --reset deletes case data). An installation
+# that set no SECRET_KEY of its own is a demo (`make run`, the tests); one that did is production
+# unless it says otherwise.
+INSTALLATIONS = ("production", "test", "demo")
+SDDCASE_INSTALLATION = env.str(
+    "SDDCASE_INSTALLATION", default="demo" if SECRET_KEY == DEFAULT_SECRET_KEY else "production"
+)
+if SDDCASE_INSTALLATION not in INSTALLATIONS:
+    raise ImproperlyConfigured(f"SDDCASE_INSTALLATION must be one of {', '.join(INSTALLATIONS)}.")
+# Production mode: a production installation without DEBUG. It refuses to start with the default key
+# (a short key is an error of the system checks, sddcase/checks.py).
+PRODUCTION = SDDCASE_INSTALLATION == "production" and not DEBUG
+if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
+    raise ImproperlyConfigured("A production installation needs its own SECRET_KEY (at least 50 random characters).")
+# --- end of installation and secret key ----------------------------------------------------------------
 
 INSTALLED_APPS = [
     "sddcase.apps.SddAdminConfig",
@@ -76,12 +96,17 @@ INSTALLED_APPS = [
     # The demo generator sits on top: it may import every app, no app imports it.
     "demo",
     "sddcase.apps.SddAxesConfig",
+    # The Content-Security-Policy header (django-csp, settings CONTENT_SECURITY_POLICY below).
+    "csp",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that the static files get them too: the CSP header, and no Server banner.
+    "sddcase.middleware.NoServerBannerMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # /api/: early refusals, JSON answers only, every call in the audit trail (also those refused below).
     "api.middleware.ApiBoundaryMiddleware",
@@ -101,12 +126,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login attempts: after 5 failures for one username from one address, 15 minutes' wait.
+# Login attempts: after 5 failures for one username from one address, 15 minutes' wait. The attempts are
+# kept in the database (axes' database handler), so every process counts the same failures; the address
+# is the client's, also behind a trusted proxy (audit/network.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
 
 ROOT_URLCONF = "sddcase.urls"
 
@@ -133,9 +161,14 @@ FORM_RENDERER = "ui.forms.FormRenderer"
 
 WSGI_APPLICATION = "sddcase.wsgi.application"
 
+# --- Shared cache (harden19) ------------------------------------------------------------------------
 # The cache holds the API throttle counters: share it between processes in production
-# (CACHE_URL=redis://127.0.0.1:6379/2); the default is per process.
+# (CACHE_URL=redis://127.0.0.1:6379/2); the default is per process. With more than one process (a
+# production installation, or SDDCASE_PROCESSES > 1) a per-process cache is an error of the system
+# checks (sddcase/checks.py): each process would count its own budget.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SDDCASE_PROCESSES = env.int("SDDCASE_PROCESSES", default=1)
+# --- end of shared cache -------------------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -155,10 +188,7 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# The cookies' and headers' security settings are in the block "Production security" below.
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]
@@ -392,3 +422,53 @@ LOGGING = {
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# --- Production security (harden19): cookies, HTTPS, headers, CSP, reverse proxy ---------------------
+# `manage.py check --deploy --fail-level WARNING` passes in production mode (CI runs it). Every value
+# can be set apart; the defaults follow PRODUCTION, so `make run` keeps working over plain http.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie: the forms carry the token
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
+# HTTPS: redirect http to https (behind a TLS-terminating proxy that sets SECURE_PROXY_SSL_HEADER the
+# redirect only applies to requests the proxy received over http), and HSTS for a year in production.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy: the addresses (or CIDR networks) of the proxies whose X-Forwarded-For is
+# believed (audit/network.py); empty: none, REMOTE_ADDR is the client. The header by which the proxy says
+# the request came over https, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,https (only when set: a
+# client could send it itself where no proxy overwrites it). CSRF_TRUSTED_ORIGINS: e.g. https://wmo.example.nl.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and its value: X-Forwarded-Proto,https")
+    _header = "HTTP_" + _proxy_ssl_header[0].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_header, _proxy_ssl_header[1].strip())
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no inline
+# script, no inline style (the templates have none), no framing, forms only to ourselves. The admin's
+# change list has one small <style> that the browser then ignores (a column width).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of production security ------------------------------------------------------------------------

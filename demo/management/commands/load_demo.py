@@ -8,6 +8,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from demo.generator import default_workers, generate_demo, reset_demo_case_data
+from demo.guard import refuse_outside_demo
 from monitor.demo import ensure_demo_reference_data
 
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, clients, seed, reset, trajectories, workers, verbosity, **options):
+        refuse_outside_demo()
         if reset:
             reset_demo_case_data()
             self.stdout.write("Dossiergegevens verwijderd.")
