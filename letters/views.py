@@ -155,6 +155,8 @@ def template_edit(request, kind_code, municipality_code):
                 template = services.edit_template(kind.code, municipality=municipality, by=request.user, **texts)
             else:
                 preview = services.preview_letter_html(kind.code, municipality=municipality, **texts)
+                # The letter's <style> blocks run in the iframe under this page's CSP: they carry its nonce.
+                preview = preview.replace("<style>", f'<style nonce="{request.csp_nonce}">')
                 return _render_edit(request, kind, municipality, form, preview=preview)
         except ValidationError as error:
             apply_service_errors(form, error)
