@@ -426,3 +426,8 @@ def overloaded_mantelzorgers_of(aanvraag: Aanvraag | None) -> list[Mantelzorger]
     if aanvraag is None or aanvraag.intake_id is None:
         return []
     return list(Mantelzorger.objects.filter(intake_id=aanvraag.intake_id).filter(Mantelzorger.overloaded_q()))
+
+
+def bsn_of_client(client_id: int) -> Subquery:
+    """The client's BSN as a subquery, for the audit trail's events (read inside their INSERT)."""
+    return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])
