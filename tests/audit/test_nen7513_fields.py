@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.roles import CONSULENT
 from audit import context
 from audit.models import NEN_ACTIONS, AuditEvent
-from audit.services import record_event
+from audit.services import collect_events, record_event
 from indications.onderzoek_services import CLIENT_FIELDS
 from providers import services as provider_services
 from tests.factories import ClientFactory, UserFactory, contracted_provider, issued_assignment
@@ -138,3 +138,14 @@ def test_an_api_call_records_the_provider_as_role_and_its_purpose(consultant):
         )
     assert (listed.outcome, refused.outcome, refused.nen_action) == ("success", "refused", "R")
     assert assignment.number
+
+
+def test_events_written_in_one_batch_get_the_fields_too(consultant):
+    first, second = ClientFactory(), ClientFactory()
+    with transaction.atomic(), collect_events():
+        for ib_client in (first, second):
+            record_event(actor=consultant, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
+        assert not AuditEvent.objects.exists()  # written at the block's end
+    stored = dict(AuditEvent.objects.values_list("client_id", "bsn"))
+    assert stored == {first.pk: first.bsn, second.pk: second.bsn}
+    assert set(AuditEvent.objects.values_list("actor_role", flat=True)) == {CONSULENT}
