@@ -118,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.change_user",
         "auth.view_group",
         "audit.view_auditevent",
+        "audit.export_auditevent",  # the NEN 7513 export for the SIEM (audit.views)
         # The iWmo message traffic, read-only in the admin (what was sent and received, and its answer).
         "iwmo.view_outgoingmessage",
         "iwmo.view_incomingmessage",

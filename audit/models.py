@@ -6,6 +6,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def mask_bsn(bsn: str) -> str:
+    return f"*****{bsn[-4:]}" if bsn else ""
+
+
+# Each action of the trail as its NEN 7513 action code and outcome: the one table that maps them.
+# A refused call keeps code R unless its recorder names the attempted action (see services._append).
+NEN_ACTIONS = {
+    "read": ("R", "success"),
+    "create": ("C", "success"),
+    "update": ("U", "success"),
+    "delete": ("D", "success"),
+    "transition": ("U", "success"),
+    "rejected": ("R", "refused"),
+    "search": ("S", "success"),
+    "export": ("P", "success"),
+    "transfer": ("T", "success"),
+}
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit events cannot be changed.")
@@ -29,6 +48,27 @@ class AuditEvent(models.Model):
         TRANSITION = "transition", _("statusovergang")
         # An API call that was refused (any 4xx/5xx answer), also when it never reached a view.
         REJECTED = "rejected", _("geweigerd")
+        # A search or filter over client data: who looked for which BSN or name, and how many hits.
+        SEARCH = "search", _("gezocht")
+        # An export or print of data (the audit trail's own export for the SIEM among them).
+        EXPORT = "export", _("geëxporteerd")
+        # Data sent to another system (an iWmo message to a provider).
+        TRANSFER = "transfer", _("verstrekt")
+
+    class NenAction(models.TextChoices):
+        """The NEN 7513 action code (table 1 of the standard: the kind of handling)."""
+
+        CREATE = "C", _("creëren")
+        READ = "R", _("raadplegen")
+        UPDATE = "U", _("wijzigen")
+        DELETE = "D", _("verwijderen")
+        SEARCH = "S", _("zoeken")
+        EXPORT = "P", _("afdrukken/exporteren")
+        TRANSFER = "T", _("verstrekken")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("geslaagd")
+        REFUSED = "refused", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(_("moment"), auto_now_add=True, db_index=True)
@@ -48,13 +88,24 @@ class AuditEvent(models.Model):
     client_id = models.BigIntegerField(_("cliënt (id)"), null=True, blank=True, db_index=True)
     summary = models.CharField(_("omschrijving"), max_length=255, blank=True)
     changes = models.JSONField(_("wijzigingen"), default=dict, blank=True)
+    # The network access point (NEN 7513): the caller's address as audit.services.client_ip gives it.
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    # NEN 7513 fields (migration 0007). Filled centrally in audit.services._append; the database
+    # defaults let a raw INSERT (a test, a restore) still append.
+    nen_action = models.CharField(_("actiecode"), max_length=1, choices=NenAction.choices, db_default="R")
+    outcome = models.CharField(_("resultaat"), max_length=10, choices=Outcome.choices, db_default="success")
+    actor_role = models.CharField(_("rol"), max_length=200, blank=True, db_default="")
+    purpose = models.CharField(_("reden van inzage"), max_length=120, blank=True, db_default="")
+    system_id = models.CharField(_("systeem"), max_length=100, blank=True, db_default="")
+    # The person concerned by their BSN: stored whole so that it can be searched, shown masked.
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        permissions = [("export_auditevent", _("Mag de audittrail exporteren (NEN 7513, voor de SIEM)"))]
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditgebeurtenissen")
 
@@ -70,9 +121,32 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events cannot be deleted.")
 
     @property
+    def masked_bsn(self) -> str:
+        """The BSN as every page and export shows it (as indications.Client.masked_bsn does)."""
+        return mask_bsn(self.bsn)
+
+    @property
     def object_type_display(self) -> str:
         """The kind of record in words ("cliënt" for indications.client): its model's verbose name."""
         try:
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
+
+
+class RetentionPermit(models.Model):
+    """While a row exists, the append-only trigger lets DELETE through for events older than its
+    cutoff, and for nothing else; UPDATE and TRUNCATE stay refused. Only
+    audit.retention.remove_expired_events writes one, inside the transaction of its delete, and removes
+    it again before that transaction commits: no other session ever sees it (PostgreSQL), and
+    SQLite has one writer at a time. At most one row (id 1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    cutoff = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_retention_permit_single_row")]
+        verbose_name = _("bewaartermijnvergunning")
+
+    def __str__(self):
+        return f"verwijderen vóór {self.cutoff:%d-%m-%Y %H:%M}"

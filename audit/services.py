@@ -2,12 +2,16 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
+from django.db.models import Aggregate, CharField, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
-from . import network
-from .models import AuditEvent
+from . import context, hooks, network
+from .models import NEN_ACTIONS, AuditEvent, mask_bsn
 
 # Characters that a database may refuse (PostgreSQL: NUL in text and in jsonb) or that make a log
 # line ambiguous: C0 and C1 controls, DEL and lone surrogates. The backslash is escaped as well, so
@@ -52,6 +56,66 @@ def _actor_fields(actor, actor_label: str | None) -> dict:
     return {"actor": actor if is_user else None, "actor_label": _text(actor_label, 120)}
 
 
+class _JoinedNames(Aggregate):
+    """The names of a group of rows in one text, ", " between them (GROUP_CONCAT / STRING_AGG)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ', ')"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ', ')"
+        )
+
+
+def _user_roles(user_pk: int):
+    """The user's role at the moment of the event: their groups' names, read inside the event's
+    own INSERT (a subquery), so recording an event costs no extra query."""
+    names = (
+        Group.objects.filter(user=user_pk)
+        .order_by()
+        .values("user")
+        .annotate(names=_JoinedNames("name"))
+        .values("names")
+    )
+    return Coalesce(Subquery(names[:1]), Value(""), output_field=CharField())
+
+
+def _role(actor, stored_actor) -> str | models.Expression:
+    if stored_actor is not None:
+        return _user_roles(stored_actor.pk)
+    provider = getattr(actor, "provider", None)  # a provider's API client (api.authentication)
+    if getattr(provider, "agb_code", None):
+        return f"aanbieder {provider.agb_code}"
+    return ""
+
+
+def _purpose(actor, stored_actor) -> str:
+    current = context.current().purpose
+    if current:
+        return current
+    if stored_actor is None and getattr(actor, "provider", None) is not None:
+        return str(context.API_TRAFFIC)
+    return str(context.CASE_WORK if stored_actor is not None else context.AUTOMATED)
+
+
+def _bsn(client_id) -> str | models.Expression:
+    if client_id is None:
+        return ""
+    found = hooks.person_identifier(client_id)
+    if found is None:
+        return ""
+    if isinstance(found, str):
+        return found
+    return Coalesce(found, Value(""), output_field=CharField())
+
+
+def system_id() -> str:
+    """Which installation wrote the event (NEN 7513: for when the logs of several systems are merged)."""
+    return settings.SDDCASE_SYSTEM_ID
+
+
 def _append(
     *,
     actor,
@@ -63,12 +127,27 @@ def _append(
     summary: str = "",
     changes: dict | None = None,
     ip_address: str | None = None,
+    bsn: str | None = None,
+    nen_action: str | None = None,
+    outcome: str | None = None,
+    purpose: str | None = None,
 ) -> AuditEvent:
     """The one place that writes an event: who (see _actor_fields), what, about which object; every
     text stored printable and cut to its column. Inside collect_events() the event is kept and
-    inserted with the others at the block's end (one INSERT for a batch)."""
+    inserted with the others at the block's end (one INSERT for a batch).
+
+    The NEN 7513 fields are filled here, so that no recorder needs to know them: the action code and
+    outcome from the action (models.NEN_ACTIONS), the role (the user's groups, or "aanbieder <AGB>"),
+    the purpose of use and the network access point from the request being served (audit.context),
+    the system identity from settings, the BSN of client_id (audit.hooks). A recorder that knows
+    better passes them."""
+    fields = _actor_fields(actor, actor_label)
+    default_code, default_outcome = NEN_ACTIONS.get(action, ("R", "success"))
+    request = context.current().request
+    if ip_address is None and request is not None:
+        ip_address = client_ip(request)
     event = AuditEvent(
-        **_actor_fields(actor, actor_label),
+        **fields,
         action=action,
         object_type=_text(object_type, 100),
         object_id=_text(object_id, 64),
@@ -76,6 +155,12 @@ def _append(
         summary=_text(summary, 255),
         changes=_safe(changes or {}),
         ip_address=ip_address,
+        nen_action=nen_action or default_code,
+        outcome=outcome or default_outcome,
+        actor_role=_role(actor, fields["actor"]),
+        purpose=_text(purpose or _purpose(actor, fields["actor"]), 120),
+        system_id=_text(system_id(), 100),
+        bsn=_bsn(client_id) if bsn is None else _text(bsn, 9),
     )
     pending = _pending.get()
     if pending is None:
@@ -132,9 +217,11 @@ def record_event(
     summary: str = "",
     changes: dict | None = None,
     ip_address: str | None = None,
+    **nen,
 ) -> AuditEvent:
     """Append one audit event; call it inside the transaction of the change it records. The actor is
-    a staff user, or another principal (a provider's API client) recorded by its label."""
+    a staff user, or another principal (a provider's API client) recorded by its label. `nen` takes
+    what the caller knows better than the defaults: bsn, nen_action, outcome, purpose (see _append)."""
     return _append(
         actor=actor,
         action=action,
@@ -144,6 +231,7 @@ def record_event(
         summary=summary,
         changes=changes,
         ip_address=ip_address,
+        **nen,
     )
 
 
@@ -194,10 +282,12 @@ def record_request(
     summary: str = "",
     actor=None,
     actor_label: str | None = None,
+    **nen,
 ) -> AuditEvent:
     """Record one API call (who, what, from where) when there is no single object to name. The actor
     is request.user unless given; every text is stored printable (a path may hold a NUL byte)."""
     return _append(
+        **nen,
         actor=getattr(request, "user", None) if actor is None else actor,
         actor_label=actor_label,
         action=action,
@@ -240,4 +330,33 @@ def record_admin_edit(request, obj: models.Model, *, action: str, changes: dict 
         changes=changes,
         ip_address=client_ip(request),
         summary=f"beheer: {obj._meta.verbose_name} {obj}",
+    )
+
+
+def record_search(
+    request,
+    *,
+    object_type: str,
+    criteria: dict,
+    hits: int,
+    bsn: str = "",
+    purpose: str | None = None,
+) -> AuditEvent:
+    """Record a search or filter over client data (NEN 7513 code S): who searched, for what, and how
+    many hits. A BSN searched for is stored whole in the searchable column and shown masked in the
+    summary and in the criteria; a name is kept as typed."""
+    shown = {
+        name: (mask_bsn(value) if name == "bsn" else _jsonable(value)) for name, value in criteria.items() if value
+    }
+    terms = ", ".join(f"{name} {value}" for name, value in shown.items())
+    return _append(
+        actor=getattr(request, "user", None),
+        action=AuditEvent.Action.SEARCH,
+        object_type=object_type,
+        object_id="",
+        summary=f"gezocht: {terms} → {hits} treffer{'s' if hits != 1 else ''}",
+        changes={"criteria": shown, "hits": hits},
+        ip_address=client_ip(request),
+        bsn=bsn,
+        purpose=purpose,
     )

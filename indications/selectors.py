@@ -442,3 +442,8 @@ def persoonlijk_plan_text(intake) -> str:
     if intake.persoonlijk_plan_not_received:
         return _("U heeft geen persoonlijk plan ingeleverd.")
     return ""
+
+
+def bsn_of_client(client_id: int) -> Subquery:
+    """The client's BSN as a subquery, for the audit trail's events (read inside their INSERT)."""
+    return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])

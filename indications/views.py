@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.services import record_read
+from audit import context as audit_context
+from audit.services import record_read, record_search
 
 from . import decisions, eigen_bijdrage, four_eyes, panels, selectors, services, workflow
 from .forms import (
@@ -114,6 +115,14 @@ def client_search(request):
         within = Client.objects.all() if for_access_log else clients_visible_to(user)
         clients = selectors.search_clients(within=within, **form.cleaned_data)
         page = Paginator(clients, 25).get_page(request.GET.get("pagina"))
+        record_search(  # NEN 7513: who searched for which BSN or name, and how many hits
+            request,
+            object_type=Client._meta.label_lower,
+            criteria=form.cleaned_data,
+            hits=page.paginator.count,
+            bsn=form.cleaned_data["bsn"],
+            purpose=audit_context.PRIVACY if for_access_log else None,
+        )
     return render(
         request, "indications/client_search.html", {"form": form, "page": page, "for_access_log": for_access_log}
     )

@@ -5,6 +5,7 @@ PostgreSQL and Redis with a real worker and beat.
 """
 
 import os
+import socket
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "sddcase.middleware.NoServerBannerMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the API's boundary, so that its audit record still sees the request's context (NEN 7513).
+    "audit.middleware.AuditContextMiddleware",
     # /api/: early refusals, JSON answers only, every call in the audit trail (also those refused below).
     "api.middleware.ApiBoundaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,6 +273,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Audit trail (NEN 7513)
+# Which installation wrote an event (exported with every event, for when logs are merged in the SIEM).
+SDDCASE_SYSTEM_ID = env("SDDCASE_SYSTEM_ID", default=f"sddcase-{socket.gethostname()}")
+# How long audit events are kept (default 5 years); older ones are removed by a nightly task.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1827)
+# The nightly removal deletes in batches of this many events, each in its own transaction.
+AUDIT_RETENTION_BATCH = env.int("AUDIT_RETENTION_BATCH", default=5000)
+
 # Celery: without a broker every task runs eagerly, in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -306,6 +317,11 @@ CELERY_BEAT_SCHEDULE = {
     # The iWmo outbox: every message is enqueued when its transaction commits; this sweep delivers what
     # was left (a worker that died, a broker that was down, a retry whose time has come).
     "deliver-queued-iwmo-messages": {"task": "iwmo.deliver_queued_messages", "schedule": crontab(minute="*/5")},
+    # The audit trail's retention (AUDIT_RETENTION_DAYS): events past it are removed, counts recorded.
+    "remove-audit-events-past-retention": {
+        "task": "audit.remove_expired_events",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 # The signal checks' beat (demo, CI): every few seconds instead of nightly; a check still runs once
 # per day (see signals.services.run_check), the rest of the ticks skip. 0: nightly.

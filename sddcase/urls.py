@@ -23,5 +23,7 @@ urlpatterns = [
     # Calamiteiten and geweldsincidenten (art. 3.4 Wmo 2015): list, detail, phone registration.
     path("calamiteiten/", include("incidents.urls")),
     path("monitor/", include("monitor.urls")),
+    # The audit trail's NEN 7513 export for the SIEM (audit.views).
+    path("audittrail/", include("audit.urls")),
     path("", include("indications.urls")),
 ]
