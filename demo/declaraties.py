@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 
 from billing import payments, services, spending
@@ -45,8 +46,10 @@ def _errors(line: PrestatieIn, assignment: Assignment) -> list[PrestatieIn]:
 
 
 def ensure_contract_prices() -> int:
-    """Every contract's prices per unit from the result tariffs (idempotent): how many were added."""
-    return sum(len(services.convert_result_tariffs(contract, by=None)) for contract in Contract.objects.all())
+    """Every contract's prices per unit from the result tariffs (idempotent): how many were added.
+    In one transaction (one commit, not one per price)."""
+    with transaction.atomic():
+        return sum(len(services.convert_result_tariffs(contract, by=None)) for contract in Contract.objects.all())
 
 
 def _months(today: date) -> list[date]:
@@ -58,6 +61,7 @@ def _months(today: date) -> list[date]:
     return sorted(months)
 
 
+@transaction.atomic  # one commit for the year's declaraties, not one per declaratie
 def ensure_demo_declaraties(*, today: date, seed: int = 2026) -> int:
     """The demo's declaraties of the last twelve full months; returns how many were submitted."""
     rng = random.Random(seed)
@@ -162,6 +166,7 @@ def demo_iban(provider: Provider) -> str:
     return f"NL{check_digits('NL', bban)}{bban}"
 
 
+@transaction.atomic  # one commit for every batch and its export
 def ensure_demo_payment_batches(*, today: date) -> int:
     """Every provider an IBAN (when it has none), and a payment batch for each of the demo's past
     months that has none yet: all exported except the last, which stays a concept to look at.

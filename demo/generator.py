@@ -59,7 +59,7 @@ from .bulkload import BULK_FROM, bulk_load
 from .bulkload import restore as restore_held_back
 from .clients import ClientsMixin, valid_bsns
 from .decisions import DecisionMixin
-from .declaraties import ensure_contract_prices, ensure_demo_declaraties, ensure_demo_payment_batches
+from .declaraties import ensure_demo_declaraties, ensure_demo_payment_batches
 from .figures import API_EXAMPLE, CHUNK, DEMO_USERS, SCENARIOS, YOUTH_SHARE, Plan
 from .incidents import ensure_demo_incidents
 from .iwmo_traffic import ensure_iwmo_traffic
@@ -331,8 +331,8 @@ def _ensure_after_clients(*, today: date, seed: int) -> None:
 def _ensure_traffic_and_money(*, today: date, seed: int) -> None:
     """The declaraties of the demo's last twelve months on contracts that have their prices per
     unit, then the iWmo messages (the simulated providers also bill their last month): in that order,
-    because a declaratieperiode before a provider's previous one is refused (TR318, 8214)."""
-    ensure_contract_prices()
+    because a declaratieperiode before a provider's previous one is refused (TR318, 8214). The
+    declaraties ensure the contracts' prices per unit first (ensure_contract_prices)."""
     ensure_demo_declaraties(today=today, seed=seed)
     ensure_iwmo_traffic(today=today)
     ensure_demo_payment_batches(today=today)

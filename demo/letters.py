@@ -21,9 +21,11 @@ LETTERS_FOR = 200
 RENDER_NOW = 5
 
 
-def ensure_demo_letters(*, limit: int = LETTERS_FOR, render_now: int = RENDER_NOW) -> int:
+def ensure_demo_letters(*, limit: int = LETTERS_FOR, render_now: int | None = None) -> int:
     """Write the letter of the newest `limit` decided beschikkingen that have none; render the
-    newest `render_now` of them. Returns the number of letters written."""
+    newest `render_now` of them (by default RENDER_NOW, read at the call). Returns the number of
+    letters written."""
+    render_now = RENDER_NOW if render_now is None else render_now
     has_letter = Letter.objects.filter(
         about_type=ContentType.objects.get_for_model(Indication), about_id=OuterRef("pk")
     )
