@@ -10,6 +10,7 @@ the pgb, the evaluation moment. Never the cost, the tariff, internal deadlines o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,18 @@ from . import kinds
 from .models import Letter
 from .services import dutch_date, issue_letter
 
+# More placeholders of a decision letter from a higher app, registered at its start-up (objections:
+# a herziening that follows a bezwaar says so). Each returns plain data for the indication.
+DecisionValues = Callable[[Indication], Mapping[str, str | bool]]
+_value_sources: list[DecisionValues] = []
+
+
+def register_decision_values(source: DecisionValues) -> DecisionValues:
+    """Register a source of extra placeholders (once; a re-registration at start-up is ignored)."""
+    if source not in _value_sources:
+        _value_sources.append(source)
+    return source
+
 
 def _product(indication: Indication) -> str:
     name = indication.product.name
@@ -34,7 +47,7 @@ def _product(indication: Indication) -> str:
 def decision_values(indication: Indication) -> dict:
     """The placeholders of a decision letter's text."""
     provider = indication.provider
-    return {
+    values = {
         "product": _product(indication),
         "product_description": indication.product.description,
         "start_date": dutch_date(indication.start_date),
@@ -49,7 +62,11 @@ def decision_values(indication: Indication) -> dict:
         "withdrawal_reason": indication.status_reason,
         "indication_number": indication.number or "",
         "replaces_number": indication.replaces.number if indication.replaces_id else "",
+        "bezwaar_received_on": "",
     }
+    for source in _value_sources:
+        values.update(source(indication))
+    return values
 
 
 def decision_details(indication: Indication) -> dict:
@@ -80,11 +97,14 @@ def decision_details(indication: Indication) -> dict:
 
 def _issue(kind: str, indication: Indication, *, by, today: date, render: bool = True) -> Letter:
     client = indication.client
+    values = decision_values(indication)
+    if kind not in (kinds.TOEKENNING, kinds.WIJZIGING):
+        values["bezwaar_received_on"] = ""  # only the herziening itself follows the bezwaar (Awb 6:19)
     return issue_letter(
         kind,
         client=client,
         municipality=client.municipality,
-        values=decision_values(indication),
+        values=values,
         details=decision_details(indication),
         by=by,
         about=indication,

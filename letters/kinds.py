@@ -1,7 +1,8 @@
 """The registry of letter kinds: what letters the system sends, each with its default texts.
 
 A kind says what a letter is (its code, its Dutch name), which fixed parts the letter carries (the
-decision's details, the notice on the eigen bijdrage, the bezwaar clause) and the default texts that
+decision's details, the notice on the eigen bijdrage, the remedy clause: bezwaar against a primary
+besluit, beroep against a beslissing op bezwaar, none for a letter that is no besluit) and the default texts that
 seed its first LetterTemplate (subject and body, editable afterwards as data by a functioneel
 beheerder). The letters app registers the kinds of the beschikking and of the verslag van het
 onderzoek here; a higher app (objections) registers its own kinds at start-up with
@@ -15,6 +16,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+# The legal remedy a letter names (its fixed clause in templates/letters/includes/remedy_*.html):
+# bezwaar to the college against a primary besluit (Awb 6:4, 6:7); beroep to the rechtbank against a
+# beslissing op bezwaar (Awb 7:1, 8:1, 6:7); both with the voorlopige voorziening (Awb 8:81).
+BEZWAAR = "bezwaar"
+BEROEP = "beroep"
+REMEDIES = (BEZWAAR, BEROEP)
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -23,10 +31,19 @@ class Kind:
     subject: str
     body: str
     # The fixed parts of the letter: the decision's details (product, results, dates, provider or
-    # pgb, evaluation), the eigen bijdrage notice (CAK) and the bezwaar clause (Awb 6:7, 8:81).
+    # pgb, evaluation), the eigen bijdrage notice (CAK) and the remedy clause (BEZWAAR, BEROEP or None).
     decision_details: bool = False
     eigen_bijdrage: bool = False
-    appealable: bool = True
+    remedy: str | None = BEZWAAR
+
+    def __post_init__(self):
+        if self.remedy is not None and self.remedy not in REMEDIES:
+            raise ValueError(f"Unknown remedy {self.remedy!r} of letter kind {self.code!r}")
+
+    @property
+    def appealable(self) -> bool:
+        """Whether the letter is a besluit open to a remedy (bezwaar or beroep)."""
+        return self.remedy is not None
 
 
 _kinds: dict[str, Kind] = {}
@@ -91,6 +108,8 @@ register(
             "<p>Uw situatie is veranderd. Daarom hebben wij opnieuw bekeken welke hulp u nodig heeft. "
             "In deze brief leest u ons nieuwe besluit. Dit besluit vervangt ons besluit met kenmerk "
             "{{ replaces_number }}.</p>\n"
+            "{% if bezwaar_received_on %}<p>Dit besluit volgt op uw bezwaar van {{ bezwaar_received_on }} tegen "
+            "dat besluit. Over uw bezwaar krijgt u nog een aparte brief: onze beslissing op bezwaar.</p>\n{% endif %}"
             "<p><strong>U krijgt vanaf {{ start_date }} {{ product }}.</strong></p>\n"
             "{% if partial_motivation %}<p>U krijgt niet alles wat u heeft gevraagd. "
             "De reden is: {{ partial_motivation }}</p>\n{% endif %}"
@@ -114,8 +133,8 @@ register(
             "<h2>Waarom niet?</h2>\n"
             "<p>De reden is: {{ refusal_ground }}.</p>\n"
             "<p>{{ refusal_motivation }}</p>\n"
-            "<h2>Wat kunt u nu doen?</h2>\n"
-            "<p>Heeft u vragen over dit besluit? Bel ons. Wij leggen het graag uit. "
+            "<h2>Wat moet u nu doen?</h2>\n"
+            "<p>U hoeft niets te doen. Heeft u vragen over dit besluit? Bel ons. Wij leggen het graag uit. "
             "Bent u het niet eens met dit besluit? Dan kunt u bezwaar maken. Hoe dat gaat, leest u hieronder.</p>\n"
         ),
     )
@@ -168,6 +187,6 @@ register(
             "weten; dan passen wij het aan. Wilt u hulp aanvragen? Dan kunt u een aanvraag doen. "
             "Dit verslag is nog geen besluit: u kunt er geen bezwaar tegen maken.</p>\n"
         ),
-        appealable=False,
+        remedy=None,  # not a besluit (art. 2.3.2 lid 8 Wmo 2015): no bezwaar
     )
 )

@@ -33,8 +33,20 @@ from . import kinds, rendering, tasks
 from .freezing import LetterTampered, open_letter, render_letter
 from .models import Letter, LetterTemplate, MunicipalityLetterhead
 
-# Awb 6:7: the bezwaartermijn is six weeks, from the day after the letter is sent (Awb 6:8).
+# Awb 6:7: the bezwaartermijn and the beroepstermijn are six weeks, from the day after the letter is
+# sent (Awb 6:8).
 BEZWAAR_WEEKS = 6
+REMEDY_WEEKS = 6
+
+# Beroep against a beslissing op bezwaar goes to the rechtbank of the arrondissement (Awb 8:7): the
+# seven Drechtsteden municipalities lie in the arrondissement Rotterdam. Copied into each letter's
+# frozen content, so a later change of address leaves sent letters as they were.
+COURT = {
+    "name": "Rechtbank Rotterdam",
+    "department": "team bestuursrecht",
+    "postal_address": ["Postbus 50951", "3007 BM  Rotterdam"],
+    "website": "www.rechtspraak.nl",
+}
 
 
 def dutch_date(day: date | None) -> str:
@@ -135,8 +147,9 @@ def preview_content(template: LetterTemplate) -> dict:
         "body_html": str(rendering.render_text(template.body, SAMPLE_VALUES)),
         "details": SAMPLE_DETAILS if spec.decision_details else None,
         "eigen_bijdrage": spec.eigen_bijdrage,
-        "appealable": spec.appealable,
-        "bezwaar_until": dutch_date(timezone.localdate() + timedelta(weeks=BEZWAAR_WEEKS)),
+        **_remedy(spec, timezone.localdate()),
+        "follows_bezwaar_of": "",
+        "regarding": "",
         "corrects": None,
         "template_version": template.version,
     }
@@ -235,25 +248,45 @@ def _letterhead(letterhead: MunicipalityLetterhead) -> dict[str, Any]:
     }
 
 
-def _content(letter: Letter, *, spec: kinds.Kind, values: dict, details: dict | None, template) -> dict:
+def _remedy(spec: kinds.Kind, letter_date: date) -> dict[str, Any]:
+    """The remedy clause's data: which remedy, until when (six weeks from the letter's date), and for
+    beroep the rechtbank. `appealable` and `bezwaar_until` stay for letters frozen before `remedy`."""
+    until = dutch_date(letter_date + timedelta(weeks=REMEDY_WEEKS))
+    return {
+        "remedy": spec.remedy or "",
+        "appealable": spec.appealable,
+        "remedy_until": until if spec.remedy else "",
+        "bezwaar_until": until if spec.remedy == kinds.BEZWAAR else "",
+        "court": dict(COURT) if spec.remedy == kinds.BEROEP else None,
+    }
+
+
+def _content(
+    letter: Letter, *, spec: kinds.Kind, values: dict, details: dict | None, template, recipient: dict | None
+) -> dict:
     client = letter.client
     text_values = {**values, "client_name": client.full_name, "municipality": letter.municipality.name}
     corrects = letter.corrects
+    regarding = f"{client.full_name} (BSN {client.masked_bsn})" if recipient else ""
     return {
         "kind": spec.code,
         "kind_label": str(spec.label),
         "kenmerk": letter.kenmerk,
         "date": dutch_date(letter.letter_date),
         "subject": letter.subject,
-        "salutation": _salutation(client),
-        "recipient": _recipient(client),
+        "salutation": recipient["salutation"] if recipient else _salutation(client),
+        "recipient": (
+            {"name": recipient["name"], "lines": list(recipient["lines"])} if recipient else _recipient(client)
+        ),
         "bsn": client.masked_bsn,
         "letterhead": _letterhead(ensure_letterhead(letter.municipality)),
         "body_html": str(rendering.render_text(template.body, text_values)),
         "details": details if spec.decision_details else None,
         "eigen_bijdrage": spec.eigen_bijdrage,
-        "appealable": spec.appealable,
-        "bezwaar_until": dutch_date(letter.letter_date + timedelta(weeks=BEZWAAR_WEEKS)),
+        **_remedy(spec, letter.letter_date),
+        # A herziening made while a bezwaar runs (Awb 6:19): the bezwaar clause says so.
+        "follows_bezwaar_of": str(values.get("bezwaar_received_on") or ""),
+        "regarding": regarding,
         "corrects": {"kenmerk": corrects.kenmerk, "date": dutch_date(corrects.letter_date)} if corrects else None,
         "template_version": template.version,
     }
@@ -274,6 +307,7 @@ def issue_letter(
     details: dict | None = None,
     about: models.Model | None = None,
     corrects: Letter | None = None,
+    recipient: dict | None = None,
     today: date | None = None,
     render: bool = True,
 ) -> Letter:
@@ -281,8 +315,13 @@ def issue_letter(
         with `values` (plain data: the placeholders of the text) and `details` (the decision's parts, for
         a kind that shows them). The PDF follows right after commit (render_letter). `corrects`: the
         letter this one corrects (the old one stays as it was). `render=False` leaves the PDF to its first
-    download (the demo's older letters: the content is frozen already, the PDF follows from it)."""
+    download (the demo's older letters: the content is frozen already, the PDF follows from it).
+        `recipient`: someone else than the client the letter goes to (a representative who filed a bezwaar),
+        as plain data {"name", "lines" (the address), "salutation"}; the letter then names the client
+        it is about. The letter stays the client's (its file, its AVG export)."""
     spec = kinds.get(kind)
+    if recipient is not None and not (recipient.get("name") and recipient.get("lines") and recipient.get("salutation")):
+        raise ValueError("A recipient needs a name, address lines and a salutation")
     if corrects is not None and corrects.client_id != client.pk:
         raise ValidationError({"corrects": _("Een correctie hoort bij een brief aan dezelfde cliënt.")})
     template = current_template(kind, municipality)
@@ -303,7 +342,7 @@ def issue_letter(
     )
     letter.kenmerk = _next_kenmerk(letter)
     letter.subject = str(rendering.render_text(template.subject, values))
-    letter.content = _content(letter, spec=spec, values=values, details=details, template=template)
+    letter.content = _content(letter, spec=spec, values=values, details=details, template=template, recipient=recipient)
     letter.save(update_fields=["kenmerk", "subject", "content"])
     record_event(
         actor=by,

@@ -7,8 +7,14 @@ class ObjectionsConfig(AppConfig):
 
     def ready(self):
         from indications import panels
+        from letters import decision_letters
 
+        from . import letters
         from . import panels as objection_panels
+
+        # The bezwaar's letters (objections.letters): their kinds, and the note in a herziening's letter.
+        letters.register_kinds()
+        decision_letters.register_decision_values(letters.herziening_values)
 
         # The beschikking page shows its bezwaren and the way to register one (indications.panels).
         panels.register_panel(panels.INDICATION_DETAIL, objection_panels.indication_detail_panel)

@@ -23,6 +23,12 @@ class RegisterForm(DutchEmptyLabelsMixin, forms.Form):
         required=False,
         help_text=_("Alleen als een vertegenwoordiger of gemachtigde het bezwaar indiende."),
     )
+    representative_address = forms.CharField(
+        label=_("Adres vertegenwoordiger"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Eén regel per adresregel. Dan gaan de brieven over het bezwaar naar de vertegenwoordiger."),
+    )
     grounds = forms.CharField(label=_("Gronden van het bezwaar"), widget=forms.Textarea(attrs=TEXTAREA))
     posted_on = forms.DateField(
         label=_("Op de post gedaan op"),

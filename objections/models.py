@@ -52,6 +52,11 @@ class Bezwaar(models.Model):
     )
     filed_by = models.CharField(_("ingediend door"), max_length=20, choices=FiledBy.choices, default=FiledBy.CLIENT)
     representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=200, blank=True)
+    representative_address = models.TextField(
+        _("adres vertegenwoordiger"),
+        blank=True,
+        help_text=_("Eén regel per adresregel. De brieven over het bezwaar gaan dan naar de vertegenwoordiger."),
+    )
     grounds = models.TextField(_("gronden van het bezwaar"))
     # The date of the contested letter (the beschikking's decision date until letters exist), kept so
     # that the deadlines do not move when the beschikking changes later.

@@ -20,6 +20,7 @@ from indications.hooks import case_changed
 from indications.models import Indication
 
 from . import deadlines
+from . import letters as bezwaar_letters
 from .models import Bezwaar, BezwaarStatus, BezwaarStatusChange, FiledBy
 
 S = BezwaarStatus
@@ -134,6 +135,7 @@ def register_bezwaar(
     grounds: str,
     filed_by: str = FiledBy.CLIENT,
     representative_name: str = "",
+    representative_address: str = "",
     posted_on: date | None = None,
     hearing: bool = False,
     hearing_on: date | None = None,
@@ -143,7 +145,8 @@ def register_bezwaar(
     today: date | None = None,
 ) -> Bezwaar:
     """Register a bezwaar against a beschikking with its deadlines: the bezwaartermijn (Awb 6:7, 6:8),
-    whether it was lodged in time (6:9) or late but excusable (6:11), and the decision term (7:10)."""
+    whether it was lodged in time (6:9) or late but excusable (6:11), and the decision term (7:10);
+    the objector gets the ontvangstbevestiging (to the representative when an address is given)."""
     today = _today(today)
     beschikking = Indication.objects.select_for_update().get(pk=beschikking.pk)
     values = {
@@ -166,6 +169,7 @@ def register_bezwaar(
         posted_on=posted_on,
         filed_by=filed_by,
         representative_name=representative_name.strip() if filed_by == FiledBy.REPRESENTATIVE else "",
+        representative_address=representative_address.strip() if filed_by == FiledBy.REPRESENTATIVE else "",
         grounds=grounds.strip(),
         letter_date=letter_date,
         bezwaartermijn_end=deadlines.bezwaartermijn_end(letter_date),
@@ -179,6 +183,7 @@ def register_bezwaar(
     )
     _recompute_due(bezwaar)
     _save(bezwaar, by=by, action=AuditEvent.Action.CREATE, summary=f"bezwaar tegen {beschikking.number}")
+    bezwaar_letters.issue_receipt(bezwaar, by=by, today=today)
     case_changed(beschikking.client_id, today=today)
     return bezwaar
 
@@ -209,8 +214,9 @@ def update_procedure(
 
 @transaction.atomic
 def extend_decision_term(bezwaar: Bezwaar, *, by, reason: str, today: date | None = None) -> Bezwaar:
-    """Defer the decision once by six weeks, with the reason recorded (Awb 7:10 lid 3). The deferral
-    must be sent before the term ends; a second one needs the objector's consent (lid 4)."""
+    """Defer the decision once by six weeks, with the reason recorded (Awb 7:10 lid 3) and sent to the
+    objector in the verdagingsbrief. The deferral must be sent before the term ends; a second one needs
+    the objector's consent (lid 4)."""
     today = _today(today)
     bezwaar = _lock(bezwaar)
     _ensure_open(bezwaar)
@@ -239,6 +245,7 @@ def extend_decision_term(bezwaar: Bezwaar, *, by, reason: str, today: date | Non
         summary="beslistermijn verdaagd",
         changes={"decision_due": [old_due.isoformat(), bezwaar.decision_due.isoformat()]},
     )
+    bezwaar_letters.issue_extension(bezwaar, previous_due=old_due, by=by, today=today)
     case_changed(bezwaar.beschikking.client_id, today=today)
     return bezwaar
 
@@ -324,10 +331,10 @@ def _herziening_errors(bezwaar: Bezwaar, herziening: Indication | None) -> dict:
     return {}
 
 
-def issue_outcome_letter(bezwaar: Bezwaar, *, by) -> None:
-    """LETTER STEP: the beslissing op bezwaar is sent to the objector as a letter. The letters app
-    (letters.services.issue_letter) is wired in here at integration; until then nothing is generated
-    and the decision stands recorded without a letter."""
+def issue_outcome_letter(bezwaar: Bezwaar, *, by, today: date):
+    """The beslissing op bezwaar (or the confirmed withdrawal) to the objector, in the decision's
+    transaction: a decision never goes without its letter; its PDF renders after commit."""
+    return bezwaar_letters.issue_outcome(bezwaar, by=by, today=today)
 
 
 def _decide(
@@ -379,7 +386,7 @@ def _decide(
     BezwaarStatusChange.objects.create(
         bezwaar=bezwaar, from_status=source, to_status=target, by=by, reason=bezwaar.decision_motivation
     )
-    issue_outcome_letter(bezwaar, by=by)
+    issue_outcome_letter(bezwaar, by=by, today=today)
     case_changed(bezwaar.beschikking.client_id, today=today)
     return bezwaar
 

@@ -14,6 +14,7 @@ from indications.forms import apply_service_errors
 from indications.models import Indication
 from indications.selectors import clients_visible_to
 from indications.views import requires
+from letters import selectors as letter_selectors
 
 from . import deadlines, selectors, services
 from .forms import ConsentForm, DecisionForm, ExtensionForm, IngebrekestellingForm, ProcedureForm, RegisterForm
@@ -96,6 +97,10 @@ def _render_detail(request, bezwaar, *, failed: dict | None = None, status: int 
         "figures": selectors.figures(bezwaar, today=today),
         "today": today,
         "dwangsom_maximum": deadlines.DWANGSOM_MAXIMUM,
+        # The letters sent about this bezwaar (ontvangstbevestiging, verdaging, beslissing), as sent.
+        "bezwaar_letters": letter_selectors.letters_about(bezwaar)
+        if request.user.has_perm("letters.view_letter")
+        else None,
         **_detail_forms(bezwaar),
         **(failed or {}),
     }
