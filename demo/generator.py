@@ -51,6 +51,7 @@ from indications.models import (
     ZrmAssessment,
     ZrmScore,
 )
+from letters.services import rendering_deferred
 
 from .api_example import api_example_assignment, api_example_works
 from .beschikkingen import BeschikkingMixin
@@ -324,7 +325,8 @@ def _ensure_after_clients(*, today: date, seed: int) -> None:
     money, the letters of the decisions, bezwaren against some of them, calamiteiten."""
     _ensure_traffic_and_money(today=today, seed=seed)
     ensure_demo_letters()
-    ensure_demo_bezwaren(today=today)
+    with rendering_deferred():  # their letters render on first download, like most demo letters
+        ensure_demo_bezwaren(today=today)
     ensure_demo_incidents(today=today, seed=seed)
 
 

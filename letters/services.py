@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,6 +34,22 @@ from indications.models import Municipality
 from . import kinds, rendering, tasks
 from .freezing import LetterTampered, open_letter, render_letter
 from .models import Letter, LetterTemplate, MunicipalityLetterhead
+
+# Inside `rendering_deferred()` a new letter's PDF is left to its first download (a bulk load such as
+# the demo's, where rendering every letter on commit would cost about half a second each).
+_defer_rendering: ContextVar[bool] = ContextVar("letters_defer_rendering", default=False)
+
+
+@contextmanager
+def rendering_deferred():
+    """Letters issued inside this block get no PDF on commit; the first download renders it, as for
+    `issue_letter(render=False)`. The frozen content and its template version are written as always."""
+    token = _defer_rendering.set(True)
+    try:
+        yield
+    finally:
+        _defer_rendering.reset(token)
+
 
 # Awb 6:7: the bezwaartermijn and the beroepstermijn are six weeks, from the day after the letter is
 # sent (Awb 6:8).
@@ -351,7 +369,7 @@ def issue_letter(
         client_id=client.pk,
         summary=f"brief {letter.kenmerk}: {spec.label}" + (f" (corrigeert {corrects.kenmerk})" if corrects else ""),
     )
-    if render:
+    if render and not _defer_rendering.get():
         transaction.on_commit(lambda: tasks.render_letter.delay(letter.pk))
     return letter
 
