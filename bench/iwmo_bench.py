@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://... .venv/bin/python bench/iwmo_bench.py [--clients 10000] [--messages 10000]
     .venv/bin/python bench/iwmo_bench.py --quick        # a smoke run: 50 clients, 50 messages
+    ... --messages 0                                     # the outgoing part only
 
 1. Setup: N clients, each with one active beschikking and its toewijzing at one of a few providers
    (bulk-created rows, no 301 yet).
@@ -288,6 +289,8 @@ def run(clients: int, messages: int, *, batch: int = 100, out=print) -> dict:
     out(f"  {split(outgoing)}")
     # As if the worker delivered them: a later change of these clients writes a new 301.
     OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED).update(status=OutgoingMessage.Status.DELIVERED)
+    if not messages:  # --messages 0: the outgoing part only
+        return {"outgoing": outgoing}
 
     started = time.perf_counter()
     raws = build_messages(assignments, messages, today)

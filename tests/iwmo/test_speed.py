@@ -42,9 +42,9 @@ MAX_QUERIES_307 = 39  # a stop also ends the toewijzing: its WMO301 (the hook) i
 # toewijzingen (locked), the audit INSERT, the signal recheck of the batch's clients.
 MAX_QUERIES_305_IN_BATCH = {"sqlite": 4, "postgresql": 1}
 # Per accepted WMO307 in receive_many: the care stop's update (no savepoint: its WMO301 is collected
-# and written with the batch's 301s at its end); on SQLite also its row, its retour and its 301's
-# INSERT then UPDATE (no reserved ids there).
-MAX_QUERIES_307_IN_BATCH = {"sqlite": 5, "postgresql": 1}
+# and written with the batch's 301s at its end); on SQLite also its row, its retour's INSERT and
+# UPDATE and its 301's INSERT and UPDATE (no reserved ids there).
+MAX_QUERIES_307_IN_BATCH = {"sqlite": 6, "postgresql": 1}
 MAX_QUERIES_BATCH_FIXED = 30
 # A WMO301 (SQLite; on PostgreSQL the same): version upsert, waiting 301, toewijzingen with client and
 # provider, the outbox INSERT (its UPDATE on SQLite, where the id comes from the INSERT), the event.
