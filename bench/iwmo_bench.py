@@ -2,12 +2,15 @@
 
     DATABASE_URL=postgres://... .venv/bin/python bench/iwmo_bench.py [--clients 10000] [--messages 10000]
     .venv/bin/python bench/iwmo_bench.py --quick        # a smoke run: 50 clients, 50 messages
+    ... --messages 0                                     # the outgoing part only
 
 1. Setup: N clients, each with one active beschikking and its toewijzing at one of a few providers
    (bulk-created rows, no 301 yet).
 2. Outgoing: one WMO301 per toewijzing, built and queued through the real hook path
-   (providers.hooks.assignment_changed -> iwmo.toewijzing.queue_toewijzing -> outbox.store), one
-   transaction per change as a user's change has. The broker is left out: the enqueue on commit is
+   (providers.hooks.assignment_changed -> iwmo.toewijzing.queue_toewijzing), `--batch` changes per
+   transaction collected and written together (iwmo.toewijzing.collect_toewijzingen ->
+   queue_toewijzingen -> outbox.store_many); with --batch 0 one transaction per change, as a
+   user's change has. The broker is left out: the enqueue on commit is
    counted, not sent (delivery is its own benchmark of the worker).
 3. Incoming: M messages written with the project's own writer (iwmo.regie.build_heenbericht): a
    WMO305 for 70% of them, a WMO307 for 30% (stopping care that an earlier 305 started), then all
@@ -24,6 +27,7 @@ import sys
 import time
 import warnings
 from collections import Counter
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -44,7 +48,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from indications.models import Aanvraag, Client, Indication, IndicationStatus, Municipality, Product  # noqa: E402
-from iwmo import inbox, outbox, regie, wmo301  # noqa: E402
+from iwmo import inbox, outbox, regie, toewijzing, wmo301  # noqa: E402
 from iwmo import xml as iwmo_xml  # noqa: E402
 from iwmo.models import IncomingMessage, OutgoingMessage  # noqa: E402
 from providers.hooks import assignment_changed  # noqa: E402
@@ -190,7 +194,8 @@ def bench_outgoing(assignments, today, *, batch: int) -> dict:
     ):
         started = time.perf_counter()
         for first in range(0, len(assignments), size):
-            with transaction.atomic():
+            # Many changes in one transaction: their 301s are written together (queue_toewijzingen).
+            with transaction.atomic(), toewijzing.collect_toewijzingen() if batch else nullcontext():
                 for assignment in assignments[first : first + size]:
                     assignment_changed(assignment, by=None, today=today)
         seconds = time.perf_counter() - started
@@ -284,6 +289,8 @@ def run(clients: int, messages: int, *, batch: int = 100, out=print) -> dict:
     out(f"  {split(outgoing)}")
     # As if the worker delivered them: a later change of these clients writes a new 301.
     OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED).update(status=OutgoingMessage.Status.DELIVERED)
+    if not messages:  # --messages 0: the outgoing part only
+        return {"outgoing": outgoing}
 
     started = time.perf_counter()
     raws = build_messages(assignments, messages, today)

@@ -20,6 +20,7 @@ Which message types are received, and how each is read, judged and answered, is 
 at the end of this module (WMO315: iwmo.verzoek_toewijzing).
 """
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from indications.validators import is_valid_bsn
 from providers import services as provider_services
 from providers.models import Assignment, Provider
 
-from . import codes, outbox, regie, retour_in, verzoek_toewijzing
+from . import codes, outbox, regie, retour_in, toewijzing, verzoek_toewijzing
 from .codes import Retourcode as R
 from .models import IncomingMessage
 from .xml import Header, Reader, TechnicalError, parse_message
@@ -143,6 +144,9 @@ class _Batch:
     identifications: set[tuple[str, str, str]] | None = None
     # The new incoming rows kept for one bulk INSERT (a batch without savepoints), else None.
     deferred: list[IncomingMessage] | None = None
+    # TR019 in a batch without savepoints: the toewijzingen its 305/307s name, by number, read and
+    # locked in one query before its first message (None: each message looks its own up).
+    assignments: dict[str, Assignment] | None = None
 
 
 _batch: ContextVar[_Batch | None] = ContextVar("iwmo_inbox_batch", default=None)
@@ -184,11 +188,14 @@ def _receive_chunk(chunk, digests, parsed, *, safe: bool, **options) -> list[Inc
     received = []
     with transaction.atomic(), collect_case_changes(), collect_events():
         earlier = IncomingMessage.objects.in_bulk(digests, field_name="sha256")
-        batch = _prefetch([parsed[digest] for digest in digests if digest not in earlier])
+        batch = _prefetch([parsed[digest] for digest in digests if digest not in earlier], safe=safe)
         batch.deferred = None if safe else []
         token = _batch.set(batch)
+        # Without savepoints the stops' WMO301s are written together at the batch's end (a 301 the
+        # XSD refuses then fails the batch, and the run with savepoints refuses that stop alone).
+        collect = contextlib.nullcontext() if safe else toewijzing.collect_toewijzingen()
         try:
-            with outbox.collect_messages():
+            with outbox.collect_messages(), collect:
                 for (raw, name), digest in zip(chunk, digests, strict=True):
                     if digest not in earlier:
                         receive_one = _receive_in_batch if safe else _receive_deferring
@@ -213,7 +220,9 @@ def _receive_deferring(raw, digest, *, parsed, **options) -> IncomingMessage:
 
 
 def _write_deferred(batch: _Batch) -> None:
-    """The batch's kept incoming rows, then its kept retours (which refer to them), each one INSERT."""
+    """The batch's collected WMO301s, its kept incoming rows, then its kept retours (which refer to
+    them), each one INSERT."""
+    toewijzing.write_collected()
     if batch.deferred:
         IncomingMessage.objects.bulk_create(batch.deferred)
         batch.deferred.clear()
@@ -248,11 +257,12 @@ def _parse(raw: bytes) -> tuple[str, object, TechnicalError | None]:
         return error.message_type, error.root, error
 
 
-def _prefetch(parsed: list[tuple]) -> _Batch:
+def _prefetch(parsed: list[tuple], *, safe: bool = True) -> _Batch:
     """The batch's shared lookups, each in one query for all its messages: its senders (locked),
-    its earlier identifications (TR056) and its clients by BSN."""
+    its earlier identifications (TR056) and its clients by BSN; without savepoints (`safe` False)
+    also the toewijzingen its 305/307s name (TR019, locked)."""
     batch = _Batch()
-    keys, bsns, senders = set(), set(), set()
+    keys, bsns, senders, numbers = set(), set(), set(), set()
     for message_type, root, _failure in parsed:
         header = _readable_header(root, message_type) if message_type in HANDLERS else None
         if header is None:
@@ -263,6 +273,11 @@ def _prefetch(parsed: list[tuple]) -> _Batch:
         bsn = reader.text(root, "Client", "Bsn")
         if bsn:
             bsns.add(bsn)
+        if HANDLERS[message_type] is _REGIE and _failure is None:
+            for element in reader.findall(root, "Client", *regie.PRODUCT_ELEMENT[message_type]):
+                number = _our_number(reader.text(element, "ToewijzingNummer"))
+                if number is not None:
+                    numbers.add(number)
     # The senders locked first, in one query (in a fixed order), as each message's would lock its
     # own: the identifications below are then read under the same locks.
     batch.providers = {("agb_code", code): None for code in senders}
@@ -277,7 +292,24 @@ def _prefetch(parsed: list[tuple]) -> _Batch:
     }
     batch.clients = dict.fromkeys(bsns)
     batch.clients.update({client.bsn: client for client in Client.objects.filter(bsn__in=bsns)})
+    if not safe:
+        # Locked as the care service locks a toewijzing (which then takes it as it is), in a fixed
+        # order, after the senders as each message's lookup was. A savepoint's rollback would leave
+        # these objects stale, so only a batch without savepoints keeps them.
+        batch.assignments = {
+            assignment.number: assignment
+            for assignment in provider_services.lockable_assignments()
+            .filter(number__in=numbers, provider__agb_code__in=senders)
+            .order_by("pk")
+        }
     return batch
+
+
+def _our_number(nummer: str) -> str | None:
+    """The ToewijzingNummer of a message as our toewijzingnummer (ten digits), None if it is none."""
+    if not nummer.isdigit() or len(nummer) > 10:
+        return None
+    return f"{int(nummer):010d}"
 
 
 def client_by_bsn(bsn: str) -> Client | None:
@@ -450,14 +482,22 @@ def _judge_and_apply_regie(message, incoming, judgement, *, sender: Provider, ac
 def _assignment_for(message, product, *, client, sender) -> Assignment | None:
     """TR019: the toewijzing of this number, this provider, this client, issued by the receiving
     municipality, with the ingangsdatum (and product) the message names."""
-    if client is None or not product.nummer.isdigit() or len(product.nummer) > 10:
+    number = _our_number(product.nummer)
+    if client is None or number is None:
         return None
-    # Locked as the care service locks it, which then takes it as it is (one query, not two).
-    assignment = (
-        provider_services.lockable_assignments()
-        .filter(provider=sender, indication__client=client, number=f"{int(product.nummer):010d}")
-        .first()
-    )
+    batch = _batch.get()
+    if batch is not None and batch.assignments is not None:
+        assignment = batch.assignments.get(number)  # read and locked with the batch's
+        owner = (sender.pk, client.pk)
+        if assignment is not None and (assignment.provider_id, assignment.indication.client_id) != owner:
+            assignment = None
+    else:
+        # Locked as the care service locks it, which then takes it as it is (one query, not two).
+        assignment = (
+            provider_services.lockable_assignments()
+            .filter(provider=sender, indication__client=client, number=number)
+            .first()
+        )
     if assignment is None or assignment.indication.client.municipality.code != message.header.receiver:
         return None
     if product.toewijzing_ingangsdatum and product.toewijzing_ingangsdatum != assignment.start_date:
@@ -494,7 +534,9 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
         return R.LEVERING_NIET_GESTOPT, ""  # TR326
     try:
         if stop:
-            with transaction.atomic():  # its WMO301 may be refused by the XSD after the write
+            # Its WMO301 may be refused by the XSD after the write: a savepoint, unless the 301 is
+            # collected for the batch's end (every check of the stop raises before it writes).
+            with contextlib.nullcontext() if toewijzing.collecting() else transaction.atomic():
                 provider_services.record_care_stop(
                     assignment,
                     on=product.einddatum,
@@ -506,8 +548,16 @@ def _judge_product(message, product, *, client, sender, actor, today) -> tuple[s
         else:  # no savepoint: a start's checks all raise before it writes anything
             provider_services.record_care_start(assignment, on=product.begindatum, by=actor, today=today, locked=True)
     except ValidationError as error:
+        _forget(assignment)
         return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
     return R.GEEN_OPMERKING, ""
+
+
+def _forget(assignment: Assignment) -> None:
+    """A refused change may have left the batch's object other than its row: read it again."""
+    batch = _batch.get()
+    if batch is not None and batch.assignments is not None:
+        batch.assignments.pop(assignment.number, None)
 
 
 def _withdraw(assignment, product, *, stop: bool, actor, today) -> tuple[str, str]:
@@ -529,6 +579,8 @@ def _withdraw(assignment, product, *, stop: bool, actor, today) -> tuple[str, st
                 provider_services.withdraw_care_start(assignment, by=actor, today=today)
     except ValidationError as error:
         return R.TECHNISCH_AFGEKEURD, " ".join(error.messages)[:500]
+    finally:
+        _forget(assignment)  # the withdrawal reads and changes its own copy of the row
     return R.GEEN_OPMERKING, ""
 
 

@@ -3,6 +3,7 @@ transaction, and enqueueing its delivery when that transaction commits."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -105,13 +106,10 @@ def header_of(message: OutgoingMessage) -> Header:
     )
 
 
-def store(
-    message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, summary: str, deferred: bool = False
-) -> OutgoingMessage:
-    """Save the message's XML (validated against the official XSD when IWMO_XSD_DIR is set: a message
-    the standard refuses never leaves, and the change that caused it is rolled back with a reason),
-    audit it and enqueue its delivery for when the transaction commits. `deferred`: inside
-    collect_messages() a new row with a reserved id is written with the others at its end."""
+def _validated(message: OutgoingMessage, xml: bytes) -> None:
+    """Put the XML on the message, validated against the official XSD when IWMO_XSD_DIR is set: a
+    message the standard refuses never leaves, and the change that caused it is rolled back with a
+    reason."""
     try:
         validate_bytes(message.message_type, xml)
     except TechnicalError as error:
@@ -121,16 +119,72 @@ def store(
             code="iwmo_xsd",
         ) from error
     message.xml = xml.decode("utf-8")
+
+
+def _enqueue_on_commit(message: OutgoingMessage):
     pk = message.pk
-    pending = _pending.get()
 
     def enqueue():
         tasks.deliver_message.delay(pk)
 
-    if deferred and pending is not None and pk is not None and message._state.adding:
-        pending.append((message, enqueue))
-    else:
+    transaction.on_commit(enqueue)
+    return enqueue
+
+
+def store(
+    message: OutgoingMessage, xml: bytes, *, by, client_id: int | None, summary: str, deferred: bool = False
+) -> OutgoingMessage:
+    """Save the message's XML (XSD-checked, see `_validated`), audit it and enqueue its delivery for
+    when the transaction commits. `deferred`: inside collect_messages() a new row with a reserved id
+    is written with the others at its end."""
+    _validated(message, xml)
+    pending = _pending.get()
+    keep = deferred and pending is not None and message.pk is not None and message._state.adding
+    if not keep:
         message.save(force_insert=message._state.adding)
     record_event(actor=by, action=AuditEvent.Action.CREATE, obj=message, client_id=client_id, summary=summary)
-    transaction.on_commit(enqueue)
+    enqueue = _enqueue_on_commit(message)
+    if keep:
+        pending.append((message, enqueue))
     return message
+
+
+@dataclass
+class ToStore:
+    """A message for `store_many`: its XML, who caused it (one audit event per distinct actor), the
+    client of the audit events and their summary."""
+
+    message: OutgoingMessage
+    xml: bytes
+    by: list
+    client_id: int | None
+    summary: str
+
+
+def store_many(items: list[ToStore]) -> list[OutgoingMessage]:
+    """`store` for many messages: every XML checked first (one the XSD refuses raises before
+    anything is written), then the new rows with a reserved id in one bulk INSERT, the others saved
+    one by one, each audited and its delivery enqueued on commit (inside collect_events the events
+    are one INSERT too)."""
+    for item in items:
+        _validated(item.message, item.xml)
+    new = [item.message for item in items if item.message._state.adding and item.message.pk is not None]
+    OutgoingMessage.objects.bulk_create(new)
+    written = {id(message) for message in new}
+    for item in items:
+        if id(item.message) not in written:  # a waiting 301 rewritten; on SQLite every row (its id)
+            item.message.save(force_insert=item.message._state.adding)
+        actors = []
+        for actor in item.by:
+            if not any(actor is seen for seen in actors):
+                actors.append(actor)
+        for actor in actors:
+            record_event(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                obj=item.message,
+                client_id=item.client_id,
+                summary=item.summary,
+            )
+        _enqueue_on_commit(item.message)
+    return [item.message for item in items]

@@ -7,13 +7,18 @@ Several changes in one transaction (a vaststelling that ends the old toewijzing 
 one) give one 301: a 301 still waiting in the outbox for that client and provider, not yet tried,
 is rewritten with the new picture instead of sending two."""
 
-from datetime import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import collect_events
 from indications.models import Client
 from providers.hooks import AssignmentsChanged
 from providers.models import Assignment, AssignmentRequest, Provider
@@ -95,58 +100,175 @@ def _reference_of(assignment: Assignment) -> str:
         return ""
 
 
-def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
+# While collect_toewijzingen() runs: the changes of its block, each with its on-commit marker.
+_collected: ContextVar[list | None] = ContextVar("iwmo_toewijzingen_collected", default=None)
+
+
+@contextmanager
+def collect_toewijzingen():
+    """Inside it (and inside a transaction) the hook keeps each change, and `write_collected()` or
+    the block's end writes their WMO301s with `queue_toewijzingen` (one query for all the
+    toewijzingen, one bulk INSERT, one audit INSERT), still in the transaction: a bulk change, the
+    inbox's batch of stops. The 301s are then written after the block's other writes, so nothing
+    in it may read them back. A change whose savepoint rolled back is dropped: its no-op on-commit
+    marker, dropped from the transaction's on-commit list by that rollback, says so (as
+    audit.collect_events does). Nested: the outer block writes them."""
+    if _collected.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    token = _collected.set([])
+    try:
+        yield
+        write_collected()
+    finally:
+        _collected.reset(token)
+
+
+def collecting() -> bool:
+    """Whether a change now waits for the block's end (its WMO301 cannot fail the change itself)."""
+    return _collected.get() is not None
+
+
+def write_collected() -> list[OutgoingMessage]:
+    collected = _collected.get()
+    if not collected:
+        return []
+    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    changes = [change for change, marker in collected if id(marker) in alive]
+    collected.clear()
+    return queue_toewijzingen(changes)
+
+
+def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage | None:
     """Hook `assignments_changed` (IwmoConfig.ready): write the client's WMO301 to the provider into
-    the outbox, in the transaction of the change."""
+    the outbox, in the transaction of the change (inside collect_toewijzingen(): at its end)."""
+    collected = _collected.get()
+    if collected is None:
+        return queue_toewijzingen([change])[0]
+
+    def marker():
+        pass
+
+    transaction.on_commit(marker)
+    collected.append((change, marker))
+    return None
+
+
+@dataclass
+class _Group:
+    """The changes of one client at one provider: one WMO301."""
+
+    client_id: int
+    provider_id: int
+    changes: list[AssignmentsChanged]
+    waiting: OutgoingMessage | None = None
+    assignments: list[Assignment] = field(default_factory=list)
+
+    @property
+    def today(self) -> date:
+        return self.changes[-1].today
+
+    @property
+    def changed_ids(self) -> set[int]:
+        return {pk for change in self.changes for pk in change.assignment_ids}
+
+
+def queue_toewijzingen(changes: list[AssignmentsChanged]) -> list[OutgoingMessage]:
+    """The WMO301s of many changes: one per client and provider (its changes together, as one
+    transaction's changes always were), in a fixed number of queries whatever their number: the
+    versions' upsert, the waiting 301s, the toewijzingen with their client, municipality and
+    provider (one query per day of change), the 301s' bulk INSERT and their audit events."""
+    groups: dict[tuple[int, int], _Group] = {}
+    for change in changes:
+        key = (change.client_id, change.provider_id)
+        groups.setdefault(key, _Group(*key, changes=[])).changes.append(change)
+    if not groups:
+        return []
     # The new version's Toewijzingsdatum is the day of the change (injected), its time the clock's.
-    now = timezone.make_aware(datetime.combine(change.today, timezone.localtime().time()))
-    # One upsert for all changed toewijzingen (update_or_create took a SELECT and two savepoints each).
+    clock = timezone.localtime().time()
     AssignmentVersion.objects.bulk_create(
-        [AssignmentVersion(assignment_id=assignment_id, issued_at=now) for assignment_id in change.assignment_ids],
+        [
+            AssignmentVersion(assignment_id=pk, issued_at=timezone.make_aware(datetime.combine(group.today, clock)))
+            for group in groups.values()
+            for pk in sorted(group.changed_ids)
+        ],
         update_conflicts=True,
         unique_fields=["assignment"],
         update_fields=["issued_at"],
     )
-    waiting = (
+    pairs = Q()
+    for client_id, provider_id in groups:
+        pairs |= Q(client_id=client_id, provider_id=provider_id)
+    # A 301 still waiting for a pair, not yet tried, is rewritten with the new picture (the newest).
+    for waiting in (
         OutgoingMessage.objects.select_for_update(skip_locked=True)
         .filter(
+            pairs,
             message_type=codes.MessageType.WMO301,
-            client_id=change.client_id,
-            provider_id=change.provider_id,
             status=OutgoingMessage.Status.QUEUED,
             attempts=0,
             retour_message__isnull=True,  # one the provider answered already (a 302) is not rewritten
         )
-        .order_by("-id")
-        .first()
-    )
-    changed_ids = set(change.assignment_ids)
-    # The toewijzingen of the waiting 301 count as changed too (it is rewritten with them).
-    waiting_numbers = set(waiting.assignment_numbers) if waiting is not None else set()
-    changed = Q(pk__in=changed_ids) | Q(number__in=waiting_numbers) if waiting_numbers else Q(pk__in=changed_ids)
-    # One query for the toewijzingen with their client, its municipality and the provider.
-    assignments = list(
-        Assignment.objects.filter(indication__client_id=change.client_id, provider_id=change.provider_id)
-        .filter(Assignment.active_condition(change.today) | changed)
-        .select_related(
-            "product__iwmo_omvang", "iwmo_version", "assignment_request", "indication__client__municipality", "provider"
+        .order_by("id")
+    ):
+        groups[(waiting.client_id, waiting.provider_id)].waiting = waiting
+    _read_assignments(groups)
+    with collect_events():  # one INSERT for the 301s' events (inside a batch's block: the batch's)
+        return outbox.store_many([_message_of(group) for group in groups.values()])
+
+
+def _read_assignments(groups: dict[tuple[int, int], "_Group"]) -> None:
+    """Each group's toewijzingen: the current ones and the changed ones, the toewijzingen of its
+    waiting 301 counted as changed (it is rewritten with them). One query per day of change, for
+    the clients and providers of its groups; each row then goes to its own client's group."""
+    by_day: dict[date, list[_Group]] = {}
+    for group in groups.values():
+        by_day.setdefault(group.today, []).append(group)
+    for today, day_groups in by_day.items():
+        changed = Q(pk__in={pk for group in day_groups for pk in group.changed_ids})
+        waiting_numbers = {n for group in day_groups if group.waiting for n in group.waiting.assignment_numbers}
+        if waiting_numbers:
+            changed |= Q(number__in=waiting_numbers)
+        found = (
+            Assignment.objects.filter(
+                indication__client_id__in={group.client_id for group in day_groups},
+                provider_id__in={group.provider_id for group in day_groups},
+            )
+            .filter(Assignment.active_condition(today) | changed)
+            .select_related(
+                "product__iwmo_omvang",
+                "iwmo_version",
+                "assignment_request",
+                "indication__client__municipality",
+                "provider",
+            )
+            .order_by("start_date", "number")
         )
-        .order_by("start_date", "number")
-    )
+        for assignment in found:
+            # A client in the set with another provider in the set: not a pair of this day's changes.
+            group = groups.get((assignment.indication.client_id, assignment.provider_id))
+            if group is not None and group.today == today:
+                group.assignments.append(assignment)
+
+
+def _message_of(group: "_Group") -> outbox.ToStore:
+    """The group's WMO301, its XML built, to be stored (audited once per actor of its changes)."""
+    assignments = group.assignments
     if assignments:
         client, provider = assignments[0].indication.client, assignments[0].provider
     else:
-        client = Client.objects.select_related("municipality").get(pk=change.client_id)
-        provider = Provider.objects.get(pk=change.provider_id)
-    changed_ids |= {a.pk for a in assignments if a.number in waiting_numbers}
-    if waiting is not None:
-        message = waiting
+        client = Client.objects.select_related("municipality").get(pk=group.client_id)
+        provider = Provider.objects.get(pk=group.provider_id)
+    waiting_numbers = set(group.waiting.assignment_numbers) if group.waiting is not None else set()
+    changed_ids = group.changed_ids | {a.pk for a in assignments if a.number in waiting_numbers}
+    if group.waiting is not None:
+        message = group.waiting
     else:
         message = outbox.new_message(
             message_type=codes.MessageType.WMO301,
             sender=client.municipality.code,
             receiver=provider.agb_code,
-            today=change.today,
+            today=group.today,
             municipality=client.municipality,
             provider=provider,
             client=client,
@@ -159,10 +281,6 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage:
     xml = wmo301.build(
         wmo301.Toewijzingbericht(header=outbox.header_of(message), client=person_of(client), producten=products)
     )
-    return outbox.store(
-        message,
-        xml,
-        by=change.by,
-        client_id=client.pk,
-        summary=f"WMO301 {message.identification} aan {provider.agb_code} ({', '.join(message.assignment_numbers)})",
-    )
+    summary = f"WMO301 {message.identification} aan {provider.agb_code} ({', '.join(message.assignment_numbers)})"
+    actors = [change.by for change in group.changes]
+    return outbox.ToStore(message, xml, by=actors, client_id=client.pk, summary=summary)

@@ -34,13 +34,17 @@ ACCEPTED = IncomingMessage.Status.ACCEPTED
 # verzoek check as well.
 MAX_QUERIES_305 = 35
 MAX_QUERIES_307 = 39  # a stop also ends the toewijzing: its WMO301 (the hook) is part of it
-# In receive_many, per accepted WMO305 (no savepoint per message while nothing fails): the toewijzing
-# (TR019, locked: the care service takes it as it is), the care start's update (no savepoint: its
-# checks raise before it writes), on SQLite the message's INSERT and its retour's INSERT and UPDATE.
-# On PostgreSQL the message and the retour are part of the batch's two bulk INSERTs (ids reserved). The batch's fixed
-# part: the earlier receipts, the senders (locked), identifications and clients, the audit INSERT,
-# the signal recheck of the batch's clients.
-MAX_QUERIES_305_IN_BATCH = {"sqlite": 5, "postgresql": 2}
+# In receive_many, per accepted WMO305 (no savepoint per message while nothing fails): the care
+# start's update (no savepoint: its checks raise before it writes; its toewijzing, TR019, is read
+# and locked with the batch's), on SQLite the message's INSERT and its retour's INSERT and UPDATE.
+# On PostgreSQL the message and the retour are part of the batch's two bulk INSERTs (ids reserved).
+# The batch's fixed part: the earlier receipts, the senders (locked), identifications, clients and
+# toewijzingen (locked), the audit INSERT, the signal recheck of the batch's clients.
+MAX_QUERIES_305_IN_BATCH = {"sqlite": 4, "postgresql": 1}
+# Per accepted WMO307 in receive_many: the care stop's update (no savepoint: its WMO301 is collected
+# and written with the batch's 301s at its end); on SQLite also its row, its retour's INSERT and
+# UPDATE and its 301's INSERT and UPDATE (no reserved ids there).
+MAX_QUERIES_307_IN_BATCH = {"sqlite": 6, "postgresql": 1}
 MAX_QUERIES_BATCH_FIXED = 30
 # A WMO301 (SQLite; on PostgreSQL the same): version upsert, waiting 301, toewijzingen with client and
 # provider, the outbox INSERT (its UPDATE on SQLite, where the id comes from the INSERT), the event.
@@ -196,6 +200,14 @@ def batch_of_starts(assignments) -> list[bytes]:
     ]
 
 
+def fill_the_id_reserves() -> None:
+    """On PostgreSQL the outbox and the inbox reserve ids from their sequences 100 at a time: fill
+    both reserves, so that no reservation falls inside a measured batch."""
+    outbox._reserved.clear()
+    outbox.reserve_id(OutgoingMessage)
+    outbox.reserve_id(IncomingMessage)
+
+
 def test_a_batch_takes_fewer_queries_per_message_than_one_by_one(provider, consultant):
     """In a batch the senders, municipalities, clients and earlier identifications are read once,
     the audit events are one INSERT and the signal recheck runs once: a message's own queries are
@@ -203,10 +215,7 @@ def test_a_batch_takes_fewer_queries_per_message_than_one_by_one(provider, consu
     assignments = [issued_assignment(provider, consultant, today=TODAY) for _ in range(6)]
     OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
     raws = batch_of_starts(assignments)
-    # On PostgreSQL the outbox reserves ids from the sequence 100 at a time: fill the reserve first,
-    # so that no reservation falls inside the measured batches.
-    outbox._reserved.pop(connection.alias, None)
-    outbox._next_id()
+    fill_the_id_reserves()
     with CaptureQueriesContext(connection) as two:
         receive_many(raws[:2], channel=FOLDER, today=TODAY)
     with CaptureQueriesContext(connection) as four:
@@ -285,3 +294,116 @@ def test_a_301_takes_a_bounded_number_of_queries(assignments, django_assert_max_
         assignment_changed(assignment, by=None, today=TODAY)
     message = OutgoingMessage.objects.filter(message_type="WMO301").latest("pk")
     assert message.identification == f"{message.pk:012d}" and assignment.number in message.assignment_numbers
+
+
+# -- the stops of a batch, and many 301s at once (queue_toewijzingen) -------------------------------
+
+
+def started(assignments) -> list[Assignment]:
+    receive_many(batch_of_starts(assignments), channel=FOLDER, today=TODAY)
+    return [Assignment.objects.get(pk=assignment.pk) for assignment in assignments]
+
+
+def batch_of_stops(assignments) -> list[bytes]:
+    return [
+        stop_message(a, begindatum=a.care_started_on, einddatum=TODAY - timedelta(days=1), dagtekening=TODAY)
+        for a in assignments
+    ]
+
+
+def test_a_stop_whose_301_the_xsd_refuses_is_refused_alone_in_its_batch(assignments, monkeypatch):
+    """The stops of a batch write their WMO301s together at its end, without a savepoint each: when
+    one 301 is refused by the XSD, the batch runs again with savepoints and only that stop is
+    refused (0001 on its product, its toewijzing not stopped), as one by one."""
+    stopping = started(assignments)
+    refused_bsn = stopping[1].indication.client.bsn
+    original = outbox.validate_bytes
+
+    def refuse_one(message_type, xml):
+        if message_type == "WMO301" and refused_bsn.encode() in xml:
+            raise outbox.TechnicalError("kapot")
+        return original(message_type, xml)
+
+    monkeypatch.setattr(outbox, "validate_bytes", refuse_one)
+    received = receive_many(batch_of_stops(stopping), channel=FOLDER, today=TODAY)
+    assert [incoming.status for incoming in received] == [ACCEPTED, IncomingMessage.Status.REJECTED, ACCEPTED]
+    assert received[1].errors[0]["codes"] == ["0001"] and "XSD" in received[1].errors[0]["melding"]
+    stopped = [Assignment.objects.get(pk=a.pk).care_stopped_on for a in stopping]
+    assert stopped == [TODAY - timedelta(days=1), None, TODAY - timedelta(days=1)]
+    sent = OutgoingMessage.objects.filter(message_type="WMO301", status=OutgoingMessage.Status.QUEUED)
+    assert sorted(n for message in sent for n in message.assignment_numbers) == sorted(
+        [stopping[0].number, stopping[2].number]
+    )
+
+
+def test_a_batch_of_stops_takes_a_fixed_number_of_queries_per_stop(provider, consultant):
+    """Per accepted WMO307 in a batch: the care stop's update (no savepoint; its toewijzing read
+    with the batch's, its WMO301 written with the batch's 301s); on SQLite also its row, retour and
+    301 (MAX_QUERIES_307_IN_BATCH)."""
+    stopping = started([issued_assignment(provider, consultant, today=TODAY) for _ in range(6)])
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)  # no waiting 301 to rewrite
+    raws = batch_of_stops(stopping)
+    fill_the_id_reserves()
+    with CaptureQueriesContext(connection) as two:
+        receive_many(raws[:2], channel=FOLDER, today=TODAY)
+    with CaptureQueriesContext(connection) as four:
+        received = receive_many(raws[2:], channel=FOLDER, today=TODAY)
+    assert [incoming.status for incoming in received] == [ACCEPTED] * 4
+    assert (len(four) - len(two)) / 2 == MAX_QUERIES_307_IN_BATCH[connection.vendor]
+    savepoints = [sum("SAVEPOINT" in query["sql"] for query in run.captured_queries) for run in (two, four)]
+    assert savepoints[0] == savepoints[1]  # none per message (the test's and the recheck's only)
+    # Each stop's 301 (the newest that names its toewijzing) is its client's.
+    clients = {}
+    for message in OutgoingMessage.objects.filter(message_type="WMO301").order_by("pk"):
+        clients.update(dict.fromkeys(message.assignment_numbers, message.client_id))
+    assert [clients[a.number] for a in stopping] == [a.indication.client_id for a in stopping]
+
+
+def test_queue_toewijzingen_writes_many_301s_in_a_fixed_number_of_queries(provider, consultant):
+    """Changes collected in one transaction: one 301 per client and provider (two changes of one
+    client together), each audited once, in as many queries for five clients as for two."""
+    from audit.models import AuditEvent
+    from iwmo import toewijzing
+    from providers.hooks import assignment_changed
+
+    made = [issued_assignment(provider, consultant, today=TODAY).pk for _ in range(5)]
+    made = list(Assignment.objects.filter(pk__in=made).select_related("indication").order_by("pk"))
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
+    fill_the_id_reserves()
+
+    def changed(assignments) -> int:
+        with CaptureQueriesContext(connection) as queries, toewijzing.collect_toewijzingen():
+            for assignment in assignments:
+                assignment_changed(assignment, by=None, today=TODAY)
+        return len(queries)
+
+    before = OutgoingMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
+    two = changed(made[:2])
+    OutgoingMessage.objects.update(status=OutgoingMessage.Status.DELIVERED)
+    five = changed([*made, made[0]])  # the first client's change twice: still one 301
+    if connection.vendor == "postgresql":  # SQLite inserts each row for its id
+        # The versions, the waiting 301s, the toewijzingen, the 301s' INSERT, their events' INSERT.
+        assert two == five == 5
+    new = OutgoingMessage.objects.filter(pk__gt=before, message_type="WMO301").order_by("pk")
+    assert [message.assignment_numbers for message in new] == [[a.number] for a in [*made[:2], *made]]
+    assert [message.client_id for message in new] == [a.indication.client_id for a in [*made[:2], *made]]
+    events = AuditEvent.objects.filter(object_type="iwmo.outgoingmessage", object_id__in=[m.pk for m in new])
+    assert events.count() == len(new)
+
+
+def test_a_collected_change_whose_savepoint_rolled_back_sends_nothing(assignments):
+    """Inside collect_toewijzingen a change rolled back with its savepoint writes no 301."""
+    from django.db import transaction
+
+    from iwmo import toewijzing
+    from providers.hooks import assignment_changed
+
+    kept, dropped = assignments[:2]
+    before = OutgoingMessage.objects.count()
+    with toewijzing.collect_toewijzingen():
+        assignment_changed(kept, by=None, today=TODAY)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            assignment_changed(dropped, by=None, today=TODAY)
+            raise RuntimeError("rolled back")
+    (message,) = OutgoingMessage.objects.order_by("pk")[before:]
+    assert message.assignment_numbers == [kept.number]
