@@ -130,7 +130,7 @@ class IncidentViewSet(
         description="Meld een calamiteit of geweldsincident bij de gemeente (art. 3.4 lid 1 sub c Wmo 2015) "
         "in de zorg van een van uw toewijzingen. De teamleider krijgt de melding direct. Melden aan de "
         "toezichthouder (GGD) blijft uw plicht; leg daarna vast wanneer dat is gebeurd met "
-        "POST /api/v1/calamiteiten/{id}/ggd-melding/ (ggdGemeldOp, ggdKenmerk). Dezelfde melding opnieuw met "
+        "POST /api/v1/calamiteiten/{id}/ggd-melding/ (datum, kenmerk). Dezelfde melding opnieuw met "
         "hetzelfde berichtId krijgt de eerste melding terug; een "
         "andere inhoud onder een gebruikt berichtId krijgt 409.",
     )
