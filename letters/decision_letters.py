@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from indications import hooks
 from indications.codes import RedenWijziging
 from indications.models import Indication, IndicationStatus, Intake
+from indications.selectors import persoonlijk_plan_text
 
 from . import kinds
 from .models import Letter
@@ -168,7 +169,11 @@ def issue_verslag(intake: Intake, *, by, today: date | None = None) -> Letter:
         kinds.VERSLAG,
         client=client,
         municipality=client.municipality,
-        values={"report": intake.report, "concluded_on": dutch_date(intake.concluded_on)},
+        values={
+            "report": intake.report,
+            "concluded_on": dutch_date(intake.concluded_on),
+            "persoonlijk_plan": persoonlijk_plan_text(intake),
+        },
         by=by,
         about=intake,
         today=today,

@@ -180,6 +180,7 @@ register(
             "<p>U heeft zich bij ons gemeld omdat u hulp nodig heeft. Wij hebben met u gesproken en uw "
             "situatie onderzocht. Het verslag daarvan krijgt u met deze brief (artikel 2.3.2, lid 8, "
             "Wet maatschappelijke ondersteuning 2015).</p>\n"
+            "{% if persoonlijk_plan %}<h2>Uw persoonlijk plan</h2>\n<p>{{ persoonlijk_plan }}</p>\n{% endif %}"
             "<h2>Het verslag</h2>\n"
             '<div class="report">{{ report|linebreaks }}</div>\n'
             "<h2>Wat moet u nu doen?</h2>\n"

@@ -402,6 +402,7 @@ PLACEHOLDER_LABELS = {
     "replaces_number": gettext_lazy("kenmerk van het besluit dat vervangen wordt"),
     "report": gettext_lazy("het verslag van het onderzoek (gebruik {{ report|linebreaks }})"),
     "concluded_on": gettext_lazy("datum waarop het onderzoek is afgerond"),
+    "persoonlijk_plan": gettext_lazy("wat het onderzoek zegt over het persoonlijk plan (ontvangen of niet)"),
 }
 COMMON_PLACEHOLDERS = ("client_name", "municipality")
 DECISION_PLACEHOLDERS = (
@@ -427,9 +428,13 @@ KIND_PLACEHOLDERS = {
     kinds.AFWIJZING: DECISION_PLACEHOLDERS,
     kinds.BEEINDIGING: DECISION_PLACEHOLDERS,
     kinds.INTREKKING: DECISION_PLACEHOLDERS,
-    kinds.VERSLAG: ("report", "concluded_on"),
+    kinds.VERSLAG: ("report", "concluded_on", "persoonlijk_plan"),
 }
-PREVIEW_VALUES = {**SAMPLE_VALUES, "concluded_on": "1 december 2026"}
+PREVIEW_VALUES = {
+    **SAMPLE_VALUES,
+    "concluded_on": "1 december 2026",
+    "persoonlijk_plan": "U heeft op 20-11-2026 een persoonlijk plan ingeleverd.",
+}
 
 
 def _expressions(obj, seen: set[int]):

@@ -109,9 +109,18 @@ def _intrekking(consultant, team_lead, provider):
 def _verslag(consultant, team_lead, provider):
     case_file = build_case_file(consultant=consultant)
     case_file.intake.report = "Wij spraken met u over uw administratie.\n\nU wilt die weer zelf doen."
+    case_file.intake.persoonlijk_plan_received_on = TODAY - timedelta(days=20)
+    case_file.intake.persoonlijk_plan_note = "Uw wens om zelf te koken staat in de doelen."
     case_file.intake.save()
     issue_verslag(case_file.intake, by=consultant, today=TODAY)
-    return case_file.intake, ("Wij spraken met u over uw administratie.", "artikel 2.3.2, lid 8")
+    received = (TODAY - timedelta(days=20)).strftime("%d-%m-%Y")
+    return case_file.intake, (
+        "Wij spraken met u over uw administratie.",
+        "artikel 2.3.2, lid 8",
+        "Uw persoonlijk plan",  # what the onderzoek did with it (art. 2.3.2 lid 2)
+        f"U heeft op {received} een persoonlijk plan ingeleverd.",
+        "Uw wens om zelf te koken staat in de doelen.",
+    )
 
 
 # kind: (how the service issues it, has decision details, has the CAK notice, has the bezwaar clause)
