@@ -8,6 +8,14 @@ from django.utils.translation import gettext_lazy as _
 class SddAdminConfig(AdminConfig):
     default_site = "sddcase.admin.SddAdminSite"
 
+    def ready(self):
+        super().ready()
+        from accounts.hooks import second_factor_event
+        from sddcase.account_audit import record_second_factor_event
+
+        # The second factor's changes in the audit trail (accounts and audit are siblings).
+        second_factor_event.register(record_second_factor_event)
+
 
 class SddAxesConfig(AxesAppConfig):
     verbose_name = _("Inlogbeveiliging")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import needs_second_factor
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -52,6 +54,7 @@ MENU = [
     MenuItem(_("Declaraties"), "billing:overview", _perm("indications.view_management_information")),
     MenuItem(_("Betaalrondes"), "billing:payment_batches", _perm("billing.view_paymentbatch")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
+    MenuItem(_("Tweede factor"), "accounts:second_factor_overview", _perm("auth.change_user")),
     MenuItem(_("Beheer"), "admin:index", lambda user: user.is_staff),
 ]
 
@@ -69,6 +72,6 @@ def menu_for(user, path: str) -> list[dict]:
 def menu(request) -> dict:
     """Context processor: the main menu of the signed-in user."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated or needs_second_factor(user):
+        return {}  # no menu before the login's second factor: it would lead back to it
     return {"menu_items": menu_for(user, request.path)}
