@@ -96,7 +96,7 @@ def log_in(page):
         with page.expect_navigation():
             page.get_by_role("button", name="Inloggen").click()
         if "/inloggen/tweede-factor/" in page.url:
-            page.get_by_label("Code", exact=True).fill(code)
+            page.get_by_label("Code").fill(code)
             page.get_by_role("button", name="Controleren").click()
 
     return as_user
