@@ -29,7 +29,7 @@ run: pdf-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	@echo "sddcase draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SDDCASE_OTP_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's chromium through Playwright; install it when we can.
 browser-deps:

@@ -3,9 +3,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Team
 from .roles import ROLE_PERMISSIONS
+
+# The second factor's devices are not edited in the admin: a reset goes through
+# accounts.services.reset_second_factor, with its reason in the audit trail, and a device's secret
+# (the TOTP key, the herstelcodes) is never shown to anyone but its user at enrolment.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Team)

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Medewerkers en rollen"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the two-factor system checks)
         from .roles import sync_roles_after_migrate
 
         # Roles are groups with permissions; permissions only exist after migrate, so the groups

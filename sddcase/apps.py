@@ -10,8 +10,12 @@ class SddAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        # The production installation's system checks (they register themselves).
-        from sddcase import checks  # noqa: F401
+        from accounts.hooks import second_factor_event
+        from sddcase import checks  # noqa: F401  (the production installation's system checks register themselves)
+        from sddcase.account_audit import record_second_factor_event
+
+        # The second factor's changes in the audit trail (accounts and audit are siblings).
+        second_factor_event.register(record_second_factor_event)
 
 
 class SddAxesConfig(AxesAppConfig):

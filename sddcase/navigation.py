@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import needs_second_factor
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -54,6 +56,7 @@ MENU = [
     MenuItem(_("Audittrail"), "audit:export", _perm("audit.export_auditevent")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Briefsjablonen"), "letters:templates", _perm("letters.change_lettertemplate")),
+    MenuItem(_("Tweede factor"), "accounts:second_factor_overview", _perm("auth.change_user")),
     MenuItem(_("Beheer"), "admin:index", lambda user: user.is_staff),
 ]
 
@@ -71,6 +74,6 @@ def menu_for(user, path: str) -> list[dict]:
 def menu(request) -> dict:
     """Context processor: the main menu of the signed-in user."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated or needs_second_factor(user):
+        return {}  # no menu before the login's second factor: it would lead back to it
     return {"menu_items": menu_for(user, request.path)}

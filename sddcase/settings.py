@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "sddcase.apps.SddAxesConfig",
     # The Content-Security-Policy header (django-csp, settings CONTENT_SECURITY_POLICY below).
     "csp",
+    # Two-factor login: TOTP (an authenticator app) and static backup codes (herstelcodes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Last: it synchronises the role groups after every app's permissions exist.
     "accounts",
 ]
@@ -119,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session pass the second factor (before the check below).
+    "django_otp.middleware.OTPMiddleware",
     "sddcase.middleware.PagesLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,6 +145,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
+
+# --- Two-factor login (django-otp; docs/parts/otp19.md)
+# Every user logs in with a password and a second factor: a code from an authenticator app (TOTP) or
+# a one-time herstelcode. The one switch: only `make run` (the demo on the embedded default) sets it
+# false; a system check refuses that on PostgreSQL, and `check --deploy` refuses it everywhere.
+SDDCASE_OTP_REQUIRED = env.bool("SDDCASE_OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "sddcase"
+# django-otp's own throttling (on by default): after each wrong code a device waits 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 ROOT_URLCONF = "sddcase.urls"
 

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import second_factor_not_required
 from api.iwmo import receive_message
 
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uitloggen/", second_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # The second factor of the login, and its reset by a functioneel beheerder (accounts.urls).
+    path("", include("accounts.urls")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # iWmo 3.2 messages from a provider's system (raw XML, the provider's API key): docs/iwmo.md.

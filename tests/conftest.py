@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 from django.test import TransactionTestCase
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from indications.models import Product, ZrmDomain
@@ -70,6 +73,35 @@ def flush_may_empty_the_audit_trail():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
         yield
+
+
+# -- login: password and second factor -----------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def logins_pass_the_second_factor(request, monkeypatch):
+    """Every login of a test client (`client.login`, `client.force_login`) passes the second factor
+    too, as a user who enrolled and typed a code would: the user gets a confirmed device and the
+    session is marked verified by it (what django_otp.login stores). A test that needs a session with
+    the password alone asks for the `password_only` fixture (tests/accounts prove that such a session
+    is sent to the second factor)."""
+    if "password_only" in request.fixturenames:
+        return
+    original = ClientMixin._login
+
+    def login_with_second_factor(self, user, backend=None):
+        original(self, user, backend)
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", login_with_second_factor)
+
+
+@pytest.fixture
+def password_only():
+    """Test clients log in with the password alone (see logins_pass_the_second_factor)."""
 
 
 # -- time ----------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from playwright.sync_api import sync_playwright
 
 from tests.reference_data import seed_reference_data
@@ -71,9 +73,17 @@ def assert_accessible(axe):
     return check
 
 
+def one_time_code(username: str) -> str:
+    """A fresh herstelcode (a confirmed second factor) for the user, for log_in's second step; the
+    login journey itself (test_login_second_factor.py) enrols with an authenticator app."""
+    user = get_user_model().objects.get(username=username)
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="browser-tests", defaults={"confirmed": True})
+    return StaticToken.objects.create(device=device, token=StaticToken.random_token()).token
+
+
 @pytest.fixture
 def log_in(page):
-    """Log in through the login page (and out first, when someone is logged in)."""
+    """Log in through the login page, with both factors (and out first, when someone is logged in)."""
 
     def as_user(username: str, password: str):
         logout = page.get_by_role("button", name="Uitloggen")
@@ -82,6 +92,11 @@ def log_in(page):
         page.goto("/inloggen/")
         page.get_by_label("Gebruikersnaam").fill(username)
         page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Inloggen").click()
+        code = one_time_code(username)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Inloggen").click()
+        if "/inloggen/tweede-factor/" in page.url:
+            page.get_by_label("Code").fill(code)
+            page.get_by_role("button", name="Controleren").click()
 
     return as_user
