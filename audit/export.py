@@ -18,7 +18,7 @@ from .services import _append
 FORMATS = ("csv", "jsonl")
 
 # The columns, in the order of NEN 7513's log record: the event, the user, the patient (client), the
-# object, the source. Documented in docs/parts/nen19.md.
+# object, the source. Documented in docs/security.md.
 COLUMNS = [
     "gebeurtenis_id",  # the event's UUID
     "datum_tijd",  # ISO 8601 with offset

@@ -1,7 +1,7 @@
 """Every write of the billing app: contract tariffs per unit (and the conversion of the 4-weekly
 result tariffs into them), budgets, and the judging of a declaratie (`submit_declaratie`), which
 both the WMO323 inbox and the REST API call. The rules and their WJ001 codes are in
-docs/parts/billing.md; `billing.checks` holds the per-line judgement on data loaded set-based here."""
+docs/billing.md; `billing.checks` holds the per-line judgement on data loaded set-based here."""
 
 import hashlib
 from collections import defaultdict

@@ -123,7 +123,7 @@ class Retourcode(models.TextChoices):
     TOEWIJZINGNUMMER_NIET_UNIEK = "9332", _("Toewijzing heeft geen uniek nummer binnen wettelijk domein.")  # TR332
     GEMEENTECODE_ONGELDIG = "S300", _("Gemeentecode ongeldig.")
     PRODUCTCODE_ONGELDIG = "S329", _("ProductCode ongeldig.")
-    # The declaratie (WMO323), judged in billing.services (docs/parts/billing.md): the rule in brackets.
+    # The declaratie (WMO323), judged in billing.services (docs/billing.md): the rule in brackets.
     TARIEF_NIET_CONTRACTUEEL = "0611", _("Het ingediende tarief komt niet overeen met het contractuele tarief (TR418).")
     GEEN_DEBET_BEKEND = "8017", _("Van deze credit prestatie is geen debet prestatie bekend (TR323).")
     REFERENTIE_AL_AANGELEVERD = "8021", _("Referentienummer prestatie is reeds aangeleverd (TR314).")

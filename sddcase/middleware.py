@@ -39,7 +39,7 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
 
 class NoServerBannerMiddleware:
     """No `Server` header from the application: it only tells an attacker what to try. (The web server
-    in front sets its own; docs/parts/harden19.md says how to quiet nginx and gunicorn.)"""
+    in front sets its own; docs/security.md says how to quiet nginx and gunicorn.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -146,7 +146,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
 
-# --- Two-factor login (django-otp; docs/parts/otp19.md)
+# --- Two-factor login (django-otp; docs/security.md)
 # Every user logs in with a password and a second factor: a code from an authenticator app (TOTP) or
 # a one-time herstelcode. The one switch: only `make run` (the demo on the embedded default) sets it
 # false; a system check refuses that on PostgreSQL, and `check --deploy` refuses it everywhere.

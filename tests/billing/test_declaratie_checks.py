@@ -1,5 +1,5 @@
 """One test per rule a prestatie of a declaratie must meet, named after the technical rule, each
-asserting the exact WJ001 retourcode (docs/parts/billing.md) on hand-made data."""
+asserting the exact WJ001 retourcode (docs/billing.md) on hand-made data."""
 
 from datetime import date
 

@@ -18,7 +18,7 @@ from tests.factories import MeldingFactory, contracted_provider, issued_assignme
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Calamiteit-test-2026!"
-# Set SCREENSHOTS=<folder> to keep the pages as PNGs (docs/parts/incidents.md).
+# Set SCREENSHOTS=<folder> to keep the pages as PNGs (docs/incidents.md).
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
 
 

@@ -1,7 +1,7 @@
 """The structure of the iWmo 3.2 messages we write, as the project knows it: per message type and
 class, the child elements in their order ("?" optional, "*" repeated). A test-side check that runs
 without the official XSDs (which are not shipped); the full XSD check runs locally with
-IWMO_XSD_DIR (docs/parts/iwmorest.md). Only the message classes: the composite data types (CDT_*:
+IWMO_XSD_DIR (docs/iwmo.md). Only the message classes: the composite data types (CDT_*:
 Naam, Omvang, Product, ...) are the basisschema's."""
 
 from lxml import etree
