@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import CONSULENT, TEAMLEIDER
 from objections.models import Bezwaar, BezwaarStatus
+from tests.browser.screens import shoot
 from tests.factories import IndicationFactory, TeamFactory, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,12 +19,7 @@ SCREENSHOTS = os.environ.get("BEZWAAR_SCREENSHOTS", "")
 
 
 def _shoot(page, name: str) -> None:
-    if not SCREENSHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, SCREENSHOTS, name)
 
 
 def test_a_bezwaar_registered_and_decided(page, log_in, assert_accessible):

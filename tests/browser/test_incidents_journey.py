@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.roles import CONSULENT, TEAMLEIDER
 from incidents.models import Incident, IncidentStatus
 from signals.models import Signal, SignalStatus, SignalType
+from tests.browser.screens import shoot
 from tests.factories import MeldingFactory, contracted_provider, issued_assignment, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,12 +24,7 @@ SCREENSHOTS = os.environ.get("SCREENSHOTS")
 
 
 def _shoot(page, name: str) -> None:
-    if not SCREENSHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, SCREENSHOTS, name)
 
 
 def test_a_phoned_in_calamiteit_reaches_the_team_lead_and_is_followed_to_the_ggd(page, log_in, assert_accessible):

@@ -14,6 +14,7 @@ from indications import services as case_services
 from indications.models import Indication, Municipality
 from letters import kinds
 from letters.models import LetterTemplate, MunicipalityLetterhead
+from tests.browser.screens import shoot
 from tests.factories import build_case_file, contracted_provider, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,12 +24,7 @@ SCREENSHOTS = os.environ.get("LETTER_SCREENSHOTS", "")
 
 
 def _shoot(page, name: str) -> None:
-    if not SCREENSHOTS:
-        return
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot(page, SCREENSHOTS, name)
 
 
 def test_a_beheerder_edits_previews_and_saves_a_letter_template(page, log_in, assert_accessible, eager):
