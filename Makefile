@@ -24,12 +24,13 @@ demo: migrate
 	$(PY) manage.py run_signal_checks --verbosity 0
 	$(PY) manage.py refresh_monitor --verbosity 0
 
-# The logins come last, right before the server starts, so they do not scroll away.
+# The logins come last, right before the server starts, so they do not scroll away. Only the demo on
+# the embedded default (no DATABASE_URL) logs in without a second factor (accounts.E001 refuses it elsewhere).
 run: pdf-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	@echo "sddcase draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)"
-	SDDCASE_OTP_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
+	$(if $(DATABASE_URL),,SDDCASE_OTP_REQUIRED=false) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's chromium through Playwright; install it when we can.
 browser-deps:
