@@ -202,7 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "indications:worklist"
+# After the login each role lands on its own start page (indications.views.home), never on a 403.
+LOGIN_REDIRECT_URL = "indications:home"
 LOGOUT_REDIRECT_URL = "login"
 # Sessions end after 30 minutes without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)

@@ -182,3 +182,14 @@ def test_the_beheerder_cannot_make_anyone_superuser_in_the_admin(client, django_
 
 def test_indications_cannot_be_changed_in_the_admin(admin_client, case):
     assert admin_client.get(f"/beheer/indications/indication/{case['active'].pk}/change/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [CONSULENT, TEAMLEIDER, FUNCTIONEEL_BEHEERDER, CONTRACTMANAGER])
+def test_after_the_login_every_role_lands_on_a_page_it_may_see(client, settings, role):
+    settings.SDDCASE_OTP_REQUIRED = False  # the password step alone (the demo's exemption): where it leads
+    user = staff_member(role)
+    user.set_password("Start-pagina-2026!")
+    user.save()
+    response = client.post("/inloggen/", {"username": user.username, "password": "Start-pagina-2026!"}, follow=True)
+    assert response.status_code == 200, response.redirect_chain
+    assert response.redirect_chain[0][0] == "/" and len(response.redirect_chain) == 2
