@@ -28,6 +28,8 @@ def manage(*args, **variables):
     env = {name: value for name, value in os.environ.items() if name not in names}
     env.update(variables)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests set it in this process for Playwright; check --deploy rightly refuses it (async.E001).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

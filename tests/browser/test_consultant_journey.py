@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import CONSULENT
 from indications.models import Indication, IndicationStatus
+from tests.browser.conftest import one_time_code
 from tests.factories import staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +31,12 @@ def test_consultant_journey_from_melding_to_beschikking(page, assert_accessible)
     assert_accessible(page)
     page.get_by_label("Gebruikersnaam").fill("journey")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
+    code = one_time_code("journey")  # a confirmed second factor: a herstelcode
     page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweede stap van het inloggen")
+    assert_accessible(page)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("werkvoorraad", ignore_case=True)
     assert_accessible(page)
 
