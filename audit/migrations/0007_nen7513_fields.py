@@ -2,10 +2,13 @@
 triggers again with one narrow exception: the nightly retention may DELETE events older than the
 cutoff of a RetentionPermit row that exists only inside its own transaction.
 
-The triggers are dropped first (the data migration UPDATEs the existing rows, and SQLite rebuilds
-the table for the new columns, which loses them anyway) and created at the end."""
+The triggers are dropped first (SQLite rebuilds the table for the new columns, which loses them
+anyway); 0008 maps the existing rows and creates them again. The UPDATE of the existing rows is
+not in this migration: on PostgreSQL it leaves trigger events pending (the deferred foreign key
+of the actor), and the new column's CREATE INDEX, which Django runs at the end of the
+migration, then refuses ("pending trigger events"). tests/audit/test_migrations.py runs these
+migrations over a table with rows."""
 
-from django.conf import settings
 from django.db import migrations, models
 
 # The mapping of models.NEN_ACTIONS at the time of this migration (a migration keeps its own copy).
@@ -129,15 +132,6 @@ def restore_0004_triggers(apps, schema_editor):
     _run(schema_editor, "create_0004")
 
 
-def map_existing_actions(apps, schema_editor):
-    AuditEvent = apps.get_model("audit", "AuditEvent")
-    manager = AuditEvent._base_manager
-    for action, (code, outcome) in NEN_ACTIONS.items():
-        # The model's queryset refuses update(); the historical model's plain manager does not.
-        manager.filter(action=action).update(nen_action=code, outcome=outcome)
-    manager.filter(system_id="").update(system_id=settings.SDDCASE_SYSTEM_ID)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0006_audit_event_action_delete"),
@@ -195,6 +189,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='audit_retention_permit_single_row')],
             },
         ),
-        migrations.RunPython(map_existing_actions, migrations.RunPython.noop),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]

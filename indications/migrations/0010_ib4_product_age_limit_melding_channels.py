@@ -38,6 +38,8 @@ def add_ib4(apps, schema_editor):
 
 
 def remove_ib4(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending for the ALTER TABLE
     Product = apps.get_model("indications", "Product")
     Tariff = apps.get_model("indications", "Tariff")
     Tariff.objects.filter(product__code="IB4").delete()

@@ -57,6 +57,10 @@ def add_rules(apps, schema_editor):
 
 
 def remove_rules(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the foreign keys as the rows go: a deferred check left pending makes PostgreSQL
+        # refuse the ALTER TABLE that removes the models after this in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     apps.get_model("indications", "EigenBijdrageRule").objects.filter(
         valid_from__in=[date(2015, 1, 1), DUE_FROM]
     ).delete()

@@ -20,6 +20,8 @@ def seed_rules(apps, schema_editor):
 
 
 def remove_rules(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending for the ALTER TABLE
     apps.get_model("indications", "ComplexityRule").objects.filter(kind__in=[kind for kind, _n, _a in RULES]).delete()
 
 

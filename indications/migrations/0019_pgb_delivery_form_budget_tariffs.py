@@ -45,6 +45,8 @@ def add_default_pgb_tariffs(apps, schema_editor):
 
 
 def remove_default_pgb_tariffs(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending for the ALTER TABLE
     apps.get_model("indications", "PgbTariff").objects.all().delete()
 
 
