@@ -35,3 +35,24 @@ def test_a_wrong_code_or_a_herstelcode_changes_nothing(db):
         assert "code" in refused.value.message_dict
     assert set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == old
     assert not AuditEvent.objects.filter(changes__second_factor="backup_codes_renewed").exists()
+
+
+def test_the_page_shows_the_new_codes_once(client):
+    user = UserFactory()
+    device = enrolled(user)
+    client.force_login(user)
+    response = client.post("/medewerkers/tweede-factor/herstelcodes/", {"code": current_code(device, steps_ahead=1)})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    codes = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    assert all(code in page for code in codes)
+    assert not any(code in client.get(response["Location"]).content.decode() for code in codes)
+
+
+def test_the_page_shows_a_wrong_code_in_dutch(client):
+    user = UserFactory()
+    enrolled(user)
+    client.force_login(user)
+    response = client.post("/medewerkers/tweede-factor/herstelcodes/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "De code klopt niet" in response.content.decode()
