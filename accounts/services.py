@@ -155,3 +155,39 @@ def reset_second_factor(user, *, by, reason: str, ip_address: str | None = None)
             )
         )
     return deleted
+
+
+def renew_backup_codes(user, *, token: str, ip_address: str | None = None) -> list[str]:
+    """A new set of BACKUP_CODE_COUNT herstelcodes for the user, after a current code from the
+    authenticator app (a herstelcode does not count: it could be one of the codes being replaced).
+    The old codes are void; the new ones are returned to be shown once. Audited, without the codes."""
+    token = normalised(token)
+    accepted = throttled = False
+    with transaction.atomic():
+        for device in TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if not device.verify_is_allowed()[0]:
+                throttled = True
+            elif token.isdigit() and len(token) == 6 and device.verify_token(token):
+                accepted = True
+                break
+        if accepted:
+            StaticToken.objects.filter(device__user=user).delete()
+            backup = StaticDevice.objects.filter(user=user, confirmed=True).first()
+            if backup is None:
+                backup = StaticDevice.objects.create(user=user, name=_("Herstelcodes"), confirmed=True)
+            codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
+            StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+            second_factor_event(
+                SecondFactorEvent(
+                    actor=user,
+                    action="update",
+                    user=user,
+                    summary=_("Nieuwe herstelcodes aangemaakt (%(count)d); de oude vervallen")
+                    % {"count": BACKUP_CODE_COUNT},
+                    changes={"second_factor": "backup_codes_renewed", "backup_codes": BACKUP_CODE_COUNT},
+                    ip_address=ip_address,
+                )
+            )
+    if not accepted:
+        raise ValidationError({"code": _wrong_code(throttled=throttled)})
+    return codes

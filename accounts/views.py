@@ -141,6 +141,23 @@ def backup_codes(request):
     return render(request, "registration/backup_codes.html", {"codes": codes, "next": _next(request)})
 
 
+def renew_backup_codes(request):
+    """A new set of herstelcodes for the logged-in user, after a current code from the app; shown
+    once on the herstelcodes page (the old ones are void)."""
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.renew_backup_codes(
+                request.user, token=form.cleaned_data["code"], ip_address=client_ip(request)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            return redirect("accounts:backup_codes")
+    return render(request, "accounts/renew_backup_codes.html", {"form": form})
+
+
 @permission_required(services.RESET_PERMISSION, raise_exception=True)
 def second_factor_overview(request):
     return render(request, "accounts/second_factor_overview.html", {"users": users_with_second_factor_status()})

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import hooks
 from .models import AuditEvent, mask_bsn
 from .services import _append
 
@@ -47,13 +49,13 @@ class Selection:
     before_id: int | None = None
 
     def events(self) -> QuerySet[AuditEvent]:
-        events = AuditEvent.objects.select_related("actor").order_by("at", "id")
+        events = with_person_bsn(AuditEvent.objects.select_related("actor")).order_by("at", "id")
         if self.since:
             events = events.filter(at__gte=_start_of(self.since))
         if self.until:
             events = events.filter(at__lt=_start_of(self.until + timedelta(days=1)))
         if self.bsn:
-            events = events.filter(bsn=self.bsn)
+            events = about_bsn(events, self.bsn)
         if self.before_id is not None:
             events = events.filter(id__lt=self.before_id)
         return events
@@ -65,6 +67,37 @@ class Selection:
             f"BSN {mask_bsn(self.bsn)}" if self.bsn else "",
         ]
         return ", ".join(part for part in parts if part) or "alles"
+
+
+def _person_bsn():
+    """The BSN of an event's client as an expression over the event's client_id (a subquery through
+    audit.hooks.person_identifier: no query per row), or None without a callback."""
+    found = hooks.person_identifier(OuterRef("client_id"))
+    return None if found is None or isinstance(found, str) else found
+
+
+def with_person_bsn(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """The events with `person_bsn`: the BSN stored in the event, or, for an event recorded before
+    the NEN 7513 fields (bsn '' but a client_id), the BSN of its client read at query time. The
+    trail is append-only, so the old rows are never updated; the fallback is in the query."""
+    person = _person_bsn()
+    if person is None:
+        return events.annotate(person_bsn=F("bsn"))
+    fallback = Coalesce(person, Value(""), output_field=CharField())
+    return events.annotate(
+        person_bsn=Case(
+            When(Q(bsn="") & Q(client_id__isnull=False), then=fallback), default=F("bsn"), output_field=CharField()
+        )
+    )
+
+
+def about_bsn(events: QuerySet[AuditEvent], bsn: str) -> QuerySet[AuditEvent]:
+    """The events about the person with this BSN: stored in the event, or (old events) through
+    their client_id. The stored column is tried first so that its index serves the new events."""
+    person = _person_bsn()
+    if person is None:
+        return events.filter(bsn=bsn)
+    return events.alias(old_bsn=person).filter(Q(bsn=bsn) | Q(bsn="", client_id__isnull=False, old_bsn=bsn))
 
 
 def _start_of(day: date) -> datetime:
@@ -87,7 +120,7 @@ def row(event: AuditEvent) -> dict:
         "systeem_id": event.system_id,
         "object_type": event.object_type,
         "object_id": event.object_id,
-        "bsn": event.masked_bsn,
+        "bsn": mask_bsn(getattr(event, "person_bsn", event.bsn) or ""),
         "omschrijving": event.summary,
     }
 
