@@ -78,9 +78,9 @@ audit: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
-# Both queues: the default one and the iWmo message exchange's own (CELERY_TASK_ROUTES).
+# Every queue (CELERY_QUEUES_BY_KIND): one worker for all, as in development; production runs one per queue (deploy/).
 worker: $(VENV)/.installed
-	$(VENV)/bin/celery -A sddcase worker -Q celery,iwmo --loglevel=info
+	$(VENV)/bin/celery -A sddcase worker -Q celery,signals,monitor,delivery,letters --loglevel=info
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A sddcase beat --loglevel=info

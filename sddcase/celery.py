@@ -8,6 +8,9 @@ app = Celery("sddcase")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# The tasks' durations and failures for Prometheus (the signal handlers connect on import).
+import sddcase.metrics  # noqa: E402,F401
+
 
 @app.on_after_finalize.connect
 def schedule_signal_checks(sender, **kwargs):

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request latency per view and queries per request (sddcase/metrics.py), around everything else.
+    "sddcase.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that the static files get them too: the CSP header, and no Server banner.
     "sddcase.middleware.NoServerBannerMiddleware",
@@ -209,6 +211,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Stateless web processes (health20): sessions in the database, read through the shared cache, so a
+# request may land on any process; never in a process's memory or on its local disk.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # The cookies' and headers' security settings are in the block "Production security" below.
 
 LANGUAGE_CODE = "nl"
@@ -308,10 +313,31 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# The iWmo tasks (delivery of the outbox) have a queue of their own, so that a long signal check or
-# monitor refresh never holds up a message; every worker consumes both: `celery worker -Q celery,iwmo`.
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"iwmo.*": {"queue": "iwmo"}}
+# --- Queues per kind of work (health20) ---------------------------------------------------------------
+# Each kind of work has a queue of its own, so that each scales on its own and a long signal check or
+# monitor refresh never holds up a message: one worker per queue (deploy/, `celery -A sddcase worker
+# -Q <queue>`). The names can be set apart; every task is routed (tests/test_queues.py).
+CELERY_QUEUES_BY_KIND = {
+    "default": env("CELERY_QUEUE_DEFAULT", default="celery"),
+    "signals": env("CELERY_QUEUE_SIGNALS", default="signals"),
+    "monitor": env("CELERY_QUEUE_MONITOR", default="monitor"),
+    # iWmo messages out (the outbox's delivery) and in.
+    "delivery": env("CELERY_QUEUE_DELIVERY", default="delivery"),
+    # The letters' PDF rendering and sending.
+    "letters": env("CELERY_QUEUE_LETTERS", default="letters"),
+}
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUES_BY_KIND["default"]
+CELERY_TASK_ROUTES = {
+    "signals.*": {"queue": CELERY_QUEUES_BY_KIND["signals"]},
+    "monitor.*": {"queue": CELERY_QUEUES_BY_KIND["monitor"]},
+    "iwmo.*": {"queue": CELERY_QUEUES_BY_KIND["delivery"]},
+    "letters.*": {"queue": CELERY_QUEUES_BY_KIND["letters"]},
+    # The nightly status changes and the audit retention: the default queue, named.
+    "indications.*": {"queue": CELERY_QUEUES_BY_KIND["default"]},
+    "providers.*": {"queue": CELERY_QUEUES_BY_KIND["default"]},
+    "audit.*": {"queue": CELERY_QUEUES_BY_KIND["default"]},
+}
+# --- end of queues -------------------------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
     "activate-beschikkingen-that-started": {
         "task": "indications.activate_started_beschikkingen",
@@ -469,6 +495,8 @@ CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 # HTTPS: redirect http to https (behind a TLS-terminating proxy that sets SECURE_PROXY_SSL_HEADER the
 # redirect only applies to requests the proxy received over http), and HSTS for a year in production.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# The load balancer's health checks and the Prometheus scrape may come over plain http, inside.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
@@ -507,3 +535,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # --- end of production security ------------------------------------------------------------------------
+
+# --- Health and metrics (health20; sddcase/health.py, sddcase/metrics.py) ----------------------------
+# /health/ready answers 503 when the replica (DATABASES["replica"], when configured) lags more than this.
+HEALTH_REPLICA_MAX_LAG_SECONDS = env.float("HEALTH_REPLICA_MAX_LAG_SECONDS", default=30.0)
+# The broker's ping in /health/ready waits at most this long.
+HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", default=2.0)
+# /metrics (Prometheus) is not public: a scrape sends `Authorization: Bearer <METRICS_TOKEN>`, or comes
+# from one of METRICS_ALLOWED_NETWORKS (addresses or CIDR networks of REMOTE_ADDR). Neither set: 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# Several gunicorn workers: prometheus_client's multiprocess mode writes the metrics of every process
+# into PROMETHEUS_MULTIPROC_DIR (an empty directory, emptied at each start: deploy/gunicorn.conf.py).
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
+# --- end of health and metrics -------------------------------------------------------------------------

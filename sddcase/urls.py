@@ -4,8 +4,13 @@ from django.urls import include, path
 
 from accounts.views import second_factor_not_required
 from api.iwmo import receive_message
+from sddcase import health, metrics
 
 urlpatterns = [
+    # For load balancers and Prometheus (sddcase/health.py, sddcase/metrics.py): no login, no session.
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", second_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
     # The second factor of the login, and its reset by a functioneel beheerder (accounts.urls).

@@ -2,7 +2,7 @@
 (issue 16: "Prove it with a test that kills a real worker process during delivery (PostgreSQL +
 Redis in CI) and shows every message delivered once").
 
-A real `celery worker -Q celery,iwmo` runs on the test database; the WMO301s of twelve toewijzingen
+A real `celery worker -Q <every queue>` runs on the test database; the WMO301s of twelve toewijzingen
 go through the broker to an HTTP receiver that answers the first four and leaves the next three
 hanging, so that each of the worker's three pool processes is mid-delivery (inside its transaction,
 holding the message's row lock, the POST sent). The worker is SIGKILLed; a new one starts, takes the

@@ -11,6 +11,7 @@ from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from sddcase.celery import app as celery_app
@@ -105,14 +106,15 @@ def worker_environment(outbox_url: str) -> dict[str, str]:
 
 
 class Worker:
-    """`celery -A sddcase worker -Q celery,iwmo` as `make worker` starts it, in a session of its own so
+    """`celery -A sddcase worker -Q <every queue>` as `make worker` starts it, in a session of its own so
     that kill() takes the main process and its pool processes at once, as a machine that dies would."""
 
     def __init__(self, env: dict[str, str], log: Path, *, concurrency: int = 3):
         self.log = log
         self.handle = open(log, "ab")  # noqa: SIM115 - closed in stop()/kill()
+        queues = ",".join(settings.CELERY_QUEUES_BY_KIND.values())
         self.process = subprocess.Popen(
-            [str(CELERY), "-A", "sddcase", "worker", "-Q", "celery,iwmo", "--loglevel=info",
+            [str(CELERY), "-A", "sddcase", "worker", "-Q", queues, "--loglevel=info",
              "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -137,5 +139,5 @@ class Worker:
 def purge_queues():
     """Tasks left in the broker by earlier tests (delayed, never consumed) must not run here."""
     with celery_app.connection_for_write() as broker:
-        for queue in ("celery", "iwmo"):
+        for queue in settings.CELERY_QUEUES_BY_KIND.values():
             broker.default_channel.queue_purge(queue)

@@ -1,0 +1,43 @@
+"""gunicorn's production configuration: `gunicorn -c deploy/gunicorn.conf.py sddcase.wsgi`.
+
+Every value comes from the environment (the systemd unit's EnvironmentFile or compose's environment)."""
+
+import os
+import shutil
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# 30 s: the largest API batch (API_MAX_BODY_BYTES, 2 MB of JSON) and a letter's PDF are answered well
+# within it (bench/); a request that takes longer is a fault, and the worker is restarted.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# The application is loaded once, before the workers fork (faster start, shared memory).
+preload_app = True
+# Restart a worker now and then (memory that a long-running process gathers).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Access log to stdout, without query strings (%(U)s is the path only: a query may hold a BSN or a
+# name searched for). No Server banner of gunicorn's own (sddcase.middleware removes Django's).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1")
+proc_name = "sddcase-web"
+
+
+def on_starting(server):
+    """Prometheus' multiprocess mode: an empty directory at every start (sddcase/metrics.py)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker that exits leaves its live gauges behind unless they are marked dead."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
