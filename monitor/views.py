@@ -7,8 +7,8 @@ from audit.models import AuditEvent
 from audit.services import client_ip, record_event
 from indications.models import Municipality
 from ui import charts
-from ui.reporting import data_freshness, reporting_reads
 from ui.exports import export_context, export_response, query_without_export, requested_export
+from ui.reporting import data_freshness, reporting_reads
 from ui.tables import format_cell
 
 from . import bezwaren, decisions, eigen_bijdrage, incidents, mantelzorg, money, selectors
