@@ -4,7 +4,7 @@ standby refuses every write, so a write the router sent there would fail, and th
 the reporting scope all succeed on the primary and reach the standby by replication."""
 
 import pytest
-from django.db import DatabaseError, connections
+from django.db import DatabaseError
 
 from indications.models import Client
 from sddcase.replica import data_freshness, replica_lag_seconds
