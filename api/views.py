@@ -3,7 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
@@ -24,6 +24,7 @@ from providers.selectors import (
     state_conditions,
 )
 from providers.sla import SHOWN_FIGURES
+from ui.reporting import data_freshness, reporting_reads
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
 from .errors import error_body, response_from
@@ -334,7 +335,21 @@ class SlaView(ProviderAPIMixin, APIView):
     audit_object_type = "providers.provider"
     query_parameters = ("jaar", "periode")
 
-    @extend_schema(parameters=[SlaQuerySerializer], responses={200: SlaFiguresSerializer(many=True), **ERRORS})
+    @extend_schema(
+        parameters=[
+            SlaQuerySerializer,
+            OpenApiParameter(
+                "X-Data-Freshness",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="Tot wanneer de cijfers bijgewerkt zijn (ISO 8601): ze komen van de leesreplica, "
+                "die iets achter kan lopen; zonder replica het tijdstip van het antwoord.",
+            ),
+        ],
+        responses={200: SlaFiguresSerializer(many=True), **ERRORS},
+    )
+    @reporting_reads
     def get(self, request):
         query = SlaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -359,4 +374,6 @@ class SlaView(ProviderAPIMixin, APIView):
                     **satisfaction,
                 }
             )
-        return Response(SlaFiguresSerializer(rows, many=True).data)
+        response = Response(SlaFiguresSerializer(rows, many=True).data)
+        response["X-Data-Freshness"] = (data_freshness() or timezone.now()).isoformat(timespec="seconds")
+        return response

@@ -8,6 +8,7 @@ from audit.services import client_ip, record_event
 from indications.models import Municipality
 from ui import charts
 from ui.exports import export_context, export_response, query_without_export, requested_export
+from ui.reporting import data_freshness, reporting_reads
 from ui.tables import format_cell
 
 from . import bezwaren, decisions, eigen_bijdrage, incidents, mantelzorg, money, selectors
@@ -38,6 +39,7 @@ def _waiting_series(table, years: list[int]):
 
 
 @permission_required("indications.view_management_information", raise_exception=True)
+@reporting_reads
 def dashboard(request):
     """The IB monitor: trends over the years, the periods of a year, spending, duration against the
     ambition, product shares, reference groups, stacking and mantelzorg, for the chosen selection."""
@@ -46,6 +48,7 @@ def dashboard(request):
     context = {
         "form": form,
         "refresh": selectors.last_refresh(),
+        "freshness": data_freshness(),
         "query": query_without_export(request),
         "can_export_ceo": request.user.has_perm("monitor.export_ceo_population"),
     }
@@ -158,6 +161,7 @@ def dashboard(request):
 
 
 @permission_required("monitor.export_ceo_population", raise_exception=True)
+@reporting_reads
 def ceo_population(request):
     """Download of the cliëntervaringsonderzoek population (personal data: every download is
     recorded in the audit log, once per municipality it covers)."""

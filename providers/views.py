@@ -15,6 +15,7 @@ from indications.selectors import clients_visible_to
 from indications.views import render_indication_detail
 from ui import charts
 from ui.exports import export_context, query_without_export, requested_export
+from ui.reporting import PRIMARY, data_freshness, reporting_reads
 
 from . import figures, satisfaction, services, support_plans
 from .forms import (
@@ -60,6 +61,7 @@ def _with_defaults(request, **defaults):
 
 
 @permission_required("indications.view_management_information", raise_exception=True)
+@reporting_reads
 def sla(request):
     """The SLA benchmark: the providers (of a reference group) side by side on the SLA figures,
     results achieved, late reports and open SLA signals, with bar charts and exports."""
@@ -70,6 +72,7 @@ def sla(request):
         "period": None,
         "query": query_without_export(request),
         "computed_on": sla_figures_computed_on(),
+        "freshness": data_freshness(),
     }
     if not form.is_valid():
         return render(request, "providers/sla.html", context)
@@ -165,6 +168,7 @@ def _render_dashboard(
         "query": query_without_export(request),
         "year": year,
         "computed_on": sla_figures_computed_on(),
+        "freshness": data_freshness(),
     }
     if year is None:
         return render(request, "providers/dashboard.html", context, status=status)
@@ -210,15 +214,16 @@ def _render_dashboard(
             kind="pct",
             series_name=str(results.columns[-1].label),
         ),
-        reviews=annual_reviews_of(provider),
+        reviews=annual_reviews_of(provider).using(PRIMARY),  # what the user just recorded: the primary
         can_record_review=request.user.has_perm("providers.add_annualreview"),
         review_form=review_form or AnnualReviewForm(initial={"year": year, "held_on": today}, auto_id=REVIEW_FORM_IDS),
-        review_done=provider.annual_reviews.filter(year=year).exists(),
+        review_done=provider.annual_reviews.using(PRIMARY).filter(year=year).exists(),
     )
     return render(request, "providers/dashboard.html", context, status=status)
 
 
 @permission_required("indications.view_management_information", raise_exception=True)
+@reporting_reads
 def dashboard(request, provider_uuid):
     """One provider's SLA dashboard: its figures per quarter and over five years against its
     reference group, results per product, late reports, open SLA signals and the jaargesprek."""

@@ -13,6 +13,7 @@ from indications.forms import apply_service_errors
 from indications.models import Municipality
 from indications.selectors import clients_visible_to, municipalities_of
 from indications.views import requires
+from ui.reporting import data_freshness, reporting_reads
 
 from . import selectors
 from .forms import MoveSignalForm
@@ -135,6 +136,7 @@ def client_stacking(request, client_uuid):
     )
 
 
+@reporting_reads
 def stacking_overview(request):
     user = request.user
     if not (user.has_perm("indications.view_management_information") or _is_team_lead(user)):
@@ -151,5 +153,6 @@ def stacking_overview(request):
         {
             "rows": selectors.stacking_overview(today=today, municipalities=municipalities),
             "today": today,
+            "freshness": data_freshness(),
         },
     )

@@ -3,10 +3,12 @@ roles) comes from the data migrations, so it is in the test database; fixtures l
 
 Note: pytest-django's `client` is Django's test client; a domain client is `ib_client` here."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -27,6 +29,7 @@ from tests.factories import (
     get_municipality,
     staff_member,
 )
+from tests.reference_data import seed_reference_data
 
 # -- settings for speed and isolation ------------------------------------------------------------
 
@@ -212,3 +215,68 @@ def eager():
     celery_app.conf.update(dict.fromkeys(keys, True))
     yield
     celery_app.conf.update(before)
+
+
+# -- the read replica (docs/parts/replica20.md) -------------------------------------------------
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "standby: needs a real hot standby as DATABASE_REPLICA_URL (.ci/run)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that need a real hot standby (a write there must fail) run only where .ci/run
+    started one and says so with DATABASE_REPLICA_IS_STANDBY=1; elsewhere they are deselected."""
+    if os.environ.get("DATABASE_REPLICA_IS_STANDBY") == "1":
+        return
+    kept = [item for item in items if "standby" not in item.keywords]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if "standby" in item.keywords])
+        items[:] = kept
+
+
+class Replica:
+    """The `replica` alias of a test: a real standby (DATABASE_REPLICA_URL) or a second connection
+    to the test database. `catch_up()` waits until the standby replayed what the primary committed."""
+
+    def __init__(self, connection, *, standby: bool):
+        self.connection, self.standby = connection, standby
+
+    def catch_up(self, attempts: int = 200):
+        if not self.standby:
+            return
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            (target,) = cursor.fetchone()
+        with self.connection.cursor() as cursor:
+            for _ in range(attempts):
+                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+                if cursor.fetchone()[0]:
+                    return
+                time.sleep(0.05)
+        raise AssertionError(f"the standby did not replay up to {target}")
+
+
+@pytest.fixture(scope="module")
+def replica_alias(django_db_setup):
+    """The `replica` database alias for a module's tests (`pytest.mark.usefixtures("replica_alias")`,
+    and `databases=["default", "replica"]` on their django_db mark: module scope, so the alias exists
+    before the test's database access is set up). With DATABASE_REPLICA_URL it is that one (in .ci/run
+    a hot standby of the test database); without, the fixture adds one: a second connection to the
+    test database (a test mirror), which sees what a transactional test commits."""
+    added = "replica" not in connections.settings
+    if added:
+        connections.settings["replica"] = {**connections["default"].settings_dict, "TEST": {"MIRROR": "default"}}
+    yield
+    if added:
+        connections["replica"].close()
+        del connections["replica"]
+        del connections.settings["replica"]
+
+
+@pytest.fixture
+def replica(replica_alias, transactional_db):
+    """The replica of a transactional test, with the reference data seeded again (transactional
+    tests end with a flush)."""
+    seed_reference_data()
+    return Replica(connections["replica"], standby=os.environ.get("DATABASE_REPLICA_IS_STANDBY") == "1")
