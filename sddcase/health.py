@@ -14,6 +14,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from sddcase.replica import replica_lag_seconds
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,25 +26,8 @@ def check_database(alias: str = "default") -> dict:
     return {"ok": True}
 
 
-def replica_lag_seconds(alias: str = "replica") -> float | None:
-    """How far the replica's replay is behind (PostgreSQL); None where the engine cannot tell (SQLite,
-    or a replica that has replayed nothing yet) — then only the connection counts."""
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute("SELECT 1")
-            return None
-        # On a primary (or an idle replica) there is nothing to replay: no lag to speak of.
-        cursor.execute(
-            "SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
-            "THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
-        )
-        (lag,) = cursor.fetchone()
-    return None if lag is None else float(lag)
-
-
 def check_replica() -> dict:
-    lag = replica_lag_seconds("replica")
+    lag = replica_lag_seconds()
     limit = float(settings.HEALTH_REPLICA_MAX_LAG_SECONDS)
     if lag is not None and lag > limit:
         return {"ok": False, "lag_seconds": round(lag, 3), "error": f"lag above {limit:g} s"}
