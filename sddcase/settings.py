@@ -194,7 +194,7 @@ SDDCASE_PROCESSES = env.int("SDDCASE_PROCESSES", default=1)
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# The read replica for reporting (docs/parts/replica20.md): the router sends reads to it only inside
+# The read replica for reporting (docs/operations.md): the router sends reads to it only inside
 # ui.reporting.reporting_reads. In tests it mirrors the test database (a real standby replays it).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {

@@ -217,7 +217,7 @@ def eager():
     celery_app.conf.update(before)
 
 
-# -- the read replica (docs/parts/replica20.md) -------------------------------------------------
+# -- the read replica (docs/operations.md) -------------------------------------------------
 
 
 def pytest_configure(config):
