@@ -27,6 +27,8 @@ from .forms import CodeForm, EnrolmentForm, ResetForm
 from .selectors import has_second_factor, needs_second_factor, users_with_second_factor_status
 
 BACKUP_CODES_SESSION_KEY = "accounts_backup_codes"
+# Set when the codes in the session replace earlier ones (renewal), not a first enrolment.
+BACKUP_CODES_RENEWED_SESSION_KEY = "accounts_backup_codes_renewed"
 
 
 def second_factor_not_required(view):
@@ -138,7 +140,10 @@ def second_factor_setup(request):
 def backup_codes(request):
     """The herstelcodes, once: right after enrolment (a reload shows them no more)."""
     codes = request.session.pop(BACKUP_CODES_SESSION_KEY, None)
-    return render(request, "registration/backup_codes.html", {"codes": codes, "next": _next(request)})
+    renewed = request.session.pop(BACKUP_CODES_RENEWED_SESSION_KEY, False)
+    return render(
+        request, "registration/backup_codes.html", {"codes": codes, "renewed": renewed, "next": _next(request)}
+    )
 
 
 def renew_backup_codes(request):
@@ -154,6 +159,7 @@ def renew_backup_codes(request):
             form.add_error(None, error)
         else:
             request.session[BACKUP_CODES_SESSION_KEY] = codes
+            request.session[BACKUP_CODES_RENEWED_SESSION_KEY] = True
             return redirect("accounts:backup_codes")
     return render(request, "accounts/renew_backup_codes.html", {"form": form})
 

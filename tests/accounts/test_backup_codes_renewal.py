@@ -46,6 +46,7 @@ def test_the_page_shows_the_new_codes_once(client):
     page = client.get(response["Location"]).content.decode()
     codes = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
     assert all(code in page for code in codes)
+    assert "Dit zijn uw nieuwe herstelcodes" in page and "De tweede factor is ingesteld" not in page
     assert not any(code in client.get(response["Location"]).content.decode() for code in codes)
 
 
@@ -56,3 +57,17 @@ def test_the_page_shows_a_wrong_code_in_dutch(client):
     response = client.post("/medewerkers/tweede-factor/herstelcodes/", {"code": "000000"})
     assert response.status_code == 200
     assert "De code klopt niet" in response.content.decode()
+
+
+def test_a_verified_user_finds_the_renewal_in_the_menu(client, password_only):
+    user = UserFactory()
+    enrolled(user)
+    client.force_login(user)
+    link = 'href="/medewerkers/tweede-factor/herstelcodes/"'
+    unverified = client.get("/werkvoorraad/", follow=True)
+    assert unverified.status_code == 200 and link not in unverified.content.decode()
+    session = client.session
+    session["otp_device_id"] = user.staticdevice_set.get().persistent_id
+    session.save()
+    verified = client.get("/medewerkers/tweede-factor/herstelcodes/")
+    assert verified.status_code == 200 and link in verified.content.decode()
