@@ -267,89 +267,97 @@ def _active_provisions(today: date) -> QuerySet:
     )
 
 
+def _count_per_client(queryset: QuerySet, client_path: str) -> Subquery:
+    """The number of rows of `queryset` that belong to the outer client (a correlated count)."""
+    return Subquery(
+        queryset.filter(**{client_path: OuterRef("pk")})
+        .order_by()
+        .values(client_path)
+        .annotate(rows=Count("pk"))
+        .values("rows")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _more_than_one(queryset: QuerySet, client_path: str) -> QuerySet:
+    """The clients with more than one row in `queryset` (one grouped set)."""
+    return queryset.order_by().values(client_path).annotate(rows=Count("pk")).filter(rows__gt=1).values(client_path)
+
+
 def clients_with_stacking(today: date, *, client_id: int | list[int] | None = None) -> QuerySet:
     """Clients with an active IB toewijzing (or a running pgb) today and, on the same day, another one, another
     provision they are known to have, or a housemate (same address) with IB or another provision.
     Annotated with ib_count, kinds_mask and household (the parts of the variant, stacking_mask).
 
-    One grouped query over joins, no per-client subqueries: the clients' toewijzingen and provisions
-    are joined and aggregated, the households come from one grouped set of addresses. With a
-    client_id (a recheck after a user's change) only that client, and only its own address's
-    households, each of the few clients there tested with EXISTS on its own keys: the grouped set of
-    every address, or a hashed set of every active toewijzing, would cost a scan per change (on
-    PostgreSQL with 9,500 toewijzingen: 56 ms a recheck with the hashed sets, 2 ms with EXISTS).
-    A list of client ids (the recheck at the end of a batch of iWmo messages) does the same for
-    those clients in one query: the households of every address that one of them lives at."""
+    Each part is computed once per client, by its own keys: the number of active toewijzingen and
+    running pgb's (correlated counts), the kinds of the active provisions (a correlated sum of their
+    bits) and whether another client at the same address has IB or a provision (EXISTS on the
+    address index). Which clients to look at is decided first: for every client (the nightly run,
+    the monitor), one hashed set per part (more than one IB, a provision) and the housemate test,
+    so the per-client parts run only for the clients that stack; for one client or a list (a
+    recheck after a user's change, the end of a batch of iWmo messages), those clients by their
+    keys. (The earlier form joined every client's whole history of indications, toewijzingen and
+    provisions and grouped it, and computed the grouped set of shared addresses three times: in the
+    SELECT, the GROUP BY and the HAVING.)"""
     assignments = _active_assignments(today)
     provisions = _active_provisions(today)
     pgb = Indication.objects.filter(_running_pgb(today))
-    if client_id is None:
-        # Every client: one hashed set of the clients with IB (or a provision) for the whole table.
-        with_ib = Q(pk__in=assignments.values("indication__client")) | Q(pk__in=pgb.values("client"))
-        with_any = Client.objects.filter(with_ib | Q(pk__in=provisions.values("client")))
-        candidates = Client.objects.filter(with_ib)
-    else:
-        # One client (a recheck): the few clients at its address, each looked up by its own keys (a
-        # hashed set of every active toewijzing would cost a scan of the table per recheck).
-        with_ib = Exists(assignments.filter(indication__client=OuterRef("pk"))) | Exists(
-            pgb.filter(client=OuterRef("pk"))
-        )
-        if isinstance(client_id, int):
-            the_client = Client.objects.filter(pk=client_id)
-            at_address = Q(
-                postcode=Subquery(the_client.values("postcode")),
-                house_number=Subquery(the_client.values("house_number")),
-            )
-            candidates = Client.objects.filter(with_ib, pk=client_id)
-        else:
-            # Several clients: everyone at their postcodes and house numbers (a superset of their
-            # addresses; the grouping below is per full address, so the extra rows change nothing).
-            the_clients = Client.objects.filter(pk__in=client_id)
-            at_address = Q(
-                postcode__in=the_clients.values("postcode"), house_number__in=the_clients.values("house_number")
-            )
-            candidates = Client.objects.filter(with_ib, pk__in=client_id)
-        with_any = Client.objects.filter(with_ib | Exists(provisions.filter(client=OuterRef("pk"))), at_address)
-    address = Concat("postcode", Value("|"), "house_number", output_field=CharField())
-    shared_addresses = (
-        with_any.exclude(postcode="")
-        .annotate(address_key=address)
-        .order_by()
-        .values("address_key")
-        .annotate(clients=Count("pk"))
-        .filter(clients__gt=1)
-        .values("address_key")
+
+    def has_ib(path: str = "pk"):
+        return Exists(assignments.filter(indication__client=OuterRef(path))) | Exists(pgb.filter(client=OuterRef(path)))
+
+    housemate = (
+        Client.objects.filter(postcode=OuterRef("postcode"), house_number=OuterRef("house_number"))
+        .exclude(pk=OuterRef("pk"))
+        .filter(has_ib() | Exists(provisions.filter(client=OuterRef("pk"))))
     )
-    active_ib = Q(
-        indications__assignments__status=Assignment.Status.ACTIVE, indications__assignments__start_date__lte=today
-    ) & (Q(indications__assignments__end_date__isnull=True) | Q(indications__assignments__end_date__gte=today))
-    active_provision = Q(other_provisions__start_date__lte=today) & (
-        Q(other_provisions__end_date__isnull=True) | Q(other_provisions__end_date__gte=today)
-    )
+    shares_address = ~Q(postcode="") & Exists(housemate)
     bits = Case(
-        *[When(active_provision & Q(other_provisions__kind=kind), then=Value(bit)) for kind, bit in KIND_BITS.items()],
+        *[When(kind=kind, then=Value(bit)) for kind, bit in KIND_BITS.items()],
         output_field=IntegerField(),
     )
-    return (
-        candidates.annotate(
+    kinds = Subquery(
+        provisions.filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(mask=Sum(bits, distinct=True))
+        .values("mask")[:1],
+        output_field=IntegerField(),
+    )
+    if client_id is None:
+        # Every client: one hashed set of the clients with IB, and the parts that can make them stack.
+        with_ib = Q(pk__in=assignments.values("indication__client")) | Q(pk__in=pgb.values("client"))
+        more_than_one_ib = (
+            Q(pk__in=_more_than_one(assignments, "indication__client"))
+            | Q(pk__in=_more_than_one(pgb, "client"))
+            | (Q(pk__in=assignments.values("indication__client")) & Q(pk__in=pgb.values("client")))
+        )
+        candidates = Client.objects.filter(with_ib).filter(
+            more_than_one_ib | Q(pk__in=provisions.filter(kind__in=KIND_BITS).values("client")) | shares_address
+        )
+    elif isinstance(client_id, int):
+        candidates = Client.objects.filter(has_ib(), pk=client_id)
+    else:
+        candidates = Client.objects.filter(has_ib(), pk__in=client_id)
+    stacked = (
+        candidates.order_by()
+        .annotate(
             # Not "address": that is a property of Client, and instances of this queryset need it.
-            address_key=address,
-            ib_count=Count("indications__assignments", filter=active_ib, distinct=True)
-            + Count("indications", filter=_running_pgb(today, "indications__"), distinct=True),
-            kinds_mask=Coalesce(Sum(bits, distinct=True), Value(0)),
-            household=Case(
-                When(address_key__in=shared_addresses, then=Value(HOUSEHOLD)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+            address_key=Concat("postcode", Value("|"), "house_number", output_field=CharField()),
+            ib_count=Coalesce(_count_per_client(assignments, "indication__client"), Value(0))
+            + Coalesce(_count_per_client(pgb, "client"), Value(0)),
+            kinds_mask=Coalesce(kinds, Value(0)),
+            household=Case(When(shares_address, then=Value(HOUSEHOLD)), default=Value(0), output_field=IntegerField()),
         )
         .annotate(
             stacking_mask=F("kinds_mask")
             + F("household")
             + Case(When(ib_count__gt=1, then=Value(MORE_THAN_ONE_IB)), default=Value(0), output_field=IntegerField())
         )
-        .filter(stacking_mask__gt=0)
     )
+    if client_id is None:
+        return stacked  # every candidate stacks in at least one part
+    return stacked.filter(stacking_mask__gt=0)
 
 
 def stacking(today: date, client_id: int | list[int] | None = None) -> QuerySet:
