@@ -194,6 +194,15 @@ SDDCASE_PROCESSES = env.int("SDDCASE_PROCESSES", default=1)
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL session settings where the project connects (libpq's `options`), for every process:
+# JIT off by default. This workload's queries are short or index-driven, and the planner's cost of the
+# correlated counts (zorgstapeling, the SLA figures) passes jit_above_cost: compiling then took 2.9 of
+# 3.1 s of the stacking check and 1.4-1.5x the SLA API's time (docs/operations.md). PG_SESSION_OPTIONS
+# replaces the whole string (e.g. "-c jit=on" for the server's choice).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    PG_SESSION_OPTIONS = env("PG_SESSION_OPTIONS", default="-c jit=off")
+    if PG_SESSION_OPTIONS:  # an `options` in DATABASE_URL itself (?options=...) wins
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", PG_SESSION_OPTIONS)
 # The read replica for reporting (docs/operations.md): the router sends reads to it only inside
 # ui.reporting.reporting_reads. In tests it mirrors the test database (a real standby replays it).
 if env("DATABASE_REPLICA_URL", default=""):

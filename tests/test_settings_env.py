@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "sddcase" / "settings.py"
 # Every variable settings.py reads: env("X", ...), env.int("X", ...), env.db("X", ...) and the scheme.
@@ -77,3 +79,27 @@ def test_the_iwmo_settings_are_read_and_empty_means_the_default(tmp_path):
     loaded = loaded_settings({"IWMO_XSD_DIR": str(tmp_path), "IWMO_OUTBOX_URL": "https://ggk.example.nl/iwmo"})["IWMO"]
     assert (loaded["XSD_DIR"], loaded["OUTBOX_URL"]) == (str(tmp_path), "https://ggk.example.nl/iwmo")
     assert loaded_settings({"IWMO_XSD_DIR": "", "IWMO_MAX_MESSAGE_BYTES": ""})["IWMO"] == defaults
+
+
+def test_postgresql_sessions_run_without_jit_unless_the_url_says_otherwise():
+    url = "postgres://sddcase:secret@127.0.0.1:5432/sddcase"
+    loaded = loaded_settings({"DATABASE_URL": url})["DATABASES"]
+    assert loaded["default"]["OPTIONS"]["options"] == "-c jit=off"
+    assert "options" not in loaded_settings({"DATABASE_URL": ""})["DATABASES"]["default"].get("OPTIONS", {})
+    chosen = loaded_settings({"DATABASE_URL": url, "PG_SESSION_OPTIONS": "-c jit=on"})["DATABASES"]
+    assert chosen["default"]["OPTIONS"]["options"] == "-c jit=on"
+    in_url = loaded_settings({"DATABASE_URL": url + "?options=-c%20statement_timeout%3D0"})["DATABASES"]
+    assert in_url["default"]["OPTIONS"]["options"] == "-c statement_timeout=0"
+
+
+@pytest.mark.django_db
+def test_the_connection_itself_has_jit_off_on_postgresql():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute("SELECT 1")
+            assert "options" not in connection.settings_dict.get("OPTIONS", {})
+            return
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
