@@ -18,6 +18,7 @@ from .models import (
     Client,
     Conversation,
     CostReference,
+    EmergencyAccess,
     Indication,
     IndicationResult,
     Intake,
@@ -60,6 +61,27 @@ def clients_visible_to(user) -> QuerySet[Client]:
     if user.has_perm(SEE_ALL_CLIENTS):
         return Client.objects.all()
     return Client.objects.filter(municipality__in=municipalities_of(user))
+
+
+def active_emergency_accesses(user, *, now=None) -> QuerySet[EmergencyAccess]:
+    """The user's break-the-glass accesses in force now: granted, not ended, not expired."""
+    now = now or timezone.now()
+    return EmergencyAccess.objects.filter(user=user, ended_at__isnull=True, granted_at__lte=now, expires_at__gt=now)
+
+
+def emergency_access_to(user, client_pk: int, *, now=None) -> EmergencyAccess | None:
+    """The user's access in force to the client's file (the latest), if any."""
+    return active_emergency_accesses(user, now=now).filter(client_id=client_pk).order_by("-expires_at").first()
+
+
+def clients_readable_by(user, *, now=None) -> QuerySet[Client]:
+    """The clients whose file the user may READ: those visible to them (clients_visible_to) and those
+    of their break-the-glass accesses in force. For read-only pages only; every write stays within
+    clients_visible_to."""
+    if user.has_perm(SEE_ALL_CLIENTS):
+        return Client.objects.all()
+    granted = active_emergency_accesses(user, now=now).filter(client=OuterRef("pk"))
+    return Client.objects.filter(Q(municipality__in=municipalities_of(user)) | Exists(granted))
 
 
 def consultants_for(municipality) -> QuerySet:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import eigen_bijdrage_views, intake_views, pgb_views, privacy_views, quality_views, review_views, views
+from . import (
+    eigen_bijdrage_views,
+    emergency_views,
+    intake_views,
+    pgb_views,
+    privacy_views,
+    quality_views,
+    review_views,
+    views,
+)
 
 app_name = "indications"
 
@@ -18,6 +27,10 @@ urlpatterns = [
     path("eigen-bijdrage/cak/", eigen_bijdrage_views.cak_export, name="cak_export"),
     path("clienten/", views.client_search, name="client_search"),
     path("clienten/nieuw/", views.client_create, name="client_create"),
+    path("clienten/noodtoegang/", emergency_views.emergency_access_request, name="emergency_access_request"),
+    path(
+        "noodtoegang/<uuid:access_uuid>/beeindigen/", emergency_views.emergency_access_end, name="emergency_access_end"
+    ),
     path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),
     path("clienten/<uuid:client_uuid>/wijzigen/", views.client_update, name="client_update"),
     path("clienten/<uuid:client_uuid>/melding/", views.melding_create, name="melding_create"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from audit import context as audit_context
 from audit.services import record_read, record_search
 
-from . import decisions, eigen_bijdrage, four_eyes, panels, selectors, services, workflow
+from . import decisions, eigen_bijdrage, emergency_services, four_eyes, panels, selectors, services, workflow
 from .forms import (
     ClientForm,
     ClientSearchForm,
@@ -33,7 +34,8 @@ from .forms import (
     kept_input,
 )
 from .models import Aanvraag, Client, Indication
-from .selectors import clients_visible_to, municipalities_of
+from .selectors import CASE_WORK_PERMISSION, clients_visible_to, municipalities_of
+from .validators import is_valid_bsn
 
 
 def requires(permission: str):
@@ -43,10 +45,17 @@ def requires(permission: str):
 
 # Every object is looked up within the clients the user may see: another team's client is a 404.
 # (`queryset or ...` would evaluate the queryset, loading every client the user may see: test for None.)
+# A client the user reads through a break-the-glass access (emergency_services) is read-only:
+# every other page of that client answers 403.
 def _client(request, client_uuid, queryset=None) -> Client:
     if queryset is None:
         queryset = clients_visible_to(request.user)
-    return get_object_or_404(queryset, uuid=client_uuid)
+    client = queryset.filter(uuid=client_uuid).first()
+    if client is None:
+        if selectors.active_emergency_accesses(request.user).filter(client__uuid=client_uuid).exists():
+            raise PermissionDenied
+        raise Http404
+    return client
 
 
 def _visible(queryset, request, client_path: str):
@@ -123,8 +132,24 @@ def client_search(request):
             bsn=form.cleaned_data["bsn"],
             purpose=audit_context.PRIVACY if for_access_log else None,
         )
+    # Break-the-glass: offered on EVERY not-found answer to a full, valid BSN, so that the offer
+    # tells nothing about whether the client exists elsewhere (only the grant does).
+    offer_emergency_access = (
+        page is not None
+        and not for_access_log
+        and page.paginator.count == 0
+        and is_valid_bsn(form.cleaned_data["bsn"])
+        and user.has_perm(".".join(CASE_WORK_PERMISSION))
+    )
     return render(
-        request, "indications/client_search.html", {"form": form, "page": page, "for_access_log": for_access_log}
+        request,
+        "indications/client_search.html",
+        {
+            "form": form,
+            "page": page,
+            "for_access_log": for_access_log,
+            "offer_emergency_access": offer_emergency_access,
+        },
     )
 
 
@@ -163,7 +188,19 @@ def client_update(request, client_uuid):
 
 @requires("indications.view_client")
 def client_file(request, client_uuid):
-    pk = _client(request, client_uuid, clients_visible_to(request.user).only("pk")).pk
+    """The client's file; read-only through a break-the-glass access in force, and every audit event
+    recorded while it is read that way carries the access's purpose (emergency_services.purpose_of)."""
+    found = clients_visible_to(request.user).filter(uuid=client_uuid).values_list("pk", flat=True).first()
+    if found is not None:
+        return _client_file_page(request, found, emergency_access=None)
+    access = selectors.active_emergency_accesses(request.user).filter(client__uuid=client_uuid).first()
+    if access is None:
+        raise Http404
+    with audit_context.purpose_of_use(emergency_services.purpose_of(access)):
+        return _client_file_page(request, access.client_id, emergency_access=access)
+
+
+def _client_file_page(request, pk: int, *, emergency_access):
     client = selectors.client_file(pk)
     assessments, zrm_rows = selectors.zrm_history(client)
     record_read(request, client, client_id=client.pk, summary="dossier ingezien")
@@ -176,6 +213,7 @@ def client_file(request, client_uuid):
             "zrm_assessments": assessments,
             "zrm_rows": zrm_rows,
             "today": today,
+            "emergency_access": emergency_access,
             **panels.panel_context(panels.CLIENT_FILE, request, client, today=today),
         },
     )

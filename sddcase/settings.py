@@ -320,6 +320,8 @@ SDDCASE_SYSTEM_ID = env("SDDCASE_SYSTEM_ID", default=f"sddcase-{socket.gethostna
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1827)
 # The nightly removal deletes in batches of this many events, each in its own transaction.
 AUDIT_RETENTION_BATCH = env.int("AUDIT_RETENTION_BATCH", default=5000)
+# Break-the-glass (toegang in noodsituatie): how many hours a granted access to another team's file lasts.
+EMERGENCY_ACCESS_HOURS = env.int("EMERGENCY_ACCESS_HOURS", default=4)
 
 # Celery: without a broker every task runs eagerly, in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 # Addresses that give no HTML page of their own.
 NOT_PAGES = {"indications:home", "indications:client_inzage_export", "providers:support_plan_pdf", "logout"}
+NOT_PAGES |= {"indications:emergency_access_end"}  # a POST that redirects
 CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor")
 
 
@@ -153,6 +154,7 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "get", "/werkvoorraad/", {}, False),
         ("consultant", "get", "/clienten/", {"bsn": "12ab"}, True),
         ("consultant", "post", "/clienten/nieuw/", {"bsn": "111222334"}, True),
+        ("consultant", "post", "/clienten/noodtoegang/", {"bsn": "", "reason": ""}, True),
         ("consultant", "get", f"/clienten/{client.uuid}/", {}, False),
         ("consultant", "post", f"/clienten/{client.uuid}/wijzigen/", {"bsn": ""}, True),
         ("consultant", "post", f"/clienten/{client.uuid}/melding/", {"question": ""}, True),

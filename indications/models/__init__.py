@@ -10,6 +10,7 @@
 - `pgb`: the persoonsgebonden budget (pgb tariffs, and per pgb beschikking its budgetholder and
   the conditions of art. 2.3.6 Wmo 2015);
 - `quality`: quality checks after the fact on a random sample of issued beschikkingen;
+- `emergency`: break-the-glass, the time-limited access to a file outside one's teams;
 - `eigen_bijdrage`: the periods of the eigen bijdrage and its exemptions (reference data).
 
 Models hold data, constraints and small derived properties; every rule and state change lives in
@@ -51,6 +52,7 @@ from .case import (
     OtherProvision,
 )
 from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
+from .emergency import EmergencyAccess
 from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .pgb import PgbBudget, PgbTariff
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
@@ -76,6 +78,7 @@ __all__ = [
     "Conversation",
     "CakExport",
     "EigenBijdrageExemption",
+    "EmergencyAccess",
     "EigenBijdrageRule",
     "DecisionOutcome",
     "Evaluation",
