@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,14 +42,7 @@ def emergency_access_request(request):
                 purpose=str(emergency_services.EMERGENCY_PURPOSE),
             )
         else:
-            messages.warning(
-                request,
-                _(
-                    "U hebt toegang in noodsituatie tot dit dossier tot %(until)s. "
-                    "Uw teamleider en de privacyfunctionaris zien dit terug."
-                )
-                % {"until": f"{timezone.localtime(access.expires_at):%H:%M}"},
-            )
+            # The client file's banner says until when and why (no message on top of it).
             return redirect("indications:client_file", client_uuid=access.client.uuid)
     return render(
         request,
