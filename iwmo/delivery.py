@@ -133,12 +133,14 @@ def deliver_message(pk: int, *, now: datetime | None = None) -> Outcome:
         message.save(
             update_fields=["attempts", "status", "delivered_at", "delivered_to", "next_attempt_at", "last_error"]
         )
+        # Handing the client's data to the receiver (through the GGk adapter) is a transfer in NEN
+        # 7513's terms (verstrekken, code T), with the client's BSN through client_id.
         record_event(
             actor=None,
-            action=AuditEvent.Action.TRANSITION,
+            action=AuditEvent.Action.TRANSFER,
             obj=message,
             client_id=message.client_id,
-            summary=f"{message.message_type} {message.identification} afgeleverd",
+            summary=f"{message.message_type} {message.identification} aan {message.receiver} afgeleverd",
         )
         return Outcome("afgeleverd")
 

@@ -41,6 +41,11 @@ def test_the_message_is_delivered_on_commit(provider, consultant, django_capture
     assert message.status == OutgoingMessage.Status.DELIVERED and message.attempts == 1
     (file,) = export_dir().iterdir()
     assert file.name == message.file_name and file.read_text(encoding="utf-8") == message.xml
+    # NEN 7513: the delivery is a transfer (verstrekken, T) of this client's data, with the BSN.
+    transfer = AuditEvent.objects.get(object_type="iwmo.outgoingmessage", action=AuditEvent.Action.TRANSFER)
+    assert transfer.nen_action == "T" and transfer.outcome == "success"
+    assert transfer.bsn == message.client.bsn and transfer.object_id == str(message.pk)
+    assert transfer.summary == f"WMO301 {message.identification} aan {message.receiver} afgeleverd"
 
 
 def test_a_rolled_back_change_sends_nothing(provider, consultant, django_capture_on_commit_callbacks):
