@@ -14,12 +14,12 @@ from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider, SupportPlan
 from providers.selectors import (
     assignments_for,
-    benchmark,
     in_care_on,
     overall_score,
     periods,
     satisfaction_of,
     satisfaction_target,
+    sla_figures,
     startable_on,
     state_conditions,
 )
@@ -364,7 +364,7 @@ class SlaView(ProviderAPIMixin, APIView):
         }
         rows = []
         for period in periods(year, query.validated_data["periode"]):
-            figures = benchmark(period, providers=own)[0]
+            figures = sla_figures(period, providers=own).rows[0]
             rows.append(
                 {
                     "periode": period.label,

@@ -624,14 +624,10 @@ class AnnualReview(models.Model):
         return f"Jaargesprek {self.provider} {self.year}"
 
 
-class SlaFigures(models.Model):
-    """A provider's SLA figures over a year (quarter 0) or one of its quarters, as the nightly
-    refresh computed them with providers.selectors.benchmark: the dashboard and the benchmark
-    page read these rows, so they load at once also on the national data set."""
+class SlaFiguresColumns(models.Model):
+    """The stored SLA figure columns (providers.sla.SLA_FIGURES), shared by the year/quarter and
+    the month rows."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sla_figures")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField(help_text="0 = the whole year, 1-4 = a quarter")
     instroom = models.PositiveIntegerField(default=0)
     uitstroom = models.PositiveIntegerField(default=0)
     afschaling = models.PositiveIntegerField(default=0)
@@ -648,6 +644,23 @@ class SlaFigures(models.Model):
     computed_on = models.DateField()
 
     class Meta:
+        abstract = True
+
+    @property
+    def late_reports(self) -> int:
+        return self.late_start_reports + self.late_stop_reports
+
+
+class SlaFigures(SlaFiguresColumns):
+    """A provider's SLA figures over a year (quarter 0) or one of its quarters, as the nightly
+    refresh computed them with providers.selectors.benchmark: the dashboard and the benchmark
+    page read these rows, so they load at once also on the national data set."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sla_figures")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(help_text="0 = the whole year, 1-4 = a quarter")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["provider", "year", "quarter"], name="sla_figures_once_per_period"),
             models.CheckConstraint(condition=models.Q(quarter__lte=4), name="sla_figures_quarter_0_to_4"),
@@ -657,9 +670,26 @@ class SlaFigures(models.Model):
     def __str__(self):
         return f"SLA {self.provider_id} {self.year}/{self.quarter}"
 
-    @property
-    def late_reports(self) -> int:
-        return self.late_start_reports + self.late_stop_reports
+
+class SlaMonthFigures(SlaFiguresColumns):
+    """A provider's SLA figures over one month, stored by the same nightly refresh (the provider's
+    SLA API per month reads them for a closed month)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="sla_month_figures")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(help_text="1-12")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year", "month"], name="sla_month_figures_once"),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="sla_month_figures_month_1_to_12"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="sla_month_figures_period")]
+
+    def __str__(self):
+        return f"SLA {self.provider_id} {self.year}-{self.month:02d}"
 
 
 class SlaProductResults(models.Model):

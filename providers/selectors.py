@@ -36,6 +36,7 @@ from .models import (
     SatisfactionImport,
     SatisfactionTarget,
     SlaFigures,
+    SlaMonthFigures,
     SlaProductResults,
 )
 from .sla import EXTRA_AVERAGES, SHOWN_FIGURES, SLA_FIGURES
@@ -459,6 +460,15 @@ BENCHMARK_AVERAGES = (*(figure.name for figure in SHOWN_FIGURES), *EXTRA_AVERAGE
 STORED_FIGURES = tuple(figure.name for figure in SLA_FIGURES)
 
 
+@dataclass
+class SlaFiguresAnswer:
+    """sla_figures(): the rows (as benchmark()), when they were computed and whether stored."""
+
+    rows: list
+    computed_on: date
+    stored: bool
+
+
 def stored_benchmark(year: int, quarter: int, *, providers: QuerySet[Provider] | None = None) -> list[Provider]:
     """Like benchmark(), from the stored figures of the year (quarter 0) or a quarter, with the open
     SLA signals as they are now: two queries. A provider without stored figures gets none (None)."""
@@ -505,6 +515,45 @@ def stored_results_per_product(provider: Provider, year: int) -> list[Product]:
         for name, empty in NO_RESULTS.items():
             setattr(product, name, getattr(results, name) if results else empty)
     return products
+
+
+def _stored_rows_of(period: Period, provider_ids: list[int]):
+    """The stored figures of exactly the period (a year, quarter or month of the refresh), or None
+    when the period is not one of those."""
+    start, end, year = period.start, period.end, period.start.year
+    if start.day != 1 or end.year != year or (end + timedelta(days=1)).day != 1:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 12 and start.month == 1:
+        return SlaFigures.objects.filter(provider__in=provider_ids, year=year, quarter=0)
+    if months == 3 and start.month % 3 == 1:
+        return SlaFigures.objects.filter(provider__in=provider_ids, year=year, quarter=(start.month + 2) // 3)
+    if months == 1:
+        return SlaMonthFigures.objects.filter(provider__in=provider_ids, year=year, month=start.month)
+    return None
+
+
+def sla_figures(period: Period, *, providers: QuerySet[Provider], today: date | None = None) -> SlaFiguresAnswer:
+    """The SLA figures of the providers over the period, as benchmark() computes them: for a closed
+    period (ended before today) from the stored figures of the nightly refresh when every provider
+    has them (two queries), else live (the open period, or a closed one not stored yet: nothing is
+    ever missing). The answer says when the figures were computed (computed_on; today when live)."""
+    today = today or timezone.localdate()
+    if period.end < today:
+        rows = _provider_rows(providers)
+        ids = [row.pk for row in rows]
+        query = _stored_rows_of(period, ids)
+        stored = {figures.provider_id: figures for figures in query} if query is not None else {}
+        if rows and len(stored) == len(rows):
+            signals = open_sla_signal_counts(ids)
+            for row in rows:
+                figures = stored[row.pk]
+                for name in STORED_FIGURES:
+                    setattr(row, name, getattr(figures, name))
+                row.late_reports = figures.late_reports
+                row.open_sla_signals = signals.get(row.pk, 0)
+            return SlaFiguresAnswer(rows, min(figures.computed_on for figures in stored.values()), stored=True)
+    return SlaFiguresAnswer(benchmark(period, providers=providers, today=today), today, stored=False)
 
 
 def sla_figures_computed_on() -> date | None:

@@ -46,6 +46,7 @@ from .models import (
     Contract,
     Provider,
     SlaFigures,
+    SlaMonthFigures,
     SlaProductResults,
     api_key_expiry,
 )
@@ -1173,8 +1174,9 @@ def record_annual_review(
 
 
 def refresh_sla_figures(*, today: date, years) -> int:
-    """Recompute the stored SLA figures of every provider for the years: the year and its four
-    quarters (selectors.benchmark) and the results per product of the year. The figures are
+    """Recompute the stored SLA figures of every provider for the years: the year, its four
+    quarters and its twelve months (selectors.benchmark, one set-wise computation per period for
+    all providers) and the results per product of the year. The figures are
     computed first, then each year is replaced in one transaction (a page never sees half a
     year). Returns the number of rows written."""
     written = 0
@@ -1196,6 +1198,17 @@ def refresh_sla_figures(*, today: date, years) -> int:
             for quarter, rows in computed
             for row in rows
         ]
+        months = [
+            SlaMonthFigures(
+                provider_id=row.pk,
+                year=year,
+                month=month,
+                computed_on=today,
+                **{figure.name: figure.stored_value(getattr(row, figure.name)) for figure in SLA_FIGURES},
+            )
+            for month, period in enumerate(periods(year, "maand"), start=1)
+            for row in benchmark(period, providers=Provider.objects.all(), today=today)
+        ]
         product_results = [
             SlaProductResults(provider_id=provider_id, year=year, product_id=product_id, **values)
             for (provider_id, product_id), values in results.items()
@@ -1204,7 +1217,9 @@ def refresh_sla_figures(*, today: date, years) -> int:
         with transaction.atomic():
             SlaFigures.objects.filter(year=year).delete()
             SlaProductResults.objects.filter(year=year).delete()
+            SlaMonthFigures.objects.filter(year=year).delete()
             SlaFigures.objects.bulk_create(figures, batch_size=1000)
+            SlaMonthFigures.objects.bulk_create(months, batch_size=1000)
             SlaProductResults.objects.bulk_create(product_results, batch_size=1000)
-        written += len(figures) + len(product_results)
+        written += len(figures) + len(months) + len(product_results)
     return written

@@ -659,8 +659,9 @@ def test_annual_reviews_of_the_latest_year_first(world):
 
 def test_refresh_stores_every_provider_per_year_and_quarter(world):
     forget_stored_figures()
-    # 3 years x 4 providers x (the year + 4 quarters) = 60 figures; 4 (provider, product) pairs in 2025
-    assert refresh_sla_figures(today=TODAY, years=[2023, 2024, 2025]) == 60 + 4
+    # 3 years x 4 providers x (the year + 4 quarters) = 60 figures, x 12 months = 144 month figures;
+    # 4 (provider, product) pairs in 2025
+    assert refresh_sla_figures(today=TODAY, years=[2023, 2024, 2025]) == 60 + 144 + 4
     stored = SlaFigures.objects.get(provider=world.n, year=2025, quarter=0)
     assert (
         stored.instroom,
@@ -680,7 +681,7 @@ def test_refresh_stores_every_provider_per_year_and_quarter(world):
     ib1 = SlaProductResults.objects.get(provider=world.n, year=2025, product__code="IB1")
     assert (ib1.evaluations, ib1.results_assessed, ib1.behaald, ib1.deels, ib1.niet_behaald) == (3, 3, 1, 1, 1)
     # running it again replaces, it does not add
-    assert refresh_sla_figures(today=TODAY, years=[2025]) == 20 + 4
+    assert refresh_sla_figures(today=TODAY, years=[2025]) == 20 + 48 + 4
     assert (SlaFigures.objects.count(), SlaProductResults.objects.count()) == (60, 4)
 
 
