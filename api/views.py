@@ -1,5 +1,7 @@
 """The REST API. Thin: serializers check shape, services (via api.messages) apply the rules."""
 
+import datetime
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -363,8 +365,15 @@ class SlaView(ProviderAPIMixin, APIView):
             "clienttevredenheidDoel": float(target) if target is not None else None,
         }
         rows = []
+        freshness = data_freshness() or timezone.now()
         for period in periods(year, query.validated_data["periode"]):
-            figures = sla_figures(period, providers=own).rows[0]
+            answer = sla_figures(period, providers=own)
+            figures = answer.rows[0]
+            if answer.stored and answer.computed_on:
+                # Stored figures are as fresh as the night they were computed: the start of that
+                # day is a safe lower bound (the refresh runs after midnight).
+                computed = timezone.make_aware(datetime.datetime.combine(answer.computed_on, datetime.time.min))
+                freshness = min(freshness, computed)
             rows.append(
                 {
                     "periode": period.label,
@@ -375,5 +384,5 @@ class SlaView(ProviderAPIMixin, APIView):
                 }
             )
         response = Response(SlaFiguresSerializer(rows, many=True).data)
-        response["X-Data-Freshness"] = (data_freshness() or timezone.now()).isoformat(timespec="seconds")
+        response["X-Data-Freshness"] = timezone.localtime(freshness).isoformat(timespec="seconds")
         return response

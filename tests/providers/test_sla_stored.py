@@ -3,6 +3,7 @@
 The data set is the hand-made one of tests/test_sla.py (its `provider` fixture), plus a second
 provider, so the stored rows of several providers are read at once."""
 
+import datetime
 from datetime import date
 
 import pytest
@@ -173,3 +174,17 @@ def test_the_api_reads_a_stored_month_in_bounded_queries(provider, django_assert
     api = api_for(provider)
     with django_assert_max_num_queries(12 * 3 + 15):  # 3 per stored month; the open month live (~8)
         assert api.get("/api/v1/sla/", {"jaar": 2026, "periode": "maand"}).status_code == 200
+
+
+def test_the_api_says_how_fresh_stored_figures_are(provider):  # noqa: F811
+    today = timezone.localdate()
+    api = api_for(provider)
+    year = today.year - 1  # a closed year: every period stored after the refresh
+    before = api.get("/api/v1/sla/", {"jaar": year, "periode": "kwartaal"})
+    live_freshness = datetime.datetime.fromisoformat(before["X-Data-Freshness"])
+    assert live_freshness > timezone.now() - datetime.timedelta(minutes=5)  # computed live: now
+    computed_on = today - datetime.timedelta(days=3)
+    refresh_sla_figures(today=computed_on, years=[year])
+    after = api.get("/api/v1/sla/", {"jaar": year, "periode": "kwartaal"})
+    freshness = datetime.datetime.fromisoformat(after["X-Data-Freshness"])
+    assert timezone.localtime(freshness).date() == computed_on and timezone.localtime(freshness).hour == 0
