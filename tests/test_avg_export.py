@@ -11,14 +11,17 @@ from django.apps import apps
 from django.db.models import Q
 from openpyxl import load_workbook
 
+from accounts.roles import CONSULENT
 from billing.models import Declaratie, Prestatie
 from demo.generator import generate_demo
 from indications import privacy
+from indications.emergency_services import grant_emergency_access
 from indications.models import Client
+from indications.selectors import clients_visible_to
 from signals.models import Signal, SignalStatus
 from signals.services import move_signal, run_all_checks
 from tests.conftest import built_once_per_module
-from tests.factories import TODAY, IncomingMessageFactory, UserFactory
+from tests.factories import TODAY, IncomingMessageFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +55,10 @@ def case_load(django_db_setup, django_db_blocker):
         line = Prestatie.objects.filter(client__isnull=False, declaratie__payment_line__isnull=False).first()
         incoming = IncomingMessageFactory(client=line.client, provider=line.provider, message_type="WMO323")
         Declaratie.objects.filter(pk=line.declaratie_id).update(incoming_message=incoming)
+        # A toegang in noodsituatie by a consultant of another team (the demo has none).
+        crisis = staff_member(CONSULENT, username="crisis-consulent")
+        outside = Client.objects.exclude(pk__in=clients_visible_to(crisis).values("pk")).order_by("pk").first()
+        grant_emergency_access(by=crisis, bsn=outside.bsn, reason="Crisismelding van de politie, cliënt in nood")
 
     yield from built_once_per_module(django_db_blocker, build)
 
