@@ -16,6 +16,7 @@ CONSULENT = "consulent"
 TEAMLEIDER = "teamleider"
 CONTRACTMANAGER = "contractmanager"
 FUNCTIONEEL_BEHEERDER = "functioneel beheerder"
+PRIVACY_FUNCTIONARIS = "privacy-functionaris"
 
 CASE_WORK = [
     "indications.view_client",
@@ -96,6 +97,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "iwmo.resend_outgoingmessage",
         # Every calamiteit of the teams' clients, not only those of their own clients.
         "incidents.oversee_incident",
+        # The log review of their teams: the break-the-glass accesses of their teams' users (audit.review).
+        "audit.review_team_log",
     ],
     CONTRACTMANAGER: [
         "providers.view_provider",
@@ -137,6 +140,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+    ],
+    # The privacy officer (functionaris gegevensbescherming's team): reviews the log (audit.review) and
+    # reads what an item points to (a client's access log, the audit trail and its export); no case work.
+    PRIVACY_FUNCTIONARIS: [
+        "audit.review_log",
+        "audit.view_auditevent",
+        "audit.export_auditevent",
+        "audit.view_reviewmark",
+        "audit.view_reviewsettings",
+        "audit.change_reviewsettings",
+        "indications.search_client_for_access_log",
+        "indications.export_client_data",
+        "axes.view_accessfailurelog",
     ],
 }
 # Django names its default permissions in English when they are created ("Can add cliënt"); the

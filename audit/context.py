@@ -16,6 +16,7 @@ API_TRAFFIC = _("API-berichtenverkeer")
 ADMINISTRATION = _("functioneel beheer")
 AUTOMATED = _("geautomatiseerde verwerking")
 PRIVACY = _("privacy: toegangslog en AVG-verzoek")
+LOG_REVIEW = _("privacy: logbeoordeling")
 
 
 @dataclass(frozen=True)

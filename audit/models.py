@@ -104,8 +104,18 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-        permissions = [("export_auditevent", _("Mag de audittrail exporteren (NEN 7513, voor de SIEM)"))]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The log review's "API key from a new address": has this caller used this address before?
+            models.Index(fields=["actor_label", "ip_address", "at"], name="audit_event_caller_address"),
+        ]
+        permissions = [
+            ("export_auditevent", _("Mag de audittrail exporteren (NEN 7513, voor de SIEM)")),
+            # The privacy officer's log review (audit.review): every kind of item.
+            ("review_log", _("Mag de logbeoordeling doen (privacy-functionaris)")),
+            # A team lead's part of it: the kinds a source offers team leads, for their teams.
+            ("review_team_log", _("Mag de logbeoordeling van de eigen teams doen")),
+        ]
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditgebeurtenissen")
 
@@ -150,3 +160,68 @@ class RetentionPermit(models.Model):
 
     def __str__(self):
         return f"verwijderen vóór {self.cutoff:%d-%m-%Y %H:%M}"
+
+
+class ReviewMark(models.Model):
+    """An item of the log review (audit.review) marked as reviewed, with the reviewer's note. An item
+    is (kind, key): the source's kind and its stable key. Marked once; the mark itself is audited."""
+
+    kind = models.CharField(_("soort"), max_length=40)
+    key = models.CharField(_("sleutel"), max_length=200)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("beoordeeld door")
+    )
+    reviewed_at = models.DateTimeField(_("beoordeeld op"), auto_now_add=True)
+    note = models.TextField(_("notitie"))
+
+    class Meta:
+        ordering = ["-reviewed_at"]
+        verbose_name = _("beoordeeld logitem")
+        verbose_name_plural = _("beoordeelde logitems")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="review_mark_once_per_item"),
+            models.CheckConstraint(condition=~models.Q(note=""), name="review_mark_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+class ReviewSettings(models.Model):
+    """The thresholds of the log review as data (one row, pk 1): how many client files a user may
+    open in a day before it is an item, and the office hours outside which access is an item."""
+
+    files_per_day = models.PositiveIntegerField(
+        _("dossiers per dag"),
+        default=40,
+        help_text=_("Een medewerker die op één dag meer verschillende dossiers opent, komt op de lijst."),
+    )
+    office_hours_start = models.PositiveSmallIntegerField(
+        _("kantoortijd vanaf (uur)"), default=7, help_text=_("Toegang vóór dit uur telt als buiten kantooruren.")
+    )
+    office_hours_end = models.PositiveSmallIntegerField(
+        _("kantoortijd tot (uur)"), default=19, help_text=_("Toegang vanaf dit uur telt als buiten kantooruren.")
+    )
+    weekend_is_outside = models.BooleanField(
+        _("weekend is buiten kantooruren"), default=True, help_text=_("Zaterdag en zondag tellen helemaal mee.")
+    )
+
+    class Meta:
+        verbose_name = _("instellingen logbeoordeling")
+        verbose_name_plural = _("instellingen logbeoordeling")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="review_settings_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(office_hours_start__lt=models.F("office_hours_end"), office_hours_end__lte=24),
+                name="review_settings_office_hours_in_order",
+            ),
+            models.CheckConstraint(condition=models.Q(files_per_day__gte=1), name="review_settings_threshold_positive"),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "ReviewSettings":
+        """The row, or the defaults when nobody has saved one (not written: a read stays a read)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

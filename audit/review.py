@@ -33,6 +33,7 @@ class ReviewSource:
     # fetch(viewer, since, until) -> the items in [since, until) the viewer may review
     fetch: Callable[[object, datetime, datetime], Iterable[ReviewItem]]
     for_team_lead: bool = False  # team leads review this kind too (their teams' items, fetch decides)
+    position: int = 100  # the order of the kinds on the page (lowest first)
 
 
 _sources: dict[str, ReviewSource] = {}
@@ -45,5 +46,9 @@ def register_source(source: ReviewSource) -> ReviewSource:
 
 
 def sources() -> list[ReviewSource]:
-    """The registered sources, in the order of registration."""
-    return list(_sources.values())
+    """The registered sources by position, then in the order of registration."""
+    return sorted(_sources.values(), key=lambda source: source.position)
+
+
+def get_source(kind: str) -> ReviewSource | None:
+    return _sources.get(kind)

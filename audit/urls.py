@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("export/", views.export, name="export"),
+    path("beoordeling/", views.log_review, name="log_review"),
 ]

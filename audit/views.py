@@ -1,15 +1,25 @@
-"""The export of the audit trail for the functioneel beheerder (privacy, the SIEM): a page with the
-filters of manage.py export_audit, and the streamed download."""
+"""The audit trail's pages: the export for the functioneel beheerder (privacy, the SIEM), a page
+with the filters of manage.py export_audit and the streamed download; and the log review of the
+privacy officer (and of team leads for their teams), with "reviewed, with a note" per item."""
 
+import hashlib
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from . import context
+from . import context, network
 from .export import Selection, lines, record_export
-from .forms import AuditExportForm
+from .forms import AuditExportForm, ReviewMarkForm, ReviewPeriodForm
+from .review_selectors import may_review, review_sections
+from .review_services import mark_reviewed
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
@@ -27,3 +37,83 @@ def export(request):
         response["Content-Disposition"] = f'attachment; filename="audittrail-{timezone.localdate():%Y%m%d}.{fmt}"'
         return response
     return render(request, "audit/export.html", {"form": form})
+
+
+def _period(form: ReviewPeriodForm):
+    """[since, until) as aware datetimes for the form's dates (default: the last 30 days up to today)."""
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    until_day = data.get("until") or today
+    since_day = data.get("since") or until_day - timedelta(days=ReviewPeriodForm.DEFAULT_DAYS - 1)
+    start = timezone.make_aware(datetime.combine(since_day, time.min))
+    end = timezone.make_aware(datetime.combine(until_day + timedelta(days=1), time.min))
+    return since_day, until_day, start, end, data.get("toon") != "alle"
+
+
+def _item_id(kind: str, key: str) -> str:
+    return f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+@require_http_methods(["GET", "POST"])
+def log_review(request):
+    if not may_review(request.user):
+        raise PermissionDenied
+    period = ReviewPeriodForm(request.GET or None)
+    since_day, until_day, start, end, only_open = _period(period)
+    posted = None
+    if request.method == "POST":
+        posted = ReviewMarkForm(request.POST)
+        if posted.is_valid():
+            data = posted.cleaned_data
+            try:
+                mark_reviewed(
+                    by=request.user,
+                    kind=data["kind"],
+                    key=data["key"],
+                    note=data["note"],
+                    ip_address=network.client_ip(request),
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    posted.add_error("note" if field in ("note",) else None, errors)
+            else:
+                messages.success(request, _("Het logitem is als beoordeeld gemarkeerd."))
+                return redirect(request.get_full_path())
+    sections = review_sections(request.user, start, end, only_open=only_open)
+    posted_shown = False
+    for section in sections:
+        for row in section.rows:
+            if row.mark is not None:
+                continue
+            row.dom_id = _item_id(section.source.kind, row.item.key)
+            is_posted = (
+                posted is not None
+                and posted.data.get("kind") == section.source.kind
+                and (posted.data.get("key") == row.item.key)
+            )
+            row.form = (
+                posted
+                if is_posted
+                else ReviewMarkForm(
+                    initial={"kind": section.source.kind, "key": row.item.key}, auto_id=f"id_{row.dom_id}_%s"
+                )
+            )
+            if is_posted:
+                posted.auto_id = f"id_{row.dom_id}_%s"
+                posted_shown = True
+    status = 400 if posted is not None and posted.errors else 200
+    return render(
+        request,
+        "audit/log_review.html",
+        {
+            "period": period,
+            "since_day": since_day,
+            "until_day": until_day,
+            "only_open": only_open,
+            "sections": sections,
+            "open_total": sum(section.open for section in sections),
+            # An error on an item that is no longer on the page (marked meanwhile): shown at the top.
+            "posted_elsewhere": posted if posted is not None and posted.errors and not posted_shown else None,
+        },
+        status=status,
+    )

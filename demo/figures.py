@@ -32,6 +32,7 @@ DEMO_USERS = [
     ("teamleider", "demo-teamleider-2026", "Marieke", "Verbeek", roles.TEAMLEIDER, False, False),
     ("contractmanager", "demo-contract-2026", "Ruud", "Hoogendoorn", roles.CONTRACTMANAGER, False, False),
     ("beheerder", "demo-beheer-2026", "Anouk", "de Graaf", roles.FUNCTIONEEL_BEHEERDER, True, False),
+    ("privacy", "demo-privacy-2026", "Sanne", "Bakker", roles.PRIVACY_FUNCTIONARIS, True, False),
 ]
 TEAM_LEAD = "teamleider"
 # (team, code for colleagues' usernames, municipalities, named demo consultant)

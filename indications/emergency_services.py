@@ -170,5 +170,9 @@ def review_items(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
 
 
 REVIEW_SOURCE = ReviewSource(
-    kind="noodtoegang", label=gettext_lazy("Toegang in noodsituatie"), fetch=review_items, for_team_lead=True
+    kind="noodtoegang",
+    label=gettext_lazy("Toegang in noodsituatie"),
+    fetch=review_items,
+    for_team_lead=True,
+    position=10,
 )

@@ -69,6 +69,8 @@ def home(request):
         return redirect("indications:worklist")
     if user.has_perm("indications.view_management_information"):
         return redirect("providers:overview")
+    if user.has_perm("audit.review_log"):
+        return redirect("audit:log_review")  # the privacy officer
     if user.has_perm("indications.search_client_for_access_log"):
         return redirect("indications:client_search")
     raise PermissionDenied

@@ -53,6 +53,7 @@ MENU = [
     ),
     MenuItem(_("Declaraties"), "billing:overview", _perm("indications.view_management_information")),
     MenuItem(_("Betaalrondes"), "billing:payment_batches", _perm("billing.view_paymentbatch")),
+    MenuItem(_("Logbeoordeling"), "audit:log_review", _perm("audit.review_log", "audit.review_team_log")),
     MenuItem(_("Audittrail"), "audit:export", _perm("audit.export_auditevent")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Briefsjablonen"), "letters:templates", _perm("letters.change_lettertemplate")),

@@ -147,6 +147,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "audit.network.client_ip"
+# Every failure is kept as well (with whether it locked the account out): the privacy officer's log
+# review lists them (sddcase/account_review.py); axes keeps the latest 1,000 per user.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # --- Two-factor login (django-otp; docs/security.md)
 # Every user logs in with a password and a second factor: a code from an authenticator app (TOTP) or

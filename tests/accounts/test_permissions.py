@@ -4,7 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, ROLE_PERMISSIONS, TEAMLEIDER
+from accounts.roles import (
+    CONSULENT,
+    CONTRACTMANAGER,
+    FUNCTIONEEL_BEHEERDER,
+    PRIVACY_FUNCTIONARIS,
+    ROLE_PERMISSIONS,
+    TEAMLEIDER,
+)
 from indications.models import IndicationStatus
 from tests.factories import (
     AanvraagFactory,
@@ -17,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [CONSULENT, TEAMLEIDER, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER]
+ROLES = [CONSULENT, TEAMLEIDER, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, PRIVACY_FUNCTIONARIS]
 
 
 @pytest.fixture
@@ -55,6 +62,8 @@ def pages(case) -> dict[str, str]:
         "access_log": f"/clienten/{client.uuid}/inzagelog/",
         "avg_export": f"/clienten/{client.uuid}/avg-export/",
         "providers": "/aanbieders/",
+        "log_review": "/audittrail/beoordeling/",
+        "audit_export": "/audittrail/export/",
     }
 
 
@@ -73,9 +82,10 @@ CASE_PAGES = {
 }
 REACHABLE = {
     CONSULENT: CASE_PAGES | {"client_search", "providers"},
-    TEAMLEIDER: CASE_PAGES | {"client_search", "providers", "review_queue", "review_figures"},
+    TEAMLEIDER: CASE_PAGES | {"client_search", "providers", "review_queue", "review_figures", "log_review"},
     CONTRACTMANAGER: {"providers"},
-    FUNCTIONEEL_BEHEERDER: {"client_search", "access_log", "avg_export", "providers"},
+    FUNCTIONEEL_BEHEERDER: {"client_search", "access_log", "avg_export", "providers", "audit_export"},
+    PRIVACY_FUNCTIONARIS: {"client_search", "access_log", "avg_export", "log_review", "audit_export"},
 }
 
 
@@ -114,7 +124,12 @@ FORBIDDEN_ACTIONS = [
 
 
 def test_the_matrix_covers_every_role_without_case_work():
-    assert {role for role, _action in FORBIDDEN_ACTIONS} == {CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER}
+    assert {role for role, _action in FORBIDDEN_ACTIONS} == {
+        CONSULENT,
+        CONTRACTMANAGER,
+        FUNCTIONEEL_BEHEERDER,
+        PRIVACY_FUNCTIONARIS,
+    }
 
 
 @pytest.mark.parametrize("role, action", FORBIDDEN_ACTIONS)
