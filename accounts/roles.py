@@ -149,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.export_auditevent",
         "audit.view_reviewmark",
         "audit.view_reviewsettings",
+        "audit.add_reviewsettings",
         "audit.change_reviewsettings",
         "indications.search_client_for_access_log",
         "indications.export_client_data",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services as audit_services
-from .models import AuditEvent
+from .models import AuditEvent, ReviewMark, ReviewSettings
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,3 +70,28 @@ class AuditedAdminMixin:
         for row, action, changes in edits:
             if row.instance.pk is not None:
                 audit_services.record_admin_edit(request, row.instance, action=action, changes=changes)
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The log review's thresholds (one row; audit.review_sources reads them)."""
+
+    list_display = ["__str__", "files_per_day", "office_hours_start", "office_hours_end", "weekend_is_outside"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ReviewSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewMark)
+class ReviewMarkAdmin(ReadOnlyAdmin):
+    """What was reviewed, by whom, with which note (marked on the log review page only)."""
+
+    list_display = ["reviewed_at", "kind", "key", "reviewed_by", "note"]
+    list_filter = ["kind"]

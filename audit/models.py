@@ -214,8 +214,13 @@ class ReviewSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(office_hours_start__lt=models.F("office_hours_end"), office_hours_end__lte=24),
                 name="review_settings_office_hours_in_order",
+                violation_error_message=_("De kantoortijd moet eindigen na het begin, uiterlijk om 24 uur."),
             ),
-            models.CheckConstraint(condition=models.Q(files_per_day__gte=1), name="review_settings_threshold_positive"),
+            models.CheckConstraint(
+                condition=models.Q(files_per_day__gte=1),
+                name="review_settings_threshold_positive",
+                violation_error_message=_("Kies ten minste 1 dossier per dag."),
+            ),
         ]
 
     def __str__(self):

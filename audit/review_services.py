@@ -5,10 +5,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import context
-from .models import ReviewMark, ReviewSettings
+from .models import ReviewMark
 from .review import get_source
 from .review_selectors import may_review_kind
-from .services import changed_fields, record_event
+from .services import record_event
 
 NOTE_MAX_LENGTH = 2000
 
@@ -44,40 +44,3 @@ def mark_reviewed(*, by, kind: str, key: str, note: str, ip_address: str | None 
     except IntegrityError:
         raise ValidationError({"key": _("Dit logitem is al beoordeeld.")}, code="already_reviewed") from None
     return mark
-
-
-def update_review_settings(
-    *,
-    by,
-    files_per_day: int,
-    office_hours_start: int,
-    office_hours_end: int,
-    weekend_is_outside: bool,
-    ip_address: str | None = None,
-) -> ReviewSettings:
-    """Change the thresholds (one row): validated, written and audited with what changed."""
-    if not 0 <= office_hours_start < office_hours_end <= 24:
-        raise ValidationError(
-            {"office_hours_end": _("De kantoortijd moet eindigen na het begin, uiterlijk om 24 uur.")},
-            code="office_hours_order",
-        )
-    if files_per_day < 1:
-        raise ValidationError({"files_per_day": _("Kies ten minste 1 dossier per dag.")}, code="min_value")
-    with transaction.atomic():
-        current = ReviewSettings.objects.select_for_update().filter(pk=1).first() or ReviewSettings(pk=1)
-        fields = ["files_per_day", "office_hours_start", "office_hours_end", "weekend_is_outside"]
-        before = {field: getattr(current, field) for field in fields}
-        current.files_per_day = files_per_day
-        current.office_hours_start = office_hours_start
-        current.office_hours_end = office_hours_end
-        current.weekend_is_outside = weekend_is_outside
-        current.save()
-        record_event(
-            actor=by,
-            action="update",
-            obj=current,
-            summary=_("Instellingen van de logbeoordeling gewijzigd"),
-            changes=changed_fields(before, {field: getattr(current, field) for field in fields}),
-            ip_address=ip_address,
-        )
-    return current

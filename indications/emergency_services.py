@@ -37,6 +37,7 @@ REASON_MIN_LENGTH = 20
 # permission, indications.four_eyes.REVIEW_PERMISSION) for the users of their teams.
 REVIEW_LOG_PERMISSION = "audit.review_log"
 TEAM_LEAD_PERMISSION = "indications.review_indication"
+ACCESS_LOG_PERMISSION = "indications.search_client_for_access_log"
 PURPOSE_MAX_LENGTH = 120  # audit.AuditEvent.purpose
 
 
@@ -148,6 +149,9 @@ def accesses_for_review(viewer, since: datetime, until: datetime):
 
 
 def review_items(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
+    # The item links to the client's access log for those who may open it (the privacy officer); a
+    # team lead reads the reason here and asks their team member.
+    links = viewer.has_perm(ACCESS_LOG_PERMISSION)
     items = []
     for access in accesses_for_review(viewer, since, until):
         until_at = timezone.localtime(access.closed_at)
@@ -163,7 +167,9 @@ def review_items(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
                     "until": f"{until_at:%d-%m-%Y %H:%M}",
                     "reason": shortened(access.reason, 200),
                 },
-                url=reverse("indications:client_access_log", kwargs={"client_uuid": access.client.uuid}),
+                url=reverse("indications:client_access_log", kwargs={"client_uuid": access.client.uuid})
+                if links
+                else "",
             )
         )
     return items

@@ -238,3 +238,17 @@ def test_the_page_queries_do_not_grow_with_the_items(client, privacy):
         page = client.get(PAGE)
     assert page.content.decode().count("verschillende dossiers geopend") == 10
     assert len(many) == len(few)
+
+
+def test_the_privacy_officer_sets_the_thresholds_in_the_admin_audited(client):
+    officer = staff_member(PRIVACY_FUNCTIONARIS, is_staff=True)
+    client.force_login(officer)
+    form = {"files_per_day": "25", "office_hours_start": "8", "office_hours_end": "18", "weekend_is_outside": "on"}
+    reversed_hours = client.post("/beheer/audit/reviewsettings/add/", {**form, "office_hours_start": "19"})
+    assert reversed_hours.status_code == 200
+    assert "De kantoortijd moet eindigen na het begin" in reversed_hours.content.decode()
+    assert client.post("/beheer/audit/reviewsettings/add/", form).status_code == 302
+    assert ReviewSettings.current().files_per_day == 25
+    recorded = AuditEvent.objects.get(object_type="audit.reviewsettings")
+    assert recorded.actor == officer and recorded.action == "create"
+    assert client.get("/beheer/audit/reviewsettings/add/").status_code == 403  # one row only
