@@ -5,8 +5,7 @@ knows which audit events are a provider key's calls."""
 from datetime import datetime
 
 from django.db.models import Count, Exists, Min, OuterRef
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditEvent
 from audit.review import ReviewItem, ReviewSource
@@ -32,7 +31,11 @@ def new_addresses(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
             key=f"{row['actor_label']}|{row['ip_address']}",
             at=row["first"],
             user_label=row["actor_label"],
-            summary=_("API-sleutel gebruikt vanaf een nieuw adres %(ip)s (%(calls)s aanroepen in deze periode)")
+            summary=ngettext(
+                "API-sleutel gebruikt vanaf een nieuw adres %(ip)s (%(calls)s aanroep in deze periode)",
+                "API-sleutel gebruikt vanaf een nieuw adres %(ip)s (%(calls)s aanroepen in deze periode)",
+                row["calls"],
+            )
             % {"ip": row["ip_address"], "calls": row["calls"]},
         )
         for row in rows

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import AuditEvent, ReviewSettings
 from .review import ReviewItem, ReviewSource
@@ -80,7 +80,11 @@ def outside_office_hours(viewer, since: datetime, until: datetime) -> list[Revie
                 key=f"{row['actor_id']}:{row['day']:%Y-%m-%d}",
                 at=row["first"],
                 user_label=names.get(row["actor_id"], str(row["actor_id"])),
-                summary=_("%(files)s dossiers (%(events)s keer) buiten kantooruren op %(day)s, %(first)s–%(last)s")
+                summary=ngettext(
+                    "%(files)s dossier (%(events)s keer) buiten kantooruren op %(day)s, %(first)s–%(last)s",
+                    "%(files)s dossiers (%(events)s keer) buiten kantooruren op %(day)s, %(first)s–%(last)s",
+                    row["files"],
+                )
                 % {
                     "files": row["files"],
                     "events": row["events"],

@@ -58,7 +58,9 @@ def _item_id(kind: str, key: str) -> str:
 def log_review(request):
     if not may_review(request.user):
         raise PermissionDenied
-    period = ReviewPeriodForm(request.GET or None)
+    today = timezone.localdate()
+    shown = {"until": today, "since": today - timedelta(days=ReviewPeriodForm.DEFAULT_DAYS - 1), "toon": "open"}
+    period = ReviewPeriodForm(request.GET or None, initial=shown)
     since_day, until_day, start, end, only_open = _period(period)
     posted = None
     if request.method == "POST":

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.review import ReviewItem, ReviewSource
 
@@ -35,7 +35,11 @@ def failed_logins(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
     )
     items = []
     for row in rows:
-        summary = _("%(failures)s mislukte inlogpogingen vanaf %(ip)s op %(day)s, %(first)s–%(last)s") % {
+        summary = ngettext(
+            "%(failures)s mislukte inlogpoging vanaf %(ip)s op %(day)s, %(first)s–%(last)s",
+            "%(failures)s mislukte inlogpogingen vanaf %(ip)s op %(day)s, %(first)s–%(last)s",
+            row["failures"],
+        ) % {
             "failures": row["failures"],
             "ip": row["ip_address"] or _("onbekend adres"),
             "day": f"{row['day']:%d-%m-%Y}",

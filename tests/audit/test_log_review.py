@@ -82,7 +82,7 @@ def test_access_outside_office_hours_and_in_the_weekend(privacy, consultant):
     event(local(2026, 11, 10, 22, 15), actor=consultant, client_id=client.pk)
     event(local(2026, 11, 10, 6, 45), actor=consultant, client_id=client.pk)
     found = items(privacy, "buiten-kantooruren", datetime(2026, 11, 10).date())
-    assert len(found) == 1 and "1 dossiers (2 keer)" in found[0].summary and "06:45–22:15" in found[0].summary
+    assert len(found) == 1 and "1 dossier (2 keer)" in found[0].summary and "06:45–22:15" in found[0].summary
     event(local(2026, 11, 14, 11, 0), actor=consultant, client_id=client.pk)  # a Saturday
     assert len(items(privacy, "buiten-kantooruren", datetime(2026, 11, 14).date())) == 1
     ReviewSettings.objects.create(pk=1, weekend_is_outside=False)
