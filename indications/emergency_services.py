@@ -37,7 +37,6 @@ REASON_MIN_LENGTH = 20
 # permission, indications.four_eyes.REVIEW_PERMISSION) for the users of their teams.
 REVIEW_LOG_PERMISSION = "audit.review_log"
 TEAM_LEAD_PERMISSION = "indications.review_indication"
-ACCESS_LOG_PERMISSION = "indications.search_client_for_access_log"
 PURPOSE_MAX_LENGTH = 120  # audit.AuditEvent.purpose
 
 
@@ -134,12 +133,14 @@ def end_emergency_access(access: EmergencyAccess, *, by, now: datetime | None = 
 # -- the log review (audit.review) ---------------------------------------------------------------
 
 
-def accesses_for_review(viewer, since: datetime, until: datetime):
+def accesses_for_review(viewer, since: datetime | None = None, until: datetime | None = None):
     """The grants in [since, until) the viewer reviews: all for the privacy officer, those of the
     users in their teams for a team lead (their own included), none for anyone else."""
-    accesses = EmergencyAccess.objects.filter(granted_at__gte=since, granted_at__lt=until).select_related(
-        "user", "client"
-    )
+    accesses = EmergencyAccess.objects.select_related("user", "client")
+    if since is not None:
+        accesses = accesses.filter(granted_at__gte=since)
+    if until is not None:
+        accesses = accesses.filter(granted_at__lt=until)
     if viewer.has_perm(REVIEW_LOG_PERMISSION):
         return accesses.order_by("-granted_at")
     if viewer.has_perm(TEAM_LEAD_PERMISSION):
@@ -148,10 +149,14 @@ def accesses_for_review(viewer, since: datetime, until: datetime):
     return accesses.none()
 
 
+def events_under(access: EmergencyAccess):
+    """What the user did in the client's file while the access was in force (the audit events)."""
+    return AuditEvent.objects.filter(
+        actor_id=access.user_id, client_id=access.client_id, at__gte=access.granted_at, at__lt=access.closed_at
+    ).order_by("at")
+
+
 def review_items(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
-    # The item links to the client's access log for those who may open it (the privacy officer); a
-    # team lead reads the reason here and asks their team member.
-    links = viewer.has_perm(ACCESS_LOG_PERMISSION)
     items = []
     for access in accesses_for_review(viewer, since, until):
         until_at = timezone.localtime(access.closed_at)
@@ -167,9 +172,7 @@ def review_items(viewer, since: datetime, until: datetime) -> list[ReviewItem]:
                     "until": f"{until_at:%d-%m-%Y %H:%M}",
                     "reason": shortened(access.reason, 200),
                 },
-                url=reverse("indications:client_access_log", kwargs={"client_uuid": access.client.uuid})
-                if links
-                else "",
+                url=reverse("indications:emergency_access_detail", kwargs={"access_uuid": access.uuid}),
             )
         )
     return items

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
-from audit.services import record_request
+from audit import context as audit_context
+from audit.models import AuditEvent, ReviewMark
+from audit.services import record_read, record_request
 
 from . import emergency_services
 from .emergency_forms import EmergencyAccessForm
@@ -62,3 +63,22 @@ def emergency_access_end(request, access_uuid):
     else:
         messages.success(request, _("De toegang in noodsituatie is beëindigd."))
     return redirect("indications:client_search")
+
+
+def emergency_access_detail(request, access_uuid):
+    """One access for those who review it (the privacy officer; a team lead for their teams): who,
+    which file, why, how long, and what was done in the file meanwhile. Reading it is audited."""
+    access = get_object_or_404(emergency_services.accesses_for_review(request.user), uuid=access_uuid)
+    with audit_context.purpose_of_use(audit_context.LOG_REVIEW):
+        record_read(request, access, client_id=access.client_id, summary="toegang in noodsituatie bekeken")
+    return render(
+        request,
+        "indications/emergency_access_detail.html",
+        {
+            "access": access,
+            "events": emergency_services.events_under(access),
+            "mark": ReviewMark.objects.filter(kind=emergency_services.REVIEW_SOURCE.kind, key=str(access.uuid))
+            .select_related("reviewed_by")
+            .first(),
+        },
+    )

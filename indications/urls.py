@@ -31,6 +31,7 @@ urlpatterns = [
     path(
         "noodtoegang/<uuid:access_uuid>/beeindigen/", emergency_views.emergency_access_end, name="emergency_access_end"
     ),
+    path("noodtoegang/<uuid:access_uuid>/", emergency_views.emergency_access_detail, name="emergency_access_detail"),
     path("clienten/<uuid:client_uuid>/", views.client_file, name="client_file"),
     path("clienten/<uuid:client_uuid>/wijzigen/", views.client_update, name="client_update"),
     path("clienten/<uuid:client_uuid>/melding/", views.melding_create, name="melding_create"),

@@ -437,7 +437,7 @@ def detail_form(name: str, data=None, *, row: int | None = None, initial=None) -
     return form_class(data, auto_id=f"{id_prefix}_%s", initial=initial)
 
 
-def render_indication_detail(request, indication_pk: int, *, failed: dict | None = None):
+def render_indication_detail(request, indication_pk: int, *, failed: dict | None = None, emergency_access=None):
     """The beschikking page; `failed` holds a bound form with errors, by name or (name, row), which
     replaces its blank twin, as the other form pages re-render theirs. The toewijzingen and their
     forms come from the provider domain's panel (indications.panels), which gets `failed` too."""
@@ -463,6 +463,8 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
     actions = workflow.offered_actions(
         indication, today=today, needs_review=bool(findings), rules_broken=bool(rule_errors)
     )
+    if emergency_access is not None:
+        actions = []  # read through a break-the-glass access: nothing to do here but read
     return render(
         request,
         "indications/indication_detail.html",
@@ -479,8 +481,9 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
             # A page that shows an error never also says that all is well.
             "has_errors": bool(failed),
             "review": review,
-            "can_review": four_eyes.may_review(user, indication, review),
-            "is_author": user.pk == indication.consultant_id,
+            "can_review": emergency_access is None and four_eyes.may_review(user, indication, review),
+            "is_author": emergency_access is None and user.pk == indication.consultant_id,
+            "emergency_access": emergency_access,
             "actions": actions,
             **page_forms,
             "zrm": selectors.latest_zrm_assessment(indication.client, on_or_before=indication.decision_date or today),
@@ -491,8 +494,21 @@ def render_indication_detail(request, indication_pk: int, *, failed: dict | None
 
 @requires("indications.view_client")
 def indication_detail(request, indication_uuid):
-    """The indication; once vastgesteld this is the printable beschikking."""
-    return render_indication_detail(request, _indication_or_404(request, indication_uuid).pk)
+    """The indication; once vastgesteld this is the printable beschikking. Read-only through a
+    break-the-glass access in force to its client (as the client file), under the access's purpose."""
+    found = _visible(Indication.objects, request, "client").filter(uuid=indication_uuid).values_list("pk", flat=True)
+    if found:
+        return render_indication_detail(request, found[0])
+    granted = (
+        Indication.objects.filter(uuid=indication_uuid, client__in=selectors.clients_readable_by(request.user))
+        .values_list("pk", "client_id")
+        .first()
+    )
+    access = granted and selectors.emergency_access_to(request.user, granted[1])
+    if not access:
+        raise Http404
+    with audit_context.purpose_of_use(emergency_services.purpose_of(access)):
+        return render_indication_detail(request, granted[0], emergency_access=access)
 
 
 def _indication_action(

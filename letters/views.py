@@ -3,6 +3,8 @@ panels that list the client's letters on the client file and the beschikking pag
 functioneel beheerder's pages of the letter templates (versioned, with a preview) and of the
 municipalities' letterheads. Thin views over letters.selectors and letters.services."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -12,27 +14,31 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit import context as audit_context
 from audit.services import client_ip
+from indications import emergency_services
 from indications.forms import apply_service_errors
 from indications.models import Intake, Municipality
 from indications.panels import PanelRequest
-from indications.selectors import clients_visible_to
+from indications.selectors import clients_readable_by, clients_visible_to, emergency_access_to
 
 from . import decision_letters, kinds, selectors, services
 from .forms import LetterheadForm, MunicipalityFilterForm, TemplateForm
 from .models import LetterTemplate
 
 
-def _visible_letter(request, letter_uuid):
-    return get_object_or_404(selectors.letters_of_clients(clients_visible_to(request.user)), uuid=letter_uuid)
-
-
 @permission_required("letters.view_letter", raise_exception=True)
 def letter_pdf(request, letter_uuid):
-    """The letter's PDF exactly as sent (same bytes, same SHA-256), the download audited."""
-    letter = _visible_letter(request, letter_uuid)
+    """The letter's PDF exactly as sent (same bytes, same SHA-256), the download audited. Through a
+    break-the-glass access in force too (reading only), recorded under the access's purpose."""
+    letter = get_object_or_404(selectors.letters_of_clients(clients_readable_by(request.user)), uuid=letter_uuid)
+    access = None
+    if not clients_visible_to(request.user).filter(pk=letter.client_id).exists():
+        access = emergency_access_to(request.user, letter.client_id)
+    purpose = audit_context.purpose_of_use(emergency_services.purpose_of(access)) if access else nullcontext()
     try:
-        pdf = services.open_letter(letter, by=request.user, ip_address=client_ip(request))
+        with purpose:
+            pdf = services.open_letter(letter, by=request.user, ip_address=client_ip(request))
     except services.LetterTampered:
         raise Http404(_("Het opgeslagen bestand van deze brief is niet meer gelijk aan het verstuurde.")) from None
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.roles import CONSULENT, TEAMLEIDER
+from accounts.roles import CONSULENT, PRIVACY_FUNCTIONARIS, TEAMLEIDER
 from audit.models import AuditEvent
 from indications import emergency_services
-from tests.factories import ClientFactory, TeamFactory, bsn_for, get_municipality, staff_member
+from tests.factories import ClientFactory, IndicationFactory, TeamFactory, bsn_for, get_municipality, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,48 @@ def test_the_review_source_per_viewer(consultant, team_lead, other_client):
     assert emergency_services.review_items(stranger, since, until) == []
     colleague = staff_member(CONSULENT, username="collega")
     assert emergency_services.review_items(colleague, since, until) == []
+
+
+def test_the_indication_detail_reads_through_a_grant_without_any_action(client, consultant, other_client):
+    indication = IndicationFactory(client=other_client, actief=True)
+    client.force_login(consultant)
+    url = f"/indicaties/{indication.uuid}/"
+    assert client.get(url).status_code == 404
+    emergency_services.grant_emergency_access(by=consultant, bsn=other_client.bsn, reason=REASON)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Toegang in noodsituatie tot" in text and "Beëindigen" in text
+    for action in ("Beschikking beëindigen", "Intrekken", "Evaluatie vastleggen", "Toewijzen", "Bezwaar registreren"):
+        assert action not in text, action
+    read = AuditEvent.objects.filter(action="read", object_type="indications.indication").get()
+    assert read.purpose.startswith("toegang in noodsituatie: Crisismelding")
+    ended = client.post(f"/indicaties/{indication.uuid}/beeindigen/", {"ended_on": "2026-11-23", "reason": "x"})
+    assert ended.status_code == 404
+    indication.refresh_from_db()
+    assert indication.status == "actief"
+
+
+def test_the_detail_page_of_an_access_for_its_reviewers_with_what_was_done(client, consultant, other_client):
+    access = emergency_services.grant_emergency_access(by=consultant, bsn=other_client.bsn, reason=REASON)
+    client.force_login(consultant)
+    client.get(f"/clienten/{other_client.uuid}/")
+    url = f"/noodtoegang/{access.uuid}/"
+    assert client.get(url).status_code == 404  # the user themselves does not review it
+    officer = staff_member(PRIVACY_FUNCTIONARIS)
+    client.force_login(officer)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert REASON in text and other_client.masked_bsn in text and other_client.bsn not in text
+    assert "dossier ingezien" in text and "Nog niet beoordeeld" in text
+    viewed = AuditEvent.objects.filter(actor=officer, object_type="indications.emergencyaccess").get()
+    assert viewed.action == "read" and viewed.purpose == "privacy: logbeoordeling"
+    elsewhere = staff_member(TEAMLEIDER, team=TeamFactory(name="Team Oost", municipalities=["Papendrecht"]))
+    client.force_login(elsewhere)
+    assert client.get(url).status_code == 404
+    lead = staff_member(TEAMLEIDER)  # the Dordrecht team, the consultant's
+    client.force_login(lead)
+    assert client.get(url).status_code == 200
+    [item] = emergency_services.review_items(lead, access.granted_at, access.expires_at)
+    assert item.url == url

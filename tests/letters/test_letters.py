@@ -14,15 +14,16 @@ from django.db import DatabaseError, transaction
 from PIL import Image
 from pypdf import PdfReader
 
+from accounts.roles import CONSULENT
 from audit.models import AuditEvent
 from demo.letters import ensure_demo_letters
-from indications import four_eyes, services
+from indications import emergency_services, four_eyes, services
 from indications.models import Indication
 from letters import kinds, rendering
 from letters import services as letter_services
 from letters.decision_letters import issue_verslag
 from letters.models import Letter, LetterTemplate
-from tests.factories import TODAY, IndicationFactory, build_case_file
+from tests.factories import TODAY, IndicationFactory, TeamFactory, build_case_file, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,18 @@ def test_beheer_edits_a_template_in_the_admin_as_a_new_version_and_previews_it(a
     assert first.body != newest.body  # the old version stays as it was
     preview = admin_client.get(f"/beheer/letters/lettertemplate/{newest.pk}/voorbeeld/")
     assert preview["Content-Type"] == "application/pdf" and "Nieuwe tekst." in text_of(preview.content)
+
+
+def test_a_letter_downloads_through_a_break_the_glass_access_under_its_purpose(client, granted):
+    letter = Letter.objects.get(client=granted.client)
+    other = staff_member(CONSULENT, team=TeamFactory(name="Team Oost", municipalities=["Papendrecht"]))
+    client.force_login(other)
+    url = f"/brieven/{letter.uuid}/pdf/"
+    assert client.get(url).status_code == 404
+    emergency_services.grant_emergency_access(
+        by=other, bsn=granted.client.bsn, reason="Crisismelding van de politie, cliënt in nood"
+    )
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    download = AuditEvent.objects.filter(actor=other, object_type="letters.letter").get()
+    assert download.purpose.startswith("toegang in noodsituatie: Crisismelding")
