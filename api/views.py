@@ -21,7 +21,7 @@ from providers.selectors import (
     periods,
     satisfaction_of,
     satisfaction_target,
-    sla_figures,
+    sla_figures_of_periods,
     startable_on,
     state_conditions,
 )
@@ -366,8 +366,8 @@ class SlaView(ProviderAPIMixin, APIView):
         }
         rows = []
         freshness = data_freshness() or timezone.now()
-        for period in periods(year, query.validated_data["periode"]):
-            answer = sla_figures(period, providers=own)
+        shown = periods(year, query.validated_data["periode"])
+        for period, answer in zip(shown, sla_figures_of_periods(shown, providers=own), strict=True):
             figures = answer.rows[0]
             if answer.stored and answer.computed_on:
                 # Stored figures are as fresh as the night they were computed: the start of that

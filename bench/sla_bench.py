@@ -6,8 +6,9 @@ Uses the data set already in the database (e.g. that of bench/signals_bench.py; 
 not generate one). For the provider with the most toewijzingen, per periode (jaar, kwartaal,
 maand) of the year: the median and p95 of what SlaView.get computes per period, live
 (selectors.benchmark, the old path) with and without `SET jit = off`, and through
-selectors.sla_figures (stored for closed periods, the new path). --refresh first runs the nightly
-refresh of the stored figures for the year (timed).
+selectors.sla_figures per period (stored for closed periods), and through
+selectors.sla_figures_of_periods (the periods of the answer together, as the API reads them now).
+--refresh first runs the nightly refresh of the stored figures for the year (timed).
 """
 
 import argparse
@@ -32,7 +33,7 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from providers.models import Provider  # noqa: E402
-from providers.selectors import benchmark, periods, sla_figures  # noqa: E402
+from providers.selectors import benchmark, periods, sla_figures, sla_figures_of_periods  # noqa: E402
 from providers.services import refresh_sla_figures  # noqa: E402
 
 
@@ -79,6 +80,11 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("RESET jit")
         results["sla_figures"] = timed(stored, args.runs)
+
+        def together(chosen=chosen):
+            return sla_figures_of_periods(chosen, providers=own)
+
+        results["of_periods"] = timed(together, args.runs)
         for name, (median, p95) in results.items():
             print(f"{periode:9} {name:14} median {median * 1000:8.1f} ms  p95 {p95 * 1000:8.1f} ms")
     print(f"load average {os.getloadavg()}")

@@ -73,7 +73,11 @@ def ensure_demo_declaraties(*, today: date, seed: int = 2026) -> int:
     municipalities = {m.pk: m for m in Municipality.objects.all()}
     billed = set(Declaratie.objects.values_list("provider_id", "municipality_id", "period_start"))
     submitted = 0
-    accepted_debits: list[PrestatieIn] = []
+    # The accepted debit lines by BSN, each with its sequence number: a month's credits look up the
+    # earlier lines of its clients, in the order they were accepted (a list scan per line grew with
+    # the square of the data: it did not finish at 277,000 clients).
+    accepted_debits: dict[str, list[tuple[int, PrestatieIn]]] = defaultdict(list)
+    sequence = 0
     for month in _months(today):
         last = spending.month_end(month)
         assignments = (
@@ -107,16 +111,23 @@ def ensure_demo_declaraties(*, today: date, seed: int = 2026) -> int:
             if rng.random() < ERROR_SHARE:
                 line = rng.choice(_errors(line, assignment))
             else:
-                accepted_debits.append(line)
+                accepted_debits[line.bsn].append((sequence, line))
+                sequence += 1
             groups[assignment.provider, assignment.indication.client.municipality_id].append(line)
         for (provider, municipality_id), lines in groups.items():
             if (provider.pk, municipality_id, month) in billed:
                 continue
             # Now and then a month also credits an earlier month's line exactly (IV091).
-            earlier = [d for d in accepted_debits if d.period_end < month and d.bsn in {x.bsn for x in lines}]
+            earlier = sorted(
+                (number, debit)
+                for bsn in {item.bsn for item in lines}
+                for number, debit in accepted_debits.get(bsn, ())
+                if debit.period_end < month
+            )
             if earlier and rng.random() < CREDIT_SHARE * len(lines):
-                debit = rng.choice(earlier)
-                accepted_debits.remove(debit)
+                chosen = rng.choice(earlier)
+                accepted_debits[chosen[1].bsn].remove(chosen)
+                debit = chosen[1]
                 credit = replace(
                     debit, reference=debit.reference + "-C", previous_reference=debit.reference, debit_credit=CREDIT
                 )

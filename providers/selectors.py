@@ -1,3 +1,4 @@
+import copy
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -517,43 +518,83 @@ def stored_results_per_product(provider: Provider, year: int) -> list[Product]:
     return products
 
 
-def _stored_rows_of(period: Period, provider_ids: list[int]):
-    """The stored figures of exactly the period (a year, quarter or month of the refresh), or None
-    when the period is not one of those."""
+def _stored_key(period: Period) -> tuple[str, int, int] | None:
+    """Which stored figures hold exactly the period: ("kwartaal", year, 0) for a year, ("kwartaal",
+    year, q) for a quarter, ("maand", year, month) for a month; None for any other period."""
     start, end, year = period.start, period.end, period.start.year
     if start.day != 1 or end.year != year or (end + timedelta(days=1)).day != 1:
         return None
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     if months == 12 and start.month == 1:
-        return SlaFigures.objects.filter(provider__in=provider_ids, year=year, quarter=0)
+        return ("kwartaal", year, 0)
     if months == 3 and start.month % 3 == 1:
-        return SlaFigures.objects.filter(provider__in=provider_ids, year=year, quarter=(start.month + 2) // 3)
+        return ("kwartaal", year, (start.month + 2) // 3)
     if months == 1:
-        return SlaMonthFigures.objects.filter(provider__in=provider_ids, year=year, month=start.month)
+        return ("maand", year, start.month)
     return None
+
+
+def _stored_rows_of_keys(keys: list[tuple[str, int, int]], provider_ids: list[int]):
+    """(key, stored row) for the stored figures of the keys (_stored_key): one query per kind."""
+    quarters = {(year, part) for kind, year, part in keys if kind == "kwartaal"}
+    months = {(year, part) for kind, year, part in keys if kind == "maand"}
+    if quarters:
+        condition = Q()
+        for year in {year for year, _part in quarters}:
+            condition |= Q(year=year, quarter__in=[part for y, part in quarters if y == year])
+        for figures in SlaFigures.objects.filter(condition, provider__in=provider_ids):
+            yield ("kwartaal", figures.year, figures.quarter), figures
+    if months:
+        condition = Q()
+        for year in {year for year, _part in months}:
+            condition |= Q(year=year, month__in=[part for y, part in months if y == year])
+        for figures in SlaMonthFigures.objects.filter(condition, provider__in=provider_ids):
+            yield ("maand", figures.year, figures.month), figures
 
 
 def sla_figures(period: Period, *, providers: QuerySet[Provider], today: date | None = None) -> SlaFiguresAnswer:
     """The SLA figures of the providers over the period, as benchmark() computes them: for a closed
     period (ended before today) from the stored figures of the nightly refresh when every provider
-    has them (two queries), else live (the open period, or a closed one not stored yet: nothing is
+    has them (three queries), else live (the open period, or a closed one not stored yet: nothing is
     ever missing). The answer says when the figures were computed (computed_on; today when live)."""
+    return sla_figures_of_periods([period], providers=providers, today=today)[0]
+
+
+def sla_figures_of_periods(
+    periods_: list[Period], *, providers: QuerySet[Provider], today: date | None = None
+) -> list[SlaFiguresAnswer]:
+    """sla_figures() for several periods at once (the months of a year, say), an answer per period
+    in their order. The stored ones cost three queries together, whatever their number: the
+    providers, the stored rows of every closed period (one query per kind: months, quarters and
+    years), the open SLA signals; each open or not-stored period is computed live."""
     today = today or timezone.localdate()
-    if period.end < today:
+    closed = [period for period in periods_ if period.end < today and _stored_key(period) is not None]
+    stored: dict[tuple, dict[int, object]] = {}
+    rows: list[Provider] = []
+    if closed:
         rows = _provider_rows(providers)
         ids = [row.pk for row in rows]
-        query = _stored_rows_of(period, ids)
-        stored = {figures.provider_id: figures for figures in query} if query is not None else {}
-        if rows and len(stored) == len(rows):
-            signals = open_sla_signal_counts(ids)
-            for row in rows:
-                figures = stored[row.pk]
+        for key, figures in _stored_rows_of_keys([_stored_key(period) for period in closed], ids):
+            stored.setdefault(key, {})[figures.provider_id] = figures
+    complete = {key for key, per_provider in stored.items() if rows and len(per_provider) == len(rows)}
+    signals = open_sla_signal_counts([row.pk for row in rows]) if complete else {}
+    answers = []
+    for period in periods_:
+        key = _stored_key(period) if period.end < today else None
+        if key in complete:
+            per_provider = stored[key]
+            period_rows = [copy.copy(row) for row in rows]
+            for row in period_rows:
+                figures = per_provider[row.pk]
                 for name in STORED_FIGURES:
                     setattr(row, name, getattr(figures, name))
                 row.late_reports = figures.late_reports
                 row.open_sla_signals = signals.get(row.pk, 0)
-            return SlaFiguresAnswer(rows, min(figures.computed_on for figures in stored.values()), stored=True)
-    return SlaFiguresAnswer(benchmark(period, providers=providers, today=today), today, stored=False)
+            computed_on = min(figures.computed_on for figures in per_provider.values())
+            answers.append(SlaFiguresAnswer(period_rows, computed_on, stored=True))
+        else:
+            answers.append(SlaFiguresAnswer(benchmark(period, providers=providers, today=today), today, stored=False))
+    return answers
 
 
 def sla_figures_computed_on() -> date | None:

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from indications.models import Indication
 from providers.models import Assignment, Provider, SlaFigures, SlaMonthFigures
-from providers.selectors import Period, benchmark, periods, sla_figures
+from providers.selectors import Period, benchmark, periods, sla_figures, sla_figures_of_periods
 from providers.services import issue_api_token, refresh_sla_figures
 from providers.sla import SLA_FIGURES
 from tests.factories import ClientFactory, contracted_provider
@@ -107,6 +107,27 @@ def test_the_stored_read_is_two_queries(two, django_assert_num_queries):
         sla_figures(periods(2026, "maand")[3], providers=two, today=TODAY)
 
 
+def test_twelve_stored_months_are_read_in_the_queries_of_one(two, django_assert_num_queries):
+    refresh_sla_figures(today=TODAY, years=[2025])
+    months = periods(2025, "maand")
+    with django_assert_num_queries(3):  # the providers, the stored rows of all twelve, the open signals
+        answers = sla_figures_of_periods(months, providers=two, today=TODAY)
+    assert [answer.stored for answer in answers] == [True] * 12
+    for period, answer in zip(months, answers, strict=True):
+        assert values(answer.rows) == values(sla_figures(period, providers=two, today=TODAY).rows), period.label
+    assert len({id(row) for answer in answers for row in answer.rows}) == 12 * 2  # a row object per period
+
+
+def test_periods_mixed_stored_open_and_unstored_each_get_their_own_answer(two):
+    refresh_sla_figures(today=TODAY, years=[2026])
+    shown = [*periods(2026, "maand")[9:], *periods(2025, "kwartaal")[:1], *periods(2026, "jaar")]
+    answers = sla_figures_of_periods(shown, providers=two, today=TODAY)
+    # October is stored; November and December are open; 2025 was not refreshed; the year 2026 is open
+    assert [answer.stored for answer in answers] == [True, False, False, False, False]
+    for period, answer in zip(shown, answers, strict=True):
+        assert values(answer.rows) == values(benchmark(period, providers=two, today=TODAY)), period.label
+
+
 def test_the_refresh_is_idempotent(two):
     first = refresh_sla_figures(today=TODAY, years=[2026])
     columns = ("provider", "month", "instroom", "uitstroom", "clients")
@@ -174,6 +195,20 @@ def test_the_api_reads_a_stored_month_in_bounded_queries(provider, django_assert
     api = api_for(provider)
     with django_assert_max_num_queries(12 * 3 + 15):  # 3 per stored month; the open month live (~8)
         assert api.get("/api/v1/sla/", {"jaar": 2026, "periode": "maand"}).status_code == 200
+
+
+def test_the_api_reads_the_stored_months_of_a_closed_year_in_the_queries_of_the_year(provider):  # noqa: F811
+    today = timezone.localdate()
+    year = today.year - 1
+    refresh_sla_figures(today=today, years=[year])
+    api = api_for(provider)
+    api.get("/api/v1/sla/", {"jaar": year})  # the key's first use writes its last use (once per interval)
+    counts = {}
+    for periode in ("jaar", "kwartaal", "maand"):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/sla/", {"jaar": year, "periode": periode}).status_code == 200
+        counts[periode] = len(queries)
+    assert counts["maand"] == counts["kwartaal"] == counts["jaar"]
 
 
 def test_the_api_says_how_fresh_stored_figures_are(provider):  # noqa: F811
