@@ -70,23 +70,27 @@ class SqlTimer:
     def __init__(self):
         self.queries = 0
         self.seconds = 0.0
-        self.statements: list[str] = []
+        self.audit_seconds = 0.0  # the audit event's INSERT (and its commit, in autocommit)
+        self.statements: list[tuple[str, float]] = []
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.seconds += elapsed
             self.queries += 1
-            self.statements.append(sql)
+            self.statements.append((sql, elapsed * 1000))
+            if sql.startswith('INSERT INTO "audit_auditevent"'):
+                self.audit_seconds += elapsed
 
 
 def measure(http: APIClient, url: str, repeat: int, expect: int) -> dict:
     """Median total, SQL and rest (ms) over `repeat` requests, the query count, one request's statements."""
     response = http.get(url)  # warm: URL resolution, serializer fields, the prepared caches
     assert response.status_code == expect, (url, response.status_code, response.content[:300])
-    totals, sqls, counts = [], [], []
+    totals, sqls, audits, counts = [], [], [], []
     timer = SqlTimer()
     for _ in range(repeat):
         timer = SqlTimer()
@@ -95,9 +99,17 @@ def measure(http: APIClient, url: str, repeat: int, expect: int) -> dict:
             http.get(url)
             totals.append((time.perf_counter() - started) * 1000)
         sqls.append(timer.seconds * 1000)
+        audits.append(timer.audit_seconds * 1000)
         counts.append(timer.queries)
     total, sql = statistics.median(totals), statistics.median(sqls)
-    return {"total": total, "sql": sql, "rest": total - sql, "queries": max(counts), "statements": timer.statements}
+    return {
+        "total": total,
+        "sql": sql,
+        "audit": statistics.median(audits),
+        "rest": total - sql,
+        "queries": max(counts),
+        "statements": timer.statements,
+    }
 
 
 def floor(statements, repeat: int) -> float:
@@ -125,7 +137,7 @@ def show(name: str, figures: dict, floor_ms: float | None) -> None:
     ratio = f"  floor {floor_ms:6.2f} ms  ratio {figures['total'] / floor_ms:5.1f}×" if floor_ms else ""
     print(
         f"{name:34} median {figures['total']:7.2f} ms  queries {figures['queries']:2}  "
-        f"SQL {figures['sql']:6.2f} ms  rest {figures['rest']:6.2f} ms{ratio}"
+        f"SQL {figures['sql']:6.2f} ms (audit INSERT {figures['audit']:5.2f})  rest {figures['rest']:6.2f} ms{ratio}"
     )
 
 
@@ -185,8 +197,8 @@ def main() -> None:
     if args.show_queries:
         for name, figures in (("list", listed), ("detail", detail), ("404", refused)):
             print(f"-- {name}")
-            for sql in figures["statements"]:
-                print(f"   {sql[:300]}")
+            for sql, ms in figures["statements"]:
+                print(f"   {ms:6.2f} ms  {sql[:200]}")
 
 
 if __name__ == "__main__":
