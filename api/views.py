@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider, SupportPlan
 from providers.selectors import (
+    assignment_rows,
     assignments_for,
     in_care_on,
     overall_score,
@@ -187,6 +188,11 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
+
+    def page_rows(self, queryset, ids):
+        """A list page as plain values (IdsFirstPageNumberPagination): AssignmentSerializer shows a row
+        as it shows an assignment."""
+        return assignment_rows(queryset, ids)
 
     def _message(self, request, kind, toewijzingnummer):
         outcome = handle_message(request.user, kind=kind, number=toewijzingnummer, data=request.data)

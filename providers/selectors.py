@@ -154,6 +154,25 @@ def assignments_for(provider: Provider) -> QuerySet[Assignment]:
     )
 
 
+def assignment_rows(assignments: QuerySet[Assignment], ids: list[int]) -> list[dict]:
+    """The assignments of `ids`, in that order, as plain values of ASSIGNMENT_API_FIELDS (and `id`),
+    each with its beschikking's results under "results" (IndicationResult's order): a list page
+    without ~300 model objects. Two queries."""
+    found = {
+        row["id"]: row
+        for row in assignments.prefetch_related(None).filter(pk__in=ids).values("id", *ASSIGNMENT_API_FIELDS)
+    }
+    results: dict[int, list[dict]] = {row["indication_id"]: [] for row in found.values()}
+    for result in IndicationResult.objects.filter(indication_id__in=results).values(
+        "indication_id", "goal", "result__name", "result__domain__name"
+    ):
+        results[result["indication_id"]].append(result)
+    rows = [found[pk] for pk in ids if pk in found]
+    for row in rows:
+        row["results"] = results[row["indication_id"]]
+    return rows
+
+
 # --------------------------------------------------------------------------------------------
 # SLA figures
 # --------------------------------------------------------------------------------------------
