@@ -202,22 +202,17 @@ class Assignment(models.Model):
 
     def status_on(self, day) -> str:
         """The status on `day`: beëindigd once the end date has passed, also while still stored as actief."""
-        if self.status == self.Status.ACTIVE and self.end_date is not None and self.end_date < day:
-            return self.Status.ENDED
-        return self.status
+        return assignment_status_on(self.status, self.end_date, day)
 
     def state_on(self, day) -> str:
         """The real state on `day` (AssignmentState); providers.selectors.state_conditions says the same in SQL."""
-        status = self.status_on(day)
-        if status == self.Status.WITHDRAWN:
-            return AssignmentState.INGETROKKEN
-        if self.care_stopped_on is not None:
-            return AssignmentState.GESTOPT
-        if status == self.Status.ENDED:
-            return AssignmentState.BEEINDIGD
-        if self.care_started_on is not None:
-            return AssignmentState.GESTART
-        return AssignmentState.TOEGEWEZEN
+        return assignment_state_on(
+            self.status,
+            self.end_date,
+            care_started_on=self.care_started_on,
+            care_stopped_on=self.care_stopped_on,
+            day=day,
+        )
 
     @property
     def state(self) -> str:
@@ -226,6 +221,27 @@ class Assignment(models.Model):
 
     def get_state_display(self) -> str:
         return AssignmentState(self.state).label
+
+
+def assignment_status_on(status: str, end_date, day) -> str:
+    """Assignment.status_on from the stored values (also for a row read with values())."""
+    if status == Assignment.Status.ACTIVE and end_date is not None and end_date < day:
+        return Assignment.Status.ENDED
+    return status
+
+
+def assignment_state_on(status: str, end_date, *, care_started_on, care_stopped_on, day) -> str:
+    """Assignment.state_on from the stored values (also for a row read with values())."""
+    status = assignment_status_on(status, end_date, day)
+    if status == Assignment.Status.WITHDRAWN:
+        return AssignmentState.INGETROKKEN
+    if care_stopped_on is not None:
+        return AssignmentState.GESTOPT
+    if status == Assignment.Status.ENDED:
+        return AssignmentState.BEEINDIGD
+    if care_started_on is not None:
+        return AssignmentState.GESTART
+    return AssignmentState.TOEGEWEZEN
 
 
 class CareEvent(models.Model):

@@ -50,6 +50,7 @@ from .case import (
     Mantelzorger,
     Melding,
     OtherProvision,
+    person_name,
 )
 from .eigen_bijdrage import CakExport, EigenBijdrageExemption, EigenBijdrageRule
 from .emergency import EmergencyAccess
@@ -74,6 +75,7 @@ __all__ = [
     "VOID_STATUSES",
     "Aanvraag",
     "Client",
+    "person_name",
     "ComplexityRule",
     "Conversation",
     "CakExport",

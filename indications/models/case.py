@@ -24,6 +24,12 @@ from .reference import Municipality
 HOURS_IN_A_WEEK = 168
 
 
+def person_name(first_name: str, initials: str, name_prefix: str, last_name: str) -> str:
+    """A client's name as shown everywhere (Client.full_name; also for a row read with values())."""
+    given = first_name or initials
+    return " ".join(part for part in (given, name_prefix, last_name) if part)
+
+
 class Client(models.Model):
     class Gender(models.TextChoices):
         FEMALE = "V", _("vrouw")
@@ -78,8 +84,7 @@ class Client(models.Model):
 
     @property
     def full_name(self) -> str:
-        given = self.first_name or self.initials
-        return " ".join(part for part in (given, self.name_prefix, self.last_name) if part)
+        return person_name(self.first_name, self.initials, self.name_prefix, self.last_name)
 
     @property
     def masked_bsn(self) -> str:
