@@ -4,6 +4,10 @@
   (a subquery, so that it is read in the event's own INSERT and costs no query of its own).
   Registered by indications (the case file) in its AppConfig.ready(). Without a callback an event
   stores no BSN unless its recorder passes one.
+- `page_client`: the client a page is about, by the page's URL arguments (its uuid kwargs), for the
+  event of a refused page (403): who tried to open whose file. Each app registers one for its own
+  URL arguments (indications for a client, beschikking, onderzoek or aanvraag; objections for a
+  bezwaar; ...); the first that knows the page answers.
 """
 
 from __future__ import annotations
@@ -23,3 +27,22 @@ def register_person_identifier(callback: Callable[[int], Any]) -> Callable[[int]
 def person_identifier(client_id: int):
     """The BSN (or an expression for it) of the client with this id; None without a callback."""
     return _person_identifier[0](client_id) if _person_identifier else None
+
+
+_page_clients: list[Callable[[dict], int | None]] = []
+
+
+def register_page_client(callback: Callable[[dict], int | None]) -> Callable[[dict], int | None]:
+    """Register a callback: URL kwargs -> the id of the client the page is about, or None."""
+    if callback not in _page_clients:
+        _page_clients.append(callback)
+    return callback
+
+
+def page_client(kwargs: dict) -> int | None:
+    """The id of the client a page with these URL kwargs is about, if a registered callback knows it."""
+    for callback in _page_clients:
+        found = callback(kwargs)
+        if found is not None:
+            return found
+    return None

@@ -144,3 +144,10 @@ def days_to_ggd_report_per_provider(start: date, end: date, **selection) -> Quer
         .annotate(n=Count("pk"), average=Avg(days), longest=Max(days))
         .order_by("provider__name")
     )
+
+
+def client_of_page(kwargs: dict) -> int | None:
+    """The client of a page about a incident (audit.hooks.page_client: a refused page's event)."""
+    if "incident_uuid" not in kwargs:
+        return None
+    return Incident.objects.filter(uuid=kwargs["incident_uuid"]).values_list("client_id", flat=True).first()

@@ -469,3 +469,19 @@ def persoonlijk_plan_text(intake) -> str:
 def bsn_of_client(client_id: int) -> Subquery:
     """The client's BSN as a subquery, for the audit trail's events (read inside their INSERT)."""
     return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])
+
+
+def client_of_page(kwargs: dict) -> int | None:
+    """The client a case-file page is about, by its URL arguments (audit.hooks.page_client): a
+    client, a beschikking, an onderzoek or an aanvraag. One query, only for a refused page."""
+    if "client_uuid" in kwargs:
+        found = Client.objects.filter(uuid=kwargs["client_uuid"]).values_list("pk", flat=True)
+    elif "indication_uuid" in kwargs:
+        found = Indication.objects.filter(uuid=kwargs["indication_uuid"]).values_list("client_id", flat=True)
+    elif "intake_uuid" in kwargs:
+        found = Intake.objects.filter(uuid=kwargs["intake_uuid"]).values_list("melding__client_id", flat=True)
+    elif "aanvraag_uuid" in kwargs:
+        found = Aanvraag.objects.filter(uuid=kwargs["aanvraag_uuid"]).values_list("client_id", flat=True)
+    else:
+        return None
+    return found.first()

@@ -79,3 +79,10 @@ def template_versions(kind: str, municipality) -> list[LetterTemplate]:
         .annotate(letters_sent=Count("letters"))
         .order_by("-version")
     )
+
+
+def client_of_page(kwargs: dict) -> int | None:
+    """The client of a page about a letter (audit.hooks.page_client: a refused page's event)."""
+    if "letter_uuid" not in kwargs:
+        return None
+    return Letter.objects.filter(uuid=kwargs["letter_uuid"]).values_list("client_id", flat=True).first()

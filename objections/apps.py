@@ -6,10 +6,11 @@ class ObjectionsConfig(AppConfig):
     verbose_name = "Bezwaren"
 
     def ready(self):
+        from audit.hooks import register_page_client
         from indications import panels
         from letters import decision_letters
 
-        from . import letters
+        from . import letters, selectors
         from . import panels as objection_panels
 
         # The bezwaar's letters (objections.letters): their kinds, and the note in a herziening's letter.
@@ -18,3 +19,5 @@ class ObjectionsConfig(AppConfig):
 
         # The beschikking page shows its bezwaren and the way to register one (indications.panels).
         panels.register_panel(panels.INDICATION_DETAIL, objection_panels.indication_detail_panel)
+        # The client of a refused bezwaar page, for its audit event (NEN 7513).
+        register_page_client(selectors.client_of_page)

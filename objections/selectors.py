@@ -111,3 +111,10 @@ def counts_per_product(start: date, end: date, *, municipality=None, product=Non
         )
         .order_by("beschikking__product__code")
     )
+
+
+def client_of_page(kwargs: dict) -> int | None:
+    """The client of a page about a bezwaar (audit.hooks.page_client: a refused page's event)."""
+    if "bezwaar_uuid" not in kwargs:
+        return None
+    return Bezwaar.objects.filter(uuid=kwargs["bezwaar_uuid"]).values_list("beschikking__client_id", flat=True).first()

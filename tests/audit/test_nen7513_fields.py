@@ -2,6 +2,8 @@
 user acted in, the purpose of use, the network access point, the system identity and the BSN of the
 client concerned (searchable, shown masked) — for service events, page reads, refused pages and API calls."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -13,8 +15,9 @@ from audit import context
 from audit.models import NEN_ACTIONS, AuditEvent
 from audit.services import collect_events, record_event
 from indications.onderzoek_services import CLIENT_FIELDS
+from objections import services as objection_services
 from providers import services as provider_services
-from tests.factories import ClientFactory, UserFactory, contracted_provider, issued_assignment
+from tests.factories import ClientFactory, IndicationFactory, UserFactory, contracted_provider, issued_assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +121,28 @@ def test_a_refused_page_is_recorded_as_a_refused_read(client, user):
         "192.0.2.9",
     )
     assert f"/clienten/{ib_client.uuid}/" in event.summary
+    # who tried to open whose file: the page's client and so its BSN (audit.hooks.page_client)
+    assert (event.client_id, event.bsn) == (ib_client.pk, ib_client.bsn)
+
+
+@pytest.mark.parametrize("page", ["beschikking", "bezwaar", "onbekend"])
+def test_a_refused_page_about_a_client_names_the_client(client, user, consultant, page):
+    indication = IndicationFactory(actief=True)
+    urls = {
+        "beschikking": f"/indicaties/{indication.uuid}/",
+        "onbekend": f"/clienten/{uuid.uuid4()}/",
+    }
+    if page == "bezwaar":
+        bezwaar = objection_services.register_bezwaar(
+            indication, by=consultant, received_on=indication.decision_date, grounds="Niet eens met het besluit."
+        )
+        urls["bezwaar"] = f"/bezwaren/{bezwaar.uuid}/"
+    expected = None if page == "onbekend" else indication.client
+    client.force_login(user)
+    assert client.get(urls[page]).status_code == 403
+    event = AuditEvent.objects.get(object_type="page")
+    assert event.client_id == (expected.pk if expected else None)
+    assert event.bsn == (expected.bsn if expected else "")
 
 
 def test_an_api_call_records_the_provider_as_role_and_its_purpose(consultant):
