@@ -471,6 +471,11 @@ def bsn_of_client(client_id: int) -> Subquery:
     return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])
 
 
+def bsns_of_clients(client_ids: set[int]) -> dict[int, str]:
+    """{client id: BSN} for the audit trail's batches of events (audit.hooks.person_identifiers)."""
+    return dict(Client.objects.filter(pk__in=client_ids).values_list("pk", "bsn")) if client_ids else {}
+
+
 def client_of_page(kwargs: dict) -> int | None:
     """The client a case-file page is about, by its URL arguments (audit.hooks.page_client): a
     client, a beschikking, an onderzoek or an aanvraag. One query, only for a refused page."""

@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -174,3 +175,21 @@ def test_events_written_in_one_batch_get_the_fields_too(consultant):
     stored = dict(AuditEvent.objects.values_list("client_id", "bsn"))
     assert stored == {first.pk: first.bsn, second.pk: second.bsn}
     assert set(AuditEvent.objects.values_list("actor_role", flat=True)) == {CONSULENT}
+
+
+def test_a_batch_reads_its_bsns_in_one_query_and_compiles_no_subquery_per_event(consultant):
+    clients = ClientFactory.create_batch(6)
+
+    def batch(of):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), collect_events():
+            for ib_client in of:
+                record_event(actor=consultant, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
+        return [query["sql"] for query in queries.captured_queries]
+
+    few, many = batch(clients[:2]), batch(clients)
+    assert len(few) == len(many)
+    insert = next(sql for sql in many if sql.startswith('INSERT INTO "audit_auditevent"'))
+    assert "indications_client" not in insert  # the BSNs are values, not a subquery per row
+    assert dict(AuditEvent.objects.filter(client_id__in=[c.pk for c in clients]).values_list("client_id", "bsn")) == {
+        c.pk: c.bsn for c in clients
+    }
