@@ -542,8 +542,14 @@ class BatchItemSerializer(InputSerializer):
     toewijzingnummer = serializers.CharField(max_length=20)
 
 
+# The most messages one batch may hold. A batch is one request, answered within gunicorn's worker
+# timeout (deploy/gunicorn.conf.py, GUNICORN_TIMEOUT, 30 s): 500 starts or stops take about 3-4 s
+# set-wise on PostgreSQL (bench/batch_bench.py; docs/operations.md). Raise the two together.
+BATCH_MAX_MESSAGES = 500
+
+
 class BatchInputSerializer(StrictSerializer):
-    berichten = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=500)
+    berichten = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_MAX_MESSAGES)
 
 
 class BatchResultSerializer(serializers.Serializer):

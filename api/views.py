@@ -30,13 +30,12 @@ from providers.sla import SHOWN_FIGURES
 from ui.reporting import data_freshness, reporting_reads
 
 from .authentication import ProviderClient, ProviderTokenAuthentication
-from .errors import error_body, response_from
-from .messages import handle_message
+from .errors import response_from
+from .messages import handle_batch, handle_message
 from .pagination import IdsFirstPageNumberPagination
 from .serializers import (
     AssignmentSerializer,
     BatchInputSerializer,
-    BatchItemSerializer,
     BatchResultSerializer,
     ChangeRequestInputSerializer,
     ChangeRequestSerializer,
@@ -318,28 +317,7 @@ class BatchViewSet(ProviderAPIMixin, viewsets.GenericViewSet):
     def create(self, request):
         batch = BatchInputSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        results = []
-        for item in batch.validated_data["berichten"]:
-            header = BatchItemSerializer(data=item)
-            if not header.is_valid():
-                body = error_body(serializers.ValidationError(header.errors))
-                results.append(
-                    {"berichtId": item.get("berichtId"), "status": "afgewezen", "httpStatus": 400, "antwoord": body}
-                )
-                continue
-            kind = header.validated_data["soort"]
-            fields = {key: value for key, value in item.items() if key not in ("soort", "toewijzingnummer")}
-            outcome = handle_message(
-                request.user, kind=kind, number=header.validated_data["toewijzingnummer"], data=fields
-            )
-            results.append(
-                {
-                    "berichtId": item.get("berichtId"),
-                    "status": "geaccepteerd" if 200 <= outcome.status < 300 else "afgewezen",
-                    "httpStatus": outcome.status,
-                    "antwoord": outcome.body,
-                }
-            )
+        results = handle_batch(request.user, batch.validated_data["berichten"])
         return Response({"resultaten": results}, status=status.HTTP_200_OK)
 
 

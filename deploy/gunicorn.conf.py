@@ -8,8 +8,10 @@ import shutil
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# 30 s: the largest API batch (API_MAX_BODY_BYTES, 2 MB of JSON) and a letter's PDF are answered well
-# within it (bench/); a request that takes longer is a fault, and the worker is restarted.
+# 30 s: the largest API batch (500 messages, api.serializers.BATCH_MAX_MESSAGES, within
+# API_MAX_BODY_BYTES) and a letter's PDF are answered well within it (500 starts or stops: about 3-4 s
+# on PostgreSQL, bench/batch_bench.py; docs/operations.md); a request that takes longer is a fault,
+# and the worker is restarted. Raise the batch limit and this timeout together.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -8,13 +8,13 @@ which the API returns as a 400 with that code.
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from audit.services import record_event
 from indications import four_eyes
 from indications import services as indication_services
 from indications.hooks import CARE_REPORTED, BeschikkingEnd, Vaststelling, case_changed
-from indications.models import Client, Indication, IndicationStatus, Product
+from indications.models import Client, Indication, IndicationResult, IndicationStatus, Product
 from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
 
@@ -258,6 +258,24 @@ def lockable_assignments():
     )
 
 
+def lock_own_assignments(provider: Provider, numbers) -> dict[str, Assignment]:
+    """The provider's own toewijzingen of these numbers, by number, locked as `lockable_assignments()`
+    locks them (in pk order, so two batches never wait on each other crosswise), with everything the
+    reports and the API's answer read: one query, and one for the beschikkingen's results (a batch of
+    messages, issue 20). Pass them to the reports with `locked=True`; another provider's number is
+    simply absent."""
+    found = (
+        lockable_assignments()
+        .select_related("indication__consultant", "indication__primary_domain")
+        .prefetch_related(
+            Prefetch("indication__results", queryset=IndicationResult.objects.select_related("result__domain"))
+        )
+        .filter(provider=provider, number__in=set(numbers))
+        .order_by("pk")
+    )
+    return {assignment.number: assignment for assignment in found}
+
+
 def _lock_assignment(assignment: Assignment, *, locked: bool = False) -> Assignment:
     return assignment if locked else lockable_assignments().get(pk=assignment.pk)
 
@@ -386,12 +404,13 @@ def _withdrawable(assignment: Assignment) -> None:
         raise ValidationError(_("De beschikking van deze toewijzing is ingetrokken."), code="beschikking_withdrawn")
 
 
-def withdraw_care_start(assignment: Assignment, *, by, today: date | None = None) -> Assignment:
+def withdraw_care_start(assignment: Assignment, *, by, today: date | None = None, locked: bool = False) -> Assignment:
     """Withdraw the reported start zorg (WMO305 with StatusAanlevering 3, CS058): the toewijzing is
     again assigned and not started. Only a start that was reported (TR063) and is not followed by a
-    stop: a stop rests on its start (TR069), so the stop is withdrawn first."""
+    stop: a stop rests on its start (TR069), so the stop is withdrawn first. `locked`: as for
+    record_care_start (a refusal may leave the object changed: read it again after one)."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment)
+    assignment = _lock_assignment(assignment, locked=locked)
     _withdrawable(assignment)
     if assignment.care_started_on is None:
         raise ValidationError(_("Er is geen gemelde start zorg om in te trekken."), code="not_started")
@@ -427,12 +446,13 @@ def _end_before_the_stop(assignment: Assignment) -> date | None:
     return end
 
 
-def withdraw_care_stop(assignment: Assignment, *, by, today: date | None = None) -> Assignment:
+def withdraw_care_stop(assignment: Assignment, *, by, today: date | None = None, locked: bool = False) -> Assignment:
     """Withdraw the reported stop zorg (WMO307 with StatusAanlevering 3, CS058): care runs again. The
     end the stop gave the toewijzing is taken back (the end it had before, within the beschikking's)
-    and, when that changed the end, the provider gets a new WMO301 through the assignments hook."""
+    and, when that changed the end, the provider gets a new WMO301 through the assignments hook.
+    `locked`: as for withdraw_care_start."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment)
+    assignment = _lock_assignment(assignment, locked=locked)
     _withdrawable(assignment)
     if assignment.care_stopped_on is None:
         raise ValidationError(_("Er is geen gemelde stop zorg om in te trekken."), code="not_stopped")
@@ -1013,6 +1033,47 @@ def _replay(earlier: CareEvent, fingerprint: str) -> MessageOutcome:
     return MessageOutcome(earlier.response_status, earlier.response, replayed=True)
 
 
+@dataclass
+class MessageBatch:
+    """The messages of one batch, processed set-wise inside one transaction (issue 20): their earlier
+    answers read with one query (`start_message_batch`), the new ones kept here, so that a later
+    message of the batch with the same id sees them, and written by `write()` with one INSERT."""
+
+    provider: Provider
+    earlier: dict[str, CareEvent]
+    new: list[CareEvent] = field(default_factory=list)
+    updated: list[CareEvent] = field(default_factory=list)
+
+    def keep(self, earlier: CareEvent | None, *, message_id: str, values: dict) -> None:
+        if earlier is None:
+            event = CareEvent(provider=self.provider, message_id=message_id, **values)
+            self.new.append(event)
+            self.earlier[message_id] = event
+            return
+        for name, value in values.items():
+            setattr(earlier, name, value)
+        if earlier.pk is not None and earlier not in self.updated:
+            self.updated.append(earlier)
+
+    def write(self) -> None:
+        """Store the batch's processed messages; a message id another request stored meanwhile
+        raises IntegrityError (the caller runs the batch again message by message)."""
+        CareEvent.objects.bulk_create(self.new, batch_size=500)
+        for event in self.updated:  # stored before only processed answers were (a 404 of old): rare
+            CareEvent.objects.filter(pk=event.pk).update(**{name: getattr(event, name) for name in _STORED})
+        self.new, self.updated = [], []
+
+
+# What a processed message stores besides its provider and id.
+_STORED = ("assignment", "kind", "event_date", "reason", "accepted", "response_status", "response", "fingerprint")
+
+
+def start_message_batch(provider: Provider, message_ids) -> MessageBatch:
+    """A batch of the provider's messages with these ids: their earlier answers in one query."""
+    earlier = CareEvent.objects.filter(provider=provider, message_id__in={str(id_) for id_ in message_ids})
+    return MessageBatch(provider=provider, earlier={event.message_id: event for event in earlier})
+
+
 def process_message(
     *,
     provider: Provider,
@@ -1023,29 +1084,33 @@ def process_message(
     event_date: date | None = None,
     reason: str = "",
     fingerprint: str = "",
+    batch: MessageBatch | None = None,
 ) -> MessageOutcome:
     """Run one provider message exactly once. `handle()` applies it and returns (status, body), having
     turned rule violations into a 400 itself. A processed outcome (2xx, or 400) is stored with the
     message id and its fingerprint: a retry with the same content gets it back unchanged; the same id
     with other content raises MessageIdReused. Other outcomes are answered but not stored.
-    (Messages stored before fingerprints existed have none and are replayed as before.)"""
-    earlier = CareEvent.objects.filter(provider=provider, message_id=message_id).first()
+    (Messages stored before fingerprints existed have none and are replayed as before.)
+
+    In a `batch` (inside the batch's transaction) the earlier answer comes from the batch, and the
+    outcome is kept for its one INSERT; no savepoint: `handle()` must write nothing when it fails."""
+    if batch is not None:
+        earlier = batch.earlier.get(message_id)
+    else:
+        earlier = CareEvent.objects.filter(provider=provider, message_id=message_id).first()
     if earlier is not None and _is_processed(earlier.response_status):
         return _replay(earlier, fingerprint)
+    if batch is not None:
+        status, body = handle()
+        if _is_processed(status):
+            values = _stored_values(assignment, kind, event_date, reason, status, body, fingerprint)
+            batch.keep(earlier, message_id=message_id, values=values)
+        return MessageOutcome(status, body, replayed=False)
     try:
         with transaction.atomic():
             status, body = handle()
             if _is_processed(status):
-                values = {
-                    "assignment": assignment,
-                    "kind": kind,
-                    "event_date": event_date,
-                    "reason": reason,
-                    "accepted": 200 <= status < 300,
-                    "response_status": status,
-                    "response": body,
-                    "fingerprint": fingerprint,
-                }
+                values = _stored_values(assignment, kind, event_date, reason, status, body, fingerprint)
                 if earlier is None:
                     CareEvent.objects.create(provider=provider, message_id=message_id, **values)
                 else:  # stored before only processed answers were (e.g. a 404): now it is processed
@@ -1053,6 +1118,19 @@ def process_message(
     except IntegrityError:  # the same message id raced in concurrently: answer as the winner did
         return _replay(CareEvent.objects.get(provider=provider, message_id=message_id), fingerprint)
     return MessageOutcome(status, body, replayed=False)
+
+
+def _stored_values(assignment, kind, event_date, reason, status, body, fingerprint) -> dict:
+    return {
+        "assignment": assignment,
+        "kind": kind,
+        "event_date": event_date,
+        "reason": reason,
+        "accepted": 200 <= status < 300,
+        "response_status": status,
+        "response": body,
+        "fingerprint": fingerprint,
+    }
 
 
 # --------------------------------------------------------------------------------------------
