@@ -8,7 +8,7 @@ class LettersConfig(AppConfig):
     def ready(self):
         from indications import hooks, panels
 
-        from . import decision_letters, views
+        from . import decision_letters, retention, views
 
         # The decision's letter, in the decision's transaction (letters.decision_letters).
         hooks.beschikking_issued.register(decision_letters.on_vaststelling)
@@ -17,3 +17,5 @@ class LettersConfig(AppConfig):
         # The client's letters on the client file and the beschikking page.
         panels.register_panel(panels.CLIENT_FILE, views.client_letters_panel)
         panels.register_panel(panels.INDICATION_DETAIL, views.indication_letters_panel)
+        # A destroyed client file's letters are deleted with their PDFs (letters.retention).
+        hooks.client_anonymised.register(retention.delete_letters_of)

@@ -6,10 +6,10 @@ class ObjectionsConfig(AppConfig):
     verbose_name = "Bezwaren"
 
     def ready(self):
-        from indications import panels
+        from indications import hooks, panels
         from letters import decision_letters
 
-        from . import letters
+        from . import letters, retention
         from . import panels as objection_panels
 
         # The bezwaar's letters (objections.letters): their kinds, and the note in a herziening's letter.
@@ -18,3 +18,7 @@ class ObjectionsConfig(AppConfig):
 
         # The beschikking page shows its bezwaren and the way to register one (indications.panels).
         panels.register_panel(panels.INDICATION_DETAIL, objection_panels.indication_detail_panel)
+
+        # An open bezwaar holds the client's file; a destroyed file's bezwaren are anonymised.
+        hooks.register_retention_hold(retention.HOLD)
+        hooks.client_anonymised.register(retention.anonymise_bezwaren)
