@@ -200,7 +200,7 @@ def holds_of(client_ids) -> dict[int, list[str]]:
         for client_id in (
             Client.objects.filter(pk__in=ids).filter(pk__in=hold.client_ids()).values_list("pk", flat=True)
         ):
-            found.setdefault(client_id, []).append(hold.label)
+            found.setdefault(client_id, []).append(str(hold.label))
     return found
 
 
