@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
@@ -351,7 +351,7 @@ def test_anonymising_leaves_no_bsn_or_name_in_the_clients_tables(django_capture_
     proposal = DestructionProposal.objects.get(client=client)
     retention.approve_destruction(proposal, by=beheerder, note="Bewaartermijn van 15 jaar verstreken.")
     # The letter cannot be anonymised in place: the trigger refuses any change of a sent letter.
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises((IntegrityError, ProgrammingError)), transaction.atomic():
         Letter.objects.filter(pk=letter.pk).update(subject="gewijzigd")
     with django_capture_on_commit_callbacks(execute=True):
         proposal = retention.execute_destruction(proposal, by=beheerder, today=TODAY)
