@@ -107,12 +107,16 @@ class DestructionProposal(models.Model):
 class DestructionStatusChange(models.Model):
     """Append-only history of a proposal's status."""
 
-    proposal = models.ForeignKey(DestructionProposal, on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=DestructionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=DestructionStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    note = models.TextField(blank=True)
+    proposal = models.ForeignKey(
+        DestructionProposal, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("voorstel")
+    )
+    from_status = models.CharField(_("van"), max_length=20, choices=DestructionStatus.choices, blank=True)
+    to_status = models.CharField(_("naar"), max_length=20, choices=DestructionStatus.choices)
+    at = models.DateTimeField(_("moment"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("door")
+    )
+    note = models.TextField(_("toelichting"), blank=True)
 
     class Meta:
         ordering = ["at", "id"]
