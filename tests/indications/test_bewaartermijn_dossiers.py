@@ -341,6 +341,15 @@ def test_anonymising_leaves_no_bsn_or_name_in_the_clients_tables(django_capture_
         ongegrond=True,
         decided_on=LONG_AGO - timedelta(days=200),
     )
+    IncidentFactory(
+        assignment=AssignmentFactory(indication=beschikking, end_date=LONG_AGO),
+        description="Zonnebloem viel van de trap.",
+        status="afgesloten",
+        ggd_reported_on=TODAY,
+        ggd_reference="GGD-2026-1",
+        closed_on=TODAY,
+        closing_note="Wilhelmina is hersteld.",
+    )
     OutgoingMessageFactory(client=client, xml=f"<Bericht><Bsn>{client.bsn}</Bsn><Naam>Zonnebloem</Naam></Bericht>")
     # The bezwaar's own records are decided long ago, not the test's today.
     Client.objects.filter(pk=client.pk).update(created_at=_at(LONG_AGO - timedelta(days=500)))
@@ -376,6 +385,8 @@ def test_anonymising_leaves_no_bsn_or_name_in_the_clients_tables(django_capture_
         "indications.indication",
         "objections.bezwaar",
         "iwmo.outgoingmessage",
+        "incidents.incident",
+        "providers.assignment",
     }
     assert not Letter.objects.filter(client=client).exists()
     assert not storage.exists(letter.pdf.name)
@@ -383,7 +394,7 @@ def test_anonymising_leaves_no_bsn_or_name_in_the_clients_tables(django_capture_
     beschikking.refresh_from_db()
     assert (beschikking.status, beschikking.ended_on, beschikking.product.code) == ("beeindigd", LONG_AGO, "IB1")
     assert proposal.counts["letters.letter"] == 1 and proposal.counts["iwmo.outgoingmessage"] == 1
-    assert proposal.counts["objections.bezwaar"] == 1
+    assert proposal.counts["objections.bezwaar"] == 1 and proposal.counts["incidents.incident"] == 1
     # Pages that show the masked BSN still work for the anonymised client.
     proposal = DestructionProposal.objects.select_related("client").get(pk=proposal.pk)
     assert str(proposal) == f"Vernietiging {client.masked_bsn} (uitgevoerd (geanonimiseerd))"
