@@ -85,8 +85,8 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     S.PROPOSED: {S.APPROVED, S.POSTPONED, S.REJECTED, S.LAPSED},
     # Until it is carried out an approval can still be turned into a postponement or a rejection.
     S.APPROVED: {S.EXECUTED, S.POSTPONED, S.REJECTED, S.LAPSED},
-    # The nightly job brings a postponed proposal back on its date.
-    S.POSTPONED: {S.PROPOSED, S.LAPSED},
+    # The nightly job brings a postponed proposal back on its date; the reviewer may decide before it.
+    S.POSTPONED: {S.PROPOSED, S.APPROVED, S.POSTPONED, S.REJECTED, S.LAPSED},
     S.EXECUTED: set(),
     S.REJECTED: set(),
     S.LAPSED: set(),

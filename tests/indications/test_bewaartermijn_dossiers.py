@@ -398,3 +398,29 @@ def test_anonymising_leaves_no_bsn_or_name_in_the_clients_tables(django_capture_
     # Pages that show the masked BSN still work for the anonymised client.
     proposal = DestructionProposal.objects.select_related("client").get(pk=proposal.pk)
     assert str(proposal) == f"Vernietiging {client.masked_bsn} (uitgevoerd (geanonimiseerd))"
+
+
+def test_the_status_table_as_a_scenario(proposal):
+    """Every allowed path succeeds; a decided proposal moves nowhere and stays as it was."""
+    beheerder = staff_member(FUNCTIONEEL_BEHEERDER)
+    note = "Besluit van de archivaris."
+    retention.postpone_destruction(proposal, by=beheerder, note=note, until=TODAY + timedelta(days=7), today=TODAY)
+    retention.postpone_destruction(proposal, by=beheerder, note=note, until=TODAY + timedelta(days=14), today=TODAY)
+    retention.approve_destruction(proposal, by=beheerder, note=note)
+    retention.reject_destruction(proposal, by=beheerder, note=note)
+    proposal.refresh_from_db()
+    assert proposal.status == DestructionStatus.REJECTED and proposal.postponed_until is None
+    for move in (retention.approve_destruction, retention.reject_destruction):
+        with pytest.raises(retention.InvalidDestructionMove):
+            move(proposal, by=beheerder, note=note)
+    with pytest.raises(ValidationError):
+        retention.postpone_destruction(proposal, by=beheerder, note=note, until=TODAY - timedelta(days=1), today=TODAY)
+    proposal.refresh_from_db()
+    assert proposal.status == DestructionStatus.REJECTED
+    assert list(proposal.status_changes.values_list("to_status", flat=True)) == [
+        "voorgesteld",
+        "uitgesteld",
+        "uitgesteld",
+        "goedgekeurd",
+        "afgewezen",
+    ]
