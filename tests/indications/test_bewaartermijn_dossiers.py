@@ -272,6 +272,14 @@ def test_a_held_file_cannot_be_approved_or_executed(proposal):
     proposal.refresh_from_db()
     assert proposal.status == DestructionStatus.APPROVED
     assert Client.objects.get(pk=proposal.client_id).anonymised_at is None
+    # A held proposal cannot be approved (again) either; postponing or rejecting it can.
+    retention.postpone_destruction(
+        proposal, by=beheerder, note="Wacht op de beslissing op bezwaar.", until=TODAY + timedelta(days=90), today=TODAY
+    )
+    with pytest.raises(ValidationError, match="bezwaar in behandeling"):
+        retention.approve_destruction(proposal, by=beheerder, note="Toch maar vernietigen.")
+    proposal.refresh_from_db()
+    assert proposal.status == DestructionStatus.POSTPONED
 
 
 def test_only_an_approved_proposal_is_executed(proposal):
