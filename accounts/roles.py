@@ -135,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "indications.export_cak",
         # The pgb list for the SVB (BSN and budget per budgetholder): personal data, like the AVG export.
         "indications.export_svb",
+        # The review of the proposals to destroy (anonymise) closed client files (indications.retention).
+        "indications.review_destruction",
         # Login protection (django-axes): see the attempts, and unlock an account by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

@@ -242,6 +242,23 @@ def record_event(
     )
 
 
+def record_system_event(
+    *, actor=None, actor_label: str, action: str, object_type: str, summary: str, changes: dict | None = None
+) -> AuditEvent:
+    """Append one event about a run over many objects (a nightly job), not about one object: who ran
+    it (a user, or the job's label), what and how many. Call it inside the run's transaction; put
+    counts in `changes`, never contents."""
+    return _append(
+        actor=actor,
+        actor_label=None if actor is not None else actor_label,
+        action=action,
+        object_type=object_type,
+        object_id="",
+        summary=summary,
+        changes=changes,
+    )
+
+
 def changed_fields(before: dict, after: dict) -> dict:
     """The fields whose value differs, as {field: [before, after]} with JSON-safe values."""
     return {

@@ -17,6 +17,10 @@ Registered at start-up (see each app's apps.py):
   of the beëindiging or intrekking).
 - `beschikking_refused`: letters (the letter of the afwijzing).
 - `case_changed` (through `on_case_changed`): signals (re-check the client's signals at once).
+- `retention_holds` (through `register_retention_hold`): objections (an open bezwaar), incidents (a
+  calamiteit not yet closed): a held client file is not proposed for destruction (indications.retention).
+- `client_anonymised`: letters, objections, incidents, iwmo, providers and billing anonymise their
+  own data of a client whose file is destroyed, in the transaction of the anonymisation.
 
 Pages that show provider or signal data next to the case file get it the same way, through the
 page-panel registry in `indications.panels`.
@@ -173,3 +177,44 @@ def collect_case_changes():
             else:
                 for client_id in unique:
                     hook(client_id, today, change)
+
+
+@dataclass(frozen=True)
+class RetentionHold:
+    """A reason, known to a layer above the case file, not to destroy a client's file yet. `client_ids`
+    returns a queryset of the ids of the clients it holds (one column), used as a subquery, so the
+    selection of closed files stays one query whatever the number of clients."""
+
+    kind: str
+    label: str  # Dutch, shown on the review page
+    client_ids: Callable[[], Any]
+
+
+_retention_holds: dict[str, RetentionHold] = {}
+
+
+def register_retention_hold(hold: RetentionHold) -> RetentionHold:
+    """Register a hold (a second registration of a kind replaces the first)."""
+    _retention_holds[hold.kind] = hold
+    return hold
+
+
+def retention_holds() -> list[RetentionHold]:
+    return list(_retention_holds.values())
+
+
+@dataclass(frozen=True)
+class ClientAnonymisation:
+    """A client's file is destroyed: `client_id`'s personal data is being replaced, `placeholder` is
+    what replaces a free text that may not be empty. A callback returns what it changed as counts
+    per table ({"letters.letter": 3}), never contents."""
+
+    client_id: int
+    placeholder: str
+    by: Any
+    today: date
+
+
+# Run by indications.retention.execute_destruction inside its transaction: a callback that fails
+# rolls the whole anonymisation back.
+client_anonymised: Hook[Callable[[ClientAnonymisation], dict[str, int]]] = Hook("client_anonymised")

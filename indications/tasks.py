@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from indications import services
+from indications import retention, services
 from indications.nightly import NightlyOutcome, report
 
 logger = logging.getLogger(__name__)
@@ -33,3 +33,11 @@ def activate_started_beschikkingen() -> dict:
 @shared_task(name="indications.end_expired_beschikkingen", **TASK_OPTIONS)
 def end_expired_beschikkingen() -> dict:
     return _report("Ending beschikkingen whose end has passed", services.end_expired_beschikkingen())
+
+
+# Idempotent: a second run the same night proposes nothing new (one open proposal per client).
+@shared_task(name="indications.propose_closed_client_files", **TASK_OPTIONS)
+def propose_closed_client_files() -> dict:
+    result = retention.propose_closed_client_files()
+    logger.info("Closed client files proposed for destruction: %s", result)
+    return result

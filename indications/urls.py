@@ -7,6 +7,7 @@ from . import (
     pgb_views,
     privacy_views,
     quality_views,
+    retention_views,
     review_views,
     views,
 )
@@ -20,6 +21,13 @@ urlpatterns = [
     path("beoordelingen/cijfers/", review_views.review_figures, name="review_figures"),
     path("pgb/svb/", pgb_views.svb_export, name="svb_export"),
     path("kwaliteit/", quality_views.quality_checks, name="quality_checks"),
+    path("bewaartermijn/", retention_views.destruction_proposals, name="destruction_proposals"),
+    path("bewaartermijn/<uuid:proposal_uuid>/", retention_views.destruction_proposal, name="destruction_proposal"),
+    path(
+        "bewaartermijn/<uuid:proposal_uuid>/uitvoeren/",
+        retention_views.destruction_execute,
+        name="destruction_execute",
+    ),
     path("kwaliteit/overzicht/", quality_views.quality_overview, name="quality_overview"),
     path("kwaliteit/controles/<uuid:check_uuid>/", quality_views.quality_check, name="quality_check"),
     path("clienten/<uuid:client_uuid>/inzagelog/", privacy_views.client_access_log, name="client_access_log"),

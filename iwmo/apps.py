@@ -7,10 +7,11 @@ class IwmoConfig(AppConfig):
 
     def ready(self):
         # Django imports models after app configs, so what needs them is imported here, at start-up.
+        from indications import hooks as case_hooks
         from indications import panels
         from providers import hooks
 
-        from . import toewijzing, verzoek_toewijzing, verzoeken
+        from . import retention, toewijzing, verzoek_toewijzing, verzoeken
         from .panels import client_file_panel, worklist_panel
 
         # providers sits below this app: a toewijzing created, changed or ended runs this hook inside
@@ -25,3 +26,5 @@ class IwmoConfig(AppConfig):
         hooks.change_request_answered.register(verzoeken.answer_verzoek)
         # A rejected verzoek om toewijzing that came in as a WMO315 gets its WMO319 the same way.
         hooks.assignment_request_answered.register(verzoek_toewijzing.answer_assignment_request)
+        # A destroyed client file: its stored messages are emptied (iwmo.retention).
+        case_hooks.client_anonymised.register(retention.anonymise_messages)

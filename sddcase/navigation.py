@@ -55,6 +55,7 @@ MENU = [
     MenuItem(_("Betaalrondes"), "billing:payment_batches", _perm("billing.view_paymentbatch")),
     MenuItem(_("Logbeoordeling"), "audit:log_review", _perm("audit.review_log", "audit.review_team_log")),
     MenuItem(_("Audittrail"), "audit:export", _perm("audit.export_auditevent")),
+    MenuItem(_("Bewaartermijn dossiers"), "indications:destruction_proposals", _perm("indications.review_destruction")),
     MenuItem(_("Aanbieders"), "providers:overview", _perm("providers.view_provider")),
     MenuItem(_("Briefsjablonen"), "letters:templates", _perm("letters.change_lettertemplate")),
     MenuItem(_("Tweede factor"), "accounts:second_factor_overview", _perm("auth.change_user")),

@@ -325,6 +325,9 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1827)
 AUDIT_RETENTION_BATCH = env.int("AUDIT_RETENTION_BATCH", default=5000)
 # Break-the-glass (toegang in noodsituatie): how many hours a granted access to another team's file lasts.
 EMERGENCY_ACCESS_HOURS = env.int("EMERGENCY_ACCESS_HOURS", default=4)
+# How many years after its closing a client file is proposed for destruction (indications.retention).
+# The municipality's archivist sets it from its selectielijst; nothing is destroyed without review.
+CLIENT_FILE_RETENTION_YEARS = env.int("CLIENT_FILE_RETENTION_YEARS", default=15)
 
 # Celery: without a broker every task runs eagerly, in-process (the embedded default).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
@@ -387,6 +390,12 @@ CELERY_BEAT_SCHEDULE = {
     "remove-audit-events-past-retention": {
         "task": "audit.remove_expired_events",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # Client files closed longer than CLIENT_FILE_RETENTION_YEARS: proposed for destruction (a review
+    # step follows; nothing is anonymised by the task itself).
+    "propose-closed-client-files-for-destruction": {
+        "task": "indications.propose_closed_client_files",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 # The signal checks' beat (demo, CI): every few seconds instead of nightly; a check still runs once

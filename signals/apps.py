@@ -14,9 +14,10 @@ class SignalsConfig(AppConfig):
     def ready(self):
         # The hooks below are how the layers under this app reach it (they cannot import it). The
         # services and selectors import models, so they load here, once the app registry is ready.
-        from indications import panels
+        from indications import hooks, panels
 
         from . import panels as signal_panels
+        from . import retention
         from .selectors import open_sla_signal_counts, open_sla_signal_listing
         from .services import follow_incident, recheck_client, recheck_clients
 
@@ -30,3 +31,5 @@ class SignalsConfig(AppConfig):
         incident_changed.register(follow_incident)
         # The consultant's worklist shows the open signals (the case file cannot import this app).
         panels.register_panel(panels.WORKLIST, signal_panels.worklist_panel)
+        # A destroyed client file: the notes on its signals (signals.retention).
+        hooks.client_anonymised.register(retention.anonymise_signal_notes)

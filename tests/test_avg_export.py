@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from django.apps import apps
 from django.db.models import Q
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import CONSULENT
@@ -16,7 +17,7 @@ from billing.models import Declaratie, Prestatie
 from demo.generator import generate_demo
 from indications import privacy
 from indications.emergency_services import grant_emergency_access
-from indications.models import Client
+from indications.models import Client, DestructionProposal, DestructionStatus, DestructionStatusChange
 from indications.selectors import clients_visible_to
 from signals.models import Signal, SignalStatus
 from signals.services import move_signal, run_all_checks
@@ -59,6 +60,11 @@ def case_load(django_db_setup, django_db_blocker):
         crisis = staff_member(CONSULENT, username="crisis-consulent")
         outside = Client.objects.exclude(pk__in=clients_visible_to(crisis).values("pk")).order_by("pk").first()
         grant_emergency_access(by=crisis, bsn=outside.bsn, reason="Crisismelding van de politie, cliënt in nood")
+        # A proposal to destroy a closed file, with its history (the demo's files are all recent).
+        proposal = DestructionProposal.objects.create(
+            client=outside, closed_on=date(2010, 1, 1), retention_years=15, proposed_at=timezone.now()
+        )
+        DestructionStatusChange.objects.create(proposal=proposal, to_status=DestructionStatus.PROPOSED)
 
     yield from built_once_per_module(django_db_blocker, build)
 

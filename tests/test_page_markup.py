@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
 from indications import four_eyes, quality, services
+from indications.models import DestructionProposal
 from providers import services as provider_services
 from providers import support_plans
 from tests.factories import (
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # Addresses that give no HTML page of their own.
 NOT_PAGES = {"indications:home", "indications:client_inzage_export", "providers:support_plan_pdf", "logout"}
-NOT_PAGES |= {"indications:emergency_access_end"}  # a POST that redirects
+NOT_PAGES |= {"indications:emergency_access_end", "indications:destruction_execute"}  # POSTs that redirect
 CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor")
 
 
@@ -140,6 +141,12 @@ def world(db):
         "signal": signals[0],
         "contract_manager": staff_member(CONTRACTMANAGER, username="contract-markup"),
         "beheerder": staff_member(FUNCTIONEEL_BEHEERDER, username="beheer-markup"),
+        "proposal": DestructionProposal.objects.create(
+            client=referred.melding.client,
+            closed_on=today - timedelta(days=365 * 16),
+            retention_years=15,
+            proposed_at=timezone.now(),
+        ),
     }
 
 
@@ -270,6 +277,9 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ),
         ("beheerder", "get", "/pgb/svb/", {"year": "abc"}, True),
         ("beheerder", "get", "/pgb/svb/", {"year": "2026", "month": "11"}, False),
+        ("beheerder", "get", "/bewaartermijn/", {}, False),
+        ("beheerder", "get", f"/bewaartermijn/{w['proposal'].uuid}/", {}, False),
+        ("beheerder", "post", f"/bewaartermijn/{w['proposal'].uuid}/", {"decision": "uitstellen"}, True),
     ]
 
 

@@ -10,6 +10,7 @@
 - `pgb`: the persoonsgebonden budget (pgb tariffs, and per pgb beschikking its budgetholder and
   the conditions of art. 2.3.6 Wmo 2015);
 - `quality`: quality checks after the fact on a random sample of issued beschikkingen;
+- `retention`: proposals to destroy (anonymise) closed client files, and their review;
 - `emergency`: break-the-glass, the time-limited access to a file outside one's teams;
 - `eigen_bijdrage`: the periods of the eigen bijdrage and its exemptions (reference data).
 
@@ -58,6 +59,7 @@ from .evaluation import Evaluation, ResultProgress, ZrmAssessment, ZrmScore
 from .pgb import PgbBudget, PgbTariff
 from .quality import QualityAnswer, QualityCheck, QualityQuestion, QualitySample
 from .reference import CostReference, IbResult, IbSubResult, Municipality, Product, ResultDomain, Tariff, ZrmDomain
+from .retention import OPEN_DESTRUCTION_STATUSES, DestructionProposal, DestructionStatus, DestructionStatusChange
 from .review import REVIEW_AUTHOR_FIELDS, ComplexityRule, Review, ReviewQuestion, own_work_of
 
 __all__ = [
@@ -65,6 +67,10 @@ __all__ = [
     "CostReference",
     "DECIDED",
     "DeliveryForm",
+    "DestructionProposal",
+    "DestructionStatus",
+    "DestructionStatusChange",
+    "OPEN_DESTRUCTION_STATUSES",
     "PgbBudget",
     "PgbTariff",
     "EDITABLE_STATUSES",

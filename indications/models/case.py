@@ -60,6 +60,9 @@ class Client(models.Model):
     phone = models.CharField(_("telefoon"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the file was destroyed after its retention period (indications.retention): the
+    # personal data is replaced, the figures (dates, products, amounts) are kept.
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
