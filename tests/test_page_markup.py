@@ -11,13 +11,14 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, TEAMLEIDER
-from indications import four_eyes, quality, services
+from accounts.roles import CONSULENT, CONTRACTMANAGER, FUNCTIONEEL_BEHEERDER, PRIVACY_FUNCTIONARIS, TEAMLEIDER
+from indications import emergency_services, four_eyes, quality, services
 from indications.models import DestructionProposal
 from providers import services as provider_services
 from providers import support_plans
 from tests.factories import (
     AanvraagFactory,
+    ClientFactory,
     IndicationFactory,
     IntakeFactory,
     MantelzorgerFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     ZrmAssessmentFactory,
     build_case_file,
     contracted_provider,
+    get_municipality,
     get_product,
     issued_assignment,
     staff_member,
@@ -38,7 +40,7 @@ pytestmark = pytest.mark.django_db
 # Addresses that give no HTML page of their own.
 NOT_PAGES = {"indications:home", "indications:client_inzage_export", "providers:support_plan_pdf", "logout"}
 NOT_PAGES |= {"indications:emergency_access_end", "indications:destruction_execute"}  # POSTs that redirect
-CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor")
+CHECKED_NAMESPACES = ("indications", "signals", "providers", "monitor", "audit")
 
 
 def page_names() -> set[str]:
@@ -147,6 +149,13 @@ def world(db):
             retention_years=15,
             proposed_at=timezone.now(),
         ),
+        "privacy": staff_member(PRIVACY_FUNCTIONARIS, username="privacy-markup"),
+        # A break-the-glass access to a client of another team (its page for its reviewers).
+        "emergency": emergency_services.grant_emergency_access(
+            by=consultant,
+            bsn=ClientFactory(municipality=get_municipality("Zwijndrecht"), city="Zwijndrecht").bsn,
+            reason="Crisismelding van de politie, cliënt in nood",
+        ),
     }
 
 
@@ -162,6 +171,18 @@ def requests_for(w) -> list[tuple[str, str, str, dict, bool]]:
         ("consultant", "get", "/clienten/", {"bsn": "12ab"}, True),
         ("consultant", "post", "/clienten/nieuw/", {"bsn": "111222334"}, True),
         ("consultant", "post", "/clienten/noodtoegang/", {"bsn": "", "reason": ""}, True),
+        ("team_lead", "get", f"/noodtoegang/{w['emergency'].uuid}/", {}, False),
+        ("privacy", "get", "/audittrail/beoordeling/", {}, False),
+        ("privacy", "get", "/audittrail/beoordeling/", {"since": "2026-11-10", "until": "2026-11-01"}, True),
+        (
+            "privacy",
+            "post",
+            "/audittrail/beoordeling/",
+            {"kind": "noodtoegang", "key": str(w["emergency"].uuid), "note": ""},
+            True,
+        ),
+        ("beheerder", "get", "/audittrail/export/", {}, False),
+        ("beheerder", "get", "/audittrail/export/", {"since": "2026-11-10", "until": "2026-11-01"}, True),
         ("consultant", "get", f"/clienten/{client.uuid}/", {}, False),
         ("consultant", "post", f"/clienten/{client.uuid}/wijzigen/", {"bsn": ""}, True),
         ("consultant", "post", f"/clienten/{client.uuid}/melding/", {"question": ""}, True),
