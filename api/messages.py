@@ -241,18 +241,24 @@ def handle_batch(client, messages: list[dict]) -> list[dict]:
     except Exception:  # noqa: BLE001 - rolled back whole; the run one by one answers each message
         logger.warning("A batch of %s messages ran again message by message", len(items), exc_info=True)
         outcomes = [
-            item.refused
-            or _process(
-                client,
-                kind=item.kind,
-                number=item.number,
-                data=item.fields,
-                values=item.values,
-                assignment=_own(client, item.number),
-            )
-            for item in items
+            _answer(client, item, _own(client, item.number) if item.refused is None else None) for item in items
         ]
     return [_result(item, outcome) for item, outcome in zip(items, outcomes, strict=True)]
+
+
+def _answer(client, item: _Item, assignment, batch=None) -> services.MessageOutcome:
+    """The outcome of one message of a batch: its shape's refusal, or what processing it gives."""
+    if item.refused is not None:
+        return item.refused
+    return _process(
+        client,
+        kind=item.kind,
+        number=item.number,
+        data=item.fields,
+        values=item.values,
+        assignment=assignment,
+        batch=batch,
+    )
 
 
 def _handle_set_wise(client, items: list[_Item]) -> list[services.MessageOutcome]:
@@ -267,18 +273,6 @@ def _handle_set_wise(client, items: list[_Item]) -> list[services.MessageOutcome
             assignments=services.lock_own_assignments(client.provider, [item.number for item in valid]),
             messages=services.start_message_batch(client.provider, [item.values["berichtId"] for item in valid]),
         )
-        outcomes = [
-            item.refused
-            or _process(
-                client,
-                kind=item.kind,
-                number=item.number,
-                data=item.fields,
-                values=item.values,
-                assignment=batch.assignments.get(item.number),
-                batch=batch,
-            )
-            for item in items
-        ]
+        outcomes = [_answer(client, item, batch.assignments.get(item.number), batch) for item in items]
         batch.messages.write()
     return outcomes

@@ -45,87 +45,19 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from indications.models import (  # noqa: E402
-    Aanvraag,
-    Client,
-    IbResult,
-    Indication,
-    IndicationResult,
-    IndicationStatus,
-    Municipality,
-    Product,
-)
+from bench.caseload import bulk_caseload  # noqa: E402
+from indications.models import Client  # noqa: E402
 from providers.models import Assignment, Provider  # noqa: E402
-from providers.numbering import reserve_assignment_numbers  # noqa: E402
 from providers.services import issue_api_token  # noqa: E402
-from tests.factories import UserFactory, bsn_for, contracted_provider  # noqa: E402
+from tests.factories import UserFactory, contracted_provider  # noqa: E402
 
 
 def setup(clients: int, today) -> tuple[Provider, list[Assignment]]:
-    """One provider with N clients, each with an active beschikking and its toewijzing there."""
-    municipality = Municipality.objects.get(name="Dordrecht")
-    product = Product.objects.get(code="IB1")
-    offset = Client.objects.count()
-    run = f"{offset:06d}"
+    """One provider with N clients, each with an active beschikking (two results) and its toewijzing there."""
+    run = f"{Client.objects.count():06d}"
     consultant = UserFactory(username=f"batch-bench-{run}")
     provider = contracted_provider(agb_code=f"8{Provider.objects.count():07d}", name=f"Batch-bench {run}")
-    start = today - timedelta(days=30)
-    new_clients = Client.objects.bulk_create(
-        Client(
-            bsn=bsn_for(offset + n),
-            initials="J.",
-            first_name="Jan",
-            last_name=f"Batch{run}-{n}",
-            date_of_birth=start.replace(year=1975),
-            gender=Client.Gender.MALE,
-            municipality=municipality,
-            street="Voorstraat",
-            house_number=str(1 + n),
-            postcode="3311 AA",
-            city="Dordrecht",
-        )
-        for n in range(clients)
-    )
-    aanvragen = Aanvraag.objects.bulk_create(
-        Aanvraag(client=client, received_on=start - timedelta(days=14), consultant=consultant) for client in new_clients
-    )
-    indications = Indication.objects.bulk_create(
-        Indication(
-            client=client,
-            aanvraag=aanvraag,
-            product=product,
-            provider=provider,
-            consultant=consultant,
-            status=IndicationStatus.ACTIEF,
-            start_date=start,
-            end_date=start + timedelta(days=364),
-            decision_date=start - timedelta(days=5),
-            number=f"IB-C{run}-{n:06d}",
-        )
-        for n, (client, aanvraag) in enumerate(zip(new_clients, aanvragen, strict=True))
-    )
-    results = list(IbResult.objects.select_related("domain").order_by("pk")[:2])
-    IndicationResult.objects.bulk_create(
-        IndicationResult(indication=indication, result=result, goal=f"Doel {result.name}")
-        for indication in indications
-        for result in results
-    )
-    numbers = reserve_assignment_numbers(clients)
-    assignments = Assignment.objects.bulk_create(
-        Assignment(
-            indication=indication,
-            provider=provider,
-            product=product,
-            number=number,
-            assigned_on=start,
-            start_date=start,
-            end_date=indication.end_date,
-        )
-        for indication, number in zip(indications, numbers, strict=True)
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    assignments = bulk_caseload(clients, today, providers=[provider], consultant=consultant, tag="Batch", results=2)
     return provider, assignments
 
 

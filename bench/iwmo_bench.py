@@ -47,14 +47,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from indications.models import Aanvraag, Client, Indication, IndicationStatus, Municipality, Product  # noqa: E402
+from bench.caseload import bulk_caseload  # noqa: E402
 from iwmo import inbox, outbox, regie, toewijzing, wmo301  # noqa: E402
 from iwmo import xml as iwmo_xml  # noqa: E402
 from iwmo.models import IncomingMessage, OutgoingMessage  # noqa: E402
 from providers.hooks import assignment_changed  # noqa: E402
 from providers.models import Assignment, Provider  # noqa: E402
-from providers.numbering import reserve_assignment_numbers  # noqa: E402
-from tests.factories import UserFactory, bsn_for, contracted_provider  # noqa: E402
+from tests.factories import UserFactory, contracted_provider  # noqa: E402
 
 PROVIDERS = 4
 
@@ -117,64 +116,10 @@ class _Measuring:
 
 def setup(clients: int, today) -> list[Assignment]:
     """N clients with one active beschikking each and its toewijzing (bulk-created, numbered)."""
-    municipality = Municipality.objects.get(name="Dordrecht")
-    product = Product.objects.get(code="IB1")
     consultant = UserFactory(username="iwmo-bench-consulent")
-    offset = Client.objects.count()
-    run = f"{offset:06d}"
     first = Provider.objects.count()
     providers = [contracted_provider(agb_code=f"9{first + index:07d}") for index in range(PROVIDERS)]
-    start = today - timedelta(days=30)
-    new_clients = Client.objects.bulk_create(
-        Client(
-            bsn=bsn_for(offset + n),
-            initials="J.",
-            first_name="Jan",
-            last_name=f"Bench{run}-{n}",
-            date_of_birth=start.replace(year=1975),
-            gender=Client.Gender.MALE,
-            municipality=municipality,
-            street="Voorstraat",
-            house_number=str(1 + n),
-            postcode="3311 AA",
-            city="Dordrecht",
-        )
-        for n in range(clients)
-    )
-    aanvragen = Aanvraag.objects.bulk_create(
-        Aanvraag(client=client, received_on=start - timedelta(days=14), consultant=consultant) for client in new_clients
-    )
-    indications = Indication.objects.bulk_create(
-        Indication(
-            client=client,
-            aanvraag=aanvraag,
-            product=product,
-            provider=providers[n % PROVIDERS],
-            consultant=consultant,
-            status=IndicationStatus.ACTIEF,
-            start_date=start,
-            end_date=start + timedelta(days=364),
-            decision_date=start - timedelta(days=5),
-            number=f"IB-B{run}-{n:06d}",
-        )
-        for n, (client, aanvraag) in enumerate(zip(new_clients, aanvragen, strict=True))
-    )
-    numbers = reserve_assignment_numbers(clients)
-    assignments = Assignment.objects.bulk_create(
-        Assignment(
-            indication=indication,
-            provider=indication.provider,
-            product=product,
-            number=number,
-            assigned_on=start,
-            start_date=start,
-            end_date=indication.end_date,
-        )
-        for indication, number in zip(indications, numbers, strict=True)
-    )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    assignments = bulk_caseload(clients, today, providers=providers, consultant=consultant, tag="Bench")
     return list(
         Assignment.objects.filter(pk__in=[a.pk for a in assignments])
         .select_related("indication__client__municipality", "provider", "product")

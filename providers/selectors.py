@@ -599,20 +599,15 @@ def _stored_key(period: Period) -> tuple[str, int, int] | None:
 
 def _stored_rows_of_keys(keys: list[tuple[str, int, int]], provider_ids: list[int]):
     """(key, stored row) for the stored figures of the keys (_stored_key): one query per kind."""
-    quarters = {(year, part) for kind, year, part in keys if kind == "kwartaal"}
-    months = {(year, part) for kind, year, part in keys if kind == "maand"}
-    if quarters:
+    for kind, model, part in (("kwartaal", SlaFigures, "quarter"), ("maand", SlaMonthFigures, "month")):
+        wanted = {(year, number) for key_kind, year, number in keys if key_kind == kind}
+        if not wanted:
+            continue
         condition = Q()
-        for year in {year for year, _part in quarters}:
-            condition |= Q(year=year, quarter__in=[part for y, part in quarters if y == year])
-        for figures in SlaFigures.objects.filter(condition, provider__in=provider_ids):
-            yield ("kwartaal", figures.year, figures.quarter), figures
-    if months:
-        condition = Q()
-        for year in {year for year, _part in months}:
-            condition |= Q(year=year, month__in=[part for y, part in months if y == year])
-        for figures in SlaMonthFigures.objects.filter(condition, provider__in=provider_ids):
-            yield ("maand", figures.year, figures.month), figures
+        for year in {year for year, _number in wanted}:
+            condition |= Q(year=year, **{f"{part}__in": [number for y, number in wanted if y == year]})
+        for figures in model.objects.filter(condition, provider__in=provider_ids):
+            yield (kind, figures.year, getattr(figures, part)), figures
 
 
 def sla_figures(period: Period, *, providers: QuerySet[Provider], today: date | None = None) -> SlaFiguresAnswer:
