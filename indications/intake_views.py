@@ -5,13 +5,15 @@ the aanvraag that follows a maatwerk conclusion."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import context as audit_context
 from audit.services import record_read
 
-from . import selectors, services
+from . import emergency_services, selectors, services
 from .forms import (
     AanvraagForm,
     ConversationForm,
@@ -30,17 +32,26 @@ from .views import _visible, requires
 
 
 def _intake_or_404(request, intake_uuid) -> Intake:
-    intakes = (
-        _visible(Intake.objects, request, "melding__client")
-        .select_related("melding__client__municipality", "melding__consultant")
-        .prefetch_related(
-            "conversations",
-            "mantelzorgers",
-            Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
-            Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
-        )
+    return get_object_or_404(_with_sections(_visible(Intake.objects, request, "melding__client")), uuid=intake_uuid)
+
+
+def _with_sections(intakes):
+    return intakes.select_related("melding__client__municipality", "melding__consultant").prefetch_related(
+        "conversations",
+        "mantelzorgers",
+        Prefetch("zrm_assessments", queryset=ZrmAssessment.objects.prefetch_related("scores__domain")),
+        Prefetch("aanvragen", queryset=selectors.aanvragen_with_indication()),
     )
-    return get_object_or_404(intakes, uuid=intake_uuid)
+
+
+def _intake_through_grant(request, intake_uuid):
+    """The onderzoek and the break-the-glass access in force to its client, or a 404."""
+    readable = Intake.objects.filter(melding__client__in=selectors.clients_readable_by(request.user))
+    found = _with_sections(readable).filter(uuid=intake_uuid).first()
+    access = found and selectors.emergency_access_to(request.user, found.melding.client_id)
+    if not access:
+        raise Http404
+    return found, access
 
 
 # The onderzoek page's sections: (prefix, context name, form class). One <form> holds them all, so
@@ -89,8 +100,17 @@ def _posted_sections(request, defaults: dict[str, dict]) -> dict[str, dict]:
 @requires("indications.change_intake")
 def intake(request, intake_uuid):
     """The onderzoek page: conversations, ZRM, other provisions and conclusion in one form with a
-    save button per section. Saving a section keeps what was typed in the others."""
-    intake = _intake_or_404(request, intake_uuid)
+    save button per section. Saving a section keeps what was typed in the others. Read through a
+    break-the-glass access in force (GET only): the same page without a form, under its purpose."""
+    try:
+        intake = _intake_or_404(request, intake_uuid)
+    except Http404:
+        if request.method != "GET":
+            raise
+        intake, access = _intake_through_grant(request, intake_uuid)
+        with audit_context.purpose_of_use(emergency_services.purpose_of(access)):
+            record_read(request, intake, client_id=intake.melding.client_id, summary="onderzoek ingezien")
+        return _intake_page(request, intake, forms={}, kept={}, emergency_access=access)
     today = timezone.localdate()
     draft_key = INTAKE_DRAFTS.format(uuid=intake.uuid)
     defaults = _intake_defaults(today)
@@ -113,6 +133,11 @@ def intake(request, intake_uuid):
             return handled
         if step not in {prefix for prefix, _name, _cls in INTAKE_SECTIONS}:
             messages.info(request, _("Er is niets opgeslagen: kies de knop onder het onderdeel dat u wilt opslaan."))
+    return _intake_page(request, intake, forms=forms, kept=kept)
+
+
+def _intake_page(request, intake: Intake, *, forms: dict, kept: dict, emergency_access=None):
+    today = timezone.localdate()
     return render(
         request,
         "indications/intake.html",
@@ -123,6 +148,9 @@ def intake(request, intake_uuid):
             "today": today,
             "persoonlijk_plan_term_runs": intake.persoonlijk_plan_term_runs(today),
             "kept": set(kept),
+            # Sections offer their forms while the onderzoek runs, never through a break-the-glass access.
+            "editable": not intake.is_concluded and emergency_access is None,
+            "emergency_access": emergency_access,
             **forms,
         },
     )

@@ -10,7 +10,15 @@ from django.utils import timezone
 from accounts.roles import CONSULENT, PRIVACY_FUNCTIONARIS, TEAMLEIDER
 from audit.models import AuditEvent
 from indications import emergency_services
-from tests.factories import ClientFactory, IndicationFactory, TeamFactory, bsn_for, get_municipality, staff_member
+from tests.factories import (
+    ClientFactory,
+    IndicationFactory,
+    IntakeFactory,
+    TeamFactory,
+    bsn_for,
+    get_municipality,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +141,26 @@ def test_the_detail_page_of_an_access_for_its_reviewers_with_what_was_done(clien
     assert client.get(url).status_code == 200
     [item] = emergency_services.review_items(lead, access.granted_at, access.expires_at)
     assert item.url == url
+
+
+def test_the_onderzoek_reads_through_a_grant_without_a_form(client, consultant, other_client):
+    intake = IntakeFactory(melding__client=other_client)
+    client.force_login(consultant)
+    url = f"/onderzoeken/{intake.uuid}/"
+    assert client.get(url).status_code == 404
+    emergency_services.grant_emergency_access(by=consultant, bsn=other_client.bsn, reason=REASON)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Toegang in noodsituatie tot" in text and "Het onderzoek is nog niet afgerond." in text
+    for action in (
+        "Gesprek opslaan",
+        "ZRM opslaan",
+        "Voorziening opslaan",
+        "Onderzoek afronden",
+        'class="intake-form">',
+    ):
+        assert action not in text.replace('<div class="intake-form">', ""), action
+    read = AuditEvent.objects.filter(action="read", object_type="indications.intake").get()
+    assert read.purpose.startswith("toegang in noodsituatie: Crisismelding")
+    assert client.post(url, {"step": "gesprek"}).status_code == 404
