@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record_read
 from indications.forms import apply_service_errors
 from indications.models import Indication
 from indications.selectors import clients_visible_to
@@ -113,7 +114,9 @@ def _bezwaar(request, bezwaar_uuid):
 
 @requires("objections.view_bezwaar")
 def bezwaar_detail(request, bezwaar_uuid):
-    return _render_detail(request, _bezwaar(request, bezwaar_uuid))
+    bezwaar = _bezwaar(request, bezwaar_uuid)
+    record_read(request, bezwaar, client_id=bezwaar.beschikking.client_id, summary="bezwaar ingezien")
+    return _render_detail(request, bezwaar)
 
 
 def _action(request, bezwaar_uuid, form_name: str, form_class, run, success: str, *, form_kwargs=None):

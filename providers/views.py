@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from audit.services import client_ip, record_event
 from indications.forms import apply_service_errors
 from indications.models import Indication
 from indications.selectors import clients_visible_to
@@ -331,6 +333,16 @@ def assignment_request(request, request_uuid):
     """A verzoek om toewijzing (WMO315): what the provider asks, how to grant it (the normal route:
     its vaststelling with this provider answers it with a WMO301) and the form to reject it."""
     assignment_request = _visible_assignment_request(request, request_uuid)
+    # A read of the request: about its client, or (a BSN that is not a client of ours) about its BSN.
+    record_event(
+        actor=request.user,
+        action=AuditEvent.Action.READ,
+        obj=assignment_request,
+        client_id=assignment_request.client_id,
+        summary="verzoek om toewijzing ingezien",
+        ip_address=client_ip(request),
+        **({} if assignment_request.client_id else {"bsn": assignment_request.bsn}),
+    )
     return _render_assignment_request(request, assignment_request, RejectAssignmentRequestForm())
 
 

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import record_read
 from indications.forms import apply_service_errors
 from indications.models import Municipality
 from indications.selectors import clients_visible_to, municipalities_of
@@ -121,6 +122,7 @@ def signal_move(request, pk: int):
 @requires("indications.view_client")
 def client_stacking(request, client_uuid):
     client = get_object_or_404(clients_visible_to(request.user), uuid=client_uuid)
+    record_read(request, client, client_id=client.pk, summary="zorgstapeling ingezien")
     today = timezone.localdate()
     bars, first, last = selectors.stacking_timeline(client, today=today)
     return render(
