@@ -4,9 +4,6 @@
   (a subquery, so that it is read in the event's own INSERT and costs no query of its own).
   Registered by indications (the case file) in its AppConfig.ready(). Without a callback an event
   stores no BSN unless its recorder passes one.
-- `person_identifiers`: the BSNs of many clients at once, by their ids (one query), for a batch of
-  events written together (collect_events): compiling one subquery per event cost more than the
-  batch's own INSERT. Registered by indications next to `person_identifier`.
 - `page_client`: the client a page is about, by the page's URL arguments (its uuid kwargs), for the
   event of a refused page (403): who tried to open whose file. Each app registers one for its own
   URL arguments (indications for a client, beschikking, onderzoek or aanvraag; objections for a
@@ -30,20 +27,6 @@ def register_person_identifier(callback: Callable[[int], Any]) -> Callable[[int]
 def person_identifier(client_id: int):
     """The BSN (or an expression for it) of the client with this id; None without a callback."""
     return _person_identifier[0](client_id) if _person_identifier else None
-
-
-_person_identifiers: list[Callable[[set[int]], dict[int, str]]] = []
-
-
-def register_person_identifiers(callback: Callable[[set[int]], dict[int, str]]) -> Callable:
-    """Register the one callback that gives the BSNs of a set of client ids (a later one replaces it)."""
-    _person_identifiers[:] = [callback]
-    return callback
-
-
-def person_identifiers(client_ids: set[int]) -> dict[int, str] | None:
-    """{client id: BSN} for the ids (one query); None without a callback."""
-    return _person_identifiers[0](client_ids) if _person_identifiers else None
 
 
 _page_clients: list[Callable[[dict], int | None]] = []

@@ -205,13 +205,6 @@ def _flush(pending: list) -> None:
     alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
     events = [event for event, marker in pending if id(marker) in alive]
     if events:
-        # The BSNs of a batch in one query, instead of a subquery compiled into the INSERT per event
-        # (about 1 ms each); one or two events keep their subqueries and cost no query of their own.
-        waiting = [event for event in events if isinstance(event.bsn, models.Expression)]
-        known = hooks.person_identifiers({event.client_id for event in waiting}) if len(waiting) > 2 else None
-        if known is not None:
-            for event in waiting:
-                event.bsn = known.get(event.client_id, "")
         AuditEvent.objects.bulk_create(events)
 
 

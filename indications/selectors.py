@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -466,14 +468,21 @@ def persoonlijk_plan_text(intake) -> str:
     return ""
 
 
-def bsn_of_client(client_id: int) -> Subquery:
-    """The client's BSN as a subquery, for the audit trail's events (read inside their INSERT)."""
-    return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])
-
-
-def bsns_of_clients(client_ids: set[int]) -> dict[int, str]:
-    """{client id: BSN} for the audit trail's batches of events (audit.hooks.person_identifiers)."""
-    return dict(Client.objects.filter(pk__in=client_ids).values_list("pk", "bsn")) if client_ids else {}
+def bsn_of_client(client_id) -> RawSQL | Subquery:
+    """The client's BSN as a subquery, for the audit trail's events (read inside their INSERT, so it
+    costs no query of its own), or correlated to an expression (OuterRef("client_id"), the export's
+    old events). For an id it is written out rather than built from a queryset: a batch of events
+    (audit.services.collect_events) holds one per event, and compiling a queryset's subquery per
+    event cost more than the batch's INSERT itself (about 2.4 s of 12.6 s for 2,000 WMO301s, profiled)."""
+    if not isinstance(client_id, int):
+        return Subquery(Client.objects.filter(pk=client_id).values("bsn")[:1])
+    quote = connection.ops.quote_name
+    table, bsn, pk = Client._meta.db_table, Client._meta.get_field("bsn").column, Client._meta.pk.column
+    return RawSQL(
+        f"SELECT {quote(table)}.{quote(bsn)} FROM {quote(table)} WHERE {quote(table)}.{quote(pk)} = %s",
+        (client_id,),
+        output_field=CharField(),
+    )
 
 
 def client_of_page(kwargs: dict) -> int | None:
