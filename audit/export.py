@@ -51,9 +51,9 @@ class Selection:
     def events(self) -> QuerySet[AuditEvent]:
         events = with_person_bsn(AuditEvent.objects.select_related("actor")).order_by("at", "id")
         if self.since:
-            events = events.filter(at__gte=_start_of(self.since))
+            events = events.filter(at__gte=start_of(self.since))
         if self.until:
-            events = events.filter(at__lt=_start_of(self.until + timedelta(days=1)))
+            events = events.filter(at__lt=start_of(self.until + timedelta(days=1)))
         if self.bsn:
             events = about_bsn(events, self.bsn)
         if self.before_id is not None:
@@ -100,7 +100,8 @@ def about_bsn(events: QuerySet[AuditEvent], bsn: str) -> QuerySet[AuditEvent]:
     return events.alias(old_bsn=person).filter(Q(bsn=bsn) | Q(bsn="", client_id__isnull=False, old_bsn=bsn))
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
+    """The first moment of a local day (the boundary of a period of days)."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 

@@ -3,7 +3,7 @@ with the filters of manage.py export_audit and the streamed download; and the lo
 privacy officer (and of team leads for their teams), with "reviewed, with a note" per item."""
 
 import hashlib
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import context, network
-from .export import Selection, lines, record_export
+from .export import Selection, lines, record_export, start_of
 from .forms import AuditExportForm, ReviewMarkForm, ReviewPeriodForm
 from .review_selectors import may_review, review_sections
 from .review_services import mark_reviewed
@@ -39,15 +39,13 @@ def export(request):
     return render(request, "audit/export.html", {"form": form})
 
 
-def _period(form: ReviewPeriodForm):
-    """[since, until) as aware datetimes for the form's dates (default: the last 30 days up to today)."""
-    today = timezone.localdate()
+def _period(form: ReviewPeriodForm, today):
+    """The form's days (default: the 30 days up to today) and [since, until) as aware datetimes."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     until_day = data.get("until") or today
     since_day = data.get("since") or until_day - timedelta(days=ReviewPeriodForm.DEFAULT_DAYS - 1)
-    start = timezone.make_aware(datetime.combine(since_day, time.min))
-    end = timezone.make_aware(datetime.combine(until_day + timedelta(days=1), time.min))
-    return since_day, until_day, start, end, data.get("toon") != "alle"
+    only_open = data.get("toon") != "alle"
+    return since_day, until_day, start_of(since_day), start_of(until_day + timedelta(days=1)), only_open
 
 
 def _item_id(kind: str, key: str) -> str:
@@ -61,7 +59,7 @@ def log_review(request):
     today = timezone.localdate()
     shown = {"until": today, "since": today - timedelta(days=ReviewPeriodForm.DEFAULT_DAYS - 1), "toon": "open"}
     period = ReviewPeriodForm(request.GET or None, initial=shown)
-    since_day, until_day, start, end, only_open = _period(period)
+    since_day, until_day, start, end, only_open = _period(period, today)
     posted = None
     if request.method == "POST":
         posted = ReviewMarkForm(request.POST)

@@ -74,6 +74,7 @@ from .models import (
     ReviewQuestion,
 )
 from .models import DestructionStatus as S
+from .validators import years_before
 
 # What replaces a free text that may not be empty (a constraint or a required field); an empty
 # text stays empty.
@@ -105,11 +106,7 @@ class InvalidDestructionMove(ValidationError):
 def retention_cutoff(today: date, years: int | None = None) -> date:
     """The day before which a file must have closed to be proposed: today minus the retention period
     (29 February becomes 28 February in a year without it)."""
-    years = settings.CLIENT_FILE_RETENTION_YEARS if years is None else years
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:
-        return today.replace(year=today.year - years, day=28)
+    return years_before(today, settings.CLIENT_FILE_RETENTION_YEARS if years is None else years)
 
 
 def _latest(queryset: QuerySet, expression) -> Subquery:

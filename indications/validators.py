@@ -80,16 +80,20 @@ def validate_phone(value: str) -> None:
         )
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier; 29 February becomes 28 February in a year without it."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def validate_date_of_birth(value: date, *, today: date | None = None) -> None:
     """A plausible birth date: not in the future and at most MAX_AGE_YEARS ago."""
     today = today or timezone.localdate()
     if value > today:
         raise ValidationError(_("De geboortedatum kan niet in de toekomst liggen."), code="born_in_future")
-    try:
-        oldest = today.replace(year=today.year - MAX_AGE_YEARS)
-    except ValueError:  # 29 February
-        oldest = today.replace(year=today.year - MAX_AGE_YEARS, day=28)
-    if value < oldest:
+    if value < years_before(today, MAX_AGE_YEARS):
         raise ValidationError(
             _("Controleer de geboortedatum: de cliënt zou ouder zijn dan %(years)s jaar.") % {"years": MAX_AGE_YEARS},
             code="born_too_long_ago",

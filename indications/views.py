@@ -499,11 +499,8 @@ def indication_detail(request, indication_uuid):
     found = _visible(Indication.objects, request, "client").filter(uuid=indication_uuid).values_list("pk", flat=True)
     if found:
         return render_indication_detail(request, found[0])
-    granted = (
-        Indication.objects.filter(uuid=indication_uuid, client__in=selectors.clients_readable_by(request.user))
-        .values_list("pk", "client_id")
-        .first()
-    )
+    # Not visible: readable only through the user's grant in force to its client.
+    granted = Indication.objects.filter(uuid=indication_uuid).values_list("pk", "client_id").first()
     access = granted and selectors.emergency_access_to(request.user, granted[1])
     if not access:
         raise Http404
