@@ -38,6 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from api_speed import PAGE_SIZE, SHOWN, _by_ids, floor, measure, show  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
@@ -45,21 +46,20 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from monitor_bench import logged_in, timed  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
+from signals_bench import baseline_seconds, run_all  # noqa: E402
 
 from accounts.roles import CONTRACTMANAGER, sync_roles  # noqa: E402
-from api_speed import PAGE_SIZE, SHOWN, _by_ids, floor, measure, show  # noqa: E402
 from demo.generator import generate_demo  # noqa: E402
 from indications.models import Client, Indication  # noqa: E402
 from indications.tasks import activate_started_beschikkingen, end_expired_beschikkingen  # noqa: E402
 from monitor.demo import ensure_demo_reference_data  # noqa: E402
 from monitor.services import refresh_monitor  # noqa: E402
-from monitor_bench import logged_in, timed  # noqa: E402
 from providers.models import Assignment, Provider  # noqa: E402
 from providers.services import issue_api_token  # noqa: E402
 from providers.tasks import end_lapsed_assignments  # noqa: E402
 from signals.models import CheckRun, Signal, SignalEvent  # noqa: E402
-from signals_bench import baseline_seconds, run_all  # noqa: E402
 
 MONITOR_YEARS = 5
 
@@ -129,7 +129,9 @@ def main() -> None:
         run = refresh_monitor(today=today, first_year=year, last_year=year)
         per_year[year] = run.seconds
         print(f"  {year}: {run.cells:>9,} cells in {run.seconds:7.1f} s (SLA figures included)")
-    nightly_refresh = sum(per_year[year] for year in range(today.year - settings.MONITOR_REFRESH_YEARS + 1, today.year + 1))
+    nightly_refresh = sum(
+        per_year[year] for year in range(today.year - settings.MONITOR_REFRESH_YEARS + 1, today.year + 1)
+    )
     nightly += nightly_refresh
     print(
         f"nightly total: {nightly:.0f} s (status tasks, warm signal run {warm:.1f} s, "
