@@ -164,7 +164,13 @@ def _append(
     )
     pending = _pending.get()
     if pending is None:
-        event.save()
+        if event.nen_action == "R" and _commits_asynchronously():
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                event.save()
+        else:
+            event.save()
         return event
     # A marker in the transaction's on-commit list: Django drops it when a savepoint around this
     # event rolls back, and so the event is dropped with the change it recorded (see _flush).
@@ -172,6 +178,17 @@ def _append(
     transaction.on_commit(marker)
     pending.append((event, marker))
     return event
+
+
+def _commits_asynchronously() -> bool:
+    """Whether a read's event may commit without waiting for the WAL flush: when the setting asks
+    for it, on PostgreSQL, and only as its own transaction (inside a change's transaction the event
+    commits with the change)."""
+    return (
+        settings.AUDIT_READS_ASYNCHRONOUS_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
 
 
 class _Marker:

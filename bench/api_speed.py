@@ -14,7 +14,9 @@ benchmark providers, then measures with DRF's APIClient (no HTTP server, no netw
   count, the page's ids (an index-only scan) and one joined select of just the columns the answer shows;
   for the detail that one joined select by number. The ratio answer / floor is printed.
 
-Figures only; nothing is asserted. Ratios say more than absolute times on a shared machine.
+AUDIT_READS_ASYNCHRONOUS_COMMIT=true in the environment measures a read's audit event committed
+without waiting for the WAL flush (see sddcase/settings.py). Figures only; nothing is asserted.
+Ratios say more than absolute times on a shared machine.
 """
 
 import argparse
@@ -33,6 +35,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("API_RATE_PER_KEY", "100000000/min")
 
 from api_load import load  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -190,7 +193,10 @@ def main() -> None:
         [(SHOWN.format(where="a.number = %s AND a.provider_id = %s"), [number, provider.pk])], args.repeat
     )
 
-    print(f"median of {args.repeat} requests each, in-process (APIClient), SQL timed per statement:")
+    print(
+        f"median of {args.repeat} requests each, in-process (APIClient), SQL timed per statement; "
+        f"AUDIT_READS_ASYNCHRONOUS_COMMIT {'on' if settings.AUDIT_READS_ASYNCHRONOUS_COMMIT else 'off'}:"
+    )
     show(f"GET /toewijzingen/?page={page}", listed, list_floor)
     show("GET /toewijzingen/{nr}/", detail, detail_floor)
     show("GET /toewijzingen/{unknown}/ (404)", refused, None)

@@ -323,6 +323,12 @@ SDDCASE_SYSTEM_ID = env("SDDCASE_SYSTEM_ID", default=f"sddcase-{socket.gethostna
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=1827)
 # The nightly removal deletes in batches of this many events, each in its own transaction.
 AUDIT_RETENTION_BATCH = env.int("AUDIT_RETENTION_BATCH", default=5000)
+# A read's event outside any transaction (an API or page read) commits without waiting for the WAL
+# flush (PostgreSQL's synchronous_commit off, for that one transaction): a read is faster by the
+# flush (3-6 ms on a plain disk), and a crash of the database server can lose the read events of
+# its last ~0.6 s (never a change's event: those commit with the change). Off by default: the
+# functional owner decides (NEN 7513 completeness); docs/operations.md has the figures.
+AUDIT_READS_ASYNCHRONOUS_COMMIT = env.bool("AUDIT_READS_ASYNCHRONOUS_COMMIT", default=False)
 # Break-the-glass (toegang in noodsituatie): how many hours a granted access to another team's file lasts.
 EMERGENCY_ACCESS_HOURS = env.int("EMERGENCY_ACCESS_HOURS", default=4)
 # How many years after its closing a client file is proposed for destruction (indications.retention).
