@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,15 @@ from audit.services import record_event
 from incidents.hooks import IncidentChanged
 from indications.hooks import ANY_CHANGE, CARE_REPORTED
 
-from .checks import CHECKS, CHECKS_BY_NAME, COLUMNS, Check, evaluation_escalation_date, review_deadline_horizon
+from .checks import (
+    CHECKS,
+    CHECKS_BY_NAME,
+    COLUMNS,
+    Check,
+    RawConditions,
+    evaluation_escalation_date,
+    review_deadline_horizon,
+)
 from .models import OPEN_STATUSES, CheckRun, Signal, SignalEvent, SignalStatus, SignalType, Urgency
 from .selectors import signal_team_per_municipality
 from .workflow import ensure_transition_allowed
@@ -166,7 +175,8 @@ def _synchronise_client(check: Check, today: date, client_ids: list[int], signal
 def _synchronise(check: Check, today: date) -> CheckOutcome:
     """Compare the check's condition set with its signals. The condition query runs once, into a
     temporary table; raising and lapsing are then two anti-joins between that table and the signals."""
-    with _conditions_table(check.conditions(today)) as conditions:
+    conditions = check.all_conditions(today) if check.all_conditions else check.conditions(today)
+    with _conditions_table(conditions) as conditions:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(COLUMNS)} FROM {conditions} c WHERE NOT EXISTS (SELECT 1 FROM {SIGNAL_TABLE} s "
@@ -242,9 +252,12 @@ def _apply(
 
 
 @contextmanager
-def _conditions_table(conditions):
+def _conditions_table(conditions: QuerySet | RawConditions):
     """The condition set as a temporary table for the length of one check."""
-    sql, params = conditions.order_by().query.sql_with_params()
+    if isinstance(conditions, RawConditions):
+        sql, params = conditions.sql, conditions.params
+    else:
+        sql, params = conditions.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
         cursor.execute(f"CREATE TEMPORARY TABLE {CONDITIONS} AS {sql}", params)
