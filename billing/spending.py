@@ -28,7 +28,7 @@ from indications.dbfunctions import DaysBetween
 from providers.models import Assignment
 
 from .models import ContractBudget, ContractTariff, Prestatie
-from .selectors import ACCEPTED, SIGNED_CENTS
+from .selectors import ACCEPTED, SIGNED_CENTS, of_provider
 
 # A key of the money cube: (first day of the month, provider id, product id, municipality id).
 Key = tuple[date, int, int, int | None]
@@ -126,7 +126,7 @@ def paid_in_year(year: int, *, provider_id=None, product_id=None, municipality_i
     declaratie) in `year`: the accepted prestaties, debits minus credits; one grouped query."""
     lines = Prestatie.objects.filter(ACCEPTED, declaratie__period_start__year=year, assignment__isnull=False)
     if provider_id is not None:
-        lines = lines.filter(provider_id=provider_id)
+        lines = of_provider(lines, provider_id)
     if product_id is not None:
         lines = lines.filter(assignment__product_id=product_id)
     if municipality_id is not None:

@@ -949,6 +949,10 @@ def budget_threshold(today: date) -> QuerySet:
         Prestatie.objects.filter(
             ACCEPTED,
             provider_id=OuterRef("contract__provider_id"),
+            # The same provider (a line repeats its declaratie's), said of the declaratie too: its
+            # index (provider, period_start) then finds the provider's declaraties of the year,
+            # instead of every provider's, each with all its lines (30 s at 1,100,000 lines).
+            declaratie__provider_id=OuterRef("contract__provider_id"),
             declaratie__period_start__year=today.year,
             declaratie__period_end__gte=OuterRef("contract__valid_from"),
             declaratie__period_start__lte=Coalesce(OuterRef("contract__valid_to"), end_of_year),
