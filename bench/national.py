@@ -10,13 +10,14 @@ in this order and in one run:
 - the data and the database's size (the largest tables with their indexes);
 - the nightly work as beat runs it: the status tasks, every signal check (a first run with no
   signals yet, then the warm run with nothing changed, against the hand-written baseline query of
-  bench/signals_bench.py) and the monitor's refresh of the years it keeps (the nightly refresh is
-  its last MONITOR_REFRESH_YEARS years, the SLA figures included);
+  bench/signals_bench.py) and the monitor's refresh per year of the last five (the nightly refresh
+  is its last MONITOR_REFRESH_YEARS years, the SLA figures included);
 - the monitor page as a contract manager sees it (median of 5 loads);
 - the provider API's list page and a detail read of the largest provider, against their SQL floor
   (bench/api_speed.py's measurement).
 
-Run it at two sizes to read how each figure grows with the data. Give each size a database of its own.
+Run it at two sizes to read how each figure grows with the data; --parts measures some parts again
+on a data set that is there (e.g. `--parts nightly` after a change to a check). Give each size a database of its own.
 """
 
 import argparse
@@ -92,7 +93,14 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=50, help="requests per API figure")
+    parser.add_argument(
+        "--parts",
+        default="nightly,monitor,pages,api",
+        help="what to measure after the data and its size (comma list; default all): nightly (status tasks and "
+        "signal checks), monitor (the refresh per year), pages (the monitor page), api",
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if connection.vendor != "postgresql":
         sys.exit("Run this benchmark on PostgreSQL: set DATABASE_URL.")
     from django.core.management import call_command
@@ -111,17 +119,32 @@ def main() -> None:
     )
     database_size()
 
+    if "nightly" in parts:
+        nightly(today)
+    if "monitor" in parts:
+        monitor_refresh(today)
+    if "pages" in parts:
+        pages(today)
+    if "api" in parts:
+        provider_api(args.repeat)
+
+
+def nightly(today) -> None:
     print("\nnightly work (beat's order):")
-    nightly = step("status: beschikkingen that started", activate_started_beschikkingen)
-    nightly += step("status: beschikkingen that expired", end_expired_beschikkingen)
-    nightly += step("status: toewijzingen that lapsed", end_lapsed_assignments)
+    seconds = step("status: beschikkingen that started", activate_started_beschikkingen)
+    seconds += step("status: beschikkingen that expired", end_expired_beschikkingen)
+    seconds += step("status: toewijzingen that lapsed", end_lapsed_assignments)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {SignalEvent._meta.db_table}, {Signal._meta.db_table}, {CheckRun._meta.db_table}")
     baseline, rows = baseline_seconds(today)
     print(f"baseline: hand-written overdue-evaluations query {baseline * 1000:.1f} ms ({rows:,} rows)")
     cold = run_all("signal checks, cold (first run, no signals yet)", today, baseline)
     warm = run_all("signal checks, warm (second run, nothing changed)", today, baseline)
-    nightly += warm
+    seconds += warm
+    print(f"status tasks and warm signal run: {seconds:.1f} s; cold signal run {cold:.1f} s")
+
+
+def monitor_refresh(today) -> None:
     ensure_demo_reference_data(last_year=today.year)
     print(f"\nmonitor refresh per year (the nightly task refreshes the last {settings.MONITOR_REFRESH_YEARS}):")
     per_year = {}
@@ -132,12 +155,10 @@ def main() -> None:
     nightly_refresh = sum(
         per_year[year] for year in range(today.year - settings.MONITOR_REFRESH_YEARS + 1, today.year + 1)
     )
-    nightly += nightly_refresh
-    print(
-        f"nightly total: {nightly:.0f} s (status tasks, warm signal run {warm:.1f} s, "
-        f"monitor refresh {nightly_refresh:.1f} s); cold signal run {cold:.1f} s"
-    )
+    print(f"the nightly refresh ({settings.MONITOR_REFRESH_YEARS} years): {nightly_refresh:.1f} s")
 
+
+def pages(today) -> None:
     setup_test_environment()
     sync_roles()
     user, _created = get_user_model().objects.get_or_create(username="bench-contractmanager")
@@ -151,6 +172,8 @@ def main() -> None:
         seconds, status, size = timed(web, url)
         print(f"{label:48} {seconds:9.3f} {status:>6} {size:>10,}")
 
+
+def provider_api(repeat: int) -> None:
     provider = Provider.objects.annotate(n=Count("assignments")).order_by("-n").first()
     own = Assignment.objects.filter(provider=provider)
     pages = max(1, -(-own.count() // PAGE_SIZE))
@@ -160,8 +183,8 @@ def main() -> None:
     http = APIClient()
     http.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     print(f"\nprovider API of the largest provider ({provider.n:,} toewijzingen, {pages:,} pages), in-process:")
-    listed = measure(http, f"/api/v1/toewijzingen/?page={page}", args.repeat, 200)
-    detail = measure(http, f"/api/v1/toewijzingen/{number}/", args.repeat, 200)
+    listed = measure(http, f"/api/v1/toewijzingen/?page={page}", repeat, 200)
+    detail = measure(http, f"/api/v1/toewijzingen/{number}/", repeat, 200)
     table = Assignment._meta.db_table
     list_floor = floor(
         [
@@ -172,11 +195,9 @@ def main() -> None:
             ),
             _by_ids,
         ],
-        args.repeat,
+        repeat,
     )
-    detail_floor = floor(
-        [(SHOWN.format(where="a.number = %s AND a.provider_id = %s"), [number, provider.pk])], args.repeat
-    )
+    detail_floor = floor([(SHOWN.format(where="a.number = %s AND a.provider_id = %s"), [number, provider.pk])], repeat)
     show(f"GET /toewijzingen/?page={page}", listed, list_floor)
     show("GET /toewijzingen/{nr}/", detail, detail_floor)
 
