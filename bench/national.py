@@ -10,8 +10,8 @@ in this order and in one run:
 - the data and the database's size (the largest tables with their indexes);
 - the nightly work as beat runs it: the status tasks, every signal check (a first run with no
   signals yet, then the warm run with nothing changed, against the hand-written baseline query of
-  bench/signals_bench.py) and the monitor's refresh per year of the last five (the nightly refresh
-  is its last MONITOR_REFRESH_YEARS years, the SLA figures included);
+  bench/signals_bench.py) and the monitor's refresh per year of the last --monitor-years (default
+  five; the nightly refresh is its last MONITOR_REFRESH_YEARS years, the SLA figures included);
 - the monitor page as a contract manager sees it (median of 5 loads);
 - the provider API's list page and a detail read of the largest provider, against their SQL floor
   (bench/api_speed.py's measurement).
@@ -99,6 +99,9 @@ def main() -> None:
         help="what to measure after the data and its size (comma list; default all): nightly (status tasks and "
         "signal checks), monitor (the refresh per year), pages (the monitor page), api",
     )
+    parser.add_argument(
+        "--monitor-years", type=int, default=MONITOR_YEARS, help="years refreshed and shown on the monitor page"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if connection.vendor != "postgresql":
@@ -122,9 +125,9 @@ def main() -> None:
     if "nightly" in parts:
         nightly(today)
     if "monitor" in parts:
-        monitor_refresh(today)
+        monitor_refresh(today, args.monitor_years)
     if "pages" in parts:
-        pages(today)
+        pages(today, args.monitor_years)
     if "api" in parts:
         provider_api(args.repeat)
 
@@ -144,11 +147,11 @@ def nightly(today) -> None:
     print(f"status tasks and warm signal run: {seconds:.1f} s; cold signal run {cold:.1f} s")
 
 
-def monitor_refresh(today) -> None:
+def monitor_refresh(today, years: int) -> None:
     ensure_demo_reference_data(last_year=today.year)
     print(f"\nmonitor refresh per year (the nightly task refreshes the last {settings.MONITOR_REFRESH_YEARS}):")
     per_year = {}
-    for year in range(today.year - MONITOR_YEARS + 1, today.year + 1):
+    for year in range(today.year - years + 1, today.year + 1):
         run = refresh_monitor(today=today, first_year=year, last_year=year)
         per_year[year] = run.seconds
         print(f"  {year}: {run.cells:>9,} cells in {run.seconds:7.1f} s (SLA figures included)")
@@ -158,7 +161,7 @@ def monitor_refresh(today) -> None:
     print(f"the nightly refresh ({settings.MONITOR_REFRESH_YEARS} years): {nightly_refresh:.1f} s")
 
 
-def pages(today) -> None:
+def pages(today, years: int) -> None:
     setup_test_environment()
     sync_roles()
     user, _created = get_user_model().objects.get_or_create(username="bench-contractmanager")
@@ -166,7 +169,7 @@ def pages(today) -> None:
     web = logged_in(user)
     print(f"\n{'page':48} {'median s':>9} {'status':>6} {'bytes':>10}")
     for label, url in (
-        (f"monitor page, whole region, {MONITOR_YEARS} years", f"/monitor/?year={today.year}&years={MONITOR_YEARS}"),
+        (f"monitor page, whole region, {years} years", f"/monitor/?year={today.year}&years={years}"),
         ("monitor page, previous year, 18-25, women", f"/monitor/?year={today.year - 1}&age_group=18-25&gender=V"),
     ):
         seconds, status, size = timed(web, url)
