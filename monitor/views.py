@@ -90,7 +90,7 @@ def dashboard(request):
         decisions.decisions_in_year(selection, year, per="municipality"),
         decisions.decisions_in_year(selection, year, per="product"),
         *[money.paid_against_expected(cube, year, per=per) for per in money.SLUGS],
-        money.budget_use(selection, year),
+        money.budget_use(selection, year, cube),
         money.providers_standing_out(selection, year),
         bezwaren.bezwaren_per_product(selection, year),
         incidents.incidents_per_month(selection, year),

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing import services, spending
 from billing.models import ContractBudget
@@ -148,6 +150,18 @@ def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provid
     assert [row[0] for row in per_month.rows] == ["september 2026", "oktober 2026", "november 2026", "december 2026"]
     assert budgets.rows[0][0] == provider.name
     assert budgets.rows[0][-1] == "80% bereikt"
+    # With the page's cube the budgets read what was paid from it: the same rows, one query less.
+    with CaptureQueriesContext(connection) as alone:
+        money.budget_use(Selection(), 2026)
+    with CaptureQueriesContext(connection) as with_cube:
+        assert money.budget_use(Selection(), 2026, cube).rows == budgets.rows
+    assert len(with_cube) == len(alone) - 1
+    # A selection on a product: the cube holds that product's lines only, so the budgets read their own.
+    product = Assignment.objects.get().product
+    product_cube = money.cube(Selection(product=product), 2026)
+    with CaptureQueriesContext(connection) as own:
+        assert money.budget_use(Selection(product=product), 2026, product_cube).rows == budgets.rows
+    assert len(own) == len(alone)
 
 
 def test_expected_up_to_a_day_counts_the_current_month_for_its_days_so_far(provider):
