@@ -261,6 +261,11 @@ def _conditions_table(conditions: QuerySet | RawConditions):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {CONDITIONS}")
         cursor.execute(f"CREATE TEMPORARY TABLE {CONDITIONS} AS {sql}", params)
+        if connection.vendor == "postgresql":
+            # A new table has no statistics (autovacuum never sees a temporary one): without them the
+            # planner guessed its size and joined the signals to it row by row, scanning the whole
+            # table for each signal (3.3 s for 10,000 of them; 105 s for zorgstapeling's 61,680).
+            cursor.execute(f"ANALYZE {CONDITIONS}")
     try:
         yield CONDITIONS
     finally:
@@ -307,6 +312,12 @@ def _raise_new(check: Check, new_rows: list[dict], today: date) -> int:
             flush()
     if batch:
         flush()
+    if created >= BATCH and connection.vendor == "postgresql":
+        # Many new signals at once (a first run, a new check): the planner's statistics of the
+        # signal tables are then stale until autovacuum comes by, and the next check's joins with
+        # them were planned for empty tables (seconds instead of milliseconds).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SIGNAL_TABLE}, {EVENT_TABLE}")
     return created
 
 
