@@ -48,7 +48,7 @@ from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
 from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTariff, Tariff
 from providers.services import refresh_sla_figures
-from signals.checks import clients_with_stacking, describe_stacking
+from signals.checks import describe_stacking, stacked_clients
 
 from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell
 from .periods import Span, spans_of, years_before
@@ -257,17 +257,14 @@ def _insert_duration_cells(year: int, *, today: date) -> int:
 
 
 def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
-    """Stacking on the year's reference date: one grouped query (signals.checks), tallied per
-    municipality and combination; households count each address once."""
+    """Stacking on the year's reference date: the nightly signal run's set-wise query
+    (signals.checks.stacked_clients), tallied per municipality and combination; households count
+    each address once."""
     reference_date = min(date(year, 12, 31), today)
     clients: dict[int, Counter] = defaultdict(Counter)
     addresses: dict[tuple, set] = defaultdict(set)
     across: Counter = Counter()
-    for municipality, mask, postcode, house_number in (
-        clients_with_stacking(reference_date)
-        .order_by()
-        .values_list("municipality_id", "stacking_mask", "postcode", "house_number")
-    ):
+    for _client, municipality, mask, postcode, house_number in stacked_clients(reference_date):
         clients[municipality][mask] += 1
         # A client without a known address is a household of their own.
         address = (postcode, house_number) if postcode else (object(),)

@@ -392,19 +392,9 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.order_by().query.sql_with_params()
 
 
-def stacking_of_all_clients(today: date) -> RawConditions:
-    """The zorgstapeling conditions of every client, as the nightly run needs them: the same rows
-    as stacking(today) (tests/signals prove it), with each part built once as a common table
-    expression and joined by client, where the ORM's form builds the sets of clients with IB two or
-    three times each (as hashed subplans of its filter and its columns) and looks up a household per
-    candidate twice: ~1 s against ~4.7 s at 1,000,000 beschikkingen. The parts: the active
-    toewijzingen and running pgb's per client (ib: how many), the kinds of the active provisions
-    per client (prov: the sum of their bits), the addresses shared by two or more clients with IB
-    or a provision (shared: a client with IB there has a housemate with IB or a provision). The
-    rules of each part are the ORM's own querysets, compiled; only their joining is written here.
-    Every part is joined, never tested with IN (subquery): a set larger than work_mem cannot be a
-    hashed subplan, and PostgreSQL then scans it once per client (at 3,000,000 beschikkingen the
-    statement ran for minutes instead of seconds)."""
+def _stacked_clients_sql(today: date) -> tuple[str, tuple]:
+    """The common table expressions of stacking_of_all_clients, ending in stacked (id,
+    municipality_id, mask): every client with IB today and the parts of its variant (mask 0: none)."""
     assignments_sql, assignments_params = _compiled(_active_assignments(today).values("indication__client"))
     pgb_sql, pgb_params = _compiled(Indication.objects.filter(_running_pgb(today)).values("client"))
     provisions_sql, provisions_params = _compiled(
@@ -414,13 +404,6 @@ def stacking_of_all_clients(today: date) -> RawConditions:
         .values("client", "mask")
     )
     client = connection.ops.quote_name(Client._meta.db_table)
-    indication = connection.ops.quote_name(Indication._meta.db_table)
-
-    def consultant(column: str) -> str:
-        return (
-            f"(SELECT i.{column} FROM {indication} i WHERE i.client_id = s.id AND i.status = %s "
-            "ORDER BY i.start_date DESC, i.id DESC LIMIT 1)"
-        )
 
     sql = f"""
         WITH ib_rows (client_id) AS ({assignments_sql} UNION ALL {pgb_sql}),
@@ -443,6 +426,34 @@ def stacking_of_all_clients(today: date) -> RawConditions:
               LEFT JOIN prov ON prov.client_id = c.id
               LEFT JOIN shared sh ON sh.postcode = c.postcode AND sh.house_number = c.house_number
         )
+    """
+    return sql, (*assignments_params, *pgb_params, *provisions_params)
+
+
+def stacking_of_all_clients(today: date) -> RawConditions:
+    """The zorgstapeling conditions of every client, as the nightly run needs them: the same rows
+    as stacking(today) (tests/signals prove it), with each part built once as a common table
+    expression and joined by client, where the ORM's form builds the sets of clients with IB two or
+    three times each (as hashed subplans of its filter and its columns) and looks up a household per
+    candidate twice: 1.8–2.3 s against 4.5–5.1 s at 1,000,000 beschikkingen. The parts: the active
+    toewijzingen and running pgb's per client (ib: how many), the kinds of the active provisions
+    per client (prov: the sum of their bits), the addresses shared by two or more clients with IB
+    or a provision (shared: a client with IB there has a housemate with IB or a provision). The
+    rules of each part are the ORM's own querysets, compiled; only their joining is written here.
+    Every part is joined, never tested with IN (subquery): a set larger than work_mem cannot be a
+    hashed subplan, and PostgreSQL then scans it once per client (at 3,000,000 beschikkingen the
+    statement ran for minutes instead of seconds)."""
+    stacked_sql, stacked_params = _stacked_clients_sql(today)
+    indication = connection.ops.quote_name(Indication._meta.db_table)
+
+    def consultant(column: str) -> str:
+        return (
+            f"(SELECT i.{column} FROM {indication} i WHERE i.client_id = s.id AND i.status = %s "
+            "ORDER BY i.start_date DESC, i.id DESC LIMIT 1)"
+        )
+
+    sql = f"""
+        {stacked_sql}
         SELECT s.id AS sig_subject, s.mask AS sig_variant, %s AS sig_due, %s AS sig_urgency,
                FALSE AS sig_escalate, {consultant("consultant_id")} AS sig_assigned_to, s.id AS sig_client,
                s.municipality_id AS sig_municipality, {consultant("id")} AS sig_indication, NULL AS sig_melding,
@@ -451,15 +462,27 @@ def stacking_of_all_clients(today: date) -> RawConditions:
          WHERE s.mask > 0
     """
     params = (
-        *assignments_params,
-        *pgb_params,
-        *provisions_params,
+        *stacked_params,
         connection.ops.adapt_datefield_value(today),
         Urgency.ATTENTION,
         IndicationStatus.ACTIEF,
         IndicationStatus.ACTIEF,
     )
     return RawConditions(sql, params)
+
+
+def stacked_clients(today: date) -> list[tuple]:
+    """Every client who stacks today, set-wise as the nightly signal run computes it (see
+    stacking_of_all_clients): (client id, municipality id, variant, postcode, house number)."""
+    stacked_sql, params = _stacked_clients_sql(today)
+    client = connection.ops.quote_name(Client._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{stacked_sql} SELECT s.id, s.municipality_id, s.mask, c.postcode, c.house_number "
+            f"FROM stacked s JOIN {client} c ON c.id = s.id WHERE s.mask > 0",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def describe_stacking(mask: int) -> tuple[list[str], list[str]]:

@@ -7,7 +7,16 @@ import pytest
 from django.db import connection
 
 from indications.models import OtherProvision
-from signals.checks import CHECKS_BY_NAME, HOUSEHOLD, KIND_BITS, MORE_THAN_ONE_IB, stacking, stacking_of_all_clients
+from signals.checks import (
+    CHECKS_BY_NAME,
+    HOUSEHOLD,
+    KIND_BITS,
+    MORE_THAN_ONE_IB,
+    clients_with_stacking,
+    stacked_clients,
+    stacking,
+    stacking_of_all_clients,
+)
 from signals.columns import COLUMNS
 from signals.models import Signal, SignalType
 from signals.services import run_check
@@ -120,6 +129,17 @@ def test_on_another_day_too(case_load):
     assert later[case_load["later"].pk] == MORE_THAN_ONE_IB
     earlier = {int(row[0]): int(row[1]) for row in rows_of_sql(TODAY - timedelta(days=10))}
     assert earlier[case_load["ended provision"].pk] == DAGBESTEDING
+
+
+def test_the_monitor_s_rows_are_the_orm_s_too(case_load):
+    for day in (TODAY, TODAY + timedelta(days=1)):
+        expected = sorted(
+            clients_with_stacking(day)
+            .order_by()
+            .values_list("pk", "municipality_id", "stacking_mask", "postcode", "house_number")
+        )
+        assert sorted(stacked_clients(day)) == expected
+    assert len(expected) == 10
 
 
 def test_the_nightly_run_raises_what_the_sql_gives(case_load):
