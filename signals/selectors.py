@@ -17,7 +17,7 @@ from indications.selectors import clients_visible_to
 from providers.hooks import OpenSlaSignal, OpenSlaSignals
 from providers.models import Provider
 
-from .checks import clients_with_stacking, describe_stacking
+from .checks import describe_stacking, stacked_clients
 from .models import OPEN_STATUSES, URGENCY_TONES, Signal, SignalType, Urgency
 
 
@@ -152,15 +152,16 @@ class MunicipalityStacking:
 
 def stacking_overview(*, today: date, municipalities) -> list[MunicipalityStacking]:
     """Per municipality: clients with stacking per combination, households (addresses) with stacking
-    and clients with provisions under at least two laws. The stacking itself is one grouped query
-    (checks.clients_with_stacking); its rows (one per stacked client: municipality, combination,
-    address) are tallied here, since Django cannot group an already grouped query again."""
-    stacked = clients_with_stacking(today).filter(municipality__in=municipalities).order_by()
+    and clients with provisions under at least two laws. The stacking itself is the nightly run's
+    set-wise query (checks.stacked_clients: one row per stacked client), tallied here for the
+    municipalities asked for."""
+    names = {municipality.pk: municipality.name for municipality in municipalities}
     combinations: dict[str, Counter] = defaultdict(Counter)
     addresses: dict[str, set] = defaultdict(set)
-    for name, mask, postcode, house_number in stacked.values_list(
-        "municipality__name", "stacking_mask", "postcode", "house_number"
-    ):
+    for _client, municipality_id, mask, postcode, house_number in stacked_clients(today):
+        if municipality_id not in names:
+            continue
+        name = names[municipality_id]
         combinations[name][mask] += 1
         addresses[name].add((postcode, house_number))
     overview = []
