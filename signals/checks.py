@@ -9,6 +9,7 @@ database compares columns with constants (and with each other) and can use its i
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -807,7 +808,8 @@ def iwmo_no_retour(today: date) -> QuerySet:
 REPORT_START, REPORT_STOP = 0, 1
 
 
-def _on_time_from(since: date, today: date, days: int) -> list[tuple[date, date]]:
+@functools.lru_cache(maxsize=16)
+def _on_time_from(since: date, today: date, days: int) -> tuple[tuple[date, date], ...]:
     """For every day a report can have arrived in the window (since..today): the first reported date
     that was still on time, working_days_before(day, days); a report that arrives on day r about a
     date before that is more than `days` werkdagen late (reported > working_days_after(date, days)
@@ -815,14 +817,16 @@ def _on_time_from(since: date, today: date, days: int) -> list[tuple[date, date]
     here and handed to the database as constants: no holiday arithmetic per row in SQL, and no
     query to find the dates first."""
     window = (since + timedelta(days=offset) for offset in range((today - since).days + 1))
-    return [(day, working_days_before(day, days)) for day in window]
+    return tuple((day, working_days_before(day, days)) for day in window)  # kept: a batch's rechecks ask again
 
 
 class DayTable(Expression):
     """`CASE <column> WHEN day THEN value ... END` over a fixed table of (day, date) pairs, NULL for a
     day outside it: what a Case of one When per day computes, compiled as one string. The Case of
     the SLA year's 365 days cost about 40 ms to compile per query (a batch of iWmo messages
-    rechecks this check at its end); this costs a string join."""
+    rechecks this check at its end); this costs a string join, made once per table. The dates are
+    written as literals, not parameters: they are date objects of our own (ISO digits only), and
+    730 parameters cost the driver more to bind than the database to run the query."""
 
     def __init__(self, column: str, pairs):
         super().__init__(output_field=DateField())
@@ -839,10 +843,21 @@ class DayTable(Expression):
         if not self.pairs:
             return "NULL", ()
         column_sql, column_params = compiler.compile(self.column)
-        adapt = connection.ops.adapt_datefield_value
-        params = [value for day, limit in self.pairs for value in (adapt(day), adapt(limit))]
-        whens = " ".join(["WHEN %s THEN %s"] * len(self.pairs))
-        return f"CASE {column_sql} {whens} END", (*column_params, *params)
+        return f"CASE {column_sql} {_day_whens(self.pairs, connection.vendor == 'postgresql')} END", column_params
+
+
+@functools.lru_cache(maxsize=16)
+def _day_whens(pairs: tuple[tuple[date, date], ...], typed: bool) -> str:
+    """`WHEN '2026-01-05' THEN '2025-12-29' ...`; `typed`: as DATE literals (PostgreSQL, whose CASE
+    of untyped literals would be text); SQLite stores dates as this text."""
+    prefix = "DATE " if typed else ""
+
+    def literal(day: date) -> str:
+        if type(day) is not date:  # only a date's own ISO form is ever written into the SQL
+            raise TypeError(f"not a date: {day!r}")
+        return f"{prefix}'{day.isoformat()}'"
+
+    return " ".join(f"WHEN {literal(day)} THEN {literal(limit)}" for day, limit in pairs)
 
 
 def _reported_late(today: date, *, reported: str, event: str, variant: int, on_time_from) -> QuerySet:

@@ -218,3 +218,16 @@ class TestRequestUnanswered:
             status=AssignmentRequest.Status.REJECTED, rejection_reason="3", motivation="Geen contract."
         )
         assert run("iwmo_verzoek_niet_beantwoord", MONDAY + days(1)).lapsed == 1
+
+
+def test_the_day_table_writes_only_dates_into_its_sql():
+    """checks.DayTable writes its dates as literals (730 parameters cost the driver more than the
+    query): only a date's own ISO form goes in; anything else (a datetime, a text) is refused."""
+    from signals.checks import _day_whens
+
+    pairs = ((date(2026, 1, 5), date(2025, 12, 29)),)
+    assert _day_whens(pairs, True) == "WHEN DATE '2026-01-05' THEN DATE '2025-12-29'"
+    assert _day_whens(pairs, False) == "WHEN '2026-01-05' THEN '2025-12-29'"
+    for wrong in (datetime(2026, 1, 5, 12, 0), "2026-01-05'; DROP TABLE x; --"):
+        with pytest.raises(TypeError):
+            _day_whens(((wrong, date(2025, 12, 29)),), True)
