@@ -222,7 +222,38 @@ def _flush(pending: list) -> None:
     alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
     events = [event for event, marker in pending if id(marker) in alive]
     if events:
+        _read_set_wise(events)
         AuditEvent.objects.bulk_create(events)
+
+
+def _is_expression(value) -> bool:
+    return hasattr(value, "resolve_expression")
+
+
+# From this many events a batch reads its BSNs (and roles) in one query before its INSERT; fewer
+# keep their subqueries (cheaper than a round trip: a single WMO301's event).
+SET_WISE_FROM = 8
+
+
+def _read_set_wise(events: list[AuditEvent]) -> None:
+    """The batch's BSNs and roles read in one query each, before its INSERT and in its transaction,
+    instead of one subquery per event inside it: at a few hundred events per batch the subqueries
+    cost two to five times the INSERT of the plain values (the iWmo inbox's batches, issue 16)."""
+    wanting_bsn = [event for event in events if event.client_id is not None and _is_expression(event.bsn)]
+    found = None
+    if len(wanting_bsn) >= SET_WISE_FROM:
+        found = hooks.person_identifiers({event.client_id for event in wanting_bsn})
+    if found is not None:
+        for event in wanting_bsn:
+            event.bsn = found.get(event.client_id, "")
+    wanting_role = [event for event in events if event.actor_id is not None and _is_expression(event.actor_role)]
+    if len(wanting_role) >= SET_WISE_FROM:
+        roles: dict[int, list[str]] = {}
+        names = Group.objects.filter(user__in={event.actor_id for event in wanting_role}).order_by("name")
+        for user_id, name in names.values_list("user", "name"):
+            roles.setdefault(user_id, []).append(name)
+        for event in wanting_role:
+            event.actor_role = ", ".join(roles.get(event.actor_id, []))
 
 
 def record_event(

@@ -485,6 +485,12 @@ def bsn_of_client(client_id) -> RawSQL | Subquery:
     )
 
 
+def bsns_of_clients(client_ids) -> dict[int, str]:
+    """{client id: BSN} of these clients in one query: the BSNs of a batch of audit events
+    (audit.hooks.person_identifiers), read before its INSERT in the same transaction."""
+    return dict(Client.objects.filter(pk__in=set(client_ids)).order_by().values_list("pk", "bsn"))
+
+
 def client_of_page(kwargs: dict) -> int | None:
     """The client a case-file page is about, by its URL arguments (audit.hooks.page_client): a
     client, a beschikking, an onderzoek or an aanvraag. One query, only for a refused page."""

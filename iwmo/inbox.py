@@ -194,8 +194,11 @@ def _receive_chunk(chunk, digests, parsed, *, safe: bool, **options) -> list[Inc
         # Without savepoints the stops' WMO301s are written together at the batch's end (a 301 the
         # XSD refuses then fails the batch, and the run with savepoints refuses that stop alone).
         collect = contextlib.nullcontext() if safe else toewijzing.collect_toewijzingen()
+        # ... and so are the starts' and stops' UPDATEs of the toewijzingen (their objects are the
+        # batch's: a later message about the same toewijzing reads the object, not the row).
+        defer = contextlib.nullcontext() if safe else provider_services.deferring_reports()
         try:
-            with outbox.collect_messages(), collect:
+            with outbox.collect_messages(), collect, defer:
                 for (raw, name), digest in zip(chunk, digests, strict=True):
                     if digest not in earlier:
                         receive_one = _receive_in_batch if safe else _receive_deferring
@@ -220,8 +223,9 @@ def _receive_deferring(raw, digest, *, parsed, **options) -> IncomingMessage:
 
 
 def _write_deferred(batch: _Batch) -> None:
-    """The batch's collected WMO301s, its kept incoming rows, then its kept retours (which refer to
-    them), each one INSERT."""
+    """The batch's kept care reports (an UPDATE per kind), its collected WMO301s (which read them),
+    its kept incoming rows, then its kept retours (which refer to them), each one INSERT."""
+    provider_services.write_deferred_reports()
     toewijzing.write_collected()
     if batch.deferred:
         IncomingMessage.objects.bulk_create(batch.deferred)
@@ -486,18 +490,21 @@ def _assignment_for(message, product, *, client, sender) -> Assignment | None:
     if client is None or number is None:
         return None
     batch = _batch.get()
-    if batch is not None and batch.assignments is not None:
-        assignment = batch.assignments.get(number)  # read and locked with the batch's
+    if batch is not None and batch.assignments is not None and number in batch.assignments:
+        assignment = batch.assignments[number]  # read and locked with the batch's
         owner = (sender.pk, client.pk)
         if assignment is not None and (assignment.provider_id, assignment.indication.client_id) != owner:
             assignment = None
     else:
-        # Locked as the care service locks it, which then takes it as it is (one query, not two).
+        # Locked as the care service locks it, which then takes it as it is (one query, not two);
+        # in a batch also a toewijzing it forgot (a withdrawal or a refusal changed its own copy).
         assignment = (
             provider_services.lockable_assignments()
             .filter(provider=sender, indication__client=client, number=number)
             .first()
         )
+        if batch is not None and batch.assignments is not None and assignment is not None:
+            batch.assignments[number] = assignment
     if assignment is None or assignment.indication.client.municipality.code != message.header.receiver:
         return None
     if product.toewijzing_ingangsdatum and product.toewijzing_ingangsdatum != assignment.start_date:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import collect_events
 from indications.models import Client
+from providers import services as provider_services
 from providers.hooks import AssignmentsChanged
 from providers.models import Assignment, AssignmentRequest, Provider
 
@@ -178,6 +179,7 @@ def queue_toewijzingen(changes: list[AssignmentsChanged]) -> list[OutgoingMessag
     transaction's changes always were), in a fixed number of queries whatever their number: the
     versions' upsert, the waiting 301s, the toewijzingen with their client, municipality and
     provider (one query per day of change), the 301s' bulk INSERT and their audit events."""
+    provider_services.write_deferred_reports()  # the 301s read the toewijzingen' rows
     groups: dict[tuple[int, int], _Group] = {}
     for change in changes:
         key = (change.client_id, change.provider_id)

@@ -19,6 +19,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from incidents.hooks import IncidentChanged
 from indications.hooks import ANY_CHANGE, CARE_REPORTED
+from providers import services as provider_services
 
 from .checks import (
     CHECKS,
@@ -113,6 +114,7 @@ def recheck_clients(client_ids, today: date, change: str = ANY_CHANGE) -> list[C
     client_ids = sorted(set(client_ids))
     if not client_ids:
         return []
+    provider_services.write_deferred_reports()  # the checks read the toewijzingen' rows
     try:
         with transaction.atomic():
             signals = list(

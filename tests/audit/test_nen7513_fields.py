@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.roles import CONSULENT
+from accounts.roles import CONSULENT, TEAMLEIDER
 from audit import context
 from audit.models import NEN_ACTIONS, AuditEvent
-from audit.services import collect_events, record_event
+from audit.services import SET_WISE_FROM, collect_events, record_event
 from indications.onderzoek_services import CLIENT_FIELDS
 from objections import services as objection_services
 from providers import services as provider_services
@@ -177,8 +177,8 @@ def test_events_written_in_one_batch_get_the_fields_too(consultant):
     assert set(AuditEvent.objects.values_list("actor_role", flat=True)) == {CONSULENT}
 
 
-def test_a_batch_of_events_reads_their_bsns_inside_its_one_insert(consultant):
-    clients = ClientFactory.create_batch(6)
+def test_a_batch_of_events_reads_their_bsns_and_roles_in_one_query_each_before_its_insert(consultant):
+    clients = ClientFactory.create_batch(2 * SET_WISE_FROM)
 
     def batch(of):
         with CaptureQueriesContext(connection) as queries, transaction.atomic(), collect_events():
@@ -186,10 +186,40 @@ def test_a_batch_of_events_reads_their_bsns_inside_its_one_insert(consultant):
                 record_event(actor=consultant, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
         return [query["sql"] for query in queries.captured_queries]
 
-    few, many = batch(clients[:2]), batch(clients)
-    assert len(few) == len(many)  # no query of their own: the BSN is a subquery in the INSERT
+    few, many = batch(clients[:SET_WISE_FROM]), batch(clients)
+    assert len(few) == len(many)  # one lookup each for the BSNs and the roles, whatever the batch's size
     insert = next(sql for sql in many if sql.startswith('INSERT INTO "audit_auditevent"'))
-    assert insert.count('FROM "indications_client"') == len(clients)
-    assert dict(AuditEvent.objects.filter(client_id__in=[c.pk for c in clients]).values_list("client_id", "bsn")) == {
-        c.pk: c.bsn for c in clients
-    }
+    assert 'FROM "indications_client"' not in insert and 'FROM "auth_group"' not in insert  # plain values
+    assert sum(sql.startswith('SELECT "indications_client"') for sql in many) == 1
+    stored = AuditEvent.objects.filter(client_id__in=[c.pk for c in clients])
+    assert dict(stored.values_list("client_id", "bsn")) == {c.pk: c.bsn for c in clients}
+    assert set(stored.values_list("actor_role", flat=True)) == {CONSULENT}
+
+
+def test_a_small_batch_reads_its_bsns_inside_its_insert(consultant):
+    clients = ClientFactory.create_batch(SET_WISE_FROM - 1)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), collect_events():
+        for ib_client in clients:
+            record_event(actor=consultant, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
+    (insert,) = [query["sql"] for query in queries.captured_queries if 'INSERT INTO "audit_auditevent"' in query["sql"]]
+    assert insert.count('FROM "indications_client"') == len(clients)  # a subquery each: no lookup first
+    assert not any(query["sql"].startswith('SELECT "indications_client"') for query in queries.captured_queries)
+    stored = AuditEvent.objects.filter(client_id__in=[c.pk for c in clients])
+    assert dict(stored.values_list("client_id", "bsn")) == {c.pk: c.bsn for c in clients}
+
+
+def test_a_batch_names_every_group_of_a_user_with_several_and_none_of_a_user_without(consultant):
+    lead = UserFactory(username="twee-rollen")
+    lead.groups.add(*Group.objects.filter(name__in=[CONSULENT, TEAMLEIDER]))
+    bare = UserFactory(username="zonder-rol")
+    ib_client = ClientFactory()
+    with transaction.atomic(), collect_events():
+        for _repeat in range(SET_WISE_FROM):
+            for actor in (lead, bare):
+                record_event(actor=actor, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
+    roles = dict(AuditEvent.objects.values_list("actor__username", "actor_role").distinct())
+    assert roles == {"twee-rollen": ", ".join(sorted([CONSULENT, TEAMLEIDER])), "zonder-rol": ""}
+    # The same names as one event's own INSERT reads them (its subquery), in whatever order.
+    record_event(actor=lead, action=AuditEvent.Action.READ, obj=ib_client, client_id=ib_client.pk)
+    single = AuditEvent.objects.filter(actor=lead).latest("id").actor_role
+    assert sorted(single.split(", ")) == sorted([CONSULENT, TEAMLEIDER])
