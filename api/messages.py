@@ -66,6 +66,8 @@ WITHDRAWALS = {"start_ingetrokken", "stop_ingetrokken"}
 
 
 def _apply(kind: str, assignment: Assignment, data: dict, client, *, locked: bool = False) -> tuple[int, dict]:
+    if kind not in ("start", "stop"):  # in a batch: the starts and stops kept for its UPDATE first
+        services.write_deferred_reports()
     if kind == "start":
         assignment = services.record_care_start(assignment, on=data["startdatum"], by=client, locked=locked)
         return status.HTTP_200_OK, AssignmentSerializer(assignment).data
@@ -268,6 +270,7 @@ def _handle_set_wise(client, items: list[_Item]) -> list[services.MessageOutcome
         collect_case_changes(),
         collect_events(),
         toewijzing.collect_toewijzingen(),
+        services.deferring_reports(),
     ):
         batch = _BatchSet(
             assignments=services.lock_own_assignments(client.provider, [item.number for item in valid]),

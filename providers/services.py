@@ -280,15 +280,17 @@ def lock_own_assignments(provider: Provider, numbers) -> dict[str, Assignment]:
     return {assignment.number: assignment for assignment in found}
 
 
-def _lock_assignment(assignment: Assignment, *, locked: bool = False) -> Assignment:
-    if locked:
-        return assignment
-    write_deferred_reports()  # a report kept for the batch's UPDATE is in the row this reads
-    return lockable_assignments().get(pk=assignment.pk)
+def _lock_assignment(assignment: Assignment, *, locked: bool = False, report: bool = False) -> Assignment:
+    """The toewijzing as the caller locked it (`locked`) or read and locked now. Any service but a
+    start or stop report (`report`) first writes the reports kept for a batch's UPDATE: it may read
+    the row, or change it and save at once."""
+    if not (locked and report):
+        write_deferred_reports()
+    return assignment if locked else lockable_assignments().get(pk=assignment.pk)
 
 
-# While deferring_reports() runs: the reports' toewijzingen, each with the fields it changed and an
-# on-commit marker (dropped by Django when a savepoint around the report rolls back).
+# While deferring_reports() runs: the reports kept, each as its toewijzing's id, the values it
+# wrote and an on-commit marker (dropped by Django when a savepoint around the report rolls back).
 _deferred_reports: ContextVar[list | None] = ContextVar("providers_deferred_reports", default=None)
 
 
@@ -301,10 +303,13 @@ class _Marker:
 def deferring_reports():
     """Inside it (and inside a transaction) a start or stop zorg reported with `locked=True` keeps
     its toewijzing's UPDATE for `write_deferred_reports()` or the block's end: one UPDATE per kind
-    of report for a batch of messages instead of one per message (the iWmo inbox, issue 16). The
-    caller holds the reported objects (it locked them) and reads them, not the rows, until then; a
-    lookup of a toewijzing here (a withdrawal, a report without `locked`) writes them first. A
-    report whose savepoint rolled back is not written. Nested: the outer block writes them."""
+    of report for a batch of messages instead of one per message (the iWmo inbox and the API's
+    batch, issues 16 and 20). The caller holds the reported objects (it locked them) and reads them,
+    not the rows, until then; every other service of a toewijzing here (a withdrawal, a report
+    without `locked`), and every reader above (the WMO301s, the signal recheck), writes them first.
+    Each report keeps the values it wrote, so a later change of the object that is not saved never
+    reaches the row; a report whose savepoint rolled back is not written. Nested: the outer block
+    writes them."""
     if _deferred_reports.get() is not None or not connection.in_atomic_block:
         yield
         return
@@ -317,42 +322,45 @@ def deferring_reports():
 
 
 def write_deferred_reports() -> None:
-    """The kept reports' UPDATEs: per toewijzing the fields of all its reports, then one
-    bulk_update per set of fields."""
+    """The kept reports' UPDATEs: per toewijzing the values of its reports in their order, then one
+    UPDATE per set of fields."""
     pending = _deferred_reports.get()
     if not pending:
         return
     alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
-    fields_of: dict[int, tuple[Assignment, set[str]]] = {}
-    for assignment, fields, marker in pending:
+    values_of: dict[int, dict] = {}
+    for pk, values, marker in pending:
         if id(marker) in alive:
-            fields_of.setdefault(assignment.pk, (assignment, set()))[1].update(fields)
+            values_of.setdefault(pk, {}).update(values)
     pending.clear()
-    grouped: dict[tuple[str, ...], list[Assignment]] = defaultdict(list)
-    for assignment, fields in fields_of.values():
-        grouped[tuple(sorted(fields))].append(assignment)
-    for fields, assignments in grouped.items():
-        _update_rows(Assignment, assignments, fields)
+    grouped: dict[tuple[str, ...], list[tuple[int, dict]]] = defaultdict(list)
+    for pk, values in values_of.items():
+        grouped[tuple(sorted(values))].append((pk, values))
+    for fields, rows in grouped.items():
+        _update_rows(Assignment, rows, fields)
 
 
-def _update_rows(model, objects: list, fields) -> None:
-    """One `UPDATE ... FROM (VALUES ...)` that writes these fields of these objects, as
-    bulk_update would without its CASE per object and field (for a batch of 100 reports that
-    cost more than the 100 single UPDATEs it replaced). The values are parameters, prepared
-    by their fields as a save prepares them; typed on PostgreSQL (VALUES has no column types)."""
+def _update_rows(model, rows: list[tuple[int, dict]], fields) -> None:
+    """One `UPDATE ... FROM (VALUES ...)` that writes these fields of these rows ((pk, {field:
+    value})), as bulk_update would without its CASE per row and field (for a batch of 100 reports
+    that cost more than the 100 single UPDATEs it replaced). The values are parameters, prepared by
+    their fields as a save prepares them; typed on PostgreSQL (VALUES has no column types)."""
     meta, quote = model._meta, connection.ops.quote_name
-    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    columns = [meta.get_field(name) for name in fields]
     postgresql = connection.vendor == "postgresql"
-    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" if postgresql else "%s" for field in columns) + ")"
-    names = [f"v{index}" if postgresql else f"column{index + 1}" for index in range(len(columns))]
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" if postgresql else "%s" for field in [meta.pk, *columns])
+    row += ")"
+    names = [f"v{index}" if postgresql else f"column{index + 1}" for index in range(len(columns) + 1)]
     table = quote(meta.db_table)
-    pairs = zip(columns[1:], names[1:], strict=True)
-    sets = ", ".join(f"{quote(field.column)} = v.{name}" for field, name in pairs)
-    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects for field in columns]
+    sets = ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(columns, names[1:], strict=True))
+    params = []
+    for pk, values in rows:
+        params.append(meta.pk.get_db_prep_save(pk, connection))
+        params += [field.get_db_prep_save(values[field.name], connection) for field in columns]
     alias = f"v({', '.join(names)})" if postgresql else "v"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(objects))}) AS {alias} "
+            f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(rows))}) AS {alias} "
             f"WHERE {table}.{quote(meta.pk.column)} = v.{names[0]}",
             params,
         )
@@ -365,7 +373,8 @@ def _save_report(assignment: Assignment, fields: list[str], *, locked: bool) -> 
         return
     marker = _Marker()
     transaction.on_commit(marker)
-    pending.append((assignment, fields, marker))
+    attnames = {name: Assignment._meta.get_field(name).attname for name in fields}
+    pending.append((assignment.pk, {name: getattr(assignment, attname) for name, attname in attnames.items()}, marker))
 
 
 def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
@@ -381,7 +390,7 @@ def record_care_start(
     """Start zorg (WMO305): care began on `on`. Every check raises before anything is written.
     `locked`: the caller read `assignment` with `lockable_assignments()` in this transaction."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment, locked=locked)
+    assignment = _lock_assignment(assignment, locked=locked, report=True)
     _common_date_checks(assignment, on, today=today, field="startdatum")
     if on < assignment.start_date:
         raise ValidationError(
@@ -440,7 +449,7 @@ def record_care_stop(
     """Stop zorg (WMO307): care ended on `on` for a reden beëindiging of WMO588 (`locked`: as for
     record_care_start). Its WMO301 may be refused by the XSD after the write: call it in a savepoint."""
     today = today or timezone.localdate()
-    assignment = _lock_assignment(assignment, locked=locked)
+    assignment = _lock_assignment(assignment, locked=locked, report=True)
     _common_date_checks(assignment, on, today=today, field="einddatum")
     if reason not in RedenBeeindiging.values:
         raise ValidationError(

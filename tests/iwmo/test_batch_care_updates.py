@@ -148,3 +148,23 @@ def test_without_the_block_a_report_writes_at_once(provider, consultant):
         held = locked(assignment)
         services.record_care_start(held, on=held.start_date, by=None, today=TODAY, locked=True)
         assert state(assignment)[0] == assignment.start_date
+
+
+def test_a_kept_report_writes_the_values_it_reported_not_a_later_unsaved_change(provider, consultant):
+    (assignment,) = made(provider, consultant, 1)
+    with transaction.atomic(), collect_case_changes(), services.deferring_reports():
+        held = locked(assignment)
+        services.record_care_start(held, on=held.start_date, by=None, today=TODAY, locked=True)
+        held.care_started_on = None  # e.g. a refused change that had already set its value
+    assert state(assignment)[0] == assignment.start_date
+
+
+def test_a_withdrawal_of_a_held_toewijzing_writes_the_kept_start_before_its_own_save(provider, consultant):
+    """The API's batch withdraws with `locked=True` (the object it holds): the kept start is written
+    first, so the withdrawal's own UPDATE is the last word."""
+    (assignment,) = made(provider, consultant, 1)
+    with transaction.atomic(), collect_case_changes(), services.deferring_reports():
+        held = locked(assignment)
+        services.record_care_start(held, on=held.start_date, by=None, today=TODAY, locked=True)
+        services.withdraw_care_start(held, by=None, today=TODAY, locked=True)
+    assert state(assignment)[:2] == (None, None)
