@@ -14,7 +14,8 @@ with a random generator seeded by `seed` and the provider's AGB code (the same s
 choice): it withdraws a stop or a start it reported (StatusAanlevering 3, CS058: a 307/305 with the
 logical key of the report, TR063), asks to extend a running toewijzing by a verzoek om wijziging
 (WMO317, naming every current toewijzing of the client, TR349) and asks for a new toewijzing for a
-client whose toewijzing ended (WMO315)."""
+client whose toewijzing ended (WMO315). Every WMO319 (the answer to a verzoek it did not get
+granted) it answers with a WMO320 retour, once, as it answers the 301s with 302s."""
 
 import random
 from collections.abc import Callable
@@ -47,6 +48,7 @@ WITHDRAWAL, CHANGE_REQUEST, ASSIGNMENT_REQUEST = "SI", "SV", "SQ"
 class Simulation:
     retours: int = 0
     rejected_retours: int = 0
+    antwoord_retours: int = 0
     starts: int = 0
     stops: int = 0
     withdrawals: int = 0
@@ -102,6 +104,7 @@ def simulate_provider(
     reports, answer the 301s those caused, send up to `change_requests` WMO317s and
     `assignment_requests` WMO315s, then run the registered STEPS (deterministic per `seed`)."""
     result = Simulation()
+    _answer_antwoorden(provider, today=today, result=result)
     known = _answer_toewijzingen(provider, reject_every=reject_every, today=today, result=result)
     candidates = [t for t in sorted(known.values(), key=lambda t: t.nummer) if not t.rejected]
     reported = _reported(provider, candidates)
@@ -149,6 +152,7 @@ def simulate_provider(
     current = _answer_toewijzingen(provider, reject_every=0, today=today, result=result)
     _ask_for_changes(provider, current, change_requests, rng=rng, today=today, result=result)
     _ask_for_toewijzingen(provider, current, assignment_requests, rng=rng, today=today, result=result)
+    _answer_antwoorden(provider, today=today, result=result)  # a verzoek refused at once has its 319 now
     for step in STEPS:
         step(provider, known=known, today=today, seed=seed, result=result)
     return result
@@ -349,6 +353,25 @@ def _answer_toewijzingen(provider, *, reject_every: int, today: date, result: Si
                 omvang=product.omvang,
             )
     return known
+
+
+def _answer_antwoorden(provider, *, today: date, result: Simulation) -> None:
+    """The WMO320 on every WMO319 to this provider that has no retour yet (0200 throughout: the
+    provider's system read the answer). Its IdentificatieRetour is derived from the 319's."""
+    antwoorden = (
+        OutgoingMessage.objects.filter(
+            provider=provider,
+            message_type=MessageType.WMO319,
+            status__in=(OutgoingMessage.Status.QUEUED, OutgoingMessage.Status.DELIVERED),
+            retour_message__isnull=True,
+        )
+        .only("pk", "xml", "identification")
+        .order_by("pk")
+    )
+    for message in antwoorden:
+        raw = retour_in.build(message.xml, identification=f"SA{message.identification[-10:]}", dagtekening=today)
+        _receive(raw, f"320-{message.identification}", today=today, result=result)
+        result.antwoord_retours += 1
 
 
 def _reported(provider, candidates: list[_Known]) -> dict[int, tuple[date | None, date | None]]:

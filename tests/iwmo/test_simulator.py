@@ -12,6 +12,7 @@ from django.db import transaction
 from iwmo.models import IncomingMessage, OutgoingMessage, RetourStatus
 from iwmo.simulator import simulate_provider
 from providers.models import Assignment, AssignmentRequest, ChangeRequest
+from providers.services import answer_change_request
 from tests.factories import TODAY, issued_assignment
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,9 @@ def test_the_command_simulates_the_provider_and_refuses_an_unknown_agb(provider,
     call_command("iwmo_simulate_provider", provider.agb_code, "--starts", "1", "--stops", "0", "--withdrawals", "0")
     assert "3 WMO302 (0 met afkeur), 1 WMO305, 0 WMO307, 0 ingetrokken" in capsys.readouterr().out
     call_command("iwmo_simulate_provider", provider.agb_code, "--starts", "3", "--stops", "1", "--seed", "3")
-    assert re.search(r"2 WMO305, 1 WMO307, 1 ingetrokken, [01] WMO317, [01] WMO315\.", capsys.readouterr().out)
+    assert re.search(
+        r"2 WMO305, 1 WMO307, 1 ingetrokken, [01] WMO317, [01] WMO315, 0 WMO320\.", capsys.readouterr().out
+    )
     with pytest.raises(CommandError):
         call_command("iwmo_simulate_provider", "00000000")
 
@@ -157,3 +160,20 @@ def test_the_simulator_is_deterministic_under_its_seed_and_idempotent(provider, 
     kinds = {(message_type, identification[:2]) for message_type, identification, _s, _f in first}
     assert ("WMO317", "SV") in kinds  # a 315 only when a stop stays (the 315 test covers it)
     assert any(identification.startswith("SI") for _t, identification, _s, _f in first)
+
+
+def test_the_simulator_answers_every_319_with_a_320_once(provider, toewijzingen, consultant):
+    """A verzoek om wijziging (317) the consultant refuses is answered with a WMO319; the provider's
+    system answers that with a WMO320 retour (0200), recorded on the 319, once."""
+    simulate_provider(provider, starts=3, stops=0, change_requests=1, today=TODAY)
+    (change,) = ChangeRequest.objects.all()
+    answer_change_request(change, by=consultant, accept=False, reason="Geen noodzaak.", refusal_reason="2", today=TODAY)
+    (antwoord,) = OutgoingMessage.objects.filter(message_type="WMO319")
+    result = simulate_provider(provider, starts=3, stops=0, change_requests=1, today=TODAY)
+    assert result.antwoord_retours == 1
+    (retour,) = IncomingMessage.objects.filter(message_type="WMO320")
+    assert retour.status == IncomingMessage.Status.ACCEPTED, retour.errors
+    antwoord.refresh_from_db()
+    assert (antwoord.retour_message, antwoord.retour_status) == (retour, RetourStatus.ACCEPTED)
+    again = simulate_provider(provider, starts=3, stops=0, change_requests=1, today=TODAY)
+    assert again.antwoord_retours == 0 and IncomingMessage.objects.filter(message_type="WMO320").count() == 1

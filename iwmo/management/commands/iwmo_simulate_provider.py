@@ -74,5 +74,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{provider.name}: {result.retours} WMO302 ({result.rejected_retours} met afkeur), "
             f"{result.starts} WMO305, {result.stops} WMO307, {result.withdrawals} ingetrokken, "
-            f"{result.change_requests} WMO317, {result.assignment_requests} WMO315."
+            f"{result.change_requests} WMO317, {result.assignment_requests} WMO315, "
+            f"{result.antwoord_retours} WMO320."
         )
