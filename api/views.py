@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from indications.models import Product
 from providers.models import Assignment, AssignmentState, ChangeRequest, Provider, SupportPlan
 from providers.selectors import (
+    assignment_row,
     assignment_rows,
     assignments_for,
     in_care_on,
@@ -192,6 +194,14 @@ class AssignmentViewSet(ProviderAPIMixin, viewsets.ReadOnlyModelViewSet):
         """A list page as plain values (IdsFirstPageNumberPagination): AssignmentSerializer shows a row
         as it shows an assignment."""
         return assignment_rows(queryset, ids)
+
+    def retrieve(self, request, *args, **kwargs):
+        # A detail read as a list page reads its rows: plain values, no model objects (issue 20). No
+        # docstring: the schema's description stays the viewset's.
+        row = assignment_row(self.get_queryset(), kwargs[self.lookup_url_kwarg])
+        if row is None:
+            raise Http404
+        return Response(self.get_serializer(row).data)
 
     def _message(self, request, kind, toewijzingnummer):
         outcome = handle_message(request.user, kind=kind, number=toewijzingnummer, data=request.data)

@@ -159,16 +159,28 @@ def assignment_rows(assignments: QuerySet[Assignment], ids: list[int]) -> list[d
     """The assignments of `ids`, in that order, as plain values of ASSIGNMENT_API_FIELDS (and `id`),
     each with its beschikking's results under "results" (IndicationResult's order): a list page
     without ~300 model objects. Two queries."""
-    found = {
-        row["id"]: row
-        for row in assignments.prefetch_related(None).filter(pk__in=ids).values("id", *ASSIGNMENT_API_FIELDS)
-    }
-    results: dict[int, list[dict]] = {row["indication_id"]: [] for row in found.values()}
+    found = {row["id"]: row for row in _api_values(assignments.filter(pk__in=ids))}
+    return _with_results([found[pk] for pk in ids if pk in found])
+
+
+def assignment_row(assignments: QuerySet[Assignment], number: str) -> dict | None:
+    """The assignment with this toewijzingnummer among `assignments` as assignment_rows gives it, or
+    None: a detail read without model objects. Two queries (one when there is none)."""
+    return next(iter(_with_results(list(_api_values(assignments.filter(number=number))))), None)
+
+
+def _api_values(assignments: QuerySet[Assignment]) -> QuerySet:
+    return assignments.prefetch_related(None).values("id", *ASSIGNMENT_API_FIELDS)
+
+
+def _with_results(rows: list[dict]) -> list[dict]:
+    if not rows:
+        return rows
+    results: dict[int, list[dict]] = {row["indication_id"]: [] for row in rows}
     for result in IndicationResult.objects.filter(indication_id__in=results).values(
         "indication_id", "goal", "result__name", "result__domain__name"
     ):
         results[result["indication_id"]].append(result)
-    rows = [found[pk] for pk in ids if pk in found]
     for row in rows:
         row["results"] = results[row["indication_id"]]
     return rows

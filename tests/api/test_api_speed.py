@@ -122,8 +122,9 @@ def test_the_fast_serialiser_without_a_primary_domain_or_contact_name(provider):
 
 
 def test_an_answer_after_a_message_shows_what_the_list_and_the_detail_show(api, provider, consultant):
-    """The message endpoints answer with the same serializer on a fully loaded row; the list reads
-    plain values, the detail a model object: all three the same."""
+    """The message endpoints answer with the same serializer on a fully loaded model object; the list
+    and the detail read plain values (providers.selectors.assignment_rows / assignment_row): all
+    three the same."""
     assignment = issued_assignment(provider, consultant, today=timezone.localdate())
     response = api.post(
         f"/api/v1/toewijzingen/{assignment.number}/start/",
