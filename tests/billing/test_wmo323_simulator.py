@@ -184,21 +184,13 @@ def test_the_command_passes_its_seed(provider, monkeypatch):
     from django.core.management import call_command
 
     from iwmo.management.commands import iwmo_simulate_provider as command
+    from iwmo.simulator import Simulation
 
     seeds = []
 
     def fake(provider_, **kwargs):
         seeds.append(kwargs["seed"])
-        counts = (
-            "retours",
-            "rejected_retours",
-            "starts",
-            "stops",
-            "withdrawals",
-            "change_requests",
-            "assignment_requests",
-        )
-        return type("R", (), {"statuses": {}, **dict.fromkeys(counts, 0)})()
+        return Simulation()  # the real result, every count 0
 
     monkeypatch.setattr(command, "simulate_provider", fake)
     call_command("iwmo_simulate_provider", provider.agb_code, "--seed", "42", stdout=open("/dev/null", "w"))
