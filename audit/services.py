@@ -10,6 +10,8 @@ from django.db.models import Aggregate, CharField, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 
+from ui.transactions import savepoint_marker, surviving
+
 from . import context, hooks, network
 from .models import NEN_ACTIONS, AuditEvent, mask_bsn
 
@@ -174,9 +176,7 @@ def _append(
         return event
     # A marker in the transaction's on-commit list: Django drops it when a savepoint around this
     # event rolls back, and so the event is dropped with the change it recorded (see _flush).
-    marker = _Marker()
-    transaction.on_commit(marker)
-    pending.append((event, marker))
+    pending.append((event, savepoint_marker()))
     return event
 
 
@@ -189,11 +189,6 @@ def _commits_asynchronously() -> bool:
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
     )
-
-
-class _Marker:
-    def __call__(self):
-        pass
 
 
 # While collect_events() runs: the events recorded, each with its on-commit marker.
@@ -219,8 +214,7 @@ def collect_events():
 
 
 def _flush(pending: list) -> None:
-    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
-    events = [event for event, marker in pending if id(marker) in alive]
+    events = surviving(pending)
     if events:
         _read_set_wise(events)
         AuditEvent.objects.bulk_create(events)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from ui.transactions import surviving
 
 from . import tasks
 from .models import OutgoingMessage
@@ -78,8 +79,7 @@ def write_pending() -> None:
     pending = _pending.get()
     if not pending:
         return
-    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
-    OutgoingMessage.objects.bulk_create([message for message, enqueue in pending if id(enqueue) in alive])
+    OutgoingMessage.objects.bulk_create(surviving(pending))  # each with its enqueue callback as marker
     pending.clear()
 
 

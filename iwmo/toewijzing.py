@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from indications.models import Client
 from providers import services as provider_services
 from providers.hooks import AssignmentsChanged
 from providers.models import Assignment, AssignmentRequest, Provider
+from ui.transactions import savepoint_marker, surviving
 
 from . import codes, outbox, wmo301
 from .models import AssignmentVersion, OutgoingMessage, ProductOmvang
@@ -134,8 +135,7 @@ def write_collected() -> list[OutgoingMessage]:
     collected = _collected.get()
     if not collected:
         return []
-    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
-    changes = [change for change, marker in collected if id(marker) in alive]
+    changes = surviving(collected)
     collected.clear()
     return queue_toewijzingen(changes)
 
@@ -146,12 +146,7 @@ def queue_toewijzing(change: AssignmentsChanged) -> OutgoingMessage | None:
     collected = _collected.get()
     if collected is None:
         return queue_toewijzingen([change])[0]
-
-    def marker():
-        pass
-
-    transaction.on_commit(marker)
-    collected.append((change, marker))
+    collected.append((change, savepoint_marker()))
     return None
 
 

@@ -29,6 +29,7 @@ from indications.hooks import CARE_REPORTED, BeschikkingEnd, Vaststelling, case_
 from indications.models import Client, Indication, IndicationResult, IndicationStatus, Product
 from indications.nightly import NightlyOutcome, each_row_on_its_own
 from indications.workflow import LIVE_STATUSES, lock_indication
+from ui.transactions import savepoint_marker, surviving
 
 from .codes import RedenAfwijzingVerzoek, RedenBeeindiging, RedenVerzoek, RedenWijziging, VerzoekAntwoord
 from .figures import ProviderDashboard
@@ -289,14 +290,9 @@ def _lock_assignment(assignment: Assignment, *, locked: bool = False, report: bo
     return assignment if locked else lockable_assignments().get(pk=assignment.pk)
 
 
-# While deferring_reports() runs: the reports kept, each as its toewijzing's id, the values it
-# wrote and an on-commit marker (dropped by Django when a savepoint around the report rolls back).
+# While deferring_reports() runs: the reports kept, each as ((its toewijzing's id, the values it
+# wrote), its savepoint marker) (ui.transactions: dropped when a savepoint around it rolls back).
 _deferred_reports: ContextVar[list | None] = ContextVar("providers_deferred_reports", default=None)
-
-
-class _Marker:
-    def __call__(self):
-        pass
 
 
 @contextmanager
@@ -327,11 +323,9 @@ def write_deferred_reports() -> None:
     pending = _deferred_reports.get()
     if not pending:
         return
-    alive = {id(func) for _sids, func, _robust in connection.run_on_commit}
     values_of: dict[int, dict] = {}
-    for pk, values, marker in pending:
-        if id(marker) in alive:
-            values_of.setdefault(pk, {}).update(values)
+    for pk, values in surviving(pending):
+        values_of.setdefault(pk, {}).update(values)
     pending.clear()
     grouped: dict[tuple[str, ...], list[tuple[int, dict]]] = defaultdict(list)
     for pk, values in values_of.items():
@@ -371,10 +365,9 @@ def _save_report(assignment: Assignment, fields: list[str], *, locked: bool) -> 
     if pending is None or not locked:
         assignment.save(update_fields=fields)
         return
-    marker = _Marker()
-    transaction.on_commit(marker)
     attnames = {name: Assignment._meta.get_field(name).attname for name in fields}
-    pending.append((assignment.pk, {name: getattr(assignment, attname) for name, attname in attnames.items()}, marker))
+    values = {name: getattr(assignment, attname) for name, attname in attnames.items()}
+    pending.append(((assignment.pk, values), savepoint_marker()))
 
 
 def _common_date_checks(assignment: Assignment, on: date, *, today: date, field: str) -> None:
