@@ -138,6 +138,39 @@ class DurationCell(CubeDimensions):
         return f"{self.year}: {self.ended} x {self.days} days"
 
 
+class WaitingCell(models.Model):
+    """The steps of the funnel (monitor.waiting.STEPS) completed in a period, per cell and waiting
+    time in days: the waiting-time tables are read from these counts, as the median duration is
+    from DurationCell. Period 0 is the calendar year, 1-13 its periods of 4 weeks (which may begin
+    in the year before). A dimension a step does not have is null or blank (the onderzoek has no
+    product or provider), so a selection on it leaves the step out."""
+
+    step = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    gender = models.CharField(max_length=1)
+    primary_domain = models.ForeignKey(
+        "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    treatment_needed = models.CharField(max_length=20, blank=True, default="")
+    delivery_form = models.CharField(max_length=10, blank=True, default="")
+    days = models.IntegerField()
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_waitingcell_year")]
+
+    def __str__(self):
+        return f"{self.step} {self.year}/{self.period}: {self.number} x {self.days} days"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

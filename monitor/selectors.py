@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -14,7 +13,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -23,17 +21,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indications.models import (
-    DECIDED,
     GRANTED_STATUSES,
     Client,
     DeliveryForm,
     Indication,
-    Intake,
     Melding,
     Municipality,
     OtherProvision,
@@ -41,14 +37,16 @@ from indications.models import (
     ResultDomain,
     decided_grant,
 )
-from providers.models import Assignment, ReferenceGroup
+from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
 
-from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell
+from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell, WaitingCell
 from .periods import four_week_periods
 from .publication import SECRET
-from .services import DaysBetween, age_group_on
+from .services import age_group_on
+from .waiting import DIMENSIONS as WAITING_DIMENSIONS
+from .waiting import STEPS, Step
 
 
 @dataclass(frozen=True)
@@ -608,85 +606,6 @@ def ceo_population(year: int, *, municipality: Municipality | None = None) -> Ta
 # -- funnel and waiting time ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    """A step of the funnel with its waiting time: from `start` to `end` (date fields of `model`,
-    the end date sets the step's period); `client`, `product` and `provider` are the paths to the
-    selection's dimensions (None: the step has none, as the onderzoek precedes the choice of
-    product and provider); `term_setting` names the term in settings.SDD."""
-
-    key: str
-    label: str
-    model: type
-    start: str
-    end: str
-    client: str
-    product: str | None
-    provider: str | None
-    term_setting: str
-
-    def term_days(self) -> int:
-        return settings.SDD[self.term_setting]
-
-    def done(self, selection: Selection, start: date, end: date) -> QuerySet | None:
-        """The steps completed from start to end within the selection; None when the selection
-        filters on a dimension the step does not have."""
-        if self.product is None and (selection.product or selection.provider or selection.reference_group):
-            return None
-        queryset = self.model.objects.filter(
-            **{f"{self.end}__gte": start, f"{self.end}__lte": end, f"{self.start}__isnull": False}
-        )
-        if self.model is Indication:
-            queryset = queryset.filter(DECIDED)
-        filters = {f"{self.client}__municipality": selection.municipality, f"{self.client}__gender": selection.gender}
-        if self.product is not None:
-            filters |= {
-                self.product: selection.product,
-                self.provider: selection.provider,
-                f"{self.provider}__reference_group": selection.reference_group,
-            }
-        queryset = queryset.filter(**{key: value for key, value in filters.items() if value})
-        if selection.age_group:
-            age_group = age_group_on(end, field=f"{self.client}__date_of_birth")
-            queryset = queryset.alias(step_age_group=age_group).filter(step_age_group=selection.age_group)
-        return queryset
-
-
-STEPS = (
-    Step(
-        "onderzoek",
-        gettext_lazy("Melding → onderzoek afgerond"),
-        Intake,
-        "melding__received_on",
-        "concluded_on",
-        "melding__client",
-        None,
-        None,
-        "ONDERZOEK_DEADLINE_DAYS",
-    ),
-    Step(
-        "beschikking",
-        gettext_lazy("Aanvraag → beschikking"),
-        Indication,
-        "aanvraag__received_on",
-        "decision_date",
-        "client",
-        "product",
-        "provider",
-        "BESCHIKKING_DEADLINE_DAYS",
-    ),
-    Step(
-        "start_zorg",
-        gettext_lazy("Toewijzing → start zorg"),
-        Assignment,
-        "assigned_on",
-        "care_started_on",
-        "indication__client",
-        "product",
-        "provider",
-        "CARE_START_TERM_DAYS",
-    ),
-)
 WAITING_COLUMNS = (
     ("count", gettext_lazy("Aantal"), "int"),
     ("median", gettext_lazy("Mediaan (dagen)"), "days"),
@@ -711,23 +630,29 @@ def step_figures(histogram: list[tuple[int, int]], term: int) -> dict:
     }
 
 
-def _step_histograms(step: Step, selection: Selection, start: date, end: date, group) -> dict:
-    """{group: [(days, count), ...]} of the steps completed from start to end: one grouped query
-    in which the database counts the steps per group and waiting time in days."""
-    queryset = step.done(selection, start, end)
-    if queryset is None:
-        return {}
-    histograms: dict = defaultdict(list)
+def _step_histograms(selection: Selection, group, **where) -> list[tuple[Step, dict]]:
+    """Per step (in the funnel's order) {group: [(days, count), ...]} of the stored steps
+    (WaitingCell) where `where` holds, within the selection: one grouped query. A step without a
+    dimension the selection chooses is left out (the onderzoek, when a product is chosen), as is one
+    without the grouping's dimension (`where`'s step__has, popped here)."""
+    grouped_on = where.pop("step__has", None)
+    chosen = {name: value for name in ("age_group", *WAITING_DIMENSIONS) if (value := getattr(selection, name))}
+    needed = [*chosen, *([grouped_on] if grouped_on else [])]
+    steps = [step for step in STEPS if all(step.has(name) for name in needed)]
+    if not steps:
+        return []
     rows = (
-        queryset.annotate(step_group=group, step_days=DaysBetween(step.end, step.start))
-        .values("step_group", "step_days")
-        .annotate(number=Count("pk"))
-        .order_by("step_group", "step_days")
-        .values_list("step_group", "step_days", "number")
+        WaitingCell.objects.filter(step__in=[step.key for step in steps], **where, **chosen)
+        .annotate(step_group=group)
+        .values("step", "step_group", "days")
+        .annotate(number=Sum("number"))
+        .order_by("step", "step_group", "days")
+        .values_list("step", "step_group", "days", "number")
     )
-    for key, days, number in rows:
-        histograms[key].append((days, number))
-    return histograms
+    histograms: dict = {step.key: defaultdict(list) for step in steps}
+    for step_key, key, days, number in rows:
+        histograms[step_key][key].append((days, number))
+    return [(step, histograms[step.key]) for step in steps]
 
 
 def _step_label(step: Step) -> str:
@@ -758,8 +683,7 @@ def _waiting_table(slug: str, title: str, first: str, groups: list, per_step: li
 def waiting_times_per_year(selection: Selection, years: list[int]) -> Table:
     """The funnel's steps completed per year: how many, the median waiting time and how many
     within the term (6 weeks onderzoek, 2 weeks beschikking, the SLA's term for the start of care)."""
-    start, end = date(years[0], 1, 1), date(years[-1], 12, 31)
-    per_step = [(step, _step_histograms(step, selection, start, end, ExtractYear(step.end))) for step in STEPS]
+    per_step = _step_histograms(selection, F("year"), period=0, year__gte=years[0], year__lte=years[-1])
     return _waiting_table(
         "doorlooptijden-per-jaar",
         _("Doorlooptijden en wachttijd per jaar"),
@@ -770,20 +694,12 @@ def waiting_times_per_year(selection: Selection, years: list[int]) -> Table:
 
 
 def waiting_times_per_period(selection: Selection, year: int) -> Table:
-    spans = four_week_periods(year)
-    per_step = []
-    for step in STEPS:
-        period = Case(
-            *[When(**{f"{step.end}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        per_step.append((step, _step_histograms(step, selection, spans[0].start, spans[-1].end, period)))
+    per_step = _step_histograms(selection, F("period"), year=year, period__gte=1)
     return _waiting_table(
         "doorlooptijden-per-periode",
         _("Doorlooptijden en wachttijd per periode van 4 weken in %(year)s") % {"year": year},
         _("Periode"),
-        [(span.period, span.label) for span in spans],
+        [(span.period, span.label) for span in four_week_periods(year)],
         per_step,
     )
 
@@ -799,13 +715,7 @@ def waiting_times(selection: Selection, year: int, *, per: str) -> Table:
     """The funnel's steps completed in the year per municipality, product or provider (the
     onderzoek only per municipality: it has no product or provider)."""
     slug, first, title = WAITING_PER[per]
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    per_step = []
-    for step in STEPS:
-        path = f"{step.client}__municipality__name" if per == "municipality" else getattr(step, per)
-        if path is not None:
-            name = path if per == "municipality" else f"{path}__name"
-            per_step.append((step, _step_histograms(step, selection, start, end, F(name))))
+    per_step = _step_histograms(selection, F(f"{per}__name"), year=year, period=0, step__has=per)
     keys = sorted({key for _step, histograms in per_step for key in histograms}, key=lambda key: (key is None, key))
     return _waiting_table(
         f"doorlooptijden-per-{slug}",

@@ -50,8 +50,10 @@ from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTa
 from providers.services import refresh_sla_figures
 from signals.checks import describe_stacking, stacked_clients
 
-from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell
-from .periods import Span, spans_of, years_before
+from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell, WaitingCell
+from .periods import Span, four_week_periods, spans_of, year_span, years_before
+from .waiting import DIMENSIONS as WAITING_DIMENSIONS
+from .waiting import STEPS, TEXT_DIMENSIONS, grouped_waiting
 
 # A tariff is per 4 weeks. The literal 28.0 is numeric on PostgreSQL and a real on SQLite, which
 # stores a whole-euro tariff as an integer: with 28 it would divide as integers and drop the cents
@@ -256,6 +258,27 @@ def _insert_duration_cells(year: int, *, today: date) -> int:
     )
 
 
+def _insert_waiting_cells(year: int, *, today: date) -> int:
+    """The funnel's steps completed in the year and in each of its periods of 4 weeks (up to
+    today), counted per cell and waiting time in days, into WaitingCell: two grouped queries per
+    step. The age group is the one on the year's last day (up to today), as in DurationCell."""
+    age_on = min(date(year, 12, 31), today)
+    columns = [name if name in TEXT_DIMENSIONS else f"{name}_id" for name in WAITING_DIMENSIONS]
+    inserted = 0
+    for step in STEPS:
+        for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
+            if not spans or spans[0].start > today:
+                continue
+            inserted += _insert_grouped(
+                WaitingCell,
+                grouped_waiting(step, spans, today=today, age_group=lambda field: age_group_on(age_on, field=field)),
+                (step.key, year),
+                ["step", "year", "period", "age_group", *columns, "days", "number"],
+                ["w_period", "w_age_group", *(f"w_{name}" for name in WAITING_DIMENSIONS), "w_days", "w_number"],
+            )
+    return inserted
+
+
 def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     """Stacking on the year's reference date: the nightly signal run's set-wise query
     (signals.checks.stacked_clients), tallied per municipality and combination; households count
@@ -323,10 +346,12 @@ def refresh_monitor(
             Cell.objects.filter(year=year).delete()
             DurationCell.objects.filter(year=year).delete()
             StackingCell.objects.filter(year=year).delete()
+            WaitingCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
             _insert_duration_cells(year, today=today)
+            _insert_waiting_cells(year, today=today)
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])

@@ -266,14 +266,14 @@ def test_before_the_first_refresh_the_page_says_so(manager):
 
 def test_the_number_of_queries_does_not_grow_with_the_page(manager, django_assert_max_num_queries):
     # Measured: 27 queries (session, user, permissions, the refresh, one or two per table, the filter
-    # form's choices), 13 for the waiting times (one per step and table: 3 + 3 + 3 + 2 + 2), 2 for
+    # form's choices), 5 for the waiting times (one per table over the stored steps), 2 for
     # the stops after the eigen bijdrage (its rules, one count), 3 for mantelzorg (one per table),
     # 2 for the membership (the year's members for the stacking, the municipalities the figures cover)
     # and 8 for the decisions on aanvragen (aanvragen and decisions per table: 4 x 2), 6 for the money of
     # the declaraties (expected, the contract prices, paid; the budgets and their payments; the
     # rejections per provider), 1 for the bezwaren (one grouped query), 3 for the calamiteiten (one
     # grouped query per table); the bound leaves a little room. The world's size does not enter into it.
-    with django_assert_max_num_queries(69):  # +1: the second factor's device (django-otp) on every request
+    with django_assert_max_num_queries(61):  # +1: the second factor's device (django-otp) on every request
         assert manager.get(DASHBOARD, YEAR_2025).status_code == 200
 
 

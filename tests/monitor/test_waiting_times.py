@@ -15,7 +15,10 @@ beschikking  I1   Dordrecht    IB1     A         2025-01-20  2025-01-30  10
              I4   Dordrecht    IB1     A         2025-05-01  (concept: not counted)
 start zorg   T1   (I1)                 A         2025-02-01  2025-02-11  10
              T2   (I2)                 B         2025-05-01  2025-05-31  30 (late)
-             T3   (I3)                 A         2025-05-01  (not started: not counted)"""
+             T3   (I3)                 A         2025-05-01  (not started: not counted)
+
+The nightly refresh stores the steps per period, cell and waiting time (WaitingCell); the tables read
+those, so each test refreshes first."""
 
 from datetime import date
 
@@ -23,10 +26,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import CONTRACTMANAGER
-from indications.models import IndicationStatus
+from indications.models import Indication, IndicationStatus, TreatmentNeeded
 from monitor import selectors
+from monitor.models import WaitingCell
 from monitor.periods import four_week_periods
 from monitor.selectors import Selection
+from monitor.services import refresh_monitor
 from tests.factories import (
     AanvraagFactory,
     AssignmentFactory,
@@ -96,11 +101,15 @@ def funnel():
             start_date=indication.start_date,
             care_started_on=started,
         )
-    return {"a": a, "b": b, "zwijndrecht": zwijndrecht}
+    refresh_monitor(today=REFRESHED_ON, first_year=2024)
+    return {"a": a, "b": b, "zwijndrecht": zwijndrecht, "i1": i1}
+
+
+REFRESHED_ON = date(2025, 12, 31)
 
 
 def test_per_year_the_count_the_median_and_the_share_within_the_term(funnel, django_assert_num_queries):
-    with django_assert_num_queries(3):  # one grouped query per step
+    with django_assert_num_queries(1):  # one grouped query over the stored steps
         table = selectors.waiting_times_per_year(Selection(), [2024, 2025])
     # 2024 has no completed step; onderzoek 10, 35, 42, 56: median 38.5, 3 of 4 within 42 days.
     assert table.rows == [
@@ -191,3 +200,54 @@ def test_the_page_shows_the_waiting_times_with_a_chart_and_exports(funnel, clien
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     # For publication every count of this small world is below 8: geheim, and so are its medians.
     assert lines[1].split(";")[2:] == ["geheim"] * 4
+
+
+def test_every_waiting_table_is_one_query_over_the_stored_steps(funnel, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        selectors.waiting_times_per_period(Selection(), 2025)
+        selectors.waiting_times(Selection(), 2025, per="municipality")
+        selectors.waiting_times(Selection(), 2025, per="product")
+        selectors.waiting_times(Selection(), 2025, per="provider")
+
+
+def test_the_tables_show_the_last_refresh_until_the_next(funnel):
+    before = selectors.waiting_times_per_year(Selection(), [2025]).rows
+    funnel["i1"].assignments.update(care_started_on=date(2025, 2, 2))  # 1 day instead of 10
+    assert selectors.waiting_times_per_year(Selection(), [2025]).rows == before
+    cells = WaitingCell.objects.count()
+    refresh_monitor(today=REFRESHED_ON, first_year=2024)
+    assert WaitingCell.objects.count() == cells  # the year replaced, not added to
+    assert selectors.waiting_times_per_year(Selection(), [2025]).rows[-1] == [2025, START, 2, 15.5, 1, 50.0]
+
+
+def test_steps_after_the_reference_date_wait_for_a_later_refresh(funnel):
+    refresh_monitor(today=date(2025, 3, 31), first_year=2025)
+    # Up to 31 March: the onderzoeken of 5 and 16 January and 31 March, beschikking I1, start T1.
+    assert [row[1:3] for row in selectors.waiting_times_per_year(Selection(), [2025]).rows] == [
+        [ONDERZOEK, 3],
+        [BESCHIKKING, 1],
+        [START, 1],
+    ]
+
+
+def test_a_beschikking_dimension_leaves_out_the_onderzoek(funnel):
+    Indication.objects.filter(provider=funnel["b"]).update(treatment_needed=TreatmentNeeded.WAITING)
+    refresh_monitor(today=REFRESHED_ON, first_year=2025)
+    # I2 (20 days) and its toewijzing T2 (30 days) wait for treatment; the onderzoek records no such thing.
+    assert selectors.waiting_times_per_year(Selection(treatment_needed=TreatmentNeeded.WAITING), [2025]).rows == [
+        [2025, BESCHIKKING, 1, 20.0, 0, 0.0],
+        [2025, START, 1, 30.0, 0, 0.0],
+    ]
+    assert selectors.waiting_times_per_year(Selection(treatment_needed=TreatmentNeeded.NO), [2025]).rows == []
+    assert selectors.waiting_times_per_year(Selection(delivery_form="natura"), [2025]).rows[0][1] == BESCHIKKING
+
+
+def test_the_age_group_is_the_one_on_the_years_last_day(funnel):
+    client = funnel["i1"].client
+    client.__class__.objects.update(date_of_birth=date(1940, 1, 1))
+    # 18 on 31 December 2025, so 17 when the step was completed in January.
+    client.__class__.objects.filter(pk=client.pk).update(date_of_birth=date(2007, 12, 31))
+    refresh_monitor(today=REFRESHED_ON, first_year=2025)
+    rows = selectors.waiting_times_per_year(Selection(age_group="18-25"), [2025]).rows
+    assert rows == [[2025, BESCHIKKING, 1, 10.0, 1, 100.0], [2025, START, 1, 10.0, 1, 100.0]]
+    assert selectors.waiting_times_per_year(Selection(age_group="0-17"), [2025]).rows == []
