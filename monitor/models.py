@@ -171,6 +171,27 @@ class WaitingCell(models.Model):
         return f"{self.step} {self.year}/{self.period}: {self.number} x {self.days} days"
 
 
+class MoneyCell(models.Model):
+    """Expected and paid cents of one month per provider, product and municipality
+    (billing.spending.MoneyCube, expected up to the refresh's reference date): the money tables
+    and the budgets' use are read from these rows instead of the year's toewijzingen and
+    declaratie lines. The municipality is the client's for expected, the declaratie's for paid."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.DateField()
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, null=True, related_name="+")
+    expected_cents = models.BigIntegerField(default=0)
+    paid_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["year"], name="monitor_moneycell_year")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.expected_cents} / {self.paid_cents}"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

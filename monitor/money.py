@@ -1,11 +1,11 @@
 """The monitor's money from the declaraties (issue 17): paid against expected per month,
 provider, product and municipality, the use of the contracts' yearly budgets and the providers
-whose declaraties stand out. Live from billing.spending (no cube); of the selection only the
-municipality, the product and the provider apply: a declaratie line has no age group or domain."""
+whose declaraties stand out. Paid and expected are billing.spending's MoneyCube as the nightly
+refresh stored it (MoneyCell); of the selection only the municipality, the product and the
+provider apply: a declaratie line has no age group or domain."""
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from indications.models import Municipality, Product
 from providers.models import Provider
 from ui.tables import Column, Table
 
+from .models import MoneyCell
 from .selectors import Selection
 
 PER_TITLES = {
@@ -51,8 +52,22 @@ def _labels(per: str, keys) -> dict:
 
 
 def cube(selection: Selection, year: int) -> spending.MoneyCube:
-    """Expected up to today: the current month only for its days so far (billing.spending)."""
-    return spending.MoneyCube.of(year, **_filters(selection), until=timezone.localdate())
+    """The year's money as the last refresh stored it (MoneyCell: expected up to its reference
+    date, the current month only for its days so far) within the selection: one query."""
+    return stored_cube(year, **_filters(selection))
+
+
+def stored_cube(year: int, **filters) -> spending.MoneyCube:
+    """A MoneyCube of the stored cells of `year`, filtered on provider_id, product_id and/or
+    municipality_id (None: all)."""
+    cells = MoneyCell.objects.filter(year=year, **{key: value for key, value in filters.items() if value is not None})
+    expected, paid = {}, {}
+    for month, provider, product, municipality, expected_cents, paid_cents in cells.values_list(
+        "month", "provider_id", "product_id", "municipality_id", "expected_cents", "paid_cents"
+    ):
+        key = (month, provider, product, municipality)
+        expected[key], paid[key] = expected_cents, paid_cents
+    return spending.MoneyCube(expected=expected, paid=paid)
 
 
 def paid_against_expected(cube: spending.MoneyCube, year: int, *, per: str) -> Table:
@@ -86,15 +101,16 @@ def paid_against_expected(cube: spending.MoneyCube, year: int, *, per: str) -> T
 
 
 def budget_use(selection: Selection, year: int, cube: spending.MoneyCube | None = None) -> Table:
-    """Each contract's yearly budget against what was paid, with the threshold reached (of the
-    selection only the provider applies: a budget is the whole contract's). The page's money `cube`
-    of the same year holds what was paid when the selection names no product or municipality: then
-    it is not read again (one grouped query over the year's declaratie lines less)."""
+    """Each contract's yearly budget against what was paid (the stored money cells), with the
+    threshold reached (of the selection only the provider applies: a budget is the whole
+    contract's). The page's money `cube` of the same year holds what was paid when the selection
+    names no product or municipality: then it is not read again."""
     status = {0: "", 80: _("80% bereikt"), 100: _("plafond bereikt")}
     provider_id = selection.provider.pk if selection.provider else None
-    same_lines = cube is not None and selection.product is None and selection.municipality is None
+    if cube is None or selection.product is not None or selection.municipality is not None:
+        cube = stored_cube(year, provider_id=provider_id)
     rows = []
-    for use in spending.budget_use(year, provider_id=provider_id, paid=cube.paid if same_lines else None):
+    for use in spending.budget_use(year, provider_id=provider_id, paid=cube.paid):
         contract = use.budget.contract
         period = date_format(contract.valid_from, "d-m-Y") + (
             f" – {date_format(contract.valid_to, 'd-m-Y')}" if contract.valid_to else ""

@@ -44,13 +44,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from billing.spending import MoneyCube
 from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
 from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTariff, Tariff
 from providers.services import refresh_sla_figures
 from signals.checks import describe_stacking, stacked_clients
 
-from .models import AGE_GROUP_FROM, Cell, DurationCell, Refresh, RefreshedYear, StackingCell, WaitingCell
+from .models import AGE_GROUP_FROM, Cell, DurationCell, MoneyCell, Refresh, RefreshedYear, StackingCell, WaitingCell
 from .periods import Span, four_week_periods, spans_of, year_span, years_before
 from .waiting import DIMENSIONS as WAITING_DIMENSIONS
 from .waiting import STEPS, TEXT_DIMENSIONS, grouped_waiting
@@ -279,6 +280,25 @@ def _insert_waiting_cells(year: int, *, today: date) -> int:
     return inserted
 
 
+def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
+    """The year's money (billing.spending.MoneyCube: expected up to today, paid) per month,
+    provider, product and municipality."""
+    money = MoneyCube.of(year, until=today)
+    cells = {}
+    for key in money.expected.keys() | money.paid.keys():
+        month, provider, product, municipality = key
+        cells[key] = MoneyCell(
+            year=year,
+            month=month,
+            provider_id=provider,
+            product_id=product,
+            municipality_id=municipality,
+            expected_cents=money.expected.get(key, 0),
+            paid_cents=money.paid.get(key, 0),
+        )
+    return list(cells.values())
+
+
 def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     """Stacking on the year's reference date: the nightly signal run's set-wise query
     (signals.checks.stacked_clients), tallied per municipality and combination; households count
@@ -347,11 +367,13 @@ def refresh_monitor(
             DurationCell.objects.filter(year=year).delete()
             StackingCell.objects.filter(year=year).delete()
             WaitingCell.objects.filter(year=year).delete()
+            MoneyCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
             _insert_duration_cells(year, today=today)
             _insert_waiting_cells(year, today=today)
+            MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])

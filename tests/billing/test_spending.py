@@ -12,6 +12,7 @@ from billing import services, spending
 from billing.models import ContractBudget
 from monitor import money
 from monitor.selectors import Selection
+from monitor.services import refresh_monitor
 from providers.models import Assignment, Contract
 from tests.billing.declaraties import (
     IB1_MONTH_CENTS,
@@ -134,10 +135,10 @@ def test_a_provider_whose_lines_are_rejected_far_more_often_stands_out(provider,
     assert rows[provider.pk].rejection_rate == 75.0
 
 
-def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider, monkeypatch):
-    monkeypatch.setattr(money.timezone, "localdate", lambda: date(2026, 12, 31))  # the year is over
+def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider):
     submit(declaratie(line(ib1_assignment(provider))), provider)
     services.set_contract_budget(Contract.objects.get(provider=provider), year=2026, amount_cents=40_000, by=None)
+    refresh_monitor(today=date(2026, 12, 31), first_year=2026)  # the year is over
     cube = money.cube(Selection(), 2026)
 
     per_provider = money.paid_against_expected(cube, 2026, per="provider")
@@ -150,13 +151,14 @@ def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provid
     assert [row[0] for row in per_month.rows] == ["september 2026", "oktober 2026", "november 2026", "december 2026"]
     assert budgets.rows[0][0] == provider.name
     assert budgets.rows[0][-1] == "80% bereikt"
-    # With the page's cube the budgets read what was paid from it: the same rows, one query less.
+    # With the page's cube the budgets read what was paid from it: the same rows, one query less
+    # (the stored cells of the year).
     with CaptureQueriesContext(connection) as alone:
         money.budget_use(Selection(), 2026)
     with CaptureQueriesContext(connection) as with_cube:
         assert money.budget_use(Selection(), 2026, cube).rows == budgets.rows
     assert len(with_cube) == len(alone) - 1
-    # A selection on a product: the cube holds that product's lines only, so the budgets read their own.
+    # A selection on a product: the cube holds that product's money only, so the budgets read their own.
     product = Assignment.objects.get().product
     product_cube = money.cube(Selection(product=product), 2026)
     with CaptureQueriesContext(connection) as own:
@@ -177,11 +179,34 @@ def test_expected_up_to_a_day_counts_the_current_month_for_its_days_so_far(provi
     assert _expected(until=date(2026, 10, 31)) == IB1_MONTH_CENTS
 
 
-def test_the_monitor_expects_the_current_month_up_to_today(provider, monkeypatch):
-    monkeypatch.setattr(money.timezone, "localdate", lambda: date(2026, 12, 15))
+def test_the_monitor_expects_the_current_month_up_to_its_refresh(provider):
     ib1_assignment(provider)
+    refresh_monitor(today=date(2026, 12, 15), first_year=2026)
 
     per_month = money.cube(Selection(), 2026).per("month")
 
     assert per_month[date(2026, 11, 1)].expected_cents == IB1_MONTH_CENTS
     assert per_month[date(2026, 12, 1)].expected_cents == round(IB1_MONTH_CENTS * 15 / 31)
+
+
+def test_the_monitor_reads_the_money_the_refresh_stored(provider, django_assert_num_queries):
+    assignment = ib1_assignment(provider)
+    submit(declaratie(line(assignment)), provider)
+    today = date(2026, 12, 15)
+    refresh_monitor(today=today, first_year=2026)
+    live = spending.MoneyCube.of(2026, until=today)
+    municipality = assignment.indication.client.municipality
+    with django_assert_num_queries(1):
+        stored = money.cube(Selection(), 2026)
+    for per in spending.GROUPS:
+        assert stored.per(per) == live.per(per)
+    assert money.cube(Selection(municipality=municipality), 2026).per("provider") == live.per("provider")
+    assert money.cube(Selection(product=assignment.product), 2026).per("month") == live.per("month")
+    assert money.cube(Selection(provider=provider), 2026).per("month") == live.per("month")
+    assert money.cube(Selection(municipality=get_municipality("Sliedrecht")), 2026).per("month") == {}
+    # A toewijzing after the refresh counts from the next one on.
+    ib1_assignment(provider)
+    assert money.cube(Selection(), 2026).per("provider") == live.per("provider")
+    refresh_monitor(today=today, first_year=2026)
+    assert money.cube(Selection(), 2026).per("provider") == spending.MoneyCube.of(2026, until=today).per("provider")
+    assert money.cube(Selection(), 2026).per("provider") != live.per("provider")
