@@ -1,22 +1,21 @@
 """The monitor's figures on mantelzorg in the onderzoek (art. 2.3.2 Wmo 2015, seed 004): how many
 onderzoeken recorded a mantelzorger, how many mantelzorgers, the share at risk of overload (the
 rule of indications.models.Mantelzorger.overloaded_q) and of those the share offered respijtzorg or
-mantelzorgondersteuning. Live from the case file (no cube): counted per year of the melding, per
-period of 4 weeks and per municipality; only the selection's municipality applies, as an onderzoek
+mantelzorgondersteuning. Read from what the nightly refresh stored (MantelzorgCell): counted per
+year of the melding, per period of 4 weeks and per municipality; only the selection's municipality
+applies, as an onderzoek
 has no product, provider or reference group yet."""
 
-from datetime import date
-
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indications.models import Intake, Mantelzorger
 from ui.tables import Column, Table
 
+from .models import MantelzorgCell
 from .periods import four_week_periods
 from .selectors import Selection
+from .services import MANTELZORG_COUNTS
 
 
 def _columns(first: str) -> list[Column]:
@@ -37,29 +36,19 @@ def share(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
 
 
-def _figures(intakes: QuerySet, group) -> dict:
-    """Per group key the counts, aggregated in the database."""
-    overloaded = Mantelzorger.overloaded_q("mantelzorgers__")
-    rows = (
-        intakes.annotate(group=group)
-        .values("group")
-        .annotate(
-            onderzoeken=Count("pk", distinct=True),
-            with_mantelzorger=Count("pk", filter=Q(mantelzorgers__isnull=False), distinct=True),
-            mantelzorger_count=Count("mantelzorgers", distinct=True),
-            overloaded_count=Count("mantelzorgers", filter=overloaded, distinct=True),
-            respite=Count("mantelzorgers", filter=overloaded & Q(mantelzorgers__respite_offered=True), distinct=True),
-            support=Count("mantelzorgers", filter=overloaded & Q(mantelzorgers__support_offered=True), distinct=True),
-        )
-        .order_by()
-    )
-    return {row["group"]: row for row in rows}
+def _figures(selection: Selection, group: str, **where) -> dict:
+    """Per group key the stored counts (keys as in services.MANTELZORG_COUNTS), summed in the database."""
+    cells = MantelzorgCell.objects.filter(**where)
+    if selection.municipality:
+        cells = cells.filter(municipality=selection.municipality)
+    rows = cells.values(group).annotate(**{f"sum_{name}": Sum(name) for name in MANTELZORG_COUNTS}).order_by()
+    return {row[group]: {name: row[f"sum_{name}"] for name in MANTELZORG_COUNTS} for row in rows}
 
 
 def _row(label, figures: dict | None) -> list:
     figures = figures or {}
     onderzoeken, with_mantelzorger = figures.get("onderzoeken", 0), figures.get("with_mantelzorger", 0)
-    mantelzorgers, overloaded = figures.get("mantelzorger_count", 0), figures.get("overloaded_count", 0)
+    mantelzorgers, overloaded = figures.get("mantelzorgers", 0), figures.get("overloaded", 0)
     return [
         label,
         onderzoeken,
@@ -73,13 +62,6 @@ def _row(label, figures: dict | None) -> list:
     ]
 
 
-def _intakes(selection: Selection, start: date, end: date) -> QuerySet:
-    intakes = Intake.objects.filter(melding__received_on__gte=start, melding__received_on__lte=end)
-    if selection.municipality:
-        intakes = intakes.filter(melding__client__municipality=selection.municipality)
-    return intakes
-
-
 NOTE = gettext_lazy(
     "onderzoeken naar het jaar of de periode van de melding; zwaar- of overbelast: overbelast, of zwaar belast "
     "met ten minste het aantal uren van intensieve mantelzorg; respijtzorg en ondersteuning als deel daarvan"
@@ -87,9 +69,7 @@ NOTE = gettext_lazy(
 
 
 def mantelzorg_per_year(selection: Selection, years: list[int]) -> Table:
-    figures = _figures(
-        _intakes(selection, date(years[0], 1, 1), date(years[-1], 12, 31)), ExtractYear("melding__received_on")
-    )
+    figures = _figures(selection, "year", period=0, year__gte=years[0], year__lte=years[-1])
     return Table(
         "mantelzorg-per-jaar",
         _("Mantelzorgers in het onderzoek per jaar"),
@@ -101,12 +81,7 @@ def mantelzorg_per_year(selection: Selection, years: list[int]) -> Table:
 
 def mantelzorg_per_period(selection: Selection, year: int) -> Table:
     spans = four_week_periods(year)
-    period = Case(
-        *[When(melding__received_on__range=(span.start, span.end), then=Value(span.period)) for span in spans],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    figures = _figures(_intakes(selection, spans[0].start, spans[-1].end), period)
+    figures = _figures(selection, "period", year=year, period__gte=1)
     return Table(
         "mantelzorg-per-periode",
         _("Mantelzorgers in het onderzoek per periode van 4 weken in %(year)s") % {"year": year},
@@ -117,9 +92,7 @@ def mantelzorg_per_period(selection: Selection, year: int) -> Table:
 
 
 def mantelzorg_per_municipality(selection: Selection, year: int) -> Table:
-    figures = _figures(
-        _intakes(selection, date(year, 1, 1), date(year, 12, 31)), F("melding__client__municipality__name")
-    )
+    figures = _figures(selection, "municipality__name", year=year, period=0)
     return Table(
         "mantelzorg-per-gemeente",
         _("Mantelzorgers in het onderzoek per gemeente in %(year)s") % {"year": year},

@@ -192,6 +192,28 @@ class MoneyCell(models.Model):
         return f"{self.month:%Y-%m}: {self.expected_cents} / {self.paid_cents}"
 
 
+class MantelzorgCell(models.Model):
+    """The onderzoeken of one period (0: the calendar year, 1-13 its periods of 4 weeks) per
+    municipality, counted on the date of the melding, with their mantelzorgers (monitor.mantelzorg's
+    figures): each onderzoek is in one cell per period, so every count adds up over municipalities."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    onderzoeken = models.PositiveIntegerField()
+    with_mantelzorger = models.PositiveIntegerField()
+    mantelzorgers = models.PositiveIntegerField()
+    overloaded = models.PositiveIntegerField()
+    respite = models.PositiveIntegerField()
+    support = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_mantelzorgcell_year")]
+
+    def __str__(self):
+        return f"{self.year}/{self.period}: {self.onderzoeken}"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

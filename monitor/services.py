@@ -47,11 +47,21 @@ from django.utils import timezone
 from billing.spending import MoneyCube
 from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
-from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, PgbTariff, Tariff
+from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, Intake, Mantelzorger, PgbTariff, Tariff
 from providers.services import refresh_sla_figures
 from signals.checks import describe_stacking, stacked_clients
 
-from .models import AGE_GROUP_FROM, Cell, DurationCell, MoneyCell, Refresh, RefreshedYear, StackingCell, WaitingCell
+from .models import (
+    AGE_GROUP_FROM,
+    Cell,
+    DurationCell,
+    MantelzorgCell,
+    MoneyCell,
+    Refresh,
+    RefreshedYear,
+    StackingCell,
+    WaitingCell,
+)
 from .periods import Span, four_week_periods, spans_of, year_span, years_before
 from .waiting import DIMENSIONS as WAITING_DIMENSIONS
 from .waiting import STEPS, TEXT_DIMENSIONS, grouped_waiting
@@ -299,6 +309,49 @@ def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
     return list(cells.values())
 
 
+MANTELZORG_COUNTS = ("onderzoeken", "with_mantelzorger", "mantelzorgers", "overloaded", "respite", "support")
+
+
+def _mantelzorg_cells(year: int, *, today: date) -> list[MantelzorgCell]:
+    """The onderzoeken whose melding came in the year and in each of its periods of 4 weeks (up
+    to today), per municipality, with their mantelzorgers: how many, how many zwaar- or overbelast
+    (Mantelzorger.overloaded_q) and of those how many were offered respijtzorg or
+    mantelzorgondersteuning. Two grouped queries."""
+    overloaded = Mantelzorger.overloaded_q("mantelzorgers__")
+    counts = {  # named m_... so that none hides the relation mantelzorgers
+        "m_onderzoeken": Count("pk", distinct=True),
+        "m_with_mantelzorger": Count("pk", filter=Q(mantelzorgers__isnull=False), distinct=True),
+        "m_mantelzorgers": Count("mantelzorgers", distinct=True),
+        "m_overloaded": Count("mantelzorgers", filter=overloaded, distinct=True),
+        "m_respite": Count("mantelzorgers", filter=overloaded & Q(mantelzorgers__respite_offered=True), distinct=True),
+        "m_support": Count("mantelzorgers", filter=overloaded & Q(mantelzorgers__support_offered=True), distinct=True),
+    }
+    cells = []
+    for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
+        start, end = spans[0].start, min(spans[-1].end, today)
+        period = Case(
+            *[When(melding__received_on__range=(span.start, span.end), then=Value(span.period)) for span in spans],
+            default=Value(0),
+        )
+        rows = (
+            Intake.objects.filter(melding__received_on__gte=start, melding__received_on__lte=end)
+            .annotate(m_period=period, m_municipality=F("melding__client__municipality_id"))
+            .values("m_period", "m_municipality")
+            .annotate(**counts)
+            .order_by()
+        )
+        cells += [
+            MantelzorgCell(
+                year=year,
+                period=row["m_period"],
+                municipality_id=row["m_municipality"],
+                **{name: row[f"m_{name}"] for name in MANTELZORG_COUNTS},
+            )
+            for row in rows
+        ]
+    return cells
+
+
 def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     """Stacking on the year's reference date: the nightly signal run's set-wise query
     (signals.checks.stacked_clients), tallied per municipality and combination; households count
@@ -368,12 +421,14 @@ def refresh_monitor(
             StackingCell.objects.filter(year=year).delete()
             WaitingCell.objects.filter(year=year).delete()
             MoneyCell.objects.filter(year=year).delete()
+            MantelzorgCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
             _insert_duration_cells(year, today=today)
             _insert_waiting_cells(year, today=today)
             MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
+            MantelzorgCell.objects.bulk_create(_mantelzorg_cells(year, today=today))
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])

@@ -1,4 +1,4 @@
-"""The monitor's figures on mantelzorg in the onderzoek, live from the case file: onderzoeken with a
+"""The monitor's figures on mantelzorg in the onderzoek, as the nightly refresh stores them: onderzoeken with a
 mantelzorger, how many mantelzorgers, the share zwaar- of overbelast (at risk of overload) and of
 those the share offered respijtzorg or mantelzorgondersteuning; per year and period of the melding
 and per municipality. Only the municipality of the selection applies."""
@@ -10,6 +10,7 @@ import pytest
 from indications.models import Municipality
 from monitor.mantelzorg import mantelzorg_per_municipality, mantelzorg_per_period, mantelzorg_per_year
 from monitor.selectors import Selection
+from monitor.services import refresh_monitor
 from tests.factories import ClientFactory, MantelzorgerFactory, MeldingFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,11 @@ def world():
     zwijndrecht = Municipality.objects.get(name="Zwijndrecht")
     MantelzorgerFactory(intake=onderzoek(date(2026, 1, 15), zwijndrecht), overbelast=True, support_offered=True)
     onderzoek(date(2025, 6, 1))
+    refresh_monitor(today=REFRESHED_ON, first_year=2025)
     return zwijndrecht
+
+
+REFRESHED_ON = date(2026, 12, 31)
 
 
 def test_per_year(world):
@@ -47,6 +52,7 @@ def test_per_year(world):
 
 def test_zwaar_belast_with_few_hours_is_not_counted_as_at_risk(world, settings):
     settings.SDD = {**settings.SDD, "MANTELZORG_INTENSIVE_HOURS": 12}
+    refresh_monitor(today=REFRESHED_ON, first_year=2026)
     rows = {row[0]: row[1:] for row in mantelzorg_per_year(Selection(), [2026]).rows}
     assert rows[2026][4:] == [2, 50.0, 50.0, 50.0]
 
@@ -72,3 +78,16 @@ def test_per_period_of_four_weeks(world):
     assert rows["2026-P02"][:3] == [1, 1, 100.0]  # 20 February
     assert rows["2026-P03"][:3] == [1, 0, 0.0]  # 1 March
     assert rows["2026-P13"][0] == 0
+
+
+def test_each_table_is_one_query_over_the_stored_counts_up_to_the_refresh(world, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        mantelzorg_per_year(Selection(), [2025, 2026])
+        mantelzorg_per_period(Selection(), 2026)
+        mantelzorg_per_municipality(Selection(), 2026)
+    # An onderzoek after the refresh counts from the next one on; a refresh up to 31 January stops there.
+    onderzoek(date(2026, 4, 1))
+    assert mantelzorg_per_year(Selection(), [2026]).rows[0][1] == 4
+    refresh_monitor(today=date(2026, 1, 31), first_year=2026)
+    assert mantelzorg_per_year(Selection(), [2026]).rows[0][1] == 2
+    assert {row[0]: row[1] for row in mantelzorg_per_period(Selection(), 2026).rows}["2026-P02"] == 0
