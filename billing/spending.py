@@ -273,17 +273,16 @@ class ProviderBilling:
         return self.beyond_assignment * 100 / self.lines if self.lines else 0.0
 
 
-def providers_standing_out(year: int) -> list[ProviderBilling]:
-    """Per provider in `year`: its prestaties, the rejected ones and those rejected for billing
-    beyond the toewijzing. A provider stands out when, with at least MIN_LINES lines, its rejection
-    rate or its beyond-the-toewijzing rate is at least FACTOR × the rate of all providers together
-    (settings.BILLING["OUTLIER"]). One grouped query."""
+def billing_counts(year: int) -> list[dict]:
+    """Per provider in `year` (by name): {provider_id, provider_name, lines, rejected, beyond}, its
+    prestaties, the rejected ones and those rejected for billing beyond the toewijzing. One grouped
+    query."""
     beyond = Q()
     for code in BEYOND_ASSIGNMENT:
         beyond |= Q(codes__contains=[code]) if _json_contains() else Q(codes__icontains=f'"{code}"')
-    rows = list(
+    return list(
         Prestatie.objects.filter(declaratie__period_start__year=year)
-        .values("provider_id", "provider__name")
+        .values("provider_id", provider_name=F("provider__name"))
         .annotate(
             lines=Count("pk"),
             rejected=Count("pk", filter=~ACCEPTED),
@@ -291,6 +290,14 @@ def providers_standing_out(year: int) -> list[ProviderBilling]:
         )
         .order_by("provider__name")
     )
+
+
+def providers_standing_out(year: int, counts: list[dict] | None = None) -> list[ProviderBilling]:
+    """Per provider in `year` its billing_counts (or the `counts` given, in the same form), and
+    whether it stands out: with at least MIN_LINES lines, its rejection rate or its
+    beyond-the-toewijzing rate is at least FACTOR × the rate of all providers together
+    (settings.BILLING["OUTLIER"])."""
+    rows = billing_counts(year) if counts is None else counts
     outlier = settings.BILLING["OUTLIER"]
     total = sum(row["lines"] for row in rows)
     overall_rejected = sum(row["rejected"] for row in rows) / total if total else 0
@@ -307,7 +314,7 @@ def providers_standing_out(year: int) -> list[ProviderBilling]:
     return [
         ProviderBilling(
             provider_id=row["provider_id"],
-            provider_name=row["provider__name"],
+            provider_name=row["provider_name"],
             lines=row["lines"],
             rejected=row["rejected"],
             beyond_assignment=row["beyond"],

@@ -214,6 +214,23 @@ class MantelzorgCell(models.Model):
         return f"{self.year}/{self.period}: {self.onderzoeken}"
 
 
+class ProviderBillingCell(models.Model):
+    """A provider's declaratie lines of a year, the rejected ones and those rejected for billing
+    beyond the toewijzing (billing.spending.billing_counts), as the nightly refresh counted them."""
+
+    year = models.PositiveSmallIntegerField()
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, related_name="+")
+    lines = models.PositiveIntegerField()
+    rejected = models.PositiveIntegerField()
+    beyond = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "provider"], name="provider_billing_once_per_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.provider_id}: {self.rejected}/{self.lines}"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

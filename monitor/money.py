@@ -6,6 +6,7 @@ provider apply: a declaratie line has no age group or domain."""
 
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from indications.models import Municipality, Product
 from providers.models import Provider
 from ui.tables import Column, Table
 
-from .models import MoneyCell
+from .models import MoneyCell, ProviderBillingCell
 from .selectors import Selection
 
 PER_TITLES = {
@@ -141,9 +142,15 @@ def budget_use(selection: Selection, year: int, cube: spending.MoneyCube | None 
 
 
 def providers_standing_out(selection: Selection, year: int) -> Table:
-    """Per provider: prestaties, rejected, rejected for billing beyond the toewijzing, and whether
-    that stands out against all providers (settings.BILLING["OUTLIER"])."""
-    rows = spending.providers_standing_out(year)
+    """Per provider: prestaties, rejected, rejected for billing beyond the toewijzing (as the
+    nightly refresh counted them, ProviderBillingCell), and whether that stands out against all
+    providers (settings.BILLING["OUTLIER"])."""
+    counts = (
+        ProviderBillingCell.objects.filter(year=year)
+        .values("provider_id", "lines", "rejected", "beyond", provider_name=F("provider__name"))
+        .order_by("provider__name")
+    )
+    rows = spending.providers_standing_out(year, counts=list(counts))
     if selection.provider:
         rows = [row for row in rows if row.provider_id == selection.provider.pk]
     return Table(

@@ -44,7 +44,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from billing.spending import MoneyCube
+from billing.spending import MoneyCube, billing_counts
 from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
 from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, Intake, Mantelzorger, PgbTariff, Tariff
@@ -57,6 +57,7 @@ from .models import (
     DurationCell,
     MantelzorgCell,
     MoneyCell,
+    ProviderBillingCell,
     Refresh,
     RefreshedYear,
     StackingCell,
@@ -309,6 +310,7 @@ def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
     return list(cells.values())
 
 
+BILLING_COUNTS = ("lines", "rejected", "beyond")
 MANTELZORG_COUNTS = ("onderzoeken", "with_mantelzorger", "mantelzorgers", "overloaded", "respite", "support")
 
 
@@ -422,6 +424,7 @@ def refresh_monitor(
             WaitingCell.objects.filter(year=year).delete()
             MoneyCell.objects.filter(year=year).delete()
             MantelzorgCell.objects.filter(year=year).delete()
+            ProviderBillingCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
@@ -429,6 +432,10 @@ def refresh_monitor(
             _insert_waiting_cells(year, today=today)
             MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
             MantelzorgCell.objects.bulk_create(_mantelzorg_cells(year, today=today))
+            ProviderBillingCell.objects.bulk_create(
+                ProviderBillingCell(year=year, provider_id=row["provider_id"], **{k: row[k] for k in BILLING_COUNTS})
+                for row in billing_counts(year)
+            )
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])

@@ -133,6 +133,14 @@ def test_a_provider_whose_lines_are_rejected_far_more_often_stands_out(provider,
     assert rows[provider.pk].stands_out is True
     assert (rows[careful.pk].rejected, rows[careful.pk].stands_out) == (1, False)
     assert rows[provider.pk].rejection_rate == 75.0
+    # The monitor's table reads the counts the refresh stored: the same providers and figures.
+    refresh_monitor(today=date(2026, 12, 31), first_year=2026)
+    table = money.providers_standing_out(Selection(), 2026)
+    assert [row[0] for row in table.rows] == sorted([provider.name, careful.name])
+    assert {row[0]: row[1:] for row in table.rows}[provider.name] == [4, 3, 75.0, 3, 75.0, "ja"]
+    assert money.providers_standing_out(Selection(provider=careful), 2026).rows == [
+        [careful.name, 8, 1, 12.5, 1, 12.5, "nee"]
+    ]
 
 
 def test_the_monitor_tables_show_euros_per_provider_and_the_budget_signal(provider):
