@@ -43,7 +43,10 @@ def stops_after_eigen_bijdrage(selection=None, *, start: date | None = None, mon
     title = _("Stops na de invoering van de eigen bijdrage")
     if start is None:
         return Table("stops-eigen-bijdrage", title, columns, [], note=_("geen regel eigen bijdrage"))
-    stops = Assignment.objects.filter(care_stopped_on__isnull=False).exclude(stop_reason__in=NOT_A_STOP)
+    # Only the stops of the months counted: from the first month a year earlier to the last month.
+    stops = Assignment.objects.filter(
+        care_stopped_on__gte=_month(start, -12)[0], care_stopped_on__lte=_month(start, months - 1)[1]
+    ).exclude(stop_reason__in=NOT_A_STOP)
     if selection is not None and selection.municipality is not None:
         stops = stops.filter(indication__client__municipality=selection.municipality)
     if selection is not None and selection.product is not None:
