@@ -231,6 +231,43 @@ class ProviderBillingCell(models.Model):
         return f"{self.year} {self.provider_id}: {self.rejected}/{self.lines}"
 
 
+class DecisionCell(models.Model):
+    """The aanvragen received and the decisions on aanvragen taken in one period (0: the calendar
+    year, 1-13 its periods of 4 weeks) per combination of the monitor's dimensions (the age group on
+    the year's last day) and, for a decision, its outcome and ground of refusal (monitor.decisions).
+    An aanvraag's product is the one asked; it has no provider, reference group, primary domain or
+    need of treatment (null or blank), so a selection on one of those leaves the aanvragen out."""
+
+    class Kind(models.TextChoices):
+        AANVRAAG = "aanvraag"
+        DECISION = "besluit"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
+    gender = models.CharField(max_length=1)
+    primary_domain = models.ForeignKey(
+        "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    treatment_needed = models.CharField(max_length=20, blank=True, default="")
+    outcome = models.CharField(max_length=20, blank=True, default="")
+    refusal_ground = models.CharField(max_length=30, blank=True, default="")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_decisioncell_year")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}/{self.period}: {self.number}"
+
+
 class StackingCell(models.Model):
     """Clients with IB and stacking on a year's reference date, per municipality and combination
     (signals.checks.describe_stacking's mask); combination null: the municipality's totals, whose

@@ -32,6 +32,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -41,19 +42,30 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
 
 from billing.spending import MoneyCube, billing_counts
 from indications.dbfunctions import DaysBetween
 from indications.heraanmelding import heraanmelding_window
-from indications.models import GRANTED_STATUSES, DeliveryForm, Indication, Intake, Mantelzorger, PgbTariff, Tariff
+from indications.models import (
+    DECIDED,
+    GRANTED_STATUSES,
+    Aanvraag,
+    DeliveryForm,
+    Indication,
+    Intake,
+    Mantelzorger,
+    PgbTariff,
+    Tariff,
+)
 from providers.services import refresh_sla_figures
 from signals.checks import describe_stacking, stacked_clients
 
 from .models import (
     AGE_GROUP_FROM,
     Cell,
+    DecisionCell,
     DurationCell,
     MantelzorgCell,
     MoneyCell,
@@ -310,6 +322,67 @@ def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
     return list(cells.values())
 
 
+DECISION_DIMENSIONS = {
+    "municipality_id": ("client__municipality_id", "client__municipality_id"),
+    "product_id": ("product_id", "requested_product_id"),
+    "provider_id": ("provider_id", None),
+    "reference_group_id": ("provider__reference_group_id", None),
+    "gender": ("client__gender", "client__gender"),
+    "primary_domain_id": ("primary_domain_id", None),
+    "treatment_needed": ("treatment_needed", None),
+    "outcome": ("outcome", None),
+    "refusal_ground": ("refusal_ground", None),
+}
+DECISION_TEXT = ("gender", "treatment_needed", "outcome", "refusal_ground")
+
+
+def _insert_decision_cells(year: int, *, today: date) -> int:
+    """The aanvragen received and the decisions on aanvragen taken in the year and in each of its
+    periods of 4 weeks (up to today), per cell, into DecisionCell: two grouped queries per kind. A
+    decision counts in the period of its besluitdatum (also a toekenning withdrawn later)."""
+    age_on = min(date(year, 12, 31), today)
+    inserted = 0
+    for kind, model, date_field, side in (
+        (DecisionCell.Kind.DECISION, Indication, "decision_date", 0),
+        (DecisionCell.Kind.AANVRAAG, Aanvraag, "received_on", 1),
+    ):
+        for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
+            start, end = spans[0].start, min(spans[-1].end, today)
+            queryset = model.objects.filter(**{f"{date_field}__range": (start, end)})
+            if model is Indication:
+                queryset = queryset.filter(DECIDED, aanvraag__isnull=False)
+            dimensions = {}
+            for column, paths in DECISION_DIMENSIONS.items():
+                path = paths[side]
+                if path is None:
+                    dimensions[f"c_{column}"] = (
+                        Value("", output_field=CharField())
+                        if column in DECISION_TEXT
+                        else Cast(Value(None), IntegerField())
+                    )
+                else:
+                    dimensions[f"c_{column}"] = F(path)
+            period = Case(
+                *[When(**{f"{date_field}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            grouped = (
+                queryset.annotate(c_period=period, c_age_group=age_group_on(age_on), **dimensions)
+                .order_by()
+                .values("c_period", "c_age_group", *dimensions)
+                .annotate(c_number=Count("pk"))
+            )
+            inserted += _insert_grouped(
+                DecisionCell,
+                grouped,
+                (kind.value, year),
+                ["kind", "year", "period", "age_group", *DECISION_DIMENSIONS, "number"],
+                ["c_period", "c_age_group", *dimensions, "c_number"],
+            )
+    return inserted
+
+
 BILLING_COUNTS = ("lines", "rejected", "beyond")
 MANTELZORG_COUNTS = ("onderzoeken", "with_mantelzorger", "mantelzorgers", "overloaded", "respite", "support")
 
@@ -425,6 +498,7 @@ def refresh_monitor(
             MoneyCell.objects.filter(year=year).delete()
             MantelzorgCell.objects.filter(year=year).delete()
             ProviderBillingCell.objects.filter(year=year).delete()
+            DecisionCell.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)
@@ -432,6 +506,7 @@ def refresh_monitor(
             _insert_waiting_cells(year, today=today)
             MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
             MantelzorgCell.objects.bulk_create(_mantelzorg_cells(year, today=today))
+            _insert_decision_cells(year, today=today)
             ProviderBillingCell.objects.bulk_create(
                 ProviderBillingCell(year=year, provider_id=row["provider_id"], **{k: row[k] for k in BILLING_COUNTS})
                 for row in billing_counts(year)

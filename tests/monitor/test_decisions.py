@@ -7,7 +7,9 @@ A2   Dordrecht    IB2    2025-04-21  IB1      gedeeltelijke toekenning (a lighte
 A3   Zwijndrecht  IB1    2025-04-28  IB1      afwijzing: eigen kracht
 A4   Dordrecht    IB1    2025-05-10  IB1      afwijzing: Wlz
 A5   Dordrecht    IB1    (open)
-A6   Dordrecht    IB1    2025-01-05  IB1      toekenning (aanvraag 2024-12-20)"""
+A6   Dordrecht    IB1    2025-01-05  IB1      toekenning (aanvraag 2024-12-20)
+
+The nightly refresh stores them (DecisionCell); the tables read those."""
 
 from datetime import date
 
@@ -19,6 +21,7 @@ from indications.models import Indication
 from indications.models import IndicationStatus as S
 from monitor import decisions
 from monitor.selectors import Selection, ceo_population
+from monitor.services import refresh_monitor
 from tests.factories import (
     AanvraagFactory,
     ClientFactory,
@@ -67,6 +70,7 @@ def world():
     decision(dordrecht, "IB1", date(2025, 5, 1), date(2025, 5, 10), Outcome.AFWIJZING, "wlz")
     decision(dordrecht, "IB1", date(2025, 6, 1), None, Outcome.TOEKENNING)
     decision(dordrecht, "IB1", date(2024, 12, 20), date(2025, 1, 5), Outcome.TOEKENNING)
+    refresh_monitor(today=date(2025, 12, 31), first_year=2024)  # the tables read what it stores
     return {"provider": provider, "zwijndrecht": zwijndrecht}
 
 
@@ -147,3 +151,13 @@ def test_the_monitor_page_shows_and_exports_the_decisions(world, client, pinned_
         "Afwijzingen",
     ]
     assert any(line.startswith("2025;5;5;2;1;2;") for line in lines)
+
+
+def test_each_table_is_two_queries_over_the_stored_cells_up_to_the_refresh(world, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        before = decisions.decisions_per_year(Selection(), [2024, 2025]).rows
+    # An aanvraag after the refresh counts from the next one on.
+    AanvraagFactory(client=ClientFactory(), received_on=date(2025, 7, 1), requested_product=get_product("IB1"))
+    assert decisions.decisions_per_year(Selection(), [2024, 2025]).rows == before
+    refresh_monitor(today=date(2025, 12, 31), first_year=2025)
+    assert decisions.decisions_per_year(Selection(), [2024, 2025]).rows[-1][1] == before[-1][1] + 1
