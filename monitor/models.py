@@ -138,14 +138,12 @@ class DurationCell(CubeDimensions):
         return f"{self.year}: {self.ended} x {self.days} days"
 
 
-class WaitingCell(models.Model):
-    """The steps of the funnel (monitor.waiting.STEPS) completed in a period, per cell and waiting
-    time in days: the waiting-time tables are read from these counts, as the median duration is
-    from DurationCell. Period 0 is the calendar year, 1-13 its periods of 4 weeks (which may begin
-    in the year before). A dimension a step does not have is null or blank (the onderzoek has no
-    product or provider), so a selection on it leaves the step out."""
+class StepDimensions(models.Model):
+    """The period and dimensions of the stored steps of a case (WaitingCell, DecisionCell): period 0
+    is the calendar year, 1-13 its periods of 4 weeks; the monitor's dimensions, with the ones a step
+    may not have (an onderzoek or aanvraag has no provider) null or blank, so that a selection on one
+    of them leaves such steps out."""
 
-    step = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()
     period = models.PositiveSmallIntegerField()
     municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
@@ -160,6 +158,19 @@ class WaitingCell(models.Model):
         "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
     )
     treatment_needed = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class WaitingCell(StepDimensions):
+    """The steps of the funnel (monitor.waiting.STEPS) completed in a period, per cell and waiting
+    time in days: the waiting-time tables are read from these counts, as the median duration is
+    from DurationCell. Period 0 is the calendar year, 1-13 its periods of 4 weeks (which may begin
+    in the year before). A dimension a step does not have is null or blank (the onderzoek has no
+    product or provider), so a selection on it leaves the step out."""
+
+    step = models.CharField(max_length=12)
     delivery_form = models.CharField(max_length=10, blank=True, default="")
     days = models.IntegerField()
     number = models.PositiveIntegerField()
@@ -231,7 +242,7 @@ class ProviderBillingCell(models.Model):
         return f"{self.year} {self.provider_id}: {self.rejected}/{self.lines}"
 
 
-class DecisionCell(models.Model):
+class DecisionCell(StepDimensions):
     """The aanvragen received and the decisions on aanvragen taken in one period (0: the calendar
     year, 1-13 its periods of 4 weeks) per combination of the monitor's dimensions (the age group on
     the year's last day) and, for a decision, its outcome and ground of refusal (monitor.decisions).
@@ -243,20 +254,6 @@ class DecisionCell(models.Model):
         DECISION = "besluit"
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    year = models.PositiveSmallIntegerField()
-    period = models.PositiveSmallIntegerField()
-    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
-    reference_group = models.ForeignKey(
-        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    age_group = models.CharField(max_length=5, choices=AgeGroup.choices)
-    gender = models.CharField(max_length=1)
-    primary_domain = models.ForeignKey(
-        "indications.ResultDomain", on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    treatment_needed = models.CharField(max_length=20, blank=True, default="")
     outcome = models.CharField(max_length=20, blank=True, default="")
     refusal_ground = models.CharField(max_length=30, blank=True, default="")
     number = models.PositiveIntegerField()
