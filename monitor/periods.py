@@ -5,6 +5,8 @@ periods in which result-financed IB is paid."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Case, IntegerField, Value, When
+
 PERIODS_PER_YEAR = 13
 
 
@@ -40,6 +42,23 @@ def four_week_periods(year: int) -> list[Span]:
 
 def spans_of(year: int) -> list[Span]:
     return [year_span(year), *four_week_periods(year)]
+
+
+def stored_spans(year: int, *, today: date) -> list[list[Span]]:
+    """What the refresh stores of a year: the calendar year, and its periods of 4 weeks that have
+    begun by today (each list counted by one grouped query; none on the first days of a year whose
+    first ISO week begins later)."""
+    begun = [span for span in four_week_periods(year) if span.start <= today]
+    return [[year_span(year)], *([begun] if begun else [])]
+
+
+def period_of(field: str, spans: list[Span]) -> Case:
+    """The number of the span (of one year, not overlapping) in which the date `field` falls; 0: none."""
+    return Case(
+        *[When(**{f"{field}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def years_before(date_of_birth_limit: date, years: int) -> date:

@@ -75,7 +75,7 @@ from .models import (
     StackingCell,
     WaitingCell,
 )
-from .periods import Span, four_week_periods, spans_of, year_span, years_before
+from .periods import Span, period_of, spans_of, stored_spans, years_before
 from .waiting import DIMENSIONS as WAITING_DIMENSIONS
 from .waiting import STEPS, TEXT_DIMENSIONS, grouped_waiting
 
@@ -290,9 +290,7 @@ def _insert_waiting_cells(year: int, *, today: date) -> int:
     columns = [name if name in TEXT_DIMENSIONS else f"{name}_id" for name in WAITING_DIMENSIONS]
     inserted = 0
     for step in STEPS:
-        for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
-            if not spans or spans[0].start > today:
-                continue
+        for spans in stored_spans(year, today=today):
             inserted += _insert_grouped(
                 WaitingCell,
                 grouped_waiting(step, spans, today=today, age_group=lambda field: age_group_on(age_on, field=field)),
@@ -346,7 +344,7 @@ def _insert_decision_cells(year: int, *, today: date) -> int:
         (DecisionCell.Kind.DECISION, Indication, "decision_date", 0),
         (DecisionCell.Kind.AANVRAAG, Aanvraag, "received_on", 1),
     ):
-        for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
+        for spans in stored_spans(year, today=today):
             start, end = spans[0].start, min(spans[-1].end, today)
             queryset = model.objects.filter(**{f"{date_field}__range": (start, end)})
             if model is Indication:
@@ -362,11 +360,7 @@ def _insert_decision_cells(year: int, *, today: date) -> int:
                     )
                 else:
                     dimensions[f"c_{column}"] = F(path)
-            period = Case(
-                *[When(**{f"{date_field}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+            period = period_of(date_field, spans)
             grouped = (
                 queryset.annotate(c_period=period, c_age_group=age_group_on(age_on), **dimensions)
                 .order_by()
@@ -402,12 +396,9 @@ def _mantelzorg_cells(year: int, *, today: date) -> list[MantelzorgCell]:
         "m_support": Count("mantelzorgers", filter=overloaded & Q(mantelzorgers__support_offered=True), distinct=True),
     }
     cells = []
-    for spans in ([year_span(year)], [span for span in four_week_periods(year) if span.start <= today]):
+    for spans in stored_spans(year, today=today):
         start, end = spans[0].start, min(spans[-1].end, today)
-        period = Case(
-            *[When(melding__received_on__range=(span.start, span.end), then=Value(span.period)) for span in spans],
-            default=Value(0),
-        )
+        period = period_of("melding__received_on", spans)
         rows = (
             Intake.objects.filter(melding__received_on__gte=start, melding__received_on__lte=end)
             .annotate(m_period=period, m_municipality=F("melding__client__municipality_id"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +16,7 @@ from indications.dbfunctions import DaysBetween
 from indications.models import DECIDED, Indication, Intake
 from providers.models import Assignment
 
-from .periods import Span
+from .periods import Span, period_of
 
 # The dimensions of a WaitingCell and, per step, the path to each from the step's model (None: the
 # step has no such dimension, as the onderzoek precedes the choice of product and provider).
@@ -128,14 +128,7 @@ def grouped_waiting(step: Step, spans: list[Span], *, today: date, age_group) ->
     group is `age_group(path to the date of birth)`, an expression the refresh passes (the age on the
     year's last day, as the year's other cells)."""
     start, end = spans[0].start, min(spans[-1].end, today)
-    if len(spans) == 1:
-        period = Value(spans[0].period, output_field=IntegerField())
-    else:
-        period = Case(
-            *[When(**{f"{step.end}__range": (span.start, span.end)}, then=Value(span.period)) for span in spans],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+    period = period_of(step.end, spans)
     dimensions = {}
     for name, path in step.paths().items():
         if path is not None:

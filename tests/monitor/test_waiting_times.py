@@ -251,3 +251,10 @@ def test_the_age_group_is_the_one_on_the_years_last_day(funnel):
     rows = selectors.waiting_times_per_year(Selection(age_group="18-25"), [2025]).rows
     assert rows == [[2025, BESCHIKKING, 1, 10.0, 1, 100.0], [2025, START, 1, 10.0, 1, 100.0]]
     assert selectors.waiting_times_per_year(Selection(age_group="0-17"), [2025]).rows == []
+
+
+def test_a_refresh_on_new_years_day_before_the_first_iso_week_stores_the_year_so_far(funnel):
+    # 1 January 2027 is a Friday: period 1 of 2027 begins on 4 January.
+    refresh_monitor(today=date(2027, 1, 1), first_year=2027)
+    assert not WaitingCell.objects.filter(year=2027).exists()
+    assert selectors.waiting_times_per_period(Selection(), 2027).rows == []
