@@ -18,8 +18,7 @@ import sys
 import time
 from collections import defaultdict
 
-from monitor_bench import logged_in  # sets up Django
-
+import monitor_bench  # sets up Django first
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -89,7 +88,7 @@ def main() -> None:
     sync_roles()
     user, _created = get_user_model().objects.get_or_create(username="bench-sections")
     user.groups.add(Group.objects.get(name=CONTRACTMANAGER))
-    web = logged_in(user)
+    web = monitor_bench.logged_in(user)
     instrument()
     year = timezone.localdate().year
     base = f"/monitor/?year={year}&years={args.years}"
