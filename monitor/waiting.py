@@ -119,7 +119,6 @@ STEPS = (
         "CARE_START_TERM_DAYS",
     ),
 )
-STEP_BY_KEY = {step.key: step for step in STEPS}
 
 
 def grouped_waiting(step: Step, spans: list[Span], *, today: date, age_group) -> QuerySet:
