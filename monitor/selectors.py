@@ -614,7 +614,8 @@ WAITING_COLUMNS = (
 )
 WAITING_NOTE = gettext_lazy(
     "wachttijd in kalenderdagen, geteld in de periode waarin de stap werd afgerond; de stap melding → "
-    "onderzoek telt niet mee bij een keuze van product, aanbieder of referentiegroep"
+    "onderzoek telt niet mee bij een keuze van product, aanbieder, referentiegroep, primair leefdomein, "
+    "behandeling of leveringsvorm; leeftijdsgroep op de laatste dag van het jaar"
 )
 
 
