@@ -36,8 +36,7 @@ SELECTED = (
 
 
 def _cells(selection, **where) -> QuerySet:
-    chosen = {name: value for name in SELECTED if (value := getattr(selection, name))}
-    return DecisionCell.objects.filter(**where, **chosen)
+    return DecisionCell.objects.filter(**where, **selection.chosen(SELECTED))
 
 
 GROUNDS = list(RefusalGround)

@@ -3,7 +3,7 @@ period, product, provider or reference group; only the median duration reads the
 themselves. Each function returns a ui.tables.Table, which the page shows, charts and exports."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import (
@@ -63,21 +63,14 @@ class Selection:
     treatment_needed: str | None = None
     delivery_form: str | None = None
 
+    def chosen(self, names=None) -> dict:
+        """{dimension: value} of the filters chosen, of `names` (default: all)."""
+        names = names or [field.name for field in fields(self)]
+        return {name: value for name in names if (value := getattr(self, name))}
+
     def cells(self, model=Cell) -> QuerySet:
         """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
-        filters = {
-            "municipality": self.municipality,
-            "product": self.product,
-            "provider": self.provider,
-            "reference_group": self.reference_group,
-            "age_group": self.age_group,
-            "gender": self.gender,
-            "primary_domain": self.primary_domain,
-            "treatment_needed": self.treatment_needed,
-            "delivery_form": self.delivery_form,
-        }
-        chosen = {key: value for key, value in filters.items() if value}
-        return model.objects.filter(MEMBER_IN_CELL_YEAR, **chosen)
+        return model.objects.filter(MEMBER_IN_CELL_YEAR, **self.chosen())
 
 
 # A cell counts only for a year in which its municipality was a member of the SDD (Municipality
@@ -631,13 +624,12 @@ def step_figures(histogram: list[tuple[int, int]], term: int) -> dict:
     }
 
 
-def _step_histograms(selection: Selection, group, **where) -> list[tuple[Step, dict]]:
+def _step_histograms(selection: Selection, group, *, grouped_on: str | None = None, **where) -> list:
     """Per step (in the funnel's order) {group: [(days, count), ...]} of the stored steps
     (WaitingCell) where `where` holds, within the selection: one grouped query. A step without a
     dimension the selection chooses is left out (the onderzoek, when a product is chosen), as is one
-    without the grouping's dimension (`where`'s step__has, popped here)."""
-    grouped_on = where.pop("step__has", None)
-    chosen = {name: value for name in ("age_group", *WAITING_DIMENSIONS) if (value := getattr(selection, name))}
+    without the dimension `grouped_on` (the onderzoek, in a table per product)."""
+    chosen = selection.chosen(["age_group", *WAITING_DIMENSIONS])
     needed = [*chosen, *([grouped_on] if grouped_on else [])]
     steps = [step for step in STEPS if all(step.has(name) for name in needed)]
     if not steps:
@@ -716,7 +708,7 @@ def waiting_times(selection: Selection, year: int, *, per: str) -> Table:
     """The funnel's steps completed in the year per municipality, product or provider (the
     onderzoek only per municipality: it has no product or provider)."""
     slug, first, title = WAITING_PER[per]
-    per_step = _step_histograms(selection, F(f"{per}__name"), year=year, period=0, step__has=per)
+    per_step = _step_histograms(selection, F(f"{per}__name"), grouped_on=per, year=year, period=0)
     keys = sorted({key for _step, histograms in per_step for key in histograms}, key=lambda key: (key is None, key))
     return _waiting_table(
         f"doorlooptijden-per-{slug}",

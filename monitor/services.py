@@ -32,7 +32,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -42,7 +41,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from billing.spending import MoneyCube, billing_counts
@@ -77,7 +76,7 @@ from .models import (
 )
 from .periods import Span, period_of, spans_of, stored_spans, years_before
 from .waiting import DIMENSIONS as WAITING_DIMENSIONS
-from .waiting import STEPS, TEXT_DIMENSIONS, grouped_waiting
+from .waiting import STEPS, TEXT_DIMENSIONS, absent, grouped_waiting
 
 # A tariff is per 4 weeks. The literal 28.0 is numeric on PostgreSQL and a real on SQLite, which
 # stores a whole-euro tariff as an integer: with 28 it would divide as integers and drop the cents
@@ -305,10 +304,8 @@ def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
     """The year's money (billing.spending.MoneyCube: expected up to today, paid) per month,
     provider, product and municipality."""
     money = MoneyCube.of(year, until=today)
-    cells = {}
-    for key in money.expected.keys() | money.paid.keys():
-        month, provider, product, municipality = key
-        cells[key] = MoneyCell(
+    return [
+        MoneyCell(
             year=year,
             month=month,
             provider_id=provider,
@@ -317,7 +314,9 @@ def _money_cells(year: int, *, today: date) -> list[MoneyCell]:
             expected_cents=money.expected.get(key, 0),
             paid_cents=money.paid.get(key, 0),
         )
-    return list(cells.values())
+        for key in money.expected.keys() | money.paid.keys()
+        for month, provider, product, municipality in [key]
+    ]
 
 
 DECISION_DIMENSIONS = {
@@ -352,14 +351,7 @@ def _insert_decision_cells(year: int, *, today: date) -> int:
             dimensions = {}
             for column, paths in DECISION_DIMENSIONS.items():
                 path = paths[side]
-                if path is None:
-                    dimensions[f"c_{column}"] = (
-                        Value("", output_field=CharField())
-                        if column in DECISION_TEXT
-                        else Cast(Value(None), IntegerField())
-                    )
-                else:
-                    dimensions[f"c_{column}"] = F(path)
+                dimensions[f"c_{column}"] = F(path) if path is not None else absent(text=column in DECISION_TEXT)
             period = period_of(date_field, spans)
             grouped = (
                 queryset.annotate(c_period=period, c_age_group=age_group_on(age_on), **dimensions)
@@ -465,6 +457,19 @@ def first_year_with_data() -> int | None:
     return first.year if first else None
 
 
+# What the refresh replaces of a year.
+YEAR_TABLES = (
+    Cell,
+    DurationCell,
+    StackingCell,
+    WaitingCell,
+    MoneyCell,
+    MantelzorgCell,
+    ProviderBillingCell,
+    DecisionCell,
+)
+
+
 def refresh_monitor(
     *, today: date, first_year: int | None = None, last_year: int | None = None, progress=None
 ) -> Refresh:
@@ -482,14 +487,8 @@ def refresh_monitor(
         RefreshedYear.objects.get_or_create(year=year)
         with transaction.atomic():
             lock = RefreshedYear.objects.select_for_update().get(year=year)
-            Cell.objects.filter(year=year).delete()
-            DurationCell.objects.filter(year=year).delete()
-            StackingCell.objects.filter(year=year).delete()
-            WaitingCell.objects.filter(year=year).delete()
-            MoneyCell.objects.filter(year=year).delete()
-            MantelzorgCell.objects.filter(year=year).delete()
-            ProviderBillingCell.objects.filter(year=year).delete()
-            DecisionCell.objects.filter(year=year).delete()
+            for model in YEAR_TABLES:
+                model.objects.filter(year=year).delete()
             for span in spans_of(year):
                 if span.start <= today:
                     cells += _insert_cells(span, today=today)

@@ -33,6 +33,12 @@ DIMENSIONS = (
 TEXT_DIMENSIONS = ("gender", "treatment_needed", "delivery_form")
 
 
+def absent(*, text: bool):
+    """The value of a dimension a step does not have: blank text, or a null id (typed, so that
+    PostgreSQL inserts it into an integer column)."""
+    return Value("", output_field=CharField()) if text else Cast(Value(None), IntegerField())
+
+
 @dataclass(frozen=True)
 class Step:
     """A step of the funnel with its waiting time: from `start` to `end` (date fields of `model`,
@@ -130,12 +136,7 @@ def grouped_waiting(step: Step, spans: list[Span], *, today: date, age_group) ->
     period = period_of(step.end, spans)
     dimensions = {}
     for name, path in step.paths().items():
-        if path is not None:
-            dimensions[f"w_{name}"] = F(path)
-        elif name in TEXT_DIMENSIONS:
-            dimensions[f"w_{name}"] = Value("", output_field=CharField())
-        else:
-            dimensions[f"w_{name}"] = Cast(Value(None), IntegerField())
+        dimensions[f"w_{name}"] = F(path) if path is not None else absent(text=name in TEXT_DIMENSIONS)
     return (
         step.completed(start, end)
         .annotate(
