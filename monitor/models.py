@@ -94,10 +94,27 @@ class CubeDimensions(models.Model):
         abstract = True
 
 
-class Cell(CubeDimensions):
-    """The measures of one period (a calendar year, or one of its 13 periods of 4 weeks) for one
-    combination of the filters. Every client is counted in exactly one cell per period (the cell of
-    the beschikking that started last), so client counts add up over any selection of cells."""
+# The fields of CoarseDimensions.
+COARSE_DIMENSIONS = frozenset({"municipality", "product", "provider", "delivery_form"})
+
+
+class CoarseDimensions(models.Model):
+    """The dimensions of the coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell): the
+    sums of the cube's tables over every other dimension, which the refresh stores beside them so
+    that a page whose selection and grouping use only these reads a few rows instead of all cells
+    (monitor.selectors.Selection.cells). Nullable and blank as a step without them has them."""
+
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    delivery_form = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class CellMeasures(models.Model):
+    """The measures of one period (a calendar year, or one of its 13 periods of 4 weeks)."""
 
     YEAR = 0
 
@@ -116,26 +133,56 @@ class Cell(CubeDimensions):
     ended_days = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["period", "year"], name="monitor_cell_period")]
+        abstract = True
 
     def __str__(self):
         return f"{self.year}/{self.period}"
 
 
-class DurationCell(CubeDimensions):
-    """The beschikkingen that ended in a year, per combination of the year's dimensions (as in Cell)
-    and per duration in days: the median duration is read from these counts, because a median
-    cannot be summed from the cells and the beschikkingen table is too large to scan per page."""
+class Cell(CubeDimensions, CellMeasures):
+    """The measures of one period for one combination of the filters. Every client is counted in
+    exactly one cell per period (the cell of the beschikking that started last), so client counts
+    add up over any selection of cells."""
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "year"], name="monitor_cell_period")]
+
+
+class CoarseCell(CoarseDimensions, CellMeasures):
+    """The cells summed per period, municipality, product, provider and leveringsvorm."""
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "year"], name="monitor_coarsecell_period")]
+
+
+class DurationMeasures(models.Model):
+    """How many beschikkingen that ended in a year lasted `days` days."""
 
     year = models.PositiveSmallIntegerField()
     days = models.PositiveIntegerField()
     ended = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["year"], name="monitor_durationcell_year")]
+        abstract = True
 
     def __str__(self):
         return f"{self.year}: {self.ended} x {self.days} days"
+
+
+class DurationCell(CubeDimensions, DurationMeasures):
+    """The beschikkingen that ended in a year, per combination of the year's dimensions (as in Cell)
+    and per duration in days: the median duration is read from these counts, because a median
+    cannot be summed from the cells and the beschikkingen table is too large to scan per page."""
+
+    class Meta:
+        indexes = [models.Index(fields=["year"], name="monitor_durationcell_year")]
+
+
+class CoarseDurationCell(CoarseDimensions, DurationMeasures):
+    """The duration cells summed per municipality, product, provider, leveringsvorm and duration."""
+
+    class Meta:
+        indexes = [models.Index(fields=["year"], name="monitor_coarseduration_year")]
 
 
 class StepDimensions(models.Model):
@@ -163,23 +210,42 @@ class StepDimensions(models.Model):
         abstract = True
 
 
-class WaitingCell(StepDimensions):
+class WaitingMeasures(models.Model):
+    """How many of a step of the funnel waited `days` days."""
+
+    step = models.CharField(max_length=12)
+    days = models.IntegerField()
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.step} {self.year}/{self.period}: {self.number} x {self.days} days"
+
+
+class WaitingCell(StepDimensions, WaitingMeasures):
     """The steps of the funnel (monitor.waiting.STEPS) completed in a period, per cell and waiting
     time in days: the waiting-time tables are read from these counts, as the median duration is
     from DurationCell. Period 0 is the calendar year, 1-13 its periods of 4 weeks (which may begin
     in the year before). A dimension a step does not have is null or blank (the onderzoek has no
     product or provider), so a selection on it leaves the step out."""
 
-    step = models.CharField(max_length=12)
     delivery_form = models.CharField(max_length=10, blank=True, default="")
-    days = models.IntegerField()
-    number = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["year", "period"], name="monitor_waitingcell_year")]
 
-    def __str__(self):
-        return f"{self.step} {self.year}/{self.period}: {self.number} x {self.days} days"
+
+class CoarseWaitingCell(CoarseDimensions, WaitingMeasures):
+    """The waiting cells summed per step, period, municipality, product, provider, leveringsvorm
+    and waiting time."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_coarsewaiting_year")]
 
 
 class MoneyCell(models.Model):

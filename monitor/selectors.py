@@ -41,7 +41,19 @@ from providers.models import ReferenceGroup
 from signals.checks import describe_stacking
 from ui.tables import Column, Table
 
-from .models import Cell, DurationAmbition, DurationCell, Population, Refresh, StackingCell, WaitingCell
+from .models import (
+    COARSE_DIMENSIONS,
+    Cell,
+    CoarseCell,
+    CoarseDurationCell,
+    CoarseWaitingCell,
+    DurationAmbition,
+    DurationCell,
+    Population,
+    Refresh,
+    StackingCell,
+    WaitingCell,
+)
 from .periods import four_week_periods
 from .publication import SECRET
 from .services import age_group_on
@@ -68,9 +80,23 @@ class Selection:
         names = names or [field.name for field in fields(self)]
         return {name: value for name in names if (value := getattr(self, name))}
 
-    def cells(self, model=Cell) -> QuerySet:
-        """The selected cells of the cube (Cell, or DurationCell with the same dimensions)."""
-        return model.objects.filter(MEMBER_IN_CELL_YEAR, **self.chosen())
+    def cells(self, model=Cell, *, grouped_on=()) -> QuerySet:
+        """The selected cells of the cube (Cell, or DurationCell with the same dimensions), read from
+        the coarse table when the selection and the paths grouped on (e.g. "product__name") use
+        only its dimensions."""
+        chosen = self.chosen()
+        return stored(model, chosen, grouped_on).objects.filter(MEMBER_IN_CELL_YEAR, **chosen)
+
+
+# The coarse table of each table of the cube: the same sums over fewer dimensions (CoarseDimensions).
+COARSE = {Cell: CoarseCell, DurationCell: CoarseDurationCell, WaitingCell: CoarseWaitingCell}
+
+
+def stored(model, chosen, grouped_on=()):
+    """The table to read `model`'s figures from: its coarse table if the dimensions chosen and the
+    paths grouped on are all among the coarse table's, else the model itself."""
+    used = {*chosen, *(path.split("__")[0] for path in grouped_on)}
+    return COARSE[model] if used <= COARSE_DIMENSIONS else model
 
 
 # A cell counts only for a year in which its municipality was a member of the SDD (Municipality
@@ -177,7 +203,7 @@ def spending(selection: Selection, year: int, *, per: str) -> Table:
     field = {"product": "product__name", "provider": "provider__name", "delivery_form": "delivery_form"}[per]
     forms = dict(DeliveryForm.choices)
     rows = (
-        selection.cells()
+        selection.cells(grouped_on=[field])
         .filter(period=Cell.YEAR, year=year)
         .values(field)
         .annotate(clients=SUMS["clients"], cost=SUMS["cost"], care_days=SUMS["care_days"])
@@ -229,7 +255,7 @@ def durations(selection: Selection, year: int, *, per: str) -> Table:
     field = {"product": "product__name", "provider": "provider__name"}[per]
     with_ambition = Q(product__duration_ambition__isnull=False)
     rows = list(
-        selection.cells()
+        selection.cells(grouped_on=[field])
         .filter(period=Cell.YEAR, year=year, ended__gt=0)
         .values(field)
         .annotate(
@@ -244,7 +270,7 @@ def durations(selection: Selection, year: int, *, per: str) -> Table:
     )
     histograms: dict = defaultdict(list)
     for name, days, count in (
-        selection.cells(DurationCell)
+        selection.cells(DurationCell, grouped_on=[field])
         .filter(year=year)
         .values(field, "days")
         .annotate(count=Sum("ended"))
@@ -289,7 +315,7 @@ def _per_year_and(
 ) -> Table:
     counts = {
         (row["year"], row[field]): row["clients"]
-        for row in selection.cells()
+        for row in selection.cells(grouped_on=[field])
         .filter(period=Cell.YEAR, year__in=years)
         .values("year", field)
         .annotate(clients=Sum("clients"))
@@ -516,7 +542,8 @@ def coverage(years: list[int]) -> list[Coverage]:
 
 
 def available_years() -> list[int]:
-    return list(Cell.objects.filter(period=Cell.YEAR).order_by("year").values_list("year", flat=True).distinct())
+    years = CoarseCell.objects.filter(period=Cell.YEAR).order_by("year").values_list("year", flat=True).distinct()
+    return list(years)
 
 
 def ambitions() -> dict[str, int]:
@@ -635,7 +662,8 @@ def _step_histograms(selection: Selection, group, *, grouped_on: str | None = No
     if not steps:
         return []
     rows = (
-        WaitingCell.objects.filter(step__in=[step.key for step in steps], **where, **chosen)
+        stored(WaitingCell, chosen, needed)
+        .objects.filter(step__in=[step.key for step in steps], **where, **chosen)
         .annotate(step_group=group)
         .values("step", "step_group", "days")
         .annotate(number=Sum("number"))

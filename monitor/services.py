@@ -63,7 +63,11 @@ from signals.checks import describe_stacking, stacked_clients
 
 from .models import (
     AGE_GROUP_FROM,
+    COARSE_DIMENSIONS,
     Cell,
+    CoarseCell,
+    CoarseDurationCell,
+    CoarseWaitingCell,
     DecisionCell,
     DurationCell,
     MantelzorgCell,
@@ -452,6 +456,33 @@ def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     return cells
 
 
+# Each coarse table, the table of the cube it sums and the keys besides its dimensions.
+ROLLUPS = (
+    (CoarseCell, Cell, ("period",), MEASURES),
+    (CoarseDurationCell, DurationCell, ("days",), ("ended",)),
+    (CoarseWaitingCell, WaitingCell, ("step", "period", "days"), ("number",)),
+)
+
+
+def _insert_coarse_cells(year: int) -> None:
+    """The year's cells, duration and waiting cells summed into their coarse tables, in the database."""
+    dimensions = sorted(CoarseCell._meta.get_field(name).attname for name in COARSE_DIMENSIONS)
+    for coarse, model, keys, measures in ROLLUPS:
+        grouped = (
+            model.objects.filter(year=year)
+            .order_by()
+            .values(*keys, *dimensions)
+            .annotate(**{f"m_{measure}": Sum(measure) for measure in measures})
+        )
+        _insert_grouped(
+            coarse,
+            grouped,
+            (year,),
+            ["year", *keys, *dimensions, *measures],
+            [*keys, *dimensions, *(f"m_{measure}" for measure in measures)],
+        )
+
+
 def first_year_with_data() -> int | None:
     first = granted_beschikkingen().order_by("start_date").values_list("start_date", flat=True).first()
     return first.year if first else None
@@ -461,6 +492,9 @@ def first_year_with_data() -> int | None:
 YEAR_TABLES = (
     Cell,
     DurationCell,
+    CoarseCell,
+    CoarseDurationCell,
+    CoarseWaitingCell,
     StackingCell,
     WaitingCell,
     MoneyCell,
@@ -494,6 +528,7 @@ def refresh_monitor(
                     cells += _insert_cells(span, today=today)
             _insert_duration_cells(year, today=today)
             _insert_waiting_cells(year, today=today)
+            _insert_coarse_cells(year)
             MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
             MantelzorgCell.objects.bulk_create(_mantelzorg_cells(year, today=today))
             _insert_decision_cells(year, today=today)

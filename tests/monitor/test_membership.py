@@ -2,6 +2,7 @@
 no member of the SDD in a year is absent from that year's figures (not a row of zeros) and its
 inhabitants do not count in the region's total; the page says which municipalities a year covers."""
 
+import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -9,7 +10,7 @@ from accounts.roles import CONTRACTMANAGER
 from audit.models import AuditEvent
 from indications.models import Municipality, Product
 from monitor.forms import MonitorFilterForm
-from monitor.models import Cell, Population, StackingCell
+from monitor.models import Cell, CoarseCell, Population, StackingCell
 from monitor.selectors import Selection, coverage, key_figures_per_year, stacking
 from tests.factories import TODAY, get_municipality, staff_member
 
@@ -19,17 +20,18 @@ SEVEN = "Alblasserdam, Dordrecht, Hardinxveld-Giessendam, Hendrik-Ido-Ambacht, P
 
 
 def _cell(name: str, year: int, clients: int) -> Cell:
-    return Cell.objects.create(
-        municipality=get_municipality(name),
-        product=Product.objects.get(code="IB1"),
-        age_group="26-45",
-        gender="V",
-        opslag=False,
-        year=year,
-        period=Cell.YEAR,
-        clients=clients,
-        clients_on_reference_date=clients,
-    )
+    """A cell of the cube and its coarse sum, as the refresh stores both."""
+    figures = {
+        "municipality": get_municipality(name),
+        "product": Product.objects.get(code="IB1"),
+        "delivery_form": "natura",
+        "year": year,
+        "period": Cell.YEAR,
+        "clients": clients,
+        "clients_on_reference_date": clients,
+    }
+    CoarseCell.objects.create(**figures)
+    return Cell.objects.create(**figures, age_group="26-45", gender="V", opslag=False)
 
 
 def _stacking_cell(name: str, year: int, clients: int) -> StackingCell:
@@ -47,14 +49,17 @@ def _inhabitants(year: int) -> dict[str, int]:
     return figures
 
 
-def test_key_figures_count_a_municipality_only_in_the_years_it_was_a_member(db):
+@pytest.mark.parametrize("gender", [None, "V"], ids=["coarse cells", "cells"])
+def test_key_figures_count_a_municipality_only_in_the_years_it_was_a_member(db, gender):
     _cell("Dordrecht", 2017, 5)
     _cell(HARDINXVELD, 2017, 3)  # before it joined on 1 January 2018: not the SDD's figures
     _cell(HARDINXVELD, 2018, 2)
     _cell("Dordrecht", 2018, 4)
-    table = key_figures_per_year(Selection(), [2017, 2018])
+    table = key_figures_per_year(Selection(gender=gender), [2017, 2018])
     assert [(row[0], row[2]) for row in table.rows] == [(2017, 5), (2018, 6)]
-    hardinxveld = key_figures_per_year(Selection(municipality=get_municipality(HARDINXVELD)), [2017, 2018])
+    hardinxveld = key_figures_per_year(
+        Selection(municipality=get_municipality(HARDINXVELD), gender=gender), [2017, 2018]
+    )
     assert [(row[0], row[2]) for row in hardinxveld.rows] == [(2018, 2)]  # 2017 absent, not 0
 
 

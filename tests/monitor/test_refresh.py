@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from indications.models import IndicationStatus
 from monitor import tasks
-from monitor.models import Cell, Refresh, RefreshedYear, StackingCell
+from monitor.models import Cell, CoarseCell, Refresh, RefreshedYear, StackingCell
 from monitor.selectors import last_refresh
 from monitor.services import refresh_monitor
 from sddcase.celery import app
@@ -179,3 +179,15 @@ def test_a_refresh_of_no_years_is_refused_and_not_logged(db):
     with pytest.raises(ValueError):
         refresh_monitor(today=TODAY, first_year=TODAY.year + 1)
     assert not Refresh.objects.exists()
+
+
+def test_the_coarse_cells_sum_the_cells_of_each_year(world):
+    refresh_monitor(today=TODAY, first_year=2024)
+    for year in [2024, 2025, 2026]:
+        fine = Cell.objects.filter(year=year, period=Cell.YEAR)
+        coarse = CoarseCell.objects.filter(year=year, period=Cell.YEAR)
+        assert sum(fine.values_list("clients", flat=True)) == sum(coarse.values_list("clients", flat=True)) > 0
+    # A second refresh replaces them.
+    before = snapshot(CoarseCell)
+    refresh_monitor(today=TODAY, first_year=2024)
+    assert snapshot(CoarseCell) == before

@@ -28,7 +28,7 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Indication, IndicationStatus, TreatmentNeeded
 from monitor import selectors
-from monitor.models import WaitingCell
+from monitor.models import CoarseWaitingCell, WaitingCell
 from monitor.periods import four_week_periods
 from monitor.selectors import Selection
 from monitor.services import refresh_monitor
@@ -208,6 +208,29 @@ def test_every_waiting_table_is_one_query_over_the_stored_steps(funnel, django_a
         selectors.waiting_times(Selection(), 2025, per="municipality")
         selectors.waiting_times(Selection(), 2025, per="product")
         selectors.waiting_times(Selection(), 2025, per="provider")
+
+
+@pytest.mark.parametrize("name", ["", "municipality", "product", "provider"])
+def test_the_coarse_waiting_cells_give_the_figures_of_the_cells(funnel, monkeypatch, name):
+    chosen = {
+        "": {},
+        "municipality": {"municipality": get_municipality("Dordrecht")},
+        "product": {"product": get_product("IB1")},
+        "provider": {"provider": funnel["a"]},
+    }[name]
+
+    def waiting(selection):
+        return [
+            selectors.waiting_times_per_year(selection, [2024, 2025]).rows,
+            selectors.waiting_times_per_period(selection, 2025).rows,
+            *(selectors.waiting_times(selection, 2025, per=per).rows for per in selectors.WAITING_PER),
+        ]
+
+    assert CoarseWaitingCell.objects.exists()
+    coarse = waiting(Selection(**chosen))
+    monkeypatch.setattr(selectors, "COARSE", {WaitingCell: WaitingCell})
+    assert waiting(Selection(**chosen)) == coarse
+    assert all(coarse[:2])
 
 
 def test_the_tables_show_the_last_refresh_until_the_next(funnel):

@@ -1,0 +1,87 @@
+"""The coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell): the refresh stores the
+cube's sums per period, municipality, product, provider and leveringsvorm beside the cells, and a
+table whose selection and grouping use only those dimensions reads them. Every table gives the same
+figures from the coarse tables as from the cells themselves."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from monitor import selectors
+from monitor.models import Cell, CoarseCell, CoarseDurationCell, CoarseWaitingCell, DurationCell, WaitingCell
+from monitor.selectors import Selection
+from providers.models import Provider
+from tests.factories import get_municipality, get_product
+
+pytestmark = pytest.mark.django_db
+
+YEARS = [2024, 2025, 2026]
+FINE_ONLY = {Cell: Cell, DurationCell: DurationCell, WaitingCell: WaitingCell}
+
+
+def _rounded(value):
+    # The averages are floats computed from sums, whose last bits depend on the order of summing.
+    return round(value, 9) if isinstance(value, float) else value
+
+
+def tables(selection: Selection) -> list:
+    """Every table of the monitor page that reads the cube, as (slug, rows)."""
+    built = [
+        selectors.key_figures_per_year(selection, YEARS),
+        selectors.key_figures_per_period(selection, 2025),
+        selectors.product_shares(selection, YEARS),
+        selectors.clients_per_reference_group(selection, YEARS),
+        selectors.waiting_times_per_year(selection, YEARS),
+        selectors.waiting_times_per_period(selection, 2025),
+        *(selectors.spending(selection, 2025, per=per) for per in ("product", "provider", "delivery_form")),
+        *(selectors.durations(selection, 2025, per=per) for per in ("product", "provider")),
+        *(selectors.waiting_times(selection, 2025, per=per) for per in ("municipality", "product", "provider")),
+    ]
+    return [(table.slug, [[_rounded(value) for value in row] for row in table.rows]) for table in built]
+
+
+def coarse_selections() -> list[Selection]:
+    return [
+        Selection(),
+        Selection(municipality=get_municipality("Dordrecht")),
+        Selection(product=get_product("IB1")),
+        Selection(provider=Provider.objects.get(name="Aanbieder A")),
+        Selection(delivery_form="natura"),
+        Selection(municipality=get_municipality("Dordrecht"), provider=Provider.objects.get(name="Aanbieder B")),
+    ]
+
+
+def test_the_coarse_tables_give_the_figures_of_the_cells(cube, monkeypatch):
+    assert CoarseCell.objects.exists() and CoarseDurationCell.objects.exists()
+    for selection in coarse_selections():
+        coarse = tables(selection)
+        with monkeypatch.context() as patched:
+            patched.setattr(selectors, "COARSE", FINE_ONLY)
+            fine = tables(selection)
+        assert coarse == fine, selection
+    assert any(rows for _slug, rows in tables(Selection()))
+
+
+def tables_read(selection: Selection) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        tables(selection)
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    return {
+        model._meta.db_table
+        for model in (Cell, CoarseCell, DurationCell, CoarseDurationCell, WaitingCell, CoarseWaitingCell)
+        if f'"{model._meta.db_table}"' in sql
+    }
+
+
+def test_a_selection_on_the_coarse_dimensions_reads_only_the_coarse_tables(cube):
+    # The reference groups' table groups on a dimension the coarse cells lack: it reads the cells.
+    assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == {
+        "monitor_coarsecell",
+        "monitor_coarsedurationcell",
+        "monitor_coarsewaitingcell",
+        "monitor_cell",
+    }
+
+
+def test_a_selection_on_another_dimension_reads_the_cells(cube):
+    assert tables_read(Selection(gender="V")) == {"monitor_cell", "monitor_durationcell", "monitor_waitingcell"}
