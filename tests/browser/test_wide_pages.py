@@ -2,8 +2,8 @@
 (worklist, client file, onderzoek, beschikking, signals) and of contract management (monitor, SLA
 benchmark, provider dashboard), with notes of 10,000 characters without a space in them (a
 conversation note, a motivation, a reason, a jaargesprek's conclusions) and a provider's name of
-200. Every table scrolls inside a labelled, keyboard-focusable box of its own, and its dates and
-amounts stay on one line."""
+200. Every table scrolls inside a labelled, keyboard-focusable box of its own, its title stays on
+the screen, and its dates and amounts stay on one line."""
 
 from datetime import date, timedelta
 
@@ -48,6 +48,17 @@ TABLES_IN_REGIONS = """() => [...document.querySelectorAll('main table')].map(ta
   return box.classList.contains('table-scroll') && box.getAttribute('role') === 'region' && box.tabIndex === 0
     && getComputedStyle(box).overflowX === 'auto' && !!labelled;
 })"""
+# A table's visible title (its box's label) on the screen as a whole, not cut off with the table at
+# the box's edge (a caption is as wide as its table).
+TITLES_OFF_SCREEN = """width => [...document.querySelectorAll('main .table-scroll[aria-labelledby]')]
+  .map(box => document.getElementById(box.getAttribute('aria-labelledby')))
+  .filter(title => {
+    if (!title || title.getBoundingClientRect().width <= 1) return false;  // none, or visually hidden
+    const text = document.createRange();  // the text's extent, not the caption's box
+    text.selectNodeContents(title);
+    return text.getBoundingClientRect().right > width + 1;
+  })
+  .map(title => title.textContent.trim().slice(0, 60))"""
 # Cells holding only a date (or a period from a date) or an amount: each must stay on one line.
 WRAPPING_DATES = r"""() => [...document.querySelectorAll('main td, main th')]
   .filter(cell => /^(\d{2}-\d{2}-\d{4}( \d{2}:\d{2})?)(\s*[–-]\s*\S+)?$|^€?\s?-?[\d.]+(,\d+)?\s?%?$/
@@ -136,6 +147,7 @@ def test_no_page_is_wider_than_the_screen(page, log_in, assert_accessible):
                 assert page.evaluate(PAGE_WIDTH) <= width, f"{url} at {width} px: {page.evaluate(TOO_WIDE, width)}"
                 assert all(page.evaluate(TABLES_IN_REGIONS)), f"{url}: a table outside a scroll region"
                 assert page.evaluate(WRAPPING_DATES) == [], f"{url} at {width} px"
+                assert page.evaluate(TITLES_OFF_SCREEN, width) == [], f"{url} at {width} px"
                 if LONG in page.content():
                     seen_long.add(url.split("/")[1])
             assert_accessible(page)
