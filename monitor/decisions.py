@@ -13,6 +13,7 @@ from ui.tables import Column, Table
 
 from .models import DecisionCell
 from .periods import four_week_periods
+from .selectors import stored
 
 NOTE = gettext_lazy(
     "besluiten op een aanvraag, geteld in de periode van de besluitdatum (ook een toekenning die later is "
@@ -35,8 +36,12 @@ SELECTED = (
 )
 
 
-def _cells(selection, **where) -> QuerySet:
-    return DecisionCell.objects.filter(**where, **selection.chosen(SELECTED))
+def _cells(selection, group: str, **where) -> QuerySet:
+    """The selected decision cells, from the coarse table when the selection and the group use only
+    its dimensions (a group by year or period is no dimension)."""
+    chosen = selection.chosen(SELECTED)
+    grouped_on = [] if group in ("year", "period") else [group]
+    return stored(DecisionCell, chosen, grouped_on).objects.filter(**where, **chosen)
 
 
 GROUNDS = list(RefusalGround)
@@ -87,7 +92,7 @@ def _count(selection, group: str, **where) -> tuple[dict, dict]:
     decisions, from the stored cells where `where` holds: two grouped queries."""
     decisions: dict = {}
     rows = (
-        _cells(selection, kind=DecisionCell.Kind.DECISION, **where)
+        _cells(selection, group, kind=DecisionCell.Kind.DECISION, **where)
         .values(group, "outcome", "refusal_ground")
         .annotate(total=Sum("number"))
         .order_by()
@@ -98,7 +103,7 @@ def _count(selection, group: str, **where) -> tuple[dict, dict]:
         per_group = decisions.setdefault(key, {})
         per_group[slot] = per_group.get(slot, 0) + number
     aanvragen = dict(
-        _cells(selection, kind=DecisionCell.Kind.AANVRAAG, **where)
+        _cells(selection, group, kind=DecisionCell.Kind.AANVRAAG, **where)
         .values(group)
         .annotate(total=Sum("number"))
         .order_by()

@@ -95,7 +95,7 @@ class CubeDimensions(models.Model):
 
 
 # The fields of CoarseDimensions.
-COARSE_DIMENSIONS = frozenset({"municipality", "product", "provider", "delivery_form"})
+COARSE_DIMENSIONS = frozenset({"municipality", "product", "provider", "reference_group", "delivery_form"})
 
 
 class CoarseDimensions(models.Model):
@@ -107,6 +107,10 @@ class CoarseDimensions(models.Model):
     municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
     provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    # The provider's reference group (as in every table of the cube): no more rows than without it.
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     delivery_form = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
@@ -149,10 +153,46 @@ class Cell(CubeDimensions, CellMeasures):
 
 
 class CoarseCell(CoarseDimensions, CellMeasures):
-    """The cells summed per period, municipality, product, provider and leveringsvorm."""
+    """The cells summed per period, municipality, product, provider (and its reference group) and
+    leveringsvorm."""
 
     class Meta:
         indexes = [models.Index(fields=["period", "year"], name="monitor_coarsecell_period")]
+
+
+class StopCell(models.Model):
+    """The clients whose care stopped in a calendar month (a provider's stop report, a switch of
+    provider or a change excepted), of them those who ended it themselves (reden 21), per
+    municipality and product; product null counts each client once over all products. Read by the
+    stops after the eigen bijdrage (monitor.eigen_bijdrage, seed 001)."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.DateField(help_text="the month's first day")
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    clients = models.PositiveIntegerField()
+    by_client = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="monitor_stopcell_month")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.municipality_id}/{self.product_id}: {self.clients}"
+
+
+class ChannelCell(models.Model):
+    """The meldingen received in a year per channel and municipality (meldingen per channel)."""
+
+    year = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=20)
+    meldingen = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "municipality", "channel"], name="channel_cell_once")]
+
+    def __str__(self):
+        return f"{self.year} {self.municipality_id} {self.channel}: {self.meldingen}"
 
 
 class DurationMeasures(models.Model):
@@ -326,6 +366,30 @@ class DecisionCell(StepDimensions):
 
     class Meta:
         indexes = [models.Index(fields=["year", "period"], name="monitor_decisioncell_year")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}/{self.period}: {self.number}"
+
+
+class CoarseDecisionCell(models.Model):
+    """The decision cells summed per period, municipality, product, provider and its reference
+    group (a DecisionCell has no leveringsvorm)."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=DecisionCell.Kind.choices)
+    outcome = models.CharField(max_length=20, blank=True, default="")
+    refusal_ground = models.CharField(max_length=30, blank=True, default="")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_coarsedecision_year")]
 
     def __str__(self):
         return f"{self.kind} {self.year}/{self.period}: {self.number}"

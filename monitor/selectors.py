@@ -8,7 +8,6 @@ from datetime import date
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
     Exists,
     F,
@@ -44,9 +43,12 @@ from ui.tables import Column, Table
 from .models import (
     COARSE_DIMENSIONS,
     Cell,
+    ChannelCell,
     CoarseCell,
+    CoarseDecisionCell,
     CoarseDurationCell,
     CoarseWaitingCell,
+    DecisionCell,
     DurationAmbition,
     DurationCell,
     Population,
@@ -89,7 +91,12 @@ class Selection:
 
 
 # The coarse table of each table of the cube: the same sums over fewer dimensions (CoarseDimensions).
-COARSE = {Cell: CoarseCell, DurationCell: CoarseDurationCell, WaitingCell: CoarseWaitingCell}
+COARSE = {
+    Cell: CoarseCell,
+    DurationCell: CoarseDurationCell,
+    WaitingCell: CoarseWaitingCell,
+    DecisionCell: CoarseDecisionCell,
+}
 
 
 def stored(model, chosen, grouped_on=()):
@@ -354,14 +361,14 @@ def product_shares(selection: Selection, years: list[int]) -> Table:
 
 def meldingen_per_channel(selection: Selection, years: list[int]) -> Table:
     """Meldingen per channel (inflow: jeugdhulp and GGZ / kliniek among them, seed 000) per year of
-    receipt, counted from the meldingen themselves. Only the municipality of the selection applies:
-    a melding has no product, provider, reference group yet."""
-    meldingen = Melding.objects.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1])
+    receipt, as the refresh stores them (ChannelCell). Only the municipality of the selection
+    applies: a melding has no product, provider, reference group yet."""
+    cells = ChannelCell.objects.filter(year__in=years)
     if selection.municipality:
-        meldingen = meldingen.filter(client__municipality=selection.municipality)
+        cells = cells.filter(municipality=selection.municipality)
     counts = {
-        (row["received_on__year"], row["channel"]): row["meldingen"]
-        for row in meldingen.values("received_on__year", "channel").annotate(meldingen=Count("pk")).order_by()
+        (row["year"], row["channel"]): row["meldingen"]
+        for row in cells.values("year", "channel").annotate(meldingen=Sum("meldingen")).order_by()
     }
     rows = []
     for channel, label in Melding.Channel.choices:

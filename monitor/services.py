@@ -41,7 +41,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 from django.utils import timezone
 
 from billing.spending import MoneyCube, billing_counts
@@ -55,9 +55,12 @@ from indications.models import (
     Indication,
     Intake,
     Mantelzorger,
+    Melding,
     PgbTariff,
     Tariff,
 )
+from providers.codes import RedenBeeindiging
+from providers.models import Assignment
 from providers.services import refresh_sla_figures
 from signals.checks import describe_stacking, stacked_clients
 
@@ -65,7 +68,9 @@ from .models import (
     AGE_GROUP_FROM,
     COARSE_DIMENSIONS,
     Cell,
+    ChannelCell,
     CoarseCell,
+    CoarseDecisionCell,
     CoarseDurationCell,
     CoarseWaitingCell,
     DecisionCell,
@@ -76,6 +81,7 @@ from .models import (
     Refresh,
     RefreshedYear,
     StackingCell,
+    StopCell,
     WaitingCell,
 )
 from .periods import Span, period_of, spans_of, stored_spans, years_before
@@ -461,13 +467,16 @@ ROLLUPS = (
     (CoarseCell, Cell, ("period",), MEASURES),
     (CoarseDurationCell, DurationCell, ("days",), ("ended",)),
     (CoarseWaitingCell, WaitingCell, ("step", "period", "days"), ("number",)),
+    (CoarseDecisionCell, DecisionCell, ("period", "kind", "outcome", "refusal_ground"), ("number",)),
 )
 
 
 def _insert_coarse_cells(year: int) -> None:
-    """The year's cells, duration and waiting cells summed into their coarse tables, in the database."""
-    dimensions = sorted(CoarseCell._meta.get_field(name).attname for name in COARSE_DIMENSIONS)
+    """The year's cells, duration, waiting and decision cells summed into their coarse tables, in
+    the database (over the coarse dimensions the coarse table has)."""
     for coarse, model, keys, measures in ROLLUPS:
+        own = {field.name for field in coarse._meta.get_fields()}
+        dimensions = sorted(coarse._meta.get_field(name).attname for name in COARSE_DIMENSIONS & own)
         grouped = (
             model.objects.filter(year=year)
             .order_by()
@@ -483,6 +492,55 @@ def _insert_coarse_cells(year: int) -> None:
         )
 
 
+# A stop followed by care elsewhere is no stop of the support: a switch of provider or a change.
+NOT_A_STOP = (RedenBeeindiging.WIJZIGINGSVERZOEK, RedenBeeindiging.ANDERE_AANBIEDER)
+
+
+def _last_day(year: int, today: date) -> date:
+    """The year's last day counted: 31 December, or today in the current year."""
+    return min(date(year, 12, 31), today)
+
+
+def _stop_cells(year: int, *, today: date) -> list[StopCell]:
+    """The clients whose care stopped per month of the year (up to today), per municipality and
+    product and (product null) over all products, each client once."""
+    stops = (
+        Assignment.objects.filter(care_stopped_on__gte=date(year, 1, 1), care_stopped_on__lte=_last_day(year, today))
+        .exclude(stop_reason__in=NOT_A_STOP)
+        .annotate(month=TruncMonth("care_stopped_on"), municipality_id=F("indication__client__municipality_id"))
+        .order_by()
+    )
+    counts = {
+        "clients": Count("indication__client", distinct=True),
+        "by_client": Count("indication__client", distinct=True, filter=Q(stop_reason=RedenBeeindiging.DOOR_CLIENT)),
+    }
+    cells = []
+    for per in (("month", "municipality_id", "product_id"), ("month", "municipality_id")):
+        for row in stops.values(*per).annotate(**counts):
+            cells.append(
+                StopCell(
+                    year=year,
+                    month=row["month"],
+                    municipality_id=row["municipality_id"],
+                    product_id=row.get("product_id"),
+                    clients=row["clients"],
+                    by_client=row["by_client"],
+                )
+            )
+    return cells
+
+
+def _channel_cells(year: int, *, today: date) -> list[ChannelCell]:
+    """The meldingen received in the year (up to today) per municipality and channel."""
+    meldingen = Melding.objects.filter(received_on__gte=date(year, 1, 1), received_on__lte=_last_day(year, today))
+    return [
+        ChannelCell(year=year, **row)
+        for row in meldingen.order_by()
+        .values("channel", municipality_id=F("client__municipality_id"))
+        .annotate(meldingen=Count("pk"))
+    ]
+
+
 def first_year_with_data() -> int | None:
     first = granted_beschikkingen().order_by("start_date").values_list("start_date", flat=True).first()
     return first.year if first else None
@@ -495,7 +553,10 @@ YEAR_TABLES = (
     CoarseCell,
     CoarseDurationCell,
     CoarseWaitingCell,
+    CoarseDecisionCell,
     StackingCell,
+    StopCell,
+    ChannelCell,
     WaitingCell,
     MoneyCell,
     MantelzorgCell,
@@ -528,15 +589,17 @@ def refresh_monitor(
                     cells += _insert_cells(span, today=today)
             _insert_duration_cells(year, today=today)
             _insert_waiting_cells(year, today=today)
-            _insert_coarse_cells(year)
             MoneyCell.objects.bulk_create(_money_cells(year, today=today), batch_size=5000)
             MantelzorgCell.objects.bulk_create(_mantelzorg_cells(year, today=today))
             _insert_decision_cells(year, today=today)
+            _insert_coarse_cells(year)
             ProviderBillingCell.objects.bulk_create(
                 ProviderBillingCell(year=year, provider_id=row["provider_id"], **{k: row[k] for k in BILLING_COUNTS})
                 for row in billing_counts(year)
             )
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
+            StopCell.objects.bulk_create(_stop_cells(year, today=today))
+            ChannelCell.objects.bulk_create(_channel_cells(year, today=today))
             lock.refreshed_at = timezone.now()
             lock.save(update_fields=["refreshed_at"])
         refresh_sla_figures(today=today, years=[year])

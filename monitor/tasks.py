@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="monitor.refresh", **{**TASK_OPTIONS, "soft_time_limit": 60 * 60, "time_limit": 65 * 60})
 def refresh(years: int | None = None) -> int:
     """Recompute the last MONITOR_REFRESH_YEARS years (late reports and corrections can still change
-    them); older years stay as they were computed, `manage.py refresh_monitor --alle-jaren` redoes all."""
+    them); older years stay as they were computed, `manage.py refresh_monitor` (without --vanaf) redoes all."""
     today = timezone.localdate()
     run = refresh_monitor(today=today, first_year=today.year - (years or settings.MONITOR_REFRESH_YEARS) + 1)
     logger.info(

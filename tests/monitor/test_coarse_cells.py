@@ -1,5 +1,6 @@
-"""The coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell): the refresh stores the
-cube's sums per period, municipality, product, provider and leveringsvorm beside the cells, and a
+"""The coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell, CoarseDecisionCell): the refresh stores the
+cube's sums per period, municipality, product, provider (and its reference group) and leveringsvorm
+beside the cells, and a
 table whose selection and grouping use only those dimensions reads them. Every table gives the same
 figures from the coarse tables as from the cells themselves."""
 
@@ -7,16 +8,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from monitor import selectors
-from monitor.models import Cell, CoarseCell, CoarseDurationCell, CoarseWaitingCell, DurationCell, WaitingCell
+from monitor import decisions, selectors
+from monitor.models import (
+    Cell,
+    CoarseCell,
+    CoarseDurationCell,
+    DecisionCell,
+    DurationCell,
+    WaitingCell,
+)
 from monitor.selectors import Selection
-from providers.models import Provider
+from providers.models import Provider, ReferenceGroup
 from tests.factories import get_municipality, get_product
 
 pytestmark = pytest.mark.django_db
 
 YEARS = [2024, 2025, 2026]
-FINE_ONLY = {Cell: Cell, DurationCell: DurationCell, WaitingCell: WaitingCell}
+FINE_ONLY = {Cell: Cell, DurationCell: DurationCell, WaitingCell: WaitingCell, DecisionCell: DecisionCell}
 
 
 def _rounded(value):
@@ -36,6 +44,9 @@ def tables(selection: Selection) -> list:
         *(selectors.spending(selection, 2025, per=per) for per in ("product", "provider", "delivery_form")),
         *(selectors.durations(selection, 2025, per=per) for per in ("product", "provider")),
         *(selectors.waiting_times(selection, 2025, per=per) for per in ("municipality", "product", "provider")),
+        decisions.decisions_per_year(selection, YEARS),
+        decisions.decisions_per_period(selection, 2025),
+        *(decisions.decisions_in_year(selection, 2025, per=per) for per in ("municipality", "product")),
     ]
     return [(table.slug, [[_rounded(value) for value in row] for row in table.rows]) for table in built]
 
@@ -48,10 +59,12 @@ def coarse_selections() -> list[Selection]:
         Selection(provider=Provider.objects.get(name="Aanbieder A")),
         Selection(delivery_form="natura"),
         Selection(municipality=get_municipality("Dordrecht"), provider=Provider.objects.get(name="Aanbieder B")),
+        *(Selection(reference_group=group) for group in ReferenceGroup.objects.all()),
     ]
 
 
 def test_the_coarse_tables_give_the_figures_of_the_cells(cube, monkeypatch):
+    # This world has no aanvragen: tests/monitor/test_decisions.py compares the decisions' tables.
     assert CoarseCell.objects.exists() and CoarseDurationCell.objects.exists()
     for selection in coarse_selections():
         coarse = tables(selection)
@@ -67,21 +80,25 @@ def tables_read(selection: Selection) -> set[str]:
         tables(selection)
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     return {
-        model._meta.db_table
-        for model in (Cell, CoarseCell, DurationCell, CoarseDurationCell, WaitingCell, CoarseWaitingCell)
-        if f'"{model._meta.db_table}"' in sql
+        model._meta.db_table for model in (*FINE_ONLY, *selectors.COARSE.values()) if f'"{model._meta.db_table}"' in sql
     }
 
 
 def test_a_selection_on_the_coarse_dimensions_reads_only_the_coarse_tables(cube):
-    # The reference groups' table groups on a dimension the coarse cells lack: it reads the cells.
-    assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == {
+    coarse = {
         "monitor_coarsecell",
         "monitor_coarsedurationcell",
         "monitor_coarsewaitingcell",
-        "monitor_cell",
+        "monitor_coarsedecisioncell",
     }
+    assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == coarse
+    assert tables_read(Selection(reference_group=ReferenceGroup.objects.first())) == coarse
 
 
 def test_a_selection_on_another_dimension_reads_the_cells(cube):
-    assert tables_read(Selection(gender="V")) == {"monitor_cell", "monitor_durationcell", "monitor_waitingcell"}
+    assert tables_read(Selection(gender="V")) == {
+        "monitor_cell",
+        "monitor_durationcell",
+        "monitor_waitingcell",
+        "monitor_decisioncell",
+    }

@@ -19,7 +19,8 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Indication
 from indications.models import IndicationStatus as S
-from monitor import decisions
+from monitor import decisions, selectors
+from monitor.models import CoarseDecisionCell, DecisionCell
 from monitor.selectors import Selection, ceo_population
 from monitor.services import refresh_monitor
 from tests.factories import (
@@ -161,3 +162,33 @@ def test_each_table_is_two_queries_over_the_stored_cells_up_to_the_refresh(world
     assert decisions.decisions_per_year(Selection(), [2024, 2025]).rows == before
     refresh_monitor(today=date(2025, 12, 31), first_year=2025)
     assert decisions.decisions_per_year(Selection(), [2024, 2025]).rows[-1][1] == before[-1][1] + 1
+
+
+def test_the_coarse_decision_cells_give_the_figures_of_the_cells(world, monkeypatch):
+    """A selection on the municipality, product, provider or reference group reads CoarseDecisionCell
+    (monitor.selectors.COARSE); it gives what the decision cells give."""
+
+    def tables(selection):
+        built = [
+            decisions.decisions_per_year(selection, [2024, 2025]),
+            decisions.decisions_per_period(selection, 2025),
+            *(decisions.decisions_in_year(selection, 2025, per=per) for per in ("municipality", "product")),
+        ]
+        return [table.rows for table in built]
+
+    provider = world["provider"]
+    selections = [
+        Selection(),
+        Selection(municipality=world["zwijndrecht"]),
+        Selection(product=get_product("IB1")),
+        Selection(provider=provider),
+        Selection(reference_group=provider.reference_group),
+    ]
+    assert CoarseDecisionCell.objects.exists()
+    for selection in selections:
+        coarse = tables(selection)
+        with monkeypatch.context() as patched:
+            patched.setattr(selectors, "COARSE", {DecisionCell: DecisionCell})
+            fine = tables(selection)
+        assert coarse == fine, selection
+    assert all(tables(Selection()))  # every table has rows
