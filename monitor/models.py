@@ -219,7 +219,8 @@ class DurationCell(CubeDimensions, DurationMeasures):
 
 
 class CoarseDurationCell(CoarseDimensions, DurationMeasures):
-    """The duration cells summed per municipality, product, provider, leveringsvorm and duration."""
+    """The duration cells summed per municipality, product, provider (and its reference group),
+    leveringsvorm and duration."""
 
     class Meta:
         indexes = [models.Index(fields=["year"], name="monitor_coarseduration_year")]
@@ -278,8 +279,8 @@ class WaitingCell(StepDimensions, WaitingMeasures):
 
 
 class CoarseWaitingCell(CoarseDimensions, WaitingMeasures):
-    """The waiting cells summed per step, period, municipality, product, provider, leveringsvorm
-    and waiting time."""
+    """The waiting cells summed per step, period, municipality, product, provider (and its reference
+    group), leveringsvorm and waiting time."""
 
     year = models.PositiveSmallIntegerField()
     period = models.PositiveSmallIntegerField()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ui.tables import Column, Link, Table, Tag, as_number, format_cell
-from ui.templatetags import cells
+from ui.templatetags import cells, table_rows
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,28 @@ def test_the_template_filter_formats_each_cell_for_its_column():
     ]
     with pytest.raises(ValueError):  # a row that does not fit its columns is a programming error
         cells(["Dordrecht"], columns)
+
+
+def test_the_rows_as_html_with_a_row_header_links_tags_dashes_and_escaped_text():
+    table = Table(
+        "t",
+        "T",
+        [Column("Aanbieder", "text"), Column("Kosten", "money"), Column("Vanaf", "date"), Column("Urgentie", "text")],
+        [
+            [Link("Zorg & Co", "/a/?x=1&y=<2>", current=True), None, date(2025, 12, 29), Tag("nadert", "warn")],
+            ["<b>Dordrecht</b>", Decimal("14508.63"), None, ""],
+            ["", 0, None, "geheim"],
+        ],
+    )
+    assert table_rows(table) == (
+        '<tr><th scope="row"><a href="/a/?x=1&amp;y=&lt;2&gt;" aria-current="true">Zorg &amp; Co</a></th>'
+        '<td class="num">–</td><td class="date">29-12-2025</td><td><span class="tag tag--warn">nadert</span></td></tr>'
+        '<tr><th scope="row">&lt;b&gt;Dordrecht&lt;/b&gt;</th><td class="num">14.508,63</td><td class="date">–</td>'
+        "<td>–</td></tr>"
+        '<tr><th scope="row"></th><td class="num">0,00</td><td class="date">–</td><td>geheim</td></tr>'
+    )
+    empty = '<tr><td colspan="2">Geen gegevens voor deze selectie.</td></tr>'
+    assert table_rows(Table("t", "T", [Column("A", "text"), Column("B")], iter([]))) == empty
 
 
 @pytest.mark.parametrize(
