@@ -289,6 +289,18 @@ class CoarseWaitingCell(CoarseDimensions, WaitingMeasures):
         indexes = [models.Index(fields=["year", "period"], name="monitor_coarsewaiting_year")]
 
 
+class MunicipalityWaitingCell(WaitingMeasures):
+    """The waiting cells summed per step, period, municipality and waiting time: what the region's
+    or a municipality's waiting times per year and per period read."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_muniwaiting_year")]
+
+
 class MoneyCell(models.Model):
     """Expected and paid cents of one month per provider, product and municipality
     (billing.spending.MoneyCube, expected up to the refresh's reference date): the money tables

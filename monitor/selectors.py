@@ -51,6 +51,7 @@ from .models import (
     DecisionCell,
     DurationAmbition,
     DurationCell,
+    MunicipalityWaitingCell,
     Population,
     Refresh,
     StackingCell,
@@ -90,20 +91,21 @@ class Selection:
         return stored(model, chosen, grouped_on).objects.filter(MEMBER_IN_CELL_YEAR, **chosen)
 
 
-# The coarse table of each table of the cube: the same sums over fewer dimensions (CoarseDimensions).
+# The coarser tables of each table of the cube, coarsest first, with their dimensions: the same
+# sums over fewer dimensions (CoarseDimensions; the waiting times also per municipality alone).
 COARSE = {
-    Cell: CoarseCell,
-    DurationCell: CoarseDurationCell,
-    WaitingCell: CoarseWaitingCell,
-    DecisionCell: CoarseDecisionCell,
+    Cell: [(CoarseCell, COARSE_DIMENSIONS)],
+    DurationCell: [(CoarseDurationCell, COARSE_DIMENSIONS)],
+    WaitingCell: [(MunicipalityWaitingCell, {"municipality"}), (CoarseWaitingCell, COARSE_DIMENSIONS)],
+    DecisionCell: [(CoarseDecisionCell, COARSE_DIMENSIONS)],
 }
 
 
 def stored(model, chosen, grouped_on=()):
-    """The table to read `model`'s figures from: its coarse table if the dimensions chosen and the
-    paths grouped on are all among the coarse table's, else the model itself."""
+    """The table to read `model`'s figures from: the coarsest of its coarse tables that has the
+    dimensions chosen and the paths grouped on, else the model itself."""
     used = {*chosen, *(path.split("__")[0] for path in grouped_on)}
-    return COARSE[model] if used <= COARSE_DIMENSIONS else model
+    return next((table for table, dimensions in COARSE[model] if used <= dimensions), model)
 
 
 # A cell counts only for a year in which its municipality was a member of the SDD (Municipality

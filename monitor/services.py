@@ -77,6 +77,7 @@ from .models import (
     DurationCell,
     MantelzorgCell,
     MoneyCell,
+    MunicipalityWaitingCell,
     ProviderBillingCell,
     Refresh,
     RefreshedYear,
@@ -462,12 +463,14 @@ def _stacking_cells(year: int, *, today: date) -> list[StackingCell]:
     return cells
 
 
-# Each coarse table, the table of the cube it sums and the keys besides its dimensions.
+# Each coarse table, the table it sums (in this order) and the keys besides its dimensions.
 ROLLUPS = (
     (CoarseCell, Cell, ("period",), MEASURES),
     (CoarseDurationCell, DurationCell, ("days",), ("ended",)),
     (CoarseWaitingCell, WaitingCell, ("step", "period", "days"), ("number",)),
     (CoarseDecisionCell, DecisionCell, ("period", "kind", "outcome", "refusal_ground"), ("number",)),
+    # From the coarse waiting cells just stored: the same sums, from fewer rows.
+    (MunicipalityWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
 )
 
 
@@ -554,6 +557,7 @@ YEAR_TABLES = (
     CoarseDurationCell,
     CoarseWaitingCell,
     CoarseDecisionCell,
+    MunicipalityWaitingCell,
     StackingCell,
     StopCell,
     ChannelCell,

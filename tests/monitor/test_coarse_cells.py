@@ -15,6 +15,7 @@ from monitor.models import (
     CoarseDurationCell,
     DecisionCell,
     DurationCell,
+    MunicipalityWaitingCell,
     WaitingCell,
 )
 from monitor.selectors import Selection
@@ -24,7 +25,12 @@ from tests.factories import get_municipality, get_product
 pytestmark = pytest.mark.django_db
 
 YEARS = [2024, 2025, 2026]
-FINE_ONLY = {Cell: Cell, DurationCell: DurationCell, WaitingCell: WaitingCell, DecisionCell: DecisionCell}
+FINE_ONLY = {Cell: [], DurationCell: [], WaitingCell: [], DecisionCell: []}
+# The waiting times with the coarse waiting cells only (not per municipality alone).
+WITHOUT_MUNICIPALITY_LEVEL = {
+    **selectors.COARSE,
+    WaitingCell: [level for level in selectors.COARSE[WaitingCell] if level[0] is not MunicipalityWaitingCell],
+}
 
 
 def _rounded(value):
@@ -64,14 +70,15 @@ def coarse_selections() -> list[Selection]:
 
 
 def test_the_coarse_tables_give_the_figures_of_the_cells(cube, monkeypatch):
-    # This world has no aanvragen: tests/monitor/test_decisions.py compares the decisions' tables.
+    # This world has no aanvragen and no funnel: tests/monitor/test_decisions.py and
+    # test_waiting_times.py compare the decisions' and the waiting times' tables.
     assert CoarseCell.objects.exists() and CoarseDurationCell.objects.exists()
     for selection in coarse_selections():
         coarse = tables(selection)
-        with monkeypatch.context() as patched:
-            patched.setattr(selectors, "COARSE", FINE_ONLY)
-            fine = tables(selection)
-        assert coarse == fine, selection
+        for levels in (FINE_ONLY, WITHOUT_MUNICIPALITY_LEVEL):
+            with monkeypatch.context() as patched:
+                patched.setattr(selectors, "COARSE", levels)
+                assert tables(selection) == coarse, (selection, levels)
     assert any(rows for _slug, rows in tables(Selection()))
 
 
@@ -80,7 +87,9 @@ def tables_read(selection: Selection) -> set[str]:
         tables(selection)
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     return {
-        model._meta.db_table for model in (*FINE_ONLY, *selectors.COARSE.values()) if f'"{model._meta.db_table}"' in sql
+        model._meta.db_table
+        for model in (*FINE_ONLY, *(table for levels in selectors.COARSE.values() for table, _d in levels))
+        if f'"{model._meta.db_table}"' in sql
     }
 
 
@@ -91,7 +100,10 @@ def test_a_selection_on_the_coarse_dimensions_reads_only_the_coarse_tables(cube)
         "monitor_coarsewaitingcell",
         "monitor_coarsedecisioncell",
     }
-    assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == coarse
+    # The waiting times per year, per period and per municipality read the municipalities' rows.
+    per_municipality = {"monitor_municipalitywaitingcell"}
+    assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == coarse | per_municipality
+    assert tables_read(Selection()) == coarse | per_municipality
     assert tables_read(Selection(reference_group=ReferenceGroup.objects.first())) == coarse
 
 

@@ -28,7 +28,7 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Indication, IndicationStatus, TreatmentNeeded
 from monitor import selectors
-from monitor.models import CoarseWaitingCell, WaitingCell
+from monitor.models import COARSE_DIMENSIONS, CoarseWaitingCell, MunicipalityWaitingCell, WaitingCell
 from monitor.periods import four_week_periods
 from monitor.selectors import Selection
 from monitor.services import refresh_monitor
@@ -226,10 +226,13 @@ def test_the_coarse_waiting_cells_give_the_figures_of_the_cells(funnel, monkeypa
             *(selectors.waiting_times(selection, 2025, per=per).rows for per in selectors.WAITING_PER),
         ]
 
-    assert CoarseWaitingCell.objects.exists()
+    assert CoarseWaitingCell.objects.exists() and MunicipalityWaitingCell.objects.exists()
     coarse = waiting(Selection(**chosen))
-    monkeypatch.setattr(selectors, "COARSE", {WaitingCell: WaitingCell})
-    assert waiting(Selection(**chosen)) == coarse
+    only_coarse = [(CoarseWaitingCell, COARSE_DIMENSIONS)]
+    for levels in ([], only_coarse):
+        with monkeypatch.context() as patched:
+            patched.setattr(selectors, "COARSE", {WaitingCell: levels})
+            assert waiting(Selection(**chosen)) == coarse
     assert all(coarse[:2])
 
 
