@@ -301,6 +301,21 @@ class MunicipalityWaitingCell(WaitingMeasures):
         indexes = [models.Index(fields=["year", "period"], name="monitor_muniwaiting_year")]
 
 
+class ProviderWaitingCell(WaitingMeasures):
+    """The waiting cells summed per step, period, provider (with its reference group) and waiting
+    time: what the waiting times per provider read for the region, a provider or a reference group."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
+    reference_group = models.ForeignKey(
+        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_providerwaiting_year")]
+
+
 class MoneyCell(models.Model):
     """Expected and paid cents of one month per provider, product and municipality
     (billing.spending.MoneyCube, expected up to the refresh's reference date): the money tables

@@ -53,6 +53,7 @@ from .models import (
     DurationCell,
     MunicipalityWaitingCell,
     Population,
+    ProviderWaitingCell,
     Refresh,
     StackingCell,
     WaitingCell,
@@ -92,11 +93,16 @@ class Selection:
 
 
 # The coarser tables of each table of the cube, coarsest first, with their dimensions: the same
-# sums over fewer dimensions (CoarseDimensions; the waiting times also per municipality alone).
+# sums over fewer dimensions (CoarseDimensions; the waiting times also per municipality alone and
+# per provider alone).
 COARSE = {
     Cell: [(CoarseCell, COARSE_DIMENSIONS)],
     DurationCell: [(CoarseDurationCell, COARSE_DIMENSIONS)],
-    WaitingCell: [(MunicipalityWaitingCell, {"municipality"}), (CoarseWaitingCell, COARSE_DIMENSIONS)],
+    WaitingCell: [
+        (MunicipalityWaitingCell, {"municipality"}),
+        (ProviderWaitingCell, {"provider", "reference_group"}),
+        (CoarseWaitingCell, COARSE_DIMENSIONS),
+    ],
     DecisionCell: [(CoarseDecisionCell, COARSE_DIMENSIONS)],
 }
 

@@ -79,6 +79,7 @@ from .models import (
     MoneyCell,
     MunicipalityWaitingCell,
     ProviderBillingCell,
+    ProviderWaitingCell,
     Refresh,
     RefreshedYear,
     StackingCell,
@@ -471,6 +472,7 @@ ROLLUPS = (
     (CoarseDecisionCell, DecisionCell, ("period", "kind", "outcome", "refusal_ground"), ("number",)),
     # From the coarse waiting cells just stored: the same sums, from fewer rows.
     (MunicipalityWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
+    (ProviderWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
 )
 
 
@@ -558,6 +560,7 @@ YEAR_TABLES = (
     CoarseWaitingCell,
     CoarseDecisionCell,
     MunicipalityWaitingCell,
+    ProviderWaitingCell,
     StackingCell,
     StopCell,
     ChannelCell,

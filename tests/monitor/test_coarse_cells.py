@@ -13,9 +13,9 @@ from monitor.models import (
     Cell,
     CoarseCell,
     CoarseDurationCell,
+    CoarseWaitingCell,
     DecisionCell,
     DurationCell,
-    MunicipalityWaitingCell,
     WaitingCell,
 )
 from monitor.selectors import Selection
@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 
 YEARS = [2024, 2025, 2026]
 FINE_ONLY = {Cell: [], DurationCell: [], WaitingCell: [], DecisionCell: []}
-# The waiting times with the coarse waiting cells only (not per municipality alone).
-WITHOUT_MUNICIPALITY_LEVEL = {
+# The waiting times with the coarse waiting cells only (not per municipality or provider alone).
+ONLY_COARSE_WAITING = {
     **selectors.COARSE,
-    WaitingCell: [level for level in selectors.COARSE[WaitingCell] if level[0] is not MunicipalityWaitingCell],
+    WaitingCell: [level for level in selectors.COARSE[WaitingCell] if level[0] is CoarseWaitingCell],
 }
 
 
@@ -75,7 +75,7 @@ def test_the_coarse_tables_give_the_figures_of_the_cells(cube, monkeypatch):
     assert CoarseCell.objects.exists() and CoarseDurationCell.objects.exists()
     for selection in coarse_selections():
         coarse = tables(selection)
-        for levels in (FINE_ONLY, WITHOUT_MUNICIPALITY_LEVEL):
+        for levels in (FINE_ONLY, ONLY_COARSE_WAITING):
             with monkeypatch.context() as patched:
                 patched.setattr(selectors, "COARSE", levels)
                 assert tables(selection) == coarse, (selection, levels)
@@ -100,11 +100,12 @@ def test_a_selection_on_the_coarse_dimensions_reads_only_the_coarse_tables(cube)
         "monitor_coarsewaitingcell",
         "monitor_coarsedecisioncell",
     }
-    # The waiting times per year, per period and per municipality read the municipalities' rows.
-    per_municipality = {"monitor_municipalitywaitingcell"}
+    # The waiting times per year, per period and per municipality read the municipalities' rows,
+    # per provider (or of a reference group) the providers'.
+    per_municipality, per_provider = {"monitor_municipalitywaitingcell"}, {"monitor_providerwaitingcell"}
     assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == coarse | per_municipality
-    assert tables_read(Selection()) == coarse | per_municipality
-    assert tables_read(Selection(reference_group=ReferenceGroup.objects.first())) == coarse
+    assert tables_read(Selection()) == coarse | per_municipality | per_provider
+    assert tables_read(Selection(reference_group=ReferenceGroup.objects.first())) == coarse | per_provider
 
 
 def test_a_selection_on_another_dimension_reads_the_cells(cube):

@@ -28,7 +28,13 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from indications.models import Indication, IndicationStatus, TreatmentNeeded
 from monitor import selectors
-from monitor.models import COARSE_DIMENSIONS, CoarseWaitingCell, MunicipalityWaitingCell, WaitingCell
+from monitor.models import (
+    COARSE_DIMENSIONS,
+    CoarseWaitingCell,
+    MunicipalityWaitingCell,
+    ProviderWaitingCell,
+    WaitingCell,
+)
 from monitor.periods import four_week_periods
 from monitor.selectors import Selection
 from monitor.services import refresh_monitor
@@ -227,6 +233,7 @@ def test_the_coarse_waiting_cells_give_the_figures_of_the_cells(funnel, monkeypa
         ]
 
     assert CoarseWaitingCell.objects.exists() and MunicipalityWaitingCell.objects.exists()
+    assert ProviderWaitingCell.objects.exists()
     coarse = waiting(Selection(**chosen))
     only_coarse = [(CoarseWaitingCell, COARSE_DIMENSIONS)]
     for levels in ([], only_coarse):
