@@ -59,6 +59,21 @@ TITLES_OFF_SCREEN = """width => [...document.querySelectorAll('main .table-scrol
     return text.getBoundingClientRect().right > width + 1;
   })
   .map(title => title.textContent.trim().slice(0, 60))"""
+# A word of a row's header (a month, a year, a name; up to 20 characters) split over two lines.
+BROKEN_WORDS = r"""() => [...document.querySelectorAll('main .table tbody th')].flatMap(th => {
+  const broken = [], walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/\S+/g)) {
+      if (word[0].length > 20) continue;  // a name of 200 letters without a space may break
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+      if (tops.size > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+})"""
 # Cells holding only a date (or a period from a date) or an amount: each must stay on one line.
 WRAPPING_DATES = r"""() => [...document.querySelectorAll('main td, main th')]
   .filter(cell => /^(\d{2}-\d{2}-\d{4}( \d{2}:\d{2})?)(\s*[–-]\s*\S+)?$|^€?\s?-?[\d.]+(,\d+)?\s?%?$/
@@ -148,6 +163,7 @@ def test_no_page_is_wider_than_the_screen(page, log_in, assert_accessible):
                 assert all(page.evaluate(TABLES_IN_REGIONS)), f"{url}: a table outside a scroll region"
                 assert page.evaluate(WRAPPING_DATES) == [], f"{url} at {width} px"
                 assert page.evaluate(TITLES_OFF_SCREEN, width) == [], f"{url} at {width} px"
+                assert page.evaluate(BROKEN_WORDS) == [], f"{url} at {width} px"
                 if LONG in page.content():
                     seen_long.add(url.split("/")[1])
             assert_accessible(page)
