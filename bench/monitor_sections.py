@@ -6,8 +6,9 @@ Uses a data set that is there (bench/national.py or bench/signals_bench.py make 
 refreshed cube (bench/monitor_bench.py --refresh, or national.py's monitor part). Loads the monitor
 page as a contract manager (the whole region over --years years, then one municipality) with every
 public function of the monitor's figure modules that the view calls timed, and prints per section
-the median over --loads loads and its share of the page. A section's time includes the functions it
-calls (only the outermost call is counted).
+the median over --loads loads, its share of the page, how many tables it made and the slowest of
+them (a dashboard read is one table). A section's time includes the functions it calls (only the
+outermost call is counted).
 """
 
 import argparse
@@ -32,6 +33,7 @@ from monitor import bezwaren, decisions, eigen_bijdrage, incidents, mantelzorg, 
 MODULES = (selectors, money, mantelzorg, eigen_bijdrage, decisions, bezwaren, incidents)
 
 timings: dict[str, float] = defaultdict(float)
+calls: dict[str, list[float]] = defaultdict(list)
 depth = 0
 
 
@@ -46,7 +48,9 @@ def timed(name, function):
         finally:
             depth -= 1
             if depth == 0:
-                timings[name] += time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                timings[name] += seconds
+                calls[name].append(seconds)
 
     return wrapper
 
@@ -60,20 +64,27 @@ def instrument() -> None:
 
 def measure(web, url: str, loads: int) -> None:
     per_load: dict[str, list[float]] = defaultdict(list)
+    slowest: dict[str, list[float]] = defaultdict(list)
+    counts: dict[str, int] = {}
     totals = []
     for _ in range(loads):
         timings.clear()
+        calls.clear()
         started = time.perf_counter()
         response = web.get(url)
         totals.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
         for name, seconds in timings.items():
             per_load[name].append(seconds)
+            slowest[name].append(max(calls[name]))
+            counts[name] = len(calls[name])
     total = statistics.median(totals)
     print(f"\n{url}: page {total * 1000:.0f} ms (median of {loads})")
     medians = sorted(((statistics.median(values), name) for name, values in per_load.items()), reverse=True)
+    print(f"  {'total':>12}  {'share':>7}  {'tables':>6}  {'slowest':>10}  section")
     for seconds, name in medians:
-        print(f"  {seconds * 1000:9.1f} ms  {seconds * 100 / total:5.1f} %  {name}")
+        one = statistics.median(slowest[name]) * 1000
+        print(f"  {seconds * 1000:9.1f} ms  {seconds * 100 / total:5.1f} %  {counts[name]:6d}  {one:7.1f} ms  {name}")
     print(f"  {(total - sum(seconds for seconds, _name in medians)) * 1000:9.1f} ms  rest (rendering, session, form)")
 
 
