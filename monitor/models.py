@@ -376,12 +376,9 @@ class ProviderBillingCell(models.Model):
         return f"{self.year} {self.provider_id}: {self.rejected}/{self.lines}"
 
 
-class DecisionCell(StepDimensions):
-    """The aanvragen received and the decisions on aanvragen taken in one period (0: the calendar
-    year, 1-13 its periods of 4 weeks) per combination of the monitor's dimensions (the age group on
-    the year's last day) and, for a decision, its outcome and ground of refusal (monitor.decisions).
-    An aanvraag's product is the one asked; it has no provider, reference group, primary domain or
-    need of treatment (null or blank), so a selection on one of those leaves the aanvragen out."""
+class DecisionMeasures(models.Model):
+    """How many aanvragen came in, or decisions were taken, with the decision's outcome and ground
+    of refusal (shared by DecisionCell and its coarse table)."""
 
     class Kind(models.TextChoices):
         AANVRAAG = "aanvraag"
@@ -393,13 +390,24 @@ class DecisionCell(StepDimensions):
     number = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["year", "period"], name="monitor_decisioncell_year")]
+        abstract = True
 
     def __str__(self):
         return f"{self.kind} {self.year}/{self.period}: {self.number}"
 
 
-class CoarseDecisionCell(models.Model):
+class DecisionCell(StepDimensions, DecisionMeasures):
+    """The aanvragen received and the decisions on aanvragen taken in one period (0: the calendar
+    year, 1-13 its periods of 4 weeks) per combination of the monitor's dimensions (the age group on
+    the year's last day) and, for a decision, its outcome and ground of refusal (monitor.decisions).
+    An aanvraag's product is the one asked; it has no provider, reference group, primary domain or
+    need of treatment (null or blank), so a selection on one of those leaves the aanvragen out."""
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_decisioncell_year")]
+
+
+class CoarseDecisionCell(DecisionMeasures):
     """The decision cells summed per period, municipality, product, provider and its reference
     group (a DecisionCell has no leveringsvorm)."""
 
@@ -411,16 +419,9 @@ class CoarseDecisionCell(models.Model):
     reference_group = models.ForeignKey(
         "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
     )
-    kind = models.CharField(max_length=8, choices=DecisionCell.Kind.choices)
-    outcome = models.CharField(max_length=20, blank=True, default="")
-    refusal_ground = models.CharField(max_length=30, blank=True, default="")
-    number = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["year", "period"], name="monitor_coarsedecision_year")]
-
-    def __str__(self):
-        return f"{self.kind} {self.year}/{self.period}: {self.number}"
 
 
 class StackingCell(models.Model):
