@@ -98,11 +98,11 @@ class CubeDimensions(models.Model):
 COARSE_DIMENSIONS = frozenset({"municipality", "product", "provider", "reference_group", "delivery_form"})
 
 
-class CoarseDimensions(models.Model):
-    """The dimensions of the coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell): the
-    sums of the cube's tables over every other dimension, which the refresh stores beside them so
-    that a page whose selection and grouping use only these reads a few rows instead of all cells
-    (monitor.selectors.Selection.cells). Nullable and blank as a step without them has them."""
+class CoarseStepDimensions(models.Model):
+    """The dimensions of the coarse tables (CoarseCell, CoarseDurationCell, CoarseWaitingCell,
+    CoarseDecisionCell): the sums of the cube's tables over every other dimension, which the refresh
+    stores beside them so that a page whose selection and grouping use only these reads a few rows
+    instead of all cells (monitor.selectors.stored). Nullable as a step without them has them."""
 
     municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
@@ -111,6 +111,15 @@ class CoarseDimensions(models.Model):
     reference_group = models.ForeignKey(
         "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class CoarseDimensions(CoarseStepDimensions):
+    """The coarse dimensions with the leveringsvorm (blank for a step without it), which a decision
+    cell lacks."""
+
     delivery_form = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
@@ -407,18 +416,12 @@ class DecisionCell(StepDimensions, DecisionMeasures):
         indexes = [models.Index(fields=["year", "period"], name="monitor_decisioncell_year")]
 
 
-class CoarseDecisionCell(DecisionMeasures):
+class CoarseDecisionCell(CoarseStepDimensions, DecisionMeasures):
     """The decision cells summed per period, municipality, product, provider and its reference
     group (a DecisionCell has no leveringsvorm)."""
 
     year = models.PositiveSmallIntegerField()
     period = models.PositiveSmallIntegerField()
-    municipality = models.ForeignKey("indications.Municipality", on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.CASCADE, null=True, related_name="+")
-    reference_group = models.ForeignKey(
-        "providers.ReferenceGroup", on_delete=models.CASCADE, null=True, related_name="+"
-    )
 
     class Meta:
         indexes = [models.Index(fields=["year", "period"], name="monitor_coarsedecision_year")]

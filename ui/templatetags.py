@@ -1,5 +1,5 @@
-"""The template library "ui" (settings.TEMPLATES registers it: `{% load ui %}`): the cells of a
-ui.tables.Table and its rows as HTML, a key of a mapping, and the query string of a paginated list."""
+"""The template library "ui" (settings.TEMPLATES registers it: `{% load ui %}`): the rows of a
+ui.tables.Table as HTML, a key of a mapping, and the query string of a paginated list."""
 
 from django import template
 from django.utils.html import conditional_escape, escape
@@ -11,9 +11,8 @@ from ui.tables import Link, Tag, format_cell
 register = template.Library()
 
 
-@register.filter
 def cells(row, columns):
-    """A table row as cells with Dutch-formatted text, for table_rows:
+    """A table row as cells with Dutch-formatted text (for table_rows):
     numbers right-aligned, dates and numbers kept on one line, links and tags as such."""
     return [
         {
