@@ -446,12 +446,21 @@ class StackingCell(models.Model):
         return f"{self.year} {self.municipality_id}: {self.clients}"
 
 
+# The version of what the refresh stores of a year (YEAR_TABLES in monitor.services and what goes
+# into them). Raise it by one in a release that adds such a table or changes what one holds: every
+# year computed by an older release is then stale, the page says so and the nightly task recomputes
+# those years (monitor.services.catch_up_stale_years). 1: the release that introduced the version;
+# the years computed before it may lack the tables of migrations 0005-0009.
+CUBE_VERSION = 1
+
+
 class RefreshedYear(models.Model):
-    """A year of the cube and when it was last computed; its row is locked while the year is
-    replaced, so two refreshes of one year run one after the other."""
+    """A year of the cube, when it was last computed and by which CUBE_VERSION; its row is locked
+    while the year is replaced, so two refreshes of one year run one after the other."""
 
     year = models.PositiveSmallIntegerField(unique=True)
     refreshed_at = models.DateTimeField(null=True)
+    cube_version = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self):
         return str(self.year)

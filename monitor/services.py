@@ -67,6 +67,7 @@ from signals.checks import describe_stacking, stacked_clients
 from .models import (
     AGE_GROUP_FROM,
     COARSE_DIMENSIONS,
+    CUBE_VERSION,
     Cell,
     ChannelCell,
     CoarseCell,
@@ -551,6 +552,30 @@ def first_year_with_data() -> int | None:
     return first.year if first else None
 
 
+def stale_years(today: date) -> list[int]:
+    """The years from the first beschikking up to today's whose stored figures are missing or were
+    computed by an older release (RefreshedYear.cube_version below CUBE_VERSION), oldest first."""
+    first = first_year_with_data()
+    if first is None or first > today.year:
+        return []
+    current = set(
+        RefreshedYear.objects.filter(
+            year__range=(first, today.year), cube_version__gte=CUBE_VERSION, refreshed_at__isnull=False
+        ).values_list("year", flat=True)
+    )
+    return [year for year in range(first, today.year + 1) if year not in current]
+
+
+def catch_up_stale_years(*, today: date, limit: int | None = None, progress=None) -> list[Refresh]:
+    """Refresh the stale years (stale_years), the most recent first and at most `limit` of them
+    (None: all), one refresh_monitor run each: after an upgrade the nightly task catches up a few
+    years a night instead of leaving the older years without the new tables' figures."""
+    years = sorted(stale_years(today), reverse=True)
+    if limit is not None:
+        years = years[:limit]
+    return [refresh_monitor(today=today, first_year=year, last_year=year, progress=progress) for year in years]
+
+
 # What the refresh replaces of a year.
 YEAR_TABLES = (
     Cell,
@@ -607,8 +632,8 @@ def refresh_monitor(
             StackingCell.objects.bulk_create(_stacking_cells(year, today=today))
             StopCell.objects.bulk_create(_stop_cells(year, today=today))
             ChannelCell.objects.bulk_create(_channel_cells(year, today=today))
-            lock.refreshed_at = timezone.now()
-            lock.save(update_fields=["refreshed_at"])
+            lock.refreshed_at, lock.cube_version = timezone.now(), CUBE_VERSION
+            lock.save(update_fields=["refreshed_at", "cube_version"])
         refresh_sla_figures(today=today, years=[year])
         if progress:
             progress(year)

@@ -408,6 +408,10 @@ CELERY_BEAT_SCHEDULE = {
 # per day (see signals.services.run_check), the rest of the ticks skip. 0: nightly.
 SIGNAL_BEAT_EVERY_SECONDS = env.int("SIGNAL_BEAT_EVERY_SECONDS", default=0)
 MONITOR_REFRESH_YEARS = env.int("MONITOR_REFRESH_YEARS", default=2)
+# After those years the nightly task recomputes at most this many older years that are stale (never
+# computed, or by a release before monitor.models.CUBE_VERSION): about 200 s a year at 1,000,000
+# beschikkingen, so an upgrade is caught up over a few nights within the task's time limit.
+MONITOR_CATCH_UP_YEARS = env.int("MONITOR_CATCH_UP_YEARS", default=3)
 # The monitor's exports "voor publicatie" (monitor.publication): counts below SECRET_BELOW are shown
 # as "geheim", the others rounded to a multiple of ROUND_TO (1: not rounded).
 MONITOR_PUBLICATION = {

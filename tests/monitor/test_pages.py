@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.roles import CONTRACTMANAGER
 from audit.models import AuditEvent
 from indications.models import Client, Municipality
-from monitor.models import Refresh
+from monitor.models import CUBE_VERSION, Refresh, RefreshedYear
 from providers.models import Provider, ReferenceGroup
 from tests.factories import UserFactory, get_municipality, staff_member
 from ui import charts
@@ -264,6 +264,22 @@ def test_before_the_first_refresh_the_page_says_so(manager):
     assert "De cijfers zijn nog niet berekend" in page
 
 
+STALE = "zijn nog niet berekend of door een eerdere versie van sddcase"
+
+
+def test_the_page_says_which_of_its_years_are_not_computed_by_this_release(manager):
+    # The cube is refreshed from 2024; the world's first beschikking is of 2023.
+    assert STALE not in manager.get(DASHBOARD, YEAR_2025).content.decode()
+    page = html.unescape(manager.get(DASHBOARD, {"year": "2025", "years": "3"}).content.decode())
+    assert "De cijfers van 2023 zijn nog niet berekend" in page
+    assert "voor dat jaar leeg" in page
+    RefreshedYear.objects.filter(year=2025).update(cube_version=CUBE_VERSION - 1)  # an older release's
+    page = html.unescape(manager.get(DASHBOARD, {"year": "2025", "years": "3"}).content.decode())
+    assert "De cijfers van 2023, 2025 zijn nog niet berekend" in page
+    assert "voor die jaren leeg" in page
+    assert "refresh_monitor --verouderd" in page
+
+
 def test_the_number_of_queries_does_not_grow_with_the_page(manager, django_assert_max_num_queries):
     # Measured: 27 queries (session, user, permissions, the refresh, one or two per table, the filter
     # form's choices), 5 for the waiting times (one per table over the stored steps), 2 for
@@ -272,7 +288,8 @@ def test_the_number_of_queries_does_not_grow_with_the_page(manager, django_asser
     # and 8 for the decisions on aanvragen (aanvragen and decisions per table: 4 x 2), 6 for the money of
     # the declaraties (expected, the contract prices, paid; the budgets and their payments; the
     # rejections per provider), 1 for the bezwaren (one grouped query), 3 for the calamiteiten (one
-    # grouped query per table); the bound leaves a little room. The world's size does not enter into it.
+    # grouped query per table), 2 for the stale years (the first beschikking, the years computed by this
+    # release); the bound leaves a little room. The world's size does not enter into it.
     with django_assert_max_num_queries(61):  # +1: the second factor's device (django-otp) on every request
         assert manager.get(DASHBOARD, YEAR_2025).status_code == 200
 

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from indications.models import IndicationStatus
 from monitor import tasks
-from monitor.models import Cell, CoarseCell, Refresh, RefreshedYear, StackingCell
+from monitor.models import CUBE_VERSION, Cell, CoarseCell, Refresh, RefreshedYear, StackingCell
 from monitor.selectors import last_refresh
-from monitor.services import refresh_monitor
+from monitor.services import catch_up_stale_years, refresh_monitor, stale_years
 from sddcase.celery import app
 from tests.factories import TODAY, ClientFactory, IndicationFactory, get_product
 
@@ -103,6 +103,76 @@ def test_last_refresh_is_the_latest_run(world):
     assert last_refresh().reference_date == TODAY
 
 
+# -- stale years: never computed, or by an older release ------------------------------------------
+
+
+def made_by_an_older_release(*years):
+    """What an upgrade leaves: the years as an older release computed them, without the table
+    this release adds (here the coarse cells, of migration 0006, stand for it)."""
+    RefreshedYear.objects.filter(year__in=years).update(cube_version=CUBE_VERSION - 1)
+    CoarseCell.objects.filter(year__in=years).delete()
+
+
+def test_a_year_is_stale_until_this_release_computed_it(world):
+    assert stale_years(TODAY) == [2023, 2024, 2025, 2026]  # the world's first beschikking is of 2023
+    refresh_monitor(today=TODAY, first_year=2024)
+    assert stale_years(TODAY) == [2023]
+    assert set(RefreshedYear.objects.values_list("cube_version", flat=True)) == {CUBE_VERSION}
+    made_by_an_older_release(2025)
+    assert stale_years(TODAY) == [2023, 2025]
+    assert stale_years(date(2024, 12, 31)) == [2023]  # up to the reference date's year
+
+
+def test_a_new_cube_version_makes_every_year_stale(world, monkeypatch):
+    refresh_monitor(today=TODAY, first_year=2023)
+    assert stale_years(TODAY) == []
+    monkeypatch.setattr("monitor.services.CUBE_VERSION", CUBE_VERSION + 1)
+    assert stale_years(TODAY) == [2023, 2024, 2025, 2026]
+    catch_up_stale_years(today=TODAY)
+    assert stale_years(TODAY) == []
+    assert set(RefreshedYear.objects.values_list("cube_version", flat=True)) == {CUBE_VERSION + 1}
+
+
+def test_no_data_no_stale_years(db):
+    assert stale_years(TODAY) == []
+    assert catch_up_stale_years(today=TODAY) == []
+
+
+def test_catching_up_recomputes_the_stale_years_most_recent_first_and_fills_the_new_table(world):
+    refresh_monitor(today=TODAY, first_year=2023)
+    coarse, cells = snapshot(CoarseCell), snapshot(Cell)
+    made_by_an_older_release(2024, 2025)
+    assert snapshot(CoarseCell) != coarse
+
+    runs = catch_up_stale_years(today=TODAY, limit=1)
+    assert [(run.first_year, run.last_year) for run in runs] == [(2025, 2025)]
+    assert stale_years(TODAY) == [2024]
+    runs = catch_up_stale_years(today=TODAY, limit=1)
+    assert [run.first_year for run in runs] == [2024]
+    assert stale_years(TODAY) == []
+    assert snapshot(CoarseCell) == coarse
+    assert snapshot(Cell) == cells
+    assert catch_up_stale_years(today=TODAY, limit=1) == []
+
+
+def test_the_nightly_task_catches_up_a_few_stale_years_after_its_own(world, eager, pinned_today, settings):
+    settings.MONITOR_REFRESH_YEARS, settings.MONITOR_CATCH_UP_YEARS = 1, 2
+    refresh_monitor(today=TODAY, first_year=2023)
+    made_by_an_older_release(2023, 2024, 2025)
+
+    cells = tasks.refresh.delay().get()
+
+    assert stale_years(TODAY) == [2023]  # 2026 its own, then 2025 and 2024; 2023 the next night
+    assert cells == Cell.objects.filter(year__in=[2024, 2025, 2026]).count()
+    assert [(run.first_year, run.last_year) for run in Refresh.objects.order_by("id")][-3:] == [
+        (2026, 2026),
+        (2025, 2025),
+        (2024, 2024),
+    ]
+    tasks.refresh.delay().get()
+    assert stale_years(TODAY) == []
+
+
 # -- the management command ----------------------------------------------------------------------
 
 
@@ -129,6 +199,19 @@ def test_command_is_silent_at_verbosity_0(world):
     assert Refresh.objects.count() == 1
 
 
+def test_command_refreshes_only_the_stale_years(world, pinned_today):
+    refresh_monitor(today=TODAY, first_year=2024)
+    made_by_an_older_release(2025)
+    out = StringIO()
+    call_command("refresh_monitor", "--verouderd", stdout=out)
+    assert stale_years(TODAY) == []
+    assert sorted(run.first_year for run in Refresh.objects.all()[:2]) == [2023, 2025]
+    assert "Monitor bijgewerkt: 2023, 2025" in out.getvalue()
+    out = StringIO()
+    call_command("refresh_monitor", "--verouderd", stdout=out)
+    assert "er is niets bij te werken" in out.getvalue()
+
+
 @pytest.mark.parametrize(
     "arguments",
     [
@@ -137,6 +220,7 @@ def test_command_is_silent_at_verbosity_0(world):
         ["--vanaf", "2026", "--datum", "2025-06-30"],
         ["--datum", "23-11-2026"],
         ["--vanaf", "twee"],
+        ["--verouderd", "--vanaf", "2025"],  # the stale years choose themselves
     ],
 )
 def test_command_refuses_bad_options(db, arguments):
@@ -155,7 +239,7 @@ def test_the_task_has_a_stable_name_in_the_beat_schedule():
 
 
 def test_the_nightly_task_refreshes_the_last_years(world, eager, pinned_today, settings):
-    settings.MONITOR_REFRESH_YEARS = 2
+    settings.MONITOR_REFRESH_YEARS, settings.MONITOR_CATCH_UP_YEARS = 2, 0
     refresh_monitor(today=TODAY, first_year=2024, last_year=2024)
     kept = snapshot(Cell, year=2024)
     new_client_from_2024(world)
@@ -169,7 +253,8 @@ def test_the_nightly_task_refreshes_the_last_years(world, eager, pinned_today, s
     assert (clients_in(2025), clients_in(2026)) == (7, 5)
 
 
-def test_the_task_takes_the_number_of_years(world, eager, pinned_today):
+def test_the_task_takes_the_number_of_years(world, eager, pinned_today, settings):
+    settings.MONITOR_CATCH_UP_YEARS = 0
     assert tasks.refresh.delay(years=1).get() == Cell.objects.count()
     assert (last_refresh().first_year, last_refresh().last_year) == (2026, 2026)
     assert set(Cell.objects.values_list("year", flat=True)) == {2026}
