@@ -310,6 +310,18 @@ class MunicipalityWaitingCell(WaitingMeasures):
         indexes = [models.Index(fields=["year", "period"], name="monitor_muniwaiting_year")]
 
 
+class ProductWaitingCell(WaitingMeasures):
+    """The waiting cells summed per step, period, product and waiting time: what the waiting times
+    per product read for the region or a product."""
+
+    year = models.PositiveSmallIntegerField()
+    period = models.PositiveSmallIntegerField()
+    product = models.ForeignKey("indications.Product", on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "period"], name="monitor_productwaiting_year")]
+
+
 class ProviderWaitingCell(WaitingMeasures):
     """The waiting cells summed per step, period, provider (with its reference group) and waiting
     time: what the waiting times per provider read for the region, a provider or a reference group."""
@@ -450,8 +462,9 @@ class StackingCell(models.Model):
 # into them). Raise it by one in a release that adds such a table or changes what one holds: every
 # year computed by an older release is then stale, the page says so and the nightly task recomputes
 # those years (monitor.services.catch_up_stale_years). 1: the release that introduced the version;
-# the years computed before it may lack the tables of migrations 0005-0009.
-CUBE_VERSION = 1
+# the years computed before it may lack the tables of migrations 0005-0009; 2: ProductWaitingCell
+# (migration 0011).
+CUBE_VERSION = 2
 
 
 class RefreshedYear(models.Model):

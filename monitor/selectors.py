@@ -53,6 +53,7 @@ from .models import (
     DurationCell,
     MunicipalityWaitingCell,
     Population,
+    ProductWaitingCell,
     ProviderWaitingCell,
     Refresh,
     StackingCell,
@@ -93,13 +94,14 @@ class Selection:
 
 
 # The coarser tables of each table of the cube, coarsest first, with their dimensions: the same
-# sums over fewer dimensions (CoarseDimensions; the waiting times also per municipality alone and
-# per provider alone).
+# sums over fewer dimensions (CoarseDimensions; the waiting times also per municipality alone, per
+# product alone and per provider alone).
 COARSE = {
     Cell: [(CoarseCell, COARSE_DIMENSIONS)],
     DurationCell: [(CoarseDurationCell, COARSE_DIMENSIONS)],
     WaitingCell: [
         (MunicipalityWaitingCell, {"municipality"}),
+        (ProductWaitingCell, {"product"}),
         (ProviderWaitingCell, {"provider", "reference_group"}),
         (CoarseWaitingCell, COARSE_DIMENSIONS),
     ],

@@ -79,6 +79,7 @@ from .models import (
     MantelzorgCell,
     MoneyCell,
     MunicipalityWaitingCell,
+    ProductWaitingCell,
     ProviderBillingCell,
     ProviderWaitingCell,
     Refresh,
@@ -473,6 +474,7 @@ ROLLUPS = (
     (CoarseDecisionCell, DecisionCell, ("period", "kind", "outcome", "refusal_ground"), ("number",)),
     # From the coarse waiting cells just stored: the same sums, from fewer rows.
     (MunicipalityWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
+    (ProductWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
     (ProviderWaitingCell, CoarseWaitingCell, ("step", "period", "days"), ("number",)),
 )
 
@@ -585,6 +587,7 @@ YEAR_TABLES = (
     CoarseWaitingCell,
     CoarseDecisionCell,
     MunicipalityWaitingCell,
+    ProductWaitingCell,
     ProviderWaitingCell,
     StackingCell,
     StopCell,

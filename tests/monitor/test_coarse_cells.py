@@ -101,11 +101,16 @@ def test_a_selection_on_the_coarse_dimensions_reads_only_the_coarse_tables(cube)
         "monitor_coarsedecisioncell",
     }
     # The waiting times per year, per period and per municipality read the municipalities' rows,
-    # per provider (or of a reference group) the providers'.
+    # per product (or of one product) the products', per provider (or of a reference group) the
+    # providers'.
     per_municipality, per_provider = {"monitor_municipalitywaitingcell"}, {"monitor_providerwaitingcell"}
+    per_product = {"monitor_productwaitingcell"}
     assert tables_read(Selection(municipality=get_municipality("Dordrecht"))) == coarse | per_municipality
-    assert tables_read(Selection()) == coarse | per_municipality | per_provider
+    # For the whole region every waiting table has a level of its own.
+    waiting_levels = per_municipality | per_product | per_provider
+    assert tables_read(Selection()) == coarse - {"monitor_coarsewaitingcell"} | waiting_levels
     assert tables_read(Selection(reference_group=ReferenceGroup.objects.first())) == coarse | per_provider
+    assert tables_read(Selection(product=get_product("IB1"))) == coarse | per_product
 
 
 def test_a_selection_on_another_dimension_reads_the_cells(cube):

@@ -32,6 +32,7 @@ from monitor.models import (
     COARSE_DIMENSIONS,
     CoarseWaitingCell,
     MunicipalityWaitingCell,
+    ProductWaitingCell,
     ProviderWaitingCell,
     WaitingCell,
 )
@@ -233,7 +234,7 @@ def test_the_coarse_waiting_cells_give_the_figures_of_the_cells(funnel, monkeypa
         ]
 
     assert CoarseWaitingCell.objects.exists() and MunicipalityWaitingCell.objects.exists()
-    assert ProviderWaitingCell.objects.exists()
+    assert ProductWaitingCell.objects.exists() and ProviderWaitingCell.objects.exists()
     coarse = waiting(Selection(**chosen))
     only_coarse = [(CoarseWaitingCell, COARSE_DIMENSIONS)]
     for levels in ([], only_coarse):
