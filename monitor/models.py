@@ -488,6 +488,9 @@ class Refresh(models.Model):
     last_year = models.PositiveSmallIntegerField()
     cells = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    # The year of the first granted beschikking when it ran: where the stale years start (the page
+    # reads it here instead of scanning the beschikkingen on every load).
+    first_data_year = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -61,7 +61,7 @@ from .models import (
 )
 from .periods import four_week_periods
 from .publication import SECRET
-from .services import age_group_on
+from .services import age_group_on, not_computed_by_this_release
 from .waiting import DIMENSIONS as WAITING_DIMENSIONS
 from .waiting import STEPS, Step
 
@@ -155,6 +155,14 @@ KEY_COLUMNS = [
 
 def last_refresh() -> Refresh | None:
     return Refresh.objects.order_by("-started_at", "-id").first()
+
+
+def stale_years_shown(refresh: Refresh | None, years) -> list[int]:
+    """Those of the years a page shows, from the first with data on (as the last refresh found
+    it), whose figures are not computed by this release (monitor.services.stale_years)."""
+    if refresh is None or refresh.first_data_year is None:
+        return []
+    return not_computed_by_this_release(year for year in years if year >= refresh.first_data_year)
 
 
 def key_figures_per_year(selection: Selection, years: list[int]) -> Table:

@@ -554,18 +554,25 @@ def first_year_with_data() -> int | None:
     return first.year if first else None
 
 
+def not_computed_by_this_release(years) -> list[int]:
+    """Those of `years` whose stored figures are missing or were computed by an older release
+    (RefreshedYear.cube_version below CUBE_VERSION), in order: one query."""
+    years = sorted(set(years))
+    current = set(
+        RefreshedYear.objects.filter(
+            year__in=years, cube_version__gte=CUBE_VERSION, refreshed_at__isnull=False
+        ).values_list("year", flat=True)
+    )
+    return [year for year in years if year not in current]
+
+
 def stale_years(today: date) -> list[int]:
-    """The years from the first beschikking up to today's whose stored figures are missing or were
-    computed by an older release (RefreshedYear.cube_version below CUBE_VERSION), oldest first."""
+    """The years from the first beschikking up to today's that are not computed by this release
+    (not_computed_by_this_release), oldest first."""
     first = first_year_with_data()
     if first is None or first > today.year:
         return []
-    current = set(
-        RefreshedYear.objects.filter(
-            year__range=(first, today.year), cube_version__gte=CUBE_VERSION, refreshed_at__isnull=False
-        ).values_list("year", flat=True)
-    )
-    return [year for year in range(first, today.year + 1) if year not in current]
+    return not_computed_by_this_release(range(first, today.year + 1))
 
 
 def catch_up_stale_years(*, today: date, limit: int | None = None, progress=None) -> list[Refresh]:
@@ -609,7 +616,8 @@ def refresh_monitor(
     same cells."""
     started = time.monotonic()
     last_year = min(last_year or today.year, today.year)
-    first_year = first_year or first_year_with_data() or last_year
+    first_data_year = first_year_with_data()
+    first_year = first_year or first_data_year or last_year
     if first_year > last_year:
         raise ValueError(f"Nothing to refresh: {first_year} is after {last_year}, the last year up to {today}.")
     cells = 0
@@ -646,4 +654,5 @@ def refresh_monitor(
         last_year=last_year,
         cells=cells,
         seconds=round(time.monotonic() - started, 2),
+        first_data_year=first_data_year,
     )

@@ -14,7 +14,6 @@ from ui.tables import format_cell
 from . import bezwaren, decisions, eigen_bijdrage, incidents, mantelzorg, money, selectors
 from .forms import CeoExportForm, MonitorFilterForm
 from .publication import Protection, protect_table
-from .services import stale_years
 
 
 def _for_publication(request, tables: list, groups) -> list:
@@ -121,10 +120,9 @@ def dashboard(request):
     if download:
         return download
     year_labels = [str(row[0]) for row in per_year.rows]
-    shown = {year, *years}
     context.update(
         year=year,
-        stale_years=[stale for stale in stale_years(today) if stale in shown],
+        stale_years=selectors.stale_years_shown(refresh, {year, *years}),
         coverage=selectors.coverage(years),
         publication=Protection.from_settings().describe(),
         tables={table.slug: table for table in tables},

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from indications.models import IndicationStatus
 from monitor import tasks
 from monitor.models import CUBE_VERSION, Cell, CoarseCell, Refresh, RefreshedYear, StackingCell
-from monitor.selectors import last_refresh
+from monitor.selectors import last_refresh, stale_years_shown
 from monitor.services import catch_up_stale_years, refresh_monitor, stale_years
 from sddcase.celery import app
 from tests.factories import TODAY, ClientFactory, IndicationFactory, get_product
@@ -131,6 +131,16 @@ def test_a_new_cube_version_makes_every_year_stale(world, monkeypatch):
     catch_up_stale_years(today=TODAY)
     assert stale_years(TODAY) == []
     assert set(RefreshedYear.objects.values_list("cube_version", flat=True)) == {CUBE_VERSION + 1}
+
+
+def test_a_page_judges_its_years_by_the_last_refresh(world, django_assert_num_queries):
+    assert stale_years_shown(None, [2025]) == []  # not computed at all: the page says so instead
+    refresh = refresh_monitor(today=TODAY, first_year=2024)
+    assert refresh.first_data_year == 2023  # found by the refresh, so a page load scans nothing
+    with django_assert_num_queries(1):
+        assert stale_years_shown(refresh, range(2020, 2027)) == [2023]
+    made_by_an_older_release(2026)
+    assert stale_years_shown(refresh, [2024, 2026]) == [2026]
 
 
 def test_no_data_no_stale_years(db):
