@@ -575,14 +575,29 @@ def stale_years(today: date) -> list[int]:
     return not_computed_by_this_release(range(first, today.year + 1))
 
 
-def catch_up_stale_years(*, today: date, limit: int | None = None, progress=None) -> list[Refresh]:
+def catch_up_stale_years(
+    *,
+    today: date,
+    limit: int | None = None,
+    until: float | None = None,
+    seconds_per_year: float = 0.0,
+    progress=None,
+) -> list[Refresh]:
     """Refresh the stale years (stale_years), the most recent first and at most `limit` of them
     (None: all), one refresh_monitor run each: after an upgrade the nightly task catches up a few
-    years a night instead of leaving the older years without the new tables' figures."""
+    years a night instead of leaving the older years without the new tables' figures. With `until`
+    (a time.monotonic() moment) a year is only begun when one more, at the slowest year's pace seen
+    (`seconds_per_year` to start with), still ends before it; the rest waits for the next night."""
     years = sorted(stale_years(today), reverse=True)
     if limit is not None:
         years = years[:limit]
-    return [refresh_monitor(today=today, first_year=year, last_year=year, progress=progress) for year in years]
+    runs = []
+    for year in years:
+        if until is not None and time.monotonic() + seconds_per_year > until:
+            break
+        runs.append(refresh_monitor(today=today, first_year=year, last_year=year, progress=progress))
+        seconds_per_year = max(seconds_per_year, runs[-1].seconds)
+    return runs
 
 
 # What the refresh replaces of a year.

@@ -1,6 +1,7 @@
 """The nightly refresh of the monitor: idempotent, year by year, from the service, the management
 command and the Celery task, and logged (Refresh, RefreshedYear, last_refresh)."""
 
+import time
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
@@ -163,6 +164,32 @@ def test_catching_up_recomputes_the_stale_years_most_recent_first_and_fills_the_
     assert snapshot(CoarseCell) == coarse
     assert snapshot(Cell) == cells
     assert catch_up_stale_years(today=TODAY, limit=1) == []
+
+
+def test_catching_up_begins_a_year_only_when_it_ends_in_time(world, monkeypatch):
+    refresh_monitor(today=TODAY, first_year=2023)
+    made_by_an_older_release(2024, 2025, 2026)
+    assert catch_up_stale_years(today=TODAY, until=time.monotonic(), seconds_per_year=1) == []
+    assert stale_years(TODAY) == [2024, 2025, 2026]
+
+    begun = []
+
+    def slow_year(*, today, first_year, last_year, progress):  # a year of 500 s at national scale
+        begun.append(first_year)
+        return Refresh(reference_date=today, first_year=first_year, last_year=last_year, seconds=500)
+
+    monkeypatch.setattr("monitor.services.refresh_monitor", slow_year)
+    catch_up_stale_years(today=TODAY, until=time.monotonic() + 400)
+    assert begun == [2026]  # the first year's pace leaves no room for a second before the moment
+
+
+def test_the_nightly_task_keeps_within_its_time_limit(world, eager, pinned_today, settings, monkeypatch):
+    settings.MONITOR_REFRESH_YEARS, settings.MONITOR_CATCH_UP_YEARS = 1, 3
+    refresh_monitor(today=TODAY, first_year=2023)
+    made_by_an_older_release(2023, 2024, 2025)
+    monkeypatch.setattr(tasks, "CATCH_UP_WITHIN", 0)  # its own year already used the time
+    tasks.refresh.delay().get()
+    assert stale_years(TODAY) == [2023, 2024, 2025]
 
 
 def test_the_nightly_task_catches_up_a_few_stale_years_after_its_own(world, eager, pinned_today, settings):
