@@ -3,7 +3,6 @@ here from the secret the page shows) and shows the herstelcodes once, then opens
 next login asks for a code; a wrong code is refused in Dutch. The pages pass axe."""
 
 import re
-import time
 from base64 import b32decode
 
 import pytest
@@ -12,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import CONSULENT
+from tests.accounts.test_second_factor import current_code
 from tests.factories import ZrmAssessmentFactory, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,16 +22,6 @@ PASSWORD = "Twee-factoren-2026!"
 def app_code(secret: str, *, steps_ahead: int = 0) -> str:
     """What an authenticator app shows for the secret (its next code with steps_ahead=1)."""
     return f"{totp(b32decode(secret.replace(' ', '')), drift=steps_ahead):06d}"
-
-
-def next_app_code(secret: str, username: str) -> str:
-    """The app's code for the first step the server still accepts: after the step used last
-    (django-otp refuses a step twice) and around now plus the drift the device learnt when the
-    enrolment's code arrived a step late (OTP_TOTP_SYNC). Computed as steps_ahead=1 was, the code
-    was refused when the enrolment crossed a 30-second boundary on a busy machine."""
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    now = int(time.time()) // device.step
-    return app_code(secret, steps_ahead=max(device.last_t + 1, now + device.drift) - now)
 
 
 def password_step(page, target: str):
@@ -67,7 +57,11 @@ def test_first_login_enrols_then_every_login_asks_a_code(page, assert_accessible
     password_step(page, client_page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tweede stap van het inloggen")
     assert_accessible(page)
-    page.get_by_label("Code").fill(next_app_code(secret, "tweestaps"))
+    # The next code for the device as the enrolment left it: its drift is -1 when the enrolment's
+    # code reached the server a 30-second step late (then a code computed from the secret alone,
+    # one step ahead, was refused on a busy machine).
+    device = TOTPDevice.objects.get(user__username="tweestaps", confirmed=True)
+    page.get_by_label("Code").fill(current_code(device, steps_ahead=1))
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(client.last_name)
 
