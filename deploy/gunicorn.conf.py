@@ -43,3 +43,12 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def pre_fork(server, worker):
+    """No database connection crosses a fork: with preload_app and persistent connections
+    (DB_CONN_MAX_AGE), one the application opened while loading would be shared by every worker's
+    process on one socket. Each worker opens its own at its first request."""
+    from django.db import connections
+
+    connections.close_all()

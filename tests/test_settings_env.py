@@ -92,6 +92,20 @@ def test_postgresql_sessions_run_without_jit_unless_the_url_says_otherwise():
     assert in_url["default"]["OPTIONS"]["options"] == "-c statement_timeout=0"
 
 
+def test_postgresql_connections_persist_with_a_health_check_unless_told_otherwise():
+    url = "postgres://sddcase:secret@127.0.0.1:5432/sddcase"
+    replica = "postgres://sddcase:secret@127.0.0.1:5433/sddcase"
+    loaded = loaded_settings({"DATABASE_URL": url, "DATABASE_REPLICA_URL": replica})["DATABASES"]
+    for alias in ("default", "replica"):
+        assert (loaded[alias]["CONN_MAX_AGE"], loaded[alias]["CONN_HEALTH_CHECKS"]) == (60, True), alias
+    per_request = loaded_settings({"DATABASE_URL": url, "DATABASE_REPLICA_URL": replica, "DB_CONN_MAX_AGE": "0"})
+    assert [per_request["DATABASES"][alias]["CONN_MAX_AGE"] for alias in ("default", "replica")] == [0, 0]
+    in_url = loaded_settings({"DATABASE_URL": url + "?conn_max_age=600", "DB_CONN_MAX_AGE": "5"})["DATABASES"]
+    assert in_url["default"]["CONN_MAX_AGE"] == 600
+    # The embedded default (SQLite, one process) keeps Django's own: a connection per request.
+    assert loaded_settings({"DATABASE_URL": ""})["DATABASES"]["default"].get("CONN_MAX_AGE", 0) == 0
+
+
 @pytest.mark.django_db
 def test_the_connection_itself_has_jit_off_on_postgresql():
     from django.db import connection
