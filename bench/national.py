@@ -14,7 +14,8 @@ in this order and in one run:
   five; the nightly refresh is its last MONITOR_REFRESH_YEARS years, the SLA figures included);
 - the monitor page as a contract manager sees it (median of 5 loads);
 - the provider API's list page and a detail read of the largest provider, against their SQL floor
-  (bench/api_speed.py's measurement).
+  (bench/api_speed.py's measurement), and both over HTTP through gunicorn with 1 and 16 clients
+  (bench/api_load.py's; DB_CONN_MAX_AGE=0 in the environment: a new connection per request).
 
 Run it at two sizes to read how each figure grows with the data; --parts measures some parts again
 on a data set that is there (e.g. `--parts nightly` after a change to a check). Give each size a database of its own.
@@ -22,6 +23,7 @@ on a data set that is there (e.g. `--parts nightly` after a change to a check). 
 
 import argparse
 import os
+import random
 import sys
 import time
 import warnings
@@ -39,12 +41,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from api_load import HEADERS, Server, run  # noqa: E402
 from api_speed import PAGE_SIZE, SHOWN, _by_ids, floor, measure, show  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, QuerySet  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from monitor_bench import logged_in, timed  # noqa: E402
@@ -93,11 +96,13 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=50, help="requests per API figure")
+    parser.add_argument("--seconds", type=float, default=20, help="seconds per HTTP figure (part http)")
     parser.add_argument(
         "--parts",
-        default="nightly,monitor,pages,api",
+        default="nightly,monitor,pages,api,http",
         help="what to measure after the data and its size (comma list; default all): nightly (status tasks and "
-        "signal checks), monitor (the refresh per year), pages (the monitor page), api",
+        "signal checks), monitor (the refresh per year), pages (the monitor page), api (in-process), http (through "
+        "gunicorn)",
     )
     parser.add_argument(
         "--monitor-years", type=int, default=MONITOR_YEARS, help="years refreshed and shown on the monitor page"
@@ -126,6 +131,8 @@ def main() -> None:
         nightly(today)
     if "api" in parts:
         provider_api(args.repeat)
+    if "http" in parts:
+        provider_api_http(args.seconds)
     if "monitor" in parts:
         monitor_refresh(today, args.monitor_years)
     if "pages" in parts:
@@ -176,16 +183,50 @@ def pages(today, years: int) -> None:
         print(f"{label:48} {seconds:9.3f} {status:>6} {size:>10,}")
 
 
-def provider_api(repeat: int) -> None:
+def largest_provider() -> tuple[Provider, QuerySet, int]:
+    """The provider with the most toewijzingen, its toewijzingen and their number of list pages."""
     provider = Provider.objects.annotate(n=Count("assignments")).order_by("-n").first()
     own = Assignment.objects.filter(provider=provider)
-    pages = max(1, -(-own.count() // PAGE_SIZE))
+    return provider, own, max(1, -(-own.count() // PAGE_SIZE))
+
+
+def provider_api_http(seconds: float) -> None:
+    """The largest provider's list pages (any of the first 200) and detail reads over HTTP, through
+    gunicorn on loopback (bench/api_load.py's server: 4 workers of 4 threads), 1 and 16 clients."""
+    provider, own, pages = largest_provider()
+    numbers = list(own.values_list("number", flat=True))
+    rng = random.Random(3)
+    _token, key = issue_api_token(provider, name="national-http", by=None)
+    HEADERS.update({"Authorization": f"Bearer {key}", "Host": "localhost"})
+    print(
+        f"\nprovider API of the largest provider ({len(numbers):,} toewijzingen) over HTTP; DB_CONN_MAX_AGE "
+        f"{settings.DATABASES['default'].get('CONN_MAX_AGE', 0)}:"
+    )
+    connection.close()
+    with Server():
+        for concurrency in (1, 16):
+            run(
+                "GET /toewijzingen/",
+                concurrency,
+                seconds,
+                lambda: ("GET", f"/api/v1/toewijzingen/?page={rng.randint(1, min(pages, 200))}", None),
+            )
+            run(
+                "GET /toewijzingen/{nr}/",
+                concurrency,
+                seconds,
+                lambda: ("GET", f"/api/v1/toewijzingen/{rng.choice(numbers)}/", None),
+            )
+
+
+def provider_api(repeat: int) -> None:
+    provider, own, pages = largest_provider()
     page = max(1, pages // 2)
     number = own.order_by("-start_date", "-id").values_list("number", flat=True)[(page - 1) * PAGE_SIZE]
     _token, key = issue_api_token(provider, name="national", by=None)
     http = APIClient()
     http.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    print(f"\nprovider API of the largest provider ({provider.n:,} toewijzingen, {pages:,} pages), in-process:")
+    print(f"\nprovider API of the largest provider ({own.count():,} toewijzingen, {pages:,} pages), in-process:")
     listed = measure(http, f"/api/v1/toewijzingen/?page={page}", repeat, 200)
     detail = measure(http, f"/api/v1/toewijzingen/{number}/", repeat, 200)
     table = Assignment._meta.db_table

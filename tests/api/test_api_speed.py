@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # The token lookup, count, ids, rows, results (prefetch), the audit event's INSERT.
 LIST_QUERIES = 6
-# The token lookup, the row, its results (prefetch), the audit event's INSERT.
-DETAIL_QUERIES = 4
+# The token lookup, the row joined with its results, the audit event's INSERT.
+DETAIL_QUERIES = 3
 
 
 @pytest.fixture
@@ -67,12 +67,25 @@ def test_the_list_runs_the_same_queries_whatever_its_size(api, provider, consult
     assert all(item["resultaten"] for item in response.json()["results"])  # results shown, no query each
 
 
-def test_a_detail_read_runs_four_queries(api, provider, consultant, django_assert_num_queries):
+def test_a_detail_read_runs_three_queries(api, provider, consultant, django_assert_num_queries):
     assignment = issued_assignment(provider, consultant, today=timezone.localdate())
     with django_assert_num_queries(DETAIL_QUERIES):
         response = api.get(f"/api/v1/toewijzingen/{assignment.number}/")
     assert response.json()["toewijzingnummer"] == assignment.number
     assert AuditEvent.objects.filter(object_id=assignment.number, action=AuditEvent.Action.READ).exists()
+
+
+@pytest.mark.parametrize("results", [[], ["financien"], ["huisvesting", "sociaal-netwerk", "financien"]])
+def test_the_detail_shows_the_results_as_the_list_does_in_their_order(api, provider, results):
+    """The detail reads its row joined with the results (one row per result); the list reads the
+    results apart: the same results, in IndicationResult's order (the domain's, then the entry's)."""
+    assignment = AssignmentFactory(provider=provider, indication__results=results)
+    listed = api.get("/api/v1/toewijzingen/").json()["results"]
+    detail = api.get(f"/api/v1/toewijzingen/{assignment.number}/").json()
+    assert [detail] == listed
+    ordered = assignment.indication.results.select_related("result__domain")
+    assert [item["domein"] for item in detail["resultaten"]] == [r.result.domain.name for r in ordered]
+    assert len(detail["resultaten"]) == len(results)
 
 
 def test_an_unknown_number_costs_the_key_lookup_the_lookup_and_the_audit_insert(api, django_assert_num_queries):
