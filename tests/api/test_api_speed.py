@@ -11,6 +11,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers import AssignmentSerializer
+from api.views import AssignmentFilter
 from audit.models import AuditEvent
 from providers import services
 from providers.models import Assignment
@@ -73,6 +74,24 @@ def test_a_detail_read_runs_three_queries(api, provider, consultant, django_asse
         response = api.get(f"/api/v1/toewijzingen/{assignment.number}/")
     assert response.json()["toewijzingnummer"] == assignment.number
     assert AuditEvent.objects.filter(object_id=assignment.number, action=AuditEvent.Action.READ).exists()
+
+
+def test_only_a_list_that_asks_for_a_filter_builds_the_filterset(api, provider, consultant, monkeypatch):
+    assignment = issued_assignment(provider, consultant, today=timezone.localdate())
+    built = []
+    original = AssignmentFilter.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AssignmentFilter, "__init__", counting)
+    assert api.get("/api/v1/toewijzingen/", {"page": 1}).json()["count"] == 1
+    assert api.get(f"/api/v1/toewijzingen/{assignment.number}/").status_code == 200
+    assert built == []
+    assert api.get("/api/v1/toewijzingen/", {"product": "IB0"}).json()["count"] == 0
+    assert api.get("/api/v1/toewijzingen/", {"product": assignment.product.code}).json()["count"] == 1
+    assert len(built) == 2
 
 
 @pytest.mark.parametrize("results", [[], ["financien"], ["huisvesting", "sociaal-netwerk", "financien"]])
