@@ -226,6 +226,11 @@ if env("DATABASE_REPLICA_URL", default=""):
         "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},
     }
+for _database in DATABASES.values():
+    # django-environ passes `?conn_health_checks=false` in a URL on as the text "false", which Django
+    # would take as true.
+    if isinstance(_database.get("CONN_HEALTH_CHECKS"), str):
+        _database["CONN_HEALTH_CHECKS"] = _database["CONN_HEALTH_CHECKS"].strip().lower() in ("1", "true", "yes", "on")
 DATABASE_ROUTERS = ["sddcase.db_router.ReportingReadsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -102,6 +102,14 @@ def test_postgresql_connections_persist_with_a_health_check_unless_told_otherwis
     assert [per_request["DATABASES"][alias]["CONN_MAX_AGE"] for alias in ("default", "replica")] == [0, 0]
     in_url = loaded_settings({"DATABASE_URL": url + "?conn_max_age=600", "DB_CONN_MAX_AGE": "5"})["DATABASES"]
     assert in_url["default"]["CONN_MAX_AGE"] == 600
+    for text, meant in (("false", False), ("0", False), ("true", True)):
+        told = loaded_settings(
+            {
+                "DATABASE_URL": f"{url}?conn_health_checks={text}",
+                "DATABASE_REPLICA_URL": f"{replica}?conn_health_checks={text}",
+            }
+        )["DATABASES"]
+        assert [told[alias]["CONN_HEALTH_CHECKS"] for alias in ("default", "replica")] == [meant, meant], text
     # The embedded default (SQLite, one process) keeps Django's own: a connection per request.
     assert loaded_settings({"DATABASE_URL": ""})["DATABASES"]["default"].get("CONN_MAX_AGE", 0) == 0
 
