@@ -5,7 +5,8 @@
 Loads (once) the given number of assignments over the ~50 demo providers, starts gunicorn on
 loopback, and measures the provider's list endpoint, a detail read and the start-event endpoint with 1
 and 16 concurrent clients: median and p95 latency and throughput. Give it a database of its own.
-DB_CONN_MAX_AGE=0 in the environment measures a new database connection per request (Django's default).
+DB_CONN_MAX_AGE=0 in the environment measures a new database connection per request (Django's default);
+BENCH_GUNICORN_WORKERS and BENCH_GUNICORN_THREADS set gunicorn's processes and threads (default 4 and 4).
 """
 
 import argparse
@@ -138,9 +139,9 @@ class Server:
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "-w",
-                "4",
+                os.environ.get("BENCH_GUNICORN_WORKERS", "4"),
                 "--threads",
-                "4",
+                os.environ.get("BENCH_GUNICORN_THREADS", "4"),
                 "--log-level",
                 "warning",
             ],

@@ -192,15 +192,16 @@ def largest_provider() -> tuple[Provider, QuerySet, int]:
 
 def provider_api_http(seconds: float) -> None:
     """The largest provider's list pages (any of the first 200) and detail reads over HTTP, through
-    gunicorn on loopback (bench/api_load.py's server: 4 workers of 4 threads), 1 and 16 clients."""
+    gunicorn on loopback (bench/api_load.py's server: by default 4 workers of 4 threads), 1 and 16 clients."""
     provider, own, pages = largest_provider()
     numbers = list(own.values_list("number", flat=True))
     rng = random.Random(3)
     _token, key = issue_api_token(provider, name="national-http", by=None)
     HEADERS.update({"Authorization": f"Bearer {key}", "Host": "localhost"})
+    workers, threads = os.environ.get("BENCH_GUNICORN_WORKERS", "4"), os.environ.get("BENCH_GUNICORN_THREADS", "4")
     print(
         f"\nprovider API of the largest provider ({len(numbers):,} toewijzingen) over HTTP; DB_CONN_MAX_AGE "
-        f"{settings.DATABASES['default'].get('CONN_MAX_AGE', 0)}:"
+        f"{settings.DATABASES['default'].get('CONN_MAX_AGE', 0)}; gunicorn {workers} workers x {threads} threads:"
     )
     connection.close()
     with Server():
