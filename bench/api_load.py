@@ -41,6 +41,9 @@ from providers.models import Assignment, Contract, Provider, ReferenceGroup  # n
 from providers.services import issue_api_token  # noqa: E402
 
 PORT = 8765
+# gunicorn's processes and threads for the measured server.
+WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
+THREADS = os.environ.get("BENCH_GUNICORN_THREADS", "4")
 CHUNK = 20_000
 
 
@@ -139,9 +142,9 @@ class Server:
                 "-b",
                 f"127.0.0.1:{PORT}",
                 "-w",
-                os.environ.get("BENCH_GUNICORN_WORKERS", "4"),
+                WORKERS,
                 "--threads",
-                os.environ.get("BENCH_GUNICORN_THREADS", "4"),
+                THREADS,
                 "--log-level",
                 "warning",
             ],
@@ -203,6 +206,18 @@ def run(name: str, concurrency: int, seconds: float, make_request) -> None:
 HEADERS: dict[str, str] = {}
 
 
+def read_requests(pages: int, numbers: list[str], rng: random.Random):
+    """The two reads measured: a random list page among the first 200, a random detail read."""
+
+    def list_request():
+        return "GET", f"/api/v1/toewijzingen/?page={rng.randint(1, min(pages, 200))}", None
+
+    def detail_request():
+        return "GET", f"/api/v1/toewijzingen/{rng.choice(numbers)}/", None
+
+    return list_request, detail_request
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assignments", type=int, default=1_000_000)
@@ -231,11 +246,7 @@ def main() -> None:
     events = iter(unstarted)
     events_lock = threading.Lock()
 
-    def list_request():
-        return "GET", f"/api/v1/toewijzingen/?page={rng.randint(1, min(pages, 200))}", None
-
-    def detail_request():
-        return "GET", f"/api/v1/toewijzingen/{rng.choice(everything)[0]}/", None
+    list_request, detail_request = read_requests(pages, [number for number, _start in everything], rng)
 
     def event_request():
         # First the assignments without a start report (accepted); then any of the provider's

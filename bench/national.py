@@ -41,7 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from api_load import HEADERS, Server, run  # noqa: E402
+from api_load import HEADERS, THREADS, WORKERS, Server, read_requests, run  # noqa: E402
 from api_speed import PAGE_SIZE, SHOWN, _by_ids, floor, measure, show  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -187,37 +187,25 @@ def largest_provider() -> tuple[Provider, QuerySet, int]:
     """The provider with the most toewijzingen, its toewijzingen and their number of list pages."""
     provider = Provider.objects.annotate(n=Count("assignments")).order_by("-n").first()
     own = Assignment.objects.filter(provider=provider)
-    return provider, own, max(1, -(-own.count() // PAGE_SIZE))
+    return provider, own, max(1, -(-provider.n // PAGE_SIZE))
 
 
 def provider_api_http(seconds: float) -> None:
     """The largest provider's list pages (any of the first 200) and detail reads over HTTP, through
     gunicorn on loopback (bench/api_load.py's server: by default 4 workers of 4 threads), 1 and 16 clients."""
     provider, own, pages = largest_provider()
-    numbers = list(own.values_list("number", flat=True))
-    rng = random.Random(3)
+    list_request, detail_request = read_requests(pages, list(own.values_list("number", flat=True)), random.Random(3))
     _token, key = issue_api_token(provider, name="national-http", by=None)
     HEADERS.update({"Authorization": f"Bearer {key}", "Host": "localhost"})
-    workers, threads = os.environ.get("BENCH_GUNICORN_WORKERS", "4"), os.environ.get("BENCH_GUNICORN_THREADS", "4")
     print(
-        f"\nprovider API of the largest provider ({len(numbers):,} toewijzingen) over HTTP; DB_CONN_MAX_AGE "
-        f"{settings.DATABASES['default'].get('CONN_MAX_AGE', 0)}; gunicorn {workers} workers x {threads} threads:"
+        f"\nprovider API of the largest provider ({provider.n:,} toewijzingen) over HTTP; DB_CONN_MAX_AGE "
+        f"{settings.DATABASES['default'].get('CONN_MAX_AGE', 0)}; gunicorn {WORKERS} workers x {THREADS} threads:"
     )
     connection.close()
     with Server():
         for concurrency in (1, 16):
-            run(
-                "GET /toewijzingen/",
-                concurrency,
-                seconds,
-                lambda: ("GET", f"/api/v1/toewijzingen/?page={rng.randint(1, min(pages, 200))}", None),
-            )
-            run(
-                "GET /toewijzingen/{nr}/",
-                concurrency,
-                seconds,
-                lambda: ("GET", f"/api/v1/toewijzingen/{rng.choice(numbers)}/", None),
-            )
+            run("GET /toewijzingen/", concurrency, seconds, list_request)
+            run("GET /toewijzingen/{nr}/", concurrency, seconds, detail_request)
 
 
 def provider_api(repeat: int) -> None:
@@ -227,7 +215,7 @@ def provider_api(repeat: int) -> None:
     _token, key = issue_api_token(provider, name="national", by=None)
     http = APIClient()
     http.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    print(f"\nprovider API of the largest provider ({own.count():,} toewijzingen, {pages:,} pages), in-process:")
+    print(f"\nprovider API of the largest provider ({provider.n:,} toewijzingen, {pages:,} pages), in-process:")
     listed = measure(http, f"/api/v1/toewijzingen/?page={page}", repeat, 200)
     detail = measure(http, f"/api/v1/toewijzingen/{number}/", repeat, 200)
     table = Assignment._meta.db_table

@@ -1,6 +1,6 @@
 """deploy/gunicorn.conf.py: the loading process hands no database connection to the workers it forks
 (with preload_app and persistent connections, DB_CONN_MAX_AGE, one socket would serve several
-processes)."""
+processes), and an empty variable means its default."""
 
 import os
 import runpy
@@ -12,8 +12,15 @@ from django.db import connections
 CONF = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
 
 
-NAMES = ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS")
-NAMES += ("GUNICORN_ACCESS_LOG", "TRUSTED_PROXIES")
+NAMES = (
+    "GUNICORN_BIND",
+    "GUNICORN_WORKERS",
+    "GUNICORN_THREADS",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_MAX_REQUESTS",
+    "GUNICORN_ACCESS_LOG",
+    "TRUSTED_PROXIES",
+)
 
 
 def test_the_application_is_loaded_before_the_workers_fork():
